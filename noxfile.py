@@ -1,0 +1,44 @@
+"""Developer commands: ``nox -s docs``, ``nox -s tests``, ``nox -s lint``, ``nox -s serve``."""
+
+import os
+
+import nox
+
+nox.options.sessions = ["lint", "docs", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+# Every MkDocs 1.x build prints an end-of-life banner; it is noise here.
+QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into site/; any warning (broken link, anchor, snippet) fails the build."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site", env=QUIET_ENV)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview on http://127.0.0.1:8000 while you edit docs/ or src/."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", env=QUIET_ENV)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit tests, torch-parity tests, and every code block of the docs (under picotorch and torch)."""
+    session.install("-e", ".[test,docs]")
+    env = dict(QUIET_ENV)
+    if os.environ.get("CI"):
+        env["HYPOTHESIS_PROFILE"] = "ci"
+    session.run("pytest", *session.posargs, env=env)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check, ruff format --check, and mypy on src/picotorch."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")

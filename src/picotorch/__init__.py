@@ -1,0 +1,1 @@
+"""picotorch: PyTorch's basics, re-implemented in readable Python on NumPy."""

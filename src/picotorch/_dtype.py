@@ -1,0 +1,142 @@
+"""dtypes, the default dtype, and torch's type-promotion rules.
+
+Every picotorch dtype maps one-to-one to a NumPy dtype: a tensor's values live in an
+``ndarray`` of exactly that NumPy dtype, so ``tensor.dtype`` can always be read off the array.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+
+class dtype:  # noqa: N801 - torch spells it lower-case
+    """A tensor element type, printed as ``torch.float32``."""
+
+    __slots__ = ("name", "numpy", "is_floating_point", "is_signed", "itemsize", "_kind")
+
+    def __init__(self, name: str, numpy_dtype: type, kind: int) -> None:
+        self.name = name
+        self.numpy = np.dtype(numpy_dtype)
+        self._kind = kind  # 0 bool, 1 integer, 2 floating: the promotion categories
+        self.is_floating_point = kind == 2
+        self.is_signed = kind == 2 or (kind == 1 and self.numpy.kind == "i")
+        self.itemsize = self.numpy.itemsize
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self) -> str:  # pickle / deepcopy keep the singleton
+        return self.name
+
+
+bool = dtype("bool", np.bool_, 0)  # noqa: A001 - same name as torch.bool
+uint8 = dtype("uint8", np.uint8, 1)
+int8 = dtype("int8", np.int8, 1)
+int16 = dtype("int16", np.int16, 1)
+int32 = dtype("int32", np.int32, 1)
+int64 = dtype("int64", np.int64, 1)
+float16 = dtype("float16", np.float16, 2)
+float32 = dtype("float32", np.float32, 2)
+float64 = dtype("float64", np.float64, 2)
+
+# torch's aliases are the same objects under a second name
+half = float16
+float = float32  # noqa: A001
+double = float64
+short = int16
+int = int32  # noqa: A001
+long = int64
+
+ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
+_FROM_NUMPY = {d.numpy: d for d in ALL_DTYPES}
+
+
+def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
+    """The picotorch dtype holding values of ``np_dtype``; TypeError if torch has none."""
+    try:
+        return _FROM_NUMPY[np_dtype]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
+            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+# --8<-- [start:default_dtype]
+_default_dtype = float32
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of floating-point tensors made from Python floats (``float32`` unless changed)."""
+    return _default_dtype
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Make ``d`` (``float32`` or ``float64`` or ``float16``) the default floating dtype."""
+    global _default_dtype
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_dtype = d
+
+
+# --8<-- [end:default_dtype]
+
+
+# --8<-- [start:promotion]
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """The smallest dtype both ``a`` and ``b`` convert to without losing their category.
+
+    Within a category (bool < integer < floating) NumPy's table is torch's; across categories
+    the higher category wins outright: ``int64`` with ``float16`` gives ``float16``.
+    """
+    if a is b:
+        return a
+    if a._kind != b._kind and (a._kind == 2 or b._kind == 2):
+        return a if a._kind == 2 else b
+    return _FROM_NUMPY[np.promote_types(a.numpy, b.numpy)]
+
+
+def scalar_dtype(value: object) -> dtype:
+    """The dtype torch gives a bare Python number: bool, int64, or the default float."""
+    if isinstance(value, (builtins.bool, np.bool_)):
+        return bool
+    if isinstance(value, (builtins.int, np.integer)):
+        return int64
+    if isinstance(value, (builtins.float, np.floating)):
+        return _default_dtype
+    raise TypeError(f"unsupported scalar type {type(value).__name__}")
+
+
+def result_type(*operands: object) -> dtype:
+    """torch.result_type: tensors with dims outrank 0-d tensors, which outrank Python numbers.
+
+    A lower-priority operand only matters when it belongs to a higher category
+    (``int32 tensor + 2.5`` is float, ``int32 tensor + 2`` stays int32).
+    """
+    dim_result = zero_dim_result = scalar_result = None
+    for op in operands:
+        d = getattr(op, "dtype", None)
+        if d is None:
+            s = scalar_dtype(op)
+            scalar_result = s if scalar_result is None else promote_types(scalar_result, s)
+        elif op.ndim == 0:  # type: ignore[attr-defined]
+            zero_dim_result = d if zero_dim_result is None else promote_types(zero_dim_result, d)
+        else:
+            dim_result = d if dim_result is None else promote_types(dim_result, d)
+    return _combine(dim_result, _combine(zero_dim_result, scalar_result))  # type: ignore[return-value]
+
+
+def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    if higher is None:
+        return lower
+    if lower is None or lower._kind <= higher._kind:
+        return higher
+    # the lower-priority operand is of a higher category: bool -> int, or anything -> float
+    if lower._kind == 2 and higher._kind < 2:
+        return lower
+    return promote_types(higher, lower)
+
+
+# --8<-- [end:promotion]
