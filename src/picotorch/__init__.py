@@ -1,1 +1,135 @@
-"""picotorch: PyTorch's basics, re-implemented in readable Python on NumPy."""
+"""picotorch: PyTorch's basics, re-implemented in readable Python on NumPy.
+
+``import picotorch as torch`` and the tutorial code of the site runs unchanged.
+"""
+
+from . import cuda
+from ._creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._device import device
+from ._dtype import (
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    result_type,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from ._ops.indexing import gather, index_select, masked_fill, scatter, scatter_add
+from ._ops.linalg import bmm, dot, matmul, mm, mv
+from ._ops.pointwise import (
+    abs,
+    add,
+    allclose,
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
+    clamp,
+    cos,
+    div,
+    eq,
+    equal,
+    exp,
+    ge,
+    gt,
+    le,
+    log,
+    logical_not,
+    lt,
+    maximum,
+    minimum,
+    mul,
+    ne,
+    neg,
+    pow,
+    relu,
+    remainder,
+    sigmoid,
+    sin,
+    sqrt,
+    sub,
+    tanh,
+    where,
+)
+from ._ops.reduction import argmax, argmin, max, mean, min, prod, std, sum, var
+from ._ops.shape import (
+    broadcast_to,
+    cat,
+    chunk,
+    flatten,
+    narrow,
+    permute,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    t,
+    transpose,
+    unbind,
+    unsqueeze,
+)
+from ._printing import set_printoptions
+from ._random import Generator, default_generator, initial_seed, manual_seed, seed
+from ._size import Size
+from ._tensor import Tensor
+
+clip = clamp
+concat = cat
+concatenate = cat
+multiply = mul
+subtract = sub
+divide = div
+true_divide = div
+swapaxes = transpose
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj: object) -> "bool":
+    """Whether ``obj`` is a picotorch Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> "int":
+    """The number of elements of ``input``."""
+    return input.numel()
+
+
+def clone(input: Tensor) -> Tensor:
+    """A copy of ``input`` with its own memory."""
+    return input.clone()

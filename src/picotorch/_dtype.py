@@ -14,7 +14,7 @@ import numpy as np
 class dtype:  # noqa: N801 - torch spells it lower-case
     """A tensor element type, printed as ``torch.float32``."""
 
-    __slots__ = ("name", "numpy", "is_floating_point", "is_signed", "itemsize", "_kind")
+    __slots__ = ("_kind", "is_floating_point", "is_signed", "itemsize", "name", "numpy")
 
     def __init__(self, name: str, numpy_dtype: type, kind: int) -> None:
         self.name = name

@@ -1,0 +1,391 @@
+"""Making tensors: from Python data, from NumPy, from another tensor (``*_like``), from a shape."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from . import _dtype, _random
+from ._device import check_device
+from ._dtype import dtype
+from ._size import shape_arg
+from ._tensor import Tensor
+
+
+def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._make(data)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _ragged_error(data: Any) -> ValueError:
+    """torch's message for a nested list whose rows differ in length, naming the dim."""
+
+    def walk(seq: Any, dim: int) -> ValueError | None:
+        if not isinstance(seq, (list, tuple)) or not seq:
+            return None
+        lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in seq]
+        first = lengths[0]
+        for n in lengths[1:]:
+            if n != first:
+                if first is None or n is None:
+                    return ValueError(
+                        f"expected sequence of length {first} at dim {dim + 1} (got {n})"
+                        if first is not None
+                        else "setting an array element with a sequence."
+                    )
+                return ValueError(f"expected sequence of length {first} at dim {dim + 1} (got {n})")
+        for x in seq:
+            err = walk(x, dim + 1)
+            if err:
+                return err
+        return None
+
+    return walk(data, 0) or ValueError("could not convert the nested sequence into a tensor")
+
+
+# --8<-- [start:tensor]
+def _infer_array(data: Any) -> np.ndarray:
+    """Python data as an ndarray of the dtype torch infers.
+
+    Python floats become the default dtype (float32), ints int64 and bools bool; an
+    ndarray keeps its own dtype (a float64 array stays float64).
+    """
+    if isinstance(data, np.ndarray):
+        _dtype.from_numpy_dtype(data.dtype)  # TypeError for dtypes torch has no equivalent of
+        return data.copy()
+    try:
+        arr = np.array(data)
+    except ValueError:
+        raise _ragged_error(data) from None
+    if arr.dtype == object:
+        raise _ragged_error(data)
+    if arr.dtype.kind == "f":
+        if not _contains_numpy_values(data):  # Python floats: the default float dtype
+            arr = arr.astype(_dtype.get_default_dtype().numpy)
+    elif arr.dtype.kind in "iu":
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind != "b":
+        raise TypeError(
+            f"new(): invalid data type '{type(data).__name__ if arr.ndim == 0 else arr.dtype.name}'"
+        )
+    return arr
+
+
+def tensor(
+    data: Any,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """A new tensor holding a copy of ``data`` (a number, nested lists, an ndarray, a tensor)."""
+    check_device(device)
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
+            "clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+        arr = data._data.copy()
+    else:
+        arr = _infer_array(data)
+    if dtype is not None:
+        arr = arr.astype(dtype.numpy, copy=False)
+    return _finish(arr, requires_grad)
+
+
+# --8<-- [end:tensor]
+
+
+def _contains_numpy_values(data: Any) -> bool:
+    """Whether the (first leaf of the) data is a NumPy or torch value carrying its own dtype."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, (np.generic, np.ndarray, Tensor))
+
+
+def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:
+    """Like ``tensor``, but shares memory with an ndarray or tensor when no conversion is needed."""
+    check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or dtype.numpy == data.dtype):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype)
+
+
+# --8<-- [start:from_numpy]
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor that *is* the array's memory: same dtype, and a write on one side shows in both."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy_dtype(ndarray.dtype)  # TypeError for dtypes torch has no equivalent of
+    if builtins.any(s < 0 for s in ndarray.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with negative "
+            "strides are not currently supported. (You can probably work around this by making a "
+            "copy of your array  with array.copy().) "
+        )
+    return Tensor._make(ndarray)  # no copy: the tensor wraps the very same buffer
+
+
+# --8<-- [end:from_numpy]
+
+
+# --8<-- [start:factories]
+def _factory(
+    size: tuple[Any, ...], dtype: dtype | None, device: Any
+) -> tuple[tuple[int, ...], dtype]:
+    """The shape and dtype every factory (zeros, ones, rand, ...) starts from."""
+    check_device(device)
+    return shape_arg(size), dtype or _dtype.get_default_dtype()
+
+
+def zeros(
+    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor of the given shape filled with 0."""
+    shape, dt = _factory(size, dtype, device)
+    return _finish(np.zeros(shape, dt.numpy), requires_grad)
+
+
+def ones(
+    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor of the given shape filled with 1."""
+    shape, dt = _factory(size, dtype, device)
+    return _finish(np.ones(shape, dt.numpy), requires_grad)
+
+
+def rand(
+    *size: Any,
+    generator: _random.Generator | None = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Uniform samples from [0, 1), the same numbers torch draws for the same seed."""
+    shape, dt = _factory(size, dtype, device)
+    _require_float("rand", dt)
+    return _finish(_random.uniform(shape, dt.numpy, 0.0, 1.0, generator), requires_grad)
+
+
+# --8<-- [end:factories]
+
+
+def _require_float(name: str, dt: dtype) -> None:
+    if not dt.is_floating_point:
+        from ._ops.pointwise import type_name
+
+        raise RuntimeError(f"\"{name}\" not implemented for '{type_name(dt)}'")
+
+
+def empty(
+    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor of the given shape whose values are whatever (here: zeros, to be reproducible)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(
+    size: Any,
+    fill_value: Any,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it)."""
+    shape, _ = _factory((size,), None, device)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    dt = dtype or _dtype.scalar_dtype(fill_value)
+    return _finish(np.full(shape, fill_value, dt.numpy), requires_grad)
+
+
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """An ``n x m`` matrix with ones on the diagonal."""
+    check_device(device)
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
+    dt = dtype or _dtype.get_default_dtype()
+    return _finish(np.eye(n, n if m is None else m, dtype=dt.numpy), requires_grad)
+
+
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``start, start+step, ...`` up to (not including) ``end``; int64 unless a bound is a float."""
+    check_device(device)
+    if end is None:
+        start, end = 0, start
+    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (values[1] - values[0]) * values[2] < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        floaty = builtins.any(isinstance(v, float) for v in values)
+        dtype = _dtype.get_default_dtype() if floaty else _dtype.int64
+    n = math.ceil((values[1] - values[0]) / values[2])
+    # start + i * step in double, then rounded to the dtype, like torch's CPU kernel
+    data = values[0] + np.arange(builtins.max(n, 0), dtype=np.float64) * values[2]
+    if not dtype.is_floating_point:
+        data = np.arange(values[0], values[1], values[2], dtype=np.int64)
+    return _finish(data.astype(dtype.numpy), requires_grad)
+
+
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
+    check_device(device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt = dtype or _dtype.get_default_dtype()
+    # torch fills the first half forwards from start and the second half backwards from end
+    step = (end - start) / (steps - 1) if steps > 1 else 0.0
+    i = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    data = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    if not dt.is_floating_point:
+        data = np.floor(data) if step >= 0 else np.ceil(data)
+    return _finish(data.astype(dt.numpy), requires_grad)
+
+
+# --8<-- [start:like]
+def _like(t: Tensor, dtype: dtype | None, device: Any) -> tuple[tuple[int, ...], dtype]:
+    """``*_like`` copies the shape and, unless told otherwise, the dtype of ``t``."""
+    check_device(device)
+    return t._data.shape, dtype or t._dtype
+
+
+def zeros_like(
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    shape, dt = _like(t, dtype, device)
+    return _finish(np.zeros(shape, dt.numpy), requires_grad)
+
+
+def ones_like(
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    shape, dt = _like(t, dtype, device)
+    return _finish(np.ones(shape, dt.numpy), requires_grad)
+
+
+def rand_like(
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    shape, dt = _like(t, dtype, device)
+    _require_float("check_uniform_bounds", dt)
+    return _finish(_random.uniform(shape, dt.numpy, 0.0, 1.0, None), requires_grad)
+
+
+# --8<-- [end:like]
+
+
+def empty_like(
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(
+    t: Tensor,
+    fill_value: Any,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    shape, dt = _like(t, dtype, device)
+    return _finish(np.full(shape, fill_value, dt.numpy), requires_grad)
+
+
+def randn_like(
+    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    shape, dt = _like(t, dtype, device)
+    _require_float("normal_kernel_cpu", dt)
+    return _finish(_random.normal(shape, dt.numpy, 0.0, 1.0, None), requires_grad)
+
+
+def randn(
+    *size: Any,
+    generator: _random.Generator | None = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Standard normal samples, the same numbers torch draws for the same seed."""
+    shape, dt = _factory(size, dtype, device)
+    _require_float("normal_kernel_cpu", dt)
+    return _finish(_random.normal(shape, dt.numpy, 0.0, 1.0, generator), requires_grad)
+
+
+def randint(
+    *args: Any,
+    generator: _random.Generator | None = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Random integers in ``[low, high)``: ``randint(high, size)``, ``randint(low, high, size)``."""
+    if len(args) == 2:
+        low, (high, size) = 0, args
+    elif len(args) == 3:
+        low, high, size = args
+    else:
+        raise TypeError("randint() received an invalid combination of arguments")
+    shape, _ = _factory((size,), None, device)
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    dt = dtype or _dtype.int64
+    return _finish(_random.randint(low, high, shape, dt.numpy, generator), requires_grad)
+
+
+def randperm(
+    n: int,
+    *,
+    generator: _random.Generator | None = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """A random permutation of ``0 .. n-1``."""
+    check_device(device)
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    dt = dtype or _dtype.int64
+    return _finish(_random.randperm(n, dt.numpy, generator), requires_grad)

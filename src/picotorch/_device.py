@@ -1,0 +1,56 @@
+"""torch.device, and the check every factory and ``.to()`` makes before leaving the CPU."""
+
+from __future__ import annotations
+
+_KNOWN_TYPES = ("cpu", "cuda", "mps", "meta", "xpu")
+
+
+class device:  # noqa: N801 - torch spells it lower-case
+    """Where a tensor's memory lives: ``device('cpu')`` or ``device('cuda', 0)``."""
+
+    __slots__ = ("index", "type")
+
+    def __init__(self, type: str | device, index: int | None = None) -> None:
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        name, _, idx = str(type).partition(":")
+        if name not in _KNOWN_TYPES:
+            raise RuntimeError(
+                "Expected one of cpu, cuda, mps, meta, xpu device type at start of device "
+                f"string: {type}"
+            )
+        self.type = name
+        self.index = int(idx) if idx else index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def check_device(d: str | device | None) -> None:
+    """picotorch, like a CPU-only build of torch, can only place tensors on the CPU."""
+    if d is None:
+        return
+    d = device(d)
+    if d.type == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if d.type != "cpu":
+        raise RuntimeError(f"picotorch only supports the CPU; cannot use device '{d}'")

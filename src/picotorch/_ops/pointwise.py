@@ -1,0 +1,480 @@
+"""Elementwise ops: arithmetic, comparisons, unary maths, clamp, where.
+
+Binary ops follow one recipe: find torch's result dtype for the two operands, bring both
+to it, let NumPy broadcast and compute, and wrap the result. Ops that make no sense in a
+dtype's category (true division of ints, ``exp`` of ints) compute in the default float dtype.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._dtype import dtype, result_type
+from .._tensor import Tensor
+
+Operand = Tensor | int | float | bool
+
+_NAMES = {
+    _dtype.bool: "Bool",
+    _dtype.uint8: "Byte",
+    _dtype.int8: "Char",
+    _dtype.int16: "Short",
+    _dtype.int32: "Int",
+    _dtype.int64: "Long",
+    _dtype.float16: "Half",
+    _dtype.float32: "Float",
+    _dtype.float64: "Double",
+}
+
+
+def type_name(d: dtype) -> str:
+    """torch's C++ name of a dtype, as its error messages spell it (``Float``, ``Long``)."""
+    return _NAMES[d]
+
+
+def _array(x: Operand, d: dtype) -> Any:
+    """``x`` as an ndarray (or NumPy scalar) of dtype ``d``: no copy if it already is one."""
+    if isinstance(x, Tensor):
+        return x._data if x._dtype is d else x._data.astype(d.numpy)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return np.asarray(x).astype(d.numpy)
+    try:
+        return d.numpy.type(x)
+    except OverflowError:  # e.g. uint8 + 300: torch wraps around, as the C cast does
+        return np.array(x).astype(d.numpy)
+
+
+def _check_operand(x: Any) -> None:
+    if not isinstance(x, (Tensor, int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+
+
+# --8<-- [start:binary]
+def _binary(
+    ufunc: Callable[..., Any],
+    a: Operand,
+    b: Operand,
+    *,
+    compute: dtype | None = None,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
+    """Run a NumPy ufunc on two operands with torch's type promotion and broadcasting.
+
+    ``compute`` overrides the dtype the maths is done in (true division of ints is float).
+    """
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
+        common = a._dtype  # the hot path: no promotion needed
+    else:
+        _check_operand(a)
+        _check_operand(b)
+        common = result_type(a, b)
+    if compute is not None and compute is not common:
+        common = compute
+    x, y = _array(a, common), _array(b, common)
+    if out is None:
+        return Tensor._make(ufunc(x, y))
+    return _write_out(ufunc, (x, y), common, out, inplace)
+
+
+# --8<-- [end:binary]
+
+
+def _write_out(
+    func: Callable[..., Any], args: tuple[Any, ...], common: dtype, out: Tensor, inplace: bool
+) -> Tensor:
+    """Compute into ``out``'s memory: the in-place ``add_`` form and the ``out=`` form.
+
+    The result dtype must convert to ``out``'s dtype without leaving its category (torch
+    refuses ``int_tensor.add_(0.5)``); in-place results must keep ``out``'s shape.
+    """
+    if common._kind > out._dtype._kind:
+        raise RuntimeError(
+            f"result type {type_name(common)} can't be cast to the desired output type "
+            f"{type_name(out._dtype)}"
+        )
+    out._check_inplace()
+    shape = np.broadcast_shapes(*(np.shape(x) for x in args))
+    if shape != out._data.shape:
+        if inplace:
+            raise RuntimeError(
+                f"output with shape {list(out._data.shape)} doesn't match the broadcast shape "
+                f"{list(shape)}"
+            )
+        _resize_out(out, shape)
+    func(*args, out=out._data, casting="unsafe")
+    out._bump_version()
+    return out
+
+
+def _resize_out(out: Tensor, shape: tuple[int, ...]) -> None:
+    """Give an ``out=`` tensor of the wrong shape new memory of the right one, as torch does."""
+    if out._data.size != 0:
+        import warnings
+
+        warnings.warn(
+            f"An output with one or more elements was resized since it had shape "
+            f"{list(out._data.shape)}, which does not match the required output shape "
+            f"{list(shape)}. This behavior is deprecated, and in a future PyTorch release "
+            "outputs will not be resized unless they have zero elements. You can explicitly "
+            "reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+            UserWarning,
+            stacklevel=4,
+        )
+    out._data = np.empty(shape, out._data.dtype)
+
+
+def _float_dtype(a: Tensor) -> dtype:
+    """The dtype a float-valued op computes in: the tensor's own if float, else the default."""
+    return a._dtype if a._dtype.is_floating_point else _dtype.get_default_dtype()
+
+
+def _unary(
+    ufunc: Callable[..., Any],
+    a: Tensor,
+    *,
+    to_float: bool,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
+    if not isinstance(a, Tensor):
+        raise TypeError(f"expected Tensor as element 0 in argument 0, but got {type(a).__name__}")
+    common = _float_dtype(a) if to_float else a._dtype
+    x = _array(a, common)
+    if out is None:
+        with np.errstate(all="ignore"):  # torch gives inf/nan silently: so do we
+            return Tensor._make(ufunc(x))
+    with np.errstate(all="ignore"):
+        return _write_out(ufunc, (x,), common, out, inplace)
+
+
+# ---------------------------------------------------------------------- arithmetic
+def add(
+    input: Operand,
+    other: Operand,
+    *,
+    alpha: Any = 1,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
+    """``input + alpha * other``, broadcast, with torch's type promotion."""
+    if alpha != 1:
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+    return _binary(np.add, input, other, out=out, inplace=inplace)
+
+
+def sub(
+    input: Operand,
+    other: Operand,
+    *,
+    alpha: Any = 1,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
+    """``input - alpha * other``; refused for two bool operands, as in torch."""
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    if alpha != 1:
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+    return _binary(np.subtract, input, other, out=out, inplace=inplace)
+
+
+def mul(
+    input: Operand,
+    other: Operand,
+    *,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
+    """Elementwise product (``*``), broadcast, with torch's type promotion."""
+    return _binary(np.multiply, input, other, out=out, inplace=inplace)
+
+
+def div(
+    input: Operand,
+    other: Operand,
+    *,
+    rounding_mode: str | None = None,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
+    """True division (``/``; ints give floats), or ``'floor'``/``'trunc'`` rounded division."""
+    if rounding_mode is None:
+        common = result_type(input, other)
+        compute = common if common.is_floating_point else _dtype.get_default_dtype()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _binary(np.true_divide, input, other, compute=compute, out=out, inplace=inplace)
+    if rounding_mode not in ("floor", "trunc"):
+        raise ValueError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
+    _check_integer_divisor(input, other)
+    func = np.floor_divide if rounding_mode == "floor" else _trunc_divide
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _binary(func, input, other, out=out, inplace=inplace)
+
+
+def _trunc_divide(x: Any, y: Any, out: Any = None, casting: str = "same_kind") -> Any:
+    if np.result_type(x, y).kind == "f":
+        return np.trunc(np.true_divide(x, y), out=out, casting=casting)
+    q = np.floor_divide(x, y)
+    q = q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
+    if out is None:
+        return q
+    np.copyto(out, q, casting=casting)  # type: ignore[arg-type]
+    return out
+
+
+def _check_integer_divisor(input: Operand, other: Operand) -> None:
+    """Integer division by zero is an error in torch (NumPy would quietly give 0)."""
+    if result_type(input, other).is_floating_point:
+        return
+    divisor = other._data if isinstance(other, Tensor) else other
+    if np.any(np.asarray(divisor) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def remainder(input: Operand, other: Operand) -> Tensor:
+    """Python-style modulo (``%``): the result has the sign of the divisor."""
+    _check_integer_divisor(input, other)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _binary(np.remainder, input, other)
+
+
+def pow(  # noqa: A001 - torch's name
+    input: Operand,
+    exponent: Operand,
+    *,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
+    """``input ** exponent``, elementwise; negative integer powers of ints are an error."""
+    common = result_type(input, exponent)
+    if not common.is_floating_point:
+        e = exponent._data if isinstance(exponent, Tensor) else exponent
+        if np.any(np.asarray(e) < 0):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    with np.errstate(all="ignore"):
+        return _binary(np.power, input, exponent, out=out, inplace=inplace)
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """The elementwise larger of two tensors (NaN wins, as in torch)."""
+    _require_tensors("maximum", input, other)
+    return _binary(np.maximum, input, other)
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """The elementwise smaller of two tensors (NaN wins, as in torch)."""
+    _require_tensors("minimum", input, other)
+    return _binary(np.minimum, input, other)
+
+
+def _require_tensors(name: str, *args: Any) -> None:
+    for i, a in enumerate(args):
+        if not isinstance(a, Tensor):
+            raise TypeError(
+                f"{name}(): argument '{('input', 'other')[i]}' (position {i + 1}) must be "
+                f"Tensor, not {type(a).__name__}"
+            )
+
+
+def _is_bool(x: Operand) -> bool:
+    return (x._dtype is _dtype.bool) if isinstance(x, Tensor) else isinstance(x, bool)
+
+
+# ---------------------------------------------------------------------- comparisons & logic
+def _compare(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
+    """Compare in the promoted dtype (so ``int_tensor < 2.5`` compares as floats); bool out."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
+        return Tensor._make(ufunc(a._data, b._data))
+    if not isinstance(a, Tensor | int | float | np.number) or not isinstance(
+        b, Tensor | int | float | np.number
+    ):
+        raise TypeError(
+            f"unsupported operand types for comparison: '{type(a).__name__}' and "
+            f"'{type(b).__name__}'"
+        )
+    common = result_type(a, b)
+    return Tensor._make(ufunc(_array(a, common), _array(b, common)))
+
+
+def eq(input: Operand, other: Operand) -> Tensor:
+    return _compare(np.equal, input, other)
+
+
+def ne(input: Operand, other: Operand) -> Tensor:
+    return _compare(np.not_equal, input, other)
+
+
+def lt(input: Operand, other: Operand) -> Tensor:
+    return _compare(np.less, input, other)
+
+
+def le(input: Operand, other: Operand) -> Tensor:
+    return _compare(np.less_equal, input, other)
+
+
+def gt(input: Operand, other: Operand) -> Tensor:
+    return _compare(np.greater, input, other)
+
+
+def ge(input: Operand, other: Operand) -> Tensor:
+    return _compare(np.greater_equal, input, other)
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True if both tensors have the same shape and the same values."""
+    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
+
+
+def allclose(
+    input: Tensor,
+    other: Tensor,
+    rtol: float = 1e-05,
+    atol: float = 1e-08,
+    equal_nan: bool = False,
+) -> bool:
+    """Whether ``|input - other| <= atol + rtol * |other|`` everywhere."""
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def _bitwise(ufunc: Callable[..., Any], name: str, a: Operand, b: Operand) -> Tensor:
+    common = result_type(a, b)
+    if common.is_floating_point:
+        raise RuntimeError(f"\"{name}_cpu\" not implemented for '{type_name(common)}'")
+    return _binary(ufunc, a, b)
+
+
+def bitwise_and(input: Operand, other: Operand) -> Tensor:
+    """``&``: logical and for bool tensors, bitwise and for ints."""
+    return _bitwise(np.bitwise_and, "bitwise_and", input, other)
+
+
+def bitwise_or(input: Operand, other: Operand) -> Tensor:
+    """``|``: logical or for bool tensors, bitwise or for ints."""
+    return _bitwise(np.bitwise_or, "bitwise_or", input, other)
+
+
+def bitwise_xor(input: Operand, other: Operand) -> Tensor:
+    """``^``: logical xor for bool tensors, bitwise xor for ints."""
+    return _bitwise(np.bitwise_xor, "bitwise_xor", input, other)
+
+
+def bitwise_not(input: Tensor) -> Tensor:
+    """``~``: logical not for bool tensors, bitwise not for ints."""
+    if input._dtype.is_floating_point:
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
+    return Tensor._make(np.invert(input._data))
+
+
+def logical_not(input: Tensor) -> Tensor:
+    return Tensor._make(np.logical_not(input._data))
+
+
+# ---------------------------------------------------------------------- unary maths
+def neg(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
+    """``-input``; refused for bool tensors, as in torch."""
+    if input._dtype is _dtype.bool:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return _unary(np.negative, input, to_float=False, out=out, inplace=inplace)
+
+
+def abs(input: Tensor) -> Tensor:  # noqa: A001
+    return _unary(np.abs, input, to_float=False)
+
+
+def exp(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
+    return _unary(np.exp, input, to_float=True, out=out, inplace=inplace)
+
+
+def log(input: Tensor) -> Tensor:
+    return _unary(np.log, input, to_float=True)
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return _unary(np.sqrt, input, to_float=True)
+
+
+def sin(input: Tensor) -> Tensor:
+    return _unary(np.sin, input, to_float=True)
+
+
+def cos(input: Tensor) -> Tensor:
+    return _unary(np.cos, input, to_float=True)
+
+
+def tanh(input: Tensor) -> Tensor:
+    return _unary(np.tanh, input, to_float=True)
+
+
+def _sigmoid(x: Any) -> Any:
+    # 1 / (1 + e^-x): e^-x overflows to inf for very negative x, and 1/inf = 0 is right.
+    return np.reciprocal(np.exp(np.negative(x)) + x.dtype.type(1))
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """``1 / (1 + exp(-x))``, elementwise."""
+    return _unary(_sigmoid, input, to_float=True)
+
+
+def _relu(x: Any, out: Any = None, casting: str = "same_kind") -> Any:
+    return np.maximum(x, x.dtype.type(0), out=out, casting=casting)
+
+
+def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
+    """``max(x, 0)``, elementwise (NaN stays NaN)."""
+    if input._dtype is _dtype.bool:
+        raise RuntimeError("\"clamp_min_cpu\" not implemented for 'Bool'")
+    return _unary(_relu, input, to_float=False, out=out, inplace=inplace)
+
+
+def clamp(
+    input: Tensor,
+    min: Any = None,
+    max: Any = None,
+    *,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
+    """Limit every element to ``[min, max]`` (``min`` is applied first, then ``max``)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    bounds = [b for b in (min, max) if b is not None]
+    common = result_type(input, *bounds)
+    result = _array(input, common)
+    if min is not None:
+        result = np.maximum(result, _array(min, common))
+    if max is not None:
+        result = np.minimum(result, _array(max, common))
+    if out is None:
+        return Tensor._make(result)
+    return _write_out(_assign, (result,), common, out, inplace)
+
+
+def _assign(x: Any, out: Any, casting: str) -> None:
+    np.copyto(out, x, casting=casting)  # type: ignore[arg-type]
+
+
+def where(condition: Tensor, input: Operand, other: Operand) -> Tensor:
+    """``input`` where ``condition`` is True, else ``other``; all three broadcast."""
+    if condition._dtype is not _dtype.bool:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{type_name(condition._dtype)}"
+        )
+    common = result_type(input, other)
+    return Tensor._make(np.where(condition._data, _array(input, common), _array(other, common)))

@@ -1,0 +1,208 @@
+"""Reductions: sum, mean, prod, max/min (with indices), argmax/argmin, std/var.
+
+``dim`` may be one dim, a list of dims, or None (all); ``keepdim`` keeps reduced dims as size 1.
+Integer and bool inputs sum and multiply in int64, as in torch.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._dtype import dtype
+from .._size import normalize_dim, normalize_dims
+from .._tensor import Tensor
+from .pointwise import maximum, minimum, type_name
+
+
+def _return_type(name: str) -> type:
+    """torch.return_types.<name>: a (values, indices) named tuple with torch's repr."""
+    base = namedtuple(name, ["values", "indices"])  # type: ignore[misc]
+
+    def structseq_repr(self: Any) -> str:
+        return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    return type(name, (base,), {"__repr__": structseq_repr, "__slots__": ()})
+
+
+max_return = _return_type("max")
+min_return = _return_type("min")
+
+
+def _accumulate_dtype(a: Tensor, requested: dtype | None) -> dtype:
+    if requested is not None:
+        return requested
+    return a._dtype if a._dtype.is_floating_point else _dtype.int64
+
+
+def sum(  # noqa: A001 - torch's name
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: dtype | None = None,
+) -> Tensor:
+    """The sum over ``dim`` (all dims by default)."""
+    axes = normalize_dims(dim, input._data.ndim)
+    out = np.sum(
+        input._data, axis=axes, keepdims=keepdim, dtype=_accumulate_dtype(input, dtype).numpy
+    )
+    return Tensor._make(out)
+
+
+def mean(
+    input: Tensor,
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: dtype | None = None,
+) -> Tensor:
+    """The average over ``dim``; only for floating tensors (``long`` has no mean in torch)."""
+    target = dtype or input._dtype
+    if not target.is_floating_point:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {type_name(target)}"
+        )
+    axes = normalize_dims(dim, input._data.ndim)
+    with np.errstate(invalid="ignore", divide="ignore"):  # mean of nothing is nan, silently
+        out = np.mean(input._data, axis=axes, keepdims=keepdim, dtype=target.numpy)
+    return Tensor._make(np.asarray(out, dtype=target.numpy))
+
+
+def prod(
+    input: Tensor,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    dtype: dtype | None = None,
+) -> Tensor:
+    """The product over one ``dim`` (or of all elements)."""
+    axes = None if dim is None else normalize_dim(dim, input._data.ndim)
+    out = np.prod(
+        input._data,
+        axis=axes,
+        keepdims=keepdim and dim is not None,
+        dtype=_accumulate_dtype(input, dtype).numpy,
+    )
+    return Tensor._make(out)
+
+
+def _extreme(
+    name: str,
+    pick: Any,
+    arg_pick: Any,
+    result: type,
+    input: Tensor,
+    dim: Any,
+    keepdim: bool,
+) -> Any:
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        return Tensor._make(pick(input._data))
+    d = normalize_dim(dim, input._data.ndim)
+    data = input._data.reshape(input._data.shape or (1,))
+    if data.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    indices = arg_pick(data, axis=d, keepdims=True)
+    values = np.take_along_axis(data, indices, axis=d)
+    if not keepdim or input._data.ndim == 0:
+        shape = (
+            input._data.shape if input._data.ndim == 0 else values.shape[:d] + values.shape[d + 1 :]
+        )
+        values, indices = values.reshape(shape), indices.reshape(shape)
+    return result(Tensor._make(values), Tensor._make(indices.astype(np.int64)))
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    """The largest value; with ``dim``, a ``(values, indices)`` pair along that dim.
+
+    ``torch.max(a, b)`` with a second tensor is the elementwise ``maximum``.
+    """
+    if isinstance(dim, Tensor):
+        return maximum(input, dim)
+    return _extreme("max", np.max, np.argmax, max_return, input, dim, keepdim)
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    """The smallest value; with ``dim``, a ``(values, indices)`` pair along that dim."""
+    if isinstance(dim, Tensor):
+        return minimum(input, dim)
+    return _extreme("min", np.min, np.argmin, min_return, input, dim, keepdim)
+
+
+def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    if input._data.size == 0:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            if dim is None
+            else f"{name}(): Expected reduction dim {dim} to have non-zero size."
+        )
+    if dim is None:
+        out = func(input._data)
+        if keepdim:
+            return Tensor._make(np.asarray(out, dtype=np.int64).reshape((1,) * input._data.ndim))
+        return Tensor._make(np.asarray(out, dtype=np.int64))
+    d = normalize_dim(dim, input._data.ndim)
+    data = input._data.reshape(input._data.shape or (1,))
+    out = func(data, axis=d, keepdims=keepdim)
+    return Tensor._make(
+        np.asarray(out, dtype=np.int64).reshape(input._data.shape)
+        if input._data.ndim == 0
+        else out.astype(np.int64)
+    )
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """The position of the largest value (in the flattened tensor if ``dim`` is None)."""
+    return _arg("argmax", np.argmax, input, dim, keepdim)
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """The position of the smallest value (in the flattened tensor if ``dim`` is None)."""
+    return _arg("argmin", np.argmin, input, dim, keepdim)
+
+
+def _var_args(dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, int, bool]:
+    """torch accepts ``var(dim, unbiased, keepdim)``, ``var(unbiased)`` and ``correction=``."""
+    unbiased = kwargs.pop("unbiased", None)
+    keepdim = kwargs.pop("keepdim", False)
+    correction = kwargs.pop("correction", None)
+    if kwargs:
+        raise TypeError(f"got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if isinstance(dim, bool):  # std(False): the positional bool is `unbiased`
+        dim, unbiased = None, dim
+    if args:
+        unbiased = args[0]
+        if len(args) > 1:
+            keepdim = args[1]
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    return dim, correction, keepdim
+
+
+def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
+    """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
+    dim, correction, keepdim = _var_args(dim, args, kwargs)
+    if not input._dtype.is_floating_point:
+        raise RuntimeError(
+            "std and var only support floating point and complex dtypes, got: "
+            f"{type_name(input._dtype)}"
+        )
+    axes = normalize_dims(dim, input._data.ndim)
+    with np.errstate(invalid="ignore", divide="ignore"):  # too few elements: nan, as torch
+        out = np.var(input._data, axis=axes, ddof=correction, keepdims=keepdim)
+    return Tensor._make(np.asarray(out, dtype=input._data.dtype))
+
+
+def std(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
+    """The standard deviation: the square root of ``var`` with the same arguments."""
+    v = var(input, dim, *args, **kwargs)
+    return Tensor._make(np.sqrt(v._data))

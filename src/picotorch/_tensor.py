@@ -1,0 +1,785 @@
+"""The Tensor class: an ndarray plus what torch adds to it (dtype, device, version, autograd).
+
+A Tensor owns no memory of its own. ``_data`` is a NumPy array, often a *view* of another
+tensor's array, so slicing, ``view``, ``t()`` and ``expand`` share memory exactly like torch,
+and an in-place op is visible through every alias. All aliases of one piece of memory also
+share one version counter, which autograd will use to detect in-place modifications.
+
+The maths lives in ``_ops/``: methods here only forward to the op that implements them, so a
+reader finds each op's code in exactly one place.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from . import _dtype
+from ._device import CPU, check_device, device
+from ._dtype import dtype
+from ._size import Size, shape_arg
+
+
+class _VersionCounter:
+    """Counts in-place writes to one piece of memory; shared by all tensors viewing it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class Tensor:
+    """A multi-dimensional array of one dtype, on the CPU, ready for autograd."""
+
+    __slots__ = (
+        "__weakref__",
+        "_data",
+        "_dtype",
+        "_version_counter",
+        "grad",
+        "grad_fn",
+        "requires_grad",
+    )
+
+    _data: np.ndarray
+    _dtype: dtype
+    _version_counter: _VersionCounter
+    grad: Tensor | None
+    grad_fn: Any
+    requires_grad: bool
+
+    # --- construction
+    @classmethod
+    def _make(cls, data: Any, version: _VersionCounter | None = None) -> Tensor:
+        """Wrap an ndarray (ops' results, views). Pass ``version`` when ``data`` is a view."""
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)  # NumPy returns scalars for 0-d results
+        t = object.__new__(cls)
+        t._data = data
+        t._dtype = _dtype._FROM_NUMPY[data.dtype]
+        t._version_counter = _VersionCounter() if version is None else version
+        t.requires_grad = False
+        t.grad = None
+        t.grad_fn = None
+        return t
+
+    def _view_of(self, data: np.ndarray) -> Tensor:
+        """A new tensor that views (part of) this tensor's memory: it shares the version."""
+        return Tensor._make(data, self._version_counter)
+
+    def __new__(cls, *args: Any) -> Tensor:
+        """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype."""
+        from ._creation import empty, tensor
+
+        if len(args) == 1 and not isinstance(args[0], int):
+            return tensor(args[0], dtype=_dtype.get_default_dtype())
+        return empty(*args)
+
+    # --8<-- [start:attributes]
+    @property
+    def shape(self) -> Size:
+        """The size of each dimension, as a ``torch.Size``."""
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self) -> dtype:
+        """The element type, e.g. ``torch.float32``."""
+        return self._dtype
+
+    @property
+    def device(self) -> device:
+        """Where the memory lives: always the CPU in picotorch."""
+        return CPU
+
+    # --8<-- [end:attributes]
+
+    def size(self, dim: int | None = None) -> Any:
+        """``size()`` is ``shape``; ``size(d)`` is one dimension's length."""
+        if dim is None:
+            return Size(self._data.shape)
+        from ._size import normalize_dim
+
+        return self._data.shape[normalize_dim(dim, self._data.ndim)]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        """The number of dimensions."""
+        return self._data.ndim
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None) -> Any:
+        """Steps, in elements, between neighbours along each dim (0 for an expanded dim)."""
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        if dim is None:
+            return strides
+        from ._size import normalize_dim
+
+        return strides[normalize_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in memory in row-major order without gaps."""
+        return bool(self._data.flags.c_contiguous)
+
+    def is_floating_point(self) -> bool:
+        return self._dtype.is_floating_point
+
+    @property
+    def is_leaf(self) -> bool:
+        """A tensor made by the user rather than by an op that autograd recorded."""
+        return self.grad_fn is None
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes the memory behind this tensor has seen."""
+        return self._version_counter.value
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    # --- conversions
+    def item(self) -> Any:
+        """The single value as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        """Nested Python lists (a Python number for a 0-d tensor)."""
+        return self._data.tolist()
+
+    # --8<-- [start:numpy]
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The same memory as a NumPy array: writes through either side show in the other."""
+        if self.requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    # --8<-- [end:numpy]
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    # --8<-- [start:to]
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Convert dtype and/or device: ``to(torch.float64)``, ``to('cuda')``, ``to(other)``.
+
+        Returns ``self`` when nothing changes, like torch, so ``.to()`` is cheap to sprinkle.
+        """
+        target_dtype = kwargs.pop("dtype", None)
+        target_device = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        for arg in args:
+            if isinstance(arg, dtype):
+                target_dtype = arg
+            elif isinstance(arg, Tensor):
+                target_dtype, target_device = arg._dtype, arg.device
+            elif isinstance(arg, (str, device)):
+                target_device = arg
+            else:
+                raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
+        check_device(target_device)  # AssertionError for 'cuda', as on CPU-only torch
+        if target_dtype is None or target_dtype is self._dtype:
+            return self.clone() if copy else self
+        return Tensor._make(self._data.astype(target_dtype.numpy))
+
+    # --8<-- [end:to]
+
+    # --8<-- [start:type_as]
+    def type_as(self, other: Tensor) -> Tensor:
+        """This tensor converted to ``other``'s dtype (no copy if it already matches)."""
+        return self.to(other._dtype)
+
+    # --8<-- [end:type_as]
+
+    def type(self, dtype: dtype | None = None) -> Any:
+        """With no argument, the legacy type name (``'torch.FloatTensor'``); else ``to(dtype)``."""
+        if dtype is None:
+            return _LEGACY_TYPE_NAMES[self._dtype]
+        return self.to(dtype)
+
+    def float(self) -> Tensor:
+        return self.to(_dtype.float32)
+
+    def double(self) -> Tensor:
+        return self.to(_dtype.float64)
+
+    def half(self) -> Tensor:
+        return self.to(_dtype.float16)
+
+    def long(self) -> Tensor:
+        return self.to(_dtype.int64)
+
+    def int(self) -> Tensor:
+        return self.to(_dtype.int32)
+
+    def short(self) -> Tensor:
+        return self.to(_dtype.int16)
+
+    def char(self) -> Tensor:
+        return self.to(_dtype.int8)
+
+    def byte(self) -> Tensor:
+        return self.to(_dtype.uint8)
+
+    def bool(self) -> Tensor:
+        return self.to(_dtype.bool)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, device: Any = None) -> Tensor:
+        check_device("cuda")
+        return self
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory (and its own version counter)."""
+        return Tensor._make(self._data.copy())
+
+    def detach(self) -> Tensor:
+        """The same memory, cut off from autograd."""
+        return self._view_of(self._data)
+
+    def contiguous(self) -> Tensor:
+        """``self`` if already row-major without gaps, else a row-major copy."""
+        if self._data.flags.c_contiguous:
+            return self
+        return Tensor._make(np.ascontiguousarray(self._data))
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Ask autograd to record the ops on this (leaf) tensor."""
+        if requires_grad and not self._dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = requires_grad
+        return self
+
+    # --- in-place writes
+    # --8<-- [start:inplace]
+    def _check_inplace(self) -> None:
+        """Refuse writes that torch refuses: memory that several elements share (``expand``)."""
+        data = self._data
+        if 0 in data.strides and data.size > 1:
+            for n, s in zip(data.shape, data.strides, strict=True):
+                if s == 0 and n > 1:
+                    raise RuntimeError(
+                        "unsupported operation: more than one element of the written-to "
+                        "tensor refers to a single memory location. Please clone() the tensor "
+                        "before performing the operation."
+                    )
+
+    def _bump_version(self) -> None:
+        """Every in-place op ends here: all aliases of this memory see the new version."""
+        self._version_counter.value += 1
+
+    # --8<-- [end:inplace]
+
+    def copy_(self, src: Tensor | Any) -> Tensor:
+        """Copy ``src`` (broadcast to this shape, converted to this dtype) into this memory."""
+        from ._ops.shape import broadcast_error
+
+        self._check_inplace()
+        value = src._data if isinstance(src, Tensor) else np.asarray(src)
+        try:
+            np.copyto(self._data, value, casting="unsafe")
+        except ValueError:
+            raise broadcast_error(self._data.shape, value.shape) from None
+        self._bump_version()
+        return self
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Set every element to ``value``."""
+        self._check_inplace()
+        self._data[...] = value.item() if isinstance(value, Tensor) else value
+        self._bump_version()
+        return self
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with U(a, b) samples, drawing from the generator exactly like torch."""
+        from . import _random
+
+        return self.copy_(_random.uniform(self._data.shape, self._data.dtype, a, b, generator))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with N(mean, std²) samples, drawing from the generator exactly like torch."""
+        from . import _random
+
+        return self.copy_(_random.normal(self._data.shape, self._data.dtype, mean, std, generator))
+
+    def t_(self) -> Tensor:
+        """Transpose in place: this tensor object now views its memory transposed."""
+        from ._ops.shape import t
+
+        self._data = t(self)._data
+        self._bump_version()
+        return self
+
+    # --- Python protocols
+    def __repr__(self) -> str:
+        from ._printing import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self) if not spec else format(repr(self), spec)
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        for i in range(self._data.shape[0]):
+            yield self[i]
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                "Boolean value of Tensor with more than one value is ambiguous"
+                if self._data.size > 1
+                else "Boolean value of Tensor with no values is ambiguous"
+            )
+        return bool(self._data.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        out = Tensor._make(self._data.copy())
+        out.requires_grad = self.requires_grad
+        memo[id(self)] = out
+        return out
+
+    def __reduce__(self) -> Any:
+        return (_rebuild, (self._data.copy(), self.requires_grad))
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _indexing.getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        _indexing.setitem(self, index, value)
+
+    # --- shape (in _ops/shape.py)
+    @property
+    def T(self) -> Tensor:
+        """All dims reversed; for a matrix, its transpose."""
+        if self._data.ndim != 2:
+            warnings.warn(
+                "The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
+                "is deprecated and it will throw an error in a future release. Consider "
+                "`x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - "
+                "1, -1, -1))` to reverse the dimensions of a tensor.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return _shape.permute(self, *range(self._data.ndim - 1, -1, -1))
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two dims swapped (a batch of transposed matrices)."""
+        return _shape.transpose(self, -2, -1)
+
+    def view(self, *shape: Any) -> Tensor:
+        return _shape.view(self, *shape)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return _shape.view(self, other.shape)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _shape.reshape(self, *shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return _shape.reshape(self, other.shape)
+
+    def t(self) -> Tensor:
+        return _shape.t(self)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _shape.transpose(self, dim0, dim1)
+
+    swapaxes = transpose
+
+    def permute(self, *dims: Any) -> Tensor:
+        return _shape.permute(self, *dims)
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        return _shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _shape.unsqueeze(self, dim)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _shape.flatten(self, start_dim, end_dim)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        return _shape.expand(self, *sizes)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return _shape.expand(self, other.shape)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return _shape.narrow(self, dim, start, length)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        return _shape.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return _shape.chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return _shape.unbind(self, dim)
+
+    # --- indexing (in _ops/indexing.py)
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        return _indexing.gather(self, dim, index)
+
+    def scatter(self, dim: int, index: Tensor, src: Any, *, reduce: str | None = None) -> Tensor:
+        return _indexing.scatter(self, dim, index, src, reduce=reduce)
+
+    def scatter_(self, dim: int, index: Tensor, src: Any, *, reduce: str | None = None) -> Tensor:
+        return _indexing.scatter(self, dim, index, src, reduce=reduce, inplace=True)
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return _indexing.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return _indexing.scatter_add(self, dim, index, src, inplace=True)
+
+    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
+        return _indexing.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
+        return _indexing.masked_fill(self, mask, value, inplace=True)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return _indexing.index_select(self, dim, index)
+
+    # --- maths (in _ops/pointwise.py)
+    def add(self, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
+        return _pw.add(self, other, alpha=alpha, out=out)
+
+    def sub(self, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
+        return _pw.sub(self, other, alpha=alpha, out=out)
+
+    def mul(self, other: Any, *, out: Tensor | None = None) -> Tensor:
+        return _pw.mul(self, other, out=out)
+
+    def div(
+        self, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None
+    ) -> Tensor:
+        return _pw.div(self, other, rounding_mode=rounding_mode, out=out)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return _pw.pow(self, exponent)
+
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _pw.add(self, other, alpha=alpha, out=self, inplace=True)
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _pw.sub(self, other, alpha=alpha, out=self, inplace=True)
+
+    def mul_(self, other: Any) -> Tensor:
+        return _pw.mul(self, other, out=self, inplace=True)
+
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _pw.div(self, other, rounding_mode=rounding_mode, out=self, inplace=True)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return _pw.pow(self, exponent, out=self, inplace=True)
+
+    def neg(self) -> Tensor:
+        return _pw.neg(self)
+
+    def abs(self) -> Tensor:
+        return _pw.abs(self)
+
+    def exp(self) -> Tensor:
+        return _pw.exp(self)
+
+    def log(self) -> Tensor:
+        return _pw.log(self)
+
+    def sqrt(self) -> Tensor:
+        return _pw.sqrt(self)
+
+    def sin(self) -> Tensor:
+        return _pw.sin(self)
+
+    def cos(self) -> Tensor:
+        return _pw.cos(self)
+
+    def tanh(self) -> Tensor:
+        return _pw.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return _pw.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return _pw.relu(self)
+
+    def neg_(self) -> Tensor:
+        return _pw.neg(self, out=self, inplace=True)
+
+    def exp_(self) -> Tensor:
+        return _pw.exp(self, out=self, inplace=True)
+
+    def relu_(self) -> Tensor:
+        return _pw.relu(self, out=self, inplace=True)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        return _pw.clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        return _pw.clamp(self, min, max, out=self, inplace=True)
+
+    def maximum(self, other: Tensor) -> Tensor:
+        return _pw.maximum(self, other)
+
+    def minimum(self, other: Tensor) -> Tensor:
+        return _pw.minimum(self, other)
+
+    def eq(self, other: Any) -> Tensor:
+        return _pw.eq(self, other)
+
+    def ne(self, other: Any) -> Tensor:
+        return _pw.ne(self, other)
+
+    def lt(self, other: Any) -> Tensor:
+        return _pw.lt(self, other)
+
+    def le(self, other: Any) -> Tensor:
+        return _pw.le(self, other)
+
+    def gt(self, other: Any) -> Tensor:
+        return _pw.gt(self, other)
+
+    def ge(self, other: Any) -> Tensor:
+        return _pw.ge(self, other)
+
+    def where(self, condition: Tensor, other: Any) -> Tensor:
+        return _pw.where(condition, self, other)
+
+    def __neg__(self) -> Tensor:
+        return _pw.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return _pw.abs(self)
+
+    def __invert__(self) -> Tensor:
+        return _pw.bitwise_not(self)
+
+    def __add__(self, other: Any) -> Tensor:
+        return _pw.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _pw.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _pw.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _pw.sub(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _pw.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _pw.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _pw.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _pw.div(other, self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return _pw.div(self, other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return _pw.div(other, self, rounding_mode="floor")
+
+    def __mod__(self, other: Any) -> Tensor:
+        return _pw.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return _pw.remainder(other, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return _pw.pow(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return _pw.pow(other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _linalg.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _linalg.matmul(other, self)
+
+    def __and__(self, other: Any) -> Tensor:
+        return _pw.bitwise_and(self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other: Any) -> Tensor:
+        return _pw.bitwise_or(self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other: Any) -> Tensor:
+        return _pw.bitwise_xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self.div_(other)
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _pw.eq(self, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _pw.ne(self, other)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return _pw.lt(self, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return _pw.le(self, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return _pw.gt(self, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return _pw.ge(self, other)
+
+    # --- reductions (in _ops/reduction.py)
+    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: dtype | None = None) -> Tensor:
+        return _red.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: dtype | None = None) -> Tensor:
+        return _red.mean(self, dim, keepdim, dtype=dtype)
+
+    def prod(
+        self, dim: int | None = None, keepdim: bool = False, *, dtype: dtype | None = None
+    ) -> Tensor:
+        return _red.prod(self, dim, keepdim, dtype=dtype)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _red.max(self, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _red.min(self, dim, keepdim)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _red.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _red.argmin(self, dim, keepdim)
+
+    def std(self, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
+        return _red.std(self, dim, *args, **kwargs)
+
+    def var(self, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
+        return _red.var(self, dim, *args, **kwargs)
+
+    # --- linear algebra (in _ops/linalg.py)
+    def matmul(self, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+        return _linalg.matmul(self, other, out=out)
+
+    def mm(self, mat2: Tensor) -> Tensor:
+        return _linalg.mm(self, mat2)
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        return _linalg.bmm(self, mat2)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        return _linalg.mv(self, vec)
+
+    def dot(self, other: Tensor) -> Tensor:
+        return _linalg.dot(self, other)
+
+
+_LEGACY_TYPE_NAMES = {
+    _dtype.bool: "torch.BoolTensor",
+    _dtype.uint8: "torch.ByteTensor",
+    _dtype.int8: "torch.CharTensor",
+    _dtype.int16: "torch.ShortTensor",
+    _dtype.int32: "torch.IntTensor",
+    _dtype.int64: "torch.LongTensor",
+    _dtype.float16: "torch.HalfTensor",
+    _dtype.float32: "torch.FloatTensor",
+    _dtype.float64: "torch.DoubleTensor",
+}
+
+
+def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._make(data)
+    t.requires_grad = requires_grad
+    return t
+
+
+# The op modules import Tensor from here, so they are imported after the class exists.
+from ._ops import indexing as _indexing  # noqa: E402
+from ._ops import linalg as _linalg  # noqa: E402
+from ._ops import pointwise as _pw  # noqa: E402
+from ._ops import reduction as _red  # noqa: E402
+from ._ops import shape as _shape  # noqa: E402
+
+__all__ = ["Tensor", "check_device", "shape_arg"]
