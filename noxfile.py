@@ -1,7 +1,5 @@
 """Developer commands: ``nox -s docs``, ``nox -s tests``, ``nox -s lint``, ``nox -s serve``."""
 
-import os
-
 import nox
 
 nox.options.sessions = ["lint", "docs", "tests"]
@@ -29,10 +27,7 @@ def serve(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Unit tests, torch-parity tests, and every code block of the docs (under picotorch and torch)."""
     session.install("-e", ".[test,docs]")
-    env = dict(QUIET_ENV)
-    if os.environ.get("CI"):
-        env["HYPOTHESIS_PROFILE"] = "ci"
-    session.run("pytest", *session.posargs, env=env)
+    session.run("pytest", *session.posargs, env=QUIET_ENV)
 
 
 @nox.session

@@ -1,0 +1,218 @@
+"""The built site: it builds with --strict, fetches nothing from other hosts, finds code names.
+
+The site is built once per session with the project's own mkdocs.yml into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MATHJAX = "assets/mathjax/tex-chtml.js"
+
+# A URL that leaves the site: http(s)://host, //host (protocol-relative) or any other scheme://.
+EXTERNAL_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+# Attributes whose URL a browser fetches as it renders the page (plain <a href> is not fetched).
+FETCHED_ATTRS = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+}
+# <link> rels that only name another document; every other rel (stylesheet, icon, preload,
+# modulepreload, manifest, preconnect, dns-prefetch …) makes the browser connect.
+LINK_RELS_NOT_FETCHED = {"canonical", "alternate", "author", "license", "help", "next", "prev"}
+
+CSS_URL_RE = re.compile(r"""(?:@import\s+|url\(\s*)(["']?)(?P<url>[^"')\s]+)\1""", re.IGNORECASE)
+# The same tags written inside JavaScript strings (templates that get inserted into the page).
+JS_TAG_RE = re.compile(
+    r"""<(?P<tag>script|img|iframe|link|source|video|audio|embed)\b[^>]*?\b"""
+    r"""(?:src|href|srcset)\s*=\s*\\?["'](?P<url>[^"'\\]+)""",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("mkdocs is not installed; `nox -s tests` installs the docs stack")
+    out = tmp_path_factory.mktemp("site")
+    # Without -q: -q drops the warnings that --strict turns into a failure.
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)]
+    proc = subprocess.run(
+        [*command, "--config-file", str(ROOT / "mkdocs.yml")],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}", pytrace=False)
+    return out
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+class _Resources(HTMLParser):
+    """Collects (what, url) for every URL an HTML page makes the browser fetch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        names = FETCHED_ATTRS.get(tag, ())
+        if tag == "link" and not set(values.get("rel", "").lower().split()) <= (
+            LINK_RELS_NOT_FETCHED
+        ):
+            names = ("href", "imagesrcset")
+        for name in names:
+            if name in values:
+                urls = _srcset_urls(values[name]) if "srcset" in name else [values[name]]
+                self.found += [(f"<{tag} {name}>", url) for url in urls]
+        if "style" in values:
+            self.found += [(f"<{tag} style>", url) for url in css_urls(values["style"])]
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.found += [("<style>", url) for url in css_urls(data)]
+
+
+def css_urls(css: str) -> list[str]:
+    return [m["url"] for m in CSS_URL_RE.finditer(css)]
+
+
+def resources(path: Path) -> list[tuple[str, str]]:
+    """(what, url) for each URL the file makes a browser fetch."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".html":
+        parser = _Resources()
+        parser.feed(text)
+        return parser.found
+    found = [("css url()/@import", url) for url in css_urls(text)]
+    if path.suffix == ".js":
+        found += [(f"<{m['tag']}> in a script", m["url"]) for m in JS_TAG_RE.finditer(text)]
+    return found
+
+
+def test_no_request_to_another_host(site: Path) -> None:
+    offenders = [
+        f"{path.relative_to(site)}: {what} {url}"
+        for suffix in ("html", "css", "js")
+        for path in sorted(site.rglob(f"*.{suffix}"))
+        for what, url in resources(path)
+        if EXTERNAL_RE.match(html.unescape(url))
+    ]
+    assert not offenders, "resources fetched from other hosts:\n" + "\n".join(offenders)
+
+
+def test_scanner_sees_external_resources() -> None:
+    parser = _Resources()
+    parser.feed(
+        '<link rel="stylesheet" href="https://fonts.example/css">'
+        '<link rel="canonical" href="https://site.example/">'
+        '<a href="https://pytorch.org">x</a>'
+        '<script src="//cdn.example/a.js"></script>'
+        '<img srcset="a.png 1x, https://img.example/b.png 2x">'
+        '<link rel="preconnect" href="https://fonts.gstatic.example">'
+        "<div style=\"background: url('http://x.example/i.png')\">"
+        "<style>@import 'https://y.example/s.css';</style>"
+    )
+    external = [url for _, url in parser.found if EXTERNAL_RE.match(url)]
+    assert external == [
+        "https://fonts.example/css",
+        "//cdn.example/a.js",
+        "https://img.example/b.png",
+        "https://fonts.gstatic.example",
+        "http://x.example/i.png",
+        "https://y.example/s.css",
+    ]
+    assert [
+        m["url"] for m in JS_TAG_RE.finditer('e.innerHTML = "<script src=\\"//c.example/x.js\\">"')
+    ]
+    assert css_urls("a{background:url(data:image/png;base64,AAA)} b{src:url(../f.woff)}") == [
+        "data:image/png;base64,AAA",
+        "../f.woff",
+    ]
+
+
+def test_local_scripts_and_stylesheets_exist(site: Path) -> None:
+    missing = []
+    for page in pages(site):
+        for what, url in resources(page):
+            if what in ("<script src>", "<link href>") and not EXTERNAL_RE.match(url):
+                path = url.split("#")[0].split("?")[0]
+                # 404.html links from the site root: it is served for any missing URL.
+                target = site / path.lstrip("/") if path.startswith("/") else page.parent / path
+                if not target.is_file():
+                    missing.append(f"{page.relative_to(site)}: {url}")
+    assert not missing, "referenced but not in the site:\n" + "\n".join(missing)
+
+
+def test_math_is_served_by_the_site(site: Path) -> None:
+    for page in pages(site):
+        scripts = [url for what, url in resources(page) if what == "<script src>"]
+        assert any(url.endswith(MATHJAX) for url in scripts), f"{page} does not load MathJax"
+    # MathJax loads its fonts and TeX extensions on demand, relative to tex-chtml.js.
+    mathjax = site / MATHJAX
+    assert mathjax.is_file()
+    assert (mathjax.parent / "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").is_file()
+    assert (mathjax.parent / "input/tex/extensions/boldsymbol.js").is_file()
+
+
+def search_tokens(site: Path) -> set[str]:
+    """The words the search box can find, split the way the site's search splits them."""
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    tokens: set[str] = set()
+    for doc in index["docs"]:
+        text = html.unescape(re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}"))
+        tokens.update(word.lower() for word in separator.split(text) if word)
+    return tokens
+
+
+def test_search_finds_chinese_words_and_code_names(site: Path) -> None:
+    missing = {"张量", "numpy", "gather", "from_numpy"} - search_tokens(site)
+    assert not missing, f"not in the search index as words: {sorted(missing)}"
+
+
+def test_chinese_headings_get_readable_anchors(site: Path) -> None:
+    # Without pymdownx.slugs, `## 张量的属性` gets id="_1".
+    heading_id = re.compile(r"<h[1-6][^>]*\bid=\"([^\"]*)\"")
+    bad = [
+        f"{page.relative_to(site)}: #{anchor}"
+        for page in pages(site)
+        for anchor in heading_id.findall(page.read_text(encoding="utf-8"))
+        if re.fullmatch(r"_\d*", anchor)
+    ]
+    assert not bad, "headings with meaningless anchors:\n" + "\n".join(bad)
