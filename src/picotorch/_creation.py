@@ -17,63 +17,117 @@ from ._tensor import Tensor
 
 
 def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
+    """Wrap a new array; ``requires_grad=True`` needs a float dtype (torch's message here
+    differs from the one ``requires_grad_()`` gives)."""
     t = Tensor._make(data)
     if requires_grad:
+        if not t._dtype.is_floating_point:
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
         t.requires_grad_(True)
     return t
 
 
-def _ragged_error(data: Any) -> ValueError:
-    """torch's message for a nested list whose rows differ in length, naming the dim."""
+def _is_seq(x: Any) -> bool:
+    return isinstance(x, (list, tuple))
 
-    def walk(seq: Any, dim: int) -> ValueError | None:
-        if not isinstance(seq, (list, tuple)) or not seq:
-            return None
-        lengths = [len(x) if isinstance(x, (list, tuple)) else None for x in seq]
-        first = lengths[0]
-        for n in lengths[1:]:
-            if n != first:
-                if first is None or n is None:
-                    return ValueError(
-                        f"expected sequence of length {first} at dim {dim + 1} (got {n})"
-                        if first is not None
-                        else "setting an array element with a sequence."
-                    )
-                return ValueError(f"expected sequence of length {first} at dim {dim + 1} (got {n})")
+
+def _ragged_error(data: Any) -> Exception:
+    """torch's error for nested lists that are not a grid: the shape is read off the first
+    element at each depth; a row of another length is a ValueError naming its dim, a number
+    where a row should be (or a row where a number should be) a TypeError."""
+    shape, first = [], data
+    while _is_seq(first):
+        shape.append(len(first))
+        if not first:
+            break
+        first = first[0]
+
+    def walk(seq: Any, dim: int) -> Exception | None:
+        if not _is_seq(seq):
+            return TypeError("not a sequence")
+        if len(seq) != shape[dim]:
+            return ValueError(
+                f"expected sequence of length {shape[dim]} at dim {dim} (got {len(seq)})"
+            )
         for x in seq:
-            err = walk(x, dim + 1)
-            if err:
-                return err
+            if dim + 1 < len(shape):
+                err = walk(x, dim + 1)
+                if err:
+                    return err
+            elif _is_seq(x):
+                if isinstance(first, builtins.float):
+                    return TypeError(f"must be real number, not {type(x).__name__}")
+                return TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
         return None
 
     return walk(data, 0) or ValueError("could not convert the nested sequence into a tensor")
 
 
+def _object_error(arr: np.ndarray) -> Exception:
+    """Why NumPy could only make an ``object`` array: an int too big for int64, or a non-number."""
+    for x in arr.flat:
+        if isinstance(x, builtins.int) and not -(2**63) <= x < 2**63:
+            return ValueError("Overflow when unpacking long long")
+        if not isinstance(x, (builtins.int, builtins.float, np.generic)):
+            return RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+    return TypeError("could not convert the data into a tensor")
+
+
+def _checked_cast(arr: np.ndarray, target: dtype) -> np.ndarray:
+    """Python numbers converted to ``target`` as torch converts them: a value that does not fit
+    an integer dtype is an error rather than wrapped around (but an int down to ``-max`` is
+    allowed for uint8, where ``-1`` wraps to 255, as in C)."""
+    if target._kind == 1:  # an integer dtype (bool and float take any number)
+        info = np.iinfo(target.name)
+        if arr.dtype.kind == "f":  # a float must fit as it is (NaN fits nowhere)
+            fits = (arr >= info.min) & (arr <= info.max)
+        else:
+            low = -info.max if info.min == 0 else info.min
+            fits = (arr >= low) & (arr <= info.max)
+        if not np.all(fits):
+            raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
+    with np.errstate(over="ignore"):  # too large for float16: inf, silently, like torch
+        return arr.astype(target.numpy)
+
+
 # --8<-- [start:tensor]
-def _infer_array(data: Any) -> np.ndarray:
-    """Python data as an ndarray of the dtype torch infers.
+def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
+    """Python data as a new ndarray of ``dtype``, or else of the dtype torch infers.
 
     Python floats become the default dtype (float32), ints int64 and bools bool; an
-    ndarray keeps its own dtype (a float64 array stays float64).
+    ndarray or NumPy number keeps its own dtype (a float64 array stays float64).
     """
     if isinstance(data, np.ndarray):
         _dtype.from_numpy_dtype(data.dtype)  # TypeError for dtypes torch has no equivalent of
-        return data.copy()
+        return data.copy(order="K") if dtype is None else data.astype(dtype.numpy)
     try:
         arr = np.array(data)
     except ValueError:
         raise _ragged_error(data) from None
     if arr.dtype == object:
-        raise _ragged_error(data)
-    if arr.dtype.kind == "f":
-        if not _contains_numpy_values(data):  # Python floats: the default float dtype
-            arr = arr.astype(_dtype.get_default_dtype().numpy)
-    elif arr.dtype.kind in "iu":
-        arr = arr.astype(np.int64)
-    elif arr.dtype.kind != "b":
-        raise TypeError(
-            f"new(): invalid data type '{type(data).__name__ if arr.ndim == 0 else arr.dtype.name}'"
-        )
+        raise _object_error(arr)
+    kind = arr.dtype.kind
+    if kind in "US":
+        first = data
+        while _is_seq(first) and first:
+            first = first[0]
+        if isinstance(first, str) and arr.ndim:  # torch reads a string as a sequence, too deep
+            raise ValueError("too many dimensions 'str'")
+        raise TypeError("new(): invalid data type 'str'")
+    if kind not in "biuf":
+        raise TypeError(f"new(): invalid data type '{arr.dtype.name}'")
+    typed = _contains_numpy_values(data)  # NumPy numbers bring their own dtype
+    if kind == "u" and arr.dtype.itemsize == 8 and not typed:
+        raise ValueError("Overflow when unpacking long long")  # NumPy's uint64 for 2**63
+    if dtype is not None:
+        return _checked_cast(arr, dtype) if not typed else arr.astype(dtype.numpy)
+    if kind == "f" and not typed:
+        return arr.astype(_dtype.get_default_dtype().numpy)
+    if kind in "iu" and not typed:
+        return arr.astype(np.int64)
+    _dtype.from_numpy_dtype(arr.dtype)  # e.g. np.uint16 values: no picotorch dtype
     return arr
 
 
@@ -84,7 +138,11 @@ def tensor(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """A new tensor holding a copy of ``data`` (a number, nested lists, an ndarray, a tensor)."""
+    """A new tensor holding a copy of ``data`` (a number, nested lists, an ndarray, a tensor).
+
+    >>> torch.tensor([[1, 2], [3, 4]]).dtype
+    torch.int64
+    """
     check_device(device)
     if isinstance(data, Tensor):
         warnings.warn(
@@ -94,11 +152,9 @@ def tensor(
             UserWarning,
             stacklevel=2,
         )
-        arr = data._data.copy()
+        arr = data._data.copy(order="K") if dtype is None else data._data.astype(dtype.numpy)
     else:
-        arr = _infer_array(data)
-    if dtype is not None:
-        arr = arr.astype(dtype.numpy, copy=False)
+        arr = _infer_array(data, dtype)
     return _finish(arr, requires_grad)
 
 
@@ -142,18 +198,18 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 # --8<-- [start:factories]
 def _factory(
-    size: tuple[Any, ...], dtype: dtype | None, device: Any
+    name: str, size: tuple[Any, ...], dtype: dtype | None, device: Any
 ) -> tuple[tuple[int, ...], dtype]:
     """The shape and dtype every factory (zeros, ones, rand, ...) starts from."""
     check_device(device)
-    return shape_arg(size), dtype or _dtype.get_default_dtype()
+    return shape_arg(size, name), dtype or _dtype.get_default_dtype()
 
 
 def zeros(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """A tensor of the given shape filled with 0."""
-    shape, dt = _factory(size, dtype, device)
+    shape, dt = _factory("zeros", size, dtype, device)
     return _finish(np.zeros(shape, dt.numpy), requires_grad)
 
 
@@ -161,7 +217,7 @@ def ones(
     *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """A tensor of the given shape filled with 1."""
-    shape, dt = _factory(size, dtype, device)
+    shape, dt = _factory("ones", size, dtype, device)
     return _finish(np.ones(shape, dt.numpy), requires_grad)
 
 
@@ -173,8 +229,8 @@ def rand(
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples from [0, 1), the same numbers torch draws for the same seed."""
-    shape, dt = _factory(size, dtype, device)
-    _require_float("rand", dt)
+    shape, dt = _factory("rand", size, dtype, device)
+    _require_float("check_uniform_bounds", dt)
     return _finish(_random.uniform(shape, dt.numpy, 0.0, 1.0, generator), requires_grad)
 
 
@@ -185,7 +241,7 @@ def _require_float(name: str, dt: dtype) -> None:
     if not dt.is_floating_point:
         from ._ops.pointwise import type_name
 
-        raise RuntimeError(f"\"{name}\" not implemented for '{type_name(dt)}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{type_name(dt)}'")
 
 
 def empty(
@@ -204,7 +260,7 @@ def full(
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it)."""
-    shape, _ = _factory((size,), None, device)
+    shape, _ = _factory("full", (size,), None, device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     dt = dtype or _dtype.scalar_dtype(fill_value)
@@ -245,7 +301,7 @@ def arange(
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (values[1] - values[0]) * values[2] < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         floaty = builtins.any(isinstance(v, float) for v in values)
         dtype = _dtype.get_default_dtype() if floaty else _dtype.int64
@@ -276,6 +332,8 @@ def linspace(
     i = np.arange(steps, dtype=np.float64)
     half = steps // 2
     data = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    if steps == 1:  # the one value is start (the formula above would give end)
+        data = np.array([start], dtype=np.float64)
     if not dt.is_floating_point:
         data = np.floor(data) if step >= 0 else np.ceil(data)
     return _finish(data.astype(dt.numpy), requires_grad)
@@ -347,7 +405,7 @@ def randn(
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal samples, the same numbers torch draws for the same seed."""
-    shape, dt = _factory(size, dtype, device)
+    shape, dt = _factory("randn", size, dtype, device)
     _require_float("normal_kernel_cpu", dt)
     return _finish(_random.normal(shape, dt.numpy, 0.0, 1.0, generator), requires_grad)
 
@@ -366,7 +424,7 @@ def randint(
         low, high, size = args
     else:
         raise TypeError("randint() received an invalid combination of arguments")
-    shape, _ = _factory((size,), None, device)
+    shape, _ = _factory("randint", (size,), None, device)
     if low >= high:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-_KNOWN_TYPES = ("cpu", "cuda", "mps", "meta", "xpu")
+# every device type torch knows by name (picotorch can name them all, but only use the CPU)
+_KNOWN_TYPES = (
+    "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
+    "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
+)  # fmt: skip
 
 
 class device:  # noqa: N801 - torch spells it lower-case
@@ -14,14 +18,18 @@ class device:  # noqa: N801 - torch spells it lower-case
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
-        name, _, idx = str(type).partition(":")
+        name, colon, idx = str(type).partition(":")
         if name not in _KNOWN_TYPES:
             raise RuntimeError(
-                "Expected one of cpu, cuda, mps, meta, xpu device type at start of device "
+                f"Expected one of {', '.join(_KNOWN_TYPES)} device type at start of device "
                 f"string: {type}"
             )
+        if colon and not (idx.isdigit() and str(int(idx)) == idx):  # 'cuda:01' is refused too
+            raise RuntimeError(f"Invalid device string: '{type}'")
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         self.type = name
-        self.index = int(idx) if idx else index
+        self.index = int(idx) if colon else index
 
     def __repr__(self) -> str:
         if self.index is None:
@@ -32,8 +40,7 @@ class device:  # noqa: N801 - torch spells it lower-case
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            other = device(other)
+        # like torch, a device never equals a string: device('cpu') == 'cpu' is False
         if not isinstance(other, device):
             return NotImplemented
         return self.type == other.type and self.index == other.index

@@ -59,8 +59,8 @@ def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
         return _FROM_NUMPY[np_dtype]
     except KeyError:
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
-            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+            f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}. The only supported "
+            "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
         ) from None
 
 
@@ -76,8 +76,12 @@ def get_default_dtype() -> dtype:
 def set_default_dtype(d: dtype) -> None:
     """Make ``d`` (``float32`` or ``float64`` or ``float16``) the default floating dtype."""
     global _default_dtype
-    if not isinstance(d, dtype) or not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    if not isinstance(d, dtype):
+        raise TypeError(
+            "invalid dtype object: only floating-point types are supported as the default type"
+        )
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
     _default_dtype = d
 
 
@@ -118,7 +122,7 @@ def result_type(*operands: object) -> dtype:
     dim_result = zero_dim_result = scalar_result = None
     for op in operands:
         d = getattr(op, "dtype", None)
-        if d is None:
+        if not isinstance(d, dtype):  # a Python number, or a NumPy one (np.float64(2.5))
             s = scalar_dtype(op)
             scalar_result = s if scalar_result is None else promote_types(scalar_result, s)
         elif op.ndim == 0:  # type: ignore[attr-defined]

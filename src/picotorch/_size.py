@@ -33,17 +33,29 @@ class Size(tuple):
     def __add__(self, other: Any) -> Size:
         return Size(tuple(self) + tuple(other))
 
+    def __radd__(self, other: Any) -> Size:
+        return Size(tuple(other) + tuple(self))
 
-def shape_arg(size: Sequence[Any], name: str = "size") -> tuple[int, ...]:
-    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))`` alike."""
+    def __mul__(self, n: Any) -> Size:
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
+
+def shape_arg(size: Sequence[Any], name: str = "tensor") -> tuple[int, ...]:
+    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))`` alike.
+
+    ``name`` is the calling function's, for the error message: ``zeros(2.5)`` is a TypeError.
+    """
     if len(size) == 1 and isinstance(size[0], Iterable) and not hasattr(size[0], "_data"):
         size = tuple(size[0])
     try:
         shape = tuple(operator.index(s) for s in size)
     except TypeError:
-        kinds = ", ".join(type(s).__name__ for s in size)
+        bad = next(s for s in size if not hasattr(s, "__index__"))
         raise TypeError(
-            f"{name} must be a tuple of ints, but got an element of type ({kinds})"
+            f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+            f"{type(bad).__name__}"
         ) from None
     for s in shape:
         if s < 0:
@@ -51,6 +63,15 @@ def shape_arg(size: Sequence[Any], name: str = "size") -> tuple[int, ...]:
                 f"Trying to create tensor with negative dimension {s}: {list(shape)}"
             )
     return shape
+
+
+def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Row-major strides in elements, as torch computes them (a size-0 dim counts as 1)."""
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
 
 
 def normalize_dim(dim: int, ndim: int) -> int:
@@ -78,3 +99,32 @@ def normalize_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...
         if d in out[:i]:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     return out
+
+
+def broadcast_error(a: tuple[int, ...], b: tuple[int, ...]) -> RuntimeError:
+    """torch's message for two shapes that do not broadcast, naming the first bad dim."""
+    ndim = max(len(a), len(b))
+    for i in range(1, ndim + 1):
+        sa = a[-i] if i <= len(a) else 1
+        sb = b[-i] if i <= len(b) else 1
+        if sa != sb and sa != 1 and sb != 1:
+            return RuntimeError(
+                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
+                f"non-singleton dimension {ndim - i}"
+            )
+    return RuntimeError(f"shapes {list(a)} and {list(b)} cannot be broadcast together")
+
+
+def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape all ``shapes`` broadcast to; torch's RuntimeError if they don't.
+
+    Like torch, the shapes are combined left to right, so the message compares the shape
+    so far (tensor a) with the next one (tensor b).
+    """
+    result: tuple[int, ...] = ()
+    for shape in shapes:
+        try:
+            result = np.broadcast_shapes(result, shape)
+        except ValueError:
+            raise broadcast_error(result, shape) from None
+    return result

@@ -11,6 +11,7 @@ reader finds each op's code in exactly one place.
 
 from __future__ import annotations
 
+import builtins
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -45,6 +46,9 @@ class Tensor:
         "requires_grad",
     )
 
+    # NumPy defers to Tensor's reflected operators: np.float64(2.5) + t is a Tensor, as in torch
+    __array_priority__ = 1000
+
     _data: np.ndarray
     _dtype: dtype
     _version_counter: _VersionCounter
@@ -77,7 +81,7 @@ class Tensor:
 
         if len(args) == 1 and not isinstance(args[0], int):
             return tensor(args[0], dtype=_dtype.get_default_dtype())
-        return empty(*args)
+        return empty(*args) if args else empty(0)  # torch.Tensor() is empty, not 0-d
 
     # --8<-- [start:attributes]
     @property
@@ -103,6 +107,8 @@ class Tensor:
             return Size(self._data.shape)
         from ._size import normalize_dim
 
+        if self._data.ndim == 0:  # unlike most ops, size(0) of a 0-d tensor is an error
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
     @property
@@ -130,6 +136,8 @@ class Tensor:
             return strides
         from ._size import normalize_dim
 
+        if self._data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return strides[normalize_dim(dim, self._data.ndim)]
 
     def is_contiguous(self) -> bool:
@@ -216,10 +224,18 @@ class Tensor:
 
     # --8<-- [end:type_as]
 
-    def type(self, dtype: dtype | None = None) -> Any:
-        """With no argument, the legacy type name (``'torch.FloatTensor'``); else ``to(dtype)``."""
+    def type(self, dtype: dtype | str | None = None) -> Any:
+        """With no argument, the legacy type name (``'torch.FloatTensor'``); else ``to(dtype)``,
+        where ``dtype`` may also be such a name (``x.type('torch.IntTensor')``)."""
         if dtype is None:
             return _LEGACY_TYPE_NAMES[self._dtype]
+        if isinstance(dtype, str):
+            if dtype.startswith("torch.cuda."):  # what CPU-only torch says
+                raise RuntimeError("Cannot initialize CUDA without ATen_cuda library.")
+            by_name = {name: d for d, name in _LEGACY_TYPE_NAMES.items()}
+            if dtype not in by_name:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = by_name[dtype]
         return self.to(dtype)
 
     def float(self) -> Tensor:
@@ -257,8 +273,9 @@ class Tensor:
         return self
 
     def clone(self) -> Tensor:
-        """A copy with its own memory (and its own version counter)."""
-        return Tensor._make(self._data.copy())
+        """A copy with its own memory (and its own version counter), in the same layout:
+        a transposed tensor's clone is transposed too (torch's ``preserve_format``)."""
+        return Tensor._make(self._data.copy(order="K"))
 
     def detach(self) -> Tensor:
         """The same memory, cut off from autograd."""
@@ -279,17 +296,21 @@ class Tensor:
 
     # --- in-place writes
     # --8<-- [start:inplace]
+    def _overlaps_itself(self) -> builtins.bool:
+        """Whether several elements share one memory location (a dim made by ``expand``)."""
+        data = self._data
+        if data.size <= 1 or 0 not in data.strides:  # (NumPy strides empty arrays with 0s)
+            return False
+        return any(s == 0 and n > 1 for n, s in zip(data.shape, data.strides, strict=True))
+
     def _check_inplace(self) -> None:
         """Refuse writes that torch refuses: memory that several elements share (``expand``)."""
-        data = self._data
-        if 0 in data.strides and data.size > 1:
-            for n, s in zip(data.shape, data.strides, strict=True):
-                if s == 0 and n > 1:
-                    raise RuntimeError(
-                        "unsupported operation: more than one element of the written-to "
-                        "tensor refers to a single memory location. Please clone() the tensor "
-                        "before performing the operation."
-                    )
+        if self._overlaps_itself():
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers "
+                "to a single memory location. Please clone() the tensor before performing the "
+                "operation."
+            )
 
     def _bump_version(self) -> None:
         """Every in-place op ends here: all aliases of this memory see the new version."""
@@ -299,7 +320,7 @@ class Tensor:
 
     def copy_(self, src: Tensor | Any) -> Tensor:
         """Copy ``src`` (broadcast to this shape, converted to this dtype) into this memory."""
-        from ._ops.shape import broadcast_error
+        from ._size import broadcast_error
 
         self._check_inplace()
         value = src._data if isinstance(src, Tensor) else np.asarray(src)
@@ -314,8 +335,7 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
-        """Set every element to ``value``."""
-        self._check_inplace()
+        """Set every element to ``value`` (allowed on expanded tensors: all writes agree)."""
         self._data[...] = value.item() if isinstance(value, Tensor) else value
         self._bump_version()
         return self
@@ -324,13 +344,33 @@ class Tensor:
         """Fill with U(a, b) samples, drawing from the generator exactly like torch."""
         from . import _random
 
-        return self.copy_(_random.uniform(self._data.shape, self._data.dtype, a, b, generator))
+        target = self._in_memory_order()
+        return self._fill_from(_random.uniform(target.shape, target.dtype, a, b, generator))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill with N(mean, std²) samples, drawing from the generator exactly like torch."""
         from . import _random
 
-        return self.copy_(_random.normal(self._data.shape, self._data.dtype, mean, std, generator))
+        target = self._in_memory_order()
+        contiguous = bool(self._data.flags.c_contiguous)  # torch's fast 16-wide path needs it
+        samples = _random.normal(target.shape, target.dtype, mean, std, generator, contiguous)
+        return self._fill_from(samples)
+
+    def _in_memory_order(self) -> np.ndarray:
+        """This tensor's array with its dims reordered to lie in memory order (a view).
+
+        torch fills a tensor's memory front to back, so ``x.T.uniform_()`` gets the same
+        numbers, in the same places in memory, as ``x.uniform_()``. Sorting the dims by stride
+        gives that order for any transposed or permuted tensor.
+        """
+        order = sorted(range(self._data.ndim), key=lambda d: -self._data.strides[d])
+        return self._data.transpose(order)
+
+    def _fill_from(self, samples: np.ndarray) -> Tensor:
+        self._check_inplace()
+        np.copyto(self._in_memory_order(), samples)
+        self._bump_version()
+        return self
 
     def t_(self) -> Tensor:
         """Transpose in place: this tensor object now views its memory transposed."""
@@ -374,10 +414,17 @@ class Tensor:
         return bool(self._data.reshape(()))
 
     def __float__(self) -> float:
+        self._check_one_element()
         return float(self.item())
 
     def __int__(self) -> int:
+        self._check_one_element()
         return int(self.item())
+
+    def _check_one_element(self) -> None:
+        """``float(t)`` and ``int(t)`` (unlike ``item()``) raise ValueError, as torch does."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
 
     def __index__(self) -> int:
         if self._dtype.is_floating_point or self._data.size != 1:
@@ -388,13 +435,13 @@ class Tensor:
         return id(self)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
-        out = Tensor._make(self._data.copy())
+        out = Tensor._make(self._data.copy(order="K"))
         out.requires_grad = self.requires_grad
         memo[id(self)] = out
         return out
 
     def __reduce__(self) -> Any:
-        return (_rebuild, (self._data.copy(), self.requires_grad))
+        return (_rebuild, (self._data.copy(order="K"), self.requires_grad))
 
     def __getitem__(self, index: Any) -> Tensor:
         return _indexing.getitem(self, index)
@@ -406,7 +453,9 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         """All dims reversed; for a matrix, its transpose."""
-        if self._data.ndim != 2:
+        global _warned_transpose
+        if self._data.ndim != 2 and not _warned_transpose:
+            _warned_transpose = True  # torch warns once per process (TORCH_WARN_ONCE)
             warnings.warn(
                 "The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
                 "is deprecated and it will throw an error in a future release. Consider "
@@ -769,8 +818,12 @@ _LEGACY_TYPE_NAMES = {
 }
 
 
+_warned_transpose = False  # whether Tensor.T has warned about non-2-d tensors yet
+
+
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._make(data)
+    """Unpickle a tensor. NumPy unpickles an empty array with zero strides: give it fresh ones."""
+    t = Tensor._make(data if data.size else np.empty(data.shape, data.dtype))
     t.requires_grad = requires_grad
     return t
 

@@ -6,14 +6,16 @@ tensors, lists or masks ("advanced" indexing) gathers a copy, exactly as NumPy a
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
-from .._size import normalize_dim
+from .._size import broadcast_shapes, contiguous_strides, normalize_dim
 from .._tensor import Tensor
-from .pointwise import type_name
+from .pointwise import c_type_name, type_name
 
 
 def _index_item(item: Any) -> tuple[Any, bool]:
@@ -21,19 +23,32 @@ def _index_item(item: Any) -> tuple[Any, bool]:
     if isinstance(item, Tensor):
         if item._dtype.is_floating_point:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if item._dtype is _dtype.uint8:  # the old spelling of a mask
+            warnings.warn(
+                "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                "torch.bool instead.",
+                UserWarning,
+                stacklevel=5,  # the user's line: _index_item < _numpy_index < getitem < []
+            )
+            return item._data.astype(np.bool_), True
         return item._data, True
     if isinstance(item, slice):
         if item.step is not None and int(item.step) <= 0:
             raise ValueError("step must be greater than zero")
         return item, False
-    if isinstance(item, (list, np.ndarray)):
+    if isinstance(item, (list, tuple, np.ndarray)):  # a tuple inside the index is a list
         arr = np.asarray(item)
         if arr.dtype.kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return arr, True
     if isinstance(item, bool):
         return item, True
-    return item, False
+    if item is None or item is Ellipsis or hasattr(item, "__index__"):
+        return item, False
+    raise IndexError(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+        f"valid indices (got {type(item).__name__})"
+    )
 
 
 def _numpy_index(index: Any) -> tuple[tuple[Any, ...], bool]:
@@ -49,12 +64,79 @@ def _numpy_index(index: Any) -> tuple[tuple[Any, ...], bool]:
     return tuple(converted), advanced
 
 
-def _index_error(err: IndexError, ndim: int) -> IndexError:
-    """NumPy's messages, reworded as torch's (``dimension`` instead of ``axis``)."""
+def _index_error(err: IndexError, index: tuple[Any, ...], shape: tuple[int, ...]) -> IndexError:
+    """NumPy's complaint about ``index`` into ``shape``, said as torch says it."""
     msg = str(err)
     if msg.startswith("too many indices"):
-        return IndexError(f"too many indices for tensor of dimension {ndim}")
+        if not shape:
+            return IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
+        return IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    if msg.startswith("boolean index did not match"):
+        return _mask_error(index, shape) or IndexError(msg)
     return IndexError(msg.replace("axis", "dimension"))
+
+
+def _mask_error(index: tuple[Any, ...], shape: tuple[int, ...]) -> IndexError | None:
+    """torch's message for a boolean mask whose shape does not match the dims it covers."""
+
+    def is_mask(item: Any) -> bool:
+        return isinstance(item, np.ndarray) and item.dtype == np.bool_
+
+    def width(item: Any) -> int:  # how many input dims an index item consumes
+        return item.ndim if is_mask(item) else int(item is not None and item is not Ellipsis)
+
+    dim = 0
+    for item in index:
+        if item is Ellipsis:
+            dim += len(shape) - sum(width(i) for i in index)
+        elif is_mask(item):
+            for k, n in enumerate(item.shape):
+                if dim + k < len(shape) and n != shape[dim + k]:
+                    return IndexError(
+                        f"The shape of the mask {list(item.shape)} at index {k} does not match "
+                        f"the shape of the indexed tensor {list(shape)} at index {dim + k}"
+                    )
+        dim += width(item)
+    return None
+
+
+def _torch_none_strides(data: np.ndarray, index: tuple[Any, ...], out: np.ndarray) -> np.ndarray:
+    """``out`` with the strides torch gives the size-1 dims that ``None`` inserted.
+
+    torch applies an index left to right and unsqueezes for each ``None``, so the new dim
+    gets ``size * stride`` of the input dim it lands before (see ``unsqueeze_array``).
+    """
+    consumed = sum(1 for item in index if item is not None and item is not Ellipsis)
+    strides = list(out.strides)
+    in_dim = out_dim = 0
+    for item in index:
+        if item is None:
+            strides[out_dim] = (
+                data.shape[in_dim] * data.strides[in_dim] if in_dim < data.ndim else data.itemsize
+            )
+            out_dim += 1
+        elif item is Ellipsis:
+            in_dim += data.ndim - consumed
+            out_dim += data.ndim - consumed
+        else:
+            in_dim += 1
+            out_dim += isinstance(item, slice)  # an int index removes its dim
+    return as_strided(out, out.shape, strides)
+
+
+def _row_major(data: np.ndarray) -> np.ndarray:
+    """``data`` laid out row-major with exactly a new torch tensor's strides.
+
+    NumPy's advanced indexing may return a column-major result, or give a size-1 dim a
+    stride of 0; only ``stride()`` would show it, but it should show what torch shows.
+    """
+    if not data.flags.c_contiguous:
+        data = np.ascontiguousarray(data)
+    strides = tuple(s * data.itemsize for s in contiguous_strides(data.shape))
+    return data if data.strides == strides else as_strided(data, data.shape, strides)
 
 
 # --8<-- [start:getitem]
@@ -64,9 +146,11 @@ def getitem(a: Tensor, index: Any) -> Tensor:
     try:
         data = a._data[np_index]
     except IndexError as err:
-        raise _index_error(err, a._data.ndim) from None
-    if advanced:
-        return Tensor._make(data)  # NumPy gathered the elements into new memory
+        raise _index_error(err, np_index, a._data.shape) from None
+    if advanced:  # NumPy gathered the elements into new memory
+        return Tensor._make(_row_major(data))
+    if None in np_index:
+        data = _torch_none_strides(a._data, np_index, data)
     return a._view_of(data)  # same memory, new shape/strides: shares the version counter
 
 
@@ -75,33 +159,59 @@ def getitem(a: Tensor, index: Any) -> Tensor:
 
 def setitem(a: Tensor, index: Any, value: Any) -> None:
     """``a[index] = value``: writes into ``a``'s memory (seen by every view), like ``copy_``."""
-    np_index, _ = _numpy_index(index)
+    np_index, advanced = _numpy_index(index)
     a._check_inplace()
+    if advanced and isinstance(value, Tensor) and value._dtype is not a._dtype:
+        is_mask = isinstance(index, Tensor) and index._dtype is _dtype.bool
+        if not (is_mask and value._data.ndim == 0):  # that case is a masked_fill: it converts
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{type_name(a._dtype)} for the destination and {type_name(value._dtype)} for "
+                "the source."
+            )
     src = value._data if isinstance(value, Tensor) else value
     try:
         a._data[np_index] = src
     except IndexError as err:
-        raise _index_error(err, a._data.ndim) from None
+        raise _index_error(err, np_index, a._data.shape) from None
     except ValueError:
-        target = np.shape(a._data[np_index])
-        raise RuntimeError(
-            f"shape mismatch: value tensor of shape {list(np.shape(src))} cannot be broadcast "
-            f"to indexing result of shape {list(target)}"
-        ) from None
+        raise _setitem_shape_error(np.shape(src), np.shape(a._data[np_index]), advanced) from None
     a._bump_version()
 
 
+def _setitem_shape_error(
+    value: tuple[int, ...], target: tuple[int, ...], advanced: bool
+) -> RuntimeError:
+    """A value that does not broadcast to ``a[index]``: torch's message for each kind of index."""
+    if not advanced:  # torch expands the value to the view, so the error is expand's own
+        from .shape import expand
+
+        shape = list(value)
+        while shape and shape[0] == 1:  # leading 1s are dropped first
+            shape.pop(0)
+        try:
+            expand(Tensor._make(np.empty(shape)), target)
+        except RuntimeError as err:
+            return err
+    return RuntimeError(
+        f"shape mismatch: value tensor of shape {list(value)} cannot be broadcast to indexing "
+        f"result of shape {list(target)}"
+    )
+
+
 def _check_index_tensor(name: str, a: Tensor, dim: int, index: Tensor) -> int:
-    """Shared checks of gather/scatter: int64 index, same rank, index no larger than input."""
+    """Shared checks of gather and the scatters (``name`` is ``"gather"`` or ``"scatter"``):
+    an int32/int64 index of the same rank as the input."""
     if not isinstance(index, Tensor):
         raise TypeError(
             f"{name}(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
         )
-    if index._dtype is not _dtype.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index._dtype is not _dtype.int64 and index._dtype is not _dtype.int32:
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     d = normalize_dim(dim, a._data.ndim)
     if index._data.ndim != a._data.ndim and not (index._data.ndim <= 1 and a._data.ndim <= 1):
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        role = "input" if name == "gather" else "self"
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {role} tensor")
     return d
 
 
@@ -185,6 +295,8 @@ def scatter(
     if inplace:
         out._check_inplace()
     target = _full_index(idx, d)
+    if reduce is not None and isinstance(src, Tensor):
+        _warn_scatter_reduce()
     if reduce is None:
         out._data[target] = values
     elif reduce == "add":
@@ -192,19 +304,36 @@ def scatter(
     elif reduce == "multiply":
         np.multiply.at(out._data, target, np.broadcast_to(values, idx.shape))
     else:
-        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+        raise RuntimeError("reduce argument must be either add or multiply.")
     out._bump_version()
     return out
+
+
+_warned_scatter_reduce = False
+
+
+def _warn_scatter_reduce() -> None:
+    """torch deprecates ``scatter(..., src_tensor, reduce=...)``, warning once per process."""
+    global _warned_scatter_reduce
+    if not _warned_scatter_reduce:
+        _warned_scatter_reduce = True
+        warnings.warn(
+            "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+            "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+            "reduction options.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def scatter_add(
     a: Tensor, dim: int, index: Tensor, src: Tensor, *, inplace: bool = False
 ) -> Tensor:
     """Like scatter, but values landing on the same place are summed."""
-    d = _check_index_tensor("scatter_add", a, dim, index)
+    d = _check_index_tensor("scatter", a, dim, index)  # torch's messages say scatter() too
     idx = index._data
     _check_index_range(idx, d, a._data.shape[d])
-    values = _scatter_source(src, idx, d, a, "scatter_add")
+    values = _scatter_source(src, idx, d, a, "scatter")
     out = a if inplace else a.clone()
     if inplace:
         out._check_inplace()
@@ -218,7 +347,7 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
     if mask._dtype is not _dtype.bool:
         raise RuntimeError(
             "masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{mask._dtype.name.replace('int64', 'long').replace('float32', 'float')}"
+            f"{c_type_name(mask._dtype)}"
         )
     if isinstance(value, Tensor):
         if value._data.ndim != 0:
@@ -227,27 +356,35 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
                 f"{value._data.ndim} dimension(s)."
             )
         value = value.item()
-    try:
-        np.broadcast_shapes(mask._data.shape, a._data.shape)
-    except ValueError:
-        from .shape import broadcast_error
-
-        raise broadcast_error(a._data.shape, mask._data.shape) from None
+    shape = broadcast_shapes(mask._data.shape, a._data.shape)  # torch's error if they don't
+    fill = np.asarray(value).astype(a._data.dtype)
     if inplace:
-        a._check_inplace()
-        np.copyto(a._data, np.asarray(value).astype(a._data.dtype), where=mask._data)
+        if shape != a._data.shape:
+            raise RuntimeError(
+                f"output with shape {list(a._data.shape)} doesn't match the broadcast shape "
+                f"{list(shape)}"
+            )
+        if a._overlaps_itself():  # torch allows it, with a warning
+            warnings.warn(
+                "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the "
+                "tensor before performing this operation. This also applies to advanced "
+                "indexing e.g. tensor[mask] = scalar",
+                UserWarning,
+                stacklevel=4,
+            )
+        np.copyto(a._data, fill, where=mask._data)
         a._bump_version()
         return a
-    return Tensor._make(np.where(mask._data, np.asarray(value).astype(a._data.dtype), a._data))
+    out = np.empty(shape, a._data.dtype)  # row-major, as torch's out-of-place form gives
+    np.copyto(out, a._data)
+    np.copyto(out, fill, where=mask._data)
+    return Tensor._make(out)
 
 
 def index_select(a: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices at positions ``index`` (a vector of ints) along ``dim``, as a copy."""
     if index._dtype not in (_dtype.int64, _dtype.int32):
-        raise RuntimeError(
-            "index_select(): Expected dtype int32 or int64 for index, got "
-            f"{type_name(index._dtype)}"
-        )
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     d = normalize_dim(dim, a._data.ndim)

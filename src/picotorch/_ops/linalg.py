@@ -1,7 +1,9 @@
 """Matrix products: ``matmul`` (``@``) and its special cases ``mm``, ``bmm``, ``mv``, ``dot``.
 
-NumPy's ``matmul`` already has torch's broadcasting rules; what this module adds is torch's
-strictness (both operands of one dtype) and torch's error messages, which name the shapes.
+NumPy's ``matmul`` already computes what torch computes; what this module adds is torch's
+strictness (both operands of one dtype, no bool) and torch's error messages, which name the
+shapes. ``matmul`` dispatches to the special cases the way torch does, so a bad shape gets the
+message of the kernel torch would have run.
 """
 
 from __future__ import annotations
@@ -10,35 +12,41 @@ from typing import Any
 
 import numpy as np
 
+from .._size import broadcast_shapes
 from .._tensor import Tensor
-from .pointwise import type_name
+from .pointwise import c_type_name, type_name
+
+# the CPU kernel behind each product, as torch names it when it refuses bool tensors
+_KERNELS = {"mm": "addmm_impl_cpu_", "mv": "addmv_impl_cpu", "dot": "dot", "bmm": "bmm"}
 
 
 def _shape_str(shape: tuple[int, ...]) -> str:
     return "x".join(str(s) for s in shape)
 
 
-def _check_pair(name: str, a: Any, b: Any) -> None:
-    for pos, x in enumerate((a, b), start=1):
+def _require_tensors(name: str, a: Any, b: Any, second: str = "mat2") -> None:
+    for pos, (arg, x) in enumerate((("input", a), (second, b)), start=1):
         if not isinstance(x, Tensor):
-            arg = ("input", "other")[pos - 1] if name == "matmul" else ("input", "mat2")[pos - 1]
             raise TypeError(
                 f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
                 f"{type(x).__name__}"
             )
+
+
+def _check_dtypes(kernel: str, a: Tensor, b: Tensor) -> None:
+    """Both operands of one dtype, and not bool; each torch kernel words this its own way."""
     if a._dtype is not b._dtype:
-        raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_c_name(a)} != {_c_name(b)}"
-        )
+        ta, tb = type_name(a._dtype), type_name(b._dtype)
+        messages = {
+            "mm": "expected m1 and m2 to have the same dtype, but got: "
+            f"{c_type_name(a._dtype)} != {c_type_name(b._dtype)}",
+            "mv": f"addmv input tensors must have the same dtype, but got {tb}, {ta}, and {tb}",
+            "dot": f"dot : expected both vectors to have same dtype, but found {ta} and {tb}",
+            "bmm": f"expected scalar type {ta} but found {tb}",
+        }
+        raise RuntimeError(messages[kernel])
     if a._dtype.name == "bool":
-        raise RuntimeError(f"\"{name}\" not implemented for 'Bool'")
-
-
-def _c_name(t: Tensor) -> str:
-    """The C type names torch uses in dtype-mismatch messages (``float != double``)."""
-    return {"Float": "float", "Double": "double", "Long": "long int", "Int": "int"}.get(
-        type_name(t._dtype), type_name(t._dtype)
-    )
+        raise NotImplementedError(f"\"{_KERNELS[kernel]}\" not implemented for 'Bool'")
 
 
 def _finish(result: np.ndarray, out: Tensor | None) -> Tensor:
@@ -62,75 +70,89 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     1-d @ 1-d is a dot product, 2-d @ 2-d a matrix product, a 1-d operand is treated as a
     row (left) or column (right) vector, and more dims are batches that broadcast.
     """
-    _check_pair("matmul", input, other)
+    _require_tensors("matmul", input, other, second="other")
     a, b = input._data, other._data
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
-    if a.ndim == 1 and b.ndim == 1:
-        return dot(input, other) if out is None else _finish(dot(input, other)._data, out)
-    if a.ndim <= 2 and b.ndim <= 2:
-        if b.ndim == 1:
-            return mv(input, other) if out is None else _finish(mv(input, other)._data, out)
-        if a.ndim == 1 and a.shape[0] != b.shape[0]:
-            raise RuntimeError(
-                f"size mismatch, got input ({b.shape[0]}), mat ({_shape_str(b.T.shape)}), "
-                f"vec ({a.shape[0]})"
-            )
-        return _finish(_mm(a, b), out)
+    if b.ndim <= 2 and a.ndim != 1:
+        # a matrix, or a batch of them folded into the rows of one: (2, 3, 4) -> (6, 4)
+        rows = a if a.ndim == 2 else a.reshape(int(np.prod(a.shape[:-1])), a.shape[-1])
+        if b.ndim == 2:
+            _check_dtypes("mm", input, other)
+            result = _mm(rows, b)
+        else:
+            _check_dtypes("mv", input, other)
+            result = _mv(rows, b)
+        return _finish(result.reshape(*a.shape[:-1], *b.shape[1:]), out)
+    if a.ndim == 1 and b.ndim <= 2:
+        _check_dtypes("dot" if b.ndim == 1 else "mm", input, other)
+        return _finish(_dot(a, b) if b.ndim == 1 else _mm(a[np.newaxis], b)[0], out)
     # batched: the last two dims multiply, the leading ones broadcast
-    k_a = a.shape[-1]
-    k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
-    if k_a != k_b:
+    _check_dtypes("bmm", input, other)
+    lhs = a[np.newaxis] if a.ndim == 1 else a  # a vector is a one-row matrix
+    batch = broadcast_shapes(lhs.shape[:-2], b.shape[:-2])
+    if lhs.shape[-1] != b.shape[-2]:
+        n = int(np.prod(batch))
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{_batch(a, b)}, {k_a}] but got: [{_batch(a, b)}, {k_b}]."
+            f"[{n}, {lhs.shape[-1]}] but got: [{n}, {b.shape[-2]}]."
         )
-    try:
-        result = np.matmul(a, b)
-    except ValueError:
-        from .shape import broadcast_error
-
-        raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
-    return _finish(result, out)
+    result = np.matmul(lhs, b)
+    return _finish(result[..., 0, :] if a.ndim == 1 else result, out)
 
 
 # --8<-- [end:matmul]
 
 
-def _batch(a: np.ndarray, b: np.ndarray) -> int:
-    lead = np.broadcast_shapes(a.shape[:-2], b.shape[:-2] if b.ndim > 2 else ())
-    return int(np.prod(lead)) if lead else 1
-
-
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if a.shape[-1] != b.shape[0]:
-        rows = (1, a.shape[0]) if a.ndim == 1 else a.shape
+    if a.shape[1] != b.shape[0]:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(rows)} and "
+            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a.shape)} and "
             f"{_shape_str(b.shape)})"
         )
     return np.matmul(a, b)
 
 
+def _mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    if a.shape[1] != v.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({a.shape[0]}), mat ({_shape_str(a.shape)}), "
+            f"vec ({v.shape[0]})"
+        )
+    return np.matmul(a, v)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+            f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
+            "elements respectively"
+        )
+    return np.asarray(np.dot(a, b))
+
+
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The product of two matrices (2-d tensors only, no broadcasting)."""
-    _check_pair("mm", input, mat2)
+    _require_tensors("mm", input, mat2)
     for name, x in (("self", input), ("mat2", mat2)):
         if x._data.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix")
+    _check_dtypes("mm", input, mat2)
     return _finish(_mm(input._data, mat2._data), out)
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """A batch of matrix products: (b, n, m) @ (b, m, p) -> (b, n, p), no broadcasting."""
-    _check_pair("bmm", input, mat2)
+    _require_tensors("bmm", input, mat2)
     a, b = input._data, mat2._data
     if a.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if b.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
+    _check_dtypes("bmm", input, mat2)
     if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
@@ -141,28 +163,19 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix times vector: (n, m) @ (m,) -> (n,)."""
-    _check_pair("mv", input, vec)
+    _require_tensors("mv", input, vec, second="vec")
     a, v = input._data, vec._data
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
-    if a.shape[1] != v.shape[0]:
-        raise RuntimeError(
-            f"size mismatch, got input ({a.shape[0]}), mat ({_shape_str(a.shape)}), "
-            f"vec ({v.shape[0]})"
-        )
-    return _finish(np.matmul(a, v), out)
+    _check_dtypes("mv", input, vec)
+    return _finish(_mv(a, v), out)
 
 
 def dot(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The inner product of two 1-d tensors of the same length (a 0-d tensor)."""
-    _check_pair("dot", input, other)
+    _require_tensors("dot", input, other, second="tensor")
     a, b = input._data, other._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
-    if a.shape[0] != b.shape[0]:
-        raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
-            f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
-            "elements respectively"
-        )
-    return _finish(np.asarray(np.dot(a, b)), out)
+    _check_dtypes("dot", input, other)
+    return _finish(_dot(a, b), out)

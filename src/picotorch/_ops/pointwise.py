@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import dtype, result_type
+from .._size import broadcast_shapes
 from .._tensor import Tensor
 
 Operand = Tensor | int | float | bool
@@ -34,6 +35,24 @@ _NAMES = {
 def type_name(d: dtype) -> str:
     """torch's C++ name of a dtype, as its error messages spell it (``Float``, ``Long``)."""
     return _NAMES[d]
+
+
+_C_NAMES = {
+    _dtype.bool: "bool",
+    _dtype.uint8: "unsigned char",
+    _dtype.int8: "signed char",
+    _dtype.int16: "short int",
+    _dtype.int32: "int",
+    _dtype.int64: "long int",
+    _dtype.float16: "c10::Half",
+    _dtype.float32: "float",
+    _dtype.float64: "double",
+}
+
+
+def c_type_name(d: dtype) -> str:
+    """The C type behind a dtype, as some of torch's messages spell it (``float``, ``long int``)."""
+    return _C_NAMES[d]
 
 
 def _array(x: Operand, d: dtype) -> Any:
@@ -77,7 +96,11 @@ def _binary(
         common = compute
     x, y = _array(a, common), _array(b, common)
     if out is None:
-        return Tensor._make(ufunc(x, y))
+        try:
+            return Tensor._make(ufunc(x, y))
+        except ValueError:
+            broadcast_shapes(np.shape(x), np.shape(y))  # torch's error naming the bad dim
+            raise
     return _write_out(ufunc, (x, y), common, out, inplace)
 
 
@@ -98,7 +121,7 @@ def _write_out(
             f"{type_name(out._dtype)}"
         )
     out._check_inplace()
-    shape = np.broadcast_shapes(*(np.shape(x) for x in args))
+    shape = broadcast_shapes(*(np.shape(x) for x in args))
     if shape != out._data.shape:
         if inplace:
             raise RuntimeError(
@@ -175,11 +198,16 @@ def sub(
     out: Tensor | None = None,
     inplace: bool = False,
 ) -> Tensor:
-    """``input - alpha * other``; refused for two bool operands, as in torch."""
+    """``input - alpha * other``; refused if an operand is bool (even ``x - True``), like torch."""
     if _is_bool(input) and _is_bool(other):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead."
+        )
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. "
+            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
     if alpha != 1:
         other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
@@ -212,10 +240,11 @@ def div(
         with np.errstate(divide="ignore", invalid="ignore"):
             return _binary(np.true_divide, input, other, compute=compute, out=out, inplace=inplace)
     if rounding_mode not in ("floor", "trunc"):
-        raise ValueError(
+        raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'"
         )
+    _refuse_bool(f"div_{rounding_mode}_cpu", input, other)
     _check_integer_divisor(input, other)
     func = np.floor_divide if rounding_mode == "floor" else _trunc_divide
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -233,6 +262,12 @@ def _trunc_divide(x: Any, y: Any, out: Any = None, casting: str = "same_kind") -
     return out
 
 
+def _refuse_bool(kernel: str, input: Operand, other: Operand) -> None:
+    """torch has no bool kernel for rounded division and remainder (``True // True``)."""
+    if result_type(input, other) is _dtype.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 def _check_integer_divisor(input: Operand, other: Operand) -> None:
     """Integer division by zero is an error in torch (NumPy would quietly give 0)."""
     if result_type(input, other).is_floating_point:
@@ -244,6 +279,7 @@ def _check_integer_divisor(input: Operand, other: Operand) -> None:
 
 def remainder(input: Operand, other: Operand) -> Tensor:
     """Python-style modulo (``%``): the result has the sign of the divisor."""
+    _refuse_bool("remainder_cpu", input, other)
     _check_integer_divisor(input, other)
     with np.errstate(divide="ignore", invalid="ignore"):
         return _binary(np.remainder, input, other)
@@ -256,14 +292,35 @@ def pow(  # noqa: A001 - torch's name
     out: Tensor | None = None,
     inplace: bool = False,
 ) -> Tensor:
-    """``input ** exponent``, elementwise; negative integer powers of ints are an error."""
+    """``input ** exponent``, elementwise.
+
+    For integers, a negative *number* as exponent is an error, while negative values in an
+    exponent *tensor* follow torch's integer kernel (see ``_int_power``).
+    """
     common = result_type(input, exponent)
+    func: Callable[..., Any] = np.power
     if not common.is_floating_point:
-        e = exponent._data if isinstance(exponent, Tensor) else exponent
-        if np.any(np.asarray(e) < 0):
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if not isinstance(exponent, Tensor):
+            if exponent < 0:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+        elif np.any(exponent._data < 0):
+            func = _int_power
     with np.errstate(all="ignore"):
-        return _binary(np.power, input, exponent, out=out, inplace=inplace)
+        return _binary(func, input, exponent, out=out, inplace=inplace)
+
+
+def _int_power(x: Any, y: Any, out: Any = None, casting: str = "same_kind") -> Any:
+    """``x ** y`` for integer arrays where ``y`` has negative values, as torch computes it:
+    1 stays 1, -1 alternates sign, and any other base (a true fraction) gives 0."""
+    negative = y < 0
+    powers = np.power(x, np.where(negative, 0, y))
+    odd = (y % 2) != 0
+    fractions = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0))
+    result = np.where(negative, fractions, powers).astype(powers.dtype)
+    if out is None:
+        return result
+    np.copyto(out, result, casting=casting)  # type: ignore[arg-type]
+    return out
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
@@ -295,16 +352,22 @@ def _is_bool(x: Operand) -> bool:
 def _compare(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
     """Compare in the promoted dtype (so ``int_tensor < 2.5`` compares as floats); bool out."""
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
-        return Tensor._make(ufunc(a._data, b._data))
-    if not isinstance(a, Tensor | int | float | np.number) or not isinstance(
+        x, y = a._data, b._data
+    elif not isinstance(a, Tensor | int | float | np.number) or not isinstance(
         b, Tensor | int | float | np.number
     ):
         raise TypeError(
             f"unsupported operand types for comparison: '{type(a).__name__}' and "
             f"'{type(b).__name__}'"
         )
-    common = result_type(a, b)
-    return Tensor._make(ufunc(_array(a, common), _array(b, common)))
+    else:
+        common = result_type(a, b)
+        x, y = _array(a, common), _array(b, common)
+    try:
+        return Tensor._make(ufunc(x, y))
+    except ValueError:
+        broadcast_shapes(np.shape(x), np.shape(y))  # torch's error naming the bad dim
+        raise
 
 
 def eq(input: Operand, other: Operand) -> Tensor:
@@ -350,7 +413,7 @@ def allclose(
 def _bitwise(ufunc: Callable[..., Any], name: str, a: Operand, b: Operand) -> Tensor:
     common = result_type(a, b)
     if common.is_floating_point:
-        raise RuntimeError(f"\"{name}_cpu\" not implemented for '{type_name(common)}'")
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(common)}'")
     return _binary(ufunc, a, b)
 
 
@@ -394,6 +457,9 @@ def neg(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> T
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001
+    """``|x|``, elementwise; torch has no kernel for bool tensors."""
+    if isinstance(input, Tensor) and input._dtype is _dtype.bool:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return _unary(np.abs, input, to_float=False)
 
 
@@ -438,7 +504,7 @@ def _relu(x: Any, out: Any = None, casting: str = "same_kind") -> Any:
 def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
     """``max(x, 0)``, elementwise (NaN stays NaN)."""
     if input._dtype is _dtype.bool:
-        raise RuntimeError("\"clamp_min_cpu\" not implemented for 'Bool'")
+        raise RuntimeError("Boolean inputs not supported for relu")
     return _unary(_relu, input, to_float=False, out=out, inplace=inplace)
 
 
@@ -477,4 +543,6 @@ def where(condition: Tensor, input: Operand, other: Operand) -> Tensor:
             f"{type_name(condition._dtype)}"
         )
     common = result_type(input, other)
-    return Tensor._make(np.where(condition._data, _array(input, common), _array(other, common)))
+    x, y = _array(input, common), _array(other, common)
+    broadcast_shapes(condition._data.shape, np.shape(x), np.shape(y))  # torch's error, if any
+    return Tensor._make(np.where(condition._data, x, y))

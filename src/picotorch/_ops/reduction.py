@@ -6,6 +6,8 @@ Integer and bool inputs sum and multiply in int64, as in torch.
 
 from __future__ import annotations
 
+import builtins
+import warnings
 from collections import namedtuple
 from typing import Any
 
@@ -33,9 +35,34 @@ min_return = _return_type("min")
 
 
 def _accumulate_dtype(a: Tensor, requested: dtype | None) -> dtype:
+    """The result dtype of sum/prod: the one asked for, the input's if float, else int64."""
     if requested is not None:
         return requested
     return a._dtype if a._dtype.is_floating_point else _dtype.int64
+
+
+def _reduce_axes(dim: Any, ndim: int) -> tuple[int, ...]:
+    """The axes to reduce over. None, and (a legacy of torch's) an empty list, mean all dims;
+    a 0-d tensor accepts dim 0 or -1, and reduces nothing."""
+    if isinstance(dim, (tuple, list)) and not dim:
+        dim = None
+    axes = normalize_dims(dim, ndim)
+    return axes if ndim else ()
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    """How many elements each output element of a reduction over ``axes`` combines."""
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+def _np_sum(x: np.ndarray, axes: tuple[int, ...], keepdim: bool, target: dtype) -> np.ndarray:
+    """``x`` summed over ``axes`` into ``target``; float16 accumulates in float32, as in torch."""
+    acc = np.float32 if target is _dtype.float16 else target.numpy
+    out = np.sum(x, axis=axes, keepdims=keepdim, dtype=acc)
+    return np.asarray(out).astype(target.numpy, copy=False)
 
 
 def sum(  # noqa: A001 - torch's name
@@ -46,11 +73,8 @@ def sum(  # noqa: A001 - torch's name
     dtype: dtype | None = None,
 ) -> Tensor:
     """The sum over ``dim`` (all dims by default)."""
-    axes = normalize_dims(dim, input._data.ndim)
-    out = np.sum(
-        input._data, axis=axes, keepdims=keepdim, dtype=_accumulate_dtype(input, dtype).numpy
-    )
-    return Tensor._make(out)
+    axes = _reduce_axes(dim, input._data.ndim)
+    return Tensor._make(_np_sum(input._data, axes, keepdim, _accumulate_dtype(input, dtype)))
 
 
 def mean(
@@ -64,13 +88,14 @@ def mean(
     target = dtype or input._dtype
     if not target.is_floating_point:
         raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {type_name(target)}"
+            f"mean(): could not infer output dtype. {'Input' if dtype is None else 'Optional'} "
+            f"dtype must be either a floating point or complex dtype. Got: {type_name(target)}"
         )
-    axes = normalize_dims(dim, input._data.ndim)
-    with np.errstate(invalid="ignore", divide="ignore"):  # mean of nothing is nan, silently
-        out = np.mean(input._data, axis=axes, keepdims=keepdim, dtype=target.numpy)
-    return Tensor._make(np.asarray(out, dtype=target.numpy))
+    axes = _reduce_axes(dim, input._data.ndim)
+    total = _np_sum(input._data, axes, keepdim, target)
+    with np.errstate(invalid="ignore", divide="ignore"):  # mean of nothing is 0/0 = nan, silently
+        out = np.true_divide(total, _count(input._data.shape, axes), dtype=target.numpy)
+    return Tensor._make(out)
 
 
 def prod(
@@ -81,7 +106,7 @@ def prod(
     dtype: dtype | None = None,
 ) -> Tensor:
     """The product over one ``dim`` (or of all elements)."""
-    axes = None if dim is None else normalize_dim(dim, input._data.ndim)
+    axes = None if dim is None else _reduce_axes(dim, input._data.ndim)
     out = np.prod(
         input._data,
         axis=axes,
@@ -139,11 +164,11 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
 
 
 def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
-    if input._data.size == 0:
-        raise RuntimeError(
+    if input._dtype is _dtype.bool:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None and input._data.size == 0:
+        raise IndexError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
-            if dim is None
-            else f"{name}(): Expected reduction dim {dim} to have non-zero size."
         )
     if dim is None:
         out = func(input._data)
@@ -152,6 +177,8 @@ def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) ->
         return Tensor._make(np.asarray(out, dtype=np.int64))
     d = normalize_dim(dim, input._data.ndim)
     data = input._data.reshape(input._data.shape or (1,))
+    if data.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     out = func(data, axis=d, keepdims=keepdim)
     return Tensor._make(
         np.asarray(out, dtype=np.int64).reshape(input._data.shape)
@@ -188,21 +215,35 @@ def _var_args(dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[
     return dim, correction, keepdim
 
 
-def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
-    """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
+def _variance(name: str, input: Tensor, dim: Any, args: Any, kwargs: Any) -> np.ndarray:
+    """The variance as an ndarray: the mean squared deviation, divided by ``N - correction``."""
     dim, correction, keepdim = _var_args(dim, args, kwargs)
     if not input._dtype.is_floating_point:
-        raise RuntimeError(
-            "std and var only support floating point and complex dtypes, got: "
-            f"{type_name(input._dtype)}"
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    x = input._data
+    axes = _reduce_axes(dim, x.ndim)
+    n = _count(x.shape, axes)
+    if n - correction <= 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=4,
         )
-    axes = normalize_dims(dim, input._data.ndim)
-    with np.errstate(invalid="ignore", divide="ignore"):  # too few elements: nan, as torch
-        out = np.var(input._data, axis=axes, ddof=correction, keepdims=keepdim)
-    return Tensor._make(np.asarray(out, dtype=input._data.dtype))
+    acc = np.float32 if input._dtype is _dtype.float16 else x.dtype  # as torch computes half
+    with np.errstate(invalid="ignore", divide="ignore"):  # too few elements: nan/inf, as torch
+        mean = np.sum(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
+        deviation = x - mean
+        squares = np.sum(deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc)
+        return np.asarray(squares / np.asarray(builtins.max(n - correction, 0), acc))
+
+
+def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
+    """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
+    return Tensor._make(_variance("var", input, dim, args, kwargs).astype(input._data.dtype))
 
 
 def std(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The standard deviation: the square root of ``var`` with the same arguments."""
-    v = var(input, dim, *args, **kwargs)
-    return Tensor._make(np.sqrt(v._data))
+    v = _variance("std", input, dim, args, kwargs)
+    return Tensor._make(np.sqrt(v).astype(input._data.dtype))

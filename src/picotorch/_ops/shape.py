@@ -18,20 +18,6 @@ from .._size import normalize_dim
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
 
 
-def broadcast_error(a: tuple[int, ...], b: tuple[int, ...]) -> RuntimeError:
-    """torch's message for two shapes that do not broadcast, naming the first bad dim."""
-    ndim = max(len(a), len(b))
-    for i in range(1, ndim + 1):
-        sa = a[-i] if i <= len(a) else 1
-        sb = b[-i] if i <= len(b) else 1
-        if sa != sb and sa != 1 and sb != 1:
-            return RuntimeError(
-                f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
-                f"non-singleton dimension {ndim - i}"
-            )
-    return RuntimeError(f"shapes {list(a)} and {list(b)} cannot be broadcast together")
-
-
 def _sizes(args: Sequence[Any]) -> tuple[int, ...]:
     """Sizes given as ``f(2, -1)`` or ``f((2, -1))``; -1 is allowed (views infer it)."""
     if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
@@ -44,11 +30,18 @@ def _infer_size(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
-    for s in shape:
+    for i, s in enumerate(shape):
         if s != -1:
             if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+                raise RuntimeError(
+                    f"invalid shape dimension {s} at index {i} of shape {list(shape)}"
+                )
             known *= s
+    if -1 in shape and known == 0 and numel == 0:
+        raise RuntimeError(
+            f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+            "unspecified dimension size -1 can be any value and is ambiguous"
+        )
     if -1 in shape and known != 0 and numel % known == 0:
         return tuple(numel // known if s == -1 else s for s in shape)
     if -1 not in shape and known == numel:
@@ -124,7 +117,20 @@ def squeeze(a: Tensor, dim: Any = None) -> Tensor:
 
 def unsqueeze(a: Tensor, dim: int) -> Tensor:
     """Insert a dim of size 1 at ``dim`` (which may be ``ndim``, i.e. at the end)."""
-    return a._view_of(np.expand_dims(a._data, normalize_dim(dim, a._data.ndim + 1)))
+    return a._view_of(unsqueeze_array(a._data, normalize_dim(dim, a._data.ndim + 1)))
+
+
+def unsqueeze_array(data: np.ndarray, d: int) -> np.ndarray:
+    """``data`` with a size-1 dim inserted at ``d``, strided as torch strides it.
+
+    A size-1 dim's stride is never used to step, but ``stride()`` shows it: torch gives it
+    ``size * stride`` of the dim it lands before (1 at the end), where NumPy may differ.
+    """
+    shape, strides = list(data.shape), list(data.strides)
+    stride = shape[d] * strides[d] if d < data.ndim else data.itemsize
+    shape.insert(d, 1)
+    strides.insert(d, stride)
+    return as_strided(data, shape, strides)
 
 
 def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -135,6 +141,8 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     start, end = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return a  # nothing to merge: torch returns the very same tensor
     merged = 1
     for s in shape[start : end + 1]:
         merged *= s
@@ -240,7 +248,9 @@ def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     size = a._data.shape[normalize_dim(dim, a._data.ndim)]
-    return split(a, max(-(-size // chunks), 1), dim)
+    if size == 0:  # split would give one empty piece; torch gives ``chunks`` of them
+        return split(a, [0] * chunks, dim)
+    return split(a, -(-size // chunks), dim)
 
 
 def unbind(a: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
@@ -268,7 +278,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors end to end along an existing dim; all other sizes must match."""
     parts = _tensor_list("cat", tensors)
     if not parts:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     # torch still skips 1-d empty tensors here, a legacy rule kept for old code
     shaped = [t for t in parts if t._data.shape != (0,)] or parts[:1]
     first = shaped[0]._data
@@ -294,7 +304,12 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     out_dtype = parts[0]._dtype
     for t in parts[1:]:
         out_dtype = promote_types(out_dtype, t._dtype)
-    return Tensor._make(np.concatenate([t._data for t in shaped], axis=d, dtype=out_dtype.numpy))
+    # written into fresh row-major memory (NumPy would follow the inputs' layout, torch doesn't)
+    shape = list(first.shape)
+    shape[d] = sum(t._data.shape[d] for t in shaped)
+    out = np.empty(shape, out_dtype.numpy)
+    np.concatenate([t._data for t in shaped], axis=d, out=out, casting="unsafe")
+    return Tensor._make(out)
 
 
 # --8<-- [end:cat]

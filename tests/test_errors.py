@@ -1,0 +1,368 @@
+"""The bad-input catalogue: each case runs on picotorch and on torch through ``check``.
+
+Both libraries must raise the same exception type. By default the messages must be identical;
+where picotorch words a message differently, the case names the fragments (shapes, dtypes,
+dims) that both messages must contain instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from parity import Raw, check
+
+import picotorch
+
+CASES: list[Any] = []
+
+
+def err(
+    name: str,
+    fn: Callable[..., Any],
+    *inputs: Any,
+    raises: type[BaseException],
+    match: str | tuple[str, ...] | None = None,
+) -> None:
+    """One bad input: the exception type torch raises, and either ``match`` fragments or
+    (when ``match`` is None) the requirement that the messages be equal."""
+    CASES.append(pytest.param(fn, inputs, raises, match, id=name))
+
+
+F = np.arange(6, dtype=np.float32).reshape(2, 3)  # a 2x3 float32 matrix
+F3 = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+IM = np.arange(6).reshape(2, 3)  # int64
+B = np.array([True, False, True])
+
+# ---------------------------------------------------------------------------- linear algebra
+err("matmul-2d-2d", lambda L, a: a @ L.ones(4, 5), F, raises=RuntimeError)
+err("mm-shapes", lambda L, a: L.mm(a, L.ones(4, 5)), F, raises=RuntimeError)
+err("mm-not-matrix", lambda L, a: L.mm(a, L.ones(3)), F, raises=RuntimeError)
+err("matmul-1d-2d", lambda L: L.ones(2) @ L.ones(3, 4), raises=RuntimeError)
+err("matmul-2d-1d", lambda L, a: a @ L.ones(4), F, raises=RuntimeError)
+err("matmul-batched", lambda L: L.ones(2, 3, 4) @ L.ones(5, 6), raises=RuntimeError)
+err("matmul-batch-broadcast", lambda L: L.ones(2, 3, 4) @ L.ones(3, 4, 5), raises=RuntimeError)
+err("matmul-0d", lambda L, a: a @ L.tensor(2.0), F, raises=RuntimeError)
+err("matmul-dtypes", lambda L, a, b: a @ b, F, np.ones((3, 2)), raises=RuntimeError)
+err("matmul-int-float", lambda L, a: L.matmul(a, L.ones(3, 2)), IM, raises=RuntimeError)
+err("mv-size", lambda L, a: L.mv(a, L.ones(4)), F, raises=RuntimeError)
+err("mv-not-vector", lambda L, a: a.mv(a), F, raises=RuntimeError)
+err("dot-size", lambda L: L.dot(L.ones(3), L.ones(4)), raises=RuntimeError)
+err("dot-2d", lambda L, a: L.dot(a, a), F, raises=RuntimeError)
+err("dot-dtypes", lambda L: L.dot(L.ones(3), L.ones(3, dtype=L.float64)), raises=RuntimeError)
+err("bmm-batch", lambda L: L.bmm(L.ones(2, 3, 4), L.ones(3, 4, 5)), raises=RuntimeError)
+err("bmm-inner", lambda L: L.bmm(L.ones(2, 3, 4), L.ones(2, 5, 5)), raises=RuntimeError)
+err("bmm-2d", lambda L, a: L.bmm(a, a), F, raises=RuntimeError)
+
+# ---------------------------------------------------------------------------- cat / stack
+err("cat-sizes", lambda L, a: L.cat([a, L.ones(2, 4)]), F, raises=RuntimeError)
+err("cat-sizes-dim1", lambda L, a: L.cat([a, L.ones(3, 3)], dim=1), F, raises=RuntimeError)
+err("cat-ndim", lambda L, a: L.cat([a, L.ones(3)]), F, raises=RuntimeError)
+err("cat-empty-list", lambda L: L.cat([]), raises=ValueError)
+err("cat-0d", lambda L: L.cat([L.tensor(1.0), L.tensor(2.0)]), raises=RuntimeError)
+err("cat-dim-range", lambda L, a: L.cat([a, a], dim=2), F, raises=IndexError)
+err("cat-not-tensors", lambda L, a: L.cat([a, 1]), F, raises=TypeError)
+err("cat-a-tensor", lambda L, a: L.cat(a), F, raises=TypeError)
+err("stack-shapes", lambda L, a: L.stack([a, L.ones(3, 2)]), F, raises=RuntimeError)
+err("stack-empty", lambda L: L.stack([]), raises=RuntimeError)
+err("stack-dim-range", lambda L, a: L.stack([a, a], dim=4), F, raises=IndexError)
+
+# ---------------------------------------------------------------------------- views
+err("expand-non-singleton", lambda L, a: a.expand(4, 3), F, raises=RuntimeError)
+err("expand-minus1-new-dim", lambda L, a: a.expand(-1, 2, 3), F, raises=RuntimeError)
+err("expand-too-few", lambda L, a: a.expand(3), F, raises=RuntimeError)
+err("expand-negative", lambda L, a: a.expand(2, -2), F, raises=RuntimeError)
+err("view-non-contiguous", lambda L, a: a.t().view(6), F, raises=RuntimeError)
+err("view-impossible", lambda L, a: a.view(4, 2), F, raises=RuntimeError)
+err("view-two-minus1", lambda L, a: a.view(-1, -1), F, raises=RuntimeError)
+err("view-minus1-indivisible", lambda L, a: a.view(-1, 4), F, raises=RuntimeError)
+err("view-negative", lambda L, a: a.view(-2, 3), F, raises=RuntimeError)
+err("reshape-impossible", lambda L, a: a.reshape(5), F, raises=RuntimeError)
+err("t-3d", lambda L, a: a.t(), F3, raises=RuntimeError)
+err("permute-count", lambda L, a: a.permute(0, 1), F3, raises=RuntimeError)
+err("permute-duplicate", lambda L, a: a.permute(0, 1, 1), F3, raises=RuntimeError)
+err("permute-range", lambda L, a: a.permute(0, 1, 3), F3, raises=IndexError)
+err("transpose-range", lambda L, a: a.transpose(0, 2), F, raises=IndexError)
+err("squeeze-range", lambda L, a: a.squeeze(2), F, raises=IndexError)
+err("unsqueeze-range", lambda L, a: a.unsqueeze(3), F, raises=IndexError)
+err("flatten-order", lambda L, a: a.flatten(2, 1), F3, raises=RuntimeError)
+err("narrow-past-end", lambda L, a: a.narrow(1, 2, 2), F, raises=RuntimeError)
+err("narrow-start-range", lambda L, a: a.narrow(1, 4, 0), F, raises=IndexError)
+err("split-sizes-sum", lambda L, a: a.split([1, 1], dim=1), F, raises=RuntimeError)
+err("split-zero", lambda L, a: a.split(0), F, raises=RuntimeError)
+err("chunk-zero", lambda L, a: a.chunk(0), F, raises=RuntimeError)
+err("unbind-range", lambda L, a: a.unbind(2), F, raises=IndexError)
+err("size-range", lambda L, a: a.size(2), F, raises=IndexError)
+err("size-range-0d", lambda L: L.tensor(1.0).size(1), raises=IndexError)
+err("sum-dim-range", lambda L, a: a.sum(2), F, raises=IndexError)
+err("sum-dim-range-neg", lambda L, a: a.sum(-3), F, raises=IndexError)
+err("sum-dim-repeated", lambda L, a: a.sum((0, 0)), F, raises=RuntimeError)
+err("max-dim-range", lambda L, a: a.max(5), F, raises=IndexError)
+err("argmax-dim-range", lambda L, a: a.argmax(2), F, raises=IndexError)
+err("std-dim-range", lambda L, a: a.std(2), F, raises=IndexError)
+
+# ---------------------------------------------------------------------------- gather / scatter
+IDX = np.array([[0, 1, 2], [2, 1, 0]])
+err("gather-out-of-range", lambda L, a, i: a.gather(1, i + 1), F, IDX, raises=RuntimeError)
+err("gather-negative-index", lambda L, a, i: a.gather(1, i - 1), F, IDX, raises=RuntimeError)
+err(
+    "gather-float-index",
+    lambda L, a, i: a.gather(1, i),
+    F,
+    IDX.astype(np.float32),
+    raises=RuntimeError,
+)
+err("gather-rank", lambda L, a: a.gather(1, L.tensor([0, 1])), F, raises=RuntimeError)
+err(
+    "gather-index-larger",
+    lambda L, a: a.gather(1, L.zeros(3, 3, dtype=L.int64)),
+    F,
+    raises=RuntimeError,
+)
+err("gather-dim-range", lambda L, a, i: a.gather(2, i), F, IDX, raises=IndexError)
+err("scatter-out-of-range", lambda L, a, i: a.scatter(0, i, a), F, IDX, raises=RuntimeError)
+err("scatter-src-dtype", lambda L, a, i: a.scatter(1, i, a.double()), F, IDX, raises=RuntimeError)
+err("scatter-rank", lambda L, a: a.scatter(1, L.tensor([0, 1]), a), F, raises=RuntimeError)
+err(
+    "scatter-index-larger",
+    lambda L, a: a.scatter(1, L.zeros(3, 3, dtype=L.int64), a),
+    F,
+    raises=RuntimeError,
+)
+err(
+    "scatter-reduce-name",
+    lambda L, a, i: a.scatter(1, i, 1.0, reduce="max"),
+    F,
+    IDX,
+    raises=RuntimeError,
+)
+err(
+    "scatter_add-out-of-range",
+    lambda L, a, i: a.scatter_add(1, i * 2, a),
+    F,
+    IDX,
+    raises=RuntimeError,
+)
+err(
+    "scatter_add-float-index",
+    lambda L, a, i: a.scatter_add(1, i, a),
+    F,
+    IDX.astype(np.float64),
+    raises=RuntimeError,
+)
+err("index_select-float", lambda L, a: a.index_select(0, L.tensor([0.0])), F, raises=RuntimeError)
+err("index_select-range", lambda L: L.ones(3).index_select(0, L.tensor([3])), raises=IndexError)
+err("index_select-range-dim0", lambda L, a: a.index_select(0, L.tensor([-1])), F, raises=IndexError)
+err(
+    "index_select-2d-index",
+    lambda L, a: a.index_select(0, L.zeros(1, 1, dtype=L.int64)),
+    F,
+    raises=IndexError,
+)
+err(
+    "masked_fill-int-mask",
+    lambda L, a: a.masked_fill(L.ones(2, 3, dtype=L.int64), 0),
+    F,
+    raises=RuntimeError,
+)
+err(
+    "masked_fill-shape",
+    lambda L, a: a.masked_fill(L.ones(3, 3, dtype=L.bool), 0),
+    F,
+    raises=RuntimeError,
+)
+err("masked_fill-1d-value", lambda L, a, m: a.masked_fill(m, L.ones(1)), F, B, raises=RuntimeError)
+
+# ---------------------------------------------------------------------------- creation
+err("tensor-ragged", lambda L: L.tensor([[1, 2], [3]]), raises=ValueError)
+err("tensor-ragged-deep", lambda L: L.tensor([[[1, 2]], [[3]]]), raises=ValueError)
+err("tensor-number-then-list", lambda L: L.tensor([1, [2]]), raises=TypeError)
+err("tensor-float-then-list", lambda L: L.tensor([1.5, [2]]), raises=TypeError)
+err("tensor-list-then-number", lambda L: L.tensor([[1, 2], 3]), raises=TypeError)
+err("tensor-string", lambda L: L.tensor("abc"), raises=TypeError)
+err("tensor-strings", lambda L: L.tensor(["a", "b"]), raises=ValueError)
+err("tensor-none", lambda L: L.tensor([1, None]), raises=RuntimeError)
+err("tensor-int-overflow", lambda L: L.tensor([2**63]), raises=ValueError)
+err("tensor-huge-int", lambda L: L.tensor([2**64]), raises=ValueError)
+err("tensor-uint8-overflow", lambda L: L.tensor([256], dtype=L.uint8), raises=RuntimeError)
+err("tensor-uint8-negative-float", lambda L: L.tensor([-0.5], dtype=L.uint8), raises=RuntimeError)
+err("tensor-int8-overflow", lambda L: L.tensor([300.0], dtype=L.int8), raises=RuntimeError)
+err("tensor-int32-nan", lambda L: L.tensor([float("nan")], dtype=L.int32), raises=RuntimeError)
+err(
+    "from_numpy-object",
+    lambda L, a: L.from_numpy(a),
+    Raw(np.array([1, "a"], dtype=object)),
+    raises=TypeError,
+    match="can't convert np.ndarray of type numpy.object_",
+)
+err(
+    "from_numpy-str",
+    lambda L, a: L.from_numpy(a),
+    Raw(np.array(["a"])),
+    raises=TypeError,
+    match="can't convert np.ndarray of type numpy.str_",
+)
+err(
+    "from_numpy-negative-stride",
+    lambda L, a: L.from_numpy(a[::-1]),
+    Raw(np.arange(3.0)),
+    raises=ValueError,
+)
+err("from_numpy-list", lambda L: L.from_numpy([1, 2]), raises=TypeError)
+# torch's zeros has a message of its own; picotorch's names the shape, as ones/empty/full do
+err("zeros-negative", lambda L: L.zeros(2, -1), raises=RuntimeError, match=())
+err("ones-negative", lambda L: L.ones((-3,)), raises=RuntimeError)
+err("zeros-float-size", lambda L: L.zeros(2.5), raises=TypeError, match="must be tuple of ints")
+err("eye-negative", lambda L: L.eye(-1), raises=RuntimeError)
+err("arange-zero-step", lambda L: L.arange(0, 5, 0), raises=RuntimeError)
+err("arange-wrong-sign", lambda L: L.arange(0, 5, -1), raises=RuntimeError)
+err("linspace-negative-steps", lambda L: L.linspace(0, 1, -1), raises=RuntimeError)
+err("randint-low-high", lambda L: L.randint(5, 5, (2,)), raises=RuntimeError)
+err("randint-low-above-high", lambda L: L.randint(5, 2, (2,)), raises=RuntimeError)
+err("rand-int-dtype", lambda L: L.rand(2, dtype=L.int64), raises=RuntimeError)
+err("randn-int-dtype", lambda L: L.randn(2, dtype=L.int32), raises=RuntimeError)
+err("set_default_dtype-int", lambda L: L.set_default_dtype(L.int64), raises=TypeError)
+err("requires_grad-int", lambda L: L.tensor([1, 2], requires_grad=True), raises=RuntimeError)
+err("requires_grad_-int", lambda L, a: a.requires_grad_(), IM, raises=RuntimeError)
+
+# ---------------------------------------------------------------------------- devices
+err("to-cuda", lambda L, a: a.to("cuda"), F, raises=AssertionError)
+err("to-cuda-device", lambda L, a: a.to(L.device("cuda", 0)), F, raises=AssertionError)
+err("cuda-method", lambda L, a: a.cuda(), F, raises=AssertionError)
+err("zeros-cuda", lambda L: L.zeros(2, device="cuda"), raises=AssertionError)
+err("tensor-cuda", lambda L: L.tensor([1.0], device="cuda:0"), raises=AssertionError)
+err("device-invalid", lambda L: L.device("gpu"), raises=RuntimeError)
+err("to-invalid-device", lambda L, a: a.to("tpu"), F, raises=RuntimeError)
+err(
+    "type-cuda",
+    lambda L, a: a.type("torch.cuda.FloatTensor"),
+    F,
+    raises=RuntimeError,
+    match="Cannot initialize CUDA",
+)
+err("type-invalid", lambda L, a: a.type("foo"), F, raises=ValueError)
+
+# ---------------------------------------------------------------------------- arithmetic
+err("broadcast", lambda L, a: a + L.ones(2, 4), F, raises=RuntimeError)
+err("broadcast-3d", lambda L, a: a * L.ones(3, 1, 2), F3, raises=RuntimeError)
+err("broadcast-compare", lambda L, a: a < L.ones(3), np.ones(4, np.float32), raises=RuntimeError)
+err("broadcast-where", lambda L, a, b: L.where(b, a, 0.0), F, np.ones(4, bool), raises=RuntimeError)
+err("inplace-result-type", lambda L, a: a.add_(0.5), IM, raises=RuntimeError)
+err("inplace-result-type-tensor", lambda L, a: a.mul_(L.ones(3)), IM, raises=RuntimeError)
+err("inplace-bool-result-type", lambda L, b: b.add_(1), B, raises=RuntimeError)
+err("inplace-shape", lambda L, a: a.add_(L.ones(2, 2, 3)), F, raises=RuntimeError)
+err("inplace-shape-row", lambda L: L.ones(1, 3).add_(L.ones(2, 3)), raises=RuntimeError)
+err("iadd-int-float", lambda L, a: a.__iadd__(1.5), IM, raises=RuntimeError)
+err("inplace-expanded", lambda L: L.ones(3, 1).expand(3, 4).add_(1), raises=RuntimeError)
+err("out-dtype", lambda L, a: L.add(a, a, out=L.zeros(2, 3, dtype=L.int64)), F, raises=RuntimeError)
+err("bool-sub", lambda L, b: b - b, B, raises=RuntimeError)
+err("bool-sub-scalar", lambda L, a: a - True, F, raises=RuntimeError)
+err("bool-neg", lambda L, b: -b, B, raises=RuntimeError)
+err("bool-abs", lambda L, b: b.abs(), B, raises=NotImplementedError)
+err("bool-relu", lambda L, b: b.relu(), B, raises=RuntimeError)
+err("float-invert", lambda L, a: ~a, F, raises=TypeError)
+err("float-bitwise-and", lambda L, a: a & a, F, raises=RuntimeError)
+err("int-bitwise-and-float", lambda L, a: a & 1.5, IM, raises=RuntimeError)
+err("int-pow-negative", lambda L, a: a**-1, IM, raises=RuntimeError)
+err("int-div-zero-floor", lambda L, a: a // 0, IM, raises=RuntimeError)
+err("int-mod-zero", lambda L, a: a % 0, IM, raises=RuntimeError)
+err("div-rounding-mode", lambda L, a: a.div(2, rounding_mode="round"), F, raises=RuntimeError)
+err(
+    "add-string",
+    lambda L, a: a + "x",
+    F,
+    raises=TypeError,
+    match=("unsupported operand type", "'str'"),
+)
+err("where-condition-int", lambda L, a: L.where(a, a, 0), IM, raises=RuntimeError)
+err("where-condition-float", lambda L, a: L.where(a, a, a), F, raises=RuntimeError)
+err("clamp-none", lambda L, a: a.clamp(), F, raises=RuntimeError)
+err("maximum-scalar", lambda L, a: L.maximum(a, 1), F, raises=TypeError)
+
+# ---------------------------------------------------------------------------- reductions
+err("mean-int", lambda L, a: a.mean(), IM, raises=RuntimeError)
+err("mean-bool", lambda L, b: b.mean(), B, raises=RuntimeError)
+err("mean-int-dtype", lambda L, a: a.mean(dtype=L.int32), F, raises=RuntimeError)
+err("std-int", lambda L, a: a.std(), IM, raises=RuntimeError)
+err("var-int", lambda L, a: a.var(0), IM, raises=RuntimeError)
+err("max-empty", lambda L: L.zeros(0).max(), raises=RuntimeError)
+err("min-empty", lambda L: L.zeros(2, 0).min(), raises=RuntimeError)
+err("max-empty-dim", lambda L: L.zeros(0, 3).max(0), raises=IndexError)
+err("argmax-bool", lambda L, b: b.argmax(), B, raises=RuntimeError)
+err("argmin-bool-dim", lambda L, b: b.argmin(0), B, raises=RuntimeError)
+err("bool-floordiv", lambda L, b: b // b, B, raises=NotImplementedError)
+err("bool-div-trunc", lambda L, b: b.div(b, rounding_mode="trunc"), B, raises=NotImplementedError)
+err("bool-mod", lambda L, b: b % True, B, raises=NotImplementedError)
+err("argmax-empty", lambda L: L.zeros(0).argmax(), raises=IndexError)
+err("argmax-empty-dim", lambda L: L.zeros(3, 0).argmax(1), raises=IndexError)
+
+# ---------------------------------------------------------------------------- indexing
+err("index-out-of-range", lambda L, a: a[2], F, raises=IndexError)
+err("index-out-of-range-neg", lambda L, a: a[:, -4], F, raises=IndexError)
+err("index-too-many", lambda L, a: a[0, 0, 0], F, raises=IndexError)
+err("index-float-tensor", lambda L, a: a[L.tensor([0.0])], F, raises=IndexError)
+err("index-float", lambda L, a: a[0.5], F, raises=IndexError)
+err("index-negative-step", lambda L, a: a[::-1], F, raises=ValueError)
+err("index-list-out-of-range", lambda L, a: a[[0, 5]], F, raises=IndexError)
+err("index-tensor-out-of-range", lambda L, a: a[L.tensor([3])], F, raises=IndexError)
+err("index-mask-shape", lambda L, a: a[L.tensor([True, False, True])], F, raises=IndexError)
+err("index-0d", lambda L: L.tensor(1.0)[0], raises=IndexError)
+err(
+    "setitem-adv-dtype",
+    lambda L, a: a.__setitem__([0, 1], L.ones(3, dtype=L.int64)),
+    F,
+    raises=RuntimeError,
+)
+err(
+    "setitem-adv-dtype-0d",
+    lambda L, a: a.__setitem__([0], L.tensor(1.0, dtype=L.float64)),
+    F,
+    raises=RuntimeError,
+)
+err("setitem-mask-dtype", lambda L, a: a.__setitem__(a > 2, L.arange(3)), F, raises=RuntimeError)
+err("setitem-shape", lambda L, a: a.__setitem__(0, L.ones(2)), F, raises=RuntimeError)
+err("setitem-out-of-range", lambda L, a: a.__setitem__(5, 0), F, raises=IndexError)
+err(
+    "setitem-expanded", lambda L: L.ones(3, 1).expand(3, 2).__setitem__(0, 1.0), raises=RuntimeError
+)
+
+# ---------------------------------------------------------------------------- Python protocols
+err("item-many", lambda L, a: a.item(), F, raises=RuntimeError)
+err("item-empty", lambda L: L.zeros(0).item(), raises=RuntimeError)
+err("bool-many", lambda L, a: bool(a), F, raises=RuntimeError)
+err("bool-empty", lambda L: bool(L.zeros(0)), raises=RuntimeError)
+err("if-many", lambda L, a: 1 if a > 0 else 0, F, raises=RuntimeError)
+err("len-0d", lambda L: len(L.tensor(1.0)), raises=TypeError)
+err("iter-0d", lambda L: list(L.tensor(1.0)), raises=TypeError)
+err("float-many", lambda L, a: float(a), F, raises=ValueError)
+err("int-many", lambda L, a: int(a), F, raises=ValueError)
+err("index-float-scalar-tensor", lambda L: [1, 2, 3][L.tensor(1.0)], raises=TypeError)
+err("numpy-requires-grad", lambda L: L.ones(2, requires_grad=True).numpy(), raises=RuntimeError)
+
+
+@pytest.mark.parametrize(("fn", "inputs", "raises", "match"), CASES)
+def test_bad_input(
+    fn: Callable[..., Any],
+    inputs: tuple[Any, ...],
+    raises: type[BaseException],
+    match: str | tuple[str, ...] | None,
+) -> None:
+    check(fn, *inputs, raises=raises, match=match, same_message=match is None)
+
+
+def test_catalogue_is_large() -> None:
+    assert len(CASES) >= 40
+
+
+# ---------------------------------------------------------------------------- not like torch
+@pytest.mark.parametrize("np_dtype", [np.uint16, np.uint32, np.uint64, np.complex64])
+def test_from_numpy_dtypes_picotorch_lacks(np_dtype: type) -> None:
+    """torch 2.13 has uint16/uint32/uint64 and complex dtypes; picotorch has none of them, so it
+    refuses such arrays with torch's TypeError rather than converting them silently."""
+    array = np.zeros(2, dtype=np_dtype)
+    with pytest.raises(TypeError, match=f"can't convert np.ndarray of type numpy.{array.dtype}"):
+        picotorch.from_numpy(array)
+    with pytest.raises(TypeError, match=f"can't convert np.ndarray of type numpy.{array.dtype}"):
+        picotorch.tensor(array)

@@ -1,0 +1,391 @@
+"""Tensor behaviour beyond values: shared memory, version counters, views vs copies, devices,
+``torch.Size``, and the Python protocols (len, iter, bool, hash, copy, pickle).
+
+Where torch's behaviour is observable the same way, the case runs on both through ``check``.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from parity import Raw, check
+
+import picotorch
+
+LIBS = pytest.mark.parametrize("L", [picotorch, torch], ids=["picotorch", "torch"])
+
+
+# ---------------------------------------------------------------------------- shared memory
+@LIBS
+def test_view_writes_show_in_base(L: Any) -> None:
+    x = L.zeros(3, 4)
+    for view in (x[1], x[:, 2], x.t(), x.view(12), x.reshape(2, 6), x.narrow(0, 1, 1), x[::2]):
+        view.fill_(1.0)
+    assert x.sum().item() == 12.0
+    x.unsqueeze(0)[0, 0, 0] = 7.0
+    assert x[0, 0].item() == 7.0
+
+
+@LIBS
+def test_numpy_shares_memory_both_ways(L: Any) -> None:
+    x = L.arange(6).reshape(2, 3)
+    n = x.numpy()
+    np.add(n, 1, out=n)  # a write through NumPy shows in the tensor
+    assert x.tolist() == [[1, 2, 3], [4, 5, 6]]
+    x.mul_(2)  # and a write through the tensor shows in the array
+    assert n.tolist() == [[2, 4, 6], [8, 10, 12]]
+    x.t()[0, 1] = -1  # also through a view
+    assert n[1, 0] == -1
+
+
+@LIBS
+def test_from_numpy_shares_memory(L: Any) -> None:
+    a = np.zeros((2, 3), dtype=np.float32)
+    t = L.from_numpy(a)
+    np.add(a, 1, out=a)
+    a[0, 0] = 5
+    assert t.tolist() == [[5.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
+    t[1] = 3
+    assert a[1].tolist() == [3.0, 3.0, 3.0]
+    assert np.shares_memory(t.numpy(), a)
+
+
+@LIBS
+def test_as_tensor_shares_only_without_conversion(L: Any) -> None:
+    a = np.zeros(3)
+    shared, copied = L.as_tensor(a), L.as_tensor(a, dtype=L.float32)
+    a[0] = 1
+    assert shared[0].item() == 1 and copied[0].item() == 0
+    assert L.tensor(a)[0].item() == 1 and not np.shares_memory(L.tensor(a).numpy(), a)
+
+
+@LIBS
+def test_inplace_visible_through_views_and_numpy(L: Any) -> None:
+    x = L.ones(2, 3)
+    row, n, d = x[0], x.numpy(), x.detach()
+    x.add_(L.tensor([1.0, 2.0, 3.0]))
+    assert row.tolist() == [2.0, 3.0, 4.0]
+    assert n.tolist() == [[2.0, 3.0, 4.0]] * 2
+    assert d.tolist() == x.tolist()
+    d.zero_()
+    assert x.sum().item() == 0
+
+
+# ---------------------------------------------------------------------------- versions
+def _version_story(L: Any, x: Any) -> list[tuple[int, ...]]:
+    """In-place ops on a tensor, a view and a detached alias: all versions after each step."""
+    view, detached, clone = x[0], x.detach(), x.clone()
+    versions = []
+
+    def record() -> None:
+        versions.append((x._version, view._version, detached._version, clone._version))
+
+    record()
+    for step in (
+        lambda: x.add_(1),
+        lambda: view.mul_(2),
+        lambda: detached.zero_(),
+        lambda: x.sub_(x),
+        lambda: x.div_(2),
+        lambda: x.copy_(L.ones(3, 4)),
+        lambda: x.fill_(2.0),
+        lambda: x.clamp_(0, 1),
+        lambda: x.neg_(),
+        lambda: x.exp_(),
+        lambda: x.relu_(),
+        lambda: x.pow_(2),
+        lambda: x.__setitem__((0, 0), 5.0),
+        lambda: x.__setitem__(x > 1, 0.0),
+        lambda: x.masked_fill_(x > 0, 1.0),
+        lambda: x.scatter_(1, L.tensor([[0, 1]]), 9.0),
+        lambda: x.scatter_add_(0, L.tensor([[0, 1, 2, 0]]), L.ones(1, 4)),
+        lambda: L.add(x, 1, out=x),
+        lambda: L.mul(x, x, out=x),
+        lambda: x.__iadd__(1),
+        lambda: x.t_(),
+        lambda: x.t_(),
+        lambda: x.uniform_(),
+        lambda: x + 1,  # not in-place: no new version
+        lambda: x.view(12),
+        lambda: x.numpy().fill(0),  # NumPy writes are invisible to the counter
+        lambda: clone.add_(1),
+    ):
+        step()
+        record()
+    later_view = x[1:]  # a view made later shares the same counter
+    later_view.add_(1)
+    record()
+    versions.append((later_view._version, x.reshape(12)._version, x.contiguous()._version, 0))
+    return versions
+
+
+def test_version_counter_like_torch() -> None:
+    check(_version_story, np.zeros((3, 4), np.float32), warnings_match=False)
+
+
+def test_version_counter_fresh_tensors() -> None:
+    check(
+        lambda L, x: [
+            x._version,
+            x.clone()._version,
+            (x + 1)._version,
+            x.to(L.float64)._version,
+            L.zeros(2)._version,
+            x.t()._version,
+        ],
+        np.zeros((2, 2), np.float32),
+    )
+
+
+# ---------------------------------------------------------------------------- views or copies
+@LIBS
+def test_reshape_is_a_view_when_possible(L: Any) -> None:
+    x = L.zeros(2, 6)
+    view = x.reshape(3, 4)
+    view[0, 0] = 1.0
+    assert x[0, 0].item() == 1.0  # a view: the write shows
+    copied = x.t().reshape(12)  # a transposed tensor cannot be flattened by a view
+    copied[0] = 5.0
+    assert x[0, 0].item() == 1.0  # a copy: the write does not show
+    assert x.flatten()._version == x._version and x.t().flatten()._version == 0
+
+
+@LIBS
+def test_contiguous_returns_self_when_contiguous(L: Any) -> None:
+    x = L.zeros(2, 3)
+    assert x.contiguous() is x
+    t = x.t()
+    c = t.contiguous()
+    assert c is not t and c.is_contiguous() and not t.is_contiguous()
+    c[0, 0] = 1.0
+    assert x[0, 0].item() == 0.0
+
+
+def test_expand_has_stride_zero_and_refuses_writes() -> None:
+    check(lambda L, x: (x.expand(3, 4).stride(), x.expand(2, 3, 4).stride()), np.zeros((3, 1)))
+    check(
+        lambda L, x: x.expand(3, 4).add_(1),
+        np.zeros((3, 1)),
+        raises=RuntimeError,
+        match="more than one element of the written-to tensor refers to a single memory location",
+    )
+    check(lambda L, x: x.expand(3, 4).copy_(L.ones(3, 4)), np.zeros((3, 1)), raises=RuntimeError)
+    check(lambda L, x: x.expand(3, 4)[0].mul_(2), np.zeros((3, 1)), raises=RuntimeError)
+    check(lambda L, x: x.expand(3, 1).add_(1), np.zeros((3, 1)))  # nothing repeated: fine
+
+
+@LIBS
+def test_expand_shares_memory(L: Any) -> None:
+    x = L.zeros(3, 1)
+    e = x.expand(3, 4)
+    x[1, 0] = 2.0
+    assert e[1].tolist() == [2.0] * 4
+
+
+def test_numpy_of_grad_tensor_raises() -> None:
+    check(
+        lambda L: L.ones(2, requires_grad=True).numpy(),
+        raises=RuntimeError,
+        match="Can't call numpy() on Tensor that requires grad",
+    )
+    check(lambda L: L.ones(2, requires_grad=True).detach().numpy().tolist())
+    check(lambda L: L.ones(2, requires_grad=True).numpy(force=True).tolist())
+
+
+# ---------------------------------------------------------------------------- devices
+def test_cuda_is_not_available() -> None:
+    assert picotorch.cuda.is_available() is False
+    assert picotorch.cuda.device_count() == 0
+    check(lambda L: (L.zeros(2).is_cuda, L.zeros(2).device, L.zeros(2).cpu().device))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L: L.zeros(2).to("cuda"),
+        lambda L: L.zeros(2).to("cuda:0"),
+        lambda L: L.zeros(2).to(L.device("cuda")),
+        lambda L: L.zeros(2).to(device="cuda", dtype=L.float64),
+        lambda L: L.zeros(2).cuda(),
+        lambda L: L.zeros(2, device="cuda"),
+        lambda L: L.ones(2, device=L.device("cuda", 0)),
+        lambda L: L.tensor([1.0], device="cuda"),
+        lambda L: L.arange(3, device="cuda"),
+        lambda L: L.zeros_like(L.ones(2), device="cuda"),
+    ],
+)
+def test_cuda_raises_assertion_error(make: Any) -> None:
+    check(make, raises=AssertionError, same_message=True)
+
+
+def test_device_objects() -> None:
+    check(
+        lambda L: (
+            repr(L.device("cpu")),
+            str(L.device("cpu")),
+            repr(L.device("cuda", 1)),
+            str(L.device("cuda:1")),
+            L.device("cuda:1").type,
+            L.device("cuda:1").index,
+            L.device("cpu").index,
+            L.device("cpu") == L.device("cpu"),
+            L.device("cpu") == L.device("cpu", 0),
+            L.device("cpu") == "cpu",  # a device never equals a string
+            L.device("cuda:1") == L.device("cuda", 1),
+            L.device(L.device("mps")) == L.device("mps"),
+            len({L.device("cpu"), L.device("cpu")}),
+            L.zeros(1).device == L.device("cpu"),
+            str(L.zeros(1).device),
+        )
+    )
+    check(lambda L: L.device("cuda:x"), raises=RuntimeError, same_message=True)
+    check(lambda L: L.device("cuda", -1), raises=RuntimeError, same_message=True)
+
+
+# ---------------------------------------------------------------------------- torch.Size
+def test_size() -> None:
+    check(
+        lambda L, x: (
+            repr(x.shape),
+            str(x.size()),
+            repr(L.Size([])),
+            repr(L.Size((2,))),
+            x.shape[1:],
+            x.shape[::-1],
+            x.shape[-1],
+            x.shape + (5,),  # noqa: RUF005 - concatenation is what is tested
+            (5,) + x.shape,  # noqa: RUF005
+            x.shape * 2,
+            x.shape == (2, 3, 4),
+            x.shape == [2, 3, 4],
+            hash(x.shape) == hash((2, 3, 4)),
+            x.shape.numel(),
+            L.Size([]).numel(),
+            len(x.shape),
+            list(x.shape),
+            tuple(x.shape),
+            x.shape.count(3),
+            x.shape.index(4),
+            isinstance(x.shape, tuple),
+        ),
+        np.zeros((2, 3, 4)),
+    )
+
+
+# ---------------------------------------------------------------------------- Python protocols
+def test_len_iter_bool() -> None:
+    check(
+        lambda L, x: (
+            len(x),
+            len(x[0]),
+            list(x),
+            [row.tolist() for row in x],
+            list(x[0]),
+            bool(x[0, 0]),
+            bool(x[1, :1]),
+            bool(L.tensor([[0.0]])),
+            bool(L.tensor(True)),
+            not L.tensor(0),
+            list(L.zeros(0)),
+            len(L.zeros(0, 3)),
+        ),
+        np.array([[0.0, 1.0], [2.0, 3.0]], np.float32),
+    )
+
+
+def test_python_numbers() -> None:
+    check(
+        lambda L, x: (
+            float(x[1]),
+            int(x[2]),
+            int(L.tensor([[7]])),
+            [1, 2, 3][L.tensor(1)],
+            round(float(x[0]), 2),
+            f"{x[0]:.2f}",
+            x[1].item(),
+            L.tensor(2).item(),
+            L.tensor(True).item(),
+            L.tensor(2.5, dtype=L.float64).item(),
+            L.tensor(2, dtype=L.uint8).item(),
+            L.tensor(0.1, dtype=L.float16).item(),
+        ),
+        np.array([1.234, -2.0, 3.9], np.float32),
+    )
+
+
+@LIBS
+def test_hash_is_identity(L: Any) -> None:
+    x, y = L.zeros(2), L.zeros(2)
+    assert hash(x) == hash(x) and hash(x) != hash(y)
+    assert len({x, y, x}) == 2
+    assert {x: 1}[x] == 1
+
+
+@LIBS
+@pytest.mark.parametrize("copier", ["deepcopy", "pickle"])
+def test_copy_round_trip(L: Any, copier: str) -> None:
+    x = L.arange(12, dtype=L.float64).reshape(3, 4).t()
+    g = L.ones(2, requires_grad=True)
+    for t in (x, g, L.tensor(True), L.zeros(0, 2, dtype=L.int8)):
+        c = copy.deepcopy(t) if copier == "deepcopy" else pickle.loads(pickle.dumps(t))
+        assert type(c) is type(t) and c is not t
+        assert c.dtype == t.dtype and c.shape == t.shape and c.requires_grad == t.requires_grad
+        assert c.stride() == t.stride()
+        assert c.detach().numpy().tolist() == t.detach().numpy().tolist()
+        if t.numel():
+            assert not np.shares_memory(c.detach().numpy(), t.detach().numpy())
+    pair = copy.deepcopy([x, x])  # the memo keeps shared objects shared
+    assert pair[0] is pair[1]
+
+
+def test_copies_like_torch() -> None:
+    check(
+        lambda L, x: (copy.deepcopy(x), pickle.loads(pickle.dumps(x.t())), copy.copy(x)),
+        np.arange(6.0).reshape(2, 3),
+        strides=True,
+    )
+
+
+def test_dtype_objects() -> None:
+    check(
+        lambda L: (
+            L.float32 is L.float,
+            L.float64 is L.double,
+            L.int64 is L.long,
+            L.int32 is L.int,
+            L.float16 is L.half,
+            L.int16 is L.short,
+            repr(L.float),
+            str(L.int64),
+            L.float32.is_floating_point,
+            L.int8.is_signed,
+            L.uint8.is_signed,
+            L.float16.itemsize,
+            copy.deepcopy(L.float64) is L.float64,
+            pickle.loads(pickle.dumps(L.bool)) is L.bool,
+            {L.int32: 1}[L.int],
+            L.zeros(1).dtype == L.float32,
+        )
+    )
+
+
+def test_set_default_dtype_rejects_non_float() -> None:
+    check(lambda L: L.set_default_dtype(L.int64), raises=TypeError, same_message=True)
+    assert picotorch.get_default_dtype() is picotorch.float32
+
+
+def test_raw_input_helper_copies() -> None:
+    """The parity helper hands each library its own copy of a Raw input."""
+    seen = []
+
+    def body(L: Any, a: np.ndarray) -> None:
+        a[0] += 1
+        seen.append(a[0])
+
+    check(body, Raw(np.zeros(2)))
+    assert seen == [1.0, 1.0]
