@@ -25,7 +25,7 @@ def serve(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit tests, torch-parity tests, and every code block of the docs (under picotorch and torch)."""
+    """Unit tests, torch-parity tests, and every docs code block (under picotorch and torch)."""
     session.install("-e", ".[test,docs]")
     session.run("pytest", *session.posargs, env=QUIET_ENV)
 

@@ -79,7 +79,9 @@ def run(lib: Any, fn: Callable[..., Any], inputs: tuple[Any, ...]) -> Outcome:
     """Run ``fn(lib, *inputs)``, catching its exception and recording its warnings."""
     args = [convert(lib, x) for x in inputs]
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        # appended: filters already in place (picotorch's own, for NumPy's floating-point
+        # warnings) still decide first; every other warning is recorded, repeats included
+        warnings.filterwarnings("always", append=True)
         try:
             value, error = fn(lib, *args), None
         except Exception as e:  # any exception is a result to compare

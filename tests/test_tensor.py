@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import warnings
 from typing import Any
 
 import numpy as np
@@ -389,3 +390,17 @@ def test_raw_input_helper_copies() -> None:
 
     check(body, Raw(np.zeros(2)))
     assert seen == [1.0, 1.0]
+
+
+def test_floating_point_edge_cases_are_silent_like_torch():
+    # torch gives inf/nan without a warning; NumPy would warn (divide by zero, invalid value)
+    x = picotorch.tensor([1.0, 0.0, -1.0])
+    t = torch.tensor([1.0, 0.0, -1.0])
+    with warnings.catch_warnings(record=True) as caught:
+        # appended, so picotorch's own filter (earlier in the list) still decides first
+        warnings.filterwarnings("always", category=RuntimeWarning, append=True)
+        results = [x / 0, x.log(), x.sqrt(), picotorch.tensor([1e30]).exp(), x.float().pow(-1)]
+        expected = [t / 0, t.log(), t.sqrt(), torch.tensor([1e30]).exp(), t.pow(-1)]
+    assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    for got, want in zip(results, expected):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())

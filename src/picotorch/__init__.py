@@ -3,6 +3,17 @@
 ``import picotorch as torch`` and the tutorial code of the site runs unchanged.
 """
 
+import builtins as _builtins  # the names bool and int below are torch's dtypes
+import warnings
+
+# NumPy warns about floating-point edge cases (1/0, log(-1), overflow); torch returns inf/nan
+# without a word, and so does picotorch. This filter silences exactly those NumPy warnings and
+# only when they come from picotorch's own code: one entry, set once, instead of wrapping
+# every op in np.errstate (which would cost ~2 µs per call, more than a small op itself).
+warnings.filterwarnings(
+    "ignore", message=r".* encountered in ", category=RuntimeWarning, module=r"picotorch(\.|$)"
+)
+
 from . import cuda
 from ._creation import (
     arange,
@@ -120,12 +131,12 @@ swapaxes = transpose
 __version__ = "0.1.0"
 
 
-def is_tensor(obj: object) -> "bool":
+def is_tensor(obj: object) -> _builtins.bool:
     """Whether ``obj`` is a picotorch Tensor."""
     return isinstance(obj, Tensor)
 
 
-def numel(input: Tensor) -> "int":
+def numel(input: Tensor) -> _builtins.int:
     """The number of elements of ``input``."""
     return input.numel()
 

@@ -88,8 +88,7 @@ def _checked_cast(arr: np.ndarray, target: dtype) -> np.ndarray:
             fits = (arr >= low) & (arr <= info.max)
         if not np.all(fits):
             raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
-    with np.errstate(over="ignore"):  # too large for float16: inf, silently, like torch
-        return arr.astype(target.numpy)
+    return arr.astype(target.numpy)  # too large for float16: inf, as in torch
 
 
 # --8<-- [start:tensor]

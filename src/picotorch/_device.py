@@ -13,6 +13,8 @@ class device:  # noqa: N801 - torch spells it lower-case
     """Where a tensor's memory lives: ``device('cpu')`` or ``device('cuda', 0)``."""
 
     __slots__ = ("index", "type")
+    type: str
+    index: int | None
 
     def __init__(self, type: str | device, index: int | None = None) -> None:
         if isinstance(type, device):

@@ -16,7 +16,11 @@ class dtype:  # noqa: N801 - torch spells it lower-case
 
     __slots__ = ("_kind", "is_floating_point", "is_signed", "itemsize", "name", "numpy")
 
-    def __init__(self, name: str, numpy_dtype: type, kind: int) -> None:
+    _kind: builtins.int
+    is_floating_point: builtins.bool
+    is_signed: builtins.bool
+
+    def __init__(self, name: str, numpy_dtype: type, kind: builtins.int) -> None:
         self.name = name
         self.numpy = np.dtype(numpy_dtype)
         self._kind = kind  # 0 bool, 1 integer, 2 floating: the promotion categories

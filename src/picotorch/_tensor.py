@@ -23,14 +23,14 @@ from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._size import Size, shape_arg
 
+_FROM_NUMPY = _dtype._FROM_NUMPY  # read on every op: one global lookup, not two
+DType = dtype  # for annotations inside Tensor, whose own ``dtype`` property shadows the name
 
-class _VersionCounter:
-    """Counts in-place writes to one piece of memory; shared by all tensors viewing it."""
 
-    __slots__ = ("value",)
-
-    def __init__(self) -> None:
-        self.value = 0
+# A version counter is a one-element list, ``[n]``: a mutable int that every tensor viewing the
+# same memory holds a reference to, so an in-place write through any alias bumps it for all.
+# (A list is the cheapest mutable box to create, and one is created with every op's result.)
+VersionCounter = list[int]
 
 
 class Tensor:
@@ -50,22 +50,22 @@ class Tensor:
     __array_priority__ = 1000
 
     _data: np.ndarray
-    _dtype: dtype
-    _version_counter: _VersionCounter
+    _dtype: DType
+    _version_counter: VersionCounter
     grad: Tensor | None
     grad_fn: Any
-    requires_grad: bool
+    requires_grad: builtins.bool
 
     # --- construction
     @classmethod
-    def _make(cls, data: Any, version: _VersionCounter | None = None) -> Tensor:
+    def _make(cls, data: Any, version: VersionCounter | None = None) -> Tensor:
         """Wrap an ndarray (ops' results, views). Pass ``version`` when ``data`` is a view."""
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # NumPy returns scalars for 0-d results
         t = object.__new__(cls)
         t._data = data
-        t._dtype = _dtype._FROM_NUMPY[data.dtype]
-        t._version_counter = _VersionCounter() if version is None else version
+        t._dtype = _FROM_NUMPY[data.dtype]
+        t._version_counter = [0] if version is None else version
         t.requires_grad = False
         t.grad = None
         t.grad_fn = None
@@ -90,7 +90,7 @@ class Tensor:
         return Size(self._data.shape)
 
     @property
-    def dtype(self) -> dtype:
+    def dtype(self) -> DType:
         """The element type, e.g. ``torch.float32``."""
         return self._dtype
 
@@ -101,7 +101,7 @@ class Tensor:
 
     # --8<-- [end:attributes]
 
-    def size(self, dim: int | None = None) -> Any:
+    def size(self, dim: builtins.int | None = None) -> Any:
         """``size()`` is ``shape``; ``size(d)`` is one dimension's length."""
         if dim is None:
             return Size(self._data.shape)
@@ -112,24 +112,24 @@ class Tensor:
         return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
     @property
-    def ndim(self) -> int:
+    def ndim(self) -> builtins.int:
         return self._data.ndim
 
-    def dim(self) -> int:
+    def dim(self) -> builtins.int:
         """The number of dimensions."""
         return self._data.ndim
 
-    def numel(self) -> int:
+    def numel(self) -> builtins.int:
         """The number of elements."""
         return self._data.size
 
     nelement = numel
 
-    def element_size(self) -> int:
+    def element_size(self) -> builtins.int:
         """Bytes per element."""
         return self._data.itemsize
 
-    def stride(self, dim: int | None = None) -> Any:
+    def stride(self, dim: builtins.int | None = None) -> Any:
         """Steps, in elements, between neighbours along each dim (0 for an expanded dim)."""
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         if dim is None:
@@ -140,25 +140,25 @@ class Tensor:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return strides[normalize_dim(dim, self._data.ndim)]
 
-    def is_contiguous(self) -> bool:
+    def is_contiguous(self) -> builtins.bool:
         """Whether the elements lie in memory in row-major order without gaps."""
         return bool(self._data.flags.c_contiguous)
 
-    def is_floating_point(self) -> bool:
+    def is_floating_point(self) -> builtins.bool:
         return self._dtype.is_floating_point
 
     @property
-    def is_leaf(self) -> bool:
+    def is_leaf(self) -> builtins.bool:
         """A tensor made by the user rather than by an op that autograd recorded."""
         return self.grad_fn is None
 
     @property
-    def _version(self) -> int:
+    def _version(self) -> builtins.int:
         """How many in-place writes the memory behind this tensor has seen."""
-        return self._version_counter.value
+        return self._version_counter[0]
 
     @property
-    def is_cuda(self) -> bool:
+    def is_cuda(self) -> builtins.bool:
         return False
 
     # --- conversions
@@ -175,7 +175,7 @@ class Tensor:
         return self._data.tolist()
 
     # --8<-- [start:numpy]
-    def numpy(self, *, force: bool = False) -> np.ndarray:
+    def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
         """The same memory as a NumPy array: writes through either side show in the other."""
         if self.requires_grad and not force:
             raise RuntimeError(
@@ -186,7 +186,7 @@ class Tensor:
 
     # --8<-- [end:numpy]
 
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+    def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
 
     # --8<-- [start:to]
@@ -224,7 +224,7 @@ class Tensor:
 
     # --8<-- [end:type_as]
 
-    def type(self, dtype: dtype | str | None = None) -> Any:
+    def type(self, dtype: DType | str | None = None) -> Any:
         """With no argument, the legacy type name (``'torch.FloatTensor'``); else ``to(dtype)``,
         where ``dtype`` may also be such a name (``x.type('torch.IntTensor')``)."""
         if dtype is None:
@@ -287,7 +287,7 @@ class Tensor:
             return self
         return Tensor._make(np.ascontiguousarray(self._data))
 
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Ask autograd to record the ops on this (leaf) tensor."""
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
@@ -314,7 +314,7 @@ class Tensor:
 
     def _bump_version(self) -> None:
         """Every in-place op ends here: all aliases of this memory see the new version."""
-        self._version_counter.value += 1
+        self._version_counter[0] += 1
 
     # --8<-- [end:inplace]
 
@@ -340,14 +340,18 @@ class Tensor:
         self._bump_version()
         return self
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+    def uniform_(
+        self, a: builtins.float = 0.0, b: builtins.float = 1.0, *, generator: Any = None
+    ) -> Tensor:
         """Fill with U(a, b) samples, drawing from the generator exactly like torch."""
         from . import _random
 
         target = self._in_memory_order()
         return self._fill_from(_random.uniform(target.shape, target.dtype, a, b, generator))
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+    def normal_(
+        self, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None
+    ) -> Tensor:
         """Fill with N(mean, std²) samples, drawing from the generator exactly like torch."""
         from . import _random
 
@@ -393,7 +397,7 @@ class Tensor:
             return format(self.item(), spec)
         return repr(self) if not spec else format(repr(self), spec)
 
-    def __len__(self) -> int:
+    def __len__(self) -> builtins.int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
@@ -404,7 +408,7 @@ class Tensor:
         for i in range(self._data.shape[0]):
             yield self[i]
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
             raise RuntimeError(
                 "Boolean value of Tensor with more than one value is ambiguous"
@@ -413,11 +417,11 @@ class Tensor:
             )
         return bool(self._data.reshape(()))
 
-    def __float__(self) -> float:
+    def __float__(self) -> builtins.float:
         self._check_one_element()
         return float(self.item())
 
-    def __int__(self) -> int:
+    def __int__(self) -> builtins.int:
         self._check_one_element()
         return int(self.item())
 
@@ -426,15 +430,15 @@ class Tensor:
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         if self._dtype.is_floating_point or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> builtins.int:
         return id(self)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+    def __deepcopy__(self, memo: dict[builtins.int, Any]) -> Tensor:
         out = Tensor._make(self._data.copy(order="K"))
         out.requires_grad = self.requires_grad
         memo[id(self)] = out
@@ -486,7 +490,7 @@ class Tensor:
     def t(self) -> Tensor:
         return _shape.t(self)
 
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
+    def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Tensor:
         return _shape.transpose(self, dim0, dim1)
 
     swapaxes = transpose
@@ -497,10 +501,10 @@ class Tensor:
     def squeeze(self, dim: Any = None) -> Tensor:
         return _shape.squeeze(self, dim)
 
-    def unsqueeze(self, dim: int) -> Tensor:
+    def unsqueeze(self, dim: builtins.int) -> Tensor:
         return _shape.unsqueeze(self, dim)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
         return _shape.flatten(self, start_dim, end_dim)
 
     def expand(self, *sizes: Any) -> Tensor:
@@ -509,32 +513,36 @@ class Tensor:
     def expand_as(self, other: Tensor) -> Tensor:
         return _shape.expand(self, other.shape)
 
-    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+    def narrow(self, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
         return _shape.narrow(self, dim, start, length)
 
-    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    def split(self, split_size: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         return _shape.split(self, split_size, dim)
 
-    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         return _shape.chunk(self, chunks, dim)
 
-    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+    def unbind(self, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         return _shape.unbind(self, dim)
 
     # --- indexing (in _ops/indexing.py)
-    def gather(self, dim: int, index: Tensor) -> Tensor:
+    def gather(self, dim: builtins.int, index: Tensor) -> Tensor:
         return _indexing.gather(self, dim, index)
 
-    def scatter(self, dim: int, index: Tensor, src: Any, *, reduce: str | None = None) -> Tensor:
+    def scatter(
+        self, dim: builtins.int, index: Tensor, src: Any, *, reduce: str | None = None
+    ) -> Tensor:
         return _indexing.scatter(self, dim, index, src, reduce=reduce)
 
-    def scatter_(self, dim: int, index: Tensor, src: Any, *, reduce: str | None = None) -> Tensor:
+    def scatter_(
+        self, dim: builtins.int, index: Tensor, src: Any, *, reduce: str | None = None
+    ) -> Tensor:
         return _indexing.scatter(self, dim, index, src, reduce=reduce, inplace=True)
 
-    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    def scatter_add(self, dim: builtins.int, index: Tensor, src: Tensor) -> Tensor:
         return _indexing.scatter_add(self, dim, index, src)
 
-    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    def scatter_add_(self, dim: builtins.int, index: Tensor, src: Tensor) -> Tensor:
         return _indexing.scatter_add(self, dim, index, src, inplace=True)
 
     def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
@@ -543,7 +551,7 @@ class Tensor:
     def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
         return _indexing.masked_fill(self, mask, value, inplace=True)
 
-    def index_select(self, dim: int, index: Tensor) -> Tensor:
+    def index_select(self, dim: builtins.int, index: Tensor) -> Tensor:
         return _indexing.index_select(self, dim, index)
 
     # --- maths (in _ops/pointwise.py)
@@ -759,27 +767,35 @@ class Tensor:
         return _pw.ge(self, other)
 
     # --- reductions (in _ops/reduction.py)
-    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: dtype | None = None) -> Tensor:
+    def sum(
+        self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: DType | None = None
+    ) -> Tensor:
         return _red.sum(self, dim, keepdim, dtype=dtype)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: dtype | None = None) -> Tensor:
+    def mean(
+        self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: DType | None = None
+    ) -> Tensor:
         return _red.mean(self, dim, keepdim, dtype=dtype)
 
     def prod(
-        self, dim: int | None = None, keepdim: bool = False, *, dtype: dtype | None = None
+        self,
+        dim: builtins.int | None = None,
+        keepdim: builtins.bool = False,
+        *,
+        dtype: DType | None = None,
     ) -> Tensor:
         return _red.prod(self, dim, keepdim, dtype=dtype)
 
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         return _red.max(self, dim, keepdim)
 
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         return _red.min(self, dim, keepdim)
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmax(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.argmax(self, dim, keepdim)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    def argmin(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.argmin(self, dim, keepdim)
 
     def std(self, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:

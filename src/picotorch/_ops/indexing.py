@@ -239,6 +239,8 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
         input._data.reshape(input._data.shape or (1,)),
         index._data.reshape(index._data.shape or (1,)),
     )
+    n_idx: int
+    n_in: int
     for k, (n_idx, n_in) in enumerate(zip(idx.shape, data.shape, strict=True)):
         if k != d and n_idx > n_in:
             raise RuntimeError(
@@ -256,7 +258,7 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 def _full_index(idx: np.ndarray, d: int) -> tuple[np.ndarray, ...]:
     """Coordinates of every target element: ``idx`` along ``d``, the position elsewhere."""
-    grids = np.indices(idx.shape, sparse=True)
+    grids: tuple[np.ndarray, ...] = np.indices(idx.shape, sparse=True)
     return tuple(idx if k == d else g for k, g in enumerate(grids))
 
 

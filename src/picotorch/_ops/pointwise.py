@@ -72,36 +72,48 @@ def _check_operand(x: Any) -> None:
         raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 
+# A Python int or float with a float tensor keeps the tensor's dtype (torch.result_type), and
+# NumPy (NEP 50) computes ``float32_array * 0.5`` in float32 too: no conversion is needed.
+_KEEPS_FLOAT_DTYPE = (int, float)
+
+
 # --8<-- [start:binary]
 def _binary(
     ufunc: Callable[..., Any],
     a: Operand,
     b: Operand,
     *,
-    compute: dtype | None = None,
+    to_float: bool = False,
     out: Tensor | None = None,
     inplace: bool = False,
 ) -> Tensor:
     """Run a NumPy ufunc on two operands with torch's type promotion and broadcasting.
 
-    ``compute`` overrides the dtype the maths is done in (true division of ints is float).
+    ``to_float`` makes integer operands compute in the default float dtype (``1 / 2`` is 0.5).
     """
+    x: Any
+    y: Any
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
-        common = a._dtype  # the hot path: no promotion needed
+        common, x, y = a._dtype, a._data, b._data  # the hot path: nothing to convert
+    elif isinstance(a, Tensor) and type(b) in _KEEPS_FLOAT_DTYPE and a._dtype._kind == 2:
+        common, x, y = a._dtype, a._data, b  # float tensor with a number, e.g. ``x * 0.5``
+    elif isinstance(b, Tensor) and type(a) in _KEEPS_FLOAT_DTYPE and b._dtype._kind == 2:
+        common, x, y = b._dtype, a, b._data  # e.g. ``1 - x``
     else:
         _check_operand(a)
         _check_operand(b)
         common = result_type(a, b)
-    if compute is not None and compute is not common:
-        common = compute
-    x, y = _array(a, common), _array(b, common)
-    if out is None:
-        try:
-            return Tensor._make(ufunc(x, y))
-        except ValueError:
-            broadcast_shapes(np.shape(x), np.shape(y))  # torch's error naming the bad dim
-            raise
-    return _write_out(ufunc, (x, y), common, out, inplace)
+        x, y = _array(a, common), _array(b, common)
+    if to_float and not common.is_floating_point:
+        common = _dtype.get_default_dtype()
+        x, y = _array(a, common), _array(b, common)
+    if out is not None:
+        return _write_out(ufunc, (x, y), common, out, inplace)
+    try:
+        return Tensor._make(ufunc(x, y))
+    except ValueError:
+        broadcast_shapes(np.shape(x), np.shape(y))  # raises torch's error naming the bad dim
+        raise
 
 
 # --8<-- [end:binary]
@@ -169,10 +181,8 @@ def _unary(
     common = _float_dtype(a) if to_float else a._dtype
     x = _array(a, common)
     if out is None:
-        with np.errstate(all="ignore"):  # torch gives inf/nan silently: so do we
-            return Tensor._make(ufunc(x))
-    with np.errstate(all="ignore"):
-        return _write_out(ufunc, (x,), common, out, inplace)
+        return Tensor._make(ufunc(x))
+    return _write_out(ufunc, (x,), common, out, inplace)
 
 
 # ---------------------------------------------------------------------- arithmetic
@@ -199,12 +209,12 @@ def sub(
     inplace: bool = False,
 ) -> Tensor:
     """``input - alpha * other``; refused if an operand is bool (even ``x - True``), like torch."""
-    if _is_bool(input) and _is_bool(other):
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. "
-            "Use the `^` or `logical_xor()` operator instead."
-        )
     if _is_bool(input) or _is_bool(other):
+        if _is_bool(input) and _is_bool(other):
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                "Use the `^` or `logical_xor()` operator instead."
+            )
         raise RuntimeError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
@@ -235,10 +245,7 @@ def div(
 ) -> Tensor:
     """True division (``/``; ints give floats), or ``'floor'``/``'trunc'`` rounded division."""
     if rounding_mode is None:
-        common = result_type(input, other)
-        compute = common if common.is_floating_point else _dtype.get_default_dtype()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _binary(np.true_divide, input, other, compute=compute, out=out, inplace=inplace)
+        return _binary(np.true_divide, input, other, to_float=True, out=out, inplace=inplace)
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
@@ -247,18 +254,17 @@ def div(
     _refuse_bool(f"div_{rounding_mode}_cpu", input, other)
     _check_integer_divisor(input, other)
     func = np.floor_divide if rounding_mode == "floor" else _trunc_divide
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _binary(func, input, other, out=out, inplace=inplace)
+    return _binary(func, input, other, out=out, inplace=inplace)
 
 
-def _trunc_divide(x: Any, y: Any, out: Any = None, casting: str = "same_kind") -> Any:
+def _trunc_divide(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:
     if np.result_type(x, y).kind == "f":
         return np.trunc(np.true_divide(x, y), out=out, casting=casting)
     q = np.floor_divide(x, y)
     q = q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
     if out is None:
         return q
-    np.copyto(out, q, casting=casting)  # type: ignore[arg-type]
+    np.copyto(out, q, casting=casting)
     return out
 
 
@@ -281,8 +287,7 @@ def remainder(input: Operand, other: Operand) -> Tensor:
     """Python-style modulo (``%``): the result has the sign of the divisor."""
     _refuse_bool("remainder_cpu", input, other)
     _check_integer_divisor(input, other)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _binary(np.remainder, input, other)
+    return _binary(np.remainder, input, other)
 
 
 def pow(  # noqa: A001 - torch's name
@@ -305,11 +310,10 @@ def pow(  # noqa: A001 - torch's name
                 raise RuntimeError("Integers to negative integer powers are not allowed.")
         elif np.any(exponent._data < 0):
             func = _int_power
-    with np.errstate(all="ignore"):
-        return _binary(func, input, exponent, out=out, inplace=inplace)
+    return _binary(func, input, exponent, out=out, inplace=inplace)
 
 
-def _int_power(x: Any, y: Any, out: Any = None, casting: str = "same_kind") -> Any:
+def _int_power(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:
     """``x ** y`` for integer arrays where ``y`` has negative values, as torch computes it:
     1 stays 1, -1 alternates sign, and any other base (a true fraction) gives 0."""
     negative = y < 0
@@ -319,7 +323,7 @@ def _int_power(x: Any, y: Any, out: Any = None, casting: str = "same_kind") -> A
     result = np.where(negative, fractions, powers).astype(powers.dtype)
     if out is None:
         return result
-    np.copyto(out, result, casting=casting)  # type: ignore[arg-type]
+    np.copyto(out, result, casting=casting)
     return out
 
 
@@ -497,7 +501,7 @@ def sigmoid(input: Tensor) -> Tensor:
     return _unary(_sigmoid, input, to_float=True)
 
 
-def _relu(x: Any, out: Any = None, casting: str = "same_kind") -> Any:
+def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
     return np.maximum(x, x.dtype.type(0), out=out, casting=casting)
 
 

@@ -60,9 +60,12 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 
 def _np_sum(x: np.ndarray, axes: tuple[int, ...], keepdim: bool, target: dtype) -> np.ndarray:
     """``x`` summed over ``axes`` into ``target``; float16 accumulates in float32, as in torch."""
-    acc = np.float32 if target is _dtype.float16 else target.numpy
-    out = np.sum(x, axis=axes, keepdims=keepdim, dtype=acc)
-    return np.asarray(out).astype(target.numpy, copy=False)
+    if target is _dtype.float16:
+        out = np.add.reduce(x, axes, np.float32, keepdims=keepdim)  # type: ignore[call-overload]
+        return np.asarray(out).astype(np.float16)
+    # the ufunc's own reduce: np.sum would add a layer of Python dispatch on every call
+    # (NumPy's stubs only type reduce() with a literal keepdims, hence the ignores)
+    return np.add.reduce(x, axes, target.numpy, keepdims=keepdim)  # type: ignore[call-overload]
 
 
 def sum(  # noqa: A001 - torch's name
@@ -93,8 +96,7 @@ def mean(
         )
     axes = _reduce_axes(dim, input._data.ndim)
     total = _np_sum(input._data, axes, keepdim, target)
-    with np.errstate(invalid="ignore", divide="ignore"):  # mean of nothing is 0/0 = nan, silently
-        out = np.true_divide(total, _count(input._data.shape, axes), dtype=target.numpy)
+    out = np.true_divide(total, _count(input._data.shape, axes), dtype=target.numpy)  # 0/0: nan
     return Tensor._make(out)
 
 
@@ -231,11 +233,10 @@ def _variance(name: str, input: Tensor, dim: Any, args: Any, kwargs: Any) -> np.
             stacklevel=4,
         )
     acc = np.float32 if input._dtype is _dtype.float16 else x.dtype  # as torch computes half
-    with np.errstate(invalid="ignore", divide="ignore"):  # too few elements: nan/inf, as torch
-        mean = np.sum(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
-        deviation = x - mean
-        squares = np.sum(deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc)
-        return np.asarray(squares / np.asarray(builtins.max(n - correction, 0), acc))
+    mean = np.sum(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
+    deviation = x - mean
+    squares = np.sum(deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc)
+    return np.asarray(squares / np.asarray(builtins.max(n - correction, 0), acc))  # nan/inf
 
 
 def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
