@@ -14,7 +14,7 @@ warnings.filterwarnings(
     "ignore", message=r".* encountered in ", category=RuntimeWarning, module=r"picotorch(\.|$)"
 )
 
-from . import cuda
+from . import autograd, cuda
 from ._creation import (
     arange,
     as_tensor,
@@ -88,9 +88,11 @@ from ._ops.pointwise import (
     ne,
     neg,
     pow,
+    reciprocal,
     relu,
     remainder,
     sigmoid,
+    sign,
     sin,
     sqrt,
     sub,
@@ -118,6 +120,7 @@ from ._printing import set_printoptions
 from ._random import Generator, default_generator, initial_seed, manual_seed, seed
 from ._size import Size
 from ._tensor import Tensor
+from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 clip = clamp
 concat = cat

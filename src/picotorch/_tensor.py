@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import warnings
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,8 @@ from . import _dtype
 from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._size import Size, shape_arg
+from .autograd import grad_mode
+from .autograd.function import needs_grad
 
 _FROM_NUMPY = _dtype._FROM_NUMPY  # read on every op: one global lookup, not two
 DType = dtype  # for annotations inside Tensor, whose own ``dtype`` property shadows the name
@@ -38,12 +41,16 @@ class Tensor:
 
     __slots__ = (
         "__weakref__",
+        "_base",
         "_data",
         "_dtype",
+        "_grad",
+        "_grad_accumulator",
+        "_output_nr",
+        "_requires_grad",
+        "_retains_grad",
         "_version_counter",
-        "grad",
         "grad_fn",
-        "requires_grad",
     )
 
     # NumPy defers to Tensor's reflected operators: np.float64(2.5) + t is a Tensor, as in torch
@@ -52,9 +59,16 @@ class Tensor:
     _data: np.ndarray
     _dtype: DType
     _version_counter: VersionCounter
-    grad: Tensor | None
+    _base: Tensor | None  # the tensor this one is a view of (None if it owns its memory)
+    # autograd (see autograd/): grad_fn is the Node that made this tensor (None for leaves);
+    # _output_nr says which of that node's outputs it is; a leaf that requires grad keeps its
+    # AccumulateGrad node in _grad_accumulator so every op that uses it shares one.
     grad_fn: Any
-    requires_grad: builtins.bool
+    _requires_grad: builtins.bool
+    _grad: Tensor | None
+    _output_nr: builtins.int
+    _grad_accumulator: Any
+    _retains_grad: builtins.bool
 
     # --- construction
     @classmethod
@@ -66,14 +80,20 @@ class Tensor:
         t._data = data
         t._dtype = _FROM_NUMPY[data.dtype]
         t._version_counter = [0] if version is None else version
-        t.requires_grad = False
-        t.grad = None
+        t._base = None
+        t._requires_grad = False
+        t._grad = None
         t.grad_fn = None
+        t._output_nr = 0
+        t._grad_accumulator = None
+        t._retains_grad = False
         return t
 
     def _view_of(self, data: np.ndarray) -> Tensor:
         """A new tensor that views (part of) this tensor's memory: it shares the version."""
-        return Tensor._make(data, self._version_counter)
+        t = Tensor._make(data, self._version_counter)
+        t._base = self if self._base is None else self._base
+        return t
 
     def __new__(cls, *args: Any) -> Tensor:
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype."""
@@ -151,6 +171,53 @@ class Tensor:
     def is_leaf(self) -> builtins.bool:
         """A tensor made by the user rather than by an op that autograd recorded."""
         return self.grad_fn is None
+
+    # --8<-- [start:requires_grad]
+    @property
+    def requires_grad(self) -> builtins.bool:
+        """Whether autograd records the ops on this tensor (set it on leaves you train)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: builtins.bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if value and not self._dtype.is_floating_point:
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients"
+            )
+        self._requires_grad = builtins.bool(value)
+
+    # --8<-- [end:requires_grad]
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by ``backward()`` (leaves, and tensors that ``retain_grad``)."""
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> builtins.bool:
+        return self._retains_grad
+
+    @property
+    def data(self) -> Tensor:
+        """The same memory, outside autograd, with its own version counter (unlike ``detach``)."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+        self._dtype = value._dtype
 
     @property
     def _version(self) -> builtins.int:
@@ -278,8 +345,16 @@ class Tensor:
         return Tensor._make(self._data.copy(order="K"))
 
     def detach(self) -> Tensor:
-        """The same memory, cut off from autograd."""
-        return self._view_of(self._data)
+        """The same memory (and version counter), cut off from autograd: no grad_fn, no grad."""
+        t = Tensor._make(self._data, self._version_counter)
+        t._base = self._base
+        return t
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor itself off from autograd."""
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
 
     def contiguous(self) -> Tensor:
         """``self`` if already row-major without gaps, else a row-major copy."""
@@ -294,6 +369,49 @@ class Tensor:
         self.requires_grad = requires_grad
         return self
 
+    # --- autograd (the engine is in autograd/)
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: builtins.bool | None = None,
+        create_graph: builtins.bool = False,
+        inputs: Any = None,
+    ) -> None:
+        """Compute the gradient of this tensor with respect to the leaves of its graph,
+        adding it into their ``.grad``. A non-scalar needs ``gradient`` (the vector of the
+        vector-Jacobian product)."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def register_hook(self, hook: Any) -> Any:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor
+        replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
+        from .autograd.function import _edge
+
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        node, nr = _edge(self)
+        assert node is not None
+        return _RemovableHandle(node.register_prehook(nr, hook))
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward (leaves always do)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        me = weakref.ref(self)
+
+        def keep(grad: Tensor) -> None:
+            t = me()
+            if t is not None:
+                g = grad.detach()
+                t._grad = g.clone() if t._grad is None else t._grad + g
+
+        self.grad_fn.register_prehook(self._output_nr, keep)
+
     # --- in-place writes
     # --8<-- [start:inplace]
     def _overlaps_itself(self) -> builtins.bool:
@@ -303,9 +421,12 @@ class Tensor:
             return False
         return any(s == 0 and n > 1 for n, s in zip(data.shape, data.strides, strict=True))
 
-    def _check_inplace(self) -> None:
-        """Refuse writes that torch refuses: memory that several elements share (``expand``)."""
-        if self._overlaps_itself():
+    def _check_inplace(self, *, overlap_ok: builtins.bool = False) -> None:
+        """Refuse writes that torch refuses: into a leaf that requires grad (its gradient would
+        be of a value that no longer exists), or into memory several elements share."""
+        if grad_mode._enabled and (self._requires_grad or self._base is not None):
+            self._check_inplace_autograd()
+        if not overlap_ok and self._overlaps_itself():
             raise RuntimeError(
                 "unsupported operation: more than one element of the written-to tensor refers "
                 "to a single memory location. Please clone() the tensor before performing the "
@@ -317,6 +438,49 @@ class Tensor:
         self._version_counter[0] += 1
 
     # --8<-- [end:inplace]
+
+    def _check_inplace_autograd(self) -> None:
+        if self._requires_grad and self.grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            )
+        base = self._base
+        if base is not None and base._requires_grad:
+            if base.grad_fn is None:
+                raise RuntimeError(
+                    "a view of a leaf Variable that requires grad is being used in an in-place "
+                    "operation."
+                )
+            # torch rewrites the base's graph here (CopySlices); picotorch refuses rather than
+            # give the base, or other views of it, a wrong gradient
+            raise RuntimeError(
+                "picotorch does not support in-place operations on a view of a tensor that is "
+                "part of an autograd graph; do it out of place (e.g. y = y.clone() first)."
+            )
+
+    # --8<-- [start:rebase]
+    def _inplace(self, op: Any, *args: Any, **kwargs: Any) -> Tensor:
+        """Run ``op`` in place: ``op(self, *args, out=self, inplace=True)``.
+
+        When autograd records it, the op instead runs out of place on a copy that stands for the
+        old value in the graph, and this tensor takes over the result: its values, written into
+        its own memory, and its ``grad_fn`` (torch calls this rebasing the history). Nodes that
+        saved the old value notice the version bump and refuse to use it.
+        """
+        if not needs_grad(self, *args):
+            return op(self, *args, out=self, inplace=True, **kwargs)
+        self._check_inplace()
+        old = Tensor._make(self._data.copy())  # the value before, as the graph will see it
+        old._requires_grad, old.grad_fn = self._requires_grad, self.grad_fn
+        old._output_nr, old._grad_accumulator = self._output_nr, self._grad_accumulator
+        result = op(old, *args, **kwargs)
+        _pw.check_inplace_result(result, self)
+        np.copyto(self._data, result._data, casting="unsafe")
+        self._bump_version()
+        self._requires_grad, self.grad_fn, self._output_nr = True, result.grad_fn, 0
+        return self
+
+    # --8<-- [end:rebase]
 
     def copy_(self, src: Tensor | Any) -> Tensor:
         """Copy ``src`` (broadcast to this shape, converted to this dtype) into this memory."""
@@ -336,6 +500,7 @@ class Tensor:
 
     def fill_(self, value: Any) -> Tensor:
         """Set every element to ``value`` (allowed on expanded tensors: all writes agree)."""
+        self._check_inplace(overlap_ok=True)
         self._data[...] = value.item() if isinstance(value, Tensor) else value
         self._bump_version()
         return self
@@ -440,7 +605,7 @@ class Tensor:
 
     def __deepcopy__(self, memo: dict[builtins.int, Any]) -> Tensor:
         out = Tensor._make(self._data.copy(order="K"))
-        out.requires_grad = self.requires_grad
+        out._requires_grad = self._requires_grad
         memo[id(self)] = out
         return out
 
@@ -573,19 +738,19 @@ class Tensor:
         return _pw.pow(self, exponent)
 
     def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return _pw.add(self, other, alpha=alpha, out=self, inplace=True)
+        return self._inplace(_pw.add, other, alpha=alpha)
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return _pw.sub(self, other, alpha=alpha, out=self, inplace=True)
+        return self._inplace(_pw.sub, other, alpha=alpha)
 
     def mul_(self, other: Any) -> Tensor:
-        return _pw.mul(self, other, out=self, inplace=True)
+        return self._inplace(_pw.mul, other)
 
     def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-        return _pw.div(self, other, rounding_mode=rounding_mode, out=self, inplace=True)
+        return self._inplace(_pw.div, other, rounding_mode=rounding_mode)
 
     def pow_(self, exponent: Any) -> Tensor:
-        return _pw.pow(self, exponent, out=self, inplace=True)
+        return self._inplace(_pw.pow, exponent)
 
     def neg(self) -> Tensor:
         return _pw.neg(self)
@@ -618,13 +783,13 @@ class Tensor:
         return _pw.relu(self)
 
     def neg_(self) -> Tensor:
-        return _pw.neg(self, out=self, inplace=True)
+        return self._inplace(_pw.neg)
 
     def exp_(self) -> Tensor:
-        return _pw.exp(self, out=self, inplace=True)
+        return self._inplace(_pw.exp)
 
     def relu_(self) -> Tensor:
-        return _pw.relu(self, out=self, inplace=True)
+        return self._inplace(_pw.relu)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
         return _pw.clamp(self, min, max)
@@ -632,7 +797,7 @@ class Tensor:
     clip = clamp
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        return _pw.clamp(self, min, max, out=self, inplace=True)
+        return self._inplace(_pw.clamp, min, max)
 
     def maximum(self, other: Tensor) -> Tensor:
         return _pw.maximum(self, other)
@@ -821,6 +986,15 @@ class Tensor:
         return _linalg.dot(self, other)
 
 
+_NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+    "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
+    "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
+)
+
 _LEGACY_TYPE_NAMES = {
     _dtype.bool: "torch.BoolTensor",
     _dtype.uint8: "torch.ByteTensor",
@@ -837,10 +1011,20 @@ _LEGACY_TYPE_NAMES = {
 _warned_transpose = False  # whether Tensor.T has warned about non-2-d tensors yet
 
 
+class _RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    def __init__(self, remove: Any) -> None:
+        self._remove = remove
+
+    def remove(self) -> None:
+        self._remove()
+
+
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     """Unpickle a tensor. NumPy unpickles an empty array with zero strides: give it fresh ones."""
     t = Tensor._make(data if data.size else np.empty(data.shape, data.dtype))
-    t.requires_grad = requires_grad
+    t._requires_grad = requires_grad
     return t
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._size import broadcast_shapes
 from .._tensor import Tensor
+from ..autograd.function import Node, attach, needs_grad
 from .pointwise import c_type_name, type_name
 
 # the CPU kernel behind each product, as torch names it when it refuses bool tensors
@@ -72,6 +73,8 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     """
     _require_tensors("matmul", input, other, second="other")
     a, b = input._data, other._data
+    if a.ndim == 2 and b.ndim == 2 and out is None:
+        return mm(input, other)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
@@ -141,7 +144,24 @@ def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
         if x._data.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix")
     _check_dtypes("mm", input, mat2)
-    return _finish(_mm(input._data, mat2._data), out)
+    result = _finish(_mm(input._data, mat2._data), out)
+    if needs_grad(input, mat2):
+        attach(result, MmBackward0(input, mat2, saved=(input, mat2)))
+    return result
+
+
+# --8<-- [start:mm_backward]
+class MmBackward0(Node):
+    """For C = A @ B: dA = dC @ Bᵀ and dB = Aᵀ @ dC (each has its input's shape)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved_tensors
+        grad_a = grad.mm(b.t()) if self.next_functions[0][0] is not None else None
+        grad_b = a.t().mm(grad) if self.next_functions[1][0] is not None else None
+        return grad_a, grad_b
+
+
+# --8<-- [end:mm_backward]
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:

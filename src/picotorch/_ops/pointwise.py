@@ -16,6 +16,8 @@ from .. import _dtype
 from .._dtype import dtype, result_type
 from .._size import broadcast_shapes
 from .._tensor import Tensor
+from ..autograd import grad_mode
+from ..autograd.function import Node, attach, needs_grad
 
 Operand = Tensor | int | float | bool
 
@@ -108,6 +110,8 @@ def _binary(
         common = _dtype.get_default_dtype()
         x, y = _array(a, common), _array(b, common)
     if out is not None:
+        if not inplace and needs_grad(a, b):
+            raise _out_with_grad_error(ufunc)
         return _write_out(ufunc, (x, y), common, out, inplace)
     try:
         return Tensor._make(ufunc(x, y))
@@ -182,7 +186,34 @@ def _unary(
     x = _array(a, common)
     if out is None:
         return Tensor._make(ufunc(x))
+    if not inplace and needs_grad(a):
+        raise _out_with_grad_error(ufunc)
     return _write_out(ufunc, (x,), common, out, inplace)
+
+
+def _out_with_grad_error(func: Callable[..., Any]) -> RuntimeError:
+    name = getattr(func, "__name__", "op").lstrip("_")
+    name = {"multiply": "mul", "true_divide": "div", "subtract": "sub", "power": "pow"}.get(
+        name, name
+    )
+    return RuntimeError(
+        f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+        "but one of the arguments requires grad."
+    )
+
+
+def check_inplace_result(result: Tensor, target: Tensor) -> None:
+    """An in-place op must keep its target's shape, and its dtype's category or a lower one."""
+    if result._dtype._kind > target._dtype._kind:
+        raise RuntimeError(
+            f"result type {type_name(result._dtype)} can't be cast to the desired output type "
+            f"{type_name(target._dtype)}"
+        )
+    if result._data.shape != target._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(target._data.shape)} doesn't match the broadcast shape "
+            f"{list(result._data.shape)}"
+        )
 
 
 # ---------------------------------------------------------------------- arithmetic
@@ -195,9 +226,59 @@ def add(
     inplace: bool = False,
 ) -> Tensor:
     """``input + alpha * other``, broadcast, with torch's type promotion."""
-    if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return _binary(np.add, input, other, out=out, inplace=inplace)
+    result = _binary(np.add, input, _scaled(other, alpha), out=out, inplace=inplace)
+    if needs_grad(input, other):
+        attach(result, AddBackward0(input, other, alpha=alpha))
+    return result
+
+
+def _scaled(x: Operand, alpha: Any) -> Operand:
+    """``alpha * x`` for add/sub's ``alpha`` (not recorded: their own node accounts for it)."""
+    if alpha == 1:
+        return x
+    if not isinstance(x, Tensor):
+        return x * alpha
+    with grad_mode.no_grad():
+        return mul(x, alpha)
+
+
+# --8<-- [start:add_mul_backward]
+class AddBackward0(Node):
+    """d(a + alpha*b) = da + alpha*db: the gradient passes through unchanged."""
+
+    alpha: Any
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad, grad if self.alpha == 1 else grad * self.alpha
+
+
+class MulBackward0(Node):
+    """d(a*b) = b*da + a*db: each input's gradient is the other input times the gradient."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = self.saved_tensors
+        return grad * b, grad * a
+
+
+# --8<-- [end:add_mul_backward]
+
+
+class SubBackward0(Node):
+    """d(a - alpha*b) = da - alpha*db."""
+
+    alpha: Any
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad, -grad if self.alpha == 1 else grad * -self.alpha
+
+
+class RsubBackward1(Node):
+    """``number - x``: only x has a gradient, and it is negated."""
+
+    alpha: Any
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (-grad if self.alpha == 1 else grad * -self.alpha,)
 
 
 def sub(
@@ -219,9 +300,13 @@ def sub(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    return _binary(np.subtract, input, other, out=out, inplace=inplace)
+    result = _binary(np.subtract, input, _scaled(other, alpha), out=out, inplace=inplace)
+    if needs_grad(input, other):
+        if isinstance(input, Tensor):
+            attach(result, SubBackward0(input, other, alpha=alpha))
+        else:  # 2 - x: torch records it as "reverse subtract" with x as the only input
+            attach(result, RsubBackward1(other, alpha=alpha))
+    return result
 
 
 def mul(
@@ -232,7 +317,10 @@ def mul(
     inplace: bool = False,
 ) -> Tensor:
     """Elementwise product (``*``), broadcast, with torch's type promotion."""
-    return _binary(np.multiply, input, other, out=out, inplace=inplace)
+    result = _binary(np.multiply, input, other, out=out, inplace=inplace)
+    if needs_grad(input, other):
+        attach(result, MulBackward0(input, other, saved=(input, other)))
+    return result
 
 
 def div(
@@ -245,7 +333,12 @@ def div(
 ) -> Tensor:
     """True division (``/``; ints give floats), or ``'floor'``/``'trunc'`` rounded division."""
     if rounding_mode is None:
-        return _binary(np.true_divide, input, other, to_float=True, out=out, inplace=inplace)
+        if isinstance(other, Tensor) and not isinstance(input, Tensor) and needs_grad(other):
+            return mul(reciprocal(other), input)  # number / x, recorded as torch does: (1/x) * n
+        result = _binary(np.true_divide, input, other, to_float=True, out=out, inplace=inplace)
+        if needs_grad(input, other):
+            attach(result, DivBackward0(input, other, saved=(input, other)))
+        return result
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
@@ -255,6 +348,31 @@ def div(
     _check_integer_divisor(input, other)
     func = np.floor_divide if rounding_mode == "floor" else _trunc_divide
     return _binary(func, input, other, out=out, inplace=inplace)
+
+
+class DivBackward0(Node):
+    """d(a/b) = da/b - a*db/b²."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        a, b = self.saved_tensors
+        grad_b = -grad * a / (b * b) if self.next_functions[1][0] is not None else None
+        return grad / b, grad_b
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    """``1 / x``, elementwise (ints give floats)."""
+    result = _unary(np.reciprocal, input, to_float=True)
+    if needs_grad(input):
+        attach(result, ReciprocalBackward0(input, saved=(result,)))
+    return result
+
+
+class ReciprocalBackward0(Node):
+    """d(1/x) = -dx/x² = -(1/x)² dx, written with the saved result."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (r,) = self.saved_tensors
+        return (-grad * r * r,)
 
 
 def _trunc_divide(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:
@@ -287,7 +405,20 @@ def remainder(input: Operand, other: Operand) -> Tensor:
     """Python-style modulo (``%``): the result has the sign of the divisor."""
     _refuse_bool("remainder_cpu", input, other)
     _check_integer_divisor(input, other)
-    return _binary(np.remainder, input, other)
+    result = _binary(np.remainder, input, other)
+    if needs_grad(input, other):
+        attach(result, RemainderBackward0(input, other, saved=(input, other)))
+    return result
+
+
+class RemainderBackward0(Node):
+    """a % b = a - floor(a/b)*b: da passes through; db gets -floor(a/b) (a step function)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        a, b = self.saved_tensors
+        if self.next_functions[1][0] is None:
+            return grad, None
+        return grad, -grad * div(a, b, rounding_mode="floor")
 
 
 def pow(  # noqa: A001 - torch's name
@@ -310,7 +441,46 @@ def pow(  # noqa: A001 - torch's name
                 raise RuntimeError("Integers to negative integer powers are not allowed.")
         elif np.any(exponent._data < 0):
             func = _int_power
-    return _binary(func, input, exponent, out=out, inplace=inplace)
+    result = _binary(func, input, exponent, out=out, inplace=inplace)
+    if needs_grad(input, exponent):
+        if not isinstance(exponent, Tensor):
+            attach(result, PowBackward0(input, saved=(input, exponent)))
+        elif not isinstance(input, Tensor):
+            attach(result, PowBackward2(exponent, saved=(input, result)))
+        else:
+            attach(result, PowBackward1(input, exponent, saved=(input, exponent, result)))
+    return result
+
+
+class PowBackward0(Node):
+    """d(x**e) = e * x**(e-1) dx, for a number e."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, e = self.saved_tensors
+        if e == 0:
+            return (grad * 0,)
+        return (grad * e * x ** (e - 1),)
+
+
+class PowBackward1(Node):
+    """d(x**y) = y * x**(y-1) dx + x**y * log(x) dy, for tensors x and y."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        x, y, result = self.saved_tensors
+        grad_x = grad * y * x ** (y - 1)
+        if self.next_functions[1][0] is None:
+            return grad_x, None
+        # where x == 0 and y >= 0 the log term is 0 (not 0 * -inf = nan), as in torch
+        log_x = where((x == 0) & (y >= 0), 0.0, log(x))
+        return grad_x, grad * result * log_x
+
+
+class PowBackward2(Node):
+    """d(n**y) = n**y * log(n) dy, for a number n."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        n, result = self.saved_tensors
+        return (grad * result * float(np.log(n)),)
 
 
 def _int_power(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:
@@ -330,13 +500,37 @@ def _int_power(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> A
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """The elementwise larger of two tensors (NaN wins, as in torch)."""
     _require_tensors("maximum", input, other)
-    return _binary(np.maximum, input, other)
+    result = _binary(np.maximum, input, other)
+    if needs_grad(input, other):
+        attach(result, MaximumBackward0(input, other, saved=(input, other)))
+    return result
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """The elementwise smaller of two tensors (NaN wins, as in torch)."""
     _require_tensors("minimum", input, other)
-    return _binary(np.minimum, input, other)
+    result = _binary(np.minimum, input, other)
+    if needs_grad(input, other):
+        attach(result, MinimumBackward0(input, other, saved=(input, other)))
+    return result
+
+
+class MaximumBackward0(Node):
+    """The gradient goes to the larger input; on a tie, half to each (as torch does)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = self.saved_tensors
+        shared = where(a == b, grad / 2, grad)
+        return where(a < b, 0.0, shared), where(a > b, 0.0, shared)
+
+
+class MinimumBackward0(Node):
+    """The gradient goes to the smaller input; on a tie, half to each (as torch does)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = self.saved_tensors
+        shared = where(a == b, grad / 2, grad)
+        return where(a > b, 0.0, shared), where(a < b, 0.0, shared)
 
 
 def _require_tensors(name: str, *args: Any) -> None:
@@ -457,38 +651,138 @@ def neg(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> T
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    return _unary(np.negative, input, to_float=False, out=out, inplace=inplace)
+    result = _unary(np.negative, input, to_float=False, out=out, inplace=inplace)
+    if needs_grad(input):
+        attach(result, NegBackward0(input))
+    return result
+
+
+class NegBackward0(Node):
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (-grad,)
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001
     """``|x|``, elementwise; torch has no kernel for bool tensors."""
     if isinstance(input, Tensor) and input._dtype is _dtype.bool:
         raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
-    return _unary(np.abs, input, to_float=False)
+    result = _unary(np.abs, input, to_float=False)
+    if needs_grad(input):
+        attach(result, AbsBackward0(input, saved=(input,)))
+    return result
+
+
+class AbsBackward0(Node):
+    """d|x| = sign(x) dx (0 at x = 0)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        return (grad * sign(x),)
+
+
+def sign(input: Tensor) -> Tensor:
+    """-1, 0 or 1 by the sign of each element (its gradient is 0 everywhere)."""
+    result = _unary(np.sign, input, to_float=False)
+    if needs_grad(input):
+        attach(result, SignBackward0(input))
+    return result
+
+
+class SignBackward0(Node):
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * 0,)
 
 
 def exp(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
-    return _unary(np.exp, input, to_float=True, out=out, inplace=inplace)
+    """``e ** x``, elementwise."""
+    result = _unary(np.exp, input, to_float=True, out=out, inplace=inplace)
+    if needs_grad(input):
+        attach(result, ExpBackward0(input, saved=(result,)))
+    return result
+
+
+class ExpBackward0(Node):
+    """d(e**x) = e**x dx: the saved result is the derivative."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (result,) = self.saved_tensors
+        return (grad * result,)
 
 
 def log(input: Tensor) -> Tensor:
-    return _unary(np.log, input, to_float=True)
+    """The natural logarithm, elementwise."""
+    result = _unary(np.log, input, to_float=True)
+    if needs_grad(input):
+        attach(result, LogBackward0(input, saved=(input,)))
+    return result
+
+
+class LogBackward0(Node):
+    """d(log x) = dx / x."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        return (grad / x,)
 
 
 def sqrt(input: Tensor) -> Tensor:
-    return _unary(np.sqrt, input, to_float=True)
+    """The square root, elementwise."""
+    result = _unary(np.sqrt, input, to_float=True)
+    if needs_grad(input):
+        attach(result, SqrtBackward0(input, saved=(result,)))
+    return result
+
+
+class SqrtBackward0(Node):
+    """d(sqrt x) = dx / (2 sqrt x)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (result,) = self.saved_tensors
+        return (grad / (result * 2),)
 
 
 def sin(input: Tensor) -> Tensor:
-    return _unary(np.sin, input, to_float=True)
+    """The sine, elementwise (radians)."""
+    result = _unary(np.sin, input, to_float=True)
+    if needs_grad(input):
+        attach(result, SinBackward0(input, saved=(input,)))
+    return result
+
+
+class SinBackward0(Node):
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        return (grad * cos(x),)
 
 
 def cos(input: Tensor) -> Tensor:
-    return _unary(np.cos, input, to_float=True)
+    """The cosine, elementwise (radians)."""
+    result = _unary(np.cos, input, to_float=True)
+    if needs_grad(input):
+        attach(result, CosBackward0(input, saved=(input,)))
+    return result
+
+
+class CosBackward0(Node):
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        return (grad * -sin(x),)
 
 
 def tanh(input: Tensor) -> Tensor:
-    return _unary(np.tanh, input, to_float=True)
+    """The hyperbolic tangent, elementwise."""
+    result = _unary(np.tanh, input, to_float=True)
+    if needs_grad(input):
+        attach(result, TanhBackward0(input, saved=(result,)))
+    return result
+
+
+class TanhBackward0(Node):
+    """d(tanh x) = (1 - tanh²x) dx, written with the saved result."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (result,) = self.saved_tensors
+        return (grad * (1 - result * result),)
 
 
 def _sigmoid(x: Any) -> Any:
@@ -498,7 +792,18 @@ def _sigmoid(x: Any) -> Any:
 
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-x))``, elementwise."""
-    return _unary(_sigmoid, input, to_float=True)
+    result = _unary(_sigmoid, input, to_float=True)
+    if needs_grad(input):
+        attach(result, SigmoidBackward0(input, saved=(result,)))
+    return result
+
+
+class SigmoidBackward0(Node):
+    """d(sigmoid x) = sigmoid(x) (1 - sigmoid(x)) dx, written with the saved result."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (result,) = self.saved_tensors
+        return (grad * (1 - result) * result,)
 
 
 def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
@@ -509,7 +814,22 @@ def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> 
     """``max(x, 0)``, elementwise (NaN stays NaN)."""
     if input._dtype is _dtype.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
-    return _unary(_relu, input, to_float=False, out=out, inplace=inplace)
+    result = _unary(_relu, input, to_float=False, out=out, inplace=inplace)
+    if needs_grad(input):
+        attach(result, ReluBackward0(input, saved=(result,)))
+    return result
+
+
+# --8<-- [start:relu_backward]
+class ReluBackward0(Node):
+    """relu passes the gradient where its output is positive, and blocks it elsewhere."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (result,) = self.saved_tensors
+        return (where(result > 0, grad, 0.0),)
+
+
+# --8<-- [end:relu_backward]
 
 
 def clamp(
@@ -530,9 +850,43 @@ def clamp(
         result = np.maximum(result, _array(min, common))
     if max is not None:
         result = np.minimum(result, _array(max, common))
-    if out is None:
-        return Tensor._make(result)
-    return _write_out(_assign, (result,), common, out, inplace)
+    if out is not None:
+        return _write_out(_assign, (result,), common, out, inplace)
+    out = Tensor._make(result)
+    if needs_grad(input, min, max):
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            attach(out, ClampBackward0(input, min, max, saved=(input, min, max)))
+        else:
+            attach(out, ClampBackward1(input, saved=(input, min, max)))
+    return out
+
+
+class ClampBackward1(Node):
+    """With number bounds: the gradient passes where ``min <= x <= max``."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, lo, hi = self.saved_tensors
+        return (where(_inside(x, lo, hi), grad, 0.0),)
+
+
+class ClampBackward0(Node):
+    """With tensor bounds: x gets the gradient where it is inside; a bound, where it binds."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None, Tensor | None]:
+        x, lo, hi = self.saved_tensors
+        grad_lo = where(x < lo, grad, 0.0) if isinstance(lo, Tensor) else None
+        grad_hi = where(x > hi, grad, 0.0) if isinstance(hi, Tensor) else None
+        if grad_lo is not None and grad_hi is not None:  # min is applied first, then max
+            grad_lo = where(lo > hi, 0.0, grad_lo)
+        return where(_inside(x, lo, hi), grad, 0.0), grad_lo, grad_hi
+
+
+def _inside(x: Tensor, lo: Any, hi: Any) -> Tensor:
+    above = x >= lo if lo is not None else None
+    below = x <= hi if hi is not None else None
+    if above is None:
+        return below  # type: ignore[return-value]
+    return above if below is None else above & below
 
 
 def _assign(x: Any, out: Any, casting: str) -> None:
@@ -549,4 +903,15 @@ def where(condition: Tensor, input: Operand, other: Operand) -> Tensor:
     common = result_type(input, other)
     x, y = _array(input, common), _array(other, common)
     broadcast_shapes(condition._data.shape, np.shape(x), np.shape(y))  # torch's error, if any
-    return Tensor._make(np.where(condition._data, x, y))
+    result = Tensor._make(np.where(condition._data, x, y))
+    if needs_grad(input, other):
+        attach(result, WhereBackward0(input, other, saved=(condition,)))
+    return result
+
+
+class WhereBackward0(Node):
+    """Each element's gradient goes to the input it was taken from."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        (condition,) = self.saved_tensors
+        return where(condition, grad, 0.0), where(condition, 0.0, grad)

@@ -17,6 +17,7 @@ from .. import _dtype
 from .._dtype import dtype
 from .._size import normalize_dim, normalize_dims
 from .._tensor import Tensor
+from ..autograd.function import Node, attach, needs_grad
 from .pointwise import maximum, minimum, type_name
 
 
@@ -77,7 +78,33 @@ def sum(  # noqa: A001 - torch's name
 ) -> Tensor:
     """The sum over ``dim`` (all dims by default)."""
     axes = _reduce_axes(dim, input._data.ndim)
-    return Tensor._make(_np_sum(input._data, axes, keepdim, _accumulate_dtype(input, dtype)))
+    result = Tensor._make(_np_sum(input._data, axes, keepdim, _accumulate_dtype(input, dtype)))
+    if needs_grad(input):
+        node = SumBackward0 if dim is None else SumBackward1
+        attach(result, node(input, axes=axes, keepdim=keepdim))
+    return result
+
+
+# --8<-- [start:sum_backward]
+class SumBackward0(Node):
+    """Every element contributed once to the sum: each gets the sum's gradient (expanded)."""
+
+    axes: tuple[int, ...]
+    keepdim: bool
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        shape = self._input_meta[0][0]  # type: ignore[index]
+        if not self.keepdim:
+            for axis in self.axes:  # put the reduced dims back, as size 1
+                grad = grad.unsqueeze(axis)
+        return (grad.expand(shape),)
+
+
+class SumBackward1(SumBackward0):
+    """``sum(dim)``: the same rule as the full sum, along the reduced dims only."""
+
+
+# --8<-- [end:sum_backward]
 
 
 def mean(
@@ -96,8 +123,26 @@ def mean(
         )
     axes = _reduce_axes(dim, input._data.ndim)
     total = _np_sum(input._data, axes, keepdim, target)
-    out = np.true_divide(total, _count(input._data.shape, axes), dtype=target.numpy)  # 0/0: nan
-    return Tensor._make(out)
+    count = _count(input._data.shape, axes)
+    result = Tensor._make(np.true_divide(total, count, dtype=target.numpy))  # 0/0: nan
+    if needs_grad(input):
+        node = MeanBackward0 if dim is None else MeanBackward1
+        attach(result, node(input, axes=axes, keepdim=keepdim, count=count))
+    return result
+
+
+class MeanBackward0(SumBackward0):
+    """Each element contributed 1/n of itself to the mean: the sum's rule, divided by n."""
+
+    count: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (expanded,) = super().backward(grad)
+        return (expanded / self.count,)
+
+
+class MeanBackward1(MeanBackward0):
+    """``mean(dim)``: the same rule along the reduced dims only."""
 
 
 def prod(

@@ -1,0 +1,167 @@
+"""Graph nodes: what an op records so that backward can later compute its gradients.
+
+When an op runs on tensors that require grad (and grad mode is on), it creates a ``Node`` —
+``MulBackward0`` for ``*``, say — and sets it as the result's ``grad_fn``. The node remembers:
+
+- ``next_functions``: one ``(node, input_nr)`` pair per input, pointing at the node that made
+  that input (its ``grad_fn``), at the ``AccumulateGrad`` node of a leaf, or ``(None, 0)`` for
+  an input that needs no gradient. These pairs are the edges of the graph, walked backwards.
+- what its backward formula needs (``save_for_backward``), each saved tensor with its version
+  at that moment, so an in-place change before backward is an error, never a wrong gradient.
+- the shape and dtype of each input, so the engine can undo broadcasting in one place.
+
+Each op's ``backward`` is written with Tensor ops, so with ``create_graph=True`` the backward
+pass is itself recorded and can be differentiated again.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from . import grad_mode
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+
+Edge = tuple["Node | None", int]
+Hook = Callable[["Tensor"], "Tensor | None"]
+
+_sequence = itertools.count()  # creation order: a node is always newer than its inputs' nodes
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed when "
+    "you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
+    "through the graph a second time or if you need to access saved tensors after calling "
+    "backward."
+)
+
+
+# --8<-- [start:node]
+class Node:
+    """One recorded op. Subclasses are named like torch's (``MulBackward0``) and define
+    ``backward(self, *grad_outputs)``, returning one gradient (or None) per input."""
+
+    num_outputs = 1
+
+    def __init__(self, *inputs: Any, saved: tuple[Any, ...] = (), **attrs: Any) -> None:
+        """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
+        what backward will need (see ``save_for_backward``); ``attrs``: other facts about the
+        call that backward needs, such as the dims reduced over, kept as attributes."""
+        edges = []
+        meta = []  # the shape and dtype each input's gradient must have (None: none flows)
+        for x in inputs:
+            edge = _edge(x)
+            edges.append(edge)
+            meta.append((x._data.shape, x._dtype) if edge[0] is not None else None)
+        self.next_functions: tuple[Edge, ...] = tuple(edges)
+        # numbered after the edges: an input's AccumulateGrad may have just been created
+        self._seq = next(_sequence)
+        self._input_meta = tuple(meta)
+        self._pre_hooks: dict[int, list[Hook]] | None = None
+        self._saved: tuple[tuple[Any, int], ...] | None = ()
+        if saved:
+            self.save_for_backward(*saved)
+        if attrs:
+            self.__dict__.update(attrs)
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def backward(self, *grad_outputs: Any) -> tuple[Tensor | None, ...]:
+        raise NotImplementedError(f"{self.name()} has no backward")
+
+    # --- saved tensors
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep values for backward; for tensors, note the version each is at now."""
+        self._saved = tuple(
+            (v, v._version_counter[0] if hasattr(v, "_version_counter") else -1) for v in values
+        )
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """The saved values, after checking none was freed or modified in place since."""
+        if self._saved is None:
+            raise RuntimeError(_FREED)
+        for v, version in self._saved:
+            if version >= 0 and v._version_counter[0] != version:
+                raise RuntimeError(_modified_message(v, version))
+        return tuple(v for v, _ in self._saved)
+
+    def _release(self) -> None:
+        """Drop what backward needed (after a backward without ``retain_graph``)."""
+        if self._saved:
+            self._saved = None
+
+    # --8<-- [end:node]
+
+    def register_prehook(self, output_nr: int, hook: Hook) -> Callable[[], None]:
+        """Run ``hook`` on the gradient of output ``output_nr`` before this node uses it."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        hooks = self._pre_hooks.setdefault(output_nr, [])
+        hooks.append(hook)
+        return lambda: hooks.remove(hook) if hook in hooks else None
+
+
+class AccumulateGrad(Node):
+    """The node behind a leaf that requires grad: adds the incoming gradient into ``.grad``."""
+
+    def __init__(self, variable: Tensor) -> None:
+        self._seq = next(_sequence)
+        self.variable = variable
+        self.next_functions = ()
+        self._input_meta = ()
+        self._saved = ()
+        self._pre_hooks = None
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+
+def _edge(x: Any) -> Edge:
+    """The graph edge to input ``x``: who will receive ``x``'s gradient."""
+    if not getattr(x, "_requires_grad", False):
+        return (None, 0)
+    if x.grad_fn is not None:
+        return (x.grad_fn, x._output_nr)
+    accumulator = x._grad_accumulator
+    if accumulator is None:  # one per leaf, shared by every op that uses it
+        accumulator = x._grad_accumulator = AccumulateGrad(x)
+    return (accumulator, 0)
+
+
+def needs_grad(*inputs: Any) -> bool:
+    """Whether an op on ``inputs`` must be recorded: grad mode on and some input requires grad."""
+    if not grad_mode._enabled:
+        return False
+    return any(getattr(x, "_requires_grad", False) for x in inputs)
+
+
+def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
+    """Make ``node`` the ``grad_fn`` of the op's result (only floating results carry grads)."""
+    if out._dtype.is_floating_point:
+        out._requires_grad = True
+        out.grad_fn = node
+        out._output_nr = output_nr
+    return out
+
+
+def _modified_message(t: Tensor, expected: int) -> str:
+    from .._tensor import _LEGACY_TYPE_NAMES
+
+    what = f"[{_LEGACY_TYPE_NAMES[t._dtype]} {list(t._data.shape)}]"
+    if t.grad_fn is not None:
+        op = t.grad_fn.name().rstrip("0123456789").removesuffix("Backward")
+        what += f", which is output {t._output_nr} of {op},"
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: {what} is at version {t._version_counter[0]}; expected version {expected} "
+        "instead. Hint: enable anomaly detection to find the operation that failed to compute "
+        "its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
