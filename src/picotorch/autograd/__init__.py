@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import grad_mode
 from .engine import run_backward
 from .function import Node, _edge
@@ -38,8 +40,6 @@ def _roots(
     outputs: Sequence[Tensor], grad_outputs: Sequence[Tensor | None], create_graph: bool
 ) -> list[tuple[Node, int, Tensor]]:
     """Where backward starts: each output's node, and the gradient it is seeded with."""
-    from .._creation import ones_like
-
     roots = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=True)):
         if not out._requires_grad:
@@ -49,7 +49,7 @@ def _roots(
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = ones_like(out)  # d out / d out = 1
+            g = type(out)._make(np.ones(out._data.shape, out._data.dtype))  # d out / d out = 1
         elif g._data.shape != out._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "

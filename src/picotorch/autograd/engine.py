@@ -14,11 +14,12 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import grad_mode
-from .function import AccumulateGrad, Node
+from .function import Node
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -43,9 +44,10 @@ def run_backward(
     needed = None if targets is None else _needed(order, {node for node, _ in wanted})
     captured: list[Tensor | None] = [None] * len(wanted)
 
-    buffers: dict[Node, list[Tensor | None]] = {}
+    buffers: dict[Node, list[Any]] = {}
     for node, nr, grad in roots:
-        _add_to_buffer(buffers, node, nr, grad)
+        buffer = buffers.setdefault(node, [None] * node.num_outputs)
+        buffer[nr] = grad if buffer[nr] is None else buffer[nr] + grad
 
     previous_mode = grad_mode._enabled
     grad_mode._set_enabled(create_graph)  # record the backward pass only for higher order
@@ -63,9 +65,9 @@ def run_backward(
                         captured[slot] = g
                 if not any(n in needed for n, _ in node.next_functions):
                     continue  # nothing beyond this node leads to a target
-            elif isinstance(node, AccumulateGrad):
+            elif node.is_accumulator:
                 if grads[0] is not None:
-                    _accumulate(node.variable, grads[0], create_graph)
+                    _accumulate(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
                 continue
             input_grads = node.backward(*grads)
             if not retain_graph:
@@ -73,8 +75,20 @@ def run_backward(
             for (next_node, nr), meta, g in zip(
                 node.next_functions, node._input_meta, input_grads, strict=True
             ):
-                if next_node is not None and g is not None:
-                    _add_to_buffer(buffers, next_node, nr, _conform(g, meta))
+                if next_node is None or g is None:
+                    continue
+                shape, dtype = meta  # type: ignore[misc]
+                if g._data.shape != shape or g._dtype is not dtype:
+                    g = _conform(g, shape, dtype)
+                buffer = buffers.get(next_node)
+                if buffer is None:
+                    buffers[next_node] = (
+                        [g] if next_node.num_outputs == 1 else _slots(next_node, nr, g)
+                    )
+                elif buffer[nr] is None:
+                    buffer[nr] = g
+                else:
+                    buffer[nr] = buffer[nr] + g  # a second path into the same input: sum
     finally:
         grad_mode._set_enabled(previous_mode)
     return captured
@@ -92,7 +106,10 @@ def _reachable_newest_first(roots: list[Node]) -> list[Node]:
             continue
         seen.add(node)
         stack.extend(n for n, _ in node.next_functions if n is not None and n not in seen)
-    return sorted(seen, key=lambda n: n._seq, reverse=True)
+    return sorted(seen, key=_by_sequence, reverse=True)
+
+
+_by_sequence = operator.attrgetter("_seq")
 
 
 def _needed(order: list[Node], target_nodes: set[Node]) -> set[Node]:
@@ -104,22 +121,20 @@ def _needed(order: list[Node], target_nodes: set[Node]) -> set[Node]:
     return needed
 
 
-def _add_to_buffer(buffers: dict[Node, list[Any]], node: Node, nr: int, grad: Tensor) -> None:
-    buffer = buffers.get(node)
-    if buffer is None:
-        buffer = buffers[node] = [None] * node.num_outputs
-    buffer[nr] = grad if buffer[nr] is None else buffer[nr] + grad
+def _slots(node: Node, nr: int, grad: Tensor) -> list[Any]:
+    """A fresh gradient buffer for a node with several outputs, with output ``nr`` filled."""
+    buffer: list[Any] = [None] * node.num_outputs
+    buffer[nr] = grad
+    return buffer
 
 
 # --8<-- [start:conform]
-def _conform(grad: Tensor, meta: tuple[tuple[int, ...], Any] | None) -> Tensor:
+def _conform(grad: Tensor, shape: tuple[int, ...], dtype: Any) -> Tensor:
     """Give an input's gradient that input's shape and dtype.
 
     An input that was broadcast (``(3,)`` added to ``(2, 3)``) gets a gradient of the broadcast
     shape; its true gradient sums over the dims that broadcasting repeated it along.
     """
-    assert meta is not None
-    shape, dtype = meta
     if grad._data.shape != shape:
         lead = grad._data.ndim - len(shape)
         dims = tuple(range(lead)) + tuple(
@@ -149,14 +164,14 @@ def _run_pre_hooks(node: Node, grads: list[Tensor | None]) -> list[Tensor | None
 
 
 def _accumulate(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
-    """``variable.grad += grad``; the first time, ``.grad`` becomes (a copy of) ``grad``."""
-    if not create_graph:
-        grad = grad.detach()
-    if variable._grad is None:
-        # a fresh tensor, so later in-place accumulation never writes into someone else's
-        variable._grad = grad.clone() if not create_graph else grad
-    elif create_graph or variable._grad._requires_grad:
-        variable._grad = variable._grad + grad
+    """``variable.grad += grad``; the first time, ``.grad`` becomes a copy of ``grad``."""
+    if create_graph:  # keep the gradient's own graph: it will be differentiated again
+        variable._grad = grad if variable._grad is None else variable._grad + grad
+    elif variable._grad is None:
+        # its own memory: the incoming tensor may also be another input's gradient
+        variable._grad = type(grad)._make(grad._data.copy())
+    elif variable._grad._requires_grad:
+        variable._grad = variable._grad.detach() + grad.detach()
     else:
-        variable._grad._data += grad._data
+        variable._grad._data += grad._data  # in place, as torch does
         variable._grad._version_counter[0] += 1

@@ -45,6 +45,7 @@ class Node:
     ``backward(self, *grad_outputs)``, returning one gradient (or None) per input."""
 
     num_outputs = 1
+    is_accumulator = False  # True only for AccumulateGrad (a class attribute: cheap to test)
 
     def __init__(self, *inputs: Any, saved: tuple[Any, ...] = (), **attrs: Any) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
@@ -111,6 +112,8 @@ class Node:
 
 class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: adds the incoming gradient into ``.grad``."""
+
+    is_accumulator = True
 
     def __init__(self, variable: Tensor) -> None:
         self._seq = next(_sequence)
