@@ -1,8 +1,15 @@
 """Shared pytest setup. The docs pages are collected by tests/docs_blocks.py (see pyproject)."""
 
+import importlib.util
 import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytest_plugins = ["pytester"]  # test_docs.py runs small pytest sessions over fixture pages
 
@@ -10,3 +17,23 @@ pytest_plugins = ["pytester"]  # test_docs.py runs small pytest sessions over fi
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once per test session with ``mkdocs build --strict``."""
+    if importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("mkdocs is not installed; `nox -s tests` installs the docs stack")
+    out = tmp_path_factory.mktemp("site")
+    # Without -q: -q drops the warnings that --strict turns into a failure.
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)]
+    proc = subprocess.run(
+        [*command, "--config-file", str(ROOT / "mkdocs.yml")],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}", pytrace=False)
+    return out

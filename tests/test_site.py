@@ -6,16 +6,10 @@ The site is built once per session with the project's own mkdocs.yml into a temp
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MATHJAX = "assets/mathjax/tex-chtml.js"
@@ -48,25 +42,6 @@ JS_TAG_RE = re.compile(
     r"""(?:src|href|srcset)\s*=\s*\\?["'](?P<url>[^"'\\]+)""",
     re.IGNORECASE,
 )
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if importlib.util.find_spec("mkdocs") is None:
-        pytest.skip("mkdocs is not installed; `nox -s tests` installs the docs stack")
-    out = tmp_path_factory.mktemp("site")
-    # Without -q: -q drops the warnings that --strict turns into a failure.
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)]
-    proc = subprocess.run(
-        [*command, "--config-file", str(ROOT / "mkdocs.yml")],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}", pytrace=False)
-    return out
 
 
 def pages(site: Path) -> list[Path]:

@@ -46,6 +46,10 @@ class Node:
 
     num_outputs = 1
     is_accumulator = False  # True only for AccumulateGrad (a class attribute: cheap to test)
+    # hooks on the gradients of this node's outputs, by output number (see Tensor.register_hook
+    # and Tensor.retain_grad); class-level None until a node gets one, so recording costs nothing
+    _pre_hooks: dict[int, list[Hook]] | None = None
+    _retain_grad_hooks: dict[int, Hook] | None = None
 
     def __init__(self, *inputs: Any, saved: tuple[Any, ...] = (), **attrs: Any) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
@@ -61,7 +65,6 @@ class Node:
         # numbered after the edges: an input's AccumulateGrad may have just been created
         self._seq = next(_sequence)
         self._input_meta = tuple(meta)
-        self._pre_hooks: dict[int, list[Hook]] | None = None
         self._saved: tuple[tuple[Any, int], ...] | None = ()
         if saved:
             self.save_for_backward(*saved)
@@ -80,8 +83,11 @@ class Node:
     # --- saved tensors
     def save_for_backward(self, *values: Any) -> None:
         """Keep values for backward; for tensors, note the version each is at now."""
+        # (value, its version now or -1 for a non-tensor, whether it is this node's own output:
+        # `attach` sets that, and the in-place error then names this node as its maker)
         self._saved = tuple(
-            (v, v._version_counter[0] if hasattr(v, "_version_counter") else -1) for v in values
+            (v, v._version_counter[0] if hasattr(v, "_version_counter") else -1, False)
+            for v in values
         )
 
     @property
@@ -89,10 +95,11 @@ class Node:
         """The saved values, after checking none was freed or modified in place since."""
         if self._saved is None:
             raise RuntimeError(_FREED)
-        for v, version in self._saved:
+        for v, version, is_output in self._saved:
             if version >= 0 and v._version_counter[0] != version:
-                raise RuntimeError(_modified_message(v, version))
-        return tuple(v for v, _ in self._saved)
+                producer = self if is_output else v.grad_fn
+                raise RuntimeError(_modified_message(v, version, producer))
+        return tuple(v for v, _, _ in self._saved)
 
     def _release(self) -> None:
         """Drop what backward needed (after a backward without ``retain_graph``)."""
@@ -109,6 +116,13 @@ class Node:
         hooks.append(hook)
         return lambda: hooks.remove(hook) if hook in hooks else None
 
+    def set_retain_grad_hook(self, output_nr: int, hook: Hook) -> None:
+        """The hook that ``retain_grad`` stores the gradient with. Like torch, it runs after
+        every other hook on that output, so ``.grad`` is the gradient the hooks let through."""
+        if self._retain_grad_hooks is None:
+            self._retain_grad_hooks = {}
+        self._retain_grad_hooks[output_nr] = hook
+
 
 class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: adds the incoming gradient into ``.grad``."""
@@ -121,7 +135,6 @@ class AccumulateGrad(Node):
         self.next_functions = ()
         self._input_meta = ()
         self._saved = ()
-        self._pre_hooks = None
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
@@ -152,15 +165,17 @@ def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
         out._requires_grad = True
         out.grad_fn = node
         out._output_nr = output_nr
+        if node._saved:  # the op saved its own result (exp, tanh, ...): mark it as an output
+            node._saved = tuple((v, ver, v is out or own) for v, ver, own in node._saved)
     return out
 
 
-def _modified_message(t: Tensor, expected: int) -> str:
+def _modified_message(t: Tensor, expected: int, producer: Node | None) -> str:
     from .._tensor import _LEGACY_TYPE_NAMES
 
     what = f"[{_LEGACY_TYPE_NAMES[t._dtype]} {list(t._data.shape)}]"
-    if t.grad_fn is not None:
-        op = t.grad_fn.name().rstrip("0123456789").removesuffix("Backward")
+    if producer is not None:
+        op = producer.name().rstrip("0123456789").removesuffix("Backward")
         what += f", which is output {t._output_nr} of {op},"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "
