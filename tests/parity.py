@@ -221,3 +221,100 @@ def _compare_tensors(
         )
     else:
         np.testing.assert_array_equal(a, b, err_msg=f"{path}: values differ", strict=True)
+
+
+# ---------------------------------------------------------------------- autograd parity
+@dataclass(frozen=True)
+class NoGrad:
+    """A NumPy array input that ``check_grad`` converts to a tensor that does not require grad."""
+
+    value: np.ndarray
+
+
+def _graph_names(node: Any, depth: int) -> Any:
+    """``node``'s name and, ``depth`` levels down, the names along its ``next_functions``."""
+    if node is None:
+        return None
+    if depth == 0:
+        return node.name()
+    return (node.name(), tuple(_graph_names(n, depth - 1) for n, _ in node.next_functions))
+
+
+def _grad_run(
+    lib: Any, fn: Callable[..., Any], inputs: tuple[Any, ...], seed: int, depth: int, second: bool
+) -> Any:
+    """Forward with grad-requiring float inputs, backward with a seeded upstream gradient."""
+    args = []
+    for x in inputs:
+        if isinstance(x, NoGrad):
+            args.append(lib.from_numpy(x.value.copy()))
+        else:
+            t = convert(lib, x)
+            if isinstance(x, np.ndarray) and t.is_floating_point():
+                t.requires_grad_(True)
+            args.append(t)
+    leaves = [a for a in args if isinstance(a, lib.Tensor) and a.requires_grad]
+    out = fn(lib, *args)
+    outs = [
+        o
+        for o in (out if isinstance(out, tuple | list) else (out,))
+        if isinstance(o, lib.Tensor) and o.requires_grad
+    ]
+    rng = np.random.default_rng(seed)
+    upstream = [_random_like(lib, rng, o) for o in outs]
+    names = tuple(_graph_names(o.grad_fn, depth) for o in outs)
+    if not outs:
+        return out, names, ()
+    if not second:
+        lib.autograd.backward(outs, upstream)
+        return out, names, tuple(_plain(lib, a.grad) for a in leaves)
+    firsts = lib.autograd.grad(outs, leaves, upstream, create_graph=True, allow_unused=True)
+    total = None
+    for g in firsts:
+        if g is not None and g.requires_grad:
+            term = (g * _random_like(lib, rng, g)).sum()
+            total = term if total is None else total + term
+    if total is not None:
+        total.backward()
+    detached = tuple(_plain(lib, g) for g in firsts)
+    return out, names, detached, tuple(_plain(lib, a.grad) for a in leaves)
+
+
+def _random_like(lib: Any, rng: np.random.Generator, t: Any) -> Any:
+    dtype = str(t.dtype).removeprefix("torch.")
+    return lib.from_numpy(rng.standard_normal(tuple(t.shape)).astype(dtype))
+
+
+def _plain(lib: Any, g: Any) -> Any:
+    """A gradient as a plain detached tensor (torch may return a lazy all-zeros ZeroTensor)."""
+    if g is None:
+        return None
+    return lib.from_numpy(np.array(g.detach().numpy(force=True)))
+
+
+def check_grad(
+    fn: Callable[..., Any],
+    *inputs: Any,
+    seed: int = 0,
+    depth: int = 1,
+    second_order: bool = False,
+    rtol: float | None = None,
+    atol: float | None = None,
+    raises: type[BaseException] | None = None,
+    match: str | tuple[str, ...] | None = None,
+) -> Any:
+    """Run ``fn(lib, *inputs)`` on both libraries with every float array input requiring grad
+    (``NoGrad(array)``: an input that does not), then backpropagate the same seeded random
+    gradient from every output that requires grad, and compare: the outputs, the graph's node
+    names (``grad_fn.name()`` and ``depth`` levels of ``next_functions``), and each leaf's
+    ``.grad`` (values, shape, dtype; None where torch has None). ``second_order``: instead,
+    take the first gradients with ``create_graph=True``, backpropagate a random weighting of
+    them, and compare both the first and the second gradients. Errors compare as in ``check``.
+    """
+
+    def both(lib: Any, *args: Any) -> Any:
+        return _grad_run(lib, fn, args, seed, depth, second_order)
+
+    # arrays travel as Raw, so that ``both`` (not ``run``) makes them tensors requiring grad
+    raw = tuple(Raw(x) if isinstance(x, np.ndarray) else x for x in inputs)
+    return check(both, *raw, raises=raises, match=match, rtol=rtol, atol=atol)

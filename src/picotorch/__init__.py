@@ -108,6 +108,7 @@ from ._ops.shape import (
     narrow,
     permute,
     reshape,
+    select,
     split,
     squeeze,
     stack,

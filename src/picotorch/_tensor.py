@@ -24,7 +24,7 @@ from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._size import Size, shape_arg
 from .autograd import grad_mode
-from .autograd.function import needs_grad
+from .autograd.function import needs_grad, rebase_views
 
 _FROM_NUMPY = _dtype._FROM_NUMPY  # read on every op: one global lookup, not two
 DType = dtype  # for annotations inside Tensor, whose own ``dtype`` property shadows the name
@@ -42,6 +42,7 @@ class Tensor:
     __slots__ = (
         "__weakref__",
         "_base",
+        "_base_grad_fn",
         "_data",
         "_dtype",
         "_grad",
@@ -60,6 +61,7 @@ class Tensor:
     _dtype: DType
     _version_counter: VersionCounter
     _base: Tensor | None  # the tensor this one is a view of (None if it owns its memory)
+    _base_grad_fn: Any  # the base's grad_fn when this view was taken (to spot stale views)
     # autograd (see autograd/): grad_fn is the Node that made this tensor (None for leaves);
     # _output_nr says which of that node's outputs it is; a leaf that requires grad keeps its
     # AccumulateGrad node in _grad_accumulator so every op that uses it shares one.
@@ -80,7 +82,7 @@ class Tensor:
         t._data = data
         t._dtype = _FROM_NUMPY[data.dtype]
         t._version_counter = [0] if version is None else version
-        t._base = None
+        t._base = t._base_grad_fn = None
         t._requires_grad = False
         t._grad = None
         t.grad_fn = None
@@ -92,7 +94,8 @@ class Tensor:
     def _view_of(self, data: np.ndarray) -> Tensor:
         """A new tensor that views (part of) this tensor's memory: it shares the version."""
         t = Tensor._make(data, self._version_counter)
-        t._base = self if self._base is None else self._base
+        base = t._base = self if self._base is None else self._base
+        t._base_grad_fn = base.grad_fn
         return t
 
     def __new__(cls, *args: Any) -> Tensor:
@@ -181,11 +184,7 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: builtins.bool) -> None:
         if self.grad_fn is not None:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use a "
-                "computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
-            )
+            raise RuntimeError(_requires_grad_leaf_error(value))
         if value and not self._dtype.is_floating_point:
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients"
@@ -203,6 +202,8 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            _check_assigned_grad(self, value)
         self._grad = value
 
     @property
@@ -279,8 +280,8 @@ class Tensor:
                 raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
         check_device(target_device)  # AssertionError for 'cuda', as on CPU-only torch
         if target_dtype is None or target_dtype is self._dtype:
-            return self.clone() if copy else self
-        return Tensor._make(self._data.astype(target_dtype.numpy))
+            return _shape.to_copy(self, self._dtype) if copy else self
+        return _shape.to_copy(self, target_dtype)
 
     # --8<-- [end:to]
 
@@ -342,16 +343,24 @@ class Tensor:
     def clone(self) -> Tensor:
         """A copy with its own memory (and its own version counter), in the same layout:
         a transposed tensor's clone is transposed too (torch's ``preserve_format``)."""
-        return Tensor._make(self._data.copy(order="K"))
+        return _shape.clone(self)
 
     def detach(self) -> Tensor:
-        """The same memory (and version counter), cut off from autograd: no grad_fn, no grad."""
-        t = Tensor._make(self._data, self._version_counter)
-        t._base = self._base
-        return t
+        """The same memory (and version counter), cut off from autograd: no grad_fn, no grad.
+        Not a view as far as autograd is concerned, so in-place writes to it are allowed (and
+        caught at backward if a node saved the memory)."""
+        return Tensor._make(self._data, self._version_counter)
 
     def detach_(self) -> Tensor:
         """Cut this tensor itself off from autograd."""
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -360,12 +369,16 @@ class Tensor:
         """``self`` if already row-major without gaps, else a row-major copy."""
         if self._data.flags.c_contiguous:
             return self
-        return Tensor._make(np.ascontiguousarray(self._data))
+        return _shape.clone(self, row_major=True)
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Ask autograd to record the ops on this (leaf) tensor."""
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if self.grad_fn is not None:  # a non-leaf already requires grad: only False is an error
+            if not requires_grad:
+                raise RuntimeError(_requires_grad_leaf_error(requires_grad))
+            return self
         self.requires_grad = requires_grad
         return self
 
@@ -410,7 +423,7 @@ class Tensor:
                 g = grad.detach()
                 t._grad = g.clone() if t._grad is None else t._grad + g
 
-        self.grad_fn.register_prehook(self._output_nr, keep)
+        self.grad_fn.set_retain_grad_hook(self._output_nr, keep)
 
     # --- in-place writes
     # --8<-- [start:inplace]
@@ -453,10 +466,7 @@ class Tensor:
                 )
             # torch rewrites the base's graph here (CopySlices); picotorch refuses rather than
             # give the base, or other views of it, a wrong gradient
-            raise RuntimeError(
-                "picotorch does not support in-place operations on a view of a tensor that is "
-                "part of an autograd graph; do it out of place (e.g. y = y.clone() first)."
-            )
+            raise RuntimeError(_VIEW_INPLACE_UNSUPPORTED)
 
     # --8<-- [start:rebase]
     def _inplace(self, op: Any, *args: Any, **kwargs: Any) -> Tensor:
@@ -470,6 +480,10 @@ class Tensor:
         if not needs_grad(self, *args):
             return op(self, *args, out=self, inplace=True, **kwargs)
         self._check_inplace()
+        if self._base is not None:
+            # recording this would give the base (which needs no grad) a history through the
+            # view: the same CopySlices rewrite as above, so the same refusal
+            raise RuntimeError(_VIEW_INPLACE_UNSUPPORTED)
         old = Tensor._make(self._data.copy())  # the value before, as the graph will see it
         old._requires_grad, old.grad_fn = self._requires_grad, self.grad_fn
         old._output_nr, old._grad_accumulator = self._output_nr, self._grad_accumulator
@@ -477,7 +491,18 @@ class Tensor:
         _pw.check_inplace_result(result, self)
         np.copyto(self._data, result._data, casting="unsafe")
         self._bump_version()
-        self._requires_grad, self.grad_fn, self._output_nr = True, result.grad_fn, 0
+        node = result.grad_fn
+        if node._saved:  # the op saved its result: that is now this memory, at this version
+            version = self._version_counter[0]
+            node._saved = tuple(
+                (self, version, True) if v is result else (v, ver, own)
+                for v, ver, own in node._saved
+            )
+        if self._retains_grad:  # .grad is the gradient of the new value: move the hook along
+            hook = self.grad_fn._retain_grad_hooks.pop(self._output_nr)
+            node.set_retain_grad_hook(0, hook)
+        self._requires_grad, self.grad_fn, self._output_nr = True, node, 0
+        rebase_views(self)
         return self
 
     # --8<-- [end:rebase]
@@ -486,6 +511,8 @@ class Tensor:
         """Copy ``src`` (broadcast to this shape, converted to this dtype) into this memory."""
         from ._size import broadcast_error
 
+        if self._dtype.is_floating_point and needs_grad(self, src):
+            return self._inplace(_shape.copy, src)  # recorded: the gradient flows to src
         self._check_inplace()
         value = src._data if isinstance(src, Tensor) else np.asarray(src)
         try:
@@ -543,11 +570,7 @@ class Tensor:
 
     def t_(self) -> Tensor:
         """Transpose in place: this tensor object now views its memory transposed."""
-        from ._ops.shape import t
-
-        self._data = t(self)._data
-        self._bump_version()
-        return self
+        return _shape.t_(self)
 
     # --- Python protocols
     def __repr__(self) -> str:
@@ -570,8 +593,7 @@ class Tensor:
     def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        for i in range(self._data.shape[0]):
-            yield self[i]
+        yield from _shape.unbind(self, 0)
 
     def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
@@ -678,6 +700,9 @@ class Tensor:
     def expand_as(self, other: Tensor) -> Tensor:
         return _shape.expand(self, other.shape)
 
+    def select(self, dim: builtins.int, index: builtins.int) -> Tensor:
+        return _shape.select(self, dim, index)
+
     def narrow(self, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
         return _shape.narrow(self, dim, start, length)
 
@@ -751,6 +776,12 @@ class Tensor:
 
     def pow_(self, exponent: Any) -> Tensor:
         return self._inplace(_pw.pow, exponent)
+
+    def reciprocal(self) -> Tensor:
+        return _pw.reciprocal(self)
+
+    def sign(self) -> Tensor:
+        return _pw.sign(self)
 
     def neg(self) -> Tensor:
         return _pw.neg(self)
@@ -842,7 +873,7 @@ class Tensor:
         return _pw.add(self, other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return _pw.add(other, self)
+        return _pw.add(self, other)  # as torch: the tensor stays the first input of the graph
 
     def __sub__(self, other: Any) -> Tensor:
         return _pw.sub(self, other)
@@ -854,13 +885,13 @@ class Tensor:
         return _pw.mul(self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _pw.mul(other, self)
+        return _pw.mul(self, other)  # as torch: the tensor stays the first input of the graph
 
     def __truediv__(self, other: Any) -> Tensor:
         return _pw.div(self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _pw.div(other, self)
+        return _pw.mul(_pw.reciprocal(self), other)  # number / x is (1/x) * number in torch
 
     def __floordiv__(self, other: Any) -> Tensor:
         return _pw.div(self, other, rounding_mode="floor")
@@ -984,6 +1015,49 @@ class Tensor:
 
     def dot(self, other: Tensor) -> Tensor:
         return _linalg.dot(self, other)
+
+
+_VIEW_INPLACE_UNSUPPORTED = (
+    "picotorch does not support autograd through an in-place operation on a view (torch "
+    "rewrites the base's graph with CopySlices); write through the base instead "
+    "(base[index] = new_value), or work on a copy (view = view.clone())."
+)
+
+
+def _requires_grad_leaf_error(value: builtins.bool) -> str:
+    message = "you can only change requires_grad flags of leaf variables."
+    if not value:
+        message += (
+            " If you want to use a computed variable in a subgraph that doesn't require "
+            "differentiation use var_no_grad = var.detach()."
+        )
+    return message
+
+
+def _check_assigned_grad(t: Tensor, grad: Any) -> None:
+    """What torch checks when ``t.grad = grad`` is assigned: a tensor of t's dtype and shape."""
+    from ._ops.pointwise import c_type_name, type_name
+
+    if not isinstance(grad, Tensor):
+        raise TypeError(
+            "assigned grad expected to be a Tensor or None but got grad of type "
+            f"{type(grad).__name__}"
+        )
+    if grad._dtype is not t._dtype:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{c_type_name(grad._dtype)}' to a "
+            f"tensor with grad_dtype '{type_name(t._dtype)}'. The gradient must match the "
+            "tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's "
+            "grad_dtype attribute with a specific dtype, or None to allow any dtype. Set "
+            "grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may "
+            "break downstream systems that assume they match."
+        )
+    if grad._data.shape != t._data.shape:
+        raise RuntimeError(
+            f"attempting to assign a gradient of size '{list(grad._data.shape)}' to a tensor of "
+            f"size '{list(t._data.shape)}'. Please ensure that the gradient and the tensor are "
+            "the same size"
+        )
 
 
 _NON_LEAF_GRAD_WARNING = (

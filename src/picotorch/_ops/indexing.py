@@ -2,10 +2,15 @@
 
 Basic indexing (ints, slices, ``None``, ``...``) gives a view that shares memory; indexing with
 tensors, lists or masks ("advanced" indexing) gathers a copy, exactly as NumPy and torch do.
+
+The gradient of taking elements is putting them back: each element taken sends its gradient to
+the place it was taken from (added up, where one element was taken several times), and the
+elements not taken get 0.
 """
 
 from __future__ import annotations
 
+import operator
 import warnings
 from typing import Any
 
@@ -15,7 +20,10 @@ from numpy.lib.stride_tricks import as_strided
 from .. import _dtype
 from .._size import broadcast_shapes, contiguous_strides, normalize_dim
 from .._tensor import Tensor
-from .pointwise import c_type_name, type_name
+from ..autograd import grad_mode
+from ..autograd.function import Node, NotImplementedBackward, attach, needs_grad
+from .pointwise import c_type_name, type_name, where
+from .shape import AliasBackward0, CopyBackwards, _part, select, slice_dim, unsqueeze
 
 
 def _index_item(item: Any) -> tuple[Any, bool]:
@@ -31,13 +39,22 @@ def _index_item(item: Any) -> tuple[Any, bool]:
                 stacklevel=5,  # the user's line: _index_item < _numpy_index < getitem < []
             )
             return item._data.astype(np.bool_), True
+        if item._data.ndim == 0 and item._dtype is not _dtype.bool:
+            return int(item._data), False  # a 0-d integer tensor indexes like an int
         return item._data, True
     if isinstance(item, slice):
         if item.step is not None and int(item.step) <= 0:
             raise ValueError("step must be greater than zero")
         return item, False
     if isinstance(item, (list, tuple, np.ndarray)):  # a tuple inside the index is a list
-        arr = np.asarray(item)
+        if isinstance(item, np.ndarray):
+            arr = item
+        elif len(item) == 0:
+            arr = np.zeros(0, np.int64)  # ``x[[]]``: an empty integer index
+        else:  # converted as torch.tensor converts it (and with its errors)
+            from .._creation import tensor
+
+            arr = tensor(item)._data
         if arr.dtype.kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return arr, True
@@ -51,16 +68,33 @@ def _index_item(item: Any) -> tuple[Any, bool]:
     )
 
 
+def _is_tuple_like(index: Any) -> bool:
+    """Whether a list index means a tuple: torch (like old NumPy) reads ``x[[0, None]]`` as
+    ``x[0, None]`` when the list holds a list, tensor, slice, None or ``...`` (deprecated)."""
+    if not isinstance(index, list) or len(index) >= 32:
+        return False
+    return any(
+        isinstance(i, (list, tuple, Tensor, slice)) or i is None or i is Ellipsis for i in index
+    )
+
+
 def _numpy_index(index: Any) -> tuple[tuple[Any, ...], bool]:
+    if _is_tuple_like(index):
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+            "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this "
+            "will be interpreted as tensor index, x[torch.tensor(seq)], which will result either "
+            "in an error or a different result",
+            UserWarning,
+            stacklevel=4,  # the user's line: _numpy_index < getitem < []
+        )
+        index = tuple(index)
     items = index if isinstance(index, tuple) else (index,)
     converted, advanced = [], False
     for item in items:
         np_item, is_adv = _index_item(item)
         converted.append(np_item)
         advanced = advanced or is_adv
-    if not advanced and not any(i is Ellipsis for i in converted):
-        # a trailing ``...`` makes NumPy return a 0-d *view* instead of a scalar for t[0, 1]
-        converted.append(Ellipsis)
     return tuple(converted), advanced
 
 
@@ -142,25 +176,245 @@ def _row_major(data: np.ndarray) -> np.ndarray:
 # --8<-- [start:getitem]
 def getitem(a: Tensor, index: Any) -> Tensor:
     """``a[index]``: a view for ints/slices/None/..., a copy for tensor, list or mask indices."""
-    np_index, advanced = _numpy_index(index)
+    items, advanced = _numpy_index(index)
+    if advanced or needs_grad(a):  # as torch does it, step by step (see _steps)
+        single = not isinstance(index, tuple) and not _is_tuple_like(index)
+        part, gathered = _steps(a, items, single)
+        if gathered:
+            return _take(part, gathered)
+        if part is a:  # a[...] or a[:, :]: still a new tensor (an alias of the same memory)
+            return _part(a, (Ellipsis,), AliasBackward0)
+        return part
+    if Ellipsis not in items:
+        # a trailing ``...`` makes NumPy return a 0-d *view* instead of a scalar for t[0, 1]
+        items = (*items, Ellipsis)
     try:
-        data = a._data[np_index]
+        data = a._data[items]
     except IndexError as err:
-        raise _index_error(err, np_index, a._data.shape) from None
-    if advanced:  # NumPy gathered the elements into new memory
-        return Tensor._make(_row_major(data))
-    if None in np_index:
-        data = _torch_none_strides(a._data, np_index, data)
+        raise _index_error(err, items, a._data.shape) from None
+    if None in items:
+        data = _torch_none_strides(a._data, items, data)
     return a._view_of(data)  # same memory, new shape/strides: shares the version counter
 
 
 # --8<-- [end:getitem]
 
 
+def _steps(a: Tensor, items: tuple[Any, ...], single: bool) -> tuple[Tensor, tuple[Any, ...]]:
+    """Index ``a`` as torch does: one step per item, left to right, each a view op that
+    autograd records: an int selects, a slice slices, None unsqueezes. The tensor, list and
+    mask items are returned as one NumPy index into that view, for a last step that gathers
+    them all (empty if there are none). ``single``: the index was one slice, not a tuple."""
+    ndim = a._data.ndim
+    specified = sum(_width(item) for item in items)  # the dims of ``a`` the items index
+    if specified > ndim:
+        raise _index_error(IndexError("too many indices"), items, a._data.shape)
+    result, dim, real_dim = a, 0, 0  # dim: in ``result``; real_dim: in ``a``, for messages
+    gathered: list[Any] = []  # a NumPy index into ``result`` for the last step
+    for item in items:
+        if item is Ellipsis:
+            dim += ndim - specified
+            real_dim += ndim - specified
+        elif item is None:
+            result = unsqueeze(result, dim)
+            dim += 1
+        elif isinstance(item, bool):  # a new size-1 dim, kept (True) or emptied (False)
+            result = unsqueeze(result, dim)
+            _gather_at(gathered, dim, np.zeros(int(item), np.int64))
+            dim += 1
+        elif isinstance(item, slice):
+            size = result._data.shape[dim]
+            if single or item.indices(size) != (0, size, 1):  # torch skips a[:, :]'s slices
+                result = slice_dim(result, dim, item)
+            dim += 1
+            real_dim += 1
+        elif isinstance(item, np.ndarray):
+            _gather_at(gathered, dim, item)
+            dim += _width(item)
+            real_dim += _width(item)
+        else:
+            i, size = operator.index(item), result._data.shape[dim]
+            if not -size <= i < size:
+                raise IndexError(
+                    f"index {i} is out of bounds for dimension {real_dim} with size {size}"
+                )
+            result = select(result, dim, i)
+            real_dim += 1
+    return result, tuple(gathered)
+
+
+def _width(item: Any) -> int:
+    """How many dims of the indexed tensor an index item uses up."""
+    if isinstance(item, np.ndarray):
+        return item.ndim if item.dtype == np.bool_ else 1
+    return 0 if item is None or item is Ellipsis or isinstance(item, bool) else 1
+
+
+def _gather_at(gathered: list[Any], dim: int, item: np.ndarray) -> None:
+    """Add ``item`` to a NumPy index so that it applies at ``dim`` (``:`` for the dims before)."""
+    covered = sum(_width(i) for i in gathered)
+    gathered.extend([slice(None)] * (dim - covered))
+    gathered.append(item)
+
+
+def _take(a: Tensor, index: tuple[Any, ...]) -> Tensor:
+    """``a[index]`` for a NumPy index with arrays: the elements gathered into new memory."""
+    try:
+        data = a._data[index]
+    except IndexError as err:
+        raise _index_error(err, index, a._data.shape) from None
+    result = Tensor._make(_row_major(data))
+    if needs_grad(a):
+        attach(result, IndexBackward0(a, shape=a._data.shape, index=index))
+    return result
+
+
+class IndexBackward0(Node):
+    """Each gathered element's gradient goes back to where it came from (added up where an
+    element was gathered more than once); the other elements get 0."""
+
+    shape: tuple[int, ...]
+    index: tuple[Any, ...]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (_add_into_zeros(grad, self.shape, self.index, IndexPutImplBackward0),)
+
+
+def _add_into_zeros(
+    grad: Tensor, shape: tuple[int, ...], index: tuple[Any, ...], node: type[Node]
+) -> Tensor:
+    """Zeros of ``shape`` with ``grad`` added in at ``index`` (twice where it repeats)."""
+    out = np.zeros(shape, grad._data.dtype)
+    np.add.at(out, index, grad._data)
+    result = Tensor._make(out)
+    if needs_grad(grad):  # None: torch also lists the zeros it adds into as an input
+        attach(result, node(None, grad, index=index))
+    return result
+
+
+class IndexPutImplBackward0(Node):
+    """Adding values into zeros at ``index``: the values' gradient is the gradient there."""
+
+    index: tuple[Any, ...]
+
+    def backward(self, grad: Tensor) -> tuple[None, Tensor]:
+        return None, _take(grad, self.index)
+
+
+class IndexAddBackward0(IndexPutImplBackward0):
+    """``index_select``'s backward, differentiated: the same rule."""
+
+
 def setitem(a: Tensor, index: Any, value: Any) -> None:
     """``a[index] = value``: writes into ``a``'s memory (seen by every view), like ``copy_``."""
-    np_index, advanced = _numpy_index(index)
+    items, advanced = _numpy_index(index)
+    if a._dtype.is_floating_point and needs_grad(a, value):
+        _check_put_dtype(a, index, value, advanced)
+        with grad_mode.no_grad():
+            part, gathered = _steps(a, items, single=False)
+            target = _write_target(part, gathered)
+        value = _value_for(value, target, bool(gathered))
+        a._inplace(_put, items, value)  # recorded, as the op ``_put``
+        return
     a._check_inplace()
+    _check_put_dtype(a, index, value, advanced)
+    src = value._data if isinstance(value, Tensor) else value
+    if advanced:  # torch's steps (NumPy would order the dims of x[0, :, [1, 2]] differently)
+        part, gathered = _steps(a, items, single=False)
+        _write(part._data, gathered, src, advanced)
+    else:  # (a trailing ``...``: NumPy then writes x[0, 1] as a 0-d view, broadcasting)
+        _write(a._data, items if Ellipsis in items else (*items, Ellipsis), src, advanced)
+    a._bump_version()
+
+
+def _write(data: np.ndarray, index: tuple[Any, ...], src: Any, advanced: bool) -> None:
+    """``data[index] = src``, with torch's errors."""
+    try:
+        data[index] = src
+    except IndexError as err:
+        raise _index_error(err, index, data.shape) from None
+    except ValueError:
+        raise _setitem_shape_error(np.shape(src), np.shape(data[index]), advanced) from None
+
+
+def _write_target(part: Tensor, gathered: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape of the elements that ``part[gathered] = value`` writes to."""
+    if not gathered:
+        return part._data.shape
+    try:
+        return np.shape(part._data[gathered])
+    except IndexError as err:
+        raise _index_error(err, gathered, part._data.shape) from None
+
+
+def _value_for(value: Any, target: tuple[int, ...], advanced: bool) -> Any:
+    """The value as torch records it before writing: leading size-1 dims viewed away, and
+    (for a basic index) expanded to the target's shape."""
+    if not isinstance(value, Tensor) or value._data.ndim == 0:
+        return value
+    shape = value._data.shape
+    if shape == target and not advanced:
+        return value
+    lead = next((i for i, n in enumerate(shape) if n != 1), len(shape))
+    if lead or not advanced:
+        value = value.view(shape[lead:])
+    if not advanced and value._data.shape != target:
+        try:
+            value = value.expand(target)
+        except RuntimeError:
+            raise _setitem_shape_error(shape, target, advanced) from None
+    return value
+
+
+def _put(a: Tensor, items: tuple[Any, ...], value: Any) -> Tensor:
+    """A copy of ``a`` with ``value`` written at ``items``: ``a[index] = value`` as an op that
+    autograd records (``Tensor._inplace`` then makes it in place)."""
+    out = Tensor._make(a._data.copy())
+    part, gathered = _steps(out, items, single=False)
+    src = value._data if isinstance(value, Tensor) else value
+    _write(part._data, gathered or (Ellipsis,), src, bool(gathered))
+    if part is not out:
+        node: type[Node] = CopySlices
+    elif gathered:
+        node = IndexPutBackward0
+    elif isinstance(value, Tensor) and value._data.shape == part._data.shape:
+        node = CopyBackwards
+    else:  # a number or a 0-d tensor written everywhere
+        node = FillBackward3
+    return attach(out, node(a, value, items=items))
+
+
+class IndexPutBackward0(Node):
+    """The overwritten elements' old values get 0, the others pass their gradient; the value
+    gets the gradient of the places it was written to."""
+
+    items: tuple[Any, ...]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        grad_a = grad_value = None
+        if self.next_functions[0][0] is not None:
+            written = Tensor._make(np.zeros(grad._data.shape, np.bool_))
+            part, gathered = _steps(written, self.items, single=False)
+            part._data[gathered or (Ellipsis,)] = True
+            grad_a = grad.masked_fill(written, 0.0)
+        if self.next_functions[1][0] is not None:
+            part, gathered = _steps(grad, self.items, single=False)
+            grad_value = _take(part, gathered) if gathered else part
+        return grad_a, grad_value
+
+
+class CopySlices(IndexPutBackward0):
+    """A write into part of ``a`` through a view (``a[0] = v``): the same rule."""
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+
+class FillBackward3(IndexPutBackward0):
+    """A number (or 0-d tensor) written over all of ``a`` (``a[...] = 1.0``): the same rule."""
+
+
+def _check_put_dtype(a: Tensor, index: Any, value: Any, advanced: bool) -> None:
     if advanced and isinstance(value, Tensor) and value._dtype is not a._dtype:
         is_mask = isinstance(index, Tensor) and index._dtype is _dtype.bool
         if not (is_mask and value._data.ndim == 0):  # that case is a masked_fill: it converts
@@ -169,14 +423,6 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
                 f"{type_name(a._dtype)} for the destination and {type_name(value._dtype)} for "
                 "the source."
             )
-    src = value._data if isinstance(value, Tensor) else value
-    try:
-        a._data[np_index] = src
-    except IndexError as err:
-        raise _index_error(err, np_index, a._data.shape) from None
-    except ValueError:
-        raise _setitem_shape_error(np.shape(src), np.shape(a._data[np_index]), advanced) from None
-    a._bump_version()
 
 
 def _setitem_shape_error(
@@ -250,7 +496,25 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     _check_index_range(idx, d, data.shape[d])
     # take_along_axis needs the other dims to agree: read only the corner the index covers
     out = np.take_along_axis(_corner(data, idx.shape, d), idx, axis=d)
-    return Tensor._make(out.reshape(index._data.shape))
+    result = Tensor._make(out.reshape(index._data.shape))
+    if needs_grad(input):
+        attach(result, GatherBackward0(input, shape=input._data.shape, dim=d, saved=(index,)))
+    return result
+
+
+class GatherBackward0(Node):
+    """Each picked value's gradient is added back at the position it was picked from:
+    a ``scatter_add`` into zeros (a position picked twice gets both gradients)."""
+
+    shape: tuple[int, ...]
+    dim: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (index,) = self.saved_tensors
+        if not self.shape:  # a 0-d input: its one value was picked
+            return (grad,)
+        zeros = Tensor._make(np.zeros(self.shape, grad._data.dtype))
+        return (scatter_add(zeros, self.dim, index, grad),)
 
 
 # --8<-- [end:gather]
@@ -289,11 +553,13 @@ def scatter(
     inplace: bool = False,
 ) -> Tensor:
     """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``."""
+    if inplace and needs_grad(a, src):
+        return a._inplace(scatter, dim, index, src, reduce=reduce)
     d = _check_index_tensor("scatter", a, dim, index)
     idx = index._data
     _check_index_range(idx, d, a._data.shape[d])
     values = _scatter_source(src, idx, d, a, "scatter")
-    out = a if inplace else a.clone()
+    out = a if inplace else Tensor._make(a._data.copy(order="K"))
     if inplace:
         out._check_inplace()
     target = _full_index(idx, d)
@@ -308,7 +574,51 @@ def scatter(
     else:
         raise RuntimeError("reduce argument must be either add or multiply.")
     out._bump_version()
+    if needs_grad(a, src):  # (in place, _inplace above records it)
+        if reduce is not None:
+            node: Node = NotImplementedBackward(a, src, op="scatter")
+        elif isinstance(src, Tensor):
+            node = ScatterBackward0(a, src, dim=d, saved=(index,))
+        else:
+            node = ScatterBackward1(a, dim=d, saved=(index,))
+        attach(out, node)
     return out
+
+
+class ScatterBackward0(Node):
+    """The overwritten positions of ``a`` get 0; ``src``'s gradient is gathered from the
+    positions it was written to."""
+
+    dim: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        (index,) = self.saved_tensors
+        grad_a = grad.scatter(self.dim, index, 0.0)
+        grad_src = None
+        if self.next_functions[1][0] is not None:
+            _check_src_grad(self, index, 1)
+            grad_src = grad.gather(self.dim, index)
+        return grad_a, grad_src
+
+
+class ScatterBackward1(Node):
+    """``scatter`` of a number: the overwritten positions get 0, the others pass."""
+
+    dim: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (index,) = self.saved_tensors
+        return (grad.scatter(self.dim, index, 0.0),)
+
+
+def _check_src_grad(node: Node, index: Tensor, nr: int) -> None:
+    """The gradient gathered for ``src`` has ``index``'s shape: torch refuses a smaller index."""
+    shape = node._input_meta[nr][0]  # type: ignore[index]
+    if index._data.shape != shape:
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index {nr} - got "
+            f"{list(index._data.shape)} but expected shape compatible with {list(shape)}"
+        )
 
 
 _warned_scatter_reduce = False
@@ -332,16 +642,34 @@ def scatter_add(
     a: Tensor, dim: int, index: Tensor, src: Tensor, *, inplace: bool = False
 ) -> Tensor:
     """Like scatter, but values landing on the same place are summed."""
+    if inplace and needs_grad(a, src):
+        return a._inplace(scatter_add, dim, index, src)
     d = _check_index_tensor("scatter", a, dim, index)  # torch's messages say scatter() too
     idx = index._data
     _check_index_range(idx, d, a._data.shape[d])
     values = _scatter_source(src, idx, d, a, "scatter")
-    out = a if inplace else a.clone()
+    out = a if inplace else Tensor._make(a._data.copy(order="K"))
     if inplace:
         out._check_inplace()
     np.add.at(out._data, _full_index(idx, d), values)
     out._bump_version()
+    if needs_grad(a, src):
+        attach(out, ScatterAddBackward0(a, src, dim=d, saved=(index,)))
     return out
+
+
+class ScatterAddBackward0(Node):
+    """``a`` passes its gradient unchanged; ``src``'s is gathered from where it was added."""
+
+    dim: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        (index,) = self.saved_tensors
+        grad_src = None
+        if self.next_functions[1][0] is not None:
+            _check_src_grad(self, index, 1)
+            grad_src = grad.gather(self.dim, index)
+        return grad, grad_src
 
 
 def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -> Tensor:
@@ -351,15 +679,15 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
             "masked_fill_ only supports boolean masks, but got mask with dtype "
             f"{c_type_name(mask._dtype)}"
         )
-    if isinstance(value, Tensor):
-        if value._data.ndim != 0:
-            raise RuntimeError(
-                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                f"{value._data.ndim} dimension(s)."
-            )
-        value = value.item()
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(
+            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value._data.ndim} dimension(s)."
+        )
+    if inplace and a._dtype.is_floating_point and needs_grad(a, value):
+        return a._inplace(masked_fill, mask, value)
     shape = broadcast_shapes(mask._data.shape, a._data.shape)  # torch's error if they don't
-    fill = np.asarray(value).astype(a._data.dtype)
+    fill = np.asarray(value.item() if isinstance(value, Tensor) else value).astype(a._data.dtype)
     if inplace:
         if shape != a._data.shape:
             raise RuntimeError(
@@ -380,7 +708,32 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
     out = np.empty(shape, a._data.dtype)  # row-major, as torch's out-of-place form gives
     np.copyto(out, a._data)
     np.copyto(out, fill, where=mask._data)
-    return Tensor._make(out)
+    result = Tensor._make(out)
+    if needs_grad(a, value):
+        if isinstance(value, Tensor):
+            attach(result, MaskedFillBackward1(a, value, saved=(mask,)))
+        else:
+            attach(result, MaskedFillBackward0(a, saved=(mask,)))
+    return result
+
+
+class MaskedFillBackward0(Node):
+    """Where the mask is True the value was replaced: gradient 0 there, unchanged elsewhere."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (mask,) = self.saved_tensors
+        return (grad.masked_fill(mask, 0.0),)
+
+
+class MaskedFillBackward1(Node):
+    """``a`` as in ``MaskedFillBackward0``; the value tensor was copied into every masked place,
+    so its gradient is the sum of the gradient there."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        (mask,) = self.saved_tensors
+        grad_a = grad.masked_fill(mask, 0.0) if self.next_functions[0][0] is not None else None
+        grad_value = where(mask, grad, 0.0).sum() if self.next_functions[1][0] is not None else None
+        return grad_a, grad_value
 
 
 def index_select(a: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -394,6 +747,26 @@ def index_select(a: Tensor, dim: int, index: Tensor) -> Tensor:
     size = a._data.shape[d] if a._data.ndim else 1
     if ((idx < 0) | (idx >= size)).any():
         raise IndexError("index out of range in self")
-    return Tensor._make(
-        np.take(a._data, idx, axis=d) if a._data.ndim else a._data[idx[:1] * 0].reshape(())
-    )
+    if a._data.ndim == 0 and idx.size != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
+        )
+    result = Tensor._make(np.take(a._data, idx, axis=d) if a._data.ndim else a._data.copy())
+    if needs_grad(a):
+        attach(result, IndexSelectBackward0(a, shape=a._data.shape, dim=d, saved=(index,)))
+    return result
+
+
+class IndexSelectBackward0(Node):
+    """Each selected slice's gradient is added back where it was selected from (twice, if
+    selected twice); slices not selected get 0."""
+
+    shape: tuple[int, ...]
+    dim: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (index,) = self.saved_tensors
+        if not self.shape:  # a 0-d input: its one value was selected
+            return (grad,)
+        where_ = (slice(None),) * self.dim + (index._data.reshape(-1),)
+        return (_add_into_zeros(grad, self.shape, where_, IndexAddBackward0),)

@@ -16,6 +16,7 @@ from .._size import broadcast_shapes
 from .._tensor import Tensor
 from ..autograd.function import Node, attach, needs_grad
 from .pointwise import c_type_name, type_name
+from .shape import SqueezeBackward0, UnsafeViewBackward0
 
 # the CPU kernel behind each product, as torch names it when it refuses bool tensors
 _KERNELS = {"mm": "addmm_impl_cpu_", "mv": "addmv_impl_cpu", "dot": "dot", "bmm": "bmm"}
@@ -50,6 +51,14 @@ def _check_dtypes(kernel: str, a: Tensor, b: Tensor) -> None:
         raise NotImplementedError(f"\"{_KERNELS[kernel]}\" not implemented for 'Bool'")
 
 
+def _refuse_out_with_grad(name: str, out: Tensor | None, *inputs: Tensor) -> None:
+    if out is not None and needs_grad(*inputs):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
+
+
 def _finish(result: np.ndarray, out: Tensor | None) -> Tensor:
     if out is None:
         return Tensor._make(result)
@@ -79,6 +88,9 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
+    _refuse_out_with_grad("matmul", out, input, other)
+    if needs_grad(input, other):
+        return _recorded_matmul(input, other)
     if b.ndim <= 2 and a.ndim != 1:
         # a matrix, or a batch of them folded into the rows of one: (2, 3, 4) -> (6, 4)
         rows = a if a.ndim == 2 else a.reshape(int(np.prod(a.shape[:-1])), a.shape[-1])
@@ -107,6 +119,97 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
 
 
 # --8<-- [end:matmul]
+
+
+# --8<-- [start:recorded_matmul]
+def _recorded_matmul(t1: Tensor, t2: Tensor) -> Tensor:
+    """``matmul`` when autograd records it: built, as torch builds it, from ``dot``/``mv``/
+    ``mm``/``bmm`` and views, so the graph has torch's nodes and needs no backward of its own.
+
+    A batch of matrices times one matrix is "folded" into a single ``mm`` (the batch becomes
+    rows); otherwise both sides are broadcast to a common batch and multiplied with ``bmm``.
+    """
+    d1, d2 = t1._data.ndim, t2._data.ndim
+    if d1 == 1 and d2 == 1:
+        return dot(t1, t2)
+    if d1 == 2 and d2 == 1:
+        return mv(t1, t2)
+    if d1 == 1 and d2 == 2:  # a row vector: one-row matrix, then back to a vector
+        return _squeeze_row(mm(t1.unsqueeze(0), t2))
+    if _should_fold(t1, t2):
+        transpose = d2 > d1  # (A @ B) = (Bᵀ @ Aᵀ)ᵀ: fold the batch of the right operand
+        big = t2.mT if transpose else t1
+        small = (t1.t() if d1 == 2 else t1) if transpose else t2
+        rows = tuple(big.shape[:-1])
+        folded = big.reshape(int(np.prod(rows)), big.shape[-1])
+        if small._data.ndim == 1:
+            return _unsafe_view(folded.mv(small), rows)
+        output = _unsafe_view(folded.mm(small), (*rows, small.shape[1]))
+        return output.mT.contiguous() if transpose else output
+    if d1 == 3 and d2 == 3 and t1.shape[0] != t2.shape[0]:
+        # a batch of one that requires grad is squeezed (and then folded) rather than expanded
+        if t1.shape[0] == 1 and t1.requires_grad:
+            return _recorded_matmul(t1.squeeze(0), t2)
+        if t2.shape[0] == 1 and t2.requires_grad:
+            return _recorded_matmul(t1, t2.squeeze(0))
+    n = t1.shape[-2] if d1 > 1 else 1
+    m1 = t1.shape[-1]
+    m2 = t2.shape[-2] if d2 > 1 else t2.shape[0]
+    p = t2.shape[-1] if d2 > 1 else 1
+    batch = broadcast_shapes(tuple(t1.shape[:-2]), tuple(t2.shape[:-2]))
+    size = int(np.prod(batch))
+    left = t1.expand(*batch, n, m1).reshape(size, n, m1)
+    if d2 == 1:
+        right = t2.expand(*batch, m2).reshape(size, m2).unsqueeze(2)
+    else:
+        right = t2.expand(*batch, m2, p).reshape(size, m2, p)
+    product = left.bmm(right)
+    if d2 == 1:
+        product = product.squeeze(-1)
+    return _unsafe_view(product, batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ()))
+
+
+def _should_fold(t1: Tensor, t2: Tensor) -> bool:
+    """Whether torch folds the batch of the operand with more dims into one ``mm``/``mv``.
+
+    It does when the other operand is a matrix or vector that requires grad (its gradient is
+    then one ``mm``, not a sum over a broadcast batch), or when folding needs no copy."""
+    larger_first = t1._data.ndim >= t2._data.ndim
+    big = t1 if larger_first else t2.mT
+    other = t2 if larger_first else t1
+    if not (big._data.ndim >= 3 and other._data.ndim <= 2):
+        return False
+    if other.requires_grad:
+        return True
+    if t1._data.ndim == 2:
+        return False
+    if big._data.size == 0:
+        return True
+    shape, strides = big.shape, big.stride()
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
+def _unsafe_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """A reshape of a product matmul just made (so no one else sees its memory)."""
+    result = Tensor._make(t._data.reshape(shape))
+    if needs_grad(t):
+        attach(result, UnsafeViewBackward0(t, shape=t._data.shape))
+    return result
+
+
+def _squeeze_row(t: Tensor) -> Tensor:
+    """``t.squeeze_(0)`` on the one-row product of a vector @ matrix."""
+    result = Tensor._make(t._data[0])
+    if needs_grad(t):
+        attach(result, SqueezeBackward4(t, axes=(0,)))
+    return result
+
+
+class SqueezeBackward4(SqueezeBackward0):
+    """``squeeze_(dim)``, the in-place squeeze: the gradient gets the dim back."""
+
+
+# --8<-- [end:recorded_matmul]
 
 
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -140,6 +243,7 @@ def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The product of two matrices (2-d tensors only, no broadcasting)."""
     _require_tensors("mm", input, mat2)
+    _refuse_out_with_grad("mm", out, input, mat2)
     for name, x in (("self", input), ("mat2", mat2)):
         if x._data.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix")
@@ -167,6 +271,7 @@ class MmBackward0(Node):
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """A batch of matrix products: (b, n, m) @ (b, m, p) -> (b, n, p), no broadcasting."""
     _require_tensors("bmm", input, mat2)
+    _refuse_out_with_grad("bmm", out, input, mat2)
     a, b = input._data, mat2._data
     if a.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
@@ -178,24 +283,65 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
             "Expected size for first two dimensions of batch2 tensor to be: "
             f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}]."
         )
-    return _finish(np.matmul(a, b), out)
+    result = _finish(np.matmul(a, b), out)
+    if needs_grad(input, mat2):
+        attach(result, BmmBackward0(input, mat2, saved=(input, mat2)))
+    return result
+
+
+class BmmBackward0(Node):
+    """``mm``'s rule for each matrix of the batch: dA = dC @ Bᵀ, dB = Aᵀ @ dC."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved_tensors
+        grad_a = grad.bmm(b.transpose(1, 2)) if self.next_functions[0][0] is not None else None
+        grad_b = a.transpose(1, 2).bmm(grad) if self.next_functions[1][0] is not None else None
+        return grad_a, grad_b
 
 
 def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix times vector: (n, m) @ (m,) -> (n,)."""
     _require_tensors("mv", input, vec, second="vec")
+    _refuse_out_with_grad("mv", out, input, vec)
     a, v = input._data, vec._data
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
     _check_dtypes("mv", input, vec)
-    return _finish(_mv(a, v), out)
+    result = _finish(_mv(a, v), out)
+    if needs_grad(input, vec):
+        attach(result, MvBackward0(input, vec, saved=(input, vec)))
+    return result
+
+
+class MvBackward0(Node):
+    """For y = A @ v: dA = dy ⊗ v (an outer product) and dv = Aᵀ @ dy."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, v = self.saved_tensors
+        grad_a = grad.unsqueeze(1) * v if self.next_functions[0][0] is not None else None
+        grad_v = a.t().mv(grad) if self.next_functions[1][0] is not None else None
+        return grad_a, grad_v
 
 
 def dot(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The inner product of two 1-d tensors of the same length (a 0-d tensor)."""
     _require_tensors("dot", input, other, second="tensor")
+    _refuse_out_with_grad("dot", out, input, other)
     a, b = input._data, other._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     _check_dtypes("dot", input, other)
-    return _finish(_dot(a, b), out)
+    result = _finish(_dot(a, b), out)
+    if needs_grad(input, other):
+        attach(result, DotBackward0(input, other, saved=(input, other)))
+    return result
+
+
+class DotBackward0(Node):
+    """For s = a · b: da = ds * b and db = ds * a."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved_tensors
+        grad_a = grad * b if self.next_functions[0][0] is not None else None
+        grad_b = grad * a if self.next_functions[1][0] is not None else None
+        return grad_a, grad_b

@@ -17,7 +17,7 @@ from .._dtype import dtype, result_type
 from .._size import broadcast_shapes
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.function import Node, attach, needs_grad
+from ..autograd.function import Node, NotImplementedBackward, attach, needs_grad
 
 Operand = Tensor | int | float | bool
 
@@ -269,7 +269,7 @@ class SubBackward0(Node):
     alpha: Any
 
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
-        return grad, -grad if self.alpha == 1 else grad * -self.alpha
+        return grad, -grad if self.alpha == 1 else -grad * self.alpha
 
 
 class RsubBackward1(Node):
@@ -278,7 +278,7 @@ class RsubBackward1(Node):
     alpha: Any
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        return (-grad if self.alpha == 1 else grad * -self.alpha,)
+        return (-grad if self.alpha == 1 else -grad * self.alpha,)
 
 
 def sub(
@@ -333,8 +333,6 @@ def div(
 ) -> Tensor:
     """True division (``/``; ints give floats), or ``'floor'``/``'trunc'`` rounded division."""
     if rounding_mode is None:
-        if isinstance(other, Tensor) and not isinstance(input, Tensor) and needs_grad(other):
-            return mul(reciprocal(other), input)  # number / x, recorded as torch does: (1/x) * n
         result = _binary(np.true_divide, input, other, to_float=True, out=out, inplace=inplace)
         if needs_grad(input, other):
             attach(result, DivBackward0(input, other, saved=(input, other)))
@@ -351,12 +349,13 @@ def div(
 
 
 class DivBackward0(Node):
-    """d(a/b) = da/b - a*db/b²."""
+    """d(a/b) = da/b - (a/b)/b db (divided twice, not by b², which would underflow sooner)."""
 
-    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = self.saved_tensors
-        grad_b = -grad * a / (b * b) if self.next_functions[1][0] is not None else None
-        return grad / b, grad_b
+        grad_a = grad / b if self.next_functions[0][0] is not None else None
+        grad_b = -grad * ((a / b) / b) if self.next_functions[1][0] is not None else None
+        return grad_a, grad_b
 
 
 def reciprocal(input: Tensor) -> Tensor:
@@ -372,7 +371,7 @@ class ReciprocalBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         (r,) = self.saved_tensors
-        return (-grad * r * r,)
+        return (-grad * (r * r),)
 
 
 def _trunc_divide(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:
@@ -407,11 +406,23 @@ def remainder(input: Operand, other: Operand) -> Tensor:
     _check_integer_divisor(input, other)
     result = _binary(np.remainder, input, other)
     if needs_grad(input, other):
-        attach(result, RemainderBackward0(input, other, saved=(input, other)))
+        if not isinstance(other, Tensor):  # x % 2
+            attach(result, RemainderBackward0(input))
+        elif isinstance(input, Tensor):
+            attach(result, RemainderBackward1(input, other, saved=(input, other)))
+        else:  # 2 % x: torch has no derivative for it, and says so at backward time
+            attach(result, NotImplementedBackward(other, op="remainder"))
     return result
 
 
 class RemainderBackward0(Node):
+    """``x % number`` = x - floor(x/number)*number: the gradient passes through unchanged."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
+
+
+class RemainderBackward1(Node):
     """a % b = a - floor(a/b)*b: da passes through; db gets -floor(a/b) (a step function)."""
 
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
@@ -446,41 +457,54 @@ def pow(  # noqa: A001 - torch's name
         if not isinstance(exponent, Tensor):
             attach(result, PowBackward0(input, saved=(input, exponent)))
         elif not isinstance(input, Tensor):
-            attach(result, PowBackward2(exponent, saved=(input, result)))
+            attach(result, PowBackward2(exponent, saved=(input, exponent, result)))
+
         else:
             attach(result, PowBackward1(input, exponent, saved=(input, exponent, result)))
     return result
 
 
 class PowBackward0(Node):
-    """d(x**e) = e * x**(e-1) dx, for a number e."""
+    """d(x**e) = e * x**(e-1) dx, for a number e (exactly 0 for e = 0, even where x = 0)."""
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x, e = self.saved_tensors
         if e == 0:
-            return (grad * 0,)
-        return (grad * e * x ** (e - 1),)
+            return (_zeros_like(x),)
+        return (grad * (e * x ** (e - 1)),)
 
 
 class PowBackward1(Node):
-    """d(x**y) = y * x**(y-1) dx + x**y * log(x) dy, for tensors x and y."""
+    """d(x**y) = y * x**(y-1) dx + x**y * log(x) dy, for tensors x and y.
 
-    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+    As in torch, the x term is 0 where y == 0, and the y term is 0 where x == 0 and y >= 0
+    (the limits, instead of the 0 * inf = nan the formulas would give there)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y, result = self.saved_tensors
-        grad_x = grad * y * x ** (y - 1)
-        if self.next_functions[1][0] is None:
-            return grad_x, None
-        # where x == 0 and y >= 0 the log term is 0 (not 0 * -inf = nan), as in torch
-        log_x = where((x == 0) & (y >= 0), 0.0, log(x))
-        return grad_x, grad * result * log_x
+        grad_x = grad_y = None
+        if self.next_functions[0][0] is not None:
+            grad_x = where(y == 0, 0.0, grad * (y * x ** (y - 1)))
+        if self.next_functions[1][0] is not None:
+            x = x if x._dtype is result._dtype else x.to(result._dtype)
+            grad_y = grad * where((x == 0) & (y >= 0), 0.0, result * log(x))
+        return grad_x, grad_y
 
 
 class PowBackward2(Node):
-    """d(n**y) = n**y * log(n) dy, for a number n."""
+    """d(n**y) = n**y * log(n) dy, for a number n (0 where n == 0 and y >= 0, as in torch)."""
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        n, result = self.saved_tensors
-        return (grad * result * float(np.log(n)),)
+        n, y, result = self.saved_tensors
+        log_n = float(np.log(n))  # -inf for 0, nan for a negative base
+        if n == 0:
+            return (grad * where(y >= 0, 0.0, result * log_n),)
+        return (grad * (result * log_n),)
+
+
+def _zeros_like(x: Tensor) -> Tensor:
+    """A zero gradient of ``x``'s shape and dtype (a constant: it needs no graph)."""
+    return Tensor._make(np.zeros(x._data.shape, x._data.dtype))
 
 
 def _int_power(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:
@@ -658,6 +682,8 @@ def neg(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> T
 
 
 class NegBackward0(Node):
+    """d(-x) = -dx."""
+
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (-grad,)
 
@@ -680,17 +706,29 @@ class AbsBackward0(Node):
         return (grad * sign(x),)
 
 
+def _sign(x: Any) -> Any:
+    # torch's (0 < x) - (x < 0): NaN gives 0 (NumPy's sign gives NaN); bool stays bool
+    if x.dtype.kind == "b":
+        return x.copy()
+    if x.dtype.kind == "f":
+        return np.subtract(x > 0, x < 0, dtype=x.dtype)
+    return np.sign(x)
+
+
 def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of each element (its gradient is 0 everywhere)."""
-    result = _unary(np.sign, input, to_float=False)
+    result = _unary(_sign, input, to_float=False)
     if needs_grad(input):
         attach(result, SignBackward0(input))
     return result
 
 
 class SignBackward0(Node):
+    """sign is flat wherever it is differentiable: a zero gradient (not grad * 0, which is NaN
+    for an infinite grad)."""
+
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        return (grad * 0,)
+        return (_zeros_like(grad),)
 
 
 def exp(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
@@ -750,6 +788,8 @@ def sin(input: Tensor) -> Tensor:
 
 
 class SinBackward0(Node):
+    """d(sin x) = cos(x) dx."""
+
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         (x,) = self.saved_tensors
         return (grad * cos(x),)
@@ -764,7 +804,10 @@ def cos(input: Tensor) -> Tensor:
 
 
 class CosBackward0(Node):
+    """d(cos x) = -sin(x) dx."""
+
     def backward(self, grad: Tensor) -> tuple[Tensor]:
+
         (x,) = self.saved_tensors
         return (grad * -sin(x),)
 
@@ -822,14 +865,33 @@ def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> 
 
 # --8<-- [start:relu_backward]
 class ReluBackward0(Node):
-    """relu passes the gradient where its output is positive, and blocks it elsewhere."""
+    """relu blocks the gradient where its output is 0 and passes it elsewhere (a NaN output
+    passes it too, as in torch)."""
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         (result,) = self.saved_tensors
-        return (where(result > 0, grad, 0.0),)
+        return (threshold_backward(grad, result),)
 
 
 # --8<-- [end:relu_backward]
+
+
+def threshold_backward(grad: Tensor, result: Tensor) -> Tensor:
+    """relu's backward as an op of its own (torch's ``threshold_backward``): ``grad`` where
+    ``result > 0``, else 0. Recorded, so that a second derivative through relu is a zero
+    gradient (as in torch), not a graph that ends at the mask."""
+    out = Tensor._make(np.where(result._data <= 0, grad._data.dtype.type(0), grad._data))
+    if needs_grad(grad, result):
+        attach(out, ThresholdBackwardBackward0(grad, result, saved=(result,)))
+    return out
+
+
+class ThresholdBackwardBackward0(Node):
+    """``threshold_backward`` is linear in ``grad`` (the same mask again) and flat in ``result``."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        (result,) = self.saved_tensors
+        return threshold_backward(grad, result), _zeros_like(result)
 
 
 def clamp(
@@ -870,15 +932,23 @@ class ClampBackward1(Node):
 
 
 class ClampBackward0(Node):
-    """With tensor bounds: x gets the gradient where it is inside; a bound, where it binds."""
+    """With tensor bounds: x gets the gradient where it is inside; a bound, where it binds.
 
-    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None, Tensor | None]:
+    With both bounds, ``max`` wins where ``min > max`` (the result is ``max`` there), and,
+    as in torch, where ``min == max`` only an x inside gets a gradient."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
         x, lo, hi = self.saved_tensors
-        grad_lo = where(x < lo, grad, 0.0) if isinstance(lo, Tensor) else None
-        grad_hi = where(x > hi, grad, 0.0) if isinstance(hi, Tensor) else None
-        if grad_lo is not None and grad_hi is not None:  # min is applied first, then max
-            grad_lo = where(lo > hi, 0.0, grad_lo)
-        return where(_inside(x, lo, hi), grad, 0.0), grad_lo, grad_hi
+        grad_x = grad_lo = grad_hi = None
+        if self.next_functions[0][0] is not None:
+            grad_x = where(_inside(x, lo, hi), grad, 0.0)
+        if self.next_functions[1][0] is not None:
+            binds = x < lo if hi is None else (x < lo) & (lo < hi)
+            grad_lo = where(binds, grad, 0.0)
+        if self.next_functions[2][0] is not None:
+            binds = x > hi if lo is None else (x > hi) | (hi < lo)
+            grad_hi = where(binds, grad, 0.0)
+        return grad_x, grad_lo, grad_hi
 
 
 def _inside(x: Tensor, lo: Any, hi: Any) -> Tensor:

@@ -7,6 +7,7 @@ Integer and bool inputs sum and multiply in int64, as in torch.
 from __future__ import annotations
 
 import builtins
+import math
 import warnings
 from collections import namedtuple
 from typing import Any
@@ -18,7 +19,7 @@ from .._dtype import dtype
 from .._size import normalize_dim, normalize_dims
 from .._tensor import Tensor
 from ..autograd.function import Node, attach, needs_grad
-from .pointwise import maximum, minimum, type_name
+from .pointwise import maximum, minimum, type_name, where
 
 
 def _return_type(name: str) -> type:
@@ -160,7 +161,66 @@ def prod(
         keepdims=keepdim and dim is not None,
         dtype=_accumulate_dtype(input, dtype).numpy,
     )
-    return Tensor._make(out)
+    result = Tensor._make(out)
+    if needs_grad(input):
+        if dim is None:
+            attach(result, ProdBackward0(input, saved=(input, result)))
+        else:
+            attach(result, ProdBackward1(input, saved=(input, result), axes=axes, keepdim=keepdim))
+    return result
+
+
+class ProdBackward0(Node):
+    """d(x1*x2*...*xn)/dxi = the product of all the others: result / xi when no x is 0."""
+
+    axes: tuple[int, ...] | None = None  # None: all elements
+    keepdim = True
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, result = self.saved_tensors
+        if x._data.ndim == 0:
+            return (grad,)
+        if x._dtype is not grad._dtype:  # prod(dtype=...) computed in another dtype
+            x = x.to(grad._dtype)
+        if not self.keepdim:  # put the reduced dim back, as size 1
+            assert self.axes is not None
+            grad, result = grad.unsqueeze(self.axes[0]), result.unsqueeze(self.axes[0])
+        zeros = x == 0
+        if not zeros._data.any():
+            return (grad * (result / x),)
+        return (grad * _product_of_others(x, zeros, self.axes),)
+
+
+class ProdBackward1(ProdBackward0):
+    """``prod(dim)``: the same rule, within each slice along ``dim``."""
+
+
+def _product_of_others(x: Tensor, zeros: Tensor, axes: tuple[int, ...] | None) -> Tensor:
+    """For each element, the product of the other elements of its slice, when some are 0 (so
+    ``result / x`` would be 0/0), by how many zeros the slice has. With ``p`` the product of
+    the slice's non-zeros and ``z`` the sum of its zeros (a 0 that still has a graph):
+
+    - none: ``p / x``;
+    - one: ``p`` for the zero, 0 for the others (written ``(p / x) * z``);
+    - two: 0 everywhere (each zero's is ``p * (z - x)``, the other zero times ``p``);
+    - more: 0 everywhere.
+
+    The values are the plain products; the forms keep the second derivative right.
+    """
+    ones = where(zeros, 1.0, x)  # the zeros replaced by 1
+    zeros_only = where(zeros, x, 0.0)
+    if axes is None:
+        count, p, z = zeros.sum(), ones.prod(), zeros_only.sum()
+    else:
+        count = zeros.sum(axes, keepdim=True)
+        p = ones.prod(axes[0], keepdim=True)
+        z = zeros_only.sum(axes, keepdim=True)
+    p_over_x = p / ones  # p itself at the zeros
+    one_zero = p_over_x * where(zeros, 1.0, z)
+    two_zeros = where(zeros, p * (z - x), 0.0)
+    return where(
+        count == 0, p_over_x, where(count == 1, one_zero, where(count == 2, two_zeros, 0.0))
+    )
 
 
 def _extreme(
@@ -178,7 +238,11 @@ def _extreme(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        return Tensor._make(pick(input._data))
+        value = Tensor._make(pick(input._data))
+        if needs_grad(input):
+            node = MaxBackward1 if name == "max" else MinBackward1
+            attach(value, node(input, saved=(input, value)))
+        return value
     d = normalize_dim(dim, input._data.ndim)
     data = input._data.reshape(input._data.shape or (1,))
     if data.shape[d] == 0:
@@ -190,7 +254,49 @@ def _extreme(
             input._data.shape if input._data.ndim == 0 else values.shape[:d] + values.shape[d + 1 :]
         )
         values, indices = values.reshape(shape), indices.reshape(shape)
-    return result(Tensor._make(values), Tensor._make(indices.astype(np.int64)))
+    out = result(Tensor._make(values), Tensor._make(indices.astype(np.int64)))
+    if needs_grad(input):  # only the values are differentiable
+        by_dim = MaxBackward0 if name == "max" else MinBackward0
+        attach(out.values, by_dim(input, saved=(out.indices,), dim=d, keepdim=keepdim))
+
+    return out
+
+
+class MaxBackward1(Node):
+    """``max()`` of all elements: the gradient is shared evenly by the elements equal to the
+    result (all of them on a tie; the NaNs, if the result is NaN), as torch does."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, result = self.saved_tensors
+        hits = x != x if result._data != result._data else x == result  # NaN != NaN
+        return (where(hits, grad / hits.sum(), 0.0),)
+
+
+class MinBackward1(MaxBackward1):
+    """``min()`` of all elements: the same rule as ``max()``."""
+
+
+class MaxBackward0(Node):
+    """``max(dim)``: each slice's gradient goes to the one element its index points at."""
+
+    dim: int
+    keepdim: bool
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (indices,) = self.saved_tensors
+        shape = self._input_meta[0][0]  # type: ignore[index]
+        if len(shape) == 0:
+            return (grad,)
+        if not self.keepdim:
+            grad, indices = grad.unsqueeze(self.dim), indices.unsqueeze(self.dim)
+        # positions along dim, shaped to broadcast against the indices: (1, n, 1) for dim 1
+        positions = np.arange(shape[self.dim]).reshape([-1] + [1] * (len(shape) - self.dim - 1))
+        picked = Tensor._make(positions == indices._data)
+        return (where(picked, grad, 0.0),)
+
+
+class MinBackward0(MaxBackward0):
+    """``min(dim)``: the same rule as ``max(dim)``."""
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
@@ -262,8 +368,11 @@ def _var_args(dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[
     return dim, correction, keepdim
 
 
-def _variance(name: str, input: Tensor, dim: Any, args: Any, kwargs: Any) -> np.ndarray:
-    """The variance as an ndarray: the mean squared deviation, divided by ``N - correction``."""
+def _variance(
+    name: str, input: Tensor, dim: Any, args: Any, kwargs: Any
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The variance as an ndarray: the mean squared deviation, divided by ``N - correction``;
+    and how it was reduced (what the backward needs to know)."""
     dim, correction, keepdim = _var_args(dim, args, kwargs)
     if not input._dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
@@ -281,15 +390,59 @@ def _variance(name: str, input: Tensor, dim: Any, args: Any, kwargs: Any) -> np.
     mean = np.sum(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
     deviation = x - mean
     squares = np.sum(deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc)
-    return np.asarray(squares / np.asarray(builtins.max(n - correction, 0), acc))  # nan/inf
+    variance = np.asarray(squares / np.asarray(builtins.max(n - correction, 0), acc))  # nan/inf
+    # torch's backward takes the whole-tensor path for dim=None and for 0-d inputs
+    how = {"axes": None if dim is None or x.ndim == 0 else axes, "n": n}
+    return variance, how | {"correction": correction, "keepdim": keepdim}
 
 
 def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
-    return Tensor._make(_variance("var", input, dim, args, kwargs).astype(input._data.dtype))
+    variance, how = _variance("var", input, dim, args, kwargs)
+    result = Tensor._make(variance.astype(input._data.dtype))
+    if needs_grad(input):
+        attach(result, VarBackward0(input, saved=(input,), **how))
+    return result
 
 
 def std(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The standard deviation: the square root of ``var`` with the same arguments."""
-    v = _variance("std", input, dim, args, kwargs)
-    return Tensor._make(np.sqrt(v).astype(input._data.dtype))
+    variance, how = _variance("std", input, dim, args, kwargs)
+    result = Tensor._make(np.sqrt(variance).astype(input._data.dtype))
+    if needs_grad(input):
+        attach(result, StdBackward0(input, saved=(input, result), **how))
+    return result
+
+
+class VarBackward0(Node):
+    """d var = 2 (x - mean) / (N - correction) dx, along the reduced dims."""
+
+    axes: tuple[int, ...] | None  # None: over all elements
+    n: int
+    correction: float
+    keepdim: bool
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        return (self._var_backward(grad, x),)
+
+    def _var_backward(self, grad: Tensor, x: Tensor) -> Tensor:
+        dof = self.n - self.correction
+        if self.axes is None:
+            if dof <= 0:  # the variance is inf or nan: so is its gradient, as in torch
+                return grad * where(x == x.mean(), math.nan, math.inf)
+            return (2.0 / dof) * grad * (x - x.mean())
+        if not self.keepdim and x._data.ndim > 1:
+            for axis in sorted(self.axes):  # put the reduced dims back, as size 1
+                grad = grad.unsqueeze(axis)
+        scale = 2.0 / dof if dof != 0 else math.inf
+        return scale * grad * (x - x.mean(self.axes, keepdim=True))
+
+
+class StdBackward0(VarBackward0):
+    """std = sqrt(var), so d std = d var / (2 std); 0 where std is 0, as in torch."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, result = self.saved_tensors
+        grad_var = where(result == 0, 0.0, grad / (result * 2))
+        return (self._var_backward(grad_var, x),)

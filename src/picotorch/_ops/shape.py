@@ -2,6 +2,10 @@
 
 A view op never copies: it builds a NumPy view (new shape and strides over the same buffer)
 and wraps it with ``_view_of`` so it shares the version counter of the tensor it came from.
+
+Their gradients only move numbers around: a view's gradient is the output's gradient seen
+back in the input's shape (reshaped, transposed back, ...); a piece cut out of a tensor sends
+its gradient back to where it was cut from, and zeros everywhere else.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._dtype import promote_types
+from .._dtype import dtype, promote_types
 from .._size import normalize_dim
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
+from ..autograd.function import Node, attach, needs_grad
 
 
 def _sizes(args: Sequence[Any]) -> tuple[int, ...]:
@@ -59,16 +64,45 @@ def view(a: Tensor, *shape: Any) -> Tensor:
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         ) from None
-    return a._view_of(data)
+    result = a._view_of(data)
+    if needs_grad(a):
+        attach(result, ViewBackward0(a, shape=a._data.shape))
+    return result
+
+
+class ViewBackward0(Node):
+    """The same elements in another shape: the gradient is reshaped back to the input's shape."""
+
+    shape: tuple[int, ...]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.reshape(self.shape),)
 
 
 def reshape(a: Tensor, *shape: Any) -> Tensor:
-    """Like ``view`` when the memory layout allows it, otherwise a reshaped copy."""
+    """Like ``view`` when the memory layout allows it, otherwise a reshaped row-major copy."""
     new_shape = _infer_size(_sizes(shape), a._data.size)
-    data = np.reshape(a._data, new_shape)
-    if np.may_share_memory(data, a._data):
-        return a._view_of(data)
-    return Tensor._make(data)
+    try:
+        data = np.reshape(a._data, new_shape, copy=False)
+    except ValueError:  # no strides can describe it: copy to row-major first (as torch does)
+        copy = clone(a, row_major=True)
+        result = Tensor._make(copy._data.reshape(new_shape))
+        if needs_grad(copy):
+            attach(result, UnsafeViewBackward0(copy, shape=copy._data.shape))
+        return result
+    result = a._view_of(data)
+    if needs_grad(a):  # torch records a view of a non-contiguous tensor under another name
+        node = ViewBackward0 if a._data.flags.c_contiguous else ReshapeAliasBackward0
+        attach(result, node(a, shape=a._data.shape))
+    return result
+
+
+class ReshapeAliasBackward0(ViewBackward0):
+    """``reshape`` as a view of a non-contiguous tensor: the same rule as ``view``."""
+
+
+class UnsafeViewBackward0(ViewBackward0):
+    """``reshape``'s view of its own fresh copy: the same rule as ``view``."""
 
 
 def t(a: Tensor) -> Tensor:
@@ -77,13 +111,57 @@ def t(a: Tensor) -> Tensor:
         raise RuntimeError(
             f"t() expects a tensor with <= 2 dimensions, but self is {a._data.ndim}D"
         )
-    return a._view_of(a._data.T)
+    result = a._view_of(a._data.T)
+    if needs_grad(a):
+        attach(result, TBackward0(a))
+    return result
+
+
+class TBackward0(Node):
+    """The gradient of a transpose is the transposed gradient."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.t(),)
+
+
+def t_(a: Tensor) -> Tensor:
+    """Transpose in place: the tensor object itself now views its memory transposed."""
+    if a._data.ndim > 2:
+        raise RuntimeError(
+            f"t_() expects a tensor with <= 2 dimensions, but self is {a._data.ndim}D"
+        )
+    if needs_grad(a):
+        a._check_inplace()
+        node = TBackward1(a)  # made before the change: it records the shape a had
+        a._data = a._data.T
+        attach(a, node)
+    else:
+        a._data = a._data.T
+    a._bump_version()
+    return a
+
+
+class TBackward1(TBackward0):
+    """``t_()``: the rule of ``t()``."""
 
 
 def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (a view: only the strides change)."""
     n = a._data.ndim
-    return a._view_of(np.swapaxes(a._data, normalize_dim(dim0, n), normalize_dim(dim1, n)))
+    d0, d1 = normalize_dim(dim0, n), normalize_dim(dim1, n)
+    result = a._view_of(np.swapaxes(a._data, d0, d1) if n else a._data[...])
+    if needs_grad(a):
+        attach(result, TransposeBackward0(a, dims=(d0, d1)))
+    return result
+
+
+class TransposeBackward0(Node):
+    """Swapping the same two dims again puts the gradient back in the input's order."""
+
+    dims: tuple[int, int]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.transpose(*self.dims),)
 
 
 def permute(a: Tensor, *dims: Any) -> Tensor:
@@ -99,7 +177,22 @@ def permute(a: Tensor, *dims: Any) -> Tensor:
     axes = tuple(normalize_dim(d, n) for d in order)
     if len(set(axes)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return a._view_of(np.transpose(a._data, axes))
+    result = a._view_of(np.transpose(a._data, axes))
+    if needs_grad(a):
+        attach(result, PermuteBackward0(a, dims=axes))
+    return result
+
+
+class PermuteBackward0(Node):
+    """The gradient is permuted back by the inverse order (output dim i came from dims[i])."""
+
+    dims: tuple[int, ...]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        inverse = [0] * len(self.dims)
+        for i, d in enumerate(self.dims):
+            inverse[d] = i
+        return (grad.permute(inverse),)
 
 
 def squeeze(a: Tensor, dim: Any = None) -> Tensor:
@@ -112,12 +205,53 @@ def squeeze(a: Tensor, dim: Any = None) -> Tensor:
         axes = tuple(
             d for d in (normalize_dim(d, len(shape)) for d in dims) if shape and shape[d] == 1
         )
-    return a._view_of(np.squeeze(a._data, axis=axes))
+    result = a._view_of(np.squeeze(a._data, axis=axes))
+    if needs_grad(a):
+        if dim is None:
+            node: type[SqueezeBackward0] = SqueezeBackward0
+        elif isinstance(dim, (int, np.integer)):
+            node = SqueezeBackward1
+        else:
+            node = SqueezeBackward2
+        attach(result, node(a, axes=tuple(sorted(axes))))
+    return result
+
+
+class SqueezeBackward0(Node):
+    """Squeezing removed size-1 dims: the gradient gets them back."""
+
+    axes: tuple[int, ...]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        for axis in self.axes:  # in increasing order, so each lands where it was
+            grad = grad.unsqueeze(axis)
+        return (grad,)
+
+
+class SqueezeBackward1(SqueezeBackward0):
+    """``squeeze(dim)``: the same rule."""
+
+
+class SqueezeBackward2(SqueezeBackward0):
+    """``squeeze(dims)``: the same rule."""
 
 
 def unsqueeze(a: Tensor, dim: int) -> Tensor:
     """Insert a dim of size 1 at ``dim`` (which may be ``ndim``, i.e. at the end)."""
-    return a._view_of(unsqueeze_array(a._data, normalize_dim(dim, a._data.ndim + 1)))
+    d = normalize_dim(dim, a._data.ndim + 1)
+    result = a._view_of(unsqueeze_array(a._data, d))
+    if needs_grad(a):
+        attach(result, UnsqueezeBackward0(a, dim=d))
+    return result
+
+
+class UnsqueezeBackward0(Node):
+    """The gradient loses the size-1 dim that unsqueeze added."""
+
+    dim: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.squeeze(self.dim),)
 
 
 def unsqueeze_array(data: np.ndarray, d: int) -> np.ndarray:
@@ -155,6 +289,8 @@ def expand(a: Tensor, *sizes: Any) -> Tensor:
 
     ``-1`` keeps a dim's size. Every element of an expanded dim is the same memory.
     """
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     target = _sizes(sizes)
     shape, strides = a._data.shape, a._data.strides
     if len(target) < len(shape):
@@ -191,10 +327,22 @@ def expand(a: Tensor, *sizes: Any) -> Tensor:
                 f"({old}) at non-singleton dimension {i}.  Target sizes: {list(target)}.  "
                 f"Tensor sizes: {list(shape)}"
             )
-    return a._view_of(as_strided(a._data, new_shape, new_strides))
+    result = a._view_of(as_strided(a._data, new_shape, new_strides))
+    if needs_grad(a):
+        attach(result, ExpandBackward0(a))
+    return result
 
 
 # --8<-- [end:expand]
+
+
+class ExpandBackward0(Node):
+    """Each input element was used once per repeat: its gradient is the sum over the repeats.
+
+    That is the rule for any broadcast input, so the engine applies it (``_conform``)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
 
 
 def broadcast_to(a: Tensor, size: Sequence[int]) -> Tensor:
@@ -204,6 +352,8 @@ def broadcast_to(a: Tensor, size: Sequence[int]) -> Tensor:
 
 def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
     """Elements ``start .. start+length-1`` along ``dim`` (a view)."""
+    if a._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, a._data.ndim)
     size = a._data.shape[d]
     if not -size <= start <= size:
@@ -213,13 +363,97 @@ def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
     start %= size if size else 1
     if length < 0 or start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    index = [slice(None)] * a._data.ndim
-    index[d] = slice(start, start + length)
-    return a._view_of(a._data[tuple(index)])
+    return slice_dim(a, d, slice(start, start + length))
+
+
+# --- taking part of a tensor, and the backward of that: putting a part into zeros
+def _zeros(shape: Sequence[int], like: Tensor) -> Tensor:
+    return Tensor._make(np.zeros(shape, like._data.dtype))
+
+
+def _part(a: Tensor, index: tuple[Any, ...], node: type[Node]) -> Tensor:
+    """The view ``a[index]`` (a basic NumPy index), recorded as ``node``."""
+    result = a._view_of(a._data[index])
+    if needs_grad(a):
+        attach(result, node(a, shape=a._data.shape, index=index))
+    return result
+
+
+def _embed(
+    grad: Tensor, shape: tuple[int, ...], index: tuple[Any, ...], node: type[Node]
+) -> Tensor:
+    """Zeros of ``shape`` with ``grad`` written at ``index``, recorded as ``node``."""
+    out = np.zeros(shape, grad._data.dtype)
+    out[index] = grad._data
+    result = Tensor._make(out)
+    if needs_grad(grad):
+        attach(result, node(grad, index=index))
+    return result
+
+
+def select(a: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at position ``index`` along ``dim``, without that dim (``a[:, i]``)."""
+    if a._data.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = normalize_dim(dim, a._data.ndim)
+    size = a._data.shape[d]
+    if not -size <= index < size:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(a._data.shape)} at "
+            f"dimension {d}"
+        )
+    return _part(a, (slice(None),) * d + (index, Ellipsis), SelectBackward0)
+
+
+def slice_dim(a: Tensor, dim: int, part: slice) -> Tensor:
+    """``a`` sliced by ``part`` along ``dim`` (``a[:, 1:3]``)."""
+    return _part(a, (slice(None),) * dim + (part,), SliceBackward0)
+
+
+class SelectBackward0(Node):
+    """The selected slice gets the gradient; every other element of the input gets 0."""
+
+    shape: tuple[int, ...]
+    index: tuple[Any, ...]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (_embed(grad, self.shape, self.index, SelectBackwardBackward0),)
+
+
+class SliceBackward0(SelectBackward0):
+    """The slice's elements get the gradient; every other element of the input gets 0."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (_embed(grad, self.shape, self.index, SliceBackwardBackward0),)
+
+
+class SelectBackwardBackward0(Node):
+    """Putting a gradient into zeros is linear: its own gradient is the part put in."""
+
+    index: tuple[Any, ...]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (_part(grad, self.index, SelectBackward0),)
+
+
+class SliceBackwardBackward0(SelectBackwardBackward0):
+    """Putting a gradient into zeros is linear: its own gradient is the part put in."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (_part(grad, self.index, SliceBackward0),)
+
+
+class AliasBackward0(Node):
+    """``a[...]`` is a new tensor of the same elements: the gradient passes unchanged."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
 
 
 def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Cut along ``dim`` into pieces of one size (the last may be smaller) or of given sizes."""
+    if a._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = normalize_dim(dim, a._data.ndim)
     size = a._data.shape[d]
     if isinstance(split_size_or_sections, (int, np.integer)):
@@ -238,13 +472,43 @@ def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
             )
     pieces, offset = [], 0
     for s in sizes:
-        pieces.append(narrow(a, d, offset, s))
+        index = (slice(None),) * d + (slice(offset, offset + s),)
+        pieces.append(a._view_of(a._data[index]))
         offset += s
+    if needs_grad(a):  # one node for all the pieces: piece i is its output i
+        by_size = isinstance(split_size_or_sections, (int, np.integer))
+        kind = SplitBackward0 if by_size else SplitWithSizesBackward0
+        node = kind(a, shape=a._data.shape, dim=d, sizes=sizes, num_outputs=len(pieces))
+        for i, piece in enumerate(pieces):
+            attach(piece, node, output_nr=i)
     return tuple(pieces)
+
+
+class SplitBackward0(Node):
+    """The pieces' gradients joined back along the split dim (zeros for a piece not used)."""
+
+    shape: tuple[int, ...]
+    dim: int
+    sizes: list[int]
+
+    def backward(self, *grads: Tensor | None) -> tuple[Tensor]:
+        like = next(g for g in grads if g is not None)
+        parts = []
+        for g, size in zip(grads, self.sizes, strict=True):
+            if g is None:
+                g = _zeros((*self.shape[: self.dim], size, *self.shape[self.dim + 1 :]), like)
+            parts.append(g)
+        return (cat(parts, self.dim),)
+
+
+class SplitWithSizesBackward0(SplitBackward0):
+    """``split([sizes])``: the same rule."""
 
 
 def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces (fewer if the dim is too short)."""
+    if a._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     size = a._data.shape[normalize_dim(dim, a._data.ndim)]
@@ -255,8 +519,27 @@ def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 
 def unbind(a: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """All slices along ``dim``, each without that dim."""
+    if a._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = normalize_dim(dim, a._data.ndim)
-    return tuple(a._view_of(x) for x in np.moveaxis(a._data, d, 0))
+    pieces = tuple(a._view_of(x) for x in np.moveaxis(a._data, d, 0))
+    if needs_grad(a):
+        node = UnbindBackward0(a, shape=a._data.shape, dim=d, num_outputs=len(pieces))
+        for i, piece in enumerate(pieces):
+            attach(piece, node, output_nr=i)
+    return pieces
+
+
+class UnbindBackward0(Node):
+    """The slices' gradients stacked back along ``dim`` (zeros for a slice not used)."""
+
+    shape: tuple[int, ...]
+    dim: int
+
+    def backward(self, *grads: Tensor | None) -> tuple[Tensor]:
+        like = next(g for g in grads if g is not None)
+        rest = (*self.shape[: self.dim], *self.shape[self.dim + 1 :])
+        return (stack([_zeros(rest, like) if g is None else g for g in grads], self.dim),)
 
 
 def _tensor_list(name: str, tensors: Sequence[Any]) -> list[Tensor]:
@@ -301,18 +584,49 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                     f"{first.shape[k]} but got size {x.shape[k]} for tensor number {i} in the "
                     "list."
                 )
+    result = Tensor._make(_concatenate(parts, shaped, d))
+    if needs_grad(*parts):
+        # an input skipped above gets no part of the gradient: None marks it
+        skipped = len(shaped) < len(parts)
+        sizes = [None if skipped and t._data.shape == (0,) else t._data.shape[d] for t in parts]
+        attach(result, CatBackward0(*parts, dim=d, sizes=sizes))
+    return result
+
+
+def _concatenate(parts: list[Tensor], shaped: list[Tensor], d: int) -> np.ndarray:
     out_dtype = parts[0]._dtype
     for t in parts[1:]:
         out_dtype = promote_types(out_dtype, t._dtype)
     # written into fresh row-major memory (NumPy would follow the inputs' layout, torch doesn't)
-    shape = list(first.shape)
+    shape = list(shaped[0]._data.shape)
     shape[d] = sum(t._data.shape[d] for t in shaped)
     out = np.empty(shape, out_dtype.numpy)
     np.concatenate([t._data for t in shaped], axis=d, out=out, casting="unsafe")
-    return Tensor._make(out)
+    return out
 
 
 # --8<-- [end:cat]
+
+
+class CatBackward0(Node):
+    """Each input gets the stretch of the gradient where its elements landed."""
+
+    dim: int
+    sizes: list[int | None]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        grads: list[Tensor | None] = []
+        offset = 0
+        for (node, _), size in zip(self.next_functions, self.sizes, strict=True):
+            if size is None:  # a skipped empty input
+                grads.append(_zeros((0,), grad) if node is not None else None)
+                continue
+            if node is not None:
+                grads.append(slice_dim(grad, self.dim, slice(offset, offset + size)))
+            else:
+                grads.append(None)
+            offset += size
+        return tuple(grads)
 
 
 # --8<-- [start:stack]
@@ -329,7 +643,86 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"and {list(t._data.shape)} at entry {i}"
             )
     d = normalize_dim(dim, len(shape) + 1)
-    return cat([unsqueeze(t, d) for t in parts], d)
+    with_dim = [Tensor._make(unsqueeze_array(t._data, d)) for t in parts]
+    result = Tensor._make(_concatenate(with_dim, with_dim, d))
+    if needs_grad(*parts):
+        attach(result, StackBackward0(*parts, dim=d))
+    return result
 
 
 # --8<-- [end:stack]
+
+
+class StackBackward0(Node):
+    """Input i gets the gradient's slice i along the new dim."""
+
+    dim: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return tuple(
+            select(grad, self.dim, i) if node is not None else None
+            for i, (node, _) in enumerate(self.next_functions)
+        )
+
+
+# --- copies
+def clone(a: Tensor, *, row_major: bool = False) -> Tensor:
+    """A copy with its own memory, laid out like ``a`` (or ``row_major``, for ``contiguous``)."""
+    result = Tensor._make(a._data.copy(order="C" if row_major else "K"))
+    if needs_grad(a):
+        attach(result, CloneBackward0(a))
+    return result
+
+
+class CloneBackward0(Node):
+    """A copy has the very same values: the gradient passes unchanged."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
+
+
+def to_copy(a: Tensor, target: dtype) -> Tensor:
+    """A copy converted to dtype ``target`` (``a.to(target)``)."""
+    result = Tensor._make(a._data.astype(target.numpy))
+    if needs_grad(a):
+        attach(result, ToCopyBackward0(a, dtype=a._dtype))
+    return result
+
+
+class ToCopyBackward0(Node):
+    """A conversion keeps each value: the gradient passes, converted back to the input's dtype."""
+
+    dtype: dtype
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.to(self.dtype),)
+
+
+def copy(a: Tensor, src: Any) -> Tensor:
+    """What ``a.copy_(src)`` leaves in ``a``, as a new tensor: ``src`` broadcast to ``a``'s
+    shape and converted to its dtype (``copy_`` uses it when autograd records the copy)."""
+    from .._size import broadcast_error
+
+    out = np.empty(a._data.shape, a._data.dtype)
+    value = src._data if isinstance(src, Tensor) else np.asarray(src)
+    try:
+        np.copyto(out, value, casting="unsafe")
+    except ValueError:
+        raise broadcast_error(a._data.shape, value.shape) from None
+    result = Tensor._make(out)
+    if needs_grad(a, src):
+        attach(result, CopyBackwards(a, src))
+    return result
+
+
+class CopyBackwards(Node):
+    """The old values were overwritten (their gradient is 0); ``src``'s pass through, converted
+    to ``src``'s dtype (and then summed over any broadcast dims by the engine)."""
+
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        old = _zeros(grad._data.shape, grad) if self.next_functions[0][0] is not None else None
+        src_meta = self._input_meta[1]
+        return old, None if src_meta is None else grad.to(src_meta[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from . import grad_mode
 from .engine import run_backward
 from .function import Node, _edge
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import gradcheck, gradgradcheck
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -21,6 +23,8 @@ __all__ = [
     "enable_grad",
     "grad",
     "grad_mode",
+    "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "no_grad",
     "set_grad_enabled",
@@ -28,42 +32,61 @@ __all__ = [
 
 
 def _as_tuple(x: Any) -> tuple[Any, ...]:
-    if x is None:
-        return ()
-    if isinstance(x, (list, tuple)):
-        return tuple(x)
-    return (x,)
+    """One tensor, or a sequence of them (a dict: its values), as a tuple."""
+    from .._tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return (x,)
+    if type(x) is dict:
+        return tuple(x.values())
+    return tuple(x)  # anything else that is not a sequence: TypeError, "... is not iterable"
+
+
+def _grads_tuple(grads: Any, n: int) -> tuple[Any, ...]:
+    return (None,) * n if grads is None else _as_tuple(grads)
 
 
 # --8<-- [start:roots]
 def _roots(
-    outputs: Sequence[Tensor], grad_outputs: Sequence[Tensor | None], create_graph: bool
+    outputs: Sequence[Tensor], grad_outputs: Sequence[Any], create_graph: bool
 ) -> list[tuple[Node, int, Tensor]]:
     """Where backward starts: each output's node, and the gradient it is seeded with."""
+    from .._tensor import Tensor
+
+    seeds = []
+    # as torch: pairs first (a length mismatch is reported after them)
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=False)):
+        if isinstance(g, Tensor):
+            if g._data.shape != out._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                    f"output[{i}] has a shape of {out.shape}."
+                )
+            seeds.append(g if create_graph else g.detach())
+        elif g is None:
+            if out._requires_grad and out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            # d out / d out = 1
+            seeds.append(Tensor._make(np.ones(out._data.shape, out._data.dtype)))
+        else:
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+    if len(outputs) != len(grad_outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     roots = []
-    for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=True)):
-        if not out._requires_grad:
+    for i, (out, g) in enumerate(zip(outputs, seeds, strict=True)):
+        node, nr = _edge(out)
+        if node is None:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
-        if g is None:
-            if out._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = type(out)._make(np.ones(out._data.shape, out._data.dtype))  # d out / d out = 1
-        elif g._data.shape != out._data.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
-                f"has a shape of {out.shape}."
-            )
-        elif not create_graph:
-            g = g.detach()
-        node, nr = _edge(out)
-        assert node is not None
         roots.append((node, nr, g))
     return roots
 
 
 # --8<-- [end:roots]
+
+
+_warned_create_graph = False  # torch warns once per process (TORCH_WARN_ONCE)
 
 
 def backward(
@@ -73,32 +96,34 @@ def backward(
     create_graph: bool = False,
     inputs: Tensor | Sequence[Tensor] | None = None,
 ) -> None:
-    """Accumulate d(tensors)/d(leaf) into each leaf's ``.grad`` (or only into ``inputs``')."""
+    """Accumulate d(tensors)/d(leaf) into each leaf's ``.grad`` (or only into ``inputs``').
+
+    >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> torch.autograd.backward((x * x).sum())
+    >>> x.grad
+    tensor([2., 4.])
+    """
+    global _warned_create_graph
+
+    targets = None if inputs is None else _as_tuple(inputs)
+    if targets is not None and not targets:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     outputs = _as_tuple(tensors)
-    grads = _as_tuple(grad_tensors) or (None,) * len(outputs)
+    roots = _roots(outputs, _grads_tuple(grad_tensors, len(outputs)), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
-    roots = _roots(outputs, grads, create_graph)
-    if inputs is None:
-        run_backward(roots, retain_graph=retain_graph, create_graph=create_graph)
-        return
-    # only the given inputs: compute their gradients, then accumulate them as a leaf would
-    targets = _as_tuple(inputs)
-    if not targets:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    results = run_backward(
-        roots,
-        retain_graph=retain_graph,
-        create_graph=create_graph,
-        targets=[_target_edge(t) for t in targets],
-    )
-    for t, g in zip(targets, results, strict=True):
-        if g is not None:
-            g = g if create_graph else g.detach()
-            t._grad = g.clone() if t._grad is None else t._grad + g
+    if create_graph and not _warned_create_graph:
+        _warned_create_graph = True
+        warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
+    edges = None
+    if targets is not None:
+        for t in targets:
+            t.retain_grad()  # as torch does: a non-leaf input keeps its .grad from now on
+        edges = [_input_edge(t) for t in targets]
+    run_backward(roots, retain_graph=retain_graph, create_graph=create_graph, inputs=edges)
 
 
-def _target_edge(t: Tensor) -> tuple[Node, int]:
+def _input_edge(t: Tensor) -> tuple[Node, int]:
     if not t._requires_grad:
         raise RuntimeError("One of the differentiated Tensors does not require grad")
     node, nr = _edge(t)
@@ -115,20 +140,32 @@ def grad(
     allow_unused: bool | None = None,
     materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
-    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated)."""
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
+
+    >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> torch.autograd.grad((x * x).sum(), x)
+    (tensor([2., 4.]),)
+    """
     from .._creation import zeros_like
 
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, "
+            "but got: allow_unused=False."
+        )
     outs = _as_tuple(outputs)
     ins = _as_tuple(inputs)
-    grads = _as_tuple(grad_outputs) or (None,) * len(outs)
+    if not ins:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    roots = _roots(outs, _grads_tuple(grad_outputs, len(outs)), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
-    roots = _roots(outs, grads, create_graph)
     results = run_backward(
         roots,
         retain_graph=retain_graph,
         create_graph=create_graph,
-        targets=[_target_edge(t) for t in ins],
+        inputs=[_input_edge(t) for t in ins],
+        accumulate=False,
     )
     final: list[Tensor | None] = []
     for i, (t, g) in enumerate(zip(ins, results, strict=True)):
@@ -138,7 +175,16 @@ def grad(
                     f"The differentiated Tensor at index {i} appears to not have been used in "
                     "the graph. Set allow_unused=True if this is the desired behavior."
                 )
-            final.append(zeros_like(t) if materialize_grads else None)
+            final.append(zeros_like(t, requires_grad=create_graph) if materialize_grads else None)
         else:
             final.append(g if create_graph else g.detach())
     return tuple(final)
+
+
+_CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using autograd.grad "
+    "when creating the graph to avoid this. If you have to use this function, make sure to reset "
+    "the .grad fields of your parameters to None after use to break the cycle and avoid the "
+    "leak. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
+)

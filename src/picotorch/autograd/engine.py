@@ -18,8 +18,10 @@ import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import grad_mode
-from .function import Node
+from .function import Node, attach
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -31,23 +33,28 @@ def run_backward(
     *,
     retain_graph: bool,
     create_graph: bool,
-    targets: Sequence[tuple[Node, int]] | None = None,
+    inputs: Sequence[tuple[Node, int]] | None = None,
+    accumulate: bool = True,
 ) -> list[Tensor | None]:
     """Backpropagate ``(node, output_nr, gradient)`` roots through the graph.
 
-    Without ``targets``, every leaf reached gets the gradient added into its ``.grad``. With
-    ``targets`` (edges, as in ``next_functions``), nothing is accumulated: only the gradients
-    flowing into those edges are computed, and returned in order (``autograd.grad``).
+    ``inputs`` (edges, as in ``next_functions``) limits the run to the nodes that lead to them.
+    With ``accumulate`` (``backward``), every leaf reached gets its gradient added into its
+    ``.grad``. Without (``autograd.grad``), nothing is accumulated: the gradients flowing into
+    ``inputs`` are returned, in order.
     """
     order = _reachable_newest_first([node for node, _, _ in roots])
-    wanted = {} if targets is None else {edge: i for i, edge in enumerate(targets)}
-    needed = None if targets is None else _needed(order, {node for node, _ in wanted})
-    captured: list[Tensor | None] = [None] * len(wanted)
+    needed = None if inputs is None else _needed(order, {node for node, _ in inputs})
+    wanted: dict[tuple[Node, int], list[int]] = {}  # edge -> where its gradient is returned
+    if not accumulate:
+        for i, edge in enumerate(inputs or ()):
+            wanted.setdefault(edge, []).append(i)
+    captured: list[Tensor | None] = [None] * len(inputs or ())
 
     buffers: dict[Node, list[Any]] = {}
     for node, nr, grad in roots:
-        buffer = buffers.setdefault(node, [None] * node.num_outputs)
-        buffer[nr] = grad if buffer[nr] is None else buffer[nr] + grad
+        seeds = buffers.setdefault(node, [None] * node.num_outputs)
+        seeds[nr] = grad if seeds[nr] is None else seeds[nr] + grad
 
     previous_mode = grad_mode._enabled
     grad_mode._set_enabled(create_graph)  # record the backward pass only for higher order
@@ -56,18 +63,19 @@ def run_backward(
             grads = buffers.pop(node, None)
             if grads is None or (needed is not None and node not in needed):
                 continue
-            if node._pre_hooks:
+            # does anything beyond this node lead to an input? (else only its hooks run)
+            runs = needed is None or any(n in needed for n, _ in node.next_functions)
+            if wanted and runs:  # torch's order: captured before the hooks of a node that runs,
+                _capture(node, grads, wanted, captured)
+            if node._pre_hooks is not None or node._retain_grad_hooks is not None:
                 grads = _run_pre_hooks(node, grads)
-            if needed is not None:
-                for nr, g in enumerate(grads):
-                    slot = wanted.get((node, nr))
-                    if slot is not None:
-                        captured[slot] = g
-                if not any(n in needed for n, _ in node.next_functions):
-                    continue  # nothing beyond this node leads to a target
-            elif node.is_accumulator:
-                if grads[0] is not None:
+            if wanted and not runs:  # after them otherwise
+                _capture(node, grads, wanted, captured)
+            if node.is_accumulator:
+                if accumulate and grads[0] is not None:
                     _accumulate(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
+                continue
+            if not runs:
                 continue
             input_grads = node.backward(*grads)
             if not retain_graph:
@@ -121,6 +129,18 @@ def _needed(order: list[Node], target_nodes: set[Node]) -> set[Node]:
     return needed
 
 
+def _capture(
+    node: Node,
+    grads: list[Any],
+    wanted: dict[tuple[Node, int], list[int]],
+    captured: list[Tensor | None],
+) -> None:
+    """Keep the gradients flowing into the edges ``autograd.grad`` asked for."""
+    for nr, g in enumerate(grads):
+        for slot in wanted.get((node, nr), ()):
+            captured[slot] = g
+
+
 def _slots(node: Node, nr: int, grad: Tensor) -> list[Any]:
     """A fresh gradient buffer for a node with several outputs, with output ``nr`` filled."""
     buffer: list[Any] = [None] * node.num_outputs
@@ -137,6 +157,13 @@ def _conform(grad: Tensor, shape: tuple[int, ...], dtype: Any) -> Tensor:
     """
     if grad._data.shape != shape:
         lead = grad._data.ndim - len(shape)
+        if lead < 0 or any(
+            g != n and n != 1 for g, n in zip(grad._data.shape[lead:], shape, strict=True)
+        ):  # not a broadcast of the input's shape: a bug in a backward formula
+            raise RuntimeError(
+                f"Function returned an invalid gradient - got {list(grad._data.shape)} but "
+                f"expected shape compatible with {list(shape)}"
+            )
         dims = tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(shape) if n == 1 and grad._data.shape[lead + i] != 1
         )
@@ -152,26 +179,52 @@ def _conform(grad: Tensor, shape: tuple[int, ...], dtype: Any) -> Tensor:
 
 
 def _run_pre_hooks(node: Node, grads: list[Tensor | None]) -> list[Tensor | None]:
-    assert node._pre_hooks is not None
+    """The tensor hooks on ``node``'s outputs, in the order they were registered (a hook that
+    returns a tensor replaces the gradient); then the ``retain_grad`` hooks, which store the
+    gradient the other hooks let through."""
     grads = list(grads)
-    for nr, hooks in node._pre_hooks.items():
+    for nr, hooks in (node._pre_hooks or {}).items():
         for hook in list(hooks):
             if grads[nr] is not None:
                 result = hook(grads[nr])  # type: ignore[arg-type]
                 if result is not None:
                     grads[nr] = result
+    for nr, retain in (node._retain_grad_hooks or {}).items():
+        if grads[nr] is not None:
+            retain(grads[nr])  # type: ignore[arg-type]
     return grads
 
 
 def _accumulate(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
-    """``variable.grad += grad``; the first time, ``.grad`` becomes a copy of ``grad``."""
-    if create_graph:  # keep the gradient's own graph: it will be differentiated again
-        variable._grad = grad if variable._grad is None else variable._grad + grad
-    elif variable._grad is None:
-        # its own memory: the incoming tensor may also be another input's gradient
-        variable._grad = type(grad)._make(grad._data.copy())
-    elif variable._grad._requires_grad:
-        variable._grad = variable._grad.detach() + grad.detach()
+    """``variable.grad += grad``; the first time, ``.grad`` becomes a copy of ``grad`` (its own
+    memory: the same gradient tensor may also flow into other leaves, or be the user's)."""
+    if variable._grad is None:
+        variable._grad = _copy_for_leaf(grad, variable, create_graph)
+    elif create_graph:  # keep the gradient's own graph: it will be differentiated again
+        variable._grad = variable._grad + grad
     else:
         variable._grad._data += grad._data  # in place, as torch does
         variable._grad._version_counter[0] += 1
+
+
+def _copy_for_leaf(grad: Tensor, variable: Tensor, create_graph: bool) -> Tensor:
+    """A copy of ``grad`` laid out like ``variable`` (a transposed leaf gets a transposed
+    ``.grad``, as in torch). Under ``create_graph`` the copy stays differentiable: torch records
+    it as a ``CopyBackwards`` node."""
+    data = np.empty_like(variable._data)
+    np.copyto(data, grad._data)
+    copy = type(grad)._make(data)
+    if create_graph and grad._requires_grad:
+        attach(copy, CopyBackwards(copy, grad))
+    return copy
+
+
+class CopyBackwards(Node):
+    """``.grad = copy of grad``: the gradient passes through unchanged (to ``grad``, input 1;
+    input 0 is the fresh memory copied into, which needs none)."""
+
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return None, grad

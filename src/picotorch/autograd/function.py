@@ -17,8 +17,11 @@ pass is itself recorded and can be differentiated again.
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from . import grad_mode
 
@@ -29,6 +32,12 @@ Edge = tuple["Node | None", int]
 Hook = Callable[["Tensor"], "Tensor | None"]
 
 _sequence = itertools.count()  # creation order: a node is always newer than its inputs' nodes
+
+_STALE_VIEW = (
+    "picotorch does not support using a view after an in-place operation changed the autograd "
+    "history of the tensor it views (torch regenerates the view's grad_fn); take the view again "
+    "after the in-place operation."
+)
 
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -65,7 +74,7 @@ class Node:
         # numbered after the edges: an input's AccumulateGrad may have just been created
         self._seq = next(_sequence)
         self._input_meta = tuple(meta)
-        self._saved: tuple[tuple[Any, int], ...] | None = ()
+        self._saved: tuple[tuple[Any, int, bool], ...] | None = ()
         if saved:
             self.save_for_backward(*saved)
         if attrs:
@@ -140,8 +149,26 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"
 
 
+class NotImplementedBackward(Node):
+    """Recorded where torch has no derivative (``2 % x``, ``scatter(reduce=...)``): backward
+    through it is an error, as in torch, rather than a missing or wrong gradient."""
+
+    op: str
+
+    def name(self) -> str:
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, *grads: Any) -> tuple[Tensor | None, ...]:
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
 def _edge(x: Any) -> Edge:
     """The graph edge to input ``x``: who will receive ``x``'s gradient."""
+    base = getattr(x, "_base", None)
+    if base is not None and base.grad_fn is not x._base_grad_fn:
+        # torch rebuilds such a view's history from its base's new one; picotorch refuses
+        # rather than send the gradient through the base's old history
+        raise RuntimeError(_STALE_VIEW)
     if not getattr(x, "_requires_grad", False):
         return (None, 0)
     if x.grad_fn is not None:
@@ -167,7 +194,80 @@ def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
         out._output_nr = output_nr
         if node._saved:  # the op saved its own result (exp, tanh, ...): mark it as an output
             node._saved = tuple((v, ver, v is out or own) for v, ver, own in node._saved)
+        base = out._base
+        if base is not None and base.grad_fn is not None:  # a view of a non-leaf
+            _register_view(base, out)
     return out
+
+
+# --8<-- [start:views]
+# The views taken of each non-leaf tensor, while they live, by id of the tensor (tensors
+# compare elementwise, so they can't be dict keys). When an in-place op rewrites the tensor's
+# history, each view's grad_fn must follow: the view's elements now come from the new value.
+# torch regenerates the view's node as an AsStridedBackward0 of its base; so does
+# ``rebase_views``.
+_views: dict[int, tuple[weakref.ref[Any], list[weakref.ref[Any]]]] = {}
+
+
+def _register_view(base: Tensor, view: Tensor) -> None:
+    entry = _views.get(id(base))
+    if entry is None:
+        key = id(base)
+        entry = _views[key] = (weakref.ref(base, lambda _: _views.pop(key, None)), [])
+    entry[1].append(weakref.ref(view))
+
+
+def rebase_views(base: Tensor) -> None:
+    """After ``base`` took a new grad_fn in place, point its views' grad_fns at it."""
+    entry = _views.get(id(base))
+    if entry is None:
+        return
+    alive = [view for view in (ref() for ref in entry[1]) if view is not None]
+    entry[1][:] = [weakref.ref(view) for view in alive]
+    for view in alive:
+        if view.grad_fn is not None:
+            view.grad_fn = AsStridedBackward0(base, view)
+            view._output_nr = 0
+
+
+class AsStridedBackward0(Node):
+    """A view, as the base elements it picks: its gradient goes back to those elements (summed
+    where one element appears several times, as in an expanded view)."""
+
+    def __init__(self, base: Tensor, view: Tensor) -> None:
+        super().__init__(base)
+        self.base_shape = base._data.shape
+        self.positions = _positions_in(base._data, view._data)
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        from .._tensor import Tensor
+
+        numel = int(np.prod(self.base_shape))
+        flat = Tensor._make(np.zeros(numel, grad._data.dtype))
+        flat = flat.scatter_add(0, Tensor._make(self.positions), grad.reshape(-1))
+        return (flat.view(self.base_shape),)
+
+
+def _positions_in(base: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """For each element of ``view`` (flattened), the flat index of the ``base`` element at the
+    same memory address."""
+    origin = base.__array_interface__["data"][0]
+    in_base = _addresses(base, origin).ravel()
+    order = np.argsort(in_base, kind="stable")
+    found = np.searchsorted(in_base[order], _addresses(view, origin).ravel())
+    return order[found].astype(np.int64)
+
+
+def _addresses(a: np.ndarray, origin: int) -> np.ndarray:
+    """Each element's memory address, in elements from ``origin``."""
+    offsets = np.full(a.shape, (a.__array_interface__["data"][0] - origin) // a.itemsize)
+    for d, (n, stride) in enumerate(zip(a.shape, a.strides, strict=True)):
+        steps = np.arange(n) * (stride // a.itemsize)
+        offsets += steps.reshape([n if k == d else 1 for k in range(a.ndim)])
+    return offsets
+
+
+# --8<-- [end:views]
 
 
 def _modified_message(t: Tensor, expected: int, producer: Node | None) -> str:
@@ -175,7 +275,9 @@ def _modified_message(t: Tensor, expected: int, producer: Node | None) -> str:
 
     what = f"[{_LEGACY_TYPE_NAMES[t._dtype]} {list(t._data.shape)}]"
     if producer is not None:
-        op = producer.name().rstrip("0123456789").removesuffix("Backward")
+        # torch names the op without "Backward0" ("Mul"), but keeps another number ("Pow2")
+        base, backward, number = producer.name().rpartition("Backward")
+        op = base + (number if number != "0" else "") if backward else number
         what += f", which is output {t._output_nr} of {op},"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "

@@ -1,0 +1,1134 @@
+"""The autograd engine and its tensor API, against torch: every case runs the same code on both.
+
+Each test writes one function ``case(t)`` that takes the library (``picotorch`` or ``torch``)
+and returns what it wants compared; ``same(case)`` runs it on both and compares everything:
+
+- tensors: shape, dtype, values (float tolerance by dtype), ``requires_grad``, ``is_leaf``, and
+  the graph behind them: ``grad_fn`` names with their ``next_functions`` (names and input_nr),
+  a few levels down;
+- graph nodes, the same way; strings with ``0x…`` addresses masked; Python values exactly;
+- an exception: same type and same message (in full, unless ``match`` names a fragment);
+- warnings: same categories and messages, in order.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import picotorch
+
+LIBS = (picotorch, torch)
+TOLERANCE = {"float16": 1e-3, "float32": 1e-6, "float64": 1e-12}
+GRAPH_DEPTH = 4  # how far down next_functions a tensor's graph is compared (see ``same``)
+
+
+# --------------------------------------------------------------------------- the helper
+def _graph(node: Any, depth: int) -> Any:
+    """A node as (name, ((next node, input_nr), ...)), ``depth`` levels down."""
+    if node is None:
+        return None
+    if depth == 0:
+        return node.name()
+    return (
+        node.name(),
+        tuple((_graph(n, depth - 1), nr) for n, nr in node.next_functions),
+    )
+
+
+def observe(x: Any, depth: int = GRAPH_DEPTH) -> Any:
+    """What is compared about a value: plain Python data, with arrays for tensor values."""
+    if isinstance(x, (picotorch.Tensor, torch.Tensor)):
+        dtype = str(x.dtype).removeprefix("torch.")
+        return (
+            "Tensor",
+            tuple(x.shape),
+            dtype,
+            x.requires_grad,
+            x.is_leaf,
+            _graph(x.grad_fn, depth),
+            np.array(x.detach().numpy(), copy=True),
+        )
+    if isinstance(x, (picotorch.autograd.Node, torch.autograd.graph.Node)):
+        return ("Node", _graph(x, depth))
+    if isinstance(x, (tuple, list)):
+        return type(x).__name__, [observe(v, depth) for v in x]
+    if isinstance(x, dict):
+        return {k: observe(v, depth) for k, v in x.items()}
+    if isinstance(x, str):
+        return re.sub(r"0x[0-9a-f]+", "0x…", x)
+    if isinstance(x, (torch.dtype, picotorch.dtype, torch.Size, picotorch.Size)):
+        return repr(x)
+    return x
+
+
+def _compare(mine: Any, ref: Any, path: str) -> None:
+    if isinstance(ref, np.ndarray):
+        assert isinstance(mine, np.ndarray), f"{path}: {mine!r} is not an array"
+        assert mine.shape == ref.shape, f"{path}: shape {mine.shape} != {ref.shape}"
+        if ref.dtype.kind == "f":
+            tol = TOLERANCE[str(ref.dtype)]
+            np.testing.assert_allclose(mine, ref, rtol=tol, atol=tol, err_msg=path)
+        else:
+            np.testing.assert_array_equal(mine, ref, err_msg=path)
+    elif isinstance(ref, (tuple, list)):
+        assert isinstance(mine, type(ref)) and len(mine) == len(ref), f"{path}: {mine} != {ref}"
+        for i, (m, r) in enumerate(zip(mine, ref, strict=True)):
+            _compare(m, r, f"{path}[{i}]")
+    elif isinstance(ref, dict):
+        assert isinstance(mine, dict) and mine.keys() == ref.keys(), f"{path}: keys differ"
+        for k in ref:
+            _compare(mine[k], ref[k], f"{path}[{k!r}]")
+    elif isinstance(ref, float):
+        assert type(mine) is float and mine == pytest.approx(ref, rel=1e-6), f"{path}"
+    else:
+        assert type(mine) is type(ref) and mine == ref, f"{path}: {mine!r} != {ref!r}"
+
+
+def _run(
+    lib: Any, case: Callable[[Any], Any], depth: int
+) -> tuple[Any, Any, list[tuple[str, str]]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value, error = observe(case(lib), depth), None
+        except Exception as e:  # an exception is a result to compare
+            value, error = None, e
+    seen = [(w.category.__name__, re.sub(r"0x[0-9a-f]+", "0x…", str(w.message))) for w in caught]
+    return value, error, seen
+
+
+def same(
+    case: Callable[[Any], Any],
+    *,
+    raises: type[Exception] | None = None,
+    match: str | None = None,
+    depth: int = GRAPH_DEPTH,
+) -> Any:
+    """Run ``case`` on picotorch and torch and assert the two outcomes agree (module docstring).
+
+    ``raises``: torch must raise this type. ``match``: compare the messages only by this fragment
+    (used where torch's message is not one picotorch reproduces). ``depth``: how many levels of
+    each tensor's graph to compare. Returns picotorch's outcome.
+    """
+    mine, mine_error, mine_warnings = _run(picotorch, case, depth)
+    ref, ref_error, ref_warnings = _run(torch, case, depth)
+    if ref_error is not None or mine_error is not None:
+        assert ref_error is not None, f"torch returned {ref}, picotorch raised {mine_error!r}"
+        assert mine_error is not None, f"picotorch returned {mine}, torch raised {ref_error!r}"
+        assert type(mine_error) is type(ref_error), f"{mine_error!r} vs torch {ref_error!r}"
+        if match is None:
+            assert str(mine_error) == str(ref_error)
+        else:
+            assert match in str(ref_error) and match in str(mine_error), (mine_error, ref_error)
+        if raises is not None:
+            assert isinstance(ref_error, raises)
+    else:
+        assert raises is None, f"expected {raises}, but neither library raised"
+        _compare(mine, ref, "result")
+    assert mine_warnings == ref_warnings
+    return mine_error if mine_error is not None else mine
+
+
+# --------------------------------------------------------------------------- requires_grad, leaves
+def test_requires_grad_at_creation_and_requires_grad_() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0], requires_grad=True)
+        b = t.ones(2, 3, dtype=t.float64, requires_grad=True)
+        c = t.zeros(2)
+        d = c.requires_grad_()
+        e = t.zeros(2).requires_grad_(False)
+        return a, b, c, d is c, e, t.randn(2, requires_grad=True).requires_grad
+
+    same(case)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t: t.tensor([1, 2], requires_grad=True),
+        lambda t: t.zeros(2, dtype=t.int64, requires_grad=True),
+        lambda t: t.tensor([1, 2]).requires_grad_(),
+        lambda t: setattr(t.tensor([True]), "requires_grad", True),
+    ],
+    ids=["tensor", "zeros", "requires_grad_", "setter"],
+)
+def test_only_floating_tensors_can_require_grad(make: Callable[[Any], Any]) -> None:
+    same(make, raises=RuntimeError)
+
+
+def test_int_tensor_may_set_requires_grad_false() -> None:
+    same(lambda t: t.tensor([1, 2]).requires_grad_(False))
+
+
+def test_leaves_and_non_leaves() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        plain = t.tensor([1.0, 2.0])
+        y = x * 2
+        z = plain * 2  # no input requires grad: a leaf that doesn't require grad
+        with t.no_grad():
+            w = x * 2  # made without recording: a leaf
+        return [(v.is_leaf, v.requires_grad, v.grad_fn is None) for v in (x, plain, y, z, w)]
+
+    same(case)
+
+
+@pytest.mark.parametrize("value", [False, True])
+def test_requires_grad_setter_on_a_non_leaf(value: bool) -> None:
+    def case(t: Any) -> Any:
+        y = t.tensor([1.0], requires_grad=True) * 2
+        y.requires_grad = value
+
+    same(case, raises=RuntimeError)
+
+
+def test_requires_grad_on_a_non_leaf() -> None:
+    def case(t: Any) -> Any:
+        y = t.tensor([1.0], requires_grad=True) * 2
+        return y.requires_grad_(True), y.requires_grad_()  # already does: allowed
+
+    same(case)
+    same(lambda t: (t.tensor([1.0], requires_grad=True) * 2).requires_grad_(False))
+
+
+# --------------------------------------------------------------------------- backward basics
+def test_grad_accumulates_over_backward_calls() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        seen = []
+        for k in range(1, 4):
+            (x * x * k).sum().backward()
+            seen.append(x.grad.clone())
+        g = x.grad
+        (x * 2).sum().backward()
+        same_object = g is x.grad  # later accumulations add in place
+        x.grad.zero_()
+        (x * 3).sum().backward()
+        seen.append(x.grad.clone())
+        x.grad = None
+        (x * 5).sum().backward()
+        return seen, same_object, x.grad
+
+    same(case)
+
+
+def test_backward_with_a_gradient_for_non_scalar_outputs() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        y = x * x
+        y.backward(gradient=t.tensor([[1.0, 0.5], [-1.0, 2.0]]))
+        one = t.tensor([3.0], requires_grad=True)  # one element, not 0-d: still implicit
+        (one * 2).backward()
+        return x.grad, one.grad
+
+    same(case)
+
+
+def test_gradient_of_another_dtype_is_accepted() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).backward(t.ones(2, dtype=t.float64))
+        return x.grad
+
+    same(case)
+
+
+def test_implicit_gradient_only_for_scalars() -> None:
+    def case(t: Any) -> Any:
+        (t.tensor([1.0, 2.0], requires_grad=True) * 2).backward()
+
+    same(case, raises=RuntimeError)
+
+
+@pytest.mark.parametrize("requires_grad", [True, False])
+def test_wrong_shaped_gradient(requires_grad: bool) -> None:
+    def case(t: Any) -> Any:
+        y = t.tensor([1.0, 2.0, 3.0], requires_grad=requires_grad) * 2
+        y.backward(t.ones(2))  # checked before whether y requires grad at all
+
+    same(case, raises=RuntimeError)
+
+
+def test_gradient_must_be_a_tensor() -> None:
+    def case(t: Any) -> Any:
+        t.tensor([1.0, 2.0], requires_grad=True).sum().backward(gradient=3)
+
+    same(case, raises=TypeError)
+
+    def in_a_list(t: Any) -> Any:
+        t.autograd.backward([t.tensor([1.0, 2.0], requires_grad=True).sum()], [3.0])
+
+    same(in_a_list, raises=TypeError)
+
+
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_backward_on_a_tensor_that_does_not_require_grad(shape: tuple[int, ...]) -> None:
+    def case(t: Any) -> Any:
+        (t.ones(shape) * 2).sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
+def test_backward_twice_through_saved_tensors() -> None:
+    def mul(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward()
+        y.backward()
+
+    same(mul, raises=RuntimeError)
+
+    def mul_by_number(t: Any) -> Any:  # x * 2 saves the 2: freed too
+        y = (t.tensor([1.0, 2.0], requires_grad=True) * 2).sum()
+        y.backward()
+        y.backward()
+
+    same(mul_by_number, raises=RuntimeError)
+
+    def grad_twice(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp().sum()
+        t.autograd.grad(y, x)
+        t.autograd.grad(y, x)
+
+    same(grad_twice, raises=RuntimeError)
+
+
+def test_backward_twice_through_ops_that_save_nothing() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = (x + 1).sum()
+        y.backward()
+        y.backward()
+        z = (x - x * 0).sum()  # sub saves nothing, but mul saved x: only fails if reached
+        return x.grad, z
+
+    same(case)
+
+
+def test_retain_graph() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = (x * x).sin().sum()
+        y.backward(retain_graph=True)
+        first = x.grad.clone()
+        y.backward(retain_graph=True)
+        y.backward()  # the last one frees the graph
+        return first, x.grad
+
+    same(case)
+
+
+# --------------------------------------------------------------------------- autograd.backward/grad
+def test_autograd_backward_several_tensors() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        w = t.tensor([0.5, -1.0], requires_grad=True)
+        y1 = (x * w).sum()
+        y2 = x * x
+        t.autograd.backward([y1, y2], [None, t.tensor([1.0, 3.0])])
+        t.autograd.backward(y2.sum() * 0 + (w * w).sum())
+        return x.grad, w.grad
+
+    same(case)
+
+
+def test_autograd_backward_count_mismatch() -> None:
+    def case(t: Any) -> Any:
+        y = t.tensor([1.0, 2.0], requires_grad=True) * 2
+        t.autograd.backward([y, y], [t.ones(2)])
+
+    same(case, raises=RuntimeError)
+
+
+def test_autograd_grad_several_outputs_and_inputs() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        w = t.tensor([0.5, -1.0], requires_grad=True)
+        y1 = (x * w).sum()
+        y2 = x.exp()
+        gx, gw = t.autograd.grad([y1, y2], [x, w], grad_outputs=[None, t.tensor([2.0, 1.0])])
+        (gy,) = t.autograd.grad(y1, y2, allow_unused=True)  # y1 doesn't depend on y2
+        return gx, gw, gy, x.grad, w.grad  # grad() accumulates nothing
+
+    same(case)
+
+
+def test_autograd_grad_of_a_non_leaf_and_repeated_inputs() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        z = (y * y).sum()
+        return t.autograd.grad(z, [y, x, y])
+
+    same(case)
+
+
+def test_autograd_grad_unused_inputs() -> None:
+    def unused(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        z = t.tensor([1.0, 2.0], requires_grad=True)
+        t.autograd.grad((x * x).sum(), [x, z])
+
+    same(unused, raises=RuntimeError)
+
+    def allowed(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        z = t.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        return (
+            t.autograd.grad(y, [x, z], allow_unused=True, retain_graph=True),
+            t.autograd.grad(y, [x, z], materialize_grads=True, retain_graph=True),
+            t.autograd.grad(y, [z, x], materialize_grads=True, create_graph=True),
+        )
+
+    same(allowed)
+
+    def contradiction(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        t.autograd.grad(x.sum(), x, allow_unused=False, materialize_grads=True)
+
+    same(contradiction, raises=ValueError)
+
+
+def test_autograd_grad_input_errors() -> None:
+    def not_requiring(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        t.autograd.grad((x * 2).sum(), [x, t.ones(2)])
+
+    same(not_requiring, raises=RuntimeError)
+
+    def empty(t: Any) -> Any:
+        t.autograd.grad(t.tensor([1.0, 2.0], requires_grad=True).sum(), [])
+
+    same(empty, raises=RuntimeError)
+
+    def non_scalar(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        t.autograd.grad(x * 2, x)
+
+    same(non_scalar, raises=RuntimeError)
+
+    def bad_shape(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        t.autograd.grad(x * 2, x, grad_outputs=t.ones(3))
+
+    same(bad_shape, raises=RuntimeError)
+
+
+def POWER(x: Any) -> Any:  # a constant, named for the parametrization
+    return x**3
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        POWER,
+        lambda x: x.sin(),
+        lambda x: x.exp(),
+        lambda x: x.sin().exp() * x,
+        lambda x: (x * x).exp().sin(),
+    ],
+    ids=["cube", "sin", "exp", "sin_exp_times_x", "square_exp_sin"],
+)
+def test_higher_order_derivatives(f: Callable[[Any], Any]) -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([0.7, -0.3, 1.2], dtype=t.float64, requires_grad=True)
+        y = f(x).sum()
+        (g1,) = t.autograd.grad(y, x, create_graph=True)
+        (g2,) = t.autograd.grad(g1.sum(), x, create_graph=True)
+        (g3,) = t.autograd.grad(g2.sum(), x)
+        return y, g1, g2, g3  # values, and the graphs built by the backward passes
+
+    # torch's pow backward multiplies by its exponent with mul(Tensor, Scalar), MulBackward1,
+    # deep inside the graph of g1; picotorch's with a Python number, MulBackward0
+    same(case, depth=0 if f is POWER else GRAPH_DEPTH)
+
+
+def test_higher_order_of_a_scalar_cube() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor(2.0, requires_grad=True)
+        y = x**3
+        (g1,) = t.autograd.grad(y, x, create_graph=True)
+        (g2,) = t.autograd.grad(g1, x, create_graph=True)
+        g2.backward()  # the third derivative lands in x.grad
+        return g1, g2, x.grad
+
+    same(case, depth=0)  # (MulBackward1 below: see test_higher_order_derivatives)
+
+
+def test_backward_with_create_graph() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        x.exp().sum().backward(create_graph=True)
+        first = x.grad  # a copy of the gradient, still differentiable (CopyBackwards)
+        graph = _graph(first.grad_fn, 2)
+        x.exp().sum().backward(create_graph=True)  # accumulates out of place: AddBackward0
+        second = x.grad
+        (g,) = t.autograd.grad(second.sum(), x)
+        (x * 3).sum().backward()  # without create_graph: adds in place, keeps the graph
+        return graph, second, g, x.grad is second, x.grad
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns once per process: see the next test
+        same(case)
+
+
+def test_backward_with_create_graph_does_not_alias_grads() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0], requires_grad=True)
+        b = t.tensor([3.0, 4.0], requires_grad=True)
+        (a + b).sum().backward(create_graph=True)  # the same gradient flows into both
+        a.grad.zero_()
+        return a.grad, b.grad, a.grad is b.grad
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same(case)
+
+
+def test_backward_with_create_graph_warns_once() -> None:
+    # torch warns once per process, so this runs in a fresh one
+    script = """if True:
+        import warnings
+        import picotorch, torch
+        for lib in (picotorch, torch):
+            x = lib.tensor([1.0], requires_grad=True)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                for _ in range(2):
+                    x.exp().sum().backward(create_graph=True)
+                lib.autograd.grad(x.exp().sum(), x, create_graph=True)  # grad() doesn't warn
+            print([(w.category.__name__, str(w.message)) for w in caught])
+    """
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    mine, ref = run.stdout.splitlines()
+    assert mine == ref
+    assert ref.count("Using backward() with create_graph=True will create a reference") == 1
+
+
+# --------------------------------------------------------------------------- backward(inputs=...)
+def test_backward_inputs_leaf() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        w = t.tensor([3.0, 4.0], requires_grad=True)
+        y = (x * w).sum()
+        y.backward(inputs=[x], retain_graph=True)
+        only_x = (x.grad.clone(), w.grad)
+        y.backward(inputs=w)
+        return only_x, x.grad, w.grad, x.retains_grad
+
+    same(case)
+
+
+def test_backward_inputs_non_leaf() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        z = (y * y).sum()
+        z.backward(inputs=[y], retain_graph=True)
+        first = (y.grad.clone(), x.grad, y.retains_grad)  # torch calls y.retain_grad()
+        z.backward(retain_graph=True)  # so now a plain backward fills y.grad too
+        z.backward(inputs=[x, y])
+        return first, y.grad, x.grad
+
+    same(case)
+
+
+def test_backward_inputs_errors() -> None:
+    def empty(t: Any) -> Any:
+        t.tensor([1.0, 2.0], requires_grad=True).sum().backward(inputs=[])
+
+    same(empty, raises=RuntimeError)
+
+    def not_requiring(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).sum().backward(inputs=[t.ones(2)])
+
+    same(not_requiring, raises=RuntimeError)
+
+    def unused(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        z = t.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).sum().backward(inputs=[z])
+        return x.grad, z.grad
+
+    same(unused)
+
+
+# --------------------------------------------------------------------------- version counters
+def test_modified_saved_leaf_input() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        w = t.tensor([1.0, 2.0, 3.0])
+        c = a * w  # saves w for a's gradient
+        w.add_(1)
+        c.sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
+def test_modified_saved_leaf_that_requires_grad() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        c = (a * a).sum()
+        with t.no_grad():
+            a.mul_(2)
+        c.backward()
+
+    same(case, raises=RuntimeError)
+
+
+@pytest.mark.parametrize("how", ["no_grad", "detach", "data"])
+def test_modified_saved_non_leaf(how: str) -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        b = a * 2
+        c = b * b  # saves b
+        if how == "no_grad":
+            with t.no_grad():
+                b.mul_(2)
+        elif how == "detach":
+            b.detach().mul_(2)  # detach() shares the version counter
+        else:
+            b.data.mul_(2)  # .data does not: no error, and a silently stale gradient
+        c.sum().backward()
+        return a.grad
+
+    same(case, raises=None if how == "data" else RuntimeError)
+
+
+def test_modified_saved_non_leaf_in_place_with_grad() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        b = a * 2
+        c = b * b
+        b.add_(1)  # recorded: b is now output 0 of AddBackward0, at version 1
+        c.sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
+@pytest.mark.parametrize("view", ["slice", "index", "transpose", "reshape"])
+def test_modified_through_a_view(view: str) -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        w = t.tensor([[1.0, 2.0], [3.0, 4.0]])
+        c = a * w
+        v = {"slice": w[1:], "index": w[0], "transpose": w.t(), "reshape": w.view(4)}[view]
+        v.add_(1)  # the view shares w's version counter
+        c.sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
+def test_modified_view_of_a_saved_non_leaf() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        b = a * 2
+        c = b * b
+        with t.no_grad():
+            b[0:2].mul_(2)
+        c.sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
+def test_in_place_on_a_tensor_that_is_not_saved() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        b = a * 2
+        c = b.exp()  # exp saves its output, not b
+        b.mul_(2)
+        (c.sum() + b.sum()).backward()
+        return a.grad, b, c, b._version
+
+    same(case)
+
+
+def test_in_place_on_a_non_leaf() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        y.add_(1)
+        y.mul_(3)
+        y.sub_(x)
+        (y * y).sum().backward()
+        return y, x.grad, y._version
+
+    same(case)
+
+
+def test_in_place_with_a_grad_operand_on_a_plain_tensor() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        w = t.zeros(2)
+        w.add_(x)  # w now requires grad, with w's history rebased onto AddBackward0
+        (w * 3).sum().backward()
+        return w, x.grad
+
+    same(case)
+
+
+def test_in_place_on_a_leaf_that_requires_grad() -> None:
+    same(lambda t: t.tensor([1.0, 2.0], requires_grad=True).add_(1), raises=RuntimeError)
+    same(lambda t: t.tensor([1.0, 2.0], requires_grad=True).zero_(), raises=RuntimeError)
+    same(lambda t: t.tensor([1.0, 2.0], requires_grad=True)[0].mul_(2), raises=RuntimeError)
+
+
+def test_in_place_under_no_grad_on_a_leaf() -> None:
+    def case(t: Any) -> Any:  # the optimizer step
+        w = t.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        for _ in range(3):
+            loss = ((w * w).sum() - 1) ** 2
+            loss.backward()
+            with t.no_grad():
+                w -= 0.01 * w.grad
+            w.grad.zero_()
+        return w, w._version
+
+    same(case)
+
+
+# --------------------------------------------------------------------------- grad modes
+def test_no_grad_context_and_decorator() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        with t.no_grad():
+            y = x * 2
+            inside = t.is_grad_enabled()
+            with t.enable_grad():
+                z = x * 2
+                nested = t.is_grad_enabled()
+            back = t.is_grad_enabled()
+
+        @t.no_grad()
+        def f(a: Any) -> Any:
+            return a * 2, t.is_grad_enabled()
+
+        @t.enable_grad()
+        def g(a: Any) -> Any:
+            return a * 2
+
+        w, in_f = f(x)
+        with t.no_grad():
+            v = g(x)
+        return y, inside, z, nested, back, w, in_f, v, t.is_grad_enabled(), f.__name__
+
+    same(case)
+
+
+def test_no_grad_restores_the_mode_after_an_exception() -> None:
+    def case(t: Any) -> Any:
+        try:
+            with t.no_grad():
+                raise KeyError("boom")
+        except KeyError:
+            pass
+        return t.is_grad_enabled()
+
+    same(case)
+
+
+def test_set_grad_enabled() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        seen = []
+        t.set_grad_enabled(False)  # as a call: switches now
+        seen.append((t.is_grad_enabled(), (x * 2).requires_grad))
+        t.set_grad_enabled(True)
+        seen.append(t.is_grad_enabled())
+        with t.set_grad_enabled(False):  # as a context manager: until exit
+            seen.append((t.is_grad_enabled(), (x * 2).requires_grad))
+            with t.set_grad_enabled(True):
+                seen.append((x * 2).requires_grad)
+        seen.append(t.is_grad_enabled())
+        with t.no_grad():
+            with t.set_grad_enabled(True):
+                seen.append((x * 2).requires_grad)
+            seen.append(t.is_grad_enabled())
+        return seen
+
+    same(case)
+
+
+def test_no_grad_in_autograd_namespace() -> None:
+    def case(t: Any) -> Any:
+        with t.autograd.no_grad():
+            a = t.autograd.grad_mode.no_grad is t.no_grad
+        with t.autograd.set_grad_enabled(False):
+            b = t.autograd.grad_mode.is_grad_enabled() if t is picotorch else t.is_grad_enabled()
+        return a, b
+
+    same(case)
+
+
+# --------------------------------------------------------------------------- detach, data
+def test_detach_shares_memory_and_version() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        d = y.detach()
+        d[0] = 10.0  # writes y's memory, and bumps the counter they share
+        dx = x.detach()
+        dx.add_(1)
+        return y, d, d.grad_fn, d.requires_grad, d.is_leaf, y._version, d._version, x, x._version
+
+    same(case)
+
+
+def test_detach_of_a_view_is_not_a_view() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        b = a * 2
+        b[1:].detach().mul_(2)  # allowed: a detached tensor is outside autograd
+        a[1:].detach().mul_(2)
+        return a, b
+
+    same(case)
+
+
+def test_detach_() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        r = y.detach_()
+        return r is y, y, y.grad_fn, y.is_leaf
+
+    same(case)
+
+    def view(t: Any) -> Any:
+        (t.tensor([1.0, 2.0], requires_grad=True) * 2)[0:1].detach_()
+
+    same(view, raises=RuntimeError)
+
+
+def test_data() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        d = x.data
+        d.mul_(10)  # not an error, not recorded, and a separate version counter
+        y = x * 1
+        y.data.add_(1)
+        return x, d, d.requires_grad, d.is_leaf, x._version, d._version, y, y._version
+
+    same(case)
+
+    def assign(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        x.data = t.tensor([5.0, 6.0, 7.0])
+        (x * x).sum().backward()
+        return x, x.grad
+
+    same(assign)
+
+
+# --------------------------------------------------------------------------- .grad, retain_grad
+def test_grad_of_a_non_leaf_warns() -> None:
+    def case(t: Any) -> Any:
+        y = t.tensor([1.0, 2.0], requires_grad=True) * 2
+        return y.grad
+
+    same(case)
+
+
+def test_retain_grad() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        y.retain_grad()  # twice is once
+        x.retain_grad()  # a leaf: nothing to do
+        z = (y * y).sum()
+        before = y.grad  # retained: no warning, None until backward
+        z.backward(retain_graph=True)
+        first = y.grad.clone()
+        z.backward()
+        return before, first, y.grad, x.grad, y.retains_grad, x.retains_grad
+
+    same(case)
+
+
+def test_retain_grad_errors() -> None:
+    same(lambda t: t.tensor([1.0]).retain_grad(), raises=RuntimeError)
+
+
+def test_retain_grad_sees_what_the_hooks_let_through() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        handle = y.register_hook(lambda g: g * 3)  # registered later, runs first
+        y.sum().backward(retain_graph=True)
+        first = y.grad.clone()
+        handle.remove()
+        y.sum().backward()
+        return first, y.grad, x.grad
+
+    same(case)
+
+
+def test_retain_grad_follows_in_place() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        y.mul_(3)  # y.grad is now the gradient of the new value
+        (y * y).sum().backward()
+        return y.grad, x.grad, y.retains_grad
+
+    same(case)
+
+
+def test_retain_grad_through_autograd_grad() -> None:
+    def case(t: Any) -> Any:  # retained gradients fill in during autograd.grad too
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        (g,) = t.autograd.grad((y * y).sum(), x)
+        return g, y.grad, x.grad
+
+    same(case)
+
+
+def test_assigning_grad() -> None:
+    def ok(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        x.grad = t.tensor([1.0, 1.0])
+        x.sum().backward()
+        i = t.tensor([1, 2])
+        i.grad = t.tensor([3, 4])
+        return x.grad, i.grad
+
+    same(ok)
+
+    def wrong_shape(t: Any) -> Any:
+        t.tensor([1.0, 2.0], requires_grad=True).grad = t.zeros(3)
+
+    same(wrong_shape, raises=RuntimeError)
+
+    def wrong_dtype(t: Any) -> Any:
+        t.tensor([1.0, 2.0], requires_grad=True).grad = t.zeros(2, dtype=t.float64)
+
+    same(wrong_dtype, raises=RuntimeError)
+
+    def not_a_tensor(t: Any) -> Any:
+        t.tensor([1.0, 2.0], requires_grad=True).grad = 3
+
+    same(not_a_tensor, raises=TypeError)
+
+
+# --------------------------------------------------------------------------- hooks
+def test_hooks_on_leaves_and_non_leaves() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        calls = []
+        h1 = y.register_hook(lambda g: calls.append(("y1", g.clone())) or g * 10)
+        h2 = y.register_hook(lambda g: calls.append(("y2", g.clone())))  # sees h1's result
+        hx = x.register_hook(lambda g: calls.append(("x", g.clone())) or g + 1)
+        (y * y).sum().backward(retain_graph=True)
+        first = x.grad.clone()
+        h1.remove()
+        hx.remove()
+        hx.remove()  # removing twice is harmless
+        x.grad = None
+        (y * y).sum().backward()
+        return calls, first, x.grad, h2 is not None
+
+    same(case)
+
+
+def test_hooks_apply_to_autograd_grad_results() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.register_hook(lambda g: g * 10)
+        x.register_hook(lambda g: g * 100)
+        z = (y * y).sum()
+        # torch's order: an input's gradient is taken after its hooks ran, unless the engine
+        # goes on through that node (to reach x): then before
+        return (
+            t.autograd.grad(z, [y, x], retain_graph=True),
+            t.autograd.grad(z, y, retain_graph=True),
+            t.autograd.grad(z, x),
+        )
+
+    same(case)
+
+
+def test_hook_errors() -> None:
+    same(lambda t: t.tensor([1.0]).register_hook(lambda g: g), raises=RuntimeError)
+
+
+def test_hook_registered_before_in_place() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        seen = []
+        y.register_hook(lambda g: seen.append(("old", g.clone())))  # the value before mul_
+        y.mul_(3)
+        y.register_hook(lambda g: seen.append(("new", g.clone())) or g + 1)
+        y.sum().backward()
+        return seen, x.grad
+
+    same(case)
+
+
+# --------------------------------------------------------------------------- frozen parameters
+def test_frozen_parameters() -> None:
+    def case(t: Any) -> Any:
+        w1 = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        w2 = t.tensor([[0.5], [-1.0]], requires_grad=True)
+        x = t.tensor([[1.0, -1.0]])
+        w1.requires_grad_(False)  # frozen
+        y = ((x @ w1) @ w2).sum()
+        y.backward()
+        return w1.grad, w2.grad, y, w1.is_leaf
+
+    same(case)
+
+
+# --------------------------------------------------------------------------- graph introspection
+def test_grad_fn_names_and_next_functions() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        w = t.tensor([3.0, 4.0])
+        y = ((x * w + 1).exp() - x).sum()
+        acc = (x * 2).grad_fn.next_functions[0][0]
+        return (
+            y,  # the whole graph, GRAPH_DEPTH levels down
+            y.grad_fn.name(),
+            acc.name(),
+            acc.variable is x,
+            acc is (x + 1).grad_fn.next_functions[0][0],  # one AccumulateGrad per leaf
+            (x * w).grad_fn.next_functions[1],  # (None, 0): w needs no gradient
+            repr(y.grad_fn),
+            repr(acc),
+            type(y.grad_fn).__name__,
+            x.grad_fn,
+        )
+
+    same(case)
+    assert re.fullmatch(
+        r"<SumBackward0 object at 0x[0-9a-f]+>",
+        repr((picotorch.ones(2, requires_grad=True) * 1).sum().grad_fn),
+    )
+
+
+def test_input_nr_of_multi_use_edges() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        z = y * y + x
+        return z.grad_fn.next_functions, z
+
+    same(case)
+
+
+def test_printing_autograd_tensors() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        d = t.ones(2, dtype=t.float64, requires_grad=True)
+        return [
+            repr(x),
+            str(x * 2),
+            repr((x * 2).sum()),
+            repr(d),
+            repr(x.detach()),
+            repr(d * x),
+            repr(t.tensor(3.5, requires_grad=True)),
+        ]
+
+    same(case)
+
+
+# --------------------------------------------------------------------------- dtypes, broadcasting
+def test_mixed_dtypes() -> None:
+    def case(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0], requires_grad=True)  # float32
+        b = t.tensor([0.1, 0.2], dtype=t.float64, requires_grad=True)
+        y = (a * b + a / b).sum()  # float64
+        y.backward()
+        c = t.tensor([1.5, -2.5], requires_grad=True)
+        (c * 3 + 1.5).sum().backward()
+        return y, a.grad, b.grad, c.grad
+
+    same(case)
+
+
+def test_broadcasting_gradients_are_summed_back() -> None:
+    def case(t: Any) -> Any:
+        row = t.tensor([1.0, 2.0, 3.0], requires_grad=True)  # (3,) added to (2, 3)
+        m = t.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        col = t.tensor([[2.0], [3.0]], requires_grad=True)  # (2, 1)
+        s = t.tensor(0.5, requires_grad=True)  # 0-d
+        y = (m + row) * col * s
+        y.backward(t.tensor([[1.0, -1.0, 2.0], [0.5, 0.0, 1.0]]))
+        return row.grad, m.grad, col.grad, s.grad
+
+    same(case)
+
+
+def test_a_tensor_used_several_times() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        y = x * x + x * 3 - x.exp() + x
+        z = y * x
+        z.sum().backward()
+        return x.grad, z
+
+    same(case)
+
+
+# --------------------------------------------------------------------------- long chains
+def test_a_100k_op_chain() -> None:
+    x = picotorch.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0000001
+    y.backward()  # no RecursionError: the engine walks the graph with a loop
+    # backward multiplies 1 by the same float32 factors, in the same order, as forward did
+    assert x.grad is not None and x.grad.item() == y.item()
+    assert y.item() == pytest.approx(1.0000001**100_000, rel=1e-2)
+
+
+def test_a_long_chain_against_torch() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x
+        for i in range(3_000):
+            y = y * 1.0001 + 0.001 if i % 2 else (y - 0.001).sin() + y
+        y.sum().backward()
+        return y, x.grad
+
+    same(case, depth=2)
+
+
+def _chain_backward_seconds(n: int) -> float:
+    x = picotorch.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = y * 1.0000001
+    gc.collect()
+    start = time.perf_counter()
+    y.backward()
+    return time.perf_counter() - start
+
+
+def test_backward_time_is_linear_in_the_graph_size() -> None:
+    n = 12_500
+    small = _chain_backward_seconds(n)
+    large = _chain_backward_seconds(2 * n)
+    assert large < 4 * small, f"backward of {2 * n} ops took {large:.3f}s, of {n}: {small:.3f}s"
