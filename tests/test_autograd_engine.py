@@ -687,6 +687,103 @@ def test_in_place_on_a_leaf_that_requires_grad() -> None:
     same(lambda t: t.tensor([1.0, 2.0], requires_grad=True)[0].mul_(2), raises=RuntimeError)
 
 
+def test_in_place_on_a_tensor_whose_output_was_saved() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        y.exp_()  # ExpBackward0 saves its result: y itself, at version 1
+        y.mul_(2)  # version 2
+        y.sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: x**2,  # PowBackward0: named "Pow"
+        lambda x: 2**x,  # PowBackward2: "Pow2"
+        lambda x: x.clamp(0, 1),  # ClampBackward1: "Clamp1"
+        lambda x: x.sum(0, keepdim=True),  # SumBackward1: "Sum1"
+    ],
+    ids=["pow", "pow2", "clamp1", "sum1"],
+)
+def test_modified_tensor_names_its_op(make: Callable[[Any], Any]) -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = make(x)
+        z = y * y
+        with t.no_grad():
+            y.add_(1)
+        z.sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
+def test_views_follow_their_base_in_place() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        y = x * 1
+        row = y.view(2, 2)[1]
+        every_other = y[::2]
+        wide = y.expand(2, 4)
+        y.neg_()  # the views now show -x: their grad_fns are rebuilt from y's new history
+        (row.sin().sum() + (every_other * every_other).sum() + wide.sum()).backward()
+        return x.grad, row, every_other, wide, repr(row)
+
+    same(case)
+
+    def non_contiguous_base(t: Any) -> Any:
+        x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        y = x.t() * 1
+        v = y[0]
+        y.mul_(x)
+        (v * v).sum().backward()
+        return x.grad, v
+
+    same(non_contiguous_base)
+
+
+def test_what_picotorch_refuses_and_torch_does_not() -> None:
+    """torch rewrites a base's history when one of its views is written in place (CopySlices),
+    and lets a view of a plain tensor follow the history its base takes on in place.
+    picotorch refuses both, with a message that says so, rather than give a wrong gradient."""
+
+    def view_of_a_non_leaf(t: Any) -> Any:
+        y = t.tensor([1.0, 2.0], requires_grad=True) * 1
+        y[0:1].mul_(2)
+
+    def view_of_a_plain_tensor(t: Any) -> Any:
+        c = t.zeros(3)
+        c[1:].add_(t.tensor([1.0, 2.0], requires_grad=True))
+
+    def stale_view(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        c = t.zeros(2)
+        v = c[:]
+        c.add_(x)  # c takes x's history; v, taken before, has no grad_fn to rebuild
+        return v * x
+
+    for case in (view_of_a_non_leaf, view_of_a_plain_tensor, stale_view):
+        case(torch)
+        with pytest.raises(RuntimeError, match="picotorch does not support"):
+            case(picotorch)
+
+
+def test_view_made_under_no_grad_then_written() -> None:
+    def case(t: Any) -> Any:
+        w = t.tensor([1.0, 2.0], requires_grad=True)
+        with t.no_grad():
+            v = w[0:1]
+        v.mul_(2)
+
+    # torch's message names the no_grad view ("A view was created in no_grad mode ..."),
+    # picotorch's the leaf behind it; both refuse
+    for lib in LIBS:
+        with pytest.raises(RuntimeError):
+            case(lib)
+
+
 def test_in_place_under_no_grad_on_a_leaf() -> None:
     def case(t: Any) -> Any:  # the optimizer step
         w = t.tensor([1.0, -2.0, 3.0], requires_grad=True)

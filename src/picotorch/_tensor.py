@@ -644,17 +644,11 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         """All dims reversed; for a matrix, its transpose."""
-        global _warned_transpose
-        if self._data.ndim != 2 and not _warned_transpose:
-            _warned_transpose = True  # torch warns once per process (TORCH_WARN_ONCE)
-            warnings.warn(
-                "The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
-                "is deprecated and it will throw an error in a future release. Consider "
-                "`x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - "
-                "1, -1, -1))` to reverse the dimensions of a tensor.",
-                UserWarning,
-                stacklevel=2,
-            )
+        if self._data.ndim != 2:
+            key = "0-d" if self._data.ndim == 0 else "n-d"
+            if key not in _warned_transpose:  # torch warns once per process (TORCH_WARN_ONCE)
+                _warned_transpose.add(key)
+                warnings.warn(_TRANSPOSE_WARNINGS[key], UserWarning, stacklevel=2)
         return _shape.permute(self, *range(self._data.ndim - 1, -1, -1))
 
     @property
@@ -1082,7 +1076,16 @@ _LEGACY_TYPE_NAMES = {
 }
 
 
-_warned_transpose = False  # whether Tensor.T has warned about non-2-d tensors yet
+_warned_transpose: set[str] = set()  # which of Tensor.T's two warnings were given already
+_TRANSPOSE_WARNINGS = {
+    "0-d": "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
+    "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)",
+    "n-d": "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+    "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+    "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+    "dimensions of a tensor. (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)",
+}
 
 
 class _RemovableHandle:

@@ -27,6 +27,8 @@ def _shape_str(shape: tuple[int, ...]) -> str:
 
 
 def _require_tensors(name: str, a: Any, b: Any, second: str = "mat2") -> None:
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        return  # the usual case, checked without building anything
     for pos, (arg, x) in enumerate((("input", a), (second, b)), start=1):
         if not isinstance(x, Tensor):
             raise TypeError(
@@ -37,6 +39,8 @@ def _require_tensors(name: str, a: Any, b: Any, second: str = "mat2") -> None:
 
 def _check_dtypes(kernel: str, a: Tensor, b: Tensor) -> None:
     """Both operands of one dtype, and not bool; each torch kernel words this its own way."""
+    if a._dtype is b._dtype and a._dtype._kind:  # the usual case (kind 0 is bool)
+        return
     if a._dtype is not b._dtype:
         ta, tb = type_name(a._dtype), type_name(b._dtype)
         messages = {
@@ -244,9 +248,8 @@ def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The product of two matrices (2-d tensors only, no broadcasting)."""
     _require_tensors("mm", input, mat2)
     _refuse_out_with_grad("mm", out, input, mat2)
-    for name, x in (("self", input), ("mat2", mat2)):
-        if x._data.ndim != 2:
-            raise RuntimeError(f"{name} must be a matrix")
+    if input._data.ndim != 2 or mat2._data.ndim != 2:
+        raise RuntimeError(f"{'self' if input._data.ndim != 2 else 'mat2'} must be a matrix")
     _check_dtypes("mm", input, mat2)
     result = _finish(_mm(input._data, mat2._data), out)
     if needs_grad(input, mat2):

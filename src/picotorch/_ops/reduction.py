@@ -95,9 +95,9 @@ class SumBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         shape = self._input_meta[0][0]  # type: ignore[index]
-        if not self.keepdim:
-            for axis in self.axes:  # put the reduced dims back, as size 1
-                grad = grad.unsqueeze(axis)
+        if not self.keepdim and len(self.axes) < len(shape):
+            # put the reduced dims back as size 1 (when all were reduced, expand adds them)
+            grad = grad.reshape([1 if i in self.axes else n for i, n in enumerate(shape)])
         return (grad.expand(shape),)
 
 

@@ -106,14 +106,13 @@ def run_backward(
 
 
 def _reachable_newest_first(roots: list[Node]) -> list[Node]:
-    seen: set[Node] = set()
-    stack = list(roots)
+    seen: set[Node] = set(roots)
+    stack = list(seen)
     while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.extend(n for n, _ in node.next_functions if n is not None and n not in seen)
+        for n, _ in stack.pop().next_functions:
+            if n is not None and n not in seen:
+                seen.add(n)
+                stack.append(n)
     return sorted(seen, key=_by_sequence, reverse=True)
 
 
@@ -215,16 +214,7 @@ def _copy_for_leaf(grad: Tensor, variable: Tensor, create_graph: bool) -> Tensor
     np.copyto(data, grad._data)
     copy = type(grad)._make(data)
     if create_graph and grad._requires_grad:
+        from .._ops.shape import CopyBackwards  # fresh memory .copy_(grad), as torch records it
+
         attach(copy, CopyBackwards(copy, grad))
     return copy
-
-
-class CopyBackwards(Node):
-    """``.grad = copy of grad``: the gradient passes through unchanged (to ``grad``, input 1;
-    input 0 is the fresh memory copied into, which needs none)."""
-
-    def name(self) -> str:
-        return "torch::autograd::CopyBackwards"
-
-    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
-        return None, grad

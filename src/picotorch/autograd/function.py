@@ -166,8 +166,9 @@ def _edge(x: Any) -> Edge:
     """The graph edge to input ``x``: who will receive ``x``'s gradient."""
     base = getattr(x, "_base", None)
     if base is not None and base.grad_fn is not x._base_grad_fn:
-        # torch rebuilds such a view's history from its base's new one; picotorch refuses
-        # rather than send the gradient through the base's old history
+        # the base got a new history in place and this view was not regenerated with it (see
+        # rebase_views: only views with a grad_fn are): torch would rebuild the view's history
+        # from the base's new one; picotorch refuses rather than send the gradient astray
         raise RuntimeError(_STALE_VIEW)
     if not getattr(x, "_requires_grad", False):
         return (None, 0)
@@ -228,6 +229,7 @@ def rebase_views(base: Tensor) -> None:
         if view.grad_fn is not None:
             view.grad_fn = AsStridedBackward0(base, view)
             view._output_nr = 0
+            view._base_grad_fn = base.grad_fn  # up to date again: not a stale view for _edge
 
 
 class AsStridedBackward0(Node):
