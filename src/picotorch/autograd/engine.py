@@ -67,7 +67,7 @@ def run_backward(
             runs = needed is None or any(n in needed for n, _ in node.next_functions)
             if wanted and runs:  # torch's order: captured before the hooks of a node that runs,
                 _capture(node, grads, wanted, captured)
-            if node._pre_hooks is not None or node._retain_grad_hooks is not None:
+            if node._pre_hooks is not None:  # (a dict once any hook was registered)
                 grads = _run_pre_hooks(node, grads)
             if wanted and not runs:  # after them otherwise
                 _capture(node, grads, wanted, captured)
@@ -210,8 +210,11 @@ def _copy_for_leaf(grad: Tensor, variable: Tensor, create_graph: bool) -> Tensor
     """A copy of ``grad`` laid out like ``variable`` (a transposed leaf gets a transposed
     ``.grad``, as in torch). Under ``create_graph`` the copy stays differentiable: torch records
     it as a ``CopyBackwards`` node."""
-    data = np.empty_like(variable._data)
-    np.copyto(data, grad._data)
+    if variable._data.flags.c_contiguous:
+        data = grad._data.copy()  # (row-major, like the variable)
+    else:
+        data = np.empty_like(variable._data)  # the variable's own memory order
+        np.copyto(data, grad._data)
     copy = type(grad)._make(data)
     if create_graph and grad._requires_grad:
         from .._ops.shape import CopyBackwards  # fresh memory .copy_(grad), as torch records it

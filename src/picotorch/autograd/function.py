@@ -56,7 +56,8 @@ class Node:
     num_outputs = 1
     is_accumulator = False  # True only for AccumulateGrad (a class attribute: cheap to test)
     # hooks on the gradients of this node's outputs, by output number (see Tensor.register_hook
-    # and Tensor.retain_grad); class-level None until a node gets one, so recording costs nothing
+    # and Tensor.retain_grad); class-level None until a node gets one, so recording costs nothing.
+    # Registering either kind makes _pre_hooks a dict: the engine tests only that one.
     _pre_hooks: dict[int, list[Hook]] | None = None
     _retain_grad_hooks: dict[int, Hook] | None = None
 
@@ -130,6 +131,8 @@ class Node:
         every other hook on that output, so ``.grad`` is the gradient the hooks let through."""
         if self._retain_grad_hooks is None:
             self._retain_grad_hooks = {}
+            if self._pre_hooks is None:
+                self._pre_hooks = {}
         self._retain_grad_hooks[output_nr] = hook
 
 
