@@ -512,24 +512,16 @@ def run_program(data: st.DataObject, second_order: bool = False) -> None:
     mine = [picotorch.from_numpy(v.copy()).requires_grad_() for v in leaves]
     ref = [torch.from_numpy(v.copy()).requires_grad_() for v in leaves]
     program: list[str] = []
-    # FIXME(indexing.py): torch's GatherBackward0 saves its input (picotorch's only the shape),
-    # so writing in place into a gathered tensor makes torch's backward fail and not
-    # picotorch's. Until gather saves it, programs don't do that.
-    gathered: set[int] = set()
 
     for _ in range(data.draw(st.integers(2, 8), label="length")):
         while True:  # draw until an op applies (most do)
             draw = data.draw(st.sampled_from(OPS))
             i = data.draw(st.integers(0, len(ref) - 1))
-            if draw is draw_inplace and id(ref[i]) in gathered:
-                continue  # FIXME(indexing.py): see ``gathered``
             with torch.no_grad():  # (drawing looks at the values: record nothing)
                 step = draw(data, ref, i)
             if step is not None:
                 break
         fn, args, text = step
-        if draw is draw_gather:
-            gathered.add(id(ref[i]))
         program.append(f"v{len(ref)} = {text} on {[f'v{k}' for k in args]}")
         what = "\n".join(program)
         r = fn(torch, *(ref[k] for k in args))

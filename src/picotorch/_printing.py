@@ -146,7 +146,8 @@ def tensor_repr(t: _Printable) -> str:
         if t.dtype not in (_dtype.get_default_dtype(), _dtype.int64, _dtype.bool):
             suffixes.append(f"dtype={t.dtype!r}")
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+        # torch prints the node's short name: CopySlices, not torch::autograd::CopySlices
+        suffixes.append(f"grad_fn=<{t.grad_fn.name().rsplit('::', 1)[-1]}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -498,7 +498,10 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     out = np.take_along_axis(_corner(data, idx.shape, d), idx, axis=d)
     result = Tensor._make(out.reshape(index._data.shape))
     if needs_grad(input):
-        attach(result, GatherBackward0(input, shape=input._data.shape, dim=d, saved=(index,)))
+        # torch saves the input too (its backward doesn't read it, but modifying it in place
+        # before backward is then the same error as in torch)
+        node = GatherBackward0(input, shape=input._data.shape, dim=d, saved=(index, input))
+        attach(result, node)
     return result
 
 
@@ -510,7 +513,7 @@ class GatherBackward0(Node):
     dim: int
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        (index,) = self.saved_tensors
+        index, _ = self.saved_tensors
         if not self.shape:  # a 0-d input: its one value was picked
             return (grad,)
         zeros = Tensor._make(np.zeros(self.shape, grad._data.dtype))
