@@ -194,6 +194,7 @@ def _run_pre_hooks(node: Node, grads: list[Tensor | None]) -> list[Tensor | None
     return grads
 
 
+# --8<-- [start:accumulate]
 def _accumulate(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
     """``variable.grad += grad``; the first time, ``.grad`` becomes a copy of ``grad`` (its own
     memory: the same gradient tensor may also flow into other leaves, or be the user's)."""
@@ -221,3 +222,6 @@ def _copy_for_leaf(grad: Tensor, variable: Tensor, create_graph: bool) -> Tensor
 
         attach(copy, CopyBackwards(copy, grad))
     return copy
+
+
+# --8<-- [end:accumulate]

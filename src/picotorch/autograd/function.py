@@ -60,6 +60,8 @@ class Node:
     # Registering either kind makes _pre_hooks a dict: the engine tests only that one.
     _pre_hooks: dict[int, list[Hook]] | None = None
     _retain_grad_hooks: dict[int, Hook] | None = None
+    # what backward needs (see save_for_backward); () until saved, None once released
+    _saved: tuple[tuple[Any, int, bool], ...] | None = ()
 
     def __init__(self, *inputs: Any, saved: tuple[Any, ...] = (), **attrs: Any) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
@@ -70,12 +72,11 @@ class Node:
         for x in inputs:
             edge = _edge(x)
             edges.append(edge)
-            meta.append((x._data.shape, x._dtype) if edge[0] is not None else None)
+            meta.append(None if edge[0] is None else (x._data.shape, x._dtype))
         self.next_functions: tuple[Edge, ...] = tuple(edges)
         # numbered after the edges: an input's AccumulateGrad may have just been created
         self._seq = next(_sequence)
         self._input_meta = tuple(meta)
-        self._saved: tuple[tuple[Any, int, bool], ...] | None = ()
         if saved:
             self.save_for_backward(*saved)
         if attrs:
@@ -187,7 +188,10 @@ def needs_grad(*inputs: Any) -> bool:
     """Whether an op on ``inputs`` must be recorded: grad mode on and some input requires grad."""
     if not grad_mode._enabled:
         return False
-    return any(getattr(x, "_requires_grad", False) for x in inputs)
+    for x in inputs:  # noqa: SIM110 - a plain loop: any() would build a generator per op call
+        if getattr(x, "_requires_grad", False):
+            return True
+    return False
 
 
 def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
@@ -196,8 +200,11 @@ def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
         out._requires_grad = True
         out.grad_fn = node
         out._output_nr = output_nr
-        if node._saved:  # the op saved its own result (exp, tanh, ...): mark it as an output
-            node._saved = tuple((v, ver, v is out or own) for v, ver, own in node._saved)
+        saved = node._saved
+        if saved:  # did the op save its own result (exp, tanh, ...)? mark it as an output
+            for i, (v, version, _) in enumerate(saved):
+                if v is out:
+                    node._saved = (*saved[:i], (v, version, True), *saved[i + 1 :])
         base = out._base
         if base is not None and base.grad_fn is not None:  # a view of a non-leaf
             _register_view(base, out)
