@@ -39,20 +39,10 @@ VersionCounter = list[int]
 class Tensor:
     """A multi-dimensional array of one dtype, on the CPU, ready for autograd."""
 
-    __slots__ = (
-        "__weakref__",
-        "_base",
-        "_base_grad_fn",
-        "_data",
-        "_dtype",
-        "_grad",
-        "_grad_accumulator",
-        "_output_nr",
-        "_requires_grad",
-        "_retains_grad",
-        "_version_counter",
-        "grad_fn",
-    )
+    # Every op makes a Tensor, so making one must be cheap: only what every tensor has its own
+    # value of is set per tensor (slots); the rest are class-level defaults, overridden per
+    # tensor (in its __dict__) only for the few that are views or part of an autograd graph.
+    __slots__ = ("__dict__", "__weakref__", "_data", "_dtype", "_version_counter")
 
     # NumPy defers to Tensor's reflected operators: np.float64(2.5) + t is a Tensor, as in torch
     __array_priority__ = 1000
@@ -60,17 +50,17 @@ class Tensor:
     _data: np.ndarray
     _dtype: DType
     _version_counter: VersionCounter
-    _base: Tensor | None  # the tensor this one is a view of (None if it owns its memory)
-    _base_grad_fn: Any  # the base's grad_fn when this view was taken (to spot stale views)
+    _base: Tensor | None = None  # the tensor this one is a view of (None: it owns its memory)
+    _base_grad_fn: Any = None  # the base's grad_fn when this view was taken (spots stale views)
     # autograd (see autograd/): grad_fn is the Node that made this tensor (None for leaves);
     # _output_nr says which of that node's outputs it is; a leaf that requires grad keeps its
     # AccumulateGrad node in _grad_accumulator so every op that uses it shares one.
-    grad_fn: Any
-    _requires_grad: builtins.bool
-    _grad: Tensor | None
-    _output_nr: builtins.int
-    _grad_accumulator: Any
-    _retains_grad: builtins.bool
+    grad_fn: Any = None
+    _requires_grad: builtins.bool = False
+    _grad: Tensor | None = None
+    _output_nr: builtins.int = 0
+    _grad_accumulator: Any = None
+    _retains_grad: builtins.bool = False
 
     # --- construction
     @classmethod
@@ -82,13 +72,6 @@ class Tensor:
         t._data = data
         t._dtype = _FROM_NUMPY[data.dtype]
         t._version_counter = [0] if version is None else version
-        t._base = t._base_grad_fn = None
-        t._requires_grad = False
-        t._grad = None
-        t.grad_fn = None
-        t._output_nr = 0
-        t._grad_accumulator = None
-        t._retains_grad = False
         return t
 
     def _view_of(self, data: np.ndarray) -> Tensor:

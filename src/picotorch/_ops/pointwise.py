@@ -20,6 +20,7 @@ from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, attach, needs_grad
 
 Operand = Tensor | int | float | bool
+_make = Tensor._make  # every op's result is made here: looked up once, not per call
 
 _NAMES = {
     _dtype.bool: "Bool",
@@ -114,7 +115,7 @@ def _binary(
             raise _out_with_grad_error(ufunc)
         return _write_out(ufunc, (x, y), common, out, inplace)
     try:
-        return Tensor._make(ufunc(x, y))
+        return _make(ufunc(x, y))
     except ValueError:
         broadcast_shapes(np.shape(x), np.shape(y))  # raises torch's error naming the bad dim
         raise
@@ -226,7 +227,8 @@ def add(
     inplace: bool = False,
 ) -> Tensor:
     """``input + alpha * other``, broadcast, with torch's type promotion."""
-    result = _binary(np.add, input, _scaled(other, alpha), out=out, inplace=inplace)
+    scaled = other if alpha == 1 else _scaled(other, alpha)
+    result = _binary(np.add, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
         attach(result, AddBackward0(input, other, alpha=alpha))
     return result
@@ -300,7 +302,8 @@ def sub(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    result = _binary(np.subtract, input, _scaled(other, alpha), out=out, inplace=inplace)
+    scaled = other if alpha == 1 else _scaled(other, alpha)
+    result = _binary(np.subtract, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
         if isinstance(input, Tensor):
             attach(result, SubBackward0(input, other, alpha=alpha))
