@@ -546,6 +546,21 @@ def _scatter_source(src: Any, idx: np.ndarray, d: int, a: Tensor, name: str) -> 
     return src._data[tuple(slice(0, n) for n in idx.shape)]
 
 
+def _scatter_setup(
+    a: Tensor, dim: int, index: Tensor, src: Any, inplace: bool
+) -> tuple[int, np.ndarray, Any, Tensor]:
+    """What scatter and scatter_add share: the checks, the values to write, and the tensor to
+    write them into (``a`` itself in place, else a copy of it)."""
+    d = _check_index_tensor("scatter", a, dim, index)
+    idx = index._data
+    _check_index_range(idx, d, a._data.shape[d])
+    values = _scatter_source(src, idx, d, a, "scatter")
+    out = a if inplace else Tensor._make(a._data.copy(order="K"))
+    if inplace:
+        out._check_inplace()
+    return d, idx, values, out
+
+
 def scatter(
     a: Tensor,
     dim: int,
@@ -558,13 +573,7 @@ def scatter(
     """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``."""
     if inplace and needs_grad(a, src):
         return a._inplace(scatter, dim, index, src, reduce=reduce)
-    d = _check_index_tensor("scatter", a, dim, index)
-    idx = index._data
-    _check_index_range(idx, d, a._data.shape[d])
-    values = _scatter_source(src, idx, d, a, "scatter")
-    out = a if inplace else Tensor._make(a._data.copy(order="K"))
-    if inplace:
-        out._check_inplace()
+    d, idx, values, out = _scatter_setup(a, dim, index, src, inplace)
     target = _full_index(idx, d)
     if reduce is not None and isinstance(src, Tensor):
         _warn_scatter_reduce()
@@ -647,13 +656,8 @@ def scatter_add(
     """Like scatter, but values landing on the same place are summed."""
     if inplace and needs_grad(a, src):
         return a._inplace(scatter_add, dim, index, src)
-    d = _check_index_tensor("scatter", a, dim, index)  # torch's messages say scatter() too
-    idx = index._data
-    _check_index_range(idx, d, a._data.shape[d])
-    values = _scatter_source(src, idx, d, a, "scatter")
-    out = a if inplace else Tensor._make(a._data.copy(order="K"))
-    if inplace:
-        out._check_inplace()
+    # (torch's checks and messages for scatter_add are scatter's, "scatter()" included)
+    d, idx, values, out = _scatter_setup(a, dim, index, src, inplace)
     np.add.at(out._data, _full_index(idx, d), values)
     out._bump_version()
     if needs_grad(a, src):
