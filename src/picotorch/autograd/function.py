@@ -184,14 +184,16 @@ def _edge(x: Any) -> Edge:
     return (accumulator, 0)
 
 
-def needs_grad(*inputs: Any) -> bool:
-    """Whether an op on ``inputs`` must be recorded: grad mode on and some input requires grad."""
+def needs_grad(a: Any, b: Any = None, *more: Any) -> bool:
+    """Whether an op on these inputs must be recorded: grad mode on and some input requires grad.
+
+    (Every op calls this, mostly with one or two inputs, hence the unrolled first two.)
+    """
     if not grad_mode._enabled:
         return False
-    for x in inputs:  # noqa: SIM110 - a plain loop: any() would build a generator per op call
-        if getattr(x, "_requires_grad", False):
-            return True
-    return False
+    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+        return True
+    return any(getattr(x, "_requires_grad", False) for x in more)
 
 
 def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
