@@ -193,7 +193,10 @@ def needs_grad(a: Any, b: Any = None, *more: Any) -> bool:
         return False
     if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
         return True
-    return any(getattr(x, "_requires_grad", False) for x in more)
+    for x in more:  # noqa: SIM110 - a plain loop: any() would build a generator on every op
+        if getattr(x, "_requires_grad", False):
+            return True
+    return False
 
 
 def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
