@@ -110,7 +110,7 @@ class Node:
             if version >= 0 and v._version_counter[0] != version:
                 producer = self if is_output else v.grad_fn
                 raise RuntimeError(_modified_message(v, version, producer))
-        return tuple(v for v, _, _ in self._saved)
+        return tuple([v for v, _, _ in self._saved])  # (a list comprehension is quicker)
 
     def _release(self) -> None:
         """Drop what backward needed (after a backward without ``retain_graph``)."""
