@@ -22,7 +22,7 @@ import numpy as np
 from . import _dtype
 from ._device import CPU, check_device, device
 from ._dtype import dtype
-from ._size import Size, shape_arg
+from ._size import Size
 from .autograd import grad_mode
 from .autograd.function import needs_grad, rebase_views
 
@@ -1094,5 +1094,3 @@ from ._ops import linalg as _linalg  # noqa: E402
 from ._ops import pointwise as _pw  # noqa: E402
 from ._ops import reduction as _red  # noqa: E402
 from ._ops import shape as _shape  # noqa: E402
-
-__all__ = ["Tensor", "check_device", "shape_arg"]
