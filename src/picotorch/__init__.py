@@ -123,6 +123,9 @@ from ._size import Size
 from ._tensor import Tensor
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
+# nn, optim and utils build on everything above (imported last: they use the namespace's ops)
+from . import nn, optim, utils  # noqa: I001
+
 clip = clamp
 concat = cat
 concatenate = cat

@@ -1,0 +1,3 @@
+"""torch.utils: only ``utils.data`` is part of picotorch."""
+
+from . import data
