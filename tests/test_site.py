@@ -10,6 +10,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 MATHJAX = "assets/mathjax/tex-chtml.js"
@@ -36,6 +37,10 @@ FETCHED_ATTRS = {
 LINK_RELS_NOT_FETCHED = {"canonical", "alternate", "author", "license", "help", "next", "prev"}
 
 CSS_URL_RE = re.compile(r"""(?:@import\s+|url\(\s*)(["']?)(?P<url>[^"')\s]+)\1""", re.IGNORECASE)
+# Modules a script imports by URL: `import("…")` and `import … from "…"`.
+JS_IMPORT_RE = re.compile(
+    r"""\bimport\s*\(\s*(["'])(?P<url>[^"']+)\1|\bfrom\s*(["'])(?P<url2>[^"']+)\3"""
+)
 # The same tags written inside JavaScript strings (templates that get inserted into the page).
 JS_TAG_RE = re.compile(
     r"""<(?P<tag>script|img|iframe|link|source|video|audio|embed)\b[^>]*?\b"""
@@ -59,6 +64,7 @@ class _Resources(HTMLParser):
         super().__init__()
         self.found: list[tuple[str, str]] = []
         self._in_style = False
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -74,17 +80,24 @@ class _Resources(HTMLParser):
         if "style" in values:
             self.found += [(f"<{tag} style>", url) for url in css_urls(values["style"])]
         self._in_style = tag == "style"
+        self._in_script = tag == "script"
 
     def handle_endtag(self, tag: str) -> None:
-        self._in_style = False
+        self._in_style = self._in_script = False
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
             self.found += [("<style>", url) for url in css_urls(data)]
+        if self._in_script:
+            self.found += [("import in <script>", url) for url in js_imports(data)]
 
 
 def css_urls(css: str) -> list[str]:
     return [m["url"] for m in CSS_URL_RE.finditer(css)]
+
+
+def js_imports(js: str) -> list[str]:
+    return [m["url"] or m["url2"] for m in JS_IMPORT_RE.finditer(js)]
 
 
 def resources(path: Path) -> list[tuple[str, str]]:
@@ -97,6 +110,7 @@ def resources(path: Path) -> list[tuple[str, str]]:
     found = [("css url()/@import", url) for url in css_urls(text)]
     if path.suffix == ".js":
         found += [(f"<{m['tag']}> in a script", m["url"]) for m in JS_TAG_RE.finditer(text)]
+        found += [("import in a script", url) for url in js_imports(text)]
     return found
 
 
@@ -122,6 +136,7 @@ def test_scanner_sees_external_resources() -> None:
         '<link rel="preconnect" href="https://fonts.gstatic.example">'
         "<div style=\"background: url('http://x.example/i.png')\">"
         "<style>@import 'https://y.example/s.css';</style>"
+        '<script type="module">const m = await import("https://esm.example/m.mjs");</script>'
     )
     external = [url for _, url in parser.found if EXTERNAL_RE.match(url)]
     assert external == [
@@ -131,6 +146,11 @@ def test_scanner_sees_external_resources() -> None:
         "https://fonts.gstatic.example",
         "http://x.example/i.png",
         "https://y.example/s.css",
+        "https://esm.example/m.mjs",
+    ]
+    assert js_imports('import x from "//cdn.example/x.js"; import("./local.js")') == [
+        "//cdn.example/x.js",
+        "./local.js",
     ]
     assert [
         m["url"] for m in JS_TAG_RE.finditer('e.innerHTML = "<script src=\\"//c.example/x.js\\">"')
@@ -191,3 +211,32 @@ def test_chinese_headings_get_readable_anchors(site: Path) -> None:
         if re.fullmatch(r"_\d*", anchor)
     ]
     assert not bad, "headings with meaningless anchors:\n" + "\n".join(bad)
+
+
+def test_links_within_a_page_find_their_heading(site: Path) -> None:
+    # mkdocs checks the anchors of Markdown pages; a notebook page's headings and table of
+    # contents come from mkdocs-jupyter (ids set by docs/hooks/notebooks.py), so check them all.
+    broken = []
+    for page in pages(site):
+        text = page.read_text(encoding="utf-8")
+        ids = set(re.findall(r'\bid="([^"]*)"', text))
+        for fragment in re.findall(r'<a\b[^>]*\bhref="#([^"]*)"', text):
+            if unquote(html.unescape(fragment)) not in ids:
+                broken.append(f"{page.relative_to(site)}: #{fragment}")
+    assert not broken, "links to anchors that are not on their page:\n" + "\n".join(broken)
+
+
+def test_the_notebook_page_is_run_and_downloadable(site: Path) -> None:
+    page = site / "notebooks" / "train_classifier" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    # executed at build time: printed outputs and matplotlib figures are in the page
+    assert "CNN 最终测试准确率" in text
+    assert text.count('src="data:image/png;base64,') >= 4
+    assert re.search(r'<h2 id="准备数据"', text)
+    # the download button gives the notebook as .ipynb, the code cells without outputs
+    (href,) = re.findall(r'<a href="([^"]+\.ipynb)" download', text)
+    notebook = json.loads((page.parent / href).read_text(encoding="utf-8"))
+    assert notebook["nbformat"] == 4
+    code = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert any("import picotorch as torch" in source for source in code)
+    assert all(not cell.get("outputs") for cell in notebook["cells"])

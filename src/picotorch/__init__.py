@@ -14,7 +14,7 @@ warnings.filterwarnings(
     "ignore", message=r".* encountered in ", category=RuntimeWarning, module=r"picotorch(\.|$)"
 )
 
-from . import autograd, cuda
+from . import autograd, cuda, nn, optim, utils
 from ._creation import (
     arange,
     as_tensor,
@@ -60,8 +60,9 @@ from ._dtype import (
     short,
     uint8,
 )
+from ._ops.activation import log_softmax, softmax
 from ._ops.indexing import gather, index_select, masked_fill, scatter, scatter_add
-from ._ops.linalg import bmm, dot, matmul, mm, mv
+from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv
 from ._ops.pointwise import (
     abs,
     add,
@@ -122,9 +123,6 @@ from ._random import Generator, default_generator, initial_seed, manual_seed, se
 from ._size import Size
 from ._tensor import Tensor
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-
-# nn, optim and utils build on everything above (imported last: they use the namespace's ops)
-from . import nn, optim, utils  # noqa: I001
 
 clip = clamp
 concat = cat

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
+from . import autograd as _autograd
 from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._size import Size
@@ -376,9 +377,7 @@ class Tensor:
         """Compute the gradient of this tensor with respect to the leaves of its graph,
         adding it into their ``.grad``. A non-scalar needs ``gradient`` (the vector of the
         vector-Jacobian product)."""
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook: Any) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor
@@ -475,12 +474,10 @@ class Tensor:
         np.copyto(self._data, result._data, casting="unsafe")
         self._bump_version()
         node = result.grad_fn
-        if node._saved:  # the op saved its result: that is now this memory, at this version
-            version = self._version_counter[0]
-            node._saved = tuple(
-                (self, version, True) if v is result else (v, ver, own)
-                for v, ver, own in node._saved
-            )
+        if node._saved_output >= 0:  # the op saved its result: now this memory, this version
+            i = node._saved_output
+            node._saved = (*node._saved[:i], self, *node._saved[i + 1 :])
+            node._saved_versions[i] = self._version_counter[0]
         if self._retains_grad:  # .grad is the gradient of the new value: move the hook along
             hook = self.grad_fn._retain_grad_hooks.pop(self._output_nr)
             node.set_retain_grad_hook(0, hook)
@@ -992,6 +989,20 @@ class Tensor:
 
     def dot(self, other: Tensor) -> Tensor:
         return _linalg.dot(self, other)
+
+    # --- softmax (in _ops/activation.py) and addmm (in _ops/linalg.py)
+    def softmax(self, dim: builtins.int, dtype: DType | None = None) -> Tensor:
+        from ._ops.activation import softmax
+
+        return softmax(self, dim, dtype)
+
+    def log_softmax(self, dim: builtins.int, dtype: DType | None = None) -> Tensor:
+        from ._ops.activation import log_softmax
+
+        return log_softmax(self, dim, dtype)
+
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
 
 _VIEW_INPLACE_UNSUPPORTED = (

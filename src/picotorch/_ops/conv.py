@@ -1,45 +1,1078 @@
-"""Convolution, pooling and padding (being built; see issue 4)."""
+"""Convolution, pooling and padding: ``conv2d``, ``max_pool2d``, ``avg_pool2d``, ``pad``.
+
+A convolution is one matrix product. ``im2col`` copies, for every output pixel, the patch of
+input it sees into one row of a matrix (a view built with stride tricks, then one copy); the
+weights are a matrix too, and ``weights @ patches`` gives every output channel at every pixel
+at once. The backward pass is two more products and ``col2im``, which adds each patch row
+back where it came from. ``im2col`` and ``col2im`` are differentiable ops of their own, each
+the other's backward, so second derivatives of a convolution come for free.
+
+Inside, images are laid out batch-innermost, (C, H, W, N): a window row of ``kW`` pixels of
+all N samples is then one contiguous run of ``kW * N`` values, and copying the patches (or
+adding them back) is several times faster than from (N, C, H, W), where each run is only
+``kW`` values long.
+
+Pooling slides a window the same way; padding copies the input into a larger array.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import math
+import operator
+import warnings
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd import grad_mode
+from ..autograd.function import Node, attach, needs_grad
+from .pointwise import c_type_name, type_name
+from .shape import strided_view
+
+IntPair = int | tuple[int, ...] | list[int]
+
+
+# ---------------------------------------------------------------------- arguments
+def _ints(value: Any, n: int, fn: str, arg: str) -> list[int]:
+    """torch's ``int[n]`` argument: an int (or a one-element sequence) stands for ``n`` copies."""
+    if isinstance(value, (tuple, list)):
+        items = []
+        for pos, v in enumerate(value):
+            try:
+                items.append(operator.index(v))
+            except TypeError:
+                raise TypeError(
+                    f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos + 1} "
+                    f'with error "type must be tuple of ints,but got {type(v).__name__}"'
+                ) from None
+        return items * n if len(items) == 1 else items
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
+        raise TypeError(f"{fn}(): argument '{arg}' must be tuple of ints, not {_type(value)}")
+    return [operator.index(value)] * n
+
+
+def _type(value: Any) -> str:
+    return "Tensor" if isinstance(value, Tensor) else type(value).__name__
+
+
+def _require_tensor(fn: str, value: Any, arg: str, pos: int, optional: bool = False) -> None:
+    if not isinstance(value, Tensor) and not (optional and value is None):
+        raise TypeError(
+            f"{fn}(): argument '{arg}' (position {pos}) must be Tensor, not {_type(value)}"
+        )
+
+
+class Geometry(NamedTuple):
+    """Where every window of a sliding-window op lies: the input's (N, C, H, W), and per
+    spatial dim the kernel size, stride, padding (top/left) and dilation, the number of
+    channel groups, and the output size (OH, OW)."""
+
+    shape: tuple[int, int, int, int]
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
+    groups: int
+    out: tuple[int, int]
+
+    def padded_size(self) -> tuple[int, int]:
+        """The (height, width) an input padded for these windows needs: enough for the last
+        window, and at least the input with its padding on both sides."""
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw), (oh, ow) = (
+            self.kernel,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.out,
+        )
+        _, _, h, w = self.shape
+        return (
+            max(h + 2 * ph, (oh - 1) * sh + dh * (kh - 1) + 1),
+            max(w + 2 * pw, (ow - 1) * sw + dw * (kw - 1) + 1),
+        )
+
+    def offset(self, i: int, j: int) -> tuple[slice, slice]:
+        """The (rows, cols) of the padded input that kernel element (i, j) meets, one per
+        output pixel."""
+        (oh, ow), (sh, sw), (dh, dw) = self.out, self.stride, self.dilation
+        return (
+            slice(i * dh, i * dh + (oh - 1) * sh + 1, sh),
+            slice(j * dw, j * dw + (ow - 1) * sw + 1, sw),
+        )
+
+
+# ---------------------------------------------------------------------- im2col / col2im
+# --8<-- [start:im2col]
+def im2col(x: np.ndarray, geo: Geometry) -> np.ndarray:
+    """The patches of ``x`` (N, C, H, W) that the kernel meets, as the columns of a matrix:
+    shape (groups, C/groups * kH * kW, OH * OW * N). Row (c, i, j) holds input channel ``c``
+    at kernel position (i, j), for every output pixel of every sample.
+
+    The input is first copied, zero-padded, with the batch innermost: (C, H, W, N). A window
+    row then meets ``kW * N`` consecutive values (stride 1), so the one copy below, the
+    ``reshape`` of a strided view, moves long contiguous runs."""
+    n, c, h, w = x.shape
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = geo.kernel, geo.stride, geo.padding, geo.dilation
+    (oh, ow), g = geo.out, geo.groups
+    hp, wp = geo.padded_size()
+    padded = np.zeros((c, hp, wp, n), x.dtype)
+    padded[:, ph : ph + h, pw : pw + w, :] = x.transpose(1, 2, 3, 0)
+    s_c, s_y, s_x, s_n = padded.strides
+    # every window as a view: (channel, kernel row, kernel col, out row, out col, sample)
+    windows = strided_view(
+        padded, (c, kh, kw, oh, ow, n), (s_c, dh * s_y, dw * s_x, sh * s_y, sw * s_x, s_n)
+    )
+    return windows.reshape(g, c // g * kh * kw, oh * ow * n)
+
+
+# --8<-- [end:im2col]
+
+
+def col2im(cols: np.ndarray, geo: Geometry) -> np.ndarray:
+    """The inverse of ``im2col``'s layout: add every patch entry back onto the pixel it was
+    copied from (a pixel in several windows gets the sum). Returns (N, C, H, W) (a view of a
+    (C, H, W, N) array). One Python step per kernel position, each adding that position's
+    entries for all channels, pixels and samples at once."""
+    n, c, h, w = geo.shape
+    (kh, kw), (ph, pw), (oh, ow) = geo.kernel, geo.padding, geo.out
+    hp, wp = geo.padded_size()
+    patches = cols.reshape(c, kh, kw, oh, ow, n)
+    padded = np.zeros((c, hp, wp, n), cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            rows, columns = geo.offset(i, j)
+            padded[:, rows, columns, :] += patches[:, i, j]
+    return padded[:, ph : ph + h, pw : pw + w, :].transpose(3, 0, 1, 2)
+
+
+def unfold(x: Tensor, geo: Geometry) -> Tensor:
+    """``im2col`` as a differentiable op (its backward is ``col2im``)."""
+    out = Tensor._make(im2col(x._data, geo))
+    if needs_grad(x):
+        attach(out, Im2ColBackward0(x, geo=geo))
+    return out
+
+
+class Im2ColBackward0(Node):
+    """Each input pixel was copied into several patch rows: its gradient is their sum."""
+
+    geo: Geometry
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (fold(grad, self.geo),)
+
+
+def fold(cols: Tensor, geo: Geometry) -> Tensor:
+    """``col2im`` as a differentiable op (its backward is ``im2col``)."""
+    out = Tensor._make(col2im(cols._data, geo))
+    if needs_grad(cols):
+        attach(out, Col2ImBackward0(cols, geo=geo))
+    return out
+
+
+class Col2ImBackward0(Node):
+    """Each patch entry was added onto one pixel: its gradient is that pixel's gradient."""
+
+    geo: Geometry
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (unfold(grad, self.geo),)
+
+
+# ---------------------------------------------------------------------- conv2d
+_warned_same_even = False
+
+
+def _conv_shape_error(
+    x_shape: tuple[int, ...], w_shape: tuple[int, ...], b_shape: tuple[int, ...] | None, groups: int
+) -> str | None:
+    """torch's complaint about the weight, input channels or bias shapes, if any."""
+    o = w_shape[0]
+    if o < groups or o == 0:
+        return (
+            f"Given groups={groups}, expected weight to be at least {max(groups, 1)} at "
+            f"dimension 0, but got weight of size {list(w_shape)} instead"
+        )
+    if o % groups:  # (torch's message does print the size in double brackets)
+        return (
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+            f"but got weight of size [{list(w_shape)}] instead"
+        )
+    if x_shape[1] != w_shape[1] * groups:
+        return (
+            f"Given groups={groups}, weight of size {list(w_shape)}, expected "
+            f"input{list(x_shape)} to have {w_shape[1] * groups} channels, but got {x_shape[1]} "
+            "channels instead"
+        )
+    if b_shape is not None and (len(b_shape) != 1 or b_shape[0] != o):
+        return (
+            f"Given weight of size {list(w_shape)}, expected bias to be 1-dimensional with "
+            f"{o} elements, but got bias of size {list(b_shape)} instead"
+        )
+    return None
+
+
+def _same_padding(
+    input: Tensor, weight: Tensor, stride: Any, dilation: Any
+) -> tuple[Tensor, list[int], list[int]]:
+    """``padding='same'``: the padding that keeps the output the input's size. Where a dim's
+    total padding is odd (an even kernel), the extra row/column goes on the bottom/right, added
+    by ``pad`` beforehand (and torch warns about that copy)."""
+    global _warned_same_even
+    if weight._data.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if weight._data.ndim != input._data.ndim:
+        raise RuntimeError(
+            f"Expected {weight._data.ndim}-dimensional input for {weight._data.ndim}-dimensional "
+            f"weight{list(weight._data.shape)}, but got {input._data.ndim}-dimensional input of "
+            f"size {list(input._data.shape)} instead"
+        )
+    strides = _ints(stride, 2, "conv2d", "stride")
+    dilations = _ints(dilation, 2, "conv2d", "dilation")
+    if len(strides) != 2:
+        raise RuntimeError("stride cannot broadcast to 2 dimensions")
+    if len(dilations) != 2:
+        raise RuntimeError("dilation cannot broadcast to 2 dimensions")
+    if any(s != 1 for s in strides):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    totals = [d * (k - 1) for d, k in zip(dilations, weight._data.shape[2:], strict=True)]
+    if any(d == 0 for d in dilations) and all(t >= 0 for t in totals):
+        raise RuntimeError(f"dilation should be greater than zero, but got {dilations}")
+    padding = [t // 2 for t in totals]
+    extra = [t % 2 for t in totals]
+    if any(extra):
+        if not _warned_same_even:  # torch warns once per process
+            _warned_same_even = True
+            warnings.warn(
+                "Using padding='same' with even kernel lengths and odd dilation may require a "
+                "zero-padded copy of the input be created",
+                UserWarning,
+                stacklevel=3,
+            )
+        return pad(input, (0, extra[1], 0, extra[0])), padding, dilations
+    return input, padding, dilations
+
+
+def _check_conv_params(
+    spatial: int,
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    groups: int,
+) -> None:
+    for name, values in (
+        ("stride", stride),
+        ("padding", padding),
+        ("dilation", dilation),
+        ("output_padding", (0, 0)),
+    ):
+        if len(values) != spatial:
+            raise RuntimeError(
+                f"expected {name} to be a single integer value or a list of {spatial} values to "
+                f"match the convolution dimensions, but got {name}={list(values)}"
+            )
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if any(d == 0 for d in dilation):  # (torch's kernels for one group and for several word it
+        if groups == 1:  # differently)
+            raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
+        raise RuntimeError("non-positive dilation is not supported")
+
+
+@functools.lru_cache(maxsize=256)  # a network calls each layer with the same shapes again
+def _conv_geometry(
+    x_shape: tuple[int, ...],
+    w_shape: tuple[int, ...],
+    b_shape: tuple[int, ...] | None,
+    stride: tuple[int, ...],
+    padding: tuple[int, ...],
+    dilation: tuple[int, ...],
+    groups: int,
+) -> Geometry:
+    """torch's checks of the shapes and arguments, in its order, with its messages; then
+    where the windows lie and the output size."""
+    if len(w_shape) < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    _check_conv_params(len(w_shape) - 2, stride, padding, dilation, groups)
+    error = _conv_shape_error(x_shape, w_shape, b_shape, groups)
+    if error:
+        raise RuntimeError(error)
+    n, c, h, w = x_shape
+    kh, kw = w_shape[2:]
+    if kh <= 0 or kw <= 0:
+        raise RuntimeError(
+            f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: "
+            f"{kw}"
+        )
+    padded = (h + 2 * padding[0], w + 2 * padding[1])
+    span = (dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1)
+    if padded[0] < span[0] or padded[1] < span[1]:
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel "
+            f"size: ({span[0]} x {span[1]}). Kernel size can't be greater than actual input size"
+        )
+    if (h == 0 or w == 0) and n and c:
+        raise RuntimeError(
+            "Only zero batch or zero channel inputs are supported, but got input shape: "
+            f"{list(x_shape)}"
+        )
+    out = ((padded[0] - span[0]) // stride[0] + 1, (padded[1] - span[1]) // stride[1] + 1)
+    return Geometry(
+        (n, c, h, w),
+        (kh, kw),
+        (stride[0], stride[1]),
+        (padding[0], padding[1]),
+        (dilation[0], dilation[1]),
+        groups,
+        out,
+    )
+
+
+def _check_conv_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    if bias is not None and bias._dtype is not input._dtype:
+        raise RuntimeError(
+            f"Input type ({c_type_name(input._dtype)}) and bias type "
+            f"({c_type_name(bias._dtype)}) should be the same"
+        )
+    if input._dtype is _dtype.bool:
+        raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
+    if weight._dtype is not input._dtype:
+        raise RuntimeError(
+            f"expected scalar type {type_name(input._dtype)} but found {type_name(weight._dtype)}"
+        )
+
+
+def weight_matrix(weight: Tensor, groups: int) -> Tensor:
+    """The weight (O, C/groups, kH, kW) as (groups, O/groups, C/groups * kH * kW): row ``o``
+    of group ``g`` is that output channel's kernel, ordered like a column of ``im2col``."""
+    o = weight._data.shape[0]
+    return weight.reshape(groups, o // groups, weight._data[0].size)
 
 
 def conv2d(
-    input: Any,
-    weight: Any,
-    bias: Any = None,
-    stride: Any = 1,
-    padding: Any = 0,
-    dilation: Any = 1,
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntPair = 1,
+    padding: IntPair | str = 0,
+    dilation: IntPair = 1,
     groups: int = 1,
-) -> Any:
-    raise NotImplementedError
+) -> Tensor:
+    """2-d convolution (strictly, cross-correlation) of ``input`` (N, C, H, W) or (C, H, W)
+    with ``weight`` (O, C/groups, kH, kW), plus ``bias`` (O,): output (N, O, OH, OW).
+
+    >>> conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2))
+    tensor([[[[4., 4.],
+              [4., 4.]]]])
+    """
+    _require_tensor("conv2d", input, "input", 1)
+    _require_tensor("conv2d", weight, "weight", 2)
+    _require_tensor("conv2d", bias, "bias", 3, optional=True)
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"conv2d(): argument 'groups' must be int, not {_type(groups)}")
+    if input._data.ndim not in (3, 4):
+        raise RuntimeError(
+            "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
+            f"{list(input._data.shape)}"
+        )
+    batched = input._data.ndim == 4
+    x = input if batched else input.unsqueeze(0)  # as torch: a batch of one, squeezed at the end
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if padding == "same":
+            x, pads, dilations = _same_padding(x, weight, stride, dilation)
+        else:
+            pads, dilations = [0, 0], _ints(dilation, 2, "conv2d", "dilation")
+    else:
+        pads = _ints(padding, 2, "conv2d", "padding")
+        dilations = _ints(dilation, 2, "conv2d", "dilation")
+    strides = _ints(stride, 2, "conv2d", "stride")
+    geo = _conv_geometry(
+        x._data.shape,
+        weight._data.shape,
+        None if bias is None else bias._data.shape,
+        tuple(strides),
+        tuple(pads),
+        tuple(dilations),
+        int(groups),
+    )
+    _check_conv_dtypes(x, weight, bias)
+    out = convolution(x, weight, bias, geo)
+    return out if batched else out.squeeze(0)
+
+
+# --8<-- [start:conv2d]
+def convolution(x: Tensor, weight: Tensor, bias: Tensor | None, geo: Geometry) -> Tensor:
+    """The forward pass of ``conv2d`` on checked arguments: one matrix product per call."""
+    n, o, g, (oh, ow) = x._data.shape[0], weight._data.shape[0], geo.groups, geo.out
+    cols = im2col(x._data, geo)  # (groups, C/groups*kH*kW, OH*OW*N): the input patches
+    kernels = weight._data.reshape(g, o // g, cols.shape[1])  # (groups, O/groups, C/groups*kH*kW)
+    product = np.matmul(kernels, cols)  # (groups, O/groups, OH*OW*N): every output value
+    # back to (N, O, OH, OW), contiguous as torch's; the bias is added during that copy
+    by_sample = product.reshape(o, oh, ow, n).transpose(3, 0, 1, 2)
+    result = np.empty((n, o, oh, ow), product.dtype)
+    if bias is None:
+        np.copyto(result, by_sample)
+    else:
+        np.add(by_sample, bias._data.reshape(o, 1, 1), out=result)
+    out = Tensor._make(result)
+    if needs_grad(x, weight, bias):
+        # the patches give the weight's gradient: keep them if it will be needed
+        cols_kept = cols if weight._requires_grad else None
+        node = ConvolutionBackward0(x, weight, bias, saved=(x, weight), geo=geo, cols=cols_kept)
+        attach(out, node)
+    return out
+
+
+# --8<-- [end:conv2d]
+
+
+# --8<-- [start:conv2d_backward]
+class ConvolutionBackward0(Node):
+    """out = W @ patches(x) + b, per group. So: grad_W = grad @ patchesᵀ,
+    grad_patches = Wᵀ @ grad (folded back onto the input's pixels), grad_b = grad summed."""
+
+    geo: Geometry
+    cols: np.ndarray | None
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight = self.saved_tensors
+        geo, g = self.geo, self.geo.groups
+        n, o, oh, ow = grad._data.shape
+        # (N, O, OH, OW) -> (groups, O/groups, OH*OW*N), the layout of the forward product
+        grads = grad.permute(1, 2, 3, 0).reshape(g, o // g, oh * ow * n)
+        grad_input = grad_weight = grad_bias = None
+        if self.next_functions[0][0] is not None:
+            grad_cols = weight_matrix(weight, g).transpose(1, 2) @ grads
+            grad_input = fold(grad_cols, geo)
+        if self.next_functions[1][0] is not None:
+            if grad_mode.is_grad_enabled() and x.requires_grad:
+                cols = unfold(x, geo)  # create_graph: the patches must know their input
+            else:
+                cols = Tensor._make(self.cols)
+            grad_weight = (grads @ cols.transpose(1, 2)).reshape(weight.shape)
+        if self.next_functions[2][0] is not None:
+            grad_bias = grad.sum((0, 2, 3))
+        return grad_input, grad_weight, grad_bias
+
+
+# --8<-- [end:conv2d_backward]
+
+
+# ---------------------------------------------------------------------- pooling
+def _pool_ints(value: Any, fn: str, arg: str, pos: int) -> tuple[int, int]:
+    if type(value) is int:  # the usual case, first
+        return value, value
+    if isinstance(value, (tuple, list)):
+        items = _ints(value, 2, fn, arg)
+    elif isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
+        raise TypeError(
+            f"{fn}(): argument '{arg}' (position {pos}) must be tuple of ints, not {_type(value)}"
+        )
+    else:
+        items = [operator.index(value)] * 2
+    if len(items) != 2:
+        what = {
+            "kernel_size": "kernel_size must either be a single int, or a tuple of two ints",
+            "stride": "stride must either be omitted, a single int, or a tuple of two ints",
+            "padding": "padding must either be a single int, or a tuple of two ints",
+            "dilation": "dilation must be either a single int, or a tuple of two ints",
+        }[arg]
+        raise RuntimeError(f"{fn}: {what}")
+    return items[0], items[1]
+
+
+def _output_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
+    """torch's pooling output size (after its checks of this dim's stride and padding); with
+    ``ceil_mode`` the last window may hang over the end, but must start inside the input or
+    its left padding."""
+    if s == 0:
+        raise RuntimeError("stride should not be zero")
+    if p < 0:
+        raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+    if p > (d * (k - 1) + 1) // 2:
+        raise RuntimeError(
+            "pad should be at most half of effective kernel size, but got "
+            f"pad={p}, kernel_size={k} and dilation={d}"
+        )
+    span = size + 2 * p - d * (k - 1) - 1
+    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _pool_geometry(
+    fn: str,
+    input: Tensor,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    ceil_mode: bool,
+    divisor_override: int | None = None,
+) -> Geometry:
+    """Parse pooling arguments as torch does, then check them (see ``_pool_layout``)."""
+    _require_tensor(fn, input, "input", 1)
+    kernel = _pool_ints(kernel_size, fn, "kernel_size", 2)
+    no_stride = stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0)
+    strides = kernel if no_stride else _pool_ints(stride, fn, "stride", 3)
+    pads = _pool_ints(padding, fn, "padding", 4)
+    dilations = _pool_ints(dilation, fn, "dilation", 5)
+    return _pool_layout(
+        fn, input._data.shape, kernel, strides, pads, dilations, bool(ceil_mode), divisor_override
+    )
+
+
+@functools.lru_cache(maxsize=256)  # a network pools the same shapes again and again
+def _pool_layout(
+    fn: str,
+    shape: tuple[int, ...],
+    kernel: tuple[int, int],
+    strides: tuple[int, int],
+    pads: tuple[int, int],
+    dilations: tuple[int, int],
+    ceil_mode: bool,
+    divisor_override: int | None,
+) -> Geometry:
+    """torch's checks of a pooling call, in its order, with its messages; then where the
+    windows lie. They slide over each H*W plane: the leading dims fold into one batch dim."""
+    if fn == "max_pool2d" and len(shape) not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    if fn == "avg_pool2d":
+        if divisor_override == 0:
+            raise RuntimeError("divisor must be not zero")
+        if len(shape) < 3:  # torch reads the channel count as input.size(-3)
+            top = max(len(shape), 1)
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-top}, {top - 1}], but "
+                "got -3)"
+            )
+    h, w = shape[-2:]
+    out = (
+        _output_size(h, kernel[0], strides[0], pads[0], dilations[0], ceil_mode),
+        _output_size(w, kernel[1], strides[1], pads[1], dilations[1], ceil_mode),
+    )
+    if kernel[0] <= 0 or kernel[1] <= 0:
+        raise RuntimeError(
+            f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}"
+        )
+    if strides[0] <= 0 or strides[1] <= 0:
+        raise RuntimeError(
+            f"stride should be greater than zero, but got dH: {strides[0]} dW: {strides[1]}"
+        )
+    if dilations[0] <= 0 or dilations[1] <= 0:
+        raise RuntimeError(
+            "dilation should be greater than zero, but got dilationH: "
+            f"{dilations[0]} dilationW: {dilations[1]}"
+        )
+    if len(shape) not in (3, 4) or any(n == 0 for n in shape[-3:]):
+        raise RuntimeError(
+            "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+            f"got:{list(shape)}"
+        )
+    if out[0] < 1 or out[1] < 1:
+        c = shape[-3]
+        raise RuntimeError(
+            f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{out[0]}x{out[1]}). "
+            "Output size is too small"
+        )
+    return Geometry((math.prod(shape[:-2]), 1, h, w), kernel, strides, pads, dilations, 1, out)
+
+
+def _padded_planes(x: np.ndarray, geo: Geometry, fill: Any) -> np.ndarray:
+    """``x`` as (B, Hp, Wp): the (N*C) image planes, padded with ``fill`` where the windows
+    reach past the input (no copy when they don't)."""
+    b, _, h, w = geo.shape
+    planes = x.reshape(b, h, w)
+    hp, wp = geo.padded_size()
+    (ph, pw) = geo.padding
+    if (hp, wp) == (h, w):
+        return planes
+    padded = np.full((b, hp, wp), fill, x.dtype)
+    padded[:, ph : ph + h, pw : pw + w] = planes
+    return padded
+
+
+def _stacked_windows(planes: np.ndarray, geo: Geometry) -> np.ndarray:
+    """(kH*kW, B, OH, OW): slab ``k`` holds kernel element ``k`` of every window."""
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = geo.kernel, geo.stride, geo.dilation, geo.out
+    s_b, s_y, s_x = planes.strides
+    windows = strided_view(
+        planes, (kh, kw, planes.shape[0], oh, ow), (dh * s_y, dw * s_x, s_b, sh * s_y, sw * s_x)
+    )
+    return windows.reshape(kh * kw, planes.shape[0], oh, ow)
+
+
+def _lowest(dt: np.dtype) -> Any:
+    return -np.inf if dt.kind == "f" else np.iinfo(dt).min
 
 
 def max_pool2d(
-    input: Any,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
-    dilation: Any = 1,
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-) -> Any:
-    raise NotImplementedError
+) -> Tensor | tuple[Tensor, Tensor]:
+    """The maximum of each window (stride defaults to the kernel size: no overlap). With
+    ``return_indices``, also where each maximum is, as a flat index into its H*W plane.
+
+    >>> max_pool2d(torch.tensor([[[[1., 2.], [4., 3.]]]]), 2)
+    tensor([[[[4.]]]])
+    """
+    geo = _pool_geometry("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    x = input._data
+    if x.dtype == np.bool_:
+        raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'")
+    planes = _padded_planes(x, geo, _lowest(x.dtype))
+    stacked = _stacked_windows(planes, geo)  # (kH*kW, B, OH, OW)
+    values = stacked.max(0)
+    positions, inside = _window_positions(geo)
+    padded = planes.shape[1:] != x.shape[-2:]
+    which = _first_max(stacked, values, inside if padded else None)
+    length = geo.out[0] * geo.out[1]
+    # positions[which, window] for every window, with flat indices (much faster in NumPy)
+    picks = which.reshape(-1, length).astype(np.intp) * length + np.arange(length)
+    indices = positions.ravel()[picks]
+    shape = x.shape[:-2] + geo.out
+    out = Tensor._make(values.reshape(shape))
+    index_tensor = Tensor._make(indices.reshape(shape))
+    if needs_grad(input):
+        attach(out, MaxPool2DWithIndicesBackward0(input, saved=(input, index_tensor), geo=geo))
+    return (out, index_tensor) if return_indices else out
+
+
+def _first_max(stacked: np.ndarray, values: np.ndarray, inside: np.ndarray | None) -> np.ndarray:
+    """Which kernel element holds each window's maximum, as torch's loop over the window finds
+    it: the first one on ties, never one in the padding (``inside`` marks the others), and if
+    there are NaNs, the last NaN."""
+    k = len(stacked)
+    rank = _ranks(k)
+    is_max = stacked == values
+    if inside is not None:
+        is_max &= inside[:, np.newaxis]
+    which = k - (is_max * rank).max(0)
+    if values.dtype.kind == "f":
+        nan = np.isnan(values)
+        if nan.any():
+            last_nan = (np.isnan(stacked) * rank[::-1]).max(0) - 1
+            which = np.where(nan, last_nan, which)
+    return which
+
+
+@functools.lru_cache(maxsize=64)  # the same few layers call it again and again
+def _ranks(k: int) -> np.ndarray:
+    """k, k-1, ..., 1 down a window of k elements (as (k, 1, 1, 1)): the highest rank among a
+    window's maxima is its first maximum."""
+    return np.arange(k, 0, -1, dtype=np.min_scalar_type(k)).reshape(k, 1, 1, 1)
+
+
+@functools.lru_cache(maxsize=64)  # the same few layers call it again and again
+def _window_positions(geo: Geometry) -> tuple[np.ndarray, np.ndarray]:
+    """For kernel element ``k`` of each window: its flat index into the H*W plane, as
+    (kH*kW, OH*OW), and whether it lies inside the input rather than the padding, as
+    (kH*kW, OH, OW)."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw), (oh, ow) = (
+        geo.kernel,
+        geo.stride,
+        geo.padding,
+        geo.dilation,
+        geo.out,
+    )
+    _, _, h, w = geo.shape
+    rows = (np.arange(kh) * dh)[:, np.newaxis] + (np.arange(oh) * sh - ph)  # (kH, OH)
+    cols = (np.arange(kw) * dw)[:, np.newaxis] + (np.arange(ow) * sw - pw)  # (kW, OW)
+    flat = rows[:, np.newaxis, :, np.newaxis] * w + cols[np.newaxis, :, np.newaxis, :]
+    row_in, col_in = (rows >= 0) & (rows < h), (cols >= 0) & (cols < w)
+    inside = row_in[:, np.newaxis, :, np.newaxis] & col_in[np.newaxis, :, np.newaxis, :]
+    flat, inside = flat.reshape(kh * kw, oh * ow), inside.reshape(kh * kw, oh, ow)
+    flat.flags.writeable = inside.flags.writeable = False  # cached: shared by every call
+    return flat, inside
+
+
+class MaxPool2DWithIndicesBackward0(Node):
+    """Only each window's maximum reached the output: the gradient goes back to it alone
+    (summed where windows overlap on the same maximum)."""
+
+    geo: Geometry
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, indices = self.saved_tensors
+        return (max_pool2d_backward(grad, x, indices, self.geo),)
+
+
+def max_pool2d_backward(grad: Tensor, x: Tensor, indices: Tensor, geo: Geometry) -> Tensor:
+    """The gradient of max pooling for input ``x``: each window's gradient, put at its
+    maximum's position."""
+    b, _, h, w = geo.shape
+    length = geo.out[0] * geo.out[1]
+    # flat indices into all B planes at once (much faster in NumPy than 2-d indexing)
+    targets = (
+        indices._data.reshape(b, length) + np.arange(0, b * h * w, h * w)[:, np.newaxis]
+    ).ravel()
+    values = grad._data.reshape(b * length)
+    out = np.zeros(b * h * w, grad._data.dtype)
+    (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
+    if sh > dh * (kh - 1) and sw > dw * (kw - 1):  # windows don't overlap: every index unique
+        out[targets] = values
+    else:
+        np.add.at(out, targets, values)
+    result = Tensor._make(out.reshape(x._data.shape))
+    if needs_grad(grad, x):
+        node = MaxPool2DWithIndicesBackwardBackward0(grad, x, saved=(indices,), geo=geo)
+        attach(result, node)
+    return result
+
+
+class MaxPool2DWithIndicesBackwardBackward0(Node):
+    """max_pool2d_backward is linear in ``grad``: its gradient picks the maxima's positions.
+    (The input only says where those are: its gradient is zero.)"""
+
+    geo: Geometry
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        (indices,) = self.saved_tensors
+        b, _, h, w = self.geo.shape
+        length = self.geo.out[0] * self.geo.out[1]
+        picked = grad.reshape(b, h * w).gather(1, indices.reshape(b, length))
+        return picked.reshape(indices.shape), _zero_input_grad(self, 1, grad)
+
+
+def _zero_input_grad(node: Node, nr: int, grad: Tensor) -> Tensor | None:
+    """A zero gradient for input ``nr`` of ``node`` (None if it needs none)."""
+    meta = node._input_meta[nr]
+    return None if meta is None else Tensor._make(np.zeros(meta[0], grad._data.dtype))
+
+
+@functools.lru_cache(maxsize=256)
+def _avg_divisors(geo: Geometry, count_include_pad: bool) -> Any:
+    """(OH, OW): how many elements each window averages (one int if they all average as many).
+    A window is clipped to the padded input; without ``count_include_pad`` also to the input
+    itself."""
+    counts = []
+    for size, k, s, p, o in zip(
+        geo.shape[2:], geo.kernel, geo.stride, geo.padding, geo.out, strict=True
+    ):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, size + p)
+        if not count_include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, size)
+        counts.append(end - start)
+    divisors = counts[0][:, np.newaxis] * counts[1]
+    if (divisors == divisors.flat[0]).all():
+        return int(divisors.flat[0])
+    divisors.flags.writeable = False  # cached: shared by every call
+    return divisors
 
 
 def avg_pool2d(
-    input: Any,
-    kernel_size: Any,
-    stride: Any = None,
-    padding: Any = 0,
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
-    divisor_override: Any = None,
-) -> Any:
-    raise NotImplementedError
+    divisor_override: int | None = None,
+) -> Tensor:
+    """The mean of each window (stride defaults to the kernel size).
+
+    >>> avg_pool2d(torch.tensor([[[[1., 2.], [4., 3.]]]]), 2)
+    tensor([[[[2.5000]]]])
+    """
+    if divisor_override is not None and (
+        isinstance(divisor_override, bool) or not isinstance(divisor_override, (int, np.integer))
+    ):
+        raise TypeError(
+            f"avg_pool2d(): argument 'divisor_override' must be int, not {_type(divisor_override)}"
+        )
+    geo = _pool_geometry(
+        "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode, divisor_override
+    )
+    x = input._data
+    if x.dtype == np.bool_:
+        raise NotImplementedError("\"avg_pool2d\" not implemented for 'Bool'")
+    planes = _padded_planes(x, geo, 0)
+    total = np.zeros((geo.shape[0], *geo.out), x.dtype)
+    for i in range(geo.kernel[0]):
+        for j in range(geo.kernel[1]):
+            rows, columns = geo.offset(i, j)
+            total += planes[:, rows, columns]
+    divisor = divisor_override or _avg_divisors(geo, count_include_pad)
+    if x.dtype.kind == "f":
+        mean = total / np.asarray(divisor, x.dtype)
+    else:  # integer division truncates toward zero, as C++'s
+        mean = (np.sign(total) * (np.abs(total) // divisor)).astype(x.dtype)
+    out = Tensor._make(mean.reshape(x.shape[:-2] + geo.out))
+    if needs_grad(input):
+        attach(
+            out,
+            AvgPool2DBackward0(
+                input,
+                saved=(input,),
+                geo=geo,
+                divisor=divisor,
+                settings=(ceil_mode, count_include_pad, divisor_override),
+            ),
+        )
+    return out
 
 
-def pad(input: Any, pad: Any, mode: str = "constant", value: Any = None) -> Any:
-    raise NotImplementedError
+class AvgPool2DBackward0(Node):
+    """Each window element contributed 1/divisor of the window's mean."""
+
+    geo: Geometry
+    divisor: Any
+    settings: tuple[bool, bool, int | None]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        return (avg_pool2d_backward(grad, x, self.geo, self.divisor, self.settings),)
+
+
+def avg_pool2d_backward(
+    grad: Tensor, x: Tensor, geo: Geometry, divisor: Any, settings: tuple[bool, bool, int | None]
+) -> Tensor:
+    """The gradient of average pooling for input ``x``: each window's gradient over its
+    divisor, spread over the window (summed where windows overlap)."""
+    b, _, h, w = geo.shape
+    share = grad._data.reshape(b, *geo.out) / np.asarray(divisor, grad._data.dtype)
+    hp, wp = geo.padded_size()
+    padded = np.zeros((b, hp, wp), grad._data.dtype)
+    for i in range(geo.kernel[0]):
+        for j in range(geo.kernel[1]):
+            rows, columns = geo.offset(i, j)
+            padded[:, rows, columns] += share
+    (ph, pw) = geo.padding
+    result = Tensor._make(padded[:, ph : ph + h, pw : pw + w].reshape(x._data.shape))
+    if needs_grad(grad, x):
+        attach(result, AvgPool2DBackwardBackward0(grad, x, geo=geo, settings=settings))
+    return result
+
+
+class AvgPool2DBackwardBackward0(Node):
+    """avg_pool2d_backward is linear in ``grad``: its gradient is the same averaging again.
+    (The input only gave the shape: its gradient is zero.)"""
+
+    geo: Geometry
+    settings: tuple[bool, bool, int | None]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        ceil_mode, count_include_pad, divisor_override = self.settings
+        geo = self.geo
+        again = avg_pool2d(
+            grad,
+            geo.kernel,
+            geo.stride,
+            geo.padding,
+            ceil_mode,
+            count_include_pad,
+            divisor_override,
+        )
+        return again, _zero_input_grad(self, 1, grad)
+
+
+# ---------------------------------------------------------------------- pad
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last ``len(pad) // 2`` dims: ``pad = (left, right, top, bottom, ...)`` starts
+    with the last dim. Negative amounts crop. ``mode``: 'constant' (``value``, default 0),
+    'reflect', 'replicate' or 'circular'.
+
+    >>> pad(torch.tensor([1, 2]), (1, 2))
+    tensor([0, 1, 2, 0, 0])
+    """
+    _require_tensor("pad", input, "input", 1)
+    if not isinstance(pad, (tuple, list)):
+        raise TypeError(
+            f"pad(): argument 'pad' (position 2) must be tuple of ints, not {_type(pad)}"
+        )
+    amounts = []
+    for pos, p in enumerate(pad):
+        if isinstance(p, float) or not isinstance(p, (int, np.integer, Tensor)):
+            raise TypeError(
+                "pad(): argument 'pad' (position 2) must be tuple of ints, but found element of "
+                f"type {_type(p)} at pos {pos}"
+            )
+        amounts.append(operator.index(p))
+    if len(amounts) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    ndim = input._data.ndim
+    if len(amounts) // 2 > ndim:
+        raise RuntimeError(
+            "Padding length should be less than or equal to two times the input dimension but "
+            f"got padding length {len(amounts)} and input of dimension {ndim}"
+        )
+    if mode == "constant":
+        return constant_pad_nd(input, amounts, 0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    spatial = len(amounts) // 2
+    if not (1 <= spatial <= 3 and spatial + 1 <= ndim <= spatial + 2):
+        raise NotImplementedError(
+            f"Padding size {len(amounts)} is not supported for {ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    return _index_pad(input, amounts, mode)
+
+
+def _pairs(amounts: list[int], ndim: int) -> list[tuple[int, int]]:
+    """(before, after) for every dim of the input, from torch's last-dim-first list."""
+    pairs = [(0, 0)] * ndim
+    for k in range(len(amounts) // 2):
+        pairs[ndim - 1 - k] = (amounts[2 * k], amounts[2 * k + 1])
+    return pairs
+
+
+def constant_pad_nd(input: Tensor, amounts: list[int], value: Any) -> Tensor:
+    """Pad with a constant: a new array full of ``value``, the input copied into its middle
+    (negative amounts cut the input instead)."""
+    x = input._data
+    pairs = _pairs(amounts, x.ndim)
+    shape = []
+    for size, (before, after) in zip(x.shape, pairs, strict=True):
+        if size + before + after < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        shape.append(size + before + after)
+    out = np.full(shape, value, x.dtype)
+    source = tuple(
+        slice(max(-a, 0), size - max(-b, 0)) for size, (a, b) in zip(x.shape, pairs, strict=True)
+    )
+    target = tuple(slice(max(a, 0), n - max(b, 0)) for n, (a, b) in zip(shape, pairs, strict=True))
+    if all(s.start < s.stop for s in source):
+        out[target] = x[source]
+    result = Tensor._make(out)
+    if needs_grad(input):
+        attach(result, ConstantPadNdBackward0(input, amounts=amounts))
+    return result
+
+
+class ConstantPadNdBackward0(Node):
+    """The padding was constant: the gradient is the output's, cut back to the input's part
+    (padding by the negated amounts)."""
+
+    amounts: list[int]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (constant_pad_nd(grad, [-a for a in self.amounts], 0),)
+
+
+_NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def _index_pad(input: Tensor, amounts: list[int], mode: str) -> Tensor:
+    """'reflect', 'replicate' and 'circular' padding: every output element is a copy of one
+    input element, so padding is a gather with an index map (built by NumPy's ``pad`` of the
+    positions ``0..n-1``), and its backward adds the gradient back through the same map."""
+    x = input._data
+    spatial = len(amounts) // 2
+    pairs = _pairs(amounts, x.ndim)[-spatial:]
+    lead = x.shape[: x.ndim - spatial]
+    sizes = x.shape[x.ndim - spatial :]
+    kernel = {"reflect": "reflection_pad", "replicate": "replication_pad"}.get(mode)
+    if kernel and x.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}{spatial}d\" not implemented for 'Bool'")
+    if kernel and (any(n == 0 for n in x.shape[1:]) or (x.ndim == spatial + 1 and x.shape[0] == 0)):
+        raise RuntimeError(
+            f"Expected {spatial + 1}D or {spatial + 2}D (batch mode) tensor with possibly 0 batch "
+            f"size and other non-zero dimensions for input, but got: {list(x.shape)}"
+        )
+    positions = []
+    for d, (size, (before, after)) in enumerate(zip(sizes, pairs, strict=True)):
+        dim = x.ndim - spatial + d
+        if mode == "reflect" and (before >= size or after >= size):
+            raise RuntimeError(
+                f"Argument #{2 * (spatial - d) + 2}: Padding size should be less than the "
+                f"corresponding input dimension, but got: padding ({before}, {after}) at "
+                f"dimension {dim} of input {list(x.shape)}"
+            )
+        if mode == "circular" and (before > size or after > size):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        # crop first (negative amounts), then pad what is left
+        kept = np.arange(max(-before, 0), size - max(-after, 0))
+        numpy_mode: Any = _NUMPY_MODES[mode]
+        positions.append(np.pad(kept, (max(before, 0), max(after, 0)), mode=numpy_mode))
+    flat = np.ravel_multi_index(np.meshgrid(*positions, indexing="ij"), sizes)  # (out spatial)
+    planes = x.reshape(*lead, math.prod(sizes))
+    out = planes[..., flat.reshape(-1)].reshape(*lead, *flat.shape)
+    result = Tensor._make(out)
+    if needs_grad(input):
+        node = _INDEX_PAD_NODES[mode, spatial](input, flat=flat, spatial=spatial)
+        attach(result, node)
+    return result
+
+
+class _IndexPadBackward(Node):
+    """Each output element copied one input element: the gradient is added back to it."""
+
+    flat: np.ndarray
+    spatial: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        shape = self._input_meta[0][0]  # type: ignore[index]
+        lead = grad._data.shape[: grad._data.ndim - self.spatial]
+        planes = grad.reshape(*lead, math.prod(grad._data.shape[len(lead) :]))
+        index = Tensor._make(np.broadcast_to(self.flat.reshape(-1), planes._data.shape))
+        zeros = Tensor._make(np.zeros((*lead, math.prod(shape[len(lead) :])), grad._data.dtype))
+        return (zeros.scatter_add(-1, index, planes).reshape(shape),)
+
+
+class ReflectionPad1DBackward0(_IndexPadBackward):
+    """'reflect' padding of the last dim."""
+
+
+class ReflectionPad2DBackward0(_IndexPadBackward):
+    """'reflect' padding of the last two dims."""
+
+
+class ReflectionPad3DBackward0(_IndexPadBackward):
+    """'reflect' padding of the last three dims."""
+
+
+class ReplicationPad1DBackward0(_IndexPadBackward):
+    """'replicate' padding of the last dim."""
+
+
+class ReplicationPad2DBackward0(_IndexPadBackward):
+    """'replicate' padding of the last two dims."""
+
+
+class ReplicationPad3DBackward0(_IndexPadBackward):
+    """'replicate' padding of the last three dims."""
+
+
+class CircularPadBackward(_IndexPadBackward):
+    """'circular' padding. torch builds it from slice copies, so its node is a CopySlices
+    (whose inputs differ from this one's: here the input itself is the only one)."""
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+
+_INDEX_PAD_NODES: dict[tuple[str, int], type[_IndexPadBackward]] = {
+    ("reflect", 1): ReflectionPad1DBackward0,
+    ("reflect", 2): ReflectionPad2DBackward0,
+    ("reflect", 3): ReflectionPad3DBackward0,
+    ("replicate", 1): ReplicationPad1DBackward0,
+    ("replicate", 2): ReplicationPad2DBackward0,
+    ("replicate", 3): ReplicationPad3DBackward0,
+    ("circular", 1): CircularPadBackward,
+    ("circular", 2): CircularPadBackward,
+    ("circular", 3): CircularPadBackward,
+}

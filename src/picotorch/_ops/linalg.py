@@ -222,7 +222,7 @@ def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a.shape)} and "
             f"{_shape_str(b.shape)})"
         )
-    return np.matmul(a, b)
+    return np.dot(a, b)  # for matrices the same BLAS product as matmul, with less dispatch
 
 
 def _mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -348,3 +348,131 @@ class DotBackward0(Node):
         grad_a = grad * b if self.next_functions[0][0] is not None else None
         grad_b = grad * a if self.next_functions[1][0] is not None else None
         return grad_a, grad_b
+
+
+# ---------------------------------------------------------------------- addmm, linear
+# (nn.Linear's op. A block of its own: the products above are the lead's.)
+
+
+def _check_addmm_dtypes(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
+    """All three of one dtype, as torch's addmm wants (each pair words it its own way)."""
+    if input._dtype is not mat2._dtype:
+        raise RuntimeError(
+            "self and mat2 must have the same dtype, but got "
+            f"{type_name(input._dtype)} and {type_name(mat2._dtype)}"
+        )
+    if mat1._dtype is not mat2._dtype:
+        raise RuntimeError(
+            "mat1 and mat2 must have the same dtype, but got "
+            f"{type_name(mat1._dtype)} and {type_name(mat2._dtype)}"
+        )
+    if not mat2._dtype._kind:  # bool
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+
+
+# --8<-- [start:addmm]
+def addmm(
+    input: Tensor,
+    mat1: Tensor,
+    mat2: Tensor,
+    *,
+    beta: Any = 1,
+    alpha: Any = 1,
+    out: Tensor | None = None,
+) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``, with ``input`` broadcast to the product's shape.
+
+    ``nn.Linear`` is this op: ``addmm(bias, x, weight.t())`` (one product, one addition).
+    """
+    for pos, (arg, x) in enumerate((("input", input), ("mat1", mat1), ("mat2", mat2)), start=1):
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"addmm(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}"
+            )
+    a, b, c = mat1._data, mat2._data, input._data
+    for name, m in (("mat1", a), ("mat2", b)):
+        if m.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a.shape)} and "
+            f"{_shape_str(b.shape)})"
+        )
+    shape = (a.shape[0], b.shape[1])
+    if c.shape != shape and c.shape != shape[1:]:  # (the usual bias (p,) needs no check)
+        input.expand(shape)  # raises torch's error if input does not broadcast to the product
+    if not (input._dtype is mat1._dtype is mat2._dtype and mat2._dtype._kind):
+        _check_addmm_dtypes(input, mat1, mat2)
+    _refuse_out_with_grad("addmm", out, input, mat1, mat2)
+    if not mat2._dtype.is_floating_point:  # integer tensors take integer factors, as in C++
+        beta, alpha = int(beta), int(alpha)
+    result = np.matmul(a, b)  # a fresh array: the scaling and the bias go in place
+    if alpha != 1:
+        result *= alpha
+    if beta != 0:  # beta = 0 ignores input altogether (even its NaNs), as in torch
+        result += c if beta == 1 else beta * c
+    output = _finish(result, out)
+    if needs_grad(input, mat1, mat2):
+        # each matrix's gradient needs the other matrix only
+        saved = (mat1 if mat2._requires_grad else None, mat2 if mat1._requires_grad else None)
+        attach(output, AddmmBackward0(input, mat1, mat2, saved=saved, beta=beta, alpha=alpha))
+    return output
+
+
+class AddmmBackward0(Node):
+    """For out = beta*input + alpha*(A @ B): d input = beta*d out (summed over the rows that
+    broadcasting repeated it along), dA = alpha * d out @ Bᵀ and dB = alpha * Aᵀ @ d out."""
+
+    beta: Any
+    alpha: Any
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
+        a, b = self.saved_tensors
+        grad_input = grad_a = grad_b = None
+        if self.next_functions[0][0] is not None:
+            grad_input = grad if self.beta == 1 else grad * self.beta
+            if len(self._input_meta[0][0]) == 1:  # type: ignore[index]
+                grad_input = grad_input.sum(0)  # a bias (p,): sum the rows here, in one op
+        if self.next_functions[1][0] is not None:
+            grad_a = grad.mm(b.t())
+            grad_a = grad_a if self.alpha == 1 else grad_a * self.alpha
+        if self.next_functions[2][0] is not None:
+            grad_b = a.t().mm(grad)
+            grad_b = grad_b if self.alpha == 1 else grad_b * self.alpha
+        return grad_input, grad_a, grad_b
+
+
+# --8<-- [end:addmm]
+
+
+# --8<-- [start:linear]
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``: ``nn.Linear``'s forward. ``input`` is ``(*, in_features)``,
+    ``weight`` is ``(out_features, in_features)`` and ``bias`` is ``(out_features,)``.
+
+    Recorded as torch records it: a batch of rows with a bias is one ``addmm``; more leading
+    dims are flattened into rows first and restored after; without a bias it is ``matmul``.
+    """
+    dims = input._data.ndim
+    if dims == 0 or weight._data.ndim == 0:
+        raise RuntimeError(
+            "both arguments to linear need to be at least 1D, but they are "
+            f"{dims}D and {weight._data.ndim}D"
+        )
+    if bias is None:
+        return matmul(input, weight.t())
+    if dims == 2:  # a batch of rows: the usual case
+        return addmm(bias, input, weight.t())
+    b = bias._data
+    if input._data.flags.c_contiguous and b.ndim and b.size == b.shape[-1]:
+        # a bias (out,) (or (1, out) ...) and a contiguous input: (*, in) -> (rows, in) is a
+        # view, so one addmm does it all; then the rows are viewed back as (*, out)
+        rows = 1
+        for n in input._data.shape[:-1]:
+            rows *= n
+        flat = addmm(bias, input.view(rows, input._data.shape[-1]), weight.t())
+        return flat.view(*input._data.shape[:-1], flat._data.shape[1])
+    return matmul(input, weight.t()).add_(bias)
+
+
+# --8<-- [end:linear]

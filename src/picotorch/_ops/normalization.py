@@ -1,18 +1,206 @@
-"""Batch normalization (being built; see issue 4)."""
+"""Batch normalization: ``batch_norm``.
+
+Each channel is normalised to mean 0 and variance 1 over everything but the channel dim
+(the batch, and the positions of an image or sequence), then scaled by ``weight`` and shifted
+by ``bias``. In training the statistics are the batch's own, and the running estimates that
+evaluation will use move a step (``momentum``) towards them; in evaluation the running
+estimates are used as they are.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd import grad_mode
+from ..autograd.function import Node, attach, needs_grad
+from .pointwise import type_name
+
+_PARAMETERS = ("weight", "bias", "running_mean", "running_var")
+_POSITIONS = {"input": 1, "weight": 2, "bias": 3, "running_mean": 4, "running_var": 5}
+
+
+def _check_arguments(
+    input: Any, params: dict[str, Any], training: Any, momentum: Any, eps: Any
+) -> None:
+    """torch's checks of batch_norm's arguments, in its order, with its messages."""
+    for name, value in (("input", input), *params.items()):
+        if not isinstance(value, Tensor) and not (name != "input" and value is None):
+            kind = "Tensor" if isinstance(value, Tensor) else type(value).__name__
+            raise TypeError(
+                f"batch_norm(): argument '{name}' (position {_POSITIONS[name]}) must be Tensor, "
+                f"not {kind}"
+            )
+    if not isinstance(training, bool):
+        raise TypeError(
+            "batch_norm(): argument 'training' (position 6) must be bool, not "
+            f"{type(training).__name__}"
+        )
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)):
+        raise TypeError(
+            "batch_norm(): argument 'momentum' (position 7) must be float, not "
+            f"{type(momentum).__name__}"
+        )
+    if (params["running_mean"] is None) != (params["running_var"] is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be None")
+    shape = input._data.shape
+    if training and shape[0] * int(np.prod(shape[2:])) == 1:
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {input.shape}"
+        )
+    if training and eps <= 0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    if not training and params["running_mean"] is None:
+        raise RuntimeError("running_mean must be defined in evaluation mode")
+    if input._dtype is _dtype.bool or not input._dtype.is_floating_point:
+        raise NotImplementedError(f"\"batch_norm\" not implemented for '{type_name(input._dtype)}'")
+    channels = shape[1] if len(shape) > 1 else 0
+    for name, value in params.items():
+        if value is not None and value._data.size != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {value._data.size}")
+    _check_dtypes(input, params)
+    for name in ("running_mean", "running_var"):
+        value = params[name]
+        if value is not None and value.requires_grad and grad_mode.is_grad_enabled():
+            raise RuntimeError(
+                f"The function 'native_batch_norm' is not differentiable with respect to "
+                f"argument '{name}'. This input cannot have requires_grad True."
+            )
+
+
+def _check_dtypes(input: Tensor, params: dict[str, Any]) -> None:
+    """All of one dtype; or, mixed, float32 parameters for a half-precision input."""
+    given = [p for p in params.values() if p is not None]
+    if not given:
+        return
+    if given[0]._dtype is not input._dtype:  # "mixed": decided by the first parameter given
+        if any(p._dtype is not _dtype.float32 for p in given):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input._dtype is not _dtype.float16:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return
+    for p in given:
+        if p._dtype is not input._dtype:
+            raise RuntimeError(
+                f"expected scalar type {type_name(input._dtype)} but found {type_name(p._dtype)}"
+            )
+
+
+# --8<-- [start:batch_norm]
 def batch_norm(
-    input: Any,
-    running_mean: Any,
-    running_var: Any,
-    weight: Any = None,
-    bias: Any = None,
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
     training: bool = False,
     momentum: float = 0.1,
     eps: float = 1e-5,
-) -> Any:
-    raise NotImplementedError
+) -> Tensor:
+    """Normalise each channel (dim 1) of ``input`` (N, C), (N, C, L) or (N, C, H, W):
+    ``(x - mean) / sqrt(var + eps) * weight + bias``.
+
+    ``training``: use the batch's mean and (biased) variance, and update ``running_mean`` /
+    ``running_var`` in place: ``running = (1 - momentum) * running + momentum * batch_stat``
+    (with the unbiased variance). Otherwise use the running statistics.
+
+    >>> batch_norm(torch.tensor([[1.], [3.]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    params = {
+        "weight": weight,
+        "bias": bias,
+        "running_mean": running_mean,
+        "running_var": running_var,
+    }
+    _check_arguments(input, params, training, momentum, eps)
+    x = input._data
+    if x.dtype == np.float16:  # half precision is computed in float32, as torch does on CPU
+        x = x.astype(np.float32)
+    axes = (0, *range(2, x.ndim))  # every dim but the channels
+    per_channel = (1, -1) + (1,) * (x.ndim - 2)  # shape that broadcasts a (C,) vector
+    if training and x.size:
+        mean = x.mean(axis=axes)
+        var = np.square(x - mean.reshape(per_channel)).mean(axis=axes)  # biased
+        if running_mean is not None and running_var is not None:
+            count = x.size // mean.size  # values per channel (more than 1: checked)
+            unbiased = var * (count / (count - 1))
+            # in place, under no_grad, and (as torch) without bumping the version counters
+            running_mean._data[...] = (1 - momentum) * running_mean._data + momentum * mean
+            running_var._data[...] = (1 - momentum) * running_var._data + momentum * unbiased
+    elif training:  # an empty batch: nothing to normalise, nothing to learn from
+        mean = var = np.zeros(x.shape[1], x.dtype)
+    else:
+        mean, var = running_mean._data, running_var._data  # type: ignore[union-attr]
+    invstd = 1 / np.sqrt(var + eps)
+    scale = invstd if weight is None else invstd * weight._data.reshape(-1)
+    shift = -mean * scale if bias is None else bias._data.reshape(-1) - mean * scale
+    y = x * scale.astype(x.dtype).reshape(per_channel) + shift.astype(x.dtype).reshape(per_channel)
+    out = Tensor._make(y.astype(input._data.dtype, copy=False))
+    if needs_grad(input, weight, bias):
+        node = NativeBatchNormBackward0(
+            input,
+            weight,
+            bias,
+            saved=(input, weight),
+            training=training,
+            eps=eps,
+            mean=np.asarray(mean, x.dtype).reshape(per_channel),
+            invstd=np.asarray(invstd, x.dtype).reshape(per_channel),
+        )
+        attach(out, node)
+    return out
+
+
+# --8<-- [end:batch_norm]
+
+
+# --8<-- [start:batch_norm_backward]
+class NativeBatchNormBackward0(Node):
+    """y = x̂ * weight + bias with x̂ = (x - mean) * invstd. In training, mean and invstd
+    depend on every x of the channel too, which adds two terms to x's gradient:
+
+        grad_x = invstd * (g - mean(g) - x̂ * mean(g * x̂)),   g = grad * weight
+
+    (means over the channel's elements). In evaluation they are constants: grad_x = g * invstd.
+    """
+
+    training: bool
+    eps: float
+    mean: np.ndarray
+    invstd: np.ndarray
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight = self.saved_tensors
+        axes = (0, *range(2, grad._data.ndim))
+        per_channel = self.mean.shape
+        if self.training and grad_mode.is_grad_enabled() and x.requires_grad:
+            # create_graph: the statistics must be recomputed as functions of x
+            mean = x.mean(axes, keepdim=True)
+            invstd = ((x - mean) ** 2).mean(axes, keepdim=True).add(self.eps) ** -0.5
+        else:
+            mean, invstd = Tensor._make(self.mean), Tensor._make(self.invstd)
+        x_hat = (x - mean) * invstd
+        g = grad if weight is None else grad * weight.reshape(per_channel)
+        grad_input = grad_weight = grad_bias = None
+        if self.next_functions[0][0] is not None:
+            if self.training:
+                g_mean = g.mean(axes, keepdim=True)
+                projection = (g * x_hat).mean(axes, keepdim=True)
+                grad_input = (g - g_mean - x_hat * projection) * invstd
+            else:
+                grad_input = g * invstd
+        if self.next_functions[1][0] is not None:
+            grad_weight = (grad * x_hat).sum(axes).reshape(weight.shape)
+        if self.next_functions[2][0] is not None:
+            grad_bias = grad.sum(axes).reshape(self._input_meta[2][0])  # type: ignore[index]
+        return grad_input, grad_weight, grad_bias
+
+
+# --8<-- [end:batch_norm_backward]

@@ -853,7 +853,9 @@ class SigmoidBackward0(Node):
 
 
 def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
-    return np.maximum(x, x.dtype.type(0), out=out, casting=casting)
+    if out is None:
+        return np.maximum(x, 0)  # (a Python 0 keeps x's dtype: NumPy's NEP 50 rules)
+    return np.maximum(x, 0, out=out, casting=casting)
 
 
 def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
@@ -883,7 +885,9 @@ def threshold_backward(grad: Tensor, result: Tensor) -> Tensor:
     """relu's backward as an op of its own (torch's ``threshold_backward``): ``grad`` where
     ``result > 0``, else 0. Recorded, so that a second derivative through relu is a zero
     gradient (as in torch), not a graph that ends at the mask."""
-    out = Tensor._make(np.where(result._data <= 0, grad._data.dtype.type(0), grad._data))
+    data = grad._data.copy()
+    np.copyto(data, 0, where=result._data <= 0)  # (quicker than np.where on small tensors)
+    out = Tensor._make(data)
     if needs_grad(grad, result):
         attach(out, ThresholdBackwardBackward0(grad, result, saved=(result,)))
     return out

@@ -31,11 +31,21 @@ __all__ = [
 ]
 
 
+_Tensor: Any = None  # picotorch.Tensor; _tensor.py imports this package, so it is looked up late
+
+
+def _tensor_class() -> type[Tensor]:
+    global _Tensor
+    if _Tensor is None:
+        from .._tensor import Tensor
+
+        _Tensor = Tensor
+    return _Tensor
+
+
 def _as_tuple(x: Any) -> tuple[Any, ...]:
     """One tensor, or a sequence of them (a dict: its values), as a tuple."""
-    from .._tensor import Tensor
-
-    if isinstance(x, Tensor):
+    if isinstance(x, _tensor_class()):
         return (x,)
     if type(x) is dict:
         return tuple(x.values())
@@ -51,12 +61,11 @@ def _roots(
     outputs: Sequence[Tensor], grad_outputs: Sequence[Any], create_graph: bool
 ) -> list[tuple[Node, int, Tensor]]:
     """Where backward starts: each output's node, and the gradient it is seeded with."""
-    from .._tensor import Tensor
-
+    tensor_class = _tensor_class()
     seeds = []
     # as torch: pairs first (a length mismatch is reported after them)
     for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=False)):
-        if isinstance(g, Tensor):
+        if isinstance(g, tensor_class):
             if g._data.shape != out._data.shape:
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -67,7 +76,7 @@ def _roots(
             if out._requires_grad and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             # d out / d out = 1
-            seeds.append(Tensor._make(np.ones(out._data.shape, out._data.dtype)))
+            seeds.append(tensor_class._make(np.ones(out._data.shape, out._data.dtype)))
         else:
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(outputs) != len(grad_outputs):

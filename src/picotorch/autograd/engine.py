@@ -1,20 +1,20 @@
 """The backward engine: walk the graph from the outputs to the leaves, once per node.
 
-1. Collect every node reachable from the outputs through ``next_functions`` (a loop with an
-   explicit stack, not recursion, so a 100 000-op chain is fine).
-2. Run them newest first. A node is always created after the nodes of its inputs, so by the
-   time a node runs, every node that feeds it a gradient has already run: it runs exactly
-   once, with all its incoming gradients already summed.
+1. Start from the outputs' nodes, seeded with the outputs' gradients.
+2. Run the nodes newest first, taking them from a priority queue. A node is always created
+   after the nodes of its inputs, so by the time a node runs, every node that feeds it a
+   gradient has already run: it runs exactly once, with all its incoming gradients summed.
+   (A loop and a queue, not recursion, so a 100 000-op chain is fine.)
 3. Each node turns the gradient of its output into gradients for its inputs; the engine
    reshapes them to each input's shape (undoing broadcasting, the one place that does) and
-   adds them into the buffer of the node they flow to. ``AccumulateGrad`` nodes add theirs
-   into the leaf's ``.grad``.
+   adds them into the buffer of the node they flow to, queueing that node the first time.
+   ``AccumulateGrad`` nodes add theirs into the leaf's ``.grad``.
 4. Unless ``retain_graph``, each node drops its saved tensors once it has run.
 """
 
 from __future__ import annotations
 
-import operator
+import heapq
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,39 +43,32 @@ def run_backward(
     ``.grad``. Without (``autograd.grad``), nothing is accumulated: the gradients flowing into
     ``inputs`` are returned, in order.
     """
-    order = _reachable_newest_first([node for node, _, _ in roots])
-    needed = None if inputs is None else _needed(order, {node for node, _ in inputs})
-    wanted: dict[tuple[Node, int], list[int]] = {}  # edge -> where its gradient is returned
-    if not accumulate:
-        for i, edge in enumerate(inputs or ()):
-            wanted.setdefault(edge, []).append(i)
-    captured: list[Tensor | None] = [None] * len(inputs or ())
-
-    buffers: dict[Node, list[Any]] = {}
+    buffers: dict[Node, list[Any]] = {}  # node -> the gradients of its outputs, summed so far
+    queue: list[tuple[int, Node]] = []  # nodes that got a gradient, newest (largest _seq) first
     for node, nr, grad in roots:
-        seeds = buffers.setdefault(node, [None] * node.num_outputs)
+        if node not in buffers:
+            buffers[node] = [None] * node.num_outputs
+            heapq.heappush(queue, (-node._seq, node))
+        seeds = buffers[node]
         seeds[nr] = grad if seeds[nr] is None else seeds[nr] + grad
+    limits = _Limits(roots, inputs, accumulate) if inputs is not None else None
 
     previous_mode = grad_mode._enabled
     grad_mode._set_enabled(create_graph)  # record the backward pass only for higher order
     try:
-        for node in order:
-            grads = buffers.pop(node, None)
-            if grads is None or (needed is not None and node not in needed):
-                continue
-            # does anything beyond this node lead to an input? (else only its hooks run)
-            runs = needed is None or any(n in needed for n, _ in node.next_functions)
-            if wanted and runs:  # torch's order: captured before the hooks of a node that runs,
-                _capture(node, grads, wanted, captured)
-            if node._pre_hooks is not None:  # (a dict once any hook was registered)
+        while queue:
+            node = heapq.heappop(queue)[1]
+            grads = buffers.pop(node)
+            if limits is not None:
+                limited = limits.before(node, grads)
+                if limited is None:  # leads to none of the inputs: nothing more to do here
+                    continue
+                grads = limited
+            elif node._pre_hooks is not None:  # (a dict once any hook was registered)
                 grads = _run_pre_hooks(node, grads)
-            if wanted and not runs:  # after them otherwise
-                _capture(node, grads, wanted, captured)
             if node.is_accumulator:
                 if accumulate and grads[0] is not None:
                     _accumulate(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
-                continue
-            if not runs:
                 continue
             input_grads = node.backward(*grads)
             if not retain_graph:
@@ -89,62 +82,72 @@ def run_backward(
                 if g._data.shape != shape or g._dtype is not dtype:
                     g = _conform(g, shape, dtype)
                 buffer = buffers.get(next_node)
-                if buffer is None:
-                    buffers[next_node] = (
-                        [g] if next_node.num_outputs == 1 else _slots(next_node, nr, g)
-                    )
-                elif buffer[nr] is None:
-                    buffer[nr] = g
-                else:
-                    buffer[nr] = buffer[nr] + g  # a second path into the same input: sum
+                if buffer is None:  # the first gradient to reach next_node: queue it
+                    buffer = buffers[next_node] = [None] * next_node.num_outputs
+                    heapq.heappush(queue, (-next_node._seq, next_node))
+                buffer[nr] = g if buffer[nr] is None else buffer[nr] + g  # several paths: sum
     finally:
         grad_mode._set_enabled(previous_mode)
-    return captured
+    return limits.captured if limits is not None else []
 
 
 # --8<-- [end:engine]
 
 
-def _reachable_newest_first(roots: list[Node]) -> list[Node]:
+class _Limits:
+    """What ``inputs=`` changes in a run (``backward(inputs=...)`` and ``autograd.grad``):
+    only nodes from which an input can be reached run, and ``autograd.grad`` captures the
+    gradients flowing into the inputs instead of accumulating them."""
+
+    def __init__(
+        self,
+        roots: Sequence[tuple[Node, int, Any]],
+        inputs: Sequence[tuple[Node, int]],
+        accumulate: bool,
+    ) -> None:
+        self.needed = _needed([node for node, _, _ in roots], {node for node, _ in inputs})
+        self.wanted: dict[tuple[Node, int], list[int]] = {}  # edge -> where it is returned
+        if not accumulate:
+            for i, edge in enumerate(inputs):
+                self.wanted.setdefault(edge, []).append(i)
+        self.captured: list[Tensor | None] = [None] * len(inputs)
+
+    def before(self, node: Node, grads: list[Any]) -> list[Any] | None:
+        """Run ``node``'s hooks and capture its gradients; None if it must not run."""
+        if node not in self.needed:
+            return None
+        # does anything beyond this node lead to an input? (else only its hooks run)
+        runs = any(n in self.needed for n, _ in node.next_functions)
+        if runs:  # torch's order: captured before the hooks of a node that runs,
+            self._capture(node, grads)
+        if node._pre_hooks is not None:
+            grads = _run_pre_hooks(node, grads)
+        if not runs:  # after them otherwise
+            self._capture(node, grads)
+            if not node.is_accumulator:
+                return None
+        return grads
+
+    def _capture(self, node: Node, grads: list[Any]) -> None:
+        for nr, g in enumerate(grads):
+            for slot in self.wanted.get((node, nr), ()):
+                self.captured[slot] = g
+
+
+def _needed(roots: list[Node], target_nodes: set[Node]) -> set[Node]:
+    """The nodes from which some target can be reached."""
     seen: set[Node] = set(roots)
     stack = list(seen)
-    while stack:
+    while stack:  # every node reachable from the roots
         for n, _ in stack.pop().next_functions:
             if n is not None and n not in seen:
                 seen.add(n)
                 stack.append(n)
-    return sorted(seen, key=_by_sequence, reverse=True)
-
-
-_by_sequence = operator.attrgetter("_seq")
-
-
-def _needed(order: list[Node], target_nodes: set[Node]) -> set[Node]:
-    """The nodes from which some target can be reached (oldest first, so inputs come first)."""
     needed: set[Node] = set()
-    for node in reversed(order):
+    for node in sorted(seen, key=lambda n: n._seq):  # oldest first: inputs before users
         if node in target_nodes or any(n in needed for n, _ in node.next_functions):
             needed.add(node)
     return needed
-
-
-def _capture(
-    node: Node,
-    grads: list[Any],
-    wanted: dict[tuple[Node, int], list[int]],
-    captured: list[Tensor | None],
-) -> None:
-    """Keep the gradients flowing into the edges ``autograd.grad`` asked for."""
-    for nr, g in enumerate(grads):
-        for slot in wanted.get((node, nr), ()):
-            captured[slot] = g
-
-
-def _slots(node: Node, nr: int, grad: Tensor) -> list[Any]:
-    """A fresh gradient buffer for a node with several outputs, with output ``nr`` filled."""
-    buffer: list[Any] = [None] * node.num_outputs
-    buffer[nr] = grad
-    return buffer
 
 
 # --8<-- [start:conform]

@@ -60,13 +60,16 @@ class Node:
     # Registering either kind makes _pre_hooks a dict: the engine tests only that one.
     _pre_hooks: dict[int, list[Hook]] | None = None
     _retain_grad_hooks: dict[int, Hook] | None = None
-    # what backward needs (see save_for_backward); () until saved, None once released
-    _saved: tuple[tuple[Any, int, bool], ...] | None = ()
+    # what backward needs (see save_for_backward): the tensors, () until saved and None once
+    # released; the version each was at when saved; which of them is this node's own output
+    _saved: tuple[Any, ...] | None = ()
+    _saved_versions: list[int]
+    _saved_output = -1
 
     def __init__(self, *inputs: Any, saved: tuple[Any, ...] = (), **attrs: Any) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
-        what backward will need (see ``save_for_backward``); ``attrs``: other facts about the
-        call that backward needs, such as the dims reduced over, kept as attributes."""
+        the tensors backward will need (see ``save_for_backward``); ``attrs``: other facts about
+        the call that backward needs, such as the dims reduced over, kept as attributes."""
         edges = []
         meta = []  # the shape and dtype each input's gradient must have (None: none flows)
         for x in inputs:
@@ -93,24 +96,24 @@ class Node:
 
     # --- saved tensors
     def save_for_backward(self, *values: Any) -> None:
-        """Keep values for backward; for tensors, note the version each is at now."""
-        # (value, its version now or -1 for a non-tensor, whether it is this node's own output:
-        # `attach` sets that, and the in-place error then names this node as its maker)
-        self._saved = tuple(
-            (v, v._version_counter[0] if hasattr(v, "_version_counter") else -1, False)
-            for v in values
-        )
+        """Keep values for backward, noting the version each tensor is at now (a number,
+        such as the 2 of ``x * 2``, has none and counts as version -1)."""
+        self._saved = values
+        self._saved_versions = _versions(values)
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
         """The saved values, after checking none was freed or modified in place since."""
-        if self._saved is None:
+        saved = self._saved
+        if saved is None:
             raise RuntimeError(_FREED)
-        for v, version, is_output in self._saved:
-            if version >= 0 and v._version_counter[0] != version:
-                producer = self if is_output else v.grad_fn
-                raise RuntimeError(_modified_message(v, version, producer))
-        return tuple([v for v, _, _ in self._saved])  # (a list comprehension is quicker)
+        now = _versions(saved)
+        if now != self._saved_versions:
+            i = next(i for i, v in enumerate(now) if v != self._saved_versions[i])
+            t = saved[i]
+            producer = self if i == self._saved_output else t.grad_fn
+            raise RuntimeError(_modified_message(t, self._saved_versions[i], producer))
+        return saved
 
     def _release(self) -> None:
         """Drop what backward needed (after a backward without ``retain_graph``)."""
@@ -135,6 +138,13 @@ class Node:
             if self._pre_hooks is None:
                 self._pre_hooks = {}
         self._retain_grad_hooks[output_nr] = hook
+
+
+_UNVERSIONED = [-1]  # the "version counter" of a saved value that is not a tensor
+
+
+def _versions(values: tuple[Any, ...]) -> list[int]:
+    return [getattr(v, "_version_counter", _UNVERSIONED)[0] for v in values]
 
 
 class AccumulateGrad(Node):
@@ -206,10 +216,10 @@ def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
         out.grad_fn = node
         out._output_nr = output_nr
         saved = node._saved
-        if saved:  # did the op save its own result (exp, tanh, ...)? mark it as an output
-            for i, (v, version, _) in enumerate(saved):
+        if saved:  # did the op save its own result (exp, tanh, ...)? note which one it is
+            for i, v in enumerate(saved):
                 if v is out:
-                    node._saved = (*saved[:i], (v, version, True), *saved[i + 1 :])
+                    node._saved_output = i
         base = out._base
         if base is not None and base.grad_fn is not None:  # a view of a non-leaf
             _register_view(base, out)

@@ -1,1 +1,8 @@
-"""torch.optim: optimizers and learning-rate schedules (being built; see issue 4)."""
+"""torch.optim: optimizers (SGD, Adam, AdamW) and learning-rate schedules (``lr_scheduler``)."""
+
+from . import lr_scheduler
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .sgd import SGD
+
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]

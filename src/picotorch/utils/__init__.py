@@ -1,3 +1,3 @@
 """torch.utils: only ``utils.data`` is part of picotorch."""
 
-from . import data
+from . import data as data

@@ -1,0 +1,213 @@
+"""Softmax, log-softmax and dropout.
+
+``softmax`` turns each slice along ``dim`` into probabilities: ``exp(x) / sum(exp(x))``. Both it
+and ``log_softmax`` first subtract the slice's maximum, which changes nothing mathematically and
+keeps ``exp`` from overflowing, so logits of ±10 000 are no problem.
+
+Their backward passes are ops of their own (``_softmax_backward_data`` and
+``_log_softmax_backward_data``, named as in torch), recorded when the backward pass is itself
+recorded (``create_graph=True``): that is what makes second derivatives through them work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype, _random
+from .._dtype import dtype
+from .._size import normalize_dim
+from .._tensor import Tensor
+from ..autograd.function import Node, attach, needs_grad
+from .pointwise import mul, type_name
+
+
+def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[Tensor, int]:
+    """The input converted to ``dtype`` (recorded, if asked for) and ``dim`` as an axis."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(
+            f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}"
+        )
+    axis = normalize_dim(int(dim), input._data.ndim)
+    x = input if dtype is None else input.to(dtype)
+    if not x._dtype.is_floating_point:
+        last = x._data.ndim == 0 or axis == x._data.ndim - 1
+        kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(x._dtype)}'")
+    return x, axis
+
+
+def _as_float32(x: np.ndarray) -> np.ndarray:
+    """float16 is computed in float32 (as torch does), then rounded back."""
+    return x.astype(np.float32) if x.dtype == np.float16 else x
+
+
+def _shifted(x: np.ndarray, axis: int) -> np.ndarray:
+    """``x`` minus its maximum along ``axis``: every value <= 0, so ``exp`` can't overflow.
+
+    (An all ``-inf`` or any ``+inf`` slice gives NaNs, as in torch.)"""
+    return x - np.maximum.reduce(x, axis, keepdims=True)
+
+
+# --8<-- [start:softmax]
+def softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
+    """``exp(x) / exp(x).sum(dim)``: each slice along ``dim`` becomes probabilities summing to 1.
+
+    ``dtype``: convert the input to it first (e.g. float64 for more precision).
+    """
+    source, axis = _prepare("softmax", input, dim, dtype)
+    x = _as_float32(source._data)
+    if x.ndim == 0 or x.size == 0:
+        e = np.exp(x - x)  # a 0-d slice holds one element: probability 1 (NaN stays NaN)
+    else:
+        e = np.exp(_shifted(x, axis))
+        e /= np.add.reduce(e, axis, keepdims=True)
+    result = Tensor._make(e.astype(source._data.dtype, copy=False))
+    if needs_grad(source):
+        attach(result, SoftmaxBackward0(source, saved=(result,), axis=axis))
+    return result
+
+
+class SoftmaxBackward0(Node):
+    """For y = softmax(x): dx = y * (dy - sum(dy * y)) along the softmax dim."""
+
+    axis: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (result,) = self.saved_tensors
+        return (_softmax_backward_data(grad, result, self.axis),)
+
+
+# --8<-- [end:softmax]
+
+
+def _sum(x: np.ndarray, axis: int) -> np.ndarray:
+    return np.add.reduce(x, axis, keepdims=True) if x.ndim else x
+
+
+def _softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tensor:
+    """softmax's backward as an op: ``y * (g - sum(g * y))``. Recorded under ``create_graph``,
+    so that second derivatives through softmax work."""
+    g, y = grad._data, output._data
+    gy = g * y
+    result = Tensor._make(gy - y * _sum(gy, axis))
+    if needs_grad(grad, output):
+        attach(
+            result,
+            SoftmaxBackwardDataBackward0(grad, output, saved=(grad, output), axis=axis),
+        )
+    return result
+
+
+class SoftmaxBackwardDataBackward0(Node):
+    """``r = y * (g - s)`` with ``s = sum(g * y)``: linear in ``g`` (the same op again); in
+    ``y``, dr/dy gives ``gg * (g - s) - g * sum(gg * y)``."""
+
+    axis: int
+
+    def backward(self, gg: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, y = self.saved_tensors
+        grad_g = grad_y = None
+        if self.next_functions[0][0] is not None:
+            grad_g = _softmax_backward_data(gg, y, self.axis)
+        if self.next_functions[1][0] is not None:
+            s = (g * y).sum(self.axis, keepdim=True)
+            grad_y = gg * (g - s) - g * (gg * y).sum(self.axis, keepdim=True)
+        return grad_g, grad_y
+
+
+# --8<-- [start:log_softmax]
+def log_softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
+    """``log(softmax(x))``, computed stably as ``x - max - log(sum(exp(x - max)))``."""
+    source, axis = _prepare("log_softmax", input, dim, dtype)
+    x = _as_float32(source._data)
+    if x.ndim == 0 or x.size == 0:
+        out = x - x  # log(1) = 0 for a single element (NaN stays NaN)
+    else:
+        out = _shifted(x, axis)
+        out -= np.log(np.add.reduce(np.exp(out), axis, keepdims=True))
+    result = Tensor._make(out.astype(source._data.dtype, copy=False))
+    if needs_grad(source):
+        attach(result, LogSoftmaxBackward0(source, saved=(result,), axis=axis))
+    return result
+
+
+class LogSoftmaxBackward0(Node):
+    """For y = log_softmax(x): dx = dy - exp(y) * sum(dy) along the dim (exp(y) is softmax)."""
+
+    axis: int
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (result,) = self.saved_tensors
+        return (_log_softmax_backward_data(grad, result, self.axis),)
+
+
+# --8<-- [end:log_softmax]
+
+
+def _log_softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tensor:
+    """log_softmax's backward as an op: ``g - exp(y) * sum(g)``. Recorded under
+    ``create_graph``, so that second derivatives through log_softmax (and cross_entropy) work."""
+    g = grad._data
+    result = Tensor._make(g - np.exp(output._data) * _sum(g, axis))
+    if needs_grad(grad, output):
+        attach(
+            result,
+            LogSoftmaxBackwardDataBackward0(grad, output, saved=(grad, output), axis=axis),
+        )
+    return result
+
+
+class LogSoftmaxBackwardDataBackward0(Node):
+    """``r = g - exp(y) * sum(g)``: in ``g``, ``gg - sum(gg * exp(y))``; in ``y``,
+    ``-gg * exp(y) * sum(g)``."""
+
+    axis: int
+
+    def backward(self, gg: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, y = self.saved_tensors
+        grad_g = grad_y = None
+        p = y.exp()
+        if self.next_functions[0][0] is not None:
+            grad_g = gg - (gg * p).sum(self.axis, keepdim=True)
+        if self.next_functions[1][0] is not None:
+            grad_y = -(gg * p) * g.sum(self.axis, keepdim=True)
+        return grad_g, grad_y
+
+
+# --8<-- [start:dropout]
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``, so the
+    expected value is unchanged. Outside training (``training=False``) it is the identity.
+
+    The mask is drawn as torch draws it (``bernoulli(1 - p)``), so seeded runs match torch.
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    p = float(p)
+    if not training or p == 0.0 or input._data.size == 0:
+        return input
+    if p == 1.0:  # everything dropped
+        zero = Tensor._make(np.zeros((), input._data.dtype))
+        return input.mul_(zero) if inplace else mul(input, zero)
+    keep = 1.0 - p
+    noise = _random.bernoulli(input._data.shape, keep, input._data.dtype)
+    if not input._dtype.is_floating_point:  # torch draws the mask, then can't scale it
+        raise RuntimeError(
+            f"result type {type_name(_dtype.get_default_dtype())} can't be cast to the desired "
+            f"output type {type_name(input._dtype)}"
+        )
+    if noise.dtype == np.float16:  # torch scales half in float32, then rounds
+        noise = (noise.astype(np.float32) / np.float32(keep)).astype(np.float16)
+    else:
+        noise /= keep  # the kept elements' scale, in the input's dtype
+    mask = Tensor._make(noise)
+    return input.mul_(mask) if inplace else mul(input, mask)
+
+
+# --8<-- [end:dropout]

@@ -1,0 +1,187 @@
+"""Adam and AdamW: steps scaled by running averages of the gradient and of its square."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from ..autograd.grad_mode import enable_grad
+from .optimizer import Optimizer, ParamsT, _bump, _fma, _state_tensor
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015): each parameter gets its own step size.
+
+    It keeps ``exp_avg`` m, a running average of the gradient g, and ``exp_avg_sq`` v, one of
+    g², and steps ``p ← p - lr * m̂ / (sqrt(v̂) + eps)``, where m̂ and v̂ correct the averages'
+    bias towards their zero start. Weight decay adds ``weight_decay * p`` to the gradient
+    (``AdamW`` shrinks p directly instead); ``amsgrad`` divides by the largest v seen so far.
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        if not lr >= 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not eps >= 0.0:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not weight_decay >= 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
+            raise ValueError("betas must be either both floats or both Tensors")
+        if capturable or differentiable or fused:
+            raise NotImplementedError(
+                "picotorch's Adam has no capturable, differentiable or fused variant"
+            )
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "foreach": foreach,  # accepted for compatibility: there is one implementation
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
+        super().__init__(params, defaults)
+
+    def _init_state(self, p: Any, amsgrad: bool) -> dict[str, Any]:
+        """The state of a parameter's first step: zero averages, a step counter at 0."""
+        state = self.state[p]
+        if not state:
+            # torch keeps the count as a 0-d float tensor (float32, or float64 when that is
+            # the default dtype), and so it shows in state_dict()
+            counter = np.zeros((), _dtype.get_default_dtype().numpy)
+            state["step"] = _state_tensor(counter)
+            state["exp_avg"] = _state_tensor(np.zeros_like(p._data))
+            state["exp_avg_sq"] = _state_tensor(np.zeros_like(p._data))
+            if amsgrad:
+                state["max_exp_avg_sq"] = _state_tensor(np.zeros_like(p._data))
+        return state
+
+    # --8<-- [start:step]
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient, once."""
+        self._opt_called = True
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+            weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self._init_state(p, amsgrad)
+                param, g = p._data, p.grad._data
+                m, v = state["exp_avg"], state["exp_avg_sq"]
+                if group["maximize"]:
+                    g = -g
+                state["step"]._data += 1
+                _bump(state["step"])
+                if weight_decay != 0:
+                    if group["decoupled_weight_decay"]:  # AdamW: shrink the weights directly
+                        param *= 1 - lr * weight_decay
+                        _bump(p)
+                    else:  # Adam: weight decay as part of the gradient
+                        g = _fma(param, weight_decay, g)
+
+                # m ← m + (1 - β1)(g - m), v ← β2 v + (1 - β2) g²
+                _lerp(m._data, g, 1 - beta1)
+                v._data *= beta2
+                _fma((1 - beta2) * g, g, v._data, out=v._data)
+                _bump(m, v, v)
+
+                step = float(state["step"]._data)
+                bias_correction1 = 1 - beta1**step
+                bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+                if amsgrad:  # divide by the largest second moment seen so far
+                    v_max = state["max_exp_avg_sq"]
+                    np.maximum(v_max._data, v._data, out=v_max._data)
+                    _bump(v_max)
+                    v = v_max
+                denom = np.sqrt(v._data)
+                denom /= bias_correction2_sqrt
+                denom += eps
+                # param ← param - lr / (1 - β1^t) * m / denom
+                step_size = lr / bias_correction1
+                param += (-step_size * m._data) / denom
+                _bump(p)
+        return loss
+
+    # --8<-- [end:step]
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019): each step first shrinks
+    the weights, ``p ← p (1 - lr * weight_decay)``, instead of adding ``weight_decay * p`` to
+    the gradient, so the decay is not rescaled by Adam's averages."""
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )
+
+
+def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """``start ← start + weight * (end - start)`` in place, rounded as torch's ``lerp_``.
+
+    torch picks the form that loses least precision: from ``start`` for small weights, from
+    ``end`` (``end - (1 - weight)(end - start)``) for weights of 0.5 and more; each is one
+    fused multiply-add. For a float32 tensor the weight is a float32 in torch's kernel.
+    """
+    w: Any = weight if start.dtype == np.float64 else np.float32(weight)
+    diff = end - start
+    if abs(w) < 0.5:
+        _fma(diff, w, start, out=start)
+    else:
+        _fma(diff, w - 1, end, out=start)

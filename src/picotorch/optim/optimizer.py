@@ -1,0 +1,314 @@
+"""The Optimizer base class: parameter groups, per-parameter state, saving and loading.
+
+An optimizer holds ``param_groups``, a list of dicts: each has ``"params"`` (the tensors it
+updates) and the hyper-parameters for them (``"lr"``, ``"momentum"`` …), so one model can train
+its layers with different settings. ``state`` maps each parameter to what the algorithm keeps
+between steps (a momentum buffer, Adam's running averages).
+
+The update itself (``step``) is in each subclass. It runs on the tensors' NumPy arrays in place,
+outside autograd, exactly as torch runs its steps under ``no_grad``; each in-place write bumps the
+tensor's version counter as torch's in-place ops do.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from copy import deepcopy
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from .._random import _round_to_odd_sum
+from .._tensor import Tensor
+
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
+
+
+class _RequiredParameter:
+    """The default of a hyper-parameter that every param group must give (``optim.required``)."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+
+def _typename(obj: Any) -> str:
+    """What torch.typename calls an object: a tensor's legacy type, else its class name."""
+    if isinstance(obj, Tensor):
+        return str(obj.type())
+    module = type(obj).__module__
+    name = type(obj).__qualname__
+    return name if module in ("builtins", "__builtin__", None) else f"{module}.{name}"
+
+
+class Optimizer:
+    """Base class of all optimizers: keeps the param groups and the state; ``step`` is the
+    subclass's update rule.
+
+    >>> w = torch.zeros(3, requires_grad=True)
+    >>> opt = torch.optim.SGD([w], lr=0.1)
+    >>> opt.param_groups[0]["lr"]
+    0.1
+    """
+
+    # Set by every step(); the lr schedulers read it to warn when they are stepped before the
+    # optimizer (torch wraps the optimizer's step method to record the same thing).
+    _opt_called = False
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or "
+                "dicts, but got " + _typename(params)
+            )
+        self.state: defaultdict[Tensor, Any] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+
+        param_groups: list[Any] = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for param_group in param_groups:
+            self.add_param_group(param_group)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __repr__(self) -> str:
+        text = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
+
+    # --8<-- [start:zero_grad]
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of the last backward, so the next one starts from zero.
+
+        ``set_to_none=True`` (the default) drops them (``p.grad`` becomes None: no memory, no
+        work); ``False`` fills them with zeros instead.
+        """
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    if grad.grad_fn is not None:
+                        grad.detach_()
+                    else:
+                        grad.requires_grad_(False)
+                    grad.zero_()
+
+    # --8<-- [end:zero_grad]
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update the parameters once from their ``.grad`` (each optimizer defines how).
+
+        ``closure``, if given, re-evaluates the model and returns the loss; it runs with
+        gradients enabled and its loss is returned.
+        """
+        raise NotImplementedError
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own settings (missing ones come from the defaults),
+        e.g. to start training layers that were frozen so far."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the "
+                "ordering of tensors in sets will change between runs. Please use a list instead."
+            )
+        else:
+            params = list(params)
+
+        # ``model.named_parameters()`` gives (name, tensor) pairs: keep the names alongside
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        param_group["params"] = params
+        if names:
+            if len(names) != len(params):
+                raise ValueError(
+                    "all optimizer params should be with/without names. Some param names are "
+                    "missing"
+                )
+            param_group["param_names"] = names
+
+        for param in params:
+            if not isinstance(param, Tensor):
+                raise TypeError(
+                    "optimizer can only optimize Tensors, but one of the params is "
+                    + _typename(param)
+                )
+            if not (param.is_leaf or param.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(
+                    "parameter group didn't specify a value of required optimization "
+                    f"parameter {name}"
+                )
+            param_group.setdefault(name, default)
+
+        if len(params) != len(set(params)):
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, "
+                "this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more "
+                "information",
+                UserWarning,
+                stacklevel=3,
+            )
+        seen: set[Tensor] = set()
+        for group in self.param_groups:
+            seen.update(group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                which = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. "
+                    f"cannot add param group {which} to the optimizer"
+                )
+        if not seen.isdisjoint(params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+    # --8<-- [start:state_dict]
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state as plain data, for saving: ``{"state": ..., "param_groups": ...}``.
+
+        Parameters are not saved: each is replaced by its position (0, 1, 2 … across all groups),
+        and ``state`` is keyed by those positions. The state tensors themselves are not copied.
+        """
+        ids: dict[int, int] = {}  # id(param) -> its position
+        for p in chain.from_iterable(g["params"] for g in self.param_groups):
+            ids.setdefault(id(p), len(ids))
+        param_groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = [ids[id(p)] for p in group["params"]]
+            param_groups.append(packed)
+        state = {(ids[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
+        return {"state": state, "param_groups": param_groups}
+
+    # --8<-- [end:state_dict]
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict()``: settings and state go back onto this optimizer's own
+        parameters, matched by position."""
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(
+            len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups, strict=True)
+        ):
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of "
+                "optimizer's group"
+            )
+        id_map = dict(
+            zip(
+                chain.from_iterable(g["params"] for g in saved_groups),
+                chain.from_iterable(g["params"] for g in groups),
+                strict=True,
+            )
+        )
+        state: defaultdict[Any, Any] = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                param = id_map[k]
+                state[param] = _cast_state(param, v)
+            else:
+                state[k] = v
+        for group, saved in zip(groups, saved_groups, strict=True):
+            saved["params"] = group["params"]
+            if "param_names" in group and "param_names" not in saved:
+                saved["param_names"] = group["param_names"]
+        self.__setstate__({"state": state, "param_groups": saved_groups})
+
+
+def _cast_state(param: Tensor, value: Any, key: Any = None) -> Any:
+    """A loaded state value, with float tensors converted to the parameter's dtype (not the
+    ``step`` counter), containers rebuilt."""
+    if isinstance(value, Tensor):
+        if key != "step" and param.is_floating_point():
+            return value.to(param.dtype)
+        return value
+    if isinstance(value, dict):
+        return {k: _cast_state(param, v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_state(param, v) for v in value)
+    return value
+
+
+# --8<-- [start:fma]
+def _fma(a: np.ndarray, b: Any, c: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``a * b + c`` rounded once, as torch's CPU kernels compute it (a fused multiply-add).
+
+    ``a`` and ``c`` are arrays, ``b`` an array or a number. torch evaluates
+    ``p.add_(g, alpha=-lr)``, ``lerp_`` and ``addcmul_`` with the CPU's FMA instruction: the
+    product is not rounded before the sum. NumPy has no fma, so for float32 the sum is taken in
+    float64, where the product of two float32 values is exact, and then rounded to float32.
+    That second rounding only goes wrong when the float64 sum lands exactly halfway between two
+    float32 values; those (rare) elements are redone with "round to odd".
+    float64 tensors use two roundings (a difference of at most one unit in the last place).
+    """
+    if c.dtype == np.float64:
+        return np.add(np.multiply(a, b), c, out=out)
+    if not isinstance(b, np.ndarray):
+        if b == 1:  # nothing to fuse: one rounding anyway
+            return np.add(a, c, out=out)
+        b = float(np.float32(b))  # a number is a float32 in torch's kernel
+    total = a.astype(np.float64)
+    total *= b  # exact: 24 + 24 significant bits fit in float64's 53
+    total += c
+    low = total.view(np.int64) & 0x1FFFFFFF  # the 29 bits that the cast to float32 drops
+    tie = low == 0x10000000
+    fixed = None
+    if np.count_nonzero(tie):  # (read c before out, which may be c itself, is written)
+        a64, b64, c64 = np.broadcast_arrays(a.astype(np.float64), b, c.astype(np.float64))
+        fixed = _round_to_odd_sum(a64[tie] * b64[tie], c64[tie]).astype(np.float32)
+    if out is None:
+        out = np.empty(total.shape, c.dtype)
+    if c.dtype == np.float32:
+        np.copyto(out, total, casting="unsafe")
+        if fixed is not None:
+            out[tie] = fixed
+    else:  # float16: torch computes in float32 and rounds that
+        result = total.astype(np.float32)
+        if fixed is not None:
+            result[tie] = fixed
+        np.copyto(out, result, casting="unsafe")
+    return out
+
+
+# --8<-- [end:fma]
+
+
+def _bump(*tensors: Tensor) -> None:
+    """Record an in-place write on each tensor (as every in-place op of torch does)."""
+    for t in tensors:
+        t._version_counter[0] += 1
+
+
+def _state_tensor(data: np.ndarray) -> Tensor:
+    """Wrap a NumPy array that the optimizer created (a buffer in its state) as a tensor."""
+    return Tensor._make(data)

@@ -1,0 +1,548 @@
+"""torch.nn.functional parity: linear/addmm, softmax/log_softmax, dropout, one_hot, relu & co.
+
+Every case runs the same code on picotorch and torch (``parity.check`` / ``check_grad``): values,
+dtypes, shapes, grad_fn names along ``next_functions`` (pages print such chains), gradients,
+warnings and errors. Gradients are also checked numerically (gradcheck / gradgradcheck) in both
+libraries on tiny float64 inputs.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from parity import NoGrad, Raw, check, check_grad
+
+import picotorch
+
+F32, F64 = np.float32, np.float64
+LIBS = (picotorch, torch)
+rng = np.random.default_rng(2024)
+
+
+def randn(*shape: int, dtype: Any = F32) -> np.ndarray:
+    return np.asarray(rng.standard_normal(shape), dtype=dtype)
+
+
+def chain(node: Any, depth: int = 6) -> Any:
+    """A grad_fn's name and, recursively, its next_functions' (None for a missing edge)."""
+    if node is None:
+        return None
+    if depth == 0:
+        return node.name()
+    return (node.name(), tuple(chain(n, depth - 1) for n, _ in node.next_functions))
+
+
+def gradcheck_both(fn: Any, *arrays: Any, second: bool = True) -> None:
+    """gradcheck (and gradgradcheck) of ``fn(lib, *inputs)`` in both libraries: float arrays
+    become float64 leaves requiring grad, integer arrays index tensors, the rest as they are."""
+    for lib in LIBS:
+        inputs = []
+        for a in arrays:
+            if isinstance(a, np.ndarray) and a.dtype.kind in "iub":
+                inputs.append(lib.from_numpy(a.copy()))
+            elif isinstance(a, np.ndarray):
+                inputs.append(lib.from_numpy(a.astype(F64)).requires_grad_())
+            else:
+                inputs.append(a)
+
+        def func(*xs: Any, lib: Any = lib) -> Any:
+            return fn(lib, *xs)
+
+        assert lib.autograd.gradcheck(func, tuple(inputs)), lib.__name__
+        if second:
+            assert lib.autograd.gradgradcheck(func, tuple(inputs)), lib.__name__
+
+
+# ---------------------------------------------------------------------- linear
+LINEAR_SHAPES = [(4,), (2, 4), (5, 2, 4), (3, 5, 2, 4)]
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("shape", LINEAR_SHAPES)
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear_values_graph_and_grads(shape: tuple[int, ...], bias: bool, dtype: Any) -> None:
+    b = randn(3, dtype=dtype) if bias else None
+
+    def fn(lib: Any, x: Any, w: Any, *rest: Any) -> Any:
+        return lib.nn.functional.linear(x, w, *rest)
+
+    args = (randn(*shape, dtype=dtype), randn(3, 4, dtype=dtype)) + ((b,) if bias else ())
+    check_grad(fn, *args, depth=4)
+    # the first layer of a network: the input needs no grad
+    args = (NoGrad(randn(*shape, dtype=dtype)), randn(3, 4, dtype=dtype)) + ((b,) if bias else ())
+    check_grad(fn, *args, depth=4)
+
+
+def test_linear_chain_as_torch_prints_it() -> None:
+    """``loss.grad_fn.next_functions[0][0]`` chains of a two-layer network match torch's."""
+    names = []
+    for lib in LIBS:
+        lib.manual_seed(0)
+        x = lib.randn(8, 4)
+        w1 = lib.randn(5, 4, requires_grad=True)
+        b1 = lib.zeros(5, requires_grad=True)
+        w2 = lib.randn(3, 5, requires_grad=True)
+        h = lib.nn.functional.relu(lib.nn.functional.linear(x, w1, b1))
+        out = lib.nn.functional.linear(h, w2)
+        loss = lib.nn.functional.cross_entropy(out, lib.tensor([0, 1, 2, 0, 1, 2, 0, 1]))
+        names.append(chain(loss.grad_fn, 8))
+    assert names[0] == names[1]
+    assert names[1][0] == "NllLossBackward0"
+
+
+@pytest.mark.parametrize(
+    ("make", "shape"),
+    [
+        (lambda x: x.t(), (4, 2)),  # a transposed batch: addmm of a TBackward0
+        (lambda x: x.permute(1, 0, 2), (4, 2, 4)),  # non-contiguous 3-d: matmul, then add_
+        (lambda x: x.permute(1, 0, 2, 3), (2, 2, 2, 4)),  # non-contiguous 4-d
+        (lambda x: x[::2], (8,)),  # a non-contiguous vector
+    ],
+)
+def test_linear_noncontiguous_input(make: Any, shape: tuple[int, ...]) -> None:
+    def fn(lib: Any, x: Any, w: Any, b: Any) -> Any:
+        return lib.nn.functional.linear(make(x), w, b)
+
+    check_grad(fn, randn(*shape), randn(3, 4), randn(3), depth=4)
+    check_grad(fn, NoGrad(randn(*shape)), randn(3, 4), randn(3), depth=4)
+
+
+@pytest.mark.parametrize("bias_shape", [(), (1, 3), (2, 3)])
+def test_linear_other_bias_shapes(bias_shape: tuple[int, ...]) -> None:
+    def fn(lib: Any, x: Any, w: Any, b: Any) -> Any:
+        return lib.nn.functional.linear(x, w, b)
+
+    check_grad(fn, randn(2, 4), randn(3, 4), randn(*bias_shape), depth=3)
+    check_grad(fn, randn(5, 2, 4), randn(3, 4), randn(*bias_shape), depth=3)
+
+
+def test_linear_vector_weight_and_int() -> None:
+    check(lambda t, x, w: t.nn.functional.linear(x, w), randn(2, 4), randn(4))
+    ints = np.arange(8).reshape(2, 4)
+    check(lambda t, x, w, b: t.nn.functional.linear(x, w, b), ints, ints[:1], np.arange(1))
+
+
+LINEAR_ERRORS = {
+    "wrong in_features": (
+        (randn(64, 100), randn(512, 784), randn(512)),
+        "mat1 and mat2 shapes cannot be multiplied (64x100 and 784x512)",
+    ),
+    "wrong in_features no bias": (
+        (randn(64, 100), randn(512, 784)),
+        "mat1 and mat2 shapes cannot be multiplied (64x100 and 784x512)",
+    ),
+    "wrong in_features 3d": (
+        (randn(5, 2, 4), randn(3, 5), randn(3)),
+        "mat1 and mat2 shapes cannot be multiplied (10x4 and 5x3)",
+    ),
+    "wrong in_features 1d": ((randn(4), randn(3, 5)), "(1x4 and 5x3)"),
+    "dtype": ((randn(2, 4), randn(3, 4, dtype=F64), randn(3)), "must have the same dtype"),
+    "dtype no bias": ((randn(2, 4), randn(3, 4, dtype=F64)), "expected m1 and m2 to have the same"),
+    "bias dtype": ((randn(2, 4), randn(3, 4), randn(3, dtype=F64)), "same dtype, but got Double"),
+    "bias size": ((randn(2, 4), randn(3, 4), randn(4)), "The expanded size of the tensor (3)"),
+    "0-d input": ((randn(), randn(3, 4)), "both arguments to linear need to be at least 1D"),
+}
+
+
+@pytest.mark.parametrize("name", LINEAR_ERRORS)
+def test_linear_errors(name: str) -> None:
+    args, message = LINEAR_ERRORS[name]
+    check(lambda t, *a: t.nn.functional.linear(*a), *args, raises=RuntimeError, match=message)
+
+
+def test_linear_gradcheck() -> None:
+    def fn(lib: Any, x: Any, w: Any, b: Any) -> Any:
+        return lib.nn.functional.linear(x, w, b)
+
+    gradcheck_both(fn, randn(3, 4), randn(2, 4), randn(2))
+    gradcheck_both(fn, randn(2, 3, 4), randn(2, 4), randn(2))
+    gradcheck_both(lambda lib, x, w: lib.nn.functional.linear(x, w), randn(4), randn(2, 4))
+
+
+# ---------------------------------------------------------------------- addmm
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("bias_shape", [(3,), (1, 3), (2, 1), (2, 3), ()])
+@pytest.mark.parametrize("scales", [{}, {"beta": 0.5}, {"alpha": 2.0}, {"beta": 0, "alpha": -1.5}])
+def test_addmm(bias_shape: tuple[int, ...], scales: dict[str, float], dtype: Any) -> None:
+    def fn(lib: Any, c: Any, a: Any, b: Any) -> Any:
+        return lib.addmm(c, a, b, **scales)
+
+    args = (randn(*bias_shape, dtype=dtype), randn(2, 4, dtype=dtype), randn(4, 3, dtype=dtype))
+    check_grad(fn, *args, depth=2)
+    check_grad(fn, NoGrad(args[0]), args[1], NoGrad(args[2]), depth=2)
+    check_grad(lambda t, c, a, b: c.addmm(a, b, **scales), *args, depth=2)
+
+
+def test_addmm_beta_zero_ignores_nan_and_int_scales() -> None:
+    nan_bias = np.array([np.nan, 1.0, 2.0], F32)
+    check(lambda t, c, a, b: t.addmm(c, a, b, beta=0), nan_bias, randn(2, 4), randn(4, 3))
+    check(lambda t, c, a, b: t.addmm(c, a, b, beta=0.5), nan_bias, randn(2, 4), randn(4, 3))
+    ints = (np.arange(3), np.ones((2, 4), np.int64), np.ones((4, 3), np.int64))
+    check(lambda t, c, a, b: t.addmm(c, a, b), *ints)
+    check(lambda t, c, a, b: t.addmm(c, a, b, beta=0.5), *ints)
+    check(lambda t, c, a, b: t.addmm(c, a, b, alpha=2, beta=3), *ints)
+
+
+def test_addmm_out() -> None:
+    def fn(lib: Any, c: Any, a: Any, b: Any, o: Any) -> Any:
+        result = lib.addmm(c, a, b, out=o)
+        return result is o, o
+
+    check(fn, randn(3), randn(2, 4), randn(4, 3), np.zeros((2, 3), F32))
+
+
+ADDMM_ERRORS = {
+    "mat1 1d": ((randn(3), randn(4), randn(4, 3)), RuntimeError, "mat1 must be a matrix, got 1-D"),
+    "mat2 1d": ((randn(3), randn(2, 4), randn(4)), RuntimeError, "mat2 must be a matrix, got 1-D"),
+    "shapes": ((randn(3), randn(2, 4), randn(5, 3)), RuntimeError, "(2x4 and 5x3)"),
+    "bias": ((randn(4), randn(2, 4), randn(4, 3)), RuntimeError, "Target sizes: [2, 3]"),
+    "bias 3d": ((randn(1, 2, 3), randn(2, 4), randn(4, 3)), RuntimeError, "number of sizes"),
+    "bias dtype": (
+        (randn(3, dtype=F64), randn(2, 4), randn(4, 3)),
+        RuntimeError,
+        "self and mat2 must have the same dtype, but got Double and Float",
+    ),
+    "mat2 dtype": (
+        (randn(3), randn(2, 4), randn(4, 3, dtype=F64)),
+        RuntimeError,
+        "self and mat2 must have the same dtype, but got Float and Double",
+    ),
+    "mat1 dtype": (
+        (randn(3), randn(2, 4, dtype=F64), randn(4, 3)),
+        RuntimeError,
+        "mat1 and mat2 must have the same dtype, but got Double and Float",
+    ),
+    "bool": (
+        (np.ones(3, bool), np.ones((2, 4), bool), np.ones((4, 3), bool)),
+        NotImplementedError,
+        "\"addmm_impl_cpu_\" not implemented for 'Bool'",
+    ),
+    "not a tensor": ((Raw(1.0), randn(2, 4), randn(4, 3)), TypeError, "argument 'input'"),
+}
+
+
+@pytest.mark.parametrize("name", ADDMM_ERRORS)
+def test_addmm_errors(name: str) -> None:
+    args, error, message = ADDMM_ERRORS[name]
+    check(lambda t, *a: t.addmm(*a), *args, raises=error, match=message)
+
+
+def test_addmm_gradcheck() -> None:
+    gradcheck_both(lambda lib, c, a, b: lib.addmm(c, a, b), randn(3), randn(2, 4), randn(4, 3))
+    gradcheck_both(
+        lambda lib, c, a, b: lib.addmm(c, a, b, beta=0.3, alpha=-2.0),
+        randn(2, 1),
+        randn(2, 4),
+        randn(4, 3),
+    )
+
+
+def test_addmm_refuses_modified_saved_matrix() -> None:
+    """Each matrix is saved for the other's gradient only, as in torch."""
+    for lib in LIBS:
+        a = lib.randn(2, 4)
+        b = lib.randn(4, 3, requires_grad=True)
+        out = lib.addmm(lib.zeros(3), a, b)
+        a.mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            out.sum().backward()
+        # a's change does not matter when only a's own gradient is needed
+        a2 = lib.randn(2, 4, requires_grad=True)
+        b2 = lib.randn(4, 3)
+        out2 = lib.addmm(lib.zeros(3), a2, b2)
+        with lib.no_grad():
+            a2.mul_(2)
+        out2.sum().backward()
+        assert a2.grad is not None
+
+
+# ---------------------------------------------------------------------- softmax, log_softmax
+SOFTMAX_NAMES = ["softmax", "log_softmax"]
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("name", SOFTMAX_NAMES)
+@pytest.mark.parametrize(
+    ("shape", "dim"), [((5,), 0), ((3, 5), 1), ((3, 5), 0), ((3, 5), -1), ((2, 3, 4), 1), ((), 0)]
+)
+def test_softmax_values_and_grads(name: str, shape: tuple[int, ...], dim: int, dtype: Any) -> None:
+    x = np.asarray(randn(*shape, dtype=dtype) * 3)
+    check_grad(lambda t, a: getattr(t.nn.functional, name)(a, dim), x, depth=2)
+    check_grad(lambda t, a: getattr(t, name)(a, dim), x)
+    check_grad(lambda t, a: getattr(a, name)(dim), x)
+    check_grad(lambda t, a: getattr(t.nn.functional, name)(a, dim), x, second_order=True)
+
+
+@pytest.mark.parametrize("name", SOFTMAX_NAMES)
+def test_softmax_noncontiguous_and_dtype_argument(name: str) -> None:
+    check_grad(lambda t, a: getattr(t.nn.functional, name)(a.t(), 1), randn(4, 3))
+    # dtype=: the input is converted first (a ToCopyBackward0 below the softmax node)
+    check_grad(
+        lambda t, a: getattr(t.nn.functional, name)(a, 1, dtype=t.float64), randn(2, 3), depth=2
+    )
+    check_grad(lambda t, a: getattr(a, name)(1, t.float64), randn(2, 3), depth=2)
+    check_grad(lambda t, a: getattr(a, name)(1, dtype=t.float32), randn(2, 3), depth=2)
+    check(lambda t, a: getattr(t.nn.functional, name)(a, 0, dtype=t.float32), np.arange(4))
+    check(lambda t, a: getattr(t, name)(a, 0), randn(3).astype(np.float16))
+
+
+@pytest.mark.parametrize("name", SOFTMAX_NAMES)
+def test_softmax_extremes(name: str) -> None:
+    """Logits of ±1e4 give finite results and gradients; inf/NaN/empty behave as torch."""
+    big = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4]], F32)
+    check_grad(lambda t, a: getattr(t, name)(a, 1), big)
+    for values in ([np.inf, 1.0, 0.0], [-np.inf, -np.inf], [-np.inf, 0.0], [np.nan, 0.0]):
+        check(lambda t, a: getattr(t, name)(a, 0), np.array(values, F32))
+    check(lambda t, a: getattr(t, name)(a, 1), np.zeros((0, 3), F32))
+    check(lambda t, a: getattr(t, name)(a, 0), np.zeros((0, 3), F32))
+
+
+@pytest.mark.parametrize("name", SOFTMAX_NAMES)
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (2, 3, 4), (2, 3, 4, 5)])
+def test_softmax_implicit_dim_warns(name: str, shape: tuple[int, ...]) -> None:
+    messages = []
+    for lib in LIBS:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            getattr(lib.nn.functional, name)(lib.ones(shape))
+        assert len(caught) == 1
+        messages.append((caught[0].category, str(caught[0].message), caught[0].filename))
+    assert messages[0] == messages[1]  # the same text, pointing at this file
+    check(lambda t, a: getattr(t.nn.functional, name)(a), randn(*shape))
+
+
+SOFTMAX_ERRORS = {
+    "int input": (
+        lambda t, a: t.softmax(a, 0),
+        np.arange(4),
+        NotImplementedError,
+        "softmax_lastdim_kernel_impl\" not implemented for 'Long'",
+    ),
+    "int input log": (
+        lambda t, a: t.nn.functional.log_softmax(a, 0),
+        np.arange(4),
+        NotImplementedError,
+        "log_softmax_lastdim_kernel_impl",
+    ),
+    "int input not last": (
+        lambda t, a: t.softmax(a, 0),
+        np.ones((2, 3), np.int64),
+        NotImplementedError,
+        "\"softmax_kernel_impl\" not implemented for 'Long'",
+    ),
+    "bool input": (
+        lambda t, a: t.softmax(a, 0),
+        np.ones(3, bool),
+        NotImplementedError,
+        "for 'Bool'",
+    ),
+    "dim out of range": (
+        lambda t, a: t.nn.functional.softmax(a, 2),
+        randn(2, 3),
+        IndexError,
+        "Dimension out of range (expected to be in range of [-2, 1], but got 2)",
+    ),
+    "dim out of range log": (lambda t, a: a.log_softmax(-3), randn(2, 3), IndexError, "but got -3"),
+    "dim None": (lambda t, a: t.softmax(a, None), randn(2, 3), TypeError, None),
+    "no dim": (lambda t, a: t.log_softmax(a), randn(2, 3), TypeError, None),
+    "method no dim": (lambda t, a: a.softmax(), randn(2, 3), TypeError, None),
+}
+
+
+@pytest.mark.parametrize("name", SOFTMAX_ERRORS)
+def test_softmax_errors(name: str) -> None:
+    fn, x, error, message = SOFTMAX_ERRORS[name]
+    check(fn, x, raises=error, match=message)
+
+
+@pytest.mark.parametrize("name", SOFTMAX_NAMES)
+def test_softmax_gradcheck(name: str) -> None:
+    gradcheck_both(lambda lib, a: getattr(lib, name)(a, 1), randn(2, 4))
+    gradcheck_both(lambda lib, a: getattr(lib, name)(a, 0), randn(3, 2))
+
+
+@pytest.mark.parametrize("name", SOFTMAX_NAMES)
+def test_softmax_double_backward_graph(name: str) -> None:
+    """Under create_graph the backward is recorded as torch records it."""
+    names = []
+    for lib in LIBS:
+        x = lib.tensor([[0.5, -1.0, 2.0]], requires_grad=True)
+        y = getattr(lib, name)(x, 1)
+        (g,) = lib.autograd.grad(y, x, lib.ones_like(y), create_graph=True)
+        names.append(chain(g.grad_fn, 2))
+    assert names[0] == names[1]
+
+
+# ---------------------------------------------------------------------- dropout
+def _dropout_both(shape: tuple[int, ...], p: float, dtype: Any, seed: int) -> list[np.ndarray]:
+    outs = []
+    for lib in LIBS:
+        lib.manual_seed(seed)
+        x = lib.randn(shape).to(getattr(lib, np.dtype(dtype).name))
+        y = lib.nn.functional.dropout(x, p)
+        after = lib.rand(2)  # the generator must be in the same place afterwards too
+        outs.append((y.numpy().copy(), after.numpy().copy()))
+    return outs
+
+
+@pytest.mark.parametrize("dtype", [F32, F64, np.float16])
+@pytest.mark.parametrize("p", [0.1, 0.3, 0.5, 0.9])
+@pytest.mark.parametrize("shape", [(7,), (3, 5), (4, 3, 33), (64, 128)])
+def test_dropout_mask_is_torchs_bit_for_bit(shape: tuple[int, ...], p: float, dtype: Any) -> None:
+    (mine, mine_after), (theirs, theirs_after) = _dropout_both(shape, p, dtype, seed=int(p * 100))
+    assert mine.dtype == theirs.dtype
+    np.testing.assert_array_equal(mine, theirs, strict=True)
+    np.testing.assert_array_equal(mine_after, theirs_after)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.25, 1.0])
+def test_dropout_graph_and_grads(p: float) -> None:
+    def fn(lib: Any, x: Any) -> Any:
+        lib.manual_seed(3)
+        return lib.nn.functional.dropout(x * 1, p)
+
+    check_grad(fn, randn(4, 6), depth=3)
+    check_grad(fn, randn(4, 6, dtype=F64), depth=3)
+
+
+def test_dropout_identity_cases() -> None:
+    def same(lib: Any, x: Any, **kwargs: Any) -> Any:
+        return lib.nn.functional.dropout(x, **kwargs) is x
+
+    check(lambda t, x: same(t, x, p=0.5, training=False), randn(3, 4))
+    check(lambda t, x: same(t, x, p=0.0), randn(3, 4))
+    check(lambda t, x: same(t, x, p=0.5), randn(0, 4))
+    check(lambda t, x: t.nn.functional.dropout(x, 0.0), np.arange(3))
+
+
+def test_dropout_inplace() -> None:
+    def fn(lib: Any, x: Any) -> Any:
+        lib.manual_seed(5)
+        y = x * 2
+        z = lib.nn.functional.dropout(y, 0.4, inplace=True)
+        return z is y, z
+
+    check_grad(fn, randn(3, 4), depth=2)
+
+    def plain(lib: Any, x: Any) -> Any:
+        lib.manual_seed(5)
+        return lib.nn.functional.dropout(x, 0.4, inplace=True) is x, x
+
+    check(plain, randn(3, 4))
+
+
+DROPOUT_ERRORS = {
+    "p negative": (
+        lambda t, x: t.nn.functional.dropout(x, -0.1),
+        ValueError,
+        "dropout probability has to be between 0 and 1, but got -0.1",
+    ),
+    "p too big": (lambda t, x: t.nn.functional.dropout(x, 1.5), ValueError, "but got 1.5"),
+    "int input": (
+        lambda t, x: t.nn.functional.dropout(x.long(), 0.5),
+        RuntimeError,
+        "result type Float can't be cast to the desired output type Long",
+    ),
+    "inplace leaf": (
+        lambda t, x: t.nn.functional.dropout(x.requires_grad_(), 0.5, inplace=True),
+        RuntimeError,
+        "a leaf Variable that requires grad",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", DROPOUT_ERRORS)
+def test_dropout_errors(name: str) -> None:
+    fn, error, message = DROPOUT_ERRORS[name]
+    check(fn, randn(3, 4), raises=error, match=message)
+
+
+# ---------------------------------------------------------------------- one_hot, activations
+@pytest.mark.parametrize(
+    ("values", "num_classes"),
+    [([0, 2, 1], -1), ([0, 2, 1], 5), ([[2, 0], [1, 1]], -1), (3, -1), ([], 3)],
+)
+def test_one_hot(values: Any, num_classes: int) -> None:
+    x = np.array(values, np.int64)
+    # (NumPy gives empty arrays zero strides: strides are compared only for non-empty results)
+    check(lambda t, x: t.nn.functional.one_hot(x, num_classes), x, strides=x.size > 0)
+
+
+ONE_HOT_ERRORS = {
+    "float": (
+        np.array([0.0, 2.0]),
+        -1,
+        RuntimeError,
+        "only applicable to index tensor of type LongTensor",
+    ),
+    "int32": (np.array([0, 2], np.int32), -1, RuntimeError, "of type LongTensor"),
+    "negative": (np.array([0, -2]), -1, RuntimeError, "Class values must be non-negative."),
+    "too large": (
+        np.array([0, 5]),
+        3,
+        RuntimeError,
+        "Class values must be smaller than num_classes.",
+    ),
+    "empty": (
+        np.array([], np.int64),
+        -1,
+        RuntimeError,
+        "Can not infer total number of classes from empty tensor.",
+    ),
+    "num_classes float": (np.array([0, 2]), 3.0, TypeError, "must be int, not float"),
+}
+
+
+@pytest.mark.parametrize("name", ONE_HOT_ERRORS)
+def test_one_hot_errors(name: str) -> None:
+    values, num_classes, error, message = ONE_HOT_ERRORS[name]
+    check(lambda t, x: t.nn.functional.one_hot(x, num_classes), values, raises=error, match=message)
+
+
+@pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh"])
+def test_activations(name: str) -> None:
+    check_grad(lambda t, x: getattr(t.nn.functional, name)(x), randn(3, 4), depth=2)
+
+
+def test_relu_inplace() -> None:
+    def fn(lib: Any, x: Any) -> Any:
+        y = x * 1
+        z = lib.nn.functional.relu(y, inplace=True)
+        return z is y, z
+
+    check_grad(fn, randn(3, 4), depth=2)
+    check(lambda t, x: t.nn.functional.relu(x, True) is x, randn(3))
+
+
+def test_functional_namespace() -> None:
+    names = [
+        "relu",
+        "sigmoid",
+        "tanh",
+        "softmax",
+        "log_softmax",
+        "linear",
+        "conv2d",
+        "max_pool2d",
+        "avg_pool2d",
+        "dropout",
+        "cross_entropy",
+        "mse_loss",
+        "l1_loss",
+        "nll_loss",
+        "binary_cross_entropy",
+        "binary_cross_entropy_with_logits",
+        "one_hot",
+        "pad",
+        "batch_norm",
+    ]
+    for name in names:
+        assert callable(getattr(picotorch.nn.functional, name)), name
+        assert callable(getattr(torch.nn.functional, name)), name
+    for name in ["softmax", "log_softmax", "addmm"]:
+        assert callable(getattr(picotorch, name)), name
+        assert callable(getattr(picotorch.Tensor, name)), name

@@ -1,0 +1,867 @@
+"""Loss functions' parity with torch: mse_loss, l1_loss, nll_loss, cross_entropy,
+binary_cross_entropy (with and without logits).
+
+Each case runs on picotorch and torch with the same inputs (``parity.check_grad``): the loss
+(value, dtype, shape), its grad_fn and the nodes below it, and the gradients of every input
+that requires grad, in float32 and float64, for each ``reduction``. Then second derivatives,
+numerical gradient checks, and a table of bad inputs (same exception type, same message).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from parity import NoGrad, Raw, check, check_grad
+
+import picotorch
+
+F32, F64 = np.float32, np.float64
+LIBS = (picotorch, torch)
+REDUCTIONS = ["mean", "sum", "none"]
+rng = np.random.default_rng(99)
+
+
+def randn(*shape: int, dtype: Any = F32) -> np.ndarray:
+    return np.asarray(rng.standard_normal(shape), dtype=dtype)
+
+
+def probs(*shape: int, dtype: Any = F32) -> np.ndarray:
+    """Values inside (0, 1), away from the ends."""
+    return np.asarray(rng.uniform(0.05, 0.95, shape), dtype=dtype)
+
+
+def classes(n_classes: int, *shape: int) -> np.ndarray:
+    return rng.integers(0, n_classes, shape).astype(np.int64)
+
+
+def soft_targets(*shape: int, dtype: Any = F32) -> np.ndarray:
+    """Class probabilities along dim 1 (dim 0 for a single sample)."""
+    x = rng.random(shape)
+    axis = 0 if len(shape) == 1 else 1
+    return np.asarray(x / x.sum(axis, keepdims=True), dtype=dtype)
+
+
+def chain(node: Any, depth: int = 6) -> Any:
+    if node is None:
+        return None
+    if depth == 0:
+        return node.name()
+    return (node.name(), tuple(chain(n, depth - 1) for n, _ in node.next_functions))
+
+
+def gradcheck_both(fn: Any, *arrays: Any, second: bool = True) -> None:
+    """gradcheck (and gradgradcheck) of ``fn(lib, *inputs)`` in both libraries: float arrays
+    become float64 leaves requiring grad (``NoGrad``: not), integer arrays index tensors."""
+    for lib in LIBS:
+        inputs = []
+        for a in arrays:
+            if isinstance(a, NoGrad):
+                inputs.append(lib.from_numpy(a.value.astype(F64)))
+            elif isinstance(a, np.ndarray) and a.dtype.kind in "iub":
+                inputs.append(lib.from_numpy(a.copy()))
+            elif isinstance(a, np.ndarray):
+                inputs.append(lib.from_numpy(a.astype(F64)).requires_grad_())
+            else:
+                inputs.append(a)
+
+        def func(*xs: Any, lib: Any = lib) -> Any:
+            return fn(lib, *xs)
+
+        assert lib.autograd.gradcheck(func, tuple(inputs)), lib.__name__
+        if second:
+            assert lib.autograd.gradgradcheck(func, tuple(inputs)), lib.__name__
+
+
+# ---------------------------------------------------------------------- mse, l1
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+def test_regression_losses(name: str, reduction: str, dtype: Any) -> None:
+    def fn(lib: Any, x: Any, y: Any) -> Any:
+        return getattr(lib.nn.functional, name)(x, y, reduction=reduction)
+
+    x, y = randn(3, 4, dtype=dtype), randn(3, 4, dtype=dtype)
+    check_grad(fn, x, NoGrad(y), depth=3)
+    check_grad(fn, x, y, depth=3)  # a target that requires grad gets one too
+    check_grad(fn, x, y, second_order=True)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+@pytest.mark.parametrize("shapes", [((3, 4), (4,)), ((3, 1), (3,)), ((4,), (2, 4))])
+def test_regression_losses_broadcast_and_warn(name: str, shapes: Any) -> None:
+    """A target of another shape broadcasts, with torch's UserWarning (and ExpandBackward0)."""
+
+    def fn(lib: Any, x: Any, y: Any) -> Any:
+        return getattr(lib.nn.functional, name)(x, y)
+
+    check_grad(fn, randn(*shapes[0]), NoGrad(randn(*shapes[1])), depth=3)
+    check_grad(fn, randn(*shapes[0]), randn(*shapes[1]), depth=3)
+    messages = []
+    for lib in LIBS:
+        with pytest.warns(UserWarning) as caught:
+            fn(lib, lib.zeros(shapes[0]), lib.zeros(shapes[1]))
+        messages.append((str(caught[0].message), caught[0].filename))
+    assert messages[0] == messages[1]  # same text, pointing at this file
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses_weight(name: str, reduction: str) -> None:
+    def fn(lib: Any, x: Any, y: Any, w: Any) -> Any:
+        return getattr(lib.nn.functional, name)(x, y, reduction=reduction, weight=w)
+
+    check_grad(fn, randn(3, 4), NoGrad(randn(3, 4)), probs(3, 4), depth=3)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+def test_regression_losses_dtypes_and_legacy(name: str) -> None:
+    f = name
+
+    def fn(lib: Any, x: Any, y: Any, **kw: Any) -> Any:
+        return getattr(lib.nn.functional, f)(x, y, **kw)
+
+    check_grad(fn, randn(3), NoGrad(randn(3, dtype=F64)))  # float32 with float64: float64
+    check(fn, randn(3), np.arange(3))  # float with int: float
+    check(lambda t, x, y: fn(t, x, y, size_average=False), randn(3), randn(3))
+    check(lambda t, x, y: fn(t, x, y, reduce=False), randn(3), randn(3))
+    check(lambda t, x, y: fn(t, x, y, reduction="sum"), np.zeros(0, F32), np.zeros(0, F32))
+    check(fn, np.zeros(0, F32), np.zeros(0, F32))  # the mean of nothing: nan
+
+
+REGRESSION_ERRORS = {
+    "mse int": (
+        "mse_loss",
+        (np.arange(3), np.arange(3)),
+        {},
+        NotImplementedError,
+        "\"mse_cpu\" not implemented for 'Long'",
+    ),
+    "mse bool": (
+        "mse_loss",
+        (np.ones(3, bool), np.ones(3, bool)),
+        {},
+        NotImplementedError,
+        "for 'Bool'",
+    ),
+    "l1 int": (
+        "l1_loss",
+        (np.arange(3), np.arange(3)),
+        {},
+        RuntimeError,
+        "mean(): could not infer output dtype",
+    ),
+    "mse shapes": (
+        "mse_loss",
+        (randn(3, 4), randn(3)),
+        {},
+        RuntimeError,
+        "The size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 1",
+    ),
+    "l1 shapes": (
+        "l1_loss",
+        (randn(3, 4), randn(3)),
+        {},
+        RuntimeError,
+        "The size of tensor a (4) must match",
+    ),
+    "mse reduction": (
+        "mse_loss",
+        (randn(3), randn(3)),
+        {"reduction": "avg"},
+        ValueError,
+        "avg is not a valid value for reduction",
+    ),
+    "l1 reduction": (
+        "l1_loss",
+        (randn(3), randn(3)),
+        {"reduction": "elementwise"},
+        ValueError,
+        "elementwise is not a valid value for reduction",
+    ),
+    "mse weight": (
+        "mse_loss",
+        (randn(3, 4), randn(3, 4)),
+        {"weight": 3},
+        ValueError,
+        "Weights and input must have the same size.",
+    ),
+    "mse target number": ("mse_loss", (randn(3), Raw(1.0)), {}, AttributeError, None),
+}
+
+
+@pytest.mark.parametrize("case", REGRESSION_ERRORS)
+def test_regression_errors(case: str) -> None:
+    name, args, kwargs, error, message = REGRESSION_ERRORS[case]
+
+    def fn(lib: Any, *a: Any) -> Any:
+        kw = dict(kwargs)
+        if "weight" in kw:
+            kw["weight"] = lib.ones(kw["weight"])
+        return getattr(lib.nn.functional, name)(*a, **kw)
+
+    check(fn, *args, raises=error, match=message, warnings_match=False)
+
+
+# ---------------------------------------------------------------------- nll_loss
+NLL_SHAPES = [  # (input shape, target shape)
+    ((4, 5), (4,)),
+    ((5,), ()),
+    ((2, 5, 3), (2, 3)),
+    ((2, 5, 3, 2), (2, 3, 2)),
+    ((2, 5, 3, 2, 2), (2, 3, 2, 2)),
+]
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shapes", NLL_SHAPES)
+def test_nll_loss(shapes: Any, reduction: str, dtype: Any) -> None:
+    (in_shape, t_shape) = shapes
+
+    def fn(lib: Any, x: Any, t: Any, **kw: Any) -> Any:
+        return lib.nn.functional.nll_loss(x, t, reduction=reduction, **kw)
+
+    x, t = randn(*in_shape, dtype=dtype), classes(5, *t_shape)
+    check_grad(fn, x, t, depth=3)
+    w = probs(5, dtype=dtype)
+    check_grad(lambda lib, x, t, w: fn(lib, x, t, weight=w), x, t, NoGrad(w), depth=3)
+    ignored = np.where(rng.random(t.shape) < 0.4, -100, t)
+    check_grad(fn, x, ignored, depth=3)
+    check_grad(lambda lib, x, t, w: fn(lib, x, t, weight=w), x, ignored, NoGrad(w), depth=3)
+    check_grad(lambda lib, x, t: fn(lib, x, t, ignore_index=2), x, t, depth=3)
+    check_grad(fn, x, t, second_order=True)
+
+
+def test_nll_loss_targets() -> None:
+    def fn(lib: Any, x: Any, t: Any, **kw: Any) -> Any:
+        return lib.nn.functional.nll_loss(x, t, **kw)
+
+    x = randn(4, 5)
+    check_grad(fn, x, np.array([1, 0, 4, 2], np.uint8))  # Byte targets are accepted
+    check_grad(fn, x, np.full(4, -100))  # all ignored: 0/0 = nan for the mean
+    check_grad(lambda lib, x, t: fn(lib, x, t, reduction="sum"), x, np.full(4, -100))
+    check(fn, randn(5), np.array([3]))  # one sample, target (1,): a 0-d loss, but torch's
+    check_grad(
+        fn, randn(5), np.array([3]), raises=RuntimeError, match="size mismatch"
+    )  # backward refuses it
+    check(fn, np.zeros((0, 5), F32), np.zeros(0, np.int64))
+    check(lambda lib, x, t: fn(lib, x, t, reduction="none"), randn(0, 5, 2), classes(5, 0, 2))
+    check(fn, randn(4, 5).astype(np.float16), classes(5, 4))
+    check(lambda lib, x, t: fn(lib, x, t, size_average=False), x, classes(5, 4))
+
+
+def test_nll_loss_noncontiguous() -> None:
+    def fn(lib: Any, x: Any, t: Any) -> Any:
+        return lib.nn.functional.nll_loss(x.transpose(1, 2), t)
+
+    check_grad(fn, randn(2, 3, 5), classes(5, 2, 3), depth=4)
+
+
+NLL_ERRORS = {
+    "float target": (
+        (randn(4, 5), randn(4)),
+        {},
+        RuntimeError,
+        "expected target dtype to be Long or Byte, but got Float",
+    ),
+    "int32 target": (
+        (randn(4, 5), classes(5, 4).astype(np.int32)),
+        {},
+        RuntimeError,
+        "but got Int",
+    ),
+    "int input": (
+        (classes(5, 4, 5), classes(5, 4)),
+        {},
+        NotImplementedError,
+        "\"nll_loss_out_frame\" not implemented for 'Long'",
+    ),
+    "out of bounds": (
+        (randn(4, 5), np.array([1, 0, 5, 2])),
+        {},
+        IndexError,
+        "Target 5 is out of bounds.",
+    ),
+    "negative": (
+        (randn(4, 5), np.array([1, -1, 0, 2])),
+        {},
+        IndexError,
+        "Target -1 is out of bounds.",
+    ),
+    "out of bounds 4d": (
+        (randn(2, 5, 3, 1), np.array([[[1], [0], [7]], [[1], [1], [1]]])),
+        {},
+        IndexError,
+        "Target 7 is out of bounds.",
+    ),
+    "batch": (
+        (randn(4, 5), np.array([1, 0, 2])),
+        {},
+        ValueError,
+        "Expected input batch_size (4) to match target batch_size (3).",
+    ),
+    "2-d target": (
+        (randn(4, 5), classes(5, 4, 1)),
+        {},
+        RuntimeError,
+        "0D or 1D target tensor expected, multi-target not supported",
+    ),
+    "0-d input": ((randn(), np.array(0)), {}, ValueError, "Expected 1 or more dimensions (got 0)"),
+    "1-d input, 2 targets": (
+        (randn(5), np.array([1, 2])),
+        {},
+        ValueError,
+        "For 1D input, 1D target must have size 1, but got target size: 2",
+    ),
+    "3-d target size": (
+        (randn(2, 5, 3), classes(5, 2, 4)),
+        {},
+        RuntimeError,
+        "Expected target size [2, 3], got [2, 4]",
+    ),
+    "4-d target size": (
+        (randn(2, 5, 3, 3), classes(5, 2, 3, 2)),
+        {},
+        RuntimeError,
+        "size mismatch (got input: [2, 5, 3, 3] , target: [2, 3, 2]",
+    ),
+    "4-d target dims": (
+        (randn(2, 5, 3, 3), classes(5, 2, 3)),
+        {},
+        RuntimeError,
+        "only batches of spatial targets supported (3D tensors) but got targets of dimension: 2",
+    ),
+    "3-d 0-d target": (
+        (randn(2, 5, 3), np.array(1)),
+        {},
+        ValueError,
+        "to match target batch_size (0)",
+    ),
+    "weight size": (
+        (randn(4, 5), classes(5, 4)),
+        {"weight": (3,)},
+        RuntimeError,
+        "weight tensor should be defined either for all 5 classes or no classes but got weight "
+        "tensor of shape: [3]",
+    ),
+    "weight 2-d": (
+        (randn(4, 5), classes(5, 4)),
+        {"weight": (1, 5)},
+        RuntimeError,
+        "but got weight tensor of shape: [1, 5]",
+    ),
+    "weight size 4d": (
+        (randn(2, 5, 3, 1), classes(5, 2, 3, 1)),
+        {"weight": (3,)},
+        RuntimeError,
+        "weight tensor should be defined either for all or no classes",
+    ),
+    "weight dtype": (
+        (randn(4, 5), classes(5, 4)),
+        {"weight": (5,), "wdtype": "float64"},
+        RuntimeError,
+        "expected scalar type Float but found Double",
+    ),
+    "weight requires grad": (
+        (randn(4, 5), classes(5, 4)),
+        {"weight": (5,), "wgrad": True},
+        RuntimeError,
+        "The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'",
+    ),
+    "reduction": (
+        (randn(4, 5), classes(5, 4)),
+        {"reduction": "avg"},
+        ValueError,
+        "avg is not a valid value for reduction",
+    ),
+}
+
+
+def _with_weight(lib: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    kw = dict(kwargs)
+    if "weight" in kw:
+        dtype = getattr(lib, kw.pop("wdtype", "float32"))
+        kw["weight"] = lib.ones(kw["weight"], dtype=dtype, requires_grad=kw.pop("wgrad", False))
+    return kw
+
+
+@pytest.mark.parametrize("case", NLL_ERRORS)
+@pytest.mark.parametrize("name", ["nll_loss", "cross_entropy"])
+def test_nll_and_cross_entropy_errors(case: str, name: str) -> None:
+    args, kwargs, error, message = NLL_ERRORS[case]
+    if name == "cross_entropy" and case == "int input":
+        error, message = NotImplementedError, "log_softmax_lastdim_kernel_impl"
+    if name == "cross_entropy" and case == "0-d input":
+        error, message = RuntimeError, "Expected floating point type for target with class"
+
+    def fn(lib: Any, *a: Any) -> Any:
+        return getattr(lib.nn.functional, name)(*a, **_with_weight(lib, kwargs))
+
+    check(fn, *args, raises=error, match=message)
+
+
+def test_nll_loss_gradcheck() -> None:
+    def fn(lib: Any, x: Any, t: Any, w: Any) -> Any:
+        return lib.nn.functional.nll_loss(x, t, weight=w, reduction="mean")
+
+    t = np.array([1, 0, -100, 2])
+    gradcheck_both(fn, randn(4, 3), t, NoGrad(probs(3)))
+    gradcheck_both(
+        lambda lib, x, t: lib.nn.functional.nll_loss(x, t, reduction="none"),
+        randn(2, 3, 2),
+        classes(3, 2, 2),
+    )
+
+
+def test_nll_loss_double_backward_graph() -> None:
+    names = []
+    for lib in LIBS:
+        x = lib.tensor([[0.5, -1.0, 2.0]], requires_grad=True)
+        loss = lib.nn.functional.nll_loss(x, lib.tensor([2]))
+        go = lib.tensor(1.0, requires_grad=True)
+        (g,) = lib.autograd.grad(loss, x, go, create_graph=True)
+        names.append(chain(g.grad_fn, 2))
+    assert names[0] == names[1]
+
+
+# ---------------------------------------------------------------------- cross_entropy
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shapes", NLL_SHAPES)
+def test_cross_entropy_class_indices(shapes: Any, reduction: str, dtype: Any) -> None:
+    (in_shape, t_shape) = shapes
+
+    def fn(lib: Any, x: Any, t: Any, **kw: Any) -> Any:
+        return lib.nn.functional.cross_entropy(x, t, reduction=reduction, **kw)
+
+    x, t = randn(*in_shape, dtype=dtype) * 2, classes(5, *t_shape)
+    check_grad(fn, x, t, depth=4)
+    w = probs(5, dtype=dtype)
+    ignored = np.where(rng.random(t.shape) < 0.4, -100, t)
+    check_grad(lambda lib, x, t, w: fn(lib, x, t, weight=w), x, ignored, NoGrad(w), depth=3)
+    check_grad(fn, x, t, second_order=True)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shapes", NLL_SHAPES[:4])
+def test_cross_entropy_label_smoothing(shapes: Any, reduction: str) -> None:
+    (in_shape, t_shape) = shapes
+
+    def fn(lib: Any, x: Any, t: Any, **kw: Any) -> Any:
+        return lib.nn.functional.cross_entropy(x, t, reduction=reduction, label_smoothing=0.2, **kw)
+
+    x, t = randn(*in_shape) * 2, classes(5, *t_shape)
+    check_grad(fn, x, t, depth=7)
+    ignored = np.where(rng.random(t.shape) < 0.4, -100, t)
+    check_grad(fn, x, ignored, depth=7)
+    check_grad(lambda lib, x, t, w: fn(lib, x, t, weight=w), x, ignored, NoGrad(probs(5)), depth=7)
+    check_grad(fn, x.astype(F64), t, second_order=True)
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("shape", [(4, 5), (5,), (2, 5, 3), (2, 5, 3, 2)])
+def test_cross_entropy_class_probabilities(shape: Any, reduction: str, dtype: Any) -> None:
+    def fn(lib: Any, x: Any, p: Any, **kw: Any) -> Any:
+        return lib.nn.functional.cross_entropy(x, p, reduction=reduction, **kw)
+
+    x, p = randn(*shape, dtype=dtype) * 2, soft_targets(*shape, dtype=dtype)
+    check_grad(fn, x, NoGrad(p), depth=6)
+    check_grad(fn, x, p, depth=6)  # the target's gradient too
+    check_grad(lambda lib, x, p: fn(lib, x, p, label_smoothing=0.1), x, NoGrad(p), depth=6)
+    check_grad(
+        lambda lib, x, p, w: fn(lib, x, p, weight=w),
+        x,
+        NoGrad(p),
+        NoGrad(probs(5, dtype=dtype)),
+        depth=6,
+    )
+    check_grad(fn, x, NoGrad(p), second_order=True)
+
+
+def test_cross_entropy_probabilities_mixed_dtypes_and_empty() -> None:
+    def fn(lib: Any, x: Any, p: Any, **kw: Any) -> Any:
+        return lib.nn.functional.cross_entropy(x, p, **kw)
+
+    # float32 log-probabilities times float64 targets: float64, with float32's precision
+    check_grad(fn, randn(4, 5), NoGrad(soft_targets(4, 5, dtype=F64)), rtol=1e-6, atol=1e-7)
+    check(fn, np.zeros((0, 5), F32), np.zeros((0, 5), F32))
+    check(fn, np.zeros((0, 5), F32), np.zeros(0, np.int64))
+
+
+def test_cross_entropy_graph_as_torch_prints_it() -> None:
+    """``loss.grad_fn`` and its ``next_functions`` chain, as the training pages print them."""
+    chains = []
+    for lib in LIBS:
+        x = lib.tensor([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]], requires_grad=True)
+        loss = lib.nn.functional.cross_entropy(x, lib.tensor([0, 2]))
+        chains.append((str(loss), chain(loss.grad_fn)))
+        assert loss.grad_fn.next_functions[0][0].name() == "LogSoftmaxBackward0"
+    assert chains[0] == chains[1]
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+def test_cross_entropy_is_stable(dtype: Any) -> None:
+    """Logits of ±1e4 give a finite loss and finite gradients (as in torch)."""
+    big = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]], dtype)
+
+    def fn(lib: Any, x: Any, t: Any, **kw: Any) -> Any:
+        return lib.nn.functional.cross_entropy(x, t, **kw)
+
+    out = check_grad(fn, big, np.array([1, 1]))
+    assert np.isfinite(out[0].detach().numpy()).all()
+    assert np.isfinite(out[2][0].numpy()).all()
+    check_grad(lambda lib, x, t: fn(lib, x, t, label_smoothing=0.1), big, np.array([1, 1]))
+    check_grad(fn, big, NoGrad(soft_targets(2, 3, dtype=dtype)))
+
+
+CE_ERRORS = {
+    "float target": (
+        (randn(4, 5), randn(4)),
+        {},
+        RuntimeError,
+        "expected target dtype to be Long or Byte, but got Float",
+    ),
+    "int probabilities": (
+        (randn(4, 5), np.ones((4, 5), np.int64)),
+        {},
+        RuntimeError,
+        "Expected floating point type for target with class probabilities, got Long",
+    ),
+    "probabilities ignore_index": (
+        (randn(4, 5), probs(4, 5)),
+        {"ignore_index": 1},
+        RuntimeError,
+        "ignore_index is not supported for floating point target",
+    ),
+    "probabilities weight": (
+        (randn(4, 5), probs(4, 5)),
+        {"weight": (3,)},
+        RuntimeError,
+        "cross_entropy: weight tensor should be defined either for all 5 classes or no classes "
+        "but got weight tensor of shape: [3]",
+    ),
+    "smoothing too big": (
+        (randn(4, 5), classes(5, 4)),
+        {"label_smoothing": 1.5},
+        RuntimeError,
+        "label_smoothing must be between 0.0 and 1.0. Got: 1.5",
+    ),
+    "smoothing too big probabilities": (
+        (randn(4, 5), probs(4, 5)),
+        {"label_smoothing": 1.5},
+        RuntimeError,
+        "label_smoothing must be between 0.0 and 1.0. Got: 1.5",
+    ),
+    "smoothing out of bounds": (
+        (randn(4, 5), np.array([1, 0, 5, 2])),
+        {"label_smoothing": 0.1},
+        IndexError,
+        "Target 5 is out of bounds.",
+    ),
+    "smoothing 1-d input, target (1,)": (
+        (randn(5), np.array([2])),
+        {"label_smoothing": 0.1, "reduction": "none"},
+        RuntimeError,
+        "output with shape [] doesn't match the broadcast shape [1]",
+    ),
+    "0-d float input": (
+        (randn(), randn()),
+        {},
+        IndexError,
+        "Dimension specified as 1 but tensor has no dimensions",
+    ),
+    "batch 2-d target": (
+        (randn(4, 5), classes(5, 1, 4)),
+        {},
+        ValueError,
+        "Expected input batch_size (4) to match target batch_size (1).",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CE_ERRORS)
+def test_cross_entropy_errors(case: str) -> None:
+    args, kwargs, error, message = CE_ERRORS[case]
+
+    def fn(lib: Any, *a: Any) -> Any:
+        return lib.nn.functional.cross_entropy(*a, **_with_weight(lib, kwargs))
+
+    check(fn, *args, raises=error, match=message)
+
+
+def test_cross_entropy_negative_smoothing_is_none() -> None:
+    check_grad(
+        lambda lib, x, t: lib.nn.functional.cross_entropy(x, t, label_smoothing=-0.5),
+        randn(4, 5),
+        classes(5, 4),
+        depth=2,
+    )
+
+
+def test_cross_entropy_gradcheck() -> None:
+    def fn(lib: Any, x: Any, t: Any, **kw: Any) -> Any:
+        return lib.nn.functional.cross_entropy(x, t, **kw)
+
+    gradcheck_both(fn, randn(3, 4), np.array([1, 0, 3]))
+    gradcheck_both(
+        lambda lib, x, t: fn(lib, x, t, label_smoothing=0.3), randn(3, 4), np.array([1, -100, 3])
+    )
+    gradcheck_both(fn, randn(3, 4), soft_targets(3, 4))
+    gradcheck_both(
+        lambda lib, x, t: fn(lib, x, t, reduction="none"), randn(2, 3, 2), classes(3, 2, 2)
+    )
+
+
+# ---------------------------------------------------------------------- binary cross entropy
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy(reduction: str, dtype: Any) -> None:
+    def fn(lib: Any, x: Any, y: Any, **kw: Any) -> Any:
+        return lib.nn.functional.binary_cross_entropy(x, y, reduction=reduction, **kw)
+
+    x, y = probs(3, 4, dtype=dtype), probs(3, 4, dtype=dtype)
+    check_grad(fn, x, NoGrad(y), depth=2)
+    check_grad(fn, x, y, depth=2)
+    for w_shape in [(4,), (3, 1), (3, 4)]:
+        w = probs(*w_shape, dtype=dtype)
+        check_grad(lambda lib, x, y, w: fn(lib, x, y, weight=w), x, NoGrad(y), NoGrad(w))
+    # torch's second derivative has its own kernel: the same values, rounded otherwise
+    check_grad(fn, x, NoGrad(y), second_order=True, rtol=1e-9 if dtype == F64 else None)
+
+
+def test_binary_cross_entropy_edges() -> None:
+    """Probabilities 0 and 1: each log is clamped at -100, so the loss stays finite."""
+
+    def fn(lib: Any, x: Any, y: Any) -> Any:
+        return lib.nn.functional.binary_cross_entropy(x, y, reduction="none")
+
+    x = np.array([0.0, 1.0, 0.5, 0.0, 1.0], F32)
+    check_grad(fn, x, NoGrad(np.array([1.0, 0.0, 0.5, 0.0, 1.0], F32)))
+    check(fn, x, np.array([0.3, 0.7, 0.5, 1.0, 0.0], F32))
+    check(
+        lambda t, x, y: t.nn.functional.binary_cross_entropy(
+            x, y, weight=t.ones(5, dtype=t.float64)
+        ),
+        x,
+        x,
+    )
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_with_logits(reduction: str, dtype: Any) -> None:
+    def fn(lib: Any, x: Any, y: Any, **kw: Any) -> Any:
+        return lib.nn.functional.binary_cross_entropy_with_logits(x, y, reduction=reduction, **kw)
+
+    x, y = randn(3, 4, dtype=dtype) * 3, probs(3, 4, dtype=dtype)
+    check_grad(fn, x, NoGrad(y), depth=2)
+    check_grad(fn, x, y, depth=2)
+    pw, w = probs(4, dtype=dtype) * 3, probs(3, 1, dtype=dtype)
+    check_grad(lambda lib, x, y, pw: fn(lib, x, y, pos_weight=pw), x, y, NoGrad(pw))
+    check_grad(lambda lib, x, y, w: fn(lib, x, y, weight=w), x, y, NoGrad(w))
+    check_grad(
+        lambda lib, x, y, w, pw: fn(lib, x, y, weight=w, pos_weight=pw),
+        x,
+        y,
+        NoGrad(w),
+        NoGrad(pw),
+        second_order=True,
+    )
+    check_grad(fn, x, NoGrad(y), second_order=True)
+
+
+def test_binary_cross_entropy_with_logits_is_stable_and_dtypes() -> None:
+    def fn(lib: Any, x: Any, y: Any, **kw: Any) -> Any:
+        return lib.nn.functional.binary_cross_entropy_with_logits(x, y, **kw)
+
+    big = np.array([1e4, -1e4, 0.0, 50.0, -50.0], F32)
+    out = check_grad(fn, big, NoGrad(np.array([0.0, 1.0, 0.5, 1.0, 0.0], F32)))
+    assert np.isfinite(out[0].detach().numpy()).all()
+    # the result takes the target's dtype (log(sigmoid(x)) is computed in the input's: float32)
+    check_grad(fn, randn(3), NoGrad(probs(3, dtype=F64)), rtol=1e-6, atol=1e-7)
+    check_grad(fn, randn(3, dtype=F64), NoGrad(probs(3)))
+    check(lambda t, x, y: fn(t, x, y, weight=t.ones(3, dtype=t.float64)), randn(3), probs(3))
+    check(lambda t, x, y: fn(t, x, y, pos_weight=t.ones(3, dtype=t.float64)), randn(3), probs(3))
+
+
+BCE_ERRORS = {
+    "size": (
+        "binary_cross_entropy",
+        (probs(4, 1), probs(4)),
+        {},
+        ValueError,
+        "Using a target size (torch.Size([4])) that is different to the input size "
+        "(torch.Size([4, 1])) is deprecated. Please ensure they have the same size.",
+    ),
+    "input range": (
+        "binary_cross_entropy",
+        (np.array([0.5, 1.5], F32), probs(2)),
+        {},
+        RuntimeError,
+        "all elements of input should be between 0 and 1",
+    ),
+    "input nan": (
+        "binary_cross_entropy",
+        (np.array([np.nan, 0.5], F32), probs(2)),
+        {},
+        RuntimeError,
+        "all elements of input should be between 0 and 1",
+    ),
+    "target range": (
+        "binary_cross_entropy",
+        (probs(2), np.array([2.0, -1.0], F32)),
+        {},
+        RuntimeError,
+        "all elements of target should be between 0 and 1",
+    ),
+    "target dtype": (
+        "binary_cross_entropy",
+        (probs(2), probs(2, dtype=F64)),
+        {},
+        RuntimeError,
+        "Found dtype Double but expected Float",
+    ),
+    "int target": (
+        "binary_cross_entropy",
+        (probs(2), np.array([1, 0])),
+        {},
+        RuntimeError,
+        "Found dtype Long but expected Float",
+    ),
+    "int input": (
+        "binary_cross_entropy",
+        (np.array([1, 0]), np.array([1, 0])),
+        {},
+        NotImplementedError,
+        "\"binary_cross_entropy\" not implemented for 'Long'",
+    ),
+    "weight shape": (
+        "binary_cross_entropy",
+        (probs(2), probs(2)),
+        {"weight": (3,)},
+        RuntimeError,
+        "Attempting to broadcast a dimension of length 3 at -1! Mismatching argument at index 1 "
+        "had torch.Size([3]); but expected shape should be broadcastable to [2]",
+    ),
+    "weight bigger": (
+        "binary_cross_entropy",
+        (probs(3, 2), probs(3, 2)),
+        {"weight": (4, 3, 2)},
+        RuntimeError,
+        "output with shape [3, 2] doesn't match the broadcast shape [4, 3, 2]",
+    ),
+    "weight requires grad": (
+        "binary_cross_entropy",
+        (probs(2), probs(2)),
+        {"weight": (2,), "wgrad": True},
+        RuntimeError,
+        "is not differentiable with respect to argument 'weight'",
+    ),
+    "reduction": (
+        "binary_cross_entropy",
+        (probs(2), probs(2)),
+        {"reduction": "avg"},
+        ValueError,
+        "avg is not a valid value for reduction",
+    ),
+    "logits size": (
+        "binary_cross_entropy_with_logits",
+        (randn(4, 1), probs(4)),
+        {},
+        ValueError,
+        "Target size (torch.Size([4])) must be the same as input size (torch.Size([4, 1]))",
+    ),
+    "logits int target": (
+        "binary_cross_entropy_with_logits",
+        (randn(2), np.array([1, 0])),
+        {},
+        RuntimeError,
+        "result type Float can't be cast to the desired output type Long",
+    ),
+    "logits int input": (
+        "binary_cross_entropy_with_logits",
+        (np.array([1, 0]), probs(2)),
+        {},
+        NotImplementedError,
+        "\"log_sigmoid_cpu\" not implemented for 'Long'",
+    ),
+    "logits pos_weight shape": (
+        "binary_cross_entropy_with_logits",
+        (randn(3, 2), probs(3, 2)),
+        {"pos_weight": (3,)},
+        RuntimeError,
+        "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1",
+    ),
+    "logits weight shape": (
+        "binary_cross_entropy_with_logits",
+        (randn(3, 2), probs(3, 2)),
+        {"weight": (3,)},
+        RuntimeError,
+        "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1",
+    ),
+    "logits weight bigger": (
+        "binary_cross_entropy_with_logits",
+        (randn(3, 2), probs(3, 2)),
+        {"weight": (4, 3, 2)},
+        RuntimeError,
+        "output with shape [3, 2] doesn't match the broadcast shape [4, 3, 2]",
+    ),
+    "logits pos_weight bigger": (
+        "binary_cross_entropy_with_logits",
+        (randn(3, 1), probs(3, 1)),
+        {"pos_weight": (4, 3, 1)},
+        RuntimeError,
+        "output with shape [3, 1] doesn't match the broadcast shape [4, 3, 1]",
+    ),
+    "logits pos_weight requires grad": (
+        "binary_cross_entropy_with_logits",
+        (randn(2), probs(2)),
+        {"pos_weight": (2,), "pgrad": True},
+        RuntimeError,
+        "is not differentiable with respect to argument 'pos_weight'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BCE_ERRORS)
+def test_binary_cross_entropy_errors(case: str) -> None:
+    name, args, kwargs, error, message = BCE_ERRORS[case]
+
+    def fn(lib: Any, *a: Any) -> Any:
+        kw = _with_weight(lib, kwargs)
+        if "pos_weight" in kw:
+            kw["pos_weight"] = lib.ones(kw["pos_weight"], requires_grad=kw.pop("pgrad", False))
+        return getattr(lib.nn.functional, name)(*a, **kw)
+
+    check(fn, *args, raises=error, match=message)
+
+
+def test_binary_cross_entropy_gradcheck() -> None:
+    def bce(lib: Any, x: Any, y: Any, w: Any) -> Any:
+        return lib.nn.functional.binary_cross_entropy(x, y, weight=w)
+
+    gradcheck_both(bce, probs(3, 2), probs(3, 2), NoGrad(probs(2)))
+
+    def logits(lib: Any, x: Any, y: Any, pw: Any) -> Any:
+        return lib.nn.functional.binary_cross_entropy_with_logits(x, y, pos_weight=pw)
+
+    gradcheck_both(logits, randn(3, 2), probs(3, 2), NoGrad(probs(2) * 2))
+
+
+# ---------------------------------------------------------------------- legacy arguments
+@pytest.mark.parametrize(
+    "name", ["mse_loss", "l1_loss", "nll_loss", "cross_entropy", "binary_cross_entropy"]
+)
+@pytest.mark.parametrize(
+    "legacy", [{"size_average": False}, {"reduce": False}, {"reduction": "elementwise_mean"}]
+)
+def test_legacy_reduction_arguments_warn(name: str, legacy: dict[str, bool]) -> None:
+    if name in ("nll_loss", "cross_entropy"):
+        args: tuple[Any, ...] = (randn(4, 5), classes(5, 4))
+    else:
+        args = (probs(4), probs(4))
+    check(lambda t, *a: getattr(t.nn.functional, name)(*a, **legacy), *args)

@@ -1,0 +1,507 @@
+"""torch.optim parity: SGD, Adam, AdamW and the lr schedulers, each run on picotorch and torch.
+
+The optimizers get plain leaf tensors and fixed gradients (no model), so what is compared is the
+update rule alone: parameters after a dozen steps, version counters, state_dict()s, reprs,
+errors and warnings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from parity import assert_same, check
+
+import picotorch
+import picotorch.optim.adam as adam_module
+
+SHAPES = ((5, 7), (7,), (33,))  # 33: not a multiple of torch's vector width
+STEPS = 12
+
+
+def _params(lib: Any, seed: int = 0, dtype: str = "float32") -> list[Any]:
+    rng = np.random.default_rng(seed)
+    return [lib.from_numpy(rng.standard_normal(s).astype(dtype)).requires_grad_() for s in SHAPES]
+
+
+def _grads(seed: int, dtype: str = "float32") -> list[list[np.ndarray]]:
+    rng = np.random.default_rng(seed + 100)
+    return [[rng.standard_normal(s).astype(dtype) for s in SHAPES] for _ in range(STEPS)]
+
+
+def train(
+    lib: Any, name: str, options: dict[str, Any], *, groups: bool = False, dtype: str = "float32"
+) -> Any:
+    """``STEPS`` steps of optimizer ``name`` on fixed gradients; the parameters and versions."""
+    params = _params(lib, dtype=dtype)
+    grads = _grads(0, dtype)
+    arg: Any = params
+    if groups:  # two groups, the second with its own lr
+        arg = [{"params": params[:1]}, {"params": params[1:], "lr": 0.05}]
+    opt = getattr(lib.optim, name)(arg, **options)
+    for step in range(STEPS):
+        for p, g in zip(params, grads[step]):
+            p.grad = lib.from_numpy(g.copy())
+        opt.step()
+    return [p.detach() for p in params], [p._version for p in params]
+
+
+SGD_OPTIONS = [
+    {"lr": 0.1},
+    {"lr": 0.1, "momentum": 0.9},
+    {"lr": 0.1, "momentum": 0.9, "dampening": 0.3},
+    {"lr": 0.05, "weight_decay": 0.01},
+    {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1, "dampening": 0.5},
+    {"lr": 0.1, "momentum": 0.9, "nesterov": True},
+    {"lr": 0.1, "momentum": 0.8, "nesterov": True, "weight_decay": 0.1, "maximize": True},
+    {"lr": 0.2, "maximize": True},
+]
+ADAM_OPTIONS = [
+    {},
+    {"lr": 0.01, "weight_decay": 0.1},
+    {"lr": 0.01, "amsgrad": True},
+    {"lr": 0.01, "maximize": True, "amsgrad": True, "weight_decay": 0.05},
+    {"betas": (0.3, 0.9), "eps": 1e-3},  # beta1 < 0.5: lerp's other rounding branch
+    {"lr": 0.1, "betas": (0.0, 0.5)},
+]
+
+
+# ---------------------------------------------------------------------- update rules
+@pytest.mark.parametrize("groups", [False, True], ids=["one_group", "two_groups"])
+@pytest.mark.parametrize("options", SGD_OPTIONS, ids=str)
+def test_sgd_matches_torch_bit_for_bit(options: dict[str, Any], groups: bool) -> None:
+    # same formulas in the same order, including torch's fused multiply-adds: exact equality
+    check(lambda lib: train(lib, "SGD", options, groups=groups), rtol=0, atol=0)
+
+
+class _NumpyWithTorchSqrt:
+    """NumPy, except that ``sqrt`` is torch's: torch's float32 sqrt on x86 comes from MKL and
+    is off by one unit in the last place for ~20% of inputs (NumPy's is correctly rounded)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(np, name)
+
+    @staticmethod
+    def sqrt(x: np.ndarray) -> np.ndarray:
+        return torch.from_numpy(np.ascontiguousarray(x)).sqrt().numpy()
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+@pytest.mark.parametrize("options", ADAM_OPTIONS, ids=str)
+def test_adam_matches_torch(name: str, options: dict[str, Any]) -> None:
+    # NumPy's sqrt rounds correctly where torch's (MKL's) may be one ulp off: float32 rounding
+    check(lambda lib: train(lib, name, options, groups=True), rtol=2e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+@pytest.mark.parametrize("options", ADAM_OPTIONS, ids=str)
+def test_adam_matches_torch_bit_for_bit_given_torchs_sqrt(
+    name: str, options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with the square root taken from torch, every other operation agrees to the last bit
+    monkeypatch.setattr(adam_module, "np", _NumpyWithTorchSqrt())
+    check(lambda lib: train(lib, name, options), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1}), ("Adam", {"amsgrad": True})],
+)
+def test_float64_parameters(name: str, options: dict[str, Any]) -> None:
+    check(lambda lib: train(lib, name, options, dtype="float64"))
+
+
+def test_fused_multiply_add_rounds_once() -> None:
+    # p + lr*|g| is exactly halfway between two float32s in float64 but just below it exactly:
+    # rounding twice (float64, then float32) would round up, torch's fma rounds down
+    def fn(lib: Any) -> Any:
+        p = lib.tensor([1 + 2**-23, 1.0, 3.0], requires_grad=True)
+        p.grad = lib.tensor([-(1 + 2**-23) * 2**-24, 0.5, 0.25])
+        lib.optim.SGD([p], lr=1 - 2**-23).step()
+        return p.detach()
+
+    result = check(fn, rtol=0, atol=0)
+    assert result[0].item() == 1 + 2**-23
+
+
+def test_parameters_without_grad_are_skipped() -> None:
+    def fn(lib: Any) -> Any:
+        a, b = _params(lib)[:2]
+        a.grad = lib.ones_like(a)
+        opt = lib.optim.Adam([a, b], lr=0.1)
+        opt.step()
+        return a.detach(), b.detach(), sorted(len(v) for v in opt.state.values())
+
+    check(fn)
+
+
+def test_step_with_closure_returns_the_loss() -> None:
+    def fn(lib: Any) -> Any:
+        w = lib.tensor([1.0, -2.0], requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1, momentum=0.5)
+        losses = []
+        for _ in range(3):
+
+            def closure() -> Any:
+                opt.zero_grad()
+                loss = (w * w).sum()
+                loss.backward()
+                return loss
+
+            losses.append(opt.step(closure).detach())
+        return losses, w.detach()
+
+    check(fn)
+
+
+def test_step_runs_without_recording_and_bumps_versions() -> None:
+    def fn(lib: Any) -> Any:
+        params = _params(lib)
+        for p in params:
+            p.grad = lib.ones_like(p)
+        opt = lib.optim.AdamW(params, amsgrad=True)
+        opt.step()
+        opt.step()
+        state = opt.state[params[0]]
+        versions = {k: v._version for k, v in state.items()}
+        return params[0].grad_fn is None, params[0]._version, versions
+
+    check(fn)
+
+
+# ---------------------------------------------------------------------- zero_grad
+@pytest.mark.parametrize("set_to_none", [True, False])
+def test_zero_grad(set_to_none: bool) -> None:
+    def fn(lib: Any) -> Any:
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        (w * 3).sum().backward()
+        opt = lib.optim.SGD([w], lr=0.1)
+        opt.zero_grad(set_to_none=set_to_none)
+        return w.grad
+
+    check(fn)
+
+
+# ---------------------------------------------------------------------- param groups, repr
+def _plain(obj: Any) -> Any:
+    """A structure ``assert_same`` can compare: dicts as (key, value) pairs, in their order."""
+    if isinstance(obj, dict):
+        return tuple((k, _plain(v)) for k, v in obj.items())
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def test_param_groups_get_the_defaults() -> None:
+    def fn(lib: Any) -> Any:
+        a, b, c = _params(lib)
+        opt = lib.optim.SGD([{"params": [a]}, {"params": b, "lr": 0.5}], lr=0.1, momentum=0.9)
+        opt.add_param_group({"params": [c], "weight_decay": 0.01})
+        groups = [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
+        return _plain(groups), [len(g["params"]) for g in opt.param_groups]
+
+    check(fn)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
+def test_repr(name: str) -> None:
+    def fn(lib: Any) -> Any:
+        a, b, _ = _params(lib)
+        return repr(getattr(lib.optim, name)([{"params": [a]}, {"params": [b], "lr": 0.5}]))
+
+    check(fn)
+
+
+def test_named_parameters_keep_their_names() -> None:
+    def fn(lib: Any) -> Any:
+        a, b, _ = _params(lib)
+        a.grad, b.grad = lib.ones_like(a), lib.ones_like(b)
+        opt = lib.optim.SGD([("weight", a), ("bias", b)], lr=0.1, momentum=0.9)
+        opt.step()
+        return _plain(opt.state_dict())
+
+    check(fn)
+
+
+# ---------------------------------------------------------------------- state_dict
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("SGD", {"lr": 0.1}),
+        ("SGD", {"lr": 0.1, "momentum": 0.9}),
+        ("Adam", {"lr": 0.01}),
+        ("Adam", {"amsgrad": True}),
+        ("AdamW", {}),
+    ],
+    ids=str,
+)
+def test_state_dict(name: str, options: dict[str, Any]) -> None:
+    def fn(lib: Any) -> Any:
+        params = _params(lib)
+        opt = getattr(lib.optim, name)(
+            [{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], **options
+        )
+        for step in range(3):
+            for p, g in zip(params[:2], _grads(0)[step]):  # the last parameter has no grad
+                p.grad = lib.from_numpy(g.copy())
+            opt.step()
+        return _plain(opt.state_dict())
+
+    check(fn)
+
+
+def test_state_dict_of_a_fresh_optimizer() -> None:
+    check(lambda lib: _plain(lib.optim.Adam(_params(lib), lr=0.1).state_dict()))
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [("SGD", {"lr": 0.1, "momentum": 0.9}), ("Adam", {"lr": 0.01, "amsgrad": True})],
+)
+def test_load_state_dict_resumes_training(name: str, options: dict[str, Any]) -> None:
+    def fn(lib: Any) -> Any:
+        grads = _grads(0)
+        params = _params(lib)
+        opt = getattr(lib.optim, name)(params, **options)
+        for step in range(3):
+            for p, g in zip(params, grads[step]):
+                p.grad = lib.from_numpy(g.copy())
+            opt.step()
+        saved = opt.state_dict()
+        # a new optimizer (other settings) on copies of the parameters takes over
+        copies = [p.detach().clone().requires_grad_() for p in params]
+        resumed = getattr(lib.optim, name)(copies, lr=1.0)
+        resumed.load_state_dict(saved)
+        for step in range(3, 6):
+            for p, g in zip(copies, grads[step]):
+                p.grad = lib.from_numpy(g.copy())
+            resumed.step()
+        return [p.detach() for p in copies], _plain(resumed.state_dict())
+
+    check(fn, rtol=2e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("saved_groups", "message"),
+    [
+        ([], "different number of parameter groups"),
+        ([{"params": [0, 1]}], "doesn't match the size of optimizer's group"),
+    ],
+)
+def test_load_state_dict_errors(saved_groups: list[Any], message: str) -> None:
+    def fn(lib: Any) -> Any:
+        opt = lib.optim.SGD(_params(lib)[:1], lr=0.1)
+        opt.load_state_dict({"state": {}, "param_groups": saved_groups})
+
+    check(fn, raises=ValueError, match=message)
+
+
+# ---------------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("SGD", {"lr": -1}, "Invalid learning rate: -1"),
+        ("SGD", {"lr": 0.1, "momentum": -0.5}, "Invalid momentum value: -0.5"),
+        ("SGD", {"lr": 0.1, "weight_decay": -1e-4}, "Invalid weight_decay value: -0.0001"),
+        ("SGD", {"lr": 0.1, "nesterov": True}, "Nesterov momentum requires a momentum"),
+        ("SGD", {"momentum": 0.9, "dampening": 0.1, "nesterov": True}, "zero dampening"),
+        ("Adam", {"lr": -0.01}, "Invalid learning rate: -0.01"),
+        ("Adam", {"eps": -1.0}, "Invalid epsilon value: -1.0"),
+        ("Adam", {"betas": (1.0, 0.999)}, "Invalid beta parameter at index 0: 1.0"),
+        ("Adam", {"betas": (0.9, -0.1)}, "Invalid beta parameter at index 1: -0.1"),
+        ("AdamW", {"weight_decay": -1.0}, "Invalid weight_decay value: -1.0"),
+    ],
+)
+def test_invalid_hyperparameters(name: str, options: dict[str, Any], message: str) -> None:
+    check(
+        lambda lib: getattr(lib.optim, name)(_params(lib), **options),
+        raises=ValueError,
+        match=message,
+        same_message=True,
+    )
+
+
+def test_empty_parameter_list() -> None:
+    check(
+        lambda lib: lib.optim.SGD([], lr=0.1),
+        raises=ValueError,
+        match="optimizer got an empty parameter list",
+        same_message=True,
+    )
+
+
+def test_parameter_in_two_groups() -> None:
+    def fn(lib: Any) -> Any:
+        a, b, _ = _params(lib)
+        lib.optim.SGD([{"params": [a, b]}, {"params": [b]}], lr=0.1)
+
+    check(fn, raises=ValueError, match="some parameters appear in more than one parameter group")
+
+
+def test_duplicate_parameter_in_one_group_warns() -> None:
+    def fn(lib: Any) -> Any:
+        a = _params(lib)[0]
+        return len(lib.optim.SGD([a, a], lr=0.1).param_groups[0]["params"])
+
+    check(fn)
+
+
+def test_non_leaf_parameter() -> None:
+    check(
+        lambda lib: lib.optim.SGD([_params(lib)[0] * 2], lr=0.1),
+        raises=ValueError,
+        match="can't optimize a non-leaf Tensor",
+        same_message=True,
+    )
+
+
+def test_a_tensor_instead_of_an_iterable() -> None:
+    check(
+        lambda lib: lib.optim.SGD(_params(lib)[0], lr=0.1),
+        raises=TypeError,
+        same_message=True,
+    )
+
+
+def test_a_non_tensor_parameter() -> None:
+    check(
+        lambda lib: lib.optim.Adam([_params(lib)[0], 3]),
+        raises=TypeError,
+        match="optimizer can only optimize Tensors, but one of the params is int",
+    )
+
+
+def test_a_set_of_parameters_in_a_group() -> None:
+    check(
+        lambda lib: lib.optim.SGD([{"params": set(_params(lib))}], lr=0.1),
+        raises=TypeError,
+        match="ordered collections",
+    )
+
+
+# ---------------------------------------------------------------------- lr schedulers
+def _sgd(lib: Any, lr: Any = 1.0, groups: int = 1) -> Any:
+    params = _params(lib)
+    return lib.optim.SGD([{"params": [p]} for p in params[:groups]], lr=lr)
+
+
+def _scheduler_run(lib: Any, make: Any, epochs: int = 7, groups: int = 1) -> Any:
+    opt = _sgd(lib, groups=groups)
+    sched = make(lib, opt)
+    lrs = [sched.get_last_lr()]
+    for _ in range(epochs):
+        opt.step()
+        sched.step()
+        lrs.append(sched.get_last_lr())
+    groups_lr = [g["lr"] for g in opt.param_groups]
+    state = {k: v for k, v in sched.state_dict().items() if k != "lr_lambdas"}
+    return lrs, groups_lr, sched.last_epoch, _plain(state)
+
+
+def test_step_lr() -> None:
+    check(lambda lib: _scheduler_run(lib, lambda L, o: L.optim.lr_scheduler.StepLR(o, 3)))
+
+
+def test_step_lr_gamma_and_groups() -> None:
+    def make(lib: Any, opt: Any) -> Any:
+        return lib.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+
+    check(lambda lib: _scheduler_run(lib, make, epochs=9, groups=2))
+
+
+def test_lambda_lr() -> None:
+    def make(lib: Any, opt: Any) -> Any:
+        return lib.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda epoch: 0.95**epoch)
+
+    check(lambda lib: _scheduler_run(lib, make))
+
+
+def test_lambda_lr_one_function_per_group() -> None:
+    def make(lib: Any, opt: Any) -> Any:
+        return lib.optim.lr_scheduler.LambdaLR(opt, [lambda e: e // 2, lambda e: 1 / (e + 1)])
+
+    check(lambda lib: _scheduler_run(lib, make, groups=2))
+
+
+def test_lambda_lr_wrong_number_of_functions() -> None:
+    def fn(lib: Any) -> Any:
+        lib.optim.lr_scheduler.LambdaLR(_sgd(lib, groups=2), [lambda e: 1.0])
+
+    check(fn, raises=ValueError, match="Expected 2 lr_lambdas, but got 1", same_message=True)
+
+
+def test_lambda_lr_state_dict() -> None:
+    def fn(lib: Any) -> Any:
+        sched = lib.optim.lr_scheduler.LambdaLR(_sgd(lib), lambda e: 0.5)
+        return _plain(sched.state_dict())
+
+    check(fn)
+
+
+def test_scheduler_before_optimizer_warns() -> None:
+    def fn(lib: Any) -> Any:
+        opt = _sgd(lib)
+        sched = lib.optim.lr_scheduler.StepLR(opt, step_size=1)
+        sched.step()  # before any opt.step(): torch warns
+        return sched.get_last_lr()
+
+    mine = check(fn)
+    with pytest.warns(UserWarning, match=r"Detected call of `lr_scheduler.step\(\)` before"):
+        fn(picotorch)
+    assert mine == [0.1]
+
+
+def test_scheduler_after_optimizer_does_not_warn() -> None:
+    def fn(lib: Any) -> Any:
+        opt = _sgd(lib)
+        sched = lib.optim.lr_scheduler.StepLR(opt, step_size=1)
+        opt.step()
+        sched.step()
+        return sched.get_last_lr()
+
+    check(fn)
+
+
+def test_scheduler_step_with_epoch_is_deprecated() -> None:
+    def fn(lib: Any) -> Any:
+        opt = _sgd(lib)
+        sched = lib.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        opt.step()
+        sched.step(5)
+        return sched.get_last_lr(), sched.last_epoch
+
+    check(fn)
+
+
+def test_get_lr_outside_step_warns() -> None:
+    def fn(lib: Any) -> Any:
+        sched = lib.optim.lr_scheduler.StepLR(_sgd(lib), step_size=2)
+        return sched.get_lr()
+
+    check(fn)
+
+
+def test_scheduler_needs_an_optimizer() -> None:
+    check(
+        lambda lib: lib.optim.lr_scheduler.StepLR(object(), 3),
+        raises=TypeError,
+        match="object is not an Optimizer",
+        same_message=True,
+    )
+
+
+def test_scheduler_resets_lrs_from_initial_lr() -> None:
+    def fn(lib: Any) -> Any:
+        opt = _sgd(lib, lr=0.3)
+        lib.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        return _plain(opt.param_groups[0] | {"params": None})
+
+    check(fn)
+
+
+def test_assert_same_sees_dict_differences() -> None:
+    # guard for the helper above: differing values in a state_dict are caught
+    with pytest.raises(AssertionError):
+        assert_same(_plain({"a": [1]}), _plain({"a": [2]}))
