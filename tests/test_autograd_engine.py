@@ -657,6 +657,28 @@ def test_in_place_on_a_tensor_that_is_not_saved() -> None:
     same(case)
 
 
+def test_mul_saves_a_factor_only_for_the_other_factors_gradient() -> None:
+    def unsaved(t: Any) -> Any:  # w needs no grad: h is not needed, so changing it is fine
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        w = t.tensor([3.0, 4.0])
+        h = x * 2
+        y = (h * w).sum()
+        h.add_(1)
+        y.backward()
+        return x.grad, h._version
+
+    same(unsaved)
+
+    def saved(t: Any) -> Any:  # h needs grad, so w is saved for it: changing w is an error
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        w = t.tensor([3.0, 4.0])
+        y = (x * 2 * w).sum()
+        w.add_(1)
+        y.backward()
+
+    same(saved, raises=RuntimeError)
+
+
 def test_in_place_on_a_non_leaf() -> None:
     def case(t: Any) -> Any:
         x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)

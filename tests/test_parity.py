@@ -1164,6 +1164,19 @@ case("index_select-int32", lambda L, x, i: x.index_select(0, i), M, np.array([1]
 case("index_select-empty", lambda L, x, i: x.index_select(1, i), M, np.zeros((0,), np.int64))
 case("index_select-0d-index", lambda L, x, i: x.index_select(0, i), M, np.array(1))
 case("index_select-3d", lambda L, x, i: x.index_select(1, i), M3, np.array([1, 1]))
+for name, array in {
+    "bool": np.array([True, False, True]),
+    "2d-int": np.array([[0, 1], [2, 0]]),
+    "3d-float": np.array([[[0.0, -1.5], [0.0, 0.0]], [[2.0, 0.0], [0.0, np.nan]]]),
+    "0d-nonzero": np.array(3),
+    "0d-zero": np.array(0.0),
+    "empty": np.zeros((0, 3), np.float32),
+}.items():
+    case(
+        f"nonzero-{name}",
+        lambda L, x: (x.nonzero(), L.nonzero(x), L.nonzero(x, as_tuple=True)),
+        array,
+    )
 
 
 # ---------------------------------------------------------------------------- odds and ends

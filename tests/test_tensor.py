@@ -404,3 +404,26 @@ def test_floating_point_edge_cases_are_silent_like_torch():
     assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
     for got, want in zip(results, expected):
         np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_like_torch() -> None:
+    # torch warns once per process, so each library runs in a fresh interpreter
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings, {lib} as torch\n"
+        "x = torch.tensor(1.5, requires_grad=True)\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    values = [int(x), float(x), float(x * 2), x.item()]\n"
+        "print(values, [(w.category.__name__, str(w.message).split(chr(10))[0]) for w in caught])\n"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", code.format(lib=lib)], capture_output=True, text=True, check=True
+        ).stdout
+        for lib in ("picotorch", "torch")
+    ]
+    assert outputs[0] == outputs[1]
+    assert "Converting a tensor with requires_grad=True to a scalar" in outputs[0]

@@ -61,7 +61,7 @@ from ._dtype import (
     uint8,
 )
 from ._ops.activation import log_softmax, softmax
-from ._ops.indexing import gather, index_select, masked_fill, scatter, scatter_add
+from ._ops.indexing import gather, index_select, masked_fill, nonzero, scatter, scatter_add
 from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv
 from ._ops.pointwise import (
     abs,

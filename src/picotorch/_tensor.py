@@ -585,7 +585,16 @@ class Tensor:
         return bool(self._data.reshape(()))
 
     def __float__(self) -> builtins.float:
+        global _warned_float_of_grad
         self._check_one_element()
+        if self._requires_grad and not _warned_float_of_grad:  # torch warns once per process
+            _warned_float_of_grad = True
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         return float(self.item())
 
     def __int__(self) -> builtins.int:
@@ -717,6 +726,9 @@ class Tensor:
 
     def index_select(self, dim: builtins.int, index: Tensor) -> Tensor:
         return _indexing.index_select(self, dim, index)
+
+    def nonzero(self, *, as_tuple: builtins.bool = False) -> Any:
+        return _indexing.nonzero(self, as_tuple=as_tuple)
 
     # --- maths (in _ops/pointwise.py)
     def add(self, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
@@ -1070,6 +1082,7 @@ _LEGACY_TYPE_NAMES = {
 }
 
 
+_warned_float_of_grad = False  # float(t) of a tensor that requires grad warned already
 _warned_transpose: set[str] = set()  # which of Tensor.T's two warnings were given already
 _TRANSPOSE_WARNINGS = {
     "0-d": "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "

@@ -743,6 +743,16 @@ class MaskedFillBackward1(Node):
         return grad_a, grad_value
 
 
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The indices of the non-zero elements: an int64 (count, ndim) tensor, one row per element
+    in row-major order; ``as_tuple=True`` gives one 1-d tensor per dim instead (a 0-d input
+    counts as 1-d there, as in torch). Not differentiable: indices have no gradient."""
+    if as_tuple:
+        data = input._data.reshape(1) if input._data.ndim == 0 else input._data
+        return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(data))
+    return Tensor._make(np.argwhere(input._data).astype(np.int64))
+
+
 def index_select(a: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices at positions ``index`` (a vector of ints) along ``dim``, as a copy."""
     if index._dtype not in (_dtype.int64, _dtype.int32):

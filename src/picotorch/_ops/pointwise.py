@@ -255,11 +255,15 @@ class AddBackward0(Node):
 
 
 class MulBackward0(Node):
-    """d(a*b) = b*da + a*db: each input's gradient is the other input times the gradient."""
+    """d(a*b) = b*da + a*db: each input's gradient is the other input times the gradient
+    (``mul`` saved each input only if the other one needs a gradient)."""
 
-    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = self.saved_tensors
-        return grad * b, grad * a
+        return (
+            grad * b if self.next_functions[0][0] is not None else None,
+            grad * a if self.next_functions[1][0] is not None else None,
+        )
 
 
 # --8<-- [end:add_mul_backward]
@@ -322,7 +326,10 @@ def mul(
     """Elementwise product (``*``), broadcast, with torch's type promotion."""
     result = _binary(np.multiply, input, other, out=out, inplace=inplace)
     if needs_grad(input, other):
-        attach(result, MulBackward0(input, other, saved=(input, other)))
+        # each factor is needed only for the other's gradient: keep only those (as torch does)
+        keep_input = input if getattr(other, "_requires_grad", False) else None
+        keep_other = other if getattr(input, "_requires_grad", False) else None
+        attach(result, MulBackward0(input, other, saved=(keep_input, keep_other)))
     return result
 
 
