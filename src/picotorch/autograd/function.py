@@ -70,12 +70,23 @@ class Node:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
         the tensors backward will need (see ``save_for_backward``); ``attrs``: other facts about
         the call that backward needs, such as the dims reduced over, kept as attributes."""
-        edges = []
-        meta = []  # the shape and dtype each input's gradient must have (None: none flows)
+        edges: list[Edge] = []
+        # the shape and dtype each input's gradient must have (None: no gradient flows there)
+        meta: list[tuple[tuple[int, ...], Any] | None] = []
         for x in inputs:
-            edge = _edge(x)
-            edges.append(edge)
-            meta.append(None if edge[0] is None else (x._data.shape, x._dtype))
+            if getattr(x, "_requires_grad", False):
+                # _edge(x), written out: this loop runs for every input of every recorded op
+                base = x._base
+                if base is not None and base.grad_fn is not x._base_grad_fn:
+                    raise RuntimeError(_STALE_VIEW)
+                if x.grad_fn is not None:
+                    edges.append((x.grad_fn, x._output_nr))
+                else:
+                    edges.append((x._grad_accumulator or _accumulator(x), 0))
+                meta.append((x._data.shape, x._dtype))
+            else:
+                edges.append(_edge(x))  # (None, 0), after the stale-view check
+                meta.append(None)
         self.next_functions: tuple[Edge, ...] = tuple(edges)
         # numbered after the edges: an input's AccumulateGrad may have just been created
         self._seq = next(_sequence)
@@ -144,7 +155,10 @@ _UNVERSIONED = [-1]  # the "version counter" of a saved value that is not a tens
 
 
 def _versions(values: tuple[Any, ...]) -> list[int]:
-    return [getattr(v, "_version_counter", _UNVERSIONED)[0] for v in values]
+    versions = []
+    for v in values:  # (a plain loop: quicker than a list comprehension on two or three values)
+        versions.append(getattr(v, "_version_counter", _UNVERSIONED)[0])
+    return versions
 
 
 class AccumulateGrad(Node):
@@ -188,10 +202,13 @@ def _edge(x: Any) -> Edge:
         return (None, 0)
     if x.grad_fn is not None:
         return (x.grad_fn, x._output_nr)
-    accumulator = x._grad_accumulator
-    if accumulator is None:  # one per leaf, shared by every op that uses it
-        accumulator = x._grad_accumulator = AccumulateGrad(x)
-    return (accumulator, 0)
+    return (x._grad_accumulator or _accumulator(x), 0)
+
+
+def _accumulator(leaf: Any) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, made on first use: one per leaf, shared by every op."""
+    leaf._grad_accumulator = AccumulateGrad(leaf)
+    return leaf._grad_accumulator
 
 
 def needs_grad(a: Any, b: Any = None, *more: Any) -> bool:
