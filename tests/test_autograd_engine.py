@@ -1251,3 +1251,40 @@ def test_backward_time_is_linear_in_the_graph_size() -> None:
     small = _chain_backward_seconds(n)
     large = _chain_backward_seconds(2 * n)
     assert large < 4 * small, f"backward of {2 * n} ops took {large:.3f}s, of {n}: {small:.3f}s"
+
+
+def test_leaf_grad_never_aliases_a_gradient_someone_else_holds() -> None:
+    # .grad may take over a fresh gradient without a copy (as torch's AccumulateGrad does), but
+    # never one that a hook kept, the caller passed in, or another leaf also received
+    def hook_kept(t: Any) -> Any:
+        kept: list[Any] = []
+        x = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        h = x + 0  # AddBackward0 passes h's gradient on to x as it is
+        h.register_hook(kept.append)
+        (h * 3).sum().backward()
+        kept[0].add_(100)
+        return x.grad
+
+    def caller_passed(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        g = t.tensor([0.5, 2.0])
+        x.backward(g)
+        g.add_(100)
+        return x.grad
+
+    def two_leaves(t: Any) -> Any:
+        p = t.tensor([1.0, 2.0], requires_grad=True)
+        q = t.tensor([3.0, 4.0], requires_grad=True)
+        (p + q).sum().backward()
+        p.grad.add_(100)
+        return p.grad, q.grad
+
+    def fresh(t: Any) -> Any:  # taken over: still the right values, and accumulation works
+        a = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        b = t.tensor([[5.0, 6.0], [7.0, 8.0]], requires_grad=True)
+        (a * b).sum().backward()
+        (a * b).sum().backward()
+        return a.grad, b.grad, a.grad.stride()
+
+    for case in (hook_kept, caller_passed, two_leaves, fresh):
+        same(case)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import heapq
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -70,25 +71,35 @@ def run_backward(
                 if accumulate and grads[0] is not None:
                     _accumulate(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
                 continue
-            input_grads = node.backward(*grads)
+            _pass_on(node, node.backward(*grads), buffers, queue)
             if not retain_graph:
                 node._release()
-            for (next_node, nr), meta, g in zip(
-                node.next_functions, node._input_meta, input_grads, strict=True
-            ):
-                if next_node is None or g is None:
-                    continue
-                shape, dtype = meta  # type: ignore[misc]
-                if g._data.shape != shape or g._dtype is not dtype:
-                    g = _conform(g, shape, dtype)
-                buffer = buffers.get(next_node)
-                if buffer is None:  # the first gradient to reach next_node: queue it
-                    buffer = buffers[next_node] = [None] * next_node.num_outputs
-                    heapq.heappush(queue, (-next_node._seq, next_node))
-                buffer[nr] = g if buffer[nr] is None else buffer[nr] + g  # several paths: sum
     finally:
         grad_mode._set_enabled(previous_mode)
     return limits.captured if limits is not None else []
+
+
+def _pass_on(
+    node: Node,
+    input_grads: tuple[Tensor | None, ...],
+    buffers: dict[Node, list[Any]],
+    queue: list[tuple[int, Node]],
+) -> None:
+    """Add the gradients ``node`` computed for its inputs into the buffers of the nodes they
+    flow to (shaped like each input), queueing each of those nodes the first time."""
+    for (next_node, nr), meta, g in zip(
+        node.next_functions, node._input_meta, input_grads, strict=True
+    ):
+        if next_node is None or g is None:
+            continue
+        shape, dtype = meta  # type: ignore[misc]
+        if g._data.shape != shape or g._dtype is not dtype:
+            g = _conform(g, shape, dtype)
+        buffer = buffers.get(next_node)
+        if buffer is None:  # the first gradient to reach next_node: queue it
+            buffer = buffers[next_node] = [None] * next_node.num_outputs
+            heapq.heappush(queue, (-next_node._seq, next_node))
+        buffer[nr] = g if buffer[nr] is None else buffer[nr] + g  # several paths: sum
 
 
 # --8<-- [end:engine]
@@ -199,15 +210,40 @@ def _run_pre_hooks(node: Node, grads: list[Tensor | None]) -> list[Tensor | None
 
 # --8<-- [start:accumulate]
 def _accumulate(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
-    """``variable.grad += grad``; the first time, ``.grad`` becomes a copy of ``grad`` (its own
-    memory: the same gradient tensor may also flow into other leaves, or be the user's)."""
+    """``variable.grad += grad``; the first time, ``.grad`` becomes ``grad`` itself if no one
+    else can see it, else a copy (its own memory: the same gradient tensor may also flow into
+    other leaves, or be the user's)."""
     if variable._grad is None:
-        variable._grad = _copy_for_leaf(grad, variable, create_graph)
+        if not create_graph and _only_the_engine_holds(grad, variable):
+            variable._grad = grad  # torch takes it over too: a copy would cost as much again
+        else:
+            variable._grad = _copy_for_leaf(grad, variable, create_graph)
     elif create_graph:  # keep the gradient's own graph: it will be differentiated again
         variable._grad = variable._grad + grad
     else:
         variable._grad._data += grad._data  # in place, as torch does
         variable._grad._version_counter[0] += 1
+
+
+# CPython counts references exactly up to 3.13 (3.14 may skip counting references held on the
+# interpreter's stack), so there the engine can tell when a gradient is its own.
+_EXACT_REFCOUNTS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+
+
+def _only_the_engine_holds(grad: Tensor, variable: Tensor) -> bool:
+    """Whether ``grad`` can become ``variable.grad`` as it is: a fresh array of the leaf's
+    layout, and neither the tensor nor its array referenced by anything but the engine. (A hook
+    that kept the gradient, a second leaf it also flows to, the caller's ``gradient=`` tensor or
+    a view of it would all be a reference more, and get a copy.)"""
+    data = grad._data
+    return (
+        _EXACT_REFCOUNTS
+        # the engine's gradient buffer, _accumulate's and this call's argument, getrefcount's
+        and sys.getrefcount(grad) <= 4
+        and sys.getrefcount(data) <= 2  # the tensor, getrefcount's argument
+        and data.flags.owndata
+        and data.strides == variable._data.strides
+    )
 
 
 def _copy_for_leaf(grad: Tensor, variable: Tensor, create_graph: bool) -> Tensor:
