@@ -1,4 +1,5 @@
-"""Developer commands: ``nox -s docs``, ``nox -s tests``, ``nox -s lint``, ``nox -s serve``."""
+"""Developer commands: ``nox -s docs``, ``nox -s tests``, ``nox -s lint``, ``nox -s serve``,
+``nox -s bench``."""
 
 import nox
 

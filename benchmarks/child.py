@@ -1,0 +1,61 @@
+"""One measurement in a fresh process: one workload, one implementation, one repeat.
+
+    python -m benchmarks.child W2 picotorch --data digits.npz [--quick]
+
+Prints one JSON line: the workload's timings (seconds), accuracy where relevant, and the peak
+resident memory of this process. Only the implementation being measured is imported: the
+picotorch and NumPy processes never load torch (checked below), so their peak RSS is their own.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One thread for BLAS and OpenMP, set before NumPy (or torch) loads its libraries.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import argparse
+import importlib
+import json
+import resource
+import sys
+
+from .config import FULL, IMPLS, QUICK, WORKLOADS
+from .data import load_digits_npz
+from .workloads import RUNNERS
+
+
+def measure(workload: str, impl: str, quick: bool, data_path: str | None) -> dict:
+    cfg = QUICK if quick else FULL
+    data = load_digits_npz(data_path) if data_path else None
+    run_lib, run_numpy = RUNNERS[workload]
+    if impl == "numpy":
+        result = run_numpy(cfg, data)
+    else:
+        lib = importlib.import_module(impl)
+        if impl == "torch":
+            lib.set_num_threads(1)
+        result = run_lib(lib, cfg, data)
+    others = {"torch", "picotorch"} - {impl}
+    loaded = sorted(others & set(sys.modules))
+    if loaded:
+        raise RuntimeError(f"the {impl} process imported {loaded}: its memory would not be its own")
+    # ru_maxrss is in kilobytes on Linux
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workload", choices=WORKLOADS)
+    parser.add_argument("impl", choices=IMPLS)
+    parser.add_argument("--data", help="the digits .npz written by benchmarks.data.save_digits")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    print(json.dumps(measure(args.workload, args.impl, args.quick, args.data)))
+
+
+if __name__ == "__main__":
+    main()

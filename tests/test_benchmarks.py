@@ -1,0 +1,196 @@
+"""The benchmark suite (benchmarks/): its NumPy reference computes torch's gradients, every
+workload runs for all three implementations, and the driver runs end to end. No timings are
+asserted: this machine's speed is not the code's correctness."""
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import picotorch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # benchmarks/ is a package at the repo root, not installed
+
+from benchmarks import check, config, run, workloads  # noqa: E402
+from benchmarks.data import load_digits_npz, save_digits  # noqa: E402
+
+# Every loop of the suite, but each only a step or two long.
+TINY = replace(
+    config.QUICK,
+    w1_warmup=2,
+    w1_rounds=2,
+    w1_number=2,
+    w3_size=32,
+    w3_iters=1,
+    w5_chain=(10, 30),
+    w5_widths=(8, 16),
+    w5_samples=1,
+)
+
+
+@pytest.fixture(scope="module")
+def digits(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A slice of the suite's digits split: 4 training batches, 100 test images."""
+    path = tmp_path_factory.mktemp("bench") / "digits.npz"
+    save_digits(path)
+    data = load_digits_npz(path)
+    n_train = 4 * workloads.BATCH
+    return {
+        "x_train": data["x_train"][:n_train],
+        "y_train": data["y_train"][:n_train],
+        "x_test": data["x_test"][:100],
+        "y_test": data["y_test"][:100],
+    }
+
+
+@pytest.mark.parametrize("workload", config.WORKLOADS)
+def test_numpy_reference_and_picotorch_compute_torchs_gradients(workload, digits):
+    results = check.run_checks([workload], digits, size="small")
+    assert [r.impl for r in results] == ["numpy", "picotorch"]
+    for r in results:
+        assert r.ok, f"{r.impl} differs from torch on {workload}: {r.error or r.max_abs_diff}"
+
+
+def test_check_notices_a_wrong_gradient():
+    expected = check.w1_numpy("small", {})
+    wrong = [g.copy() for g in expected]
+    wrong[1][0, 0] += 1e-2
+    assert check.compare(expected, expected)[0]
+    assert not check.compare(expected, wrong)[0]
+
+
+def test_max_pool_argmax_takes_the_first_maximum_like_torch():
+    # ties inside a window: torch routes the gradient to the first maximum (row-major)
+    x = np.array([[1, 3, 3, 0], [3, 2, 0, 0], [5, 5, 1, 1], [5, 5, 1, 1]], np.float32)
+    nchw = torch.tensor(x[None, None], requires_grad=True)
+    torch.nn.functional.max_pool2d(nchw, 2).sum().backward()
+    out, arg = workloads.ref.max_pool2(x[None, :, :, None])
+    grad = workloads.ref.max_pool2_backward(np.ones_like(out), arg)
+    np.testing.assert_array_equal(
+        out[0, :, :, 0], torch.nn.functional.max_pool2d(nchw, 2)[0, 0].detach()
+    )
+    np.testing.assert_array_equal(grad[0, :, :, 0], nchw.grad[0, 0].numpy())
+
+
+@pytest.mark.parametrize("impl", config.IMPLS)
+@pytest.mark.parametrize("workload", config.WORKLOADS)
+def test_each_workload_runs(workload, impl, digits):
+    run_lib, run_numpy = workloads.RUNNERS[workload]
+    if impl == "numpy":
+        result = run_numpy(TINY, digits)
+    else:
+        result = run_lib({"torch": torch, "picotorch": picotorch}[impl], TINY, digits)
+    if workload.startswith("W5"):
+        xs = TINY.w5_chain if workload == "W5-chain" else TINY.w5_widths
+        assert [p["x"] for p in result["points"]] == list(xs)
+        assert all(len(p["samples"]) == TINY.w5_samples for p in result["points"])
+        assert all(t > 0 for p in result["points"] for t in p["samples"])
+    else:
+        assert result["samples"] and all(t > 0 for t in result["samples"])
+    if workload in ("W2", "W4"):
+        assert len(result["samples"]) == getattr(TINY, f"{workload.lower()}_epochs") - 1
+        assert 0.0 <= result["accuracy"] <= 1.0
+
+
+@pytest.mark.parametrize("workload", ["W2", "W4"])
+def test_the_three_implementations_train_alike(workload, digits):
+    # the same weights, batches and update rule: the same accuracy
+    run_lib, run_numpy = workloads.RUNNERS[workload]
+    accuracies = [
+        run_lib(torch, TINY, digits)["accuracy"],
+        run_lib(picotorch, TINY, digits)["accuracy"],
+        run_numpy(TINY, digits)["accuracy"],
+    ]
+    assert max(accuracies) - min(accuracies) < 0.02, accuracies
+
+
+def fake_run(seconds: list[float], rss: float) -> dict:
+    return {"samples": seconds, "accuracy": 0.9, "peak_rss_mb": rss}
+
+
+def test_summary_ratios_and_targets():
+    # medians over repeats of each repeat's median sample; ratios of those medians
+    w2 = {
+        "picotorch": [fake_run([0.010, 0.011, 0.030], 40), fake_run([0.012], 42)],
+        "torch": [fake_run([0.020], 300), fake_run([0.024], 310)],
+        "numpy": [fake_run([0.008], 35), fake_run([0.008], 36)],
+    }
+    impls = {impl: run.summarize_impl(results) for impl, results in w2.items()}
+    assert impls["picotorch"]["median"] == pytest.approx(0.0115)
+    assert (impls["picotorch"]["min"], impls["picotorch"]["max"]) == (0.011, 0.012)
+    assert impls["picotorch"]["repeats"] == 2 and impls["torch"]["peak_rss_mb"] == 305
+    rows = run.ratios({"W2": {"impls": impls}})
+    got = {(r["metric"], r["vs"]): (round(r["value"], 4), r["target"], r["pass"]) for r in rows}
+    assert got == {
+        ("time", "torch"): (0.5227, 0.5, False),
+        ("time", "numpy"): (1.4375, 1.5, True),
+        ("peak_rss", "torch"): (0.1344, 1.0, True),
+    }
+
+
+def test_a_failed_process_fails_its_targets():
+    failed = [{"error": "AttributeError: no Conv2d"}]
+    impls = {
+        "picotorch": run.summarize_impl(failed),
+        "torch": run.summarize_impl([fake_run([0.02], 300)]),
+        "numpy": run.summarize_impl([fake_run([0.01], 30)]),
+    }
+    assert impls["picotorch"] == {"error": "AttributeError: no Conv2d"}
+    rows = run.ratios({"W4": {"impls": impls}})
+    assert rows and all(r["value"] is None and r["pass"] is not True for r in rows)
+
+
+def test_scaling_slope():
+    # time proportional to N: slope 1; to N^2: slope 2
+    def point_runs(power: float) -> list[dict]:
+        return [{"points": [{"x": n, "samples": [1e-6 * n**power]} for n in (10, 100, 1000)]}]
+
+    summary = run.summarize_scaling(
+        {"picotorch": point_runs(1), "torch": point_runs(2), "numpy": [{"error": "x"}]}
+    )
+    assert summary["slope"]["picotorch"] == pytest.approx(1)
+    assert summary["slope"]["torch"] == pytest.approx(2)
+    assert summary["slope"]["numpy"] is None and summary["errors"] == {"numpy": "x"}
+    assert [p["x"] for p in summary["points"]] == [10, 100, 1000]
+    rows = run.ratios({"W5-chain": summary})
+    assert [(r["metric"], r["pass"]) for r in rows] == [("slope", True)]
+
+
+def test_quick_suite_runs_end_to_end(tmp_path):
+    # the smallest run of the real driver: checks, one fresh process per implementation, the
+    # table and the results file (the other workloads' processes run the functions tested above)
+    out = tmp_path / "results.json"
+    command = [sys.executable, "-m", "benchmarks.run", "--quick", "--repeats", "1"]
+    proc = subprocess.run(
+        [*command, "--only", "W1", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads(out.read_text())
+    assert set(report) >= {"machine", "versions", "date", "workloads", "ratios", "checks"}
+    assert report["versions"]["torch"].startswith(torch.__version__.split("+")[0])
+    assert all(c["ok"] for c in report["checks"])
+
+    w1 = report["workloads"]["W1"]["impls"]
+    assert set(w1) == set(config.IMPLS)
+    for s in w1.values():
+        assert s["repeats"] == 1 and s["min"] <= s["median"] <= s["max"]
+        assert s["peak_rss_mb"] > 0
+    # the NumPy process never loaded torch (the child checks it) and the driver is small, so
+    # each process's peak memory is its own
+    assert w1["numpy"]["peak_rss_mb"] < w1["torch"]["peak_rss_mb"]
+
+    targets = {(r["workload"], r["metric"], r["vs"]): r for r in report["ratios"]}
+    assert targets["W1", "time", "torch"]["target"] == 0.5
+    assert targets["W1", "time", "numpy"]["target"] == 4.0
+    assert isinstance(targets["W1", "time", "torch"]["pass"], bool)
+    assert "W1" in proc.stdout and ("PASS" in proc.stdout or "FAIL" in proc.stdout)
