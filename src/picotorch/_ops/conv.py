@@ -418,13 +418,10 @@ def convolution(x: Tensor, weight: Tensor, bias: Tensor | None, geo: Geometry) -
     cols = im2col(x._data, geo)  # (groups, C/groups*kH*kW, OH*OW*N): the input patches
     kernels = weight._data.reshape(g, o // g, cols.shape[1])  # (groups, O/groups, C/groups*kH*kW)
     product = np.matmul(kernels, cols)  # (groups, O/groups, OH*OW*N): every output value
-    # back to (N, O, OH, OW), contiguous as torch's; the bias is added during that copy
-    by_sample = product.reshape(o, oh, ow, n).transpose(3, 0, 1, 2)
-    result = np.empty((n, o, oh, ow), product.dtype)
-    if bias is None:
-        np.copyto(result, by_sample)
-    else:
-        np.add(by_sample, bias._data.reshape(o, 1, 1), out=result)
+    if bias is not None:  # (cheaper here, along contiguous rows, than during the copy below)
+        product += bias._data.reshape(g, o // g, 1)
+    # back to (N, O, OH, OW), contiguous as torch's
+    result = np.ascontiguousarray(product.reshape(o, oh, ow, n).transpose(3, 0, 1, 2))
     out = Tensor._make(result)
     if needs_grad(x, weight, bias):
         # the patches give the weight's gradient: keep them if it will be needed
@@ -446,6 +443,30 @@ class ConvolutionBackward0(Node):
     cols: np.ndarray | None
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        if grad_mode._enabled:  # create_graph: the gradients must be differentiable again
+            return self._recorded_backward(grad)
+        # the usual case: the same formulas, straight on the arrays (no graph to record)
+        weight = self.saved_tensors[1]._data
+        geo, g = self.geo, self.geo.groups
+        n, o, oh, ow = grad._data.shape
+        # (N, O, OH, OW) -> (O, OH*OW, N), the layout of the forward product. Two copies, via
+        # (O, N, OH*OW): one transposing copy would read with a stride of O*OH*OW elements,
+        # which is several times slower
+        by_channel = np.ascontiguousarray(grad._data.reshape(n, o, oh * ow).transpose(1, 0, 2))
+        grads = np.ascontiguousarray(by_channel.transpose(0, 2, 1)).reshape(g, o // g, -1)
+        grad_input = grad_weight = grad_bias = None
+        if self.next_functions[0][0] is not None:
+            kernels = weight.reshape(g, o // g, -1)
+            grad_input = Tensor._make(col2im(np.matmul(kernels.transpose(0, 2, 1), grads), geo))
+        if self.next_functions[1][0] is not None:
+            assert self.cols is not None  # kept by the forward pass when the weight needs it
+            grad_weight = np.matmul(grads, self.cols.transpose(0, 2, 1)).reshape(weight.shape)
+            grad_weight = Tensor._make(grad_weight)
+        if self.next_functions[2][0] is not None:
+            grad_bias = Tensor._make(by_channel.sum((1, 2)))
+        return grad_input, grad_weight, grad_bias
+
+    def _recorded_backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, weight = self.saved_tensors
         geo, g = self.geo, self.geo.groups
         n, o, oh, ow = grad._data.shape
@@ -456,10 +477,8 @@ class ConvolutionBackward0(Node):
             grad_cols = weight_matrix(weight, g).transpose(1, 2) @ grads
             grad_input = fold(grad_cols, geo)
         if self.next_functions[1][0] is not None:
-            if grad_mode.is_grad_enabled() and x.requires_grad:
-                cols = unfold(x, geo)  # create_graph: the patches must know their input
-            else:
-                cols = Tensor._make(self.cols)
+            # the patches must know their input, if it needs a gradient too
+            cols = unfold(x, geo) if x.requires_grad else Tensor._make(self.cols)
             grad_weight = (grads @ cols.transpose(1, 2)).reshape(weight.shape)
         if self.next_functions[2][0] is not None:
             grad_bias = grad.sum((0, 2, 3))
@@ -640,13 +659,11 @@ def max_pool2d(
     planes = _padded_planes(x, geo, _lowest(x.dtype))
     stacked = _stacked_windows(planes, geo)  # (kH*kW, B, OH, OW)
     values = stacked.max(0)
-    positions, inside = _window_positions(geo)
+    starts, offsets, inside = _window_positions(geo)
     padded = planes.shape[1:] != x.shape[-2:]
     which = _first_max(stacked, values, inside if padded else None)
-    length = geo.out[0] * geo.out[1]
-    # positions[which, window] for every window, with flat indices (much faster in NumPy)
-    picks = which.reshape(-1, length).astype(np.intp) * length + np.arange(length)
-    indices = positions.ravel()[picks]
+    indices = offsets[which]  # where the maximum lies in its window, then where the window lies
+    indices += starts
     shape = x.shape[:-2] + geo.out
     out = Tensor._make(values.reshape(shape))
     index_tensor = Tensor._make(indices.reshape(shape))
@@ -681,10 +698,11 @@ def _ranks(k: int) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=64)  # the same few layers call it again and again
-def _window_positions(geo: Geometry) -> tuple[np.ndarray, np.ndarray]:
-    """For kernel element ``k`` of each window: its flat index into the H*W plane, as
-    (kH*kW, OH*OW), and whether it lies inside the input rather than the padding, as
-    (kH*kW, OH, OW)."""
+def _window_positions(geo: Geometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flat indices into the H*W plane: where each window starts (its kernel element (0, 0),
+    perhaps in the padding), as (OH, OW), and how far kernel element ``k`` lies from that
+    start, as (kH*kW,). Also whether kernel element ``k`` of each window lies inside the
+    input rather than the padding, as (kH*kW, OH, OW)."""
     (kh, kw), (sh, sw), (ph, pw), (dh, dw), (oh, ow) = (
         geo.kernel,
         geo.stride,
@@ -693,14 +711,18 @@ def _window_positions(geo: Geometry) -> tuple[np.ndarray, np.ndarray]:
         geo.out,
     )
     _, _, h, w = geo.shape
-    rows = (np.arange(kh) * dh)[:, np.newaxis] + (np.arange(oh) * sh - ph)  # (kH, OH)
-    cols = (np.arange(kw) * dw)[:, np.newaxis] + (np.arange(ow) * sw - pw)  # (kW, OW)
-    flat = rows[:, np.newaxis, :, np.newaxis] * w + cols[np.newaxis, :, np.newaxis, :]
+    first_rows, first_cols = np.arange(oh) * sh - ph, np.arange(ow) * sw - pw
+    starts = (first_rows[:, np.newaxis] * w + first_cols).astype(np.int64)
+    offsets = ((np.arange(kh) * dh)[:, np.newaxis] * w + np.arange(kw) * dw).ravel()
+    offsets = offsets.astype(np.int64)
+    rows = (np.arange(kh) * dh)[:, np.newaxis] + first_rows  # (kH, OH)
+    cols = (np.arange(kw) * dw)[:, np.newaxis] + first_cols  # (kW, OW)
     row_in, col_in = (rows >= 0) & (rows < h), (cols >= 0) & (cols < w)
     inside = row_in[:, np.newaxis, :, np.newaxis] & col_in[np.newaxis, :, np.newaxis, :]
-    flat, inside = flat.reshape(kh * kw, oh * ow), inside.reshape(kh * kw, oh, ow)
-    flat.flags.writeable = inside.flags.writeable = False  # cached: shared by every call
-    return flat, inside
+    inside = inside.reshape(kh * kw, oh, ow)
+    for cached in (starts, offsets, inside):  # shared by every call
+        cached.flags.writeable = False
+    return starts, offsets, inside
 
 
 class MaxPool2DWithIndicesBackward0(Node):
