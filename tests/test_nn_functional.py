@@ -177,6 +177,19 @@ def test_addmm(bias_shape: tuple[int, ...], scales: dict[str, float], dtype: Any
     check_grad(lambda t, c, a, b: c.addmm(a, b, **scales), *args, depth=2)
 
 
+@pytest.mark.parametrize("scales", [{}, {"beta": 0.5, "alpha": 2.0}])
+def test_addmm_of_a_transpose(scales: dict[str, float]) -> None:
+    """mat2 a transposed leaf, as in nn.Linear: its gradient is computed transposed."""
+
+    def fn(lib: Any, c: Any, a: Any, w: Any) -> Any:
+        return lib.addmm(c, a, w.t(), **scales)
+
+    args = (randn(3), randn(2, 4), randn(3, 4))
+    check_grad(fn, *args, depth=2)
+    check_grad(fn, NoGrad(args[0]), NoGrad(args[1]), args[2], depth=2)
+    check_grad(fn, *args, second_order=True)
+
+
 def test_addmm_beta_zero_ignores_nan_and_int_scales() -> None:
     nan_bias = np.array([np.nan, 1.0, 2.0], F32)
     check(lambda t, c, a, b: t.addmm(c, a, b, beta=0), nan_bias, randn(2, 4), randn(4, 3))
@@ -506,6 +519,22 @@ def test_one_hot_errors(name: str) -> None:
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh"])
 def test_activations(name: str) -> None:
     check_grad(lambda t, x: getattr(t.nn.functional, name)(x), randn(3, 4), depth=2)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, F32, F64])
+def test_relu_backward_blocks_every_gradient(dtype: Any) -> None:
+    """Where relu's output is 0 the gradient is +0 even if it was inf, NaN or negative; where
+    it passes, even a -0 and a NaN output (relu(NaN) is NaN) keep it. The printout shows the
+    signs of the zeros, which a value comparison would not."""
+
+    def fn(lib: Any, x: Any, g: Any) -> Any:
+        x.requires_grad_()
+        x.relu().backward(g)
+        return repr(x.grad), x.grad
+
+    x = np.array([-1.0, -2.0, -3.0, 0.0, 1.0, np.nan, 2.0, -0.0], dtype=dtype)
+    g = np.array([np.inf, np.nan, -1.0, -np.inf, -0.0, 3.0, np.nan, 5.0], dtype=dtype)
+    check(fn, x, g)
 
 
 def test_relu_inplace() -> None:

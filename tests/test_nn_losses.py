@@ -291,6 +291,18 @@ NLL_ERRORS = {
         IndexError,
         "Target -1 is out of bounds.",
     ),
+    "negative, ignore_index a class": (
+        (randn(4, 5), np.array([1, -1, 0, 2])),
+        {"ignore_index": 2},
+        IndexError,
+        "Target -1 is out of bounds.",
+    ),
+    "out of bounds, ignore_index a class": (
+        (randn(4, 5), np.array([1, 2, 5, 2])),
+        {"ignore_index": 2},
+        IndexError,
+        "Target 5 is out of bounds.",
+    ),
     "out of bounds 4d": (
         (randn(2, 5, 3, 1), np.array([[[1], [0], [7]], [[1], [1], [1]]])),
         {},

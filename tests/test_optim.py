@@ -15,7 +15,6 @@ import torch
 from parity import assert_same, check
 
 import picotorch
-import picotorch.optim.adam as adam_module
 
 SHAPES = ((5, 7), (7,), (33,))  # 33: not a multiple of torch's vector width
 STEPS = 12
@@ -71,38 +70,19 @@ ADAM_OPTIONS = [
 # ---------------------------------------------------------------------- update rules
 @pytest.mark.parametrize("groups", [False, True], ids=["one_group", "two_groups"])
 @pytest.mark.parametrize("options", SGD_OPTIONS, ids=str)
-def test_sgd_matches_torch_bit_for_bit(options: dict[str, Any], groups: bool) -> None:
-    # same formulas in the same order, including torch's fused multiply-adds: exact equality
-    check(lambda lib: train(lib, "SGD", options, groups=groups), rtol=0, atol=0)
-
-
-class _NumpyWithTorchSqrt:
-    """NumPy, except that ``sqrt`` is torch's: torch's float32 sqrt on x86 comes from MKL and
-    is off by one unit in the last place for ~20% of inputs (NumPy's is correctly rounded)."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(np, name)
-
-    @staticmethod
-    def sqrt(x: np.ndarray) -> np.ndarray:
-        return torch.from_numpy(np.ascontiguousarray(x)).sqrt().numpy()
+def test_sgd_matches_torch(options: dict[str, Any], groups: bool) -> None:
+    # same formulas in the same order; torch fuses multiply-adds (one rounding), NumPy rounds
+    # twice, so the last bit may differ: float32 tolerance
+    check(lambda lib: train(lib, "SGD", options, groups=groups))
 
 
 @pytest.mark.parametrize("name", ["Adam", "AdamW"])
 @pytest.mark.parametrize("options", ADAM_OPTIONS, ids=str)
-def test_adam_matches_torch(name: str, options: dict[str, Any]) -> None:
-    # NumPy's sqrt rounds correctly where torch's (MKL's) may be one ulp off: float32 rounding
-    check(lambda lib: train(lib, name, options, groups=True), rtol=2e-6, atol=1e-7)
-
-
-@pytest.mark.parametrize("name", ["Adam", "AdamW"])
-@pytest.mark.parametrize("options", ADAM_OPTIONS, ids=str)
-def test_adam_matches_torch_bit_for_bit_given_torchs_sqrt(
-    name: str, options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # with the square root taken from torch, every other operation agrees to the last bit
-    monkeypatch.setattr(adam_module, "np", _NumpyWithTorchSqrt())
-    check(lambda lib: train(lib, name, options), rtol=0, atol=0)
+@pytest.mark.parametrize("groups", [False, True], ids=["one_group", "two_groups"])
+def test_adam_matches_torch(name: str, options: dict[str, Any], groups: bool) -> None:
+    # torch fuses multiply-adds and takes MKL's float32 sqrt (one ulp off for ~20% of inputs);
+    # NumPy rounds each operation correctly: the last bits may differ, float32 tolerance
+    check(lambda lib: train(lib, name, options, groups=groups))
 
 
 @pytest.mark.parametrize(
@@ -113,17 +93,23 @@ def test_float64_parameters(name: str, options: dict[str, Any]) -> None:
     check(lambda lib: train(lib, name, options, dtype="float64"))
 
 
-def test_fused_multiply_add_rounds_once() -> None:
-    # p + lr*|g| is exactly halfway between two float32s in float64 but just below it exactly:
-    # rounding twice (float64, then float32) would round up, torch's fma rounds down
-    def fn(lib: Any) -> Any:
-        p = lib.tensor([1 + 2**-23, 1.0, 3.0], requires_grad=True)
-        p.grad = lib.tensor([-(1 + 2**-23) * 2**-24, 0.5, 0.25])
-        lib.optim.SGD([p], lr=1 - 2**-23).step()
-        return p.detach()
+def test_a_step_differs_from_torch_only_in_rounding() -> None:
+    # torch rounds ``p - lr * g`` once (a fused multiply-add), NumPy rounds the product too:
+    # that is half an ulp of the larger term, on top of each library's final rounding (at most
+    # an ulp of the result, itself at most twice the larger term): 2.5 ulps of it in all
+    rng = np.random.default_rng(1)
+    start, grad = rng.standard_normal((2, 1000)).astype(np.float32)
 
-    result = check(fn, rtol=0, atol=0)
-    assert result[0].item() == 1 + 2**-23
+    def one_step(lib: Any) -> np.ndarray:
+        p = lib.from_numpy(start.copy()).requires_grad_()
+        p.grad = lib.from_numpy(grad.copy())
+        lib.optim.SGD([p], lr=0.7).step()
+        return p.detach().numpy()
+
+    mine, ref = one_step(picotorch), one_step(torch)
+    larger = np.maximum(np.abs(start), np.abs(np.float32(0.7) * grad))
+    assert (np.abs(mine - ref) <= 2.5 * np.spacing(larger)).all()
+    assert (mine == ref).mean() > 0.5  # and mostly the very same value
 
 
 def test_parameters_without_grad_are_skipped() -> None:

@@ -64,12 +64,13 @@ def test_raw_draws_are_numpys_mt19937_stream(seed: int) -> None:
     # both the small-n (random_raw) and the large-n (integers) route give the raw stream
     for n in (1, 5, 4095, 4096, 10_000, 3):
         np.testing.assert_array_equal(g._random(n), ref.random_raw(n).astype(np.uint32))
-    if seed < 2**32:  # NumPy's own init_genrand, which only takes 32-bit seeds
-        legacy = np.random.MT19937()
-        legacy._legacy_seeding(seed)
-        np.testing.assert_array_equal(
-            R.Generator().manual_seed(seed)._random(700), legacy.random_raw(700)
-        )
+    # the start state is Matsumoto & Nishimura's init_genrand of the seed's low 32 bits
+    key = [seed & 0xFFFFFFFF]
+    for i in range(1, 624):
+        key.append((1812433253 * (key[-1] ^ (key[-1] >> 30)) + i) & 0xFFFFFFFF)
+    state = R.Generator().manual_seed(seed)._bits.state["state"]
+    np.testing.assert_array_equal(state["key"], np.array(key, np.uint32))
+    assert state["pos"] == 624
 
 
 def test_seed_uses_low_32_bits_but_initial_seed_keeps_all() -> None:

@@ -70,21 +70,6 @@ ShapeLike = int | Sequence[int]
 # ---------------------------------------------------------------------------------------------
 
 
-def _init_genrand(seed: int) -> np.ndarray:
-    """The 624-word start state of MT19937 for ``seed`` (Matsumoto & Nishimura's init_genrand).
-
-    torch feeds it the seed's low 32 bits only, so seeds 5 and 2**32 + 5 give the same stream.
-    Each word depends on the previous one, so this is a loop; it runs once per ``manual_seed``.
-    """
-    key = np.empty(_N, dtype=np.uint32)
-    s = seed & 0xFFFFFFFF
-    key[0] = s
-    for i in range(1, _N):
-        s = (1812433253 * (s ^ (s >> 30)) + i) & 0xFFFFFFFF
-        key[i] = s
-    return key
-
-
 def _nondeterministic_seed() -> int:
     """A fresh 64-bit seed from the OS, as torch's ``seed()`` takes one from /dev/urandom."""
     return int.from_bytes(os.urandom(8), "little")
@@ -133,10 +118,11 @@ class Generator:
         if not -(2**63) <= seed < 2**64:
             raise ValueError("Overflow when unpacking long long")
         seed %= 2**64
-        self._bits.state = {
-            "bit_generator": "MT19937",
-            "state": {"key": _init_genrand(seed), "pos": _N},  # pos=624: twist before 1st draw
-        }
+        # MT19937's standard init_genrand of the seed's low 32 bits (torch ignores the others,
+        # so seeds 5 and 2**32 + 5 give the same stream), with the state's position at 624: the
+        # first draw twists first. NumPy's legacy seeding is exactly that, done in C (a Python
+        # loop over the 624 words cost ~0.3 ms, paid by every shuffled DataLoader epoch).
+        np.random.RandomState(self._bits).seed(seed & 0xFFFFFFFF)
         self._initial_seed = seed
         self._next_normal = None
         self._next_float_normal = None

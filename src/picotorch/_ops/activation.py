@@ -33,7 +33,8 @@ def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[T
         raise TypeError(
             f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}"
         )
-    axis = normalize_dim(int(dim), input._data.ndim)
+    ndim = input._data.ndim
+    axis = dim if type(dim) is int and 0 <= dim < ndim else normalize_dim(int(dim), ndim)
     x = input if dtype is None else input.to(dtype)
     if not x._dtype.is_floating_point:
         last = x._data.ndim == 0 or axis == x._data.ndim - 1

@@ -14,8 +14,10 @@ import numpy as np
 
 from .._size import broadcast_shapes
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad
 from .pointwise import c_type_name, type_name
+from .reduction import _np_sum
 from .shape import SqueezeBackward0, UnsafeViewBackward0
 
 # the CPU kernel behind each product, as torch names it when it refuses bool tensors
@@ -354,6 +356,14 @@ class DotBackward0(Node):
 # (nn.Linear's op. A block of its own: the products above are the lead's.)
 
 
+def _require_addmm_tensors(input: Any, mat1: Any, mat2: Any) -> None:
+    for pos, (arg, x) in enumerate((("input", input), ("mat1", mat1), ("mat2", mat2)), start=1):
+        if not isinstance(x, Tensor):
+            raise TypeError(
+                f"addmm(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}"
+            )
+
+
 def _check_addmm_dtypes(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
     """All three of one dtype, as torch's addmm wants (each pair words it its own way)."""
     if input._dtype is not mat2._dtype:
@@ -384,15 +394,12 @@ def addmm(
 
     ``nn.Linear`` is this op: ``addmm(bias, x, weight.t())`` (one product, one addition).
     """
-    for pos, (arg, x) in enumerate((("input", input), ("mat1", mat1), ("mat2", mat2)), start=1):
-        if not isinstance(x, Tensor):
-            raise TypeError(
-                f"addmm(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}"
-            )
+    if not (isinstance(input, Tensor) and isinstance(mat1, Tensor) and isinstance(mat2, Tensor)):
+        _require_addmm_tensors(input, mat1, mat2)
     a, b, c = mat1._data, mat2._data, input._data
-    for name, m in (("mat1", a), ("mat2", b)):
-        if m.ndim != 2:
-            raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
+    if a.ndim != 2 or b.ndim != 2:
+        name, m = ("mat1", a) if a.ndim != 2 else ("mat2", b)
+        raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a.shape)} and "
@@ -403,19 +410,24 @@ def addmm(
         input.expand(shape)  # raises torch's error if input does not broadcast to the product
     if not (input._dtype is mat1._dtype is mat2._dtype and mat2._dtype._kind):
         _check_addmm_dtypes(input, mat1, mat2)
-    _refuse_out_with_grad("addmm", out, input, mat1, mat2)
+    if out is not None:
+        _refuse_out_with_grad("addmm", out, input, mat1, mat2)
     if not mat2._dtype.is_floating_point:  # integer tensors take integer factors, as in C++
         beta, alpha = int(beta), int(alpha)
-    result = np.matmul(a, b)  # a fresh array: the scaling and the bias go in place
+    result = np.dot(a, b)  # a fresh array: the scaling and the bias go in place
     if alpha != 1:
         result *= alpha
     if beta != 0:  # beta = 0 ignores input altogether (even its NaNs), as in torch
         result += c if beta == 1 else beta * c
-    output = _finish(result, out)
+    output = Tensor._make(result) if out is None else _finish(result, out)
     if needs_grad(input, mat1, mat2):
         # each matrix's gradient needs the other matrix only
         saved = (mat1 if mat2._requires_grad else None, mat2 if mat1._requires_grad else None)
-        attach(output, AddmmBackward0(input, mat1, mat2, saved=saved, beta=beta, alpha=alpha))
+        transposed = b.strides[0] < b.strides[1]  # (nn.Linear's weight.t())
+        node = AddmmBackward0(
+            input, mat1, mat2, saved=saved, beta=beta, alpha=alpha, mat2_transposed=transposed
+        )
+        attach(output, node)
     return output
 
 
@@ -425,9 +437,12 @@ class AddmmBackward0(Node):
 
     beta: Any
     alpha: Any
+    mat2_transposed: bool  # mat2 is laid out as a transpose (its rows are adjacent in memory)
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
         a, b = self.saved_tensors
+        if not grad_mode._enabled:  # a plain backward: the same formulas, on the arrays
+            return self._backward_arrays(grad, a, b)
         grad_input = grad_a = grad_b = None
         if self.next_functions[0][0] is not None:
             grad_input = grad if self.beta == 1 else grad * self.beta
@@ -440,6 +455,35 @@ class AddmmBackward0(Node):
             grad_b = a.t().mm(grad)
             grad_b = grad_b if self.alpha == 1 else grad_b * self.alpha
         return grad_input, grad_a, grad_b
+
+    def _backward_arrays(
+        self, grad: Tensor, a: Tensor | None, b: Tensor | None
+    ) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
+        """``backward`` when nothing records it (no ``create_graph``): nn.Linear's backward on
+        every training step, so it skips the Tensor wrappers of the transposes and products."""
+        g = grad._data
+        grad_input = grad_a = grad_b = None
+        if self.next_functions[0][0] is not None:
+            grad_input = grad if self.beta == 1 else Tensor._make(g * self.beta)
+            if len(self._input_meta[0][0]) == 1:  # type: ignore[index]
+                grad_input = Tensor._make(_np_sum(grad_input._data, (0,), False, grad._dtype))
+        if b is not None and self.next_functions[1][0] is not None:
+            grad_a = Tensor._make(_scaled(np.dot(g, b._data.T), self.alpha))
+        if a is not None and self.next_functions[2][0] is not None:
+            if self.mat2_transposed:
+                # B is a transpose (nn.Linear's weight.t()): compute dB transposed too, so
+                # that the weight's own gradient comes out row-major, like the weight
+                grad_b = Tensor._make(_scaled(np.dot(g.T, a._data), self.alpha).T)
+            else:
+                grad_b = Tensor._make(_scaled(np.dot(a._data.T, g), self.alpha))
+        return grad_input, grad_a, grad_b
+
+
+def _scaled(x: np.ndarray, alpha: Any) -> np.ndarray:
+    """``alpha * x``, in place on a fresh product (nothing to do for the usual alpha = 1)."""
+    if alpha != 1:
+        x *= alpha
+    return x
 
 
 # --8<-- [end:addmm]

@@ -206,7 +206,11 @@ def _targets(
     samples are ignored (None: none is)."""
     t = target.astype(np.int64, copy=False)
     ignored = None
-    if t.size:
+    # Seen as unsigned, a negative index is huge: unless ignore_index is a class, one max tells
+    # whether every target is a class (the usual case: done), or some is ignored or out of range.
+    if t.size and (
+        0 <= ignore_index < n_classes or np.maximum.reduce(t.view(np.uint64), None) >= n_classes
+    ):
         low, high = np.minimum.reduce(t, None), np.maximum.reduce(t, None)
         # (the default ignore_index is negative: with no negative target nothing is ignored)
         if low <= ignore_index <= high:
@@ -403,7 +407,7 @@ def _nll_loss_backward(grad: Tensor, input: Tensor, forward: NllLossBackward0) -
     else:
         values = np.broadcast_to(values, target.shape)[:, np.newaxis]
         np.put_along_axis(out, target[:, np.newaxis], values, 1)
-    result = Tensor._make(out.reshape(shape))
+    result = Tensor._make(out if out.shape == shape else out.reshape(shape))
     if needs_grad(grad, input):
         attach(result, NllLossBackwardBackward0(grad, input, forward=forward))
     return result

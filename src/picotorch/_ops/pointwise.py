@@ -867,9 +867,12 @@ def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
 
 def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
     """``max(x, 0)``, elementwise (NaN stays NaN)."""
-    if input._dtype is _dtype.bool:
+    if isinstance(input, Tensor) and input._dtype is _dtype.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
-    result = _unary(_relu, input, to_float=False, out=out, inplace=inplace)
+    if out is None and not inplace and isinstance(input, Tensor):
+        result = _make(_relu(input._data))  # the usual call: nothing to convert or write into
+    else:
+        result = _unary(_relu, input, to_float=False, out=out, inplace=inplace)
     if needs_grad(input):
         attach(result, ReluBackward0(input, saved=(result,)))
     return result
@@ -892,8 +895,17 @@ def threshold_backward(grad: Tensor, result: Tensor) -> Tensor:
     """relu's backward as an op of its own (torch's ``threshold_backward``): ``grad`` where
     ``result > 0``, else 0. Recorded, so that a second derivative through relu is a zero
     gradient (as in torch), not a graph that ends at the mask."""
-    data = grad._data.copy()
-    np.copyto(data, 0, where=result._data <= 0)  # (quicker than np.where on small tensors)
+    g = grad._data
+    if g.dtype.kind == "f" and g.shape == result._data.shape:
+        # Keep or clear each element's bits: exact where ``g * mask`` is not (inf * 0 is NaN,
+        # -1 * 0 is -0.), and branch-free, so several times quicker than np.where or a masked
+        # copy on a random mask. ``bits`` is all ones where the gradient passes, 0 elsewhere.
+        bits = np.less_equal(result._data, 0).astype(f"u{g.itemsize}")
+        bits -= 1
+        bits &= g.view(bits.dtype)
+        data = bits.view(g.dtype)
+    else:
+        data = np.where(result._data <= 0, g.dtype.type(0), g)
     out = Tensor._make(data)
     if needs_grad(grad, result):
         attach(out, ThresholdBackwardBackward0(grad, result, saved=(result,)))

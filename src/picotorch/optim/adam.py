@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _dtype
 from ..autograd.grad_mode import enable_grad
-from .optimizer import Optimizer, ParamsT, _bump, _fma, _state_tensor
+from .optimizer import Optimizer, ParamsT, _bump, _state_tensor
 
 
 class Adam(Optimizer):
@@ -108,12 +108,12 @@ class Adam(Optimizer):
                         param *= 1 - lr * weight_decay
                         _bump(p)
                     else:  # Adam: weight decay as part of the gradient
-                        g = _fma(param, weight_decay, g)
+                        g = g + weight_decay * param
 
                 # m ← m + (1 - β1)(g - m), v ← β2 v + (1 - β2) g²
                 _lerp(m._data, g, 1 - beta1)
                 v._data *= beta2
-                _fma((1 - beta2) * g, g, v._data, out=v._data)
+                v._data += (1 - beta2) * g * g
                 _bump(m, v, v)
 
                 step = float(state["step"]._data)
@@ -173,15 +173,12 @@ class AdamW(Adam):
 
 
 def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> None:
-    """``start ← start + weight * (end - start)`` in place, rounded as torch's ``lerp_``.
+    """``start ← start + weight * (end - start)`` in place, in the order of torch's ``lerp_``.
 
     torch picks the form that loses least precision: from ``start`` for small weights, from
-    ``end`` (``end - (1 - weight)(end - start)``) for weights of 0.5 and more; each is one
-    fused multiply-add. For a float32 tensor the weight is a float32 in torch's kernel.
+    ``end`` (``end - (1 - weight)(end - start)``) for weights of 0.5 and more.
     """
-    w: Any = weight if start.dtype == np.float64 else np.float32(weight)
-    diff = end - start
-    if abs(w) < 0.5:
-        _fma(diff, w, start, out=start)
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
     else:
-        _fma(diff, w - 1, end, out=start)
+        np.subtract(end, (1 - weight) * (end - start), out=start)

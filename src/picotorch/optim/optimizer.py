@@ -8,6 +8,11 @@ between steps (a momentum buffer, Adam's running averages).
 The update itself (``step``) is in each subclass. It runs on the tensors' NumPy arrays in place,
 outside autograd, exactly as torch runs its steps under ``no_grad``; each in-place write bumps the
 tensor's version counter as torch's in-place ops do.
+
+The formulas are torch's, in torch's order, in the parameter's dtype. torch's CPU kernels fuse
+``a + alpha * b`` (``add_(alpha=)``, ``lerp_``, ``addcmul_``) into one multiply-add that rounds
+once; NumPy rounds the product and the sum separately, so an update can differ from torch's in
+the last bit (within float tolerance, and training follows the same trajectory).
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from .._random import _round_to_odd_sum
 from .._tensor import Tensor
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
@@ -257,50 +261,6 @@ def _cast_state(param: Tensor, value: Any, key: Any = None) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(_cast_state(param, v) for v in value)
     return value
-
-
-# --8<-- [start:fma]
-def _fma(a: np.ndarray, b: Any, c: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``a * b + c`` rounded once, as torch's CPU kernels compute it (a fused multiply-add).
-
-    ``a`` and ``c`` are arrays, ``b`` an array or a number. torch evaluates
-    ``p.add_(g, alpha=-lr)``, ``lerp_`` and ``addcmul_`` with the CPU's FMA instruction: the
-    product is not rounded before the sum. NumPy has no fma, so for float32 the sum is taken in
-    float64, where the product of two float32 values is exact, and then rounded to float32.
-    That second rounding only goes wrong when the float64 sum lands exactly halfway between two
-    float32 values; those (rare) elements are redone with "round to odd".
-    float64 tensors use two roundings (a difference of at most one unit in the last place).
-    """
-    if c.dtype == np.float64:
-        return np.add(np.multiply(a, b), c, out=out)
-    if not isinstance(b, np.ndarray):
-        if b == 1:  # nothing to fuse: one rounding anyway
-            return np.add(a, c, out=out)
-        b = float(np.float32(b))  # a number is a float32 in torch's kernel
-    total = a.astype(np.float64)
-    total *= b  # exact: 24 + 24 significant bits fit in float64's 53
-    total += c
-    low = total.view(np.int64) & 0x1FFFFFFF  # the 29 bits that the cast to float32 drops
-    tie = low == 0x10000000
-    fixed = None
-    if np.count_nonzero(tie):  # (read c before out, which may be c itself, is written)
-        a64, b64, c64 = np.broadcast_arrays(a.astype(np.float64), b, c.astype(np.float64))
-        fixed = _round_to_odd_sum(a64[tie] * b64[tie], c64[tie]).astype(np.float32)
-    if out is None:
-        out = np.empty(total.shape, c.dtype)
-    if c.dtype == np.float32:
-        np.copyto(out, total, casting="unsafe")
-        if fixed is not None:
-            out[tie] = fixed
-    else:  # float16: torch computes in float32 and rounds that
-        result = total.astype(np.float32)
-        if fixed is not None:
-            result[tie] = fixed
-        np.copyto(out, result, casting="unsafe")
-    return out
-
-
-# --8<-- [end:fma]
 
 
 def _bump(*tensors: Tensor) -> None:

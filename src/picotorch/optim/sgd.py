@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..autograd.grad_mode import enable_grad
-from .optimizer import Optimizer, ParamsT, _bump, _fma, _state_tensor
+from .optimizer import Optimizer, ParamsT, _bump, _state_tensor
 
 
 class SGD(Optimizer):
@@ -74,12 +74,12 @@ class SGD(Optimizer):
             for p in group["params"]:
                 if p.grad is None:
                     continue  # not used by the last backward: left as it is
-                # The maths runs on the NumPy arrays, in the order (and rounding) of torch's.
+                # The maths runs on the NumPy arrays, in torch's order (see optimizer.py).
                 param, g = p._data, p.grad._data
                 if group["maximize"]:
                     g = -g
                 if weight_decay != 0:
-                    g = _fma(param, weight_decay, g)  # g + weight_decay * param
+                    g = g + weight_decay * param
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
@@ -87,10 +87,10 @@ class SGD(Optimizer):
                         buf = state["momentum_buffer"] = _state_tensor(g.copy(order="K"))
                     else:  # buf = momentum * buf + (1 - dampening) * g
                         buf._data *= momentum
-                        _fma(g, 1 - dampening, buf._data, out=buf._data)
+                        buf._data += g if dampening == 0 else (1 - dampening) * g
                         _bump(buf, buf)  # two in-place ops, as torch's mul_ then add_
-                    g = _fma(buf._data, momentum, g) if nesterov else buf._data
-                _fma(g, -lr, param, out=param)  # param = param - lr * g
+                    g = g + momentum * buf._data if nesterov else buf._data
+                param -= lr * g
                 _bump(p)
         return loss
 

@@ -59,21 +59,22 @@ class TensorDataset(Dataset[tuple[Tensor, ...]]):
     def _collated_batch(self, indices: list[int]) -> list[Tensor] | None:
         """A whole batch at once, as ``default_collate`` would build it from the samples.
 
-        Stacking the rows ``t[i]`` of a batch gives ``t[indices]``: one fancy index per tensor
+        Stacking the rows ``t[i]`` of a batch gives ``t[indices]``: one ``take`` per tensor
         instead of a Python loop over the samples. None means "use the general path": for a
         subclass with its own ``__getitem__``, for tensors that require grad (stacking records
         autograd's node) and for indices that are not all valid.
         """
         rows = np.asarray(indices)
-        n = len(self)
         if (
             type(self).__getitem__ is not TensorDataset.__getitem__
-            or rows.dtype.kind not in "iu"
+            or rows.dtype.kind != "i"
             or any(t.requires_grad for t in self.tensors)
-            or (rows.size and (rows.min() < -n or rows.max() >= n))  # t[i] raises torch's error
         ):
             return None
-        return [Tensor._make(t._data[rows]) for t in self.tensors]
+        try:
+            return [Tensor._make(t._data.take(rows, axis=0)) for t in self.tensors]
+        except IndexError:  # an index out of range: t[i] raises torch's error
+            return None
 
 
 # --8<-- [end:tensor_dataset]

@@ -78,18 +78,26 @@ class RandomSampler(Sampler[int]):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
+        # The permutations come as whole lists, chained: the indices then flow out at C speed,
+        # and nothing is drawn before the first index is asked for (as in torch).
+        return itertools.chain.from_iterable(self._index_lists())
+
+    def _index_lists(self) -> Iterator[list[int]]:
         n = len(self.data_source)
         generator = _seeded_generator(self.generator)
         if self.replacement:
             for _ in range(self.num_samples // 32):
-                yield from _random.randint(0, n, (32,), np.int64, generator).tolist()
+                yield _random.randint(0, n, (32,), np.int64, generator).tolist()
             tail = self.num_samples % 32
-            yield from _random.randint(0, n, (tail,), np.int64, generator).tolist()
+            yield _random.randint(0, n, (tail,), np.int64, generator).tolist()
         else:
             for _ in range(self.num_samples // n):
-                yield from _random.randperm(n, np.int64, generator).tolist()
+                yield _random.randperm(n, np.int64, generator).tolist()
             tail = self.num_samples % n
-            yield from _random.randperm(n, np.int64, generator).tolist()[:tail]
+            # torch draws one more permutation even when it keeps none of it (tail 0). That
+            # only shows in a generator the user gave; a private one is thrown away unseen.
+            if tail or self.generator is not None:
+                yield _random.randperm(n, np.int64, generator).tolist()[:tail]
 
     def __len__(self) -> int:
         return self.num_samples
