@@ -194,3 +194,30 @@ def test_quick_suite_runs_end_to_end(tmp_path):
     assert targets["W1", "time", "numpy"]["target"] == 4.0
     assert isinstance(targets["W1", "time", "torch"]["pass"], bool)
     assert "W1" in proc.stdout and ("PASS" in proc.stdout or "FAIL" in proc.stdout)
+
+
+def test_lower_bound_tape_computes_torchs_gradients() -> None:
+    # the minimal tape of benchmarks/lower_bound.py must do the real work, or its times mean
+    # nothing: its W1 leaf gradients equal torch's
+    from benchmarks import lower_bound as lb
+
+    rng = np.random.default_rng(1)
+    arrays = [rng.random((8, 8), dtype=np.float32) for _ in range(3)]
+    a, b, c = (lb.Var(x.copy()) for x in arrays)
+    lb.backprop(lb.total(lb.mm(lb.relu(lb.add(lb.mul(a, b), c)), a)))
+    ta, tb, tc = (torch.from_numpy(x.copy()).requires_grad_() for x in arrays)
+    ((ta * tb + tc).relu() @ ta).sum().backward()
+    for mine, ref in ((a, ta), (b, tb), (c, tc)):
+        np.testing.assert_allclose(mine.grad, ref.grad.numpy(), rtol=1e-5)
+
+
+def test_lower_bound_w2_steps_train_alike() -> None:
+    # three W2 steps of each of the four implementations leave the same first-layer weights
+    from benchmarks import lower_bound as lb
+
+    steps, weights = lb.w2_steps()
+    for step in steps.values():
+        for _ in range(3):
+            step()
+    for impl in ("numpy", "tape", "picotorch"):
+        np.testing.assert_allclose(weights[impl](), weights["torch"](), rtol=1e-4, atol=1e-6)

@@ -1,0 +1,241 @@
+"""How fast can any Python autograd on NumPy be? A lower bound for the W1 and W2 targets.
+
+    python -m benchmarks.lower_bound
+
+Times one step of W1 (``((a*b + c).relu() @ a).sum()`` forward + backward on (8, 8) leaves) and
+one training step of W2 (64-128-10 MLP, batch 64, cross-entropy, SGD momentum 0.9) four ways,
+interleaved in one process, one thread:
+
+- ``numpy``: the gradients written out by hand (no graph at all): the physical limit;
+- ``tape``: the smallest autograd imaginable on NumPy: each op records a closure, backward walks
+  the tape once. No dtype rules, no version counters, no checks, no hooks, no torch names: what
+  any Python autograd must pay at least;
+- ``picotorch`` and ``torch``.
+
+A target below the tape's ratio cannot be met by a per-op Python autograd; the gap between the
+tape and picotorch is the price of torch's semantics as picotorch implements them.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import statistics
+import timeit
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+import picotorch
+
+torch.set_num_threads(1)
+ROUNDS, NUMBER = 30, 200
+
+
+# ------------------------------------------------------------------------------ the tiny tape
+class Var:
+    """A value on the tape: its array, its gradient, and how to pass a gradient to its inputs."""
+
+    __slots__ = ("backward", "data", "grad", "inputs")
+
+    def __init__(self, data: Any, inputs: tuple[Var, ...] = (), backward: Any = None) -> None:
+        self.data, self.inputs, self.backward, self.grad = data, inputs, backward, None
+
+
+def mul(a: Var, b: Var) -> Var:
+    return Var(a.data * b.data, (a, b), lambda g: (g * b.data, g * a.data))
+
+
+def add(a: Var, b: Var) -> Var:
+    return Var(a.data + b.data, (a, b), lambda g: (g, g))
+
+
+def relu(a: Var) -> Var:
+    out = np.maximum(a.data, 0)
+    return Var(out, (a,), lambda g: (g * (out > 0),))
+
+
+def mm(a: Var, b: Var) -> Var:
+    return Var(a.data @ b.data, (a, b), lambda g: (g @ b.data.T, a.data.T @ g))
+
+
+def total(a: Var) -> Var:
+    return Var(a.data.sum(), (a,), lambda g: (np.broadcast_to(g, a.data.shape),))
+
+
+def linear(x: Var, w: Var, b: Var) -> Var:
+    out = x.data @ w.data.T + b.data
+    return Var(out, (x, w, b), lambda g: (g @ w.data, g.T @ x.data, g.sum(0)))
+
+
+def cross_entropy(o: Var, y: np.ndarray) -> Var:
+    z = o.data - o.data.max(1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(1, keepdims=True))
+    rows = np.arange(len(y))
+
+    def backward(g: Any) -> tuple[Any]:
+        p = np.exp(log_p)
+        p[rows, y] -= 1
+        return (p * (g / len(y)),)
+
+    return Var(-log_p[rows, y].mean(), (o,), backward)
+
+
+def backprop(root: Var) -> None:
+    """Topological order by an explicit stack, then one pass that sums gradients per value."""
+    order: list[Var] = []
+    seen: set[int] = set()
+    stack: list[tuple[Var, bool]] = [(root, False)]
+    while stack:
+        v, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(v)
+        elif id(v) not in seen:
+            seen.add(id(v))
+            stack.append((v, True))
+            stack.extend((i, False) for i in v.inputs)
+    grads: dict[int, Any] = {id(root): np.ones((), np.float32)}
+    for v in reversed(order):
+        g = grads.pop(id(v), None)
+        if g is None:
+            continue
+        if v.backward is None:  # a leaf
+            v.grad = g.copy() if v.grad is None else v.grad + g
+            continue
+        for i, gi in zip(v.inputs, v.backward(g), strict=True):
+            grads[id(i)] = gi if id(i) not in grads else grads[id(i)] + gi
+
+
+# ------------------------------------------------------------------------------ the workloads
+def w1_steps() -> dict[str, Callable[[], Any]]:
+    rng = np.random.default_rng(0)
+    a0, b0, c0 = (rng.random((8, 8), dtype=np.float32) for _ in range(3))
+    leaves = [Var(x) for x in (a0, b0, c0)]
+
+    def numpy_step() -> Any:
+        s = a0 * b0 + c0
+        r = np.maximum(s, 0)
+        g = np.ones((8, 8), np.float32)
+        grad_s = (g @ a0.T) * (r > 0)
+        return r.T @ g + grad_s * b0, grad_s * a0, grad_s
+
+    def tape_step() -> None:
+        a, b, c = leaves
+        backprop(total(mm(relu(add(mul(a, b), c)), a)))
+        a.grad = b.grad = c.grad = None
+
+    def lib_step(lib: Any) -> Callable[[], None]:
+        a, b, c = (lib.from_numpy(x.copy()).requires_grad_() for x in (a0, b0, c0))
+
+        def step() -> None:
+            ((a * b + c).relu() @ a).sum().backward()
+            a.grad = b.grad = c.grad = None
+
+        return step
+
+    return {
+        "numpy": numpy_step,
+        "tape": tape_step,
+        "picotorch": lib_step(picotorch),
+        "torch": lib_step(torch),
+    }
+
+
+def w2_steps() -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], np.ndarray]]]:
+    rng = np.random.default_rng(0)
+    x = rng.random((64, 64), dtype=np.float32)
+    y = rng.integers(0, 10, 64)
+    init = [
+        (rng.random((128, 64), dtype=np.float32) - 0.5) * 0.2,
+        np.zeros(128, np.float32),
+        (rng.random((10, 128), dtype=np.float32) - 0.5) * 0.2,
+        np.zeros(10, np.float32),
+    ]
+
+    def sgd(params: list[np.ndarray], grads: tuple[Any, ...], buffers: list[Any]) -> None:
+        for i, g in enumerate(grads):
+            buffers[i] = g.copy() if buffers[i] is None else buffers[i] * 0.9 + g
+            params[i] -= 0.1 * buffers[i]
+
+    arrays = [p.copy() for p in init]
+    numpy_buffers: list[Any] = [None] * 4
+
+    def numpy_step() -> None:
+        w1, b1, w2, b2 = arrays
+        h = x @ w1.T + b1
+        r = np.maximum(h, 0)
+        o = r @ w2.T + b2
+        z = o - o.max(1, keepdims=True)
+        p = np.exp(z - np.log(np.exp(z).sum(1, keepdims=True)))
+        p[np.arange(64), y] -= 1
+        go = p / 64
+        gh = (go @ w2) * (h > 0)
+        sgd(arrays, (gh.T @ x, gh.sum(0), go.T @ r, go.sum(0)), numpy_buffers)
+
+    tape_params = [Var(p.copy()) for p in init]
+    tape_buffers: list[Any] = [None] * 4
+
+    def tape_step() -> None:
+        w1, b1, w2, b2 = tape_params
+        for p in tape_params:
+            p.grad = None
+        backprop(cross_entropy(linear(relu(linear(Var(x), w1, b1)), w2, b2), y))
+        data = [p.data for p in tape_params]
+        sgd(data, tuple(p.grad for p in tape_params), tape_buffers)
+
+    models = {}
+
+    def lib_step(lib: Any) -> Callable[[], None]:
+        model = lib.nn.Sequential(lib.nn.Linear(64, 128), lib.nn.ReLU(), lib.nn.Linear(128, 10))
+        with lib.no_grad():
+            for p, value in zip(model.parameters(), init, strict=True):
+                p.copy_(lib.from_numpy(value))
+        optimizer = lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        loss_fn = lib.nn.CrossEntropyLoss()
+        inputs, targets = lib.from_numpy(x), lib.from_numpy(y.astype(np.int64))
+        models[lib.__name__] = model
+
+        def step() -> None:
+            optimizer.zero_grad()
+            loss_fn(model(inputs), targets).backward()
+            optimizer.step()
+
+        return step
+
+    steps = {
+        "numpy": numpy_step,
+        "tape": tape_step,
+        "picotorch": lib_step(picotorch),
+        "torch": lib_step(torch),
+    }
+    weights = {  # each implementation's current first-layer weight, to check they agree
+        "numpy": lambda: arrays[0],
+        "tape": lambda: tape_params[0].data,
+        "picotorch": lambda: models["picotorch"][0].weight.detach().numpy(),
+        "torch": lambda: models["torch"][0].weight.detach().numpy(),
+    }
+    return steps, weights
+
+
+def measure(name: str, steps: dict[str, Callable[[], Any]]) -> None:
+    times: dict[str, list[float]] = {k: [] for k in steps}
+    for _ in range(ROUNDS):
+        for impl, step in steps.items():
+            times[impl].append(timeit.timeit(step, number=NUMBER) / NUMBER * 1e6)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    for impl, t in med.items():
+        print(
+            f"{name} {impl:>9}: {t:7.1f} us/step   x torch {t / med['torch']:.2f}"
+            f"   x numpy {t / med['numpy']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    print(f"torch {torch.__version__}, numpy {np.__version__}; median of {ROUNDS} rounds")
+    measure("W1", w1_steps())
+    measure("W2", w2_steps()[0])
