@@ -427,17 +427,3 @@ def test_float_of_a_tensor_that_requires_grad_warns_once_like_torch() -> None:
     ]
     assert outputs[0] == outputs[1]
     assert "Converting a tensor with requires_grad=True to a scalar" in outputs[0]
-
-
-def test_strides_of_empty_tensors() -> None:
-    # NumPy gives fresh empty arrays zero strides; torch keeps row-major strides
-    check(
-        lambda L: [
-            L.zeros(0, 3).stride(),
-            L.empty(2, 0, 3).stride(),
-            L.zeros(0).stride(),
-            L.ones(3, 4)[:, :0].stride(),
-            L.rand(4, 3)[2:2].stride(),
-            L.zeros(0, 3).is_contiguous(),
-        ]
-    )

@@ -138,18 +138,7 @@ class Tensor:
 
     def stride(self, dim: builtins.int | None = None) -> Any:
         """Steps, in elements, between neighbours along each dim (0 for an expanded dim)."""
-        data = self._data
-        if data.size == 0 and not any(data.strides):
-            # NumPy gives a fresh empty array all-zero strides; torch keeps row-major ones,
-            # counting a size-0 dim as 1
-            steps: list[builtins.int] = []
-            step = 1
-            for n in reversed(data.shape):
-                steps.insert(0, step)
-                step *= max(n, 1)
-            strides = tuple(steps)
-        else:
-            strides = tuple(s // data.itemsize for s in data.strides)
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
         if dim is None:
             return strides
         from ._size import normalize_dim
