@@ -1,6 +1,6 @@
 """How fast can any Python autograd on NumPy be? A lower bound for the W1 and W2 targets.
 
-    python -m benchmarks.lower_bound
+    python -m benchmarks.lower_bound     # prints a table and writes benchmarks/lower_bound.json
 
 Times one step of W1 (``((a*b + c).relu() @ a).sum()`` forward + backward on (8, 8) leaves) and
 one training step of W2 (64-128-10 MLP, batch 64, cross-entropy, SGD momentum 0.9) four ways,
@@ -23,9 +23,13 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import datetime
+import json
+import platform
 import statistics
 import timeit
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,6 +39,7 @@ import picotorch
 
 torch.set_num_threads(1)
 ROUNDS, NUMBER = 30, 200
+OUT = Path(__file__).with_name("lower_bound.json")  # read by the 性能 page
 
 
 # ------------------------------------------------------------------------------ the tiny tape
@@ -222,7 +227,8 @@ def w2_steps() -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], np.
     return steps, weights
 
 
-def measure(name: str, steps: dict[str, Callable[[], Any]]) -> None:
+def measure(name: str, steps: dict[str, Callable[[], Any]]) -> dict[str, dict[str, float]]:
+    """Time each step in turn, ROUNDS times; print and return the median, min and max (µs)."""
     times: dict[str, list[float]] = {k: [] for k in steps}
     for _ in range(ROUNDS):
         for impl, step in steps.items():
@@ -233,9 +239,38 @@ def measure(name: str, steps: dict[str, Callable[[], Any]]) -> None:
             f"{name} {impl:>9}: {t:7.1f} us/step   x torch {t / med['torch']:.2f}"
             f"   x numpy {t / med['numpy']:.2f}"
         )
+    return {
+        impl: {"median_us": med[impl], "min_us": min(v), "max_us": max(v)}
+        for impl, v in times.items()
+    }
+
+
+def main() -> None:
+    print(f"torch {torch.__version__}, numpy {np.__version__}; median of {ROUNDS} rounds")
+    workloads = {"W1": measure("W1", w1_steps()), "W2": measure("W2", w2_steps()[0])}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
+    record = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpu": cpu, "cores": os.cpu_count()},
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "torch": torch.__version__,
+        },
+        "rounds": ROUNDS,
+        "steps_per_round": NUMBER,
+        "workloads": workloads,
+    }
+    OUT.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"wrote {OUT}")
 
 
 if __name__ == "__main__":
-    print(f"torch {torch.__version__}, numpy {np.__version__}; median of {ROUNDS} rounds")
-    measure("W1", w1_steps())
-    measure("W2", w2_steps()[0])
+    main()

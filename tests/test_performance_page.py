@@ -458,3 +458,44 @@ def test_describe_sorts_functions_into_groups() -> None:
         "benchmarks",
         "profile_w2.py",
     )
+
+
+# --- the lower bound (benchmarks/lower_bound.py) -------------------------------------------------
+
+LOWER_BOUND = ROOT / "benchmarks" / "lower_bound.json"
+
+
+def lower_bound() -> dict[str, Any]:
+    return json.loads(LOWER_BOUND.read_text(encoding="utf-8"))
+
+
+def test_the_lower_bound_table_takes_its_numbers_from_the_file(rows: list[list[str]]) -> None:
+    data = lower_bound()
+    names = {"numpy": "手写 NumPy", "tape": "最简自动求导（tape）"}
+    table = [r for r in rows if len(r) == 5]
+    for workload in ("W1", "W2"):
+        timings = data["workloads"][workload]
+        for impl, t in timings.items():
+            median = ms_or_us(t["median_us"] * 1e-6)
+            name = names.get(impl, impl)
+            matches = [r for r in table if r[1] == name and r[2].startswith(median + " ")]
+            assert matches, f"no lower-bound row for {workload} {impl} with median {median}"
+            row = matches[0]
+            vs_torch = t["median_us"] / timings["torch"]["median_us"]
+            vs_numpy = t["median_us"] / timings["numpy"]["median_us"]
+            assert row[3:] == [f"{vs_torch:.2f}×", f"{vs_numpy:.2f}×"]
+
+
+def test_a_missing_or_malformed_lower_bound_file_fails_clearly(tmp_path: Path) -> None:
+    missing = r"does not exist; run `python -m benchmarks.lower_bound`"
+    with pytest.raises(PluginError, match=missing):
+        hook.load_lower_bound(tmp_path / "lower_bound.json")
+    path = _broken(tmp_path, lower_bound(), lambda d: d["workloads"]["W2"].pop("tape"))
+    with pytest.raises(PluginError, match=re.escape("'workloads.W2.tape' is missing")):
+        hook.load_lower_bound(path)
+    path = _broken(
+        tmp_path, lower_bound(), lambda d: d["workloads"]["W1"]["torch"].update(min_us=0)
+    )
+    with pytest.raises(PluginError, match=re.escape("'workloads.W1.torch.min_us' should be")):
+        hook.load_lower_bound(path)
+    hook.load_lower_bound(LOWER_BOUND)  # the committed file is well formed

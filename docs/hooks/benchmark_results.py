@@ -2,7 +2,9 @@
 
 Nothing on the page is a typed-in number: ``benchmarks/results.json`` (written by
 ``nox -s bench``) and ``benchmarks/profile_w2.json`` (``python -m benchmarks.profile_w2``) are
-read at every build, so the page is true for whatever results are committed.
+read at every build, so the page is true for whatever results are committed; so is
+``benchmarks/lower_bound.json`` (``python -m benchmarks.lower_bound``: W1 and W2 steps of a
+minimal autograd tape next to picotorch, torch and NumPy), for ``<!-- benchmark:lower-bound -->``.
 
 - ``on_page_markdown`` replaces markers in a page: a marker alone on its line, such as
   ``<!-- benchmark:table -->``, becomes a block (a table, a list); an inline one, such as
@@ -34,6 +36,7 @@ from mkdocs.structure.pages import Page
 
 RESULTS = "benchmarks/results.json"
 PROFILE = "benchmarks/profile_w2.json"
+LOWER_BOUND = "benchmarks/lower_bound.json"
 RATIOS_SVG = "images/benchmark-ratios.svg"
 SCALING_SVG = "images/benchmark-scaling.svg"
 
@@ -184,6 +187,32 @@ def check_profile(data: Json) -> None:
                 _get(row, "group", str, f"{table}[{i}]")
 
 
+LOWER_BOUND_IMPLS = ("numpy", "tape", "picotorch", "torch")
+
+
+def check_lower_bound(data: Json) -> None:
+    """Raise MalformedError unless the lower-bound file has every field the page uses."""
+    _parse_date(_get(data, "date", str, ""), "date")
+    machine = _get(data, "machine", dict, "")
+    _get(machine, "cpu", str, "machine")
+    _get(machine, "cores", int, "machine")
+    versions = _get(data, "versions", dict, "")
+    for key in ("python", "numpy", "torch"):
+        _get(versions, key, str, "versions")
+    for key in ("rounds", "steps_per_round"):
+        if _get(data, key, int, "") <= 0:
+            raise MalformedError(f"'{key}' should be positive")
+    workloads = _get(data, "workloads", dict, "")
+    for workload in ("W1", "W2"):
+        impls = _get(workloads, workload, dict, "workloads")
+        for impl in LOWER_BOUND_IMPLS:
+            where = f"workloads.{workload}"
+            timing = _get(impls, impl, dict, where)
+            for key in ("median_us", "min_us", "max_us"):
+                if _get(timing, key, NUMBER, f"{where}.{impl}") <= 0:
+                    raise MalformedError(f"'{where}.{impl}.{key}' should be positive")
+
+
 def _parse_date(text: str, where: str) -> datetime.datetime:
     try:
         return datetime.datetime.fromisoformat(text)
@@ -210,6 +239,17 @@ def load_profile(path: Path) -> Json:
         check_profile(data)
     except MalformedError as exc:
         raise PluginError(f"The W2 profile file {path} is malformed: {exc}; {fix}") from None
+    return data
+
+
+def load_lower_bound(path: Path) -> Json:
+    """benchmarks/lower_bound.json, checked; PluginError if it is missing or malformed."""
+    fix = "run `python -m benchmarks.lower_bound` and commit it"
+    data = _read(path, "The lower-bound file", fix)
+    try:
+        check_lower_bound(data)
+    except MalformedError as exc:
+        raise PluginError(f"The lower-bound file {path} is malformed: {exc}; {fix}") from None
     return data
 
 
@@ -527,6 +567,44 @@ def profile_top(profile: Json) -> str:
 # --- inline values ------------------------------------------------------------------------------
 
 
+LOWER_BOUND_NAMES = {
+    "numpy": "手写 NumPy",
+    "tape": "最简自动求导（tape）",
+    "picotorch": "picotorch",
+    "torch": "torch",
+}
+
+
+def lower_bound_table(bound: Json) -> str:
+    """W1 and W2 steps of the four implementations: median (min–max), ratios to torch and NumPy;
+    then when and where it was measured."""
+    rows = []
+    for workload, what in (("W1", "W1 一步"), ("W2", "W2 一步（一个 batch）")):
+        timings = bound["workloads"][workload]
+        torch_t, numpy_t = timings["torch"]["median_us"], timings["numpy"]["median_us"]
+        for impl in LOWER_BOUND_IMPLS:
+            t = timings[impl]
+            rows.append(
+                [
+                    what if impl == "numpy" else "",
+                    f"**{LOWER_BOUND_NAMES[impl]}**" if impl == "tape" else LOWER_BOUND_NAMES[impl],
+                    f"{fmt_duration(t['median_us'] * 1e-6)}"
+                    f"<br>（{fmt_spread(t['min_us'] * 1e-6, t['max_us'] * 1e-6)}）",
+                    fmt_ratio(t["median_us"] / torch_t),
+                    fmt_ratio(t["median_us"] / numpy_t),
+                ]
+            )
+    table = _md_table(["任务", "实现", "中位数（最小–最大）", "÷ torch", "÷ NumPy"], rows, "llrrr")
+    versions = bound["versions"]
+    note = (
+        f"测于 {fmt_date(bound['date'])}，{bound['machine']['cpu']}，"
+        f"{bound['machine']['cores']} 个 CPU 核；Python {versions['python']}，"
+        f"NumPy {versions['numpy']}，torch {versions['torch']}；同一进程里四种实现轮流计时，"
+        f"每种 {bound['rounds']} 轮、每轮 {bound['steps_per_round']} 步，取中位数。"
+    )
+    return table + "\n\n" + note
+
+
 def _find_ratio(results: Json, workload: str, metric: str, vs: str) -> Json:
     for r in results["ratios"]:
         if (r["workload"], r["metric"], r["vs"] or "") == (workload, metric, vs):
@@ -592,8 +670,11 @@ INLINE: dict[str, Callable[..., str]] = {
 MARKER_RE = re.compile(r"<!--\s*benchmark:(?P<name>[a-z-]+)(?P<args>[^>]*?)\s*-->")
 
 
-def render_markers(markdown: str, results: Json, profile: Json, where: str = "page") -> str:
-    """Replace every ``<!-- benchmark:… -->`` marker; PluginError for an unknown or bad one."""
+def render_markers(
+    markdown: str, results: Json, profile: Json, where: str = "page", bound: Json | None = None
+) -> str:
+    """Replace every ``<!-- benchmark:… -->`` marker; PluginError for an unknown or bad one.
+    ``bound``: the lower-bound file, for ``<!-- benchmark:lower-bound -->``."""
 
     def replace(m: re.Match[str]) -> str:
         name, args = m["name"], m["args"].split()
@@ -604,6 +685,12 @@ def render_markers(markdown: str, results: Json, profile: Json, where: str = "pa
             and not markdown[m.end() : len(markdown) if line_end < 0 else line_end].strip()
         )
         try:
+            if name == "lower-bound" and not args:
+                if not alone:
+                    raise ValueError("a block marker must be alone on its line")
+                if bound is None:
+                    raise ValueError("no lower-bound results were given")
+                return "\n" + lower_bound_table(bound) + "\n"
             if name in BLOCKS and not args:
                 if not alone:
                     raise ValueError("a block marker must be alone on its line")
@@ -871,13 +958,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if "<!-- benchmark:" not in markdown and not MARKER_RE.search(markdown):
         return markdown
     results_path, profile_path = _paths(config)
+    root = Path(config.config_file_path).parent
+    bound = load_lower_bound(root / LOWER_BOUND) if "benchmark:lower-bound" in markdown else None
     return render_markers(
-        markdown, load_results(results_path), load_profile(profile_path), page.file.src_uri
+        markdown, load_results(results_path), load_profile(profile_path), page.file.src_uri, bound
     )
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     """``mkdocs serve`` rebuilds when a results file changes."""
-    for path in _paths(config):
+    for path in (*_paths(config), Path(config.config_file_path).parent / LOWER_BOUND):
         server.watch(str(path))
     return server
