@@ -197,9 +197,20 @@ CONSTRUCTION_ERRORS = {
 }
 
 
+# Messages that print a Python set: its order depends on string hashing, which differs between
+# processes, so only the parts around the set are compared.
+SET_MESSAGES = {
+    "conv_padding_mode": ("padding_mode must be one of {", "but got padding_mode='mirror'"),
+    "conv_padding_string": ("Invalid padding string 'full', should be one of {",),
+}
+
+
 @pytest.mark.parametrize("name", CONSTRUCTION_ERRORS)
 def test_construction_errors(name: str) -> None:
-    check(CONSTRUCTION_ERRORS[name], raises=ValueError, same_message=True)
+    if name in SET_MESSAGES:
+        check(CONSTRUCTION_ERRORS[name], raises=ValueError, match=SET_MESSAGES[name])
+    else:
+        check(CONSTRUCTION_ERRORS[name], raises=ValueError, same_message=True)
 
 
 def test_loss_legacy_arguments() -> None:
