@@ -27,7 +27,6 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad
 from .pointwise import c_type_name, type_name
 from .shape import strided_view
@@ -442,10 +441,8 @@ class ConvolutionBackward0(Node):
     geo: Geometry
     cols: np.ndarray | None
 
-    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
-        if grad_mode._enabled:  # create_graph: the gradients must be differentiable again
-            return self._recorded_backward(grad)
-        # the usual case: the same formulas, straight on the arrays (no graph to record)
+    def backward_arrays(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        """``backward`` on the arrays (see ``Node.backward_arrays``): every training step."""
         weight = self.saved_tensors[1]._data
         geo, g = self.geo, self.geo.groups
         n, o, oh, ow = grad._data.shape
@@ -466,7 +463,7 @@ class ConvolutionBackward0(Node):
             grad_bias = Tensor._make(by_channel.sum((1, 2)))
         return grad_input, grad_weight, grad_bias
 
-    def _recorded_backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, weight = self.saved_tensors
         geo, g = self.geo, self.geo.groups
         n, o, oh, ow = grad._data.shape

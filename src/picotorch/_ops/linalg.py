@@ -14,7 +14,6 @@ import numpy as np
 
 from .._size import broadcast_shapes
 from .._tensor import Tensor
-from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad
 from .pointwise import c_type_name, type_name
 from .reduction import _np_sum
@@ -441,8 +440,6 @@ class AddmmBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
         a, b = self.saved_tensors
-        if not grad_mode._enabled:  # a plain backward: the same formulas, on the arrays
-            return self._backward_arrays(grad, a, b)
         grad_input = grad_a = grad_b = None
         if self.next_functions[0][0] is not None:
             grad_input = grad if self.beta == 1 else grad * self.beta
@@ -456,11 +453,10 @@ class AddmmBackward0(Node):
             grad_b = grad_b if self.alpha == 1 else grad_b * self.alpha
         return grad_input, grad_a, grad_b
 
-    def _backward_arrays(
-        self, grad: Tensor, a: Tensor | None, b: Tensor | None
-    ) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
-        """``backward`` when nothing records it (no ``create_graph``): nn.Linear's backward on
-        every training step, so it skips the Tensor wrappers of the transposes and products."""
+    def backward_arrays(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
+        """``backward`` on the arrays (see ``Node.backward_arrays``): nn.Linear's backward on
+        every training step, without Tensor wrappers for the transposes and products."""
+        a, b = self.saved_tensors
         g = grad._data
         grad_input = grad_a = grad_b = None
         if self.next_functions[0][0] is not None:

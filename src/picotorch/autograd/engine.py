@@ -71,7 +71,10 @@ def run_backward(
                 if accumulate and grads[0] is not None:
                     _accumulate(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
                 continue
-            _pass_on(node, node.backward(*grads), buffers, queue)
+            formula = node.backward_arrays if not create_graph else None
+            if formula is None:
+                formula = node.backward
+            _pass_on(node, formula(*grads), buffers, queue)
             if not retain_graph:
                 node._release()
     finally:

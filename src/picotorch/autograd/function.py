@@ -65,6 +65,12 @@ class Node:
     _saved: tuple[Any, ...] | None = ()
     _saved_versions: list[int]
     _saved_output = -1
+    # Optionally, a node's formulas written straight on the NumPy arrays. The engine calls it
+    # instead of ``backward`` when the backward pass is not itself recorded (no create_graph):
+    # the same maths without a Tensor wrapper per intermediate, for the ops whose backward is
+    # on every training step (nn.Linear's addmm, conv2d). ``backward`` stays the
+    # differentiable formula, used for higher-order gradients.
+    backward_arrays: Callable[..., tuple[Tensor | None, ...]] | None = None
 
     def __init__(self, *inputs: Any, saved: tuple[Any, ...] = (), **attrs: Any) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
