@@ -190,6 +190,21 @@ class Tensor:
             _check_assigned_grad(self, value)
         self._grad = value
 
+    def _zero_grad(self, set_to_none: builtins.bool) -> None:
+        """Drop ``.grad`` (``set_to_none``), or cut it from any graph and fill it with zeros in
+        place: what ``Module.zero_grad`` and ``Optimizer.zero_grad`` do to each parameter."""
+        grad = self._grad
+        if grad is None:
+            return
+        if set_to_none:
+            self._grad = None
+            return
+        if grad.grad_fn is not None:
+            grad.detach_()
+        else:
+            grad.requires_grad_(False)
+        grad.zero_()
+
     @property
     def retains_grad(self) -> builtins.bool:
         return self._retains_grad

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
-from ..autograd.grad_mode import enable_grad
 from .optimizer import Optimizer, ParamsT, _bump, _state_tensor
 
 
@@ -85,11 +84,7 @@ class Adam(Optimizer):
     # --8<-- [start:step]
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once."""
-        self._opt_called = True
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = self._begin_step(closure)
         for group in self.param_groups:
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
             weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .._tensor import Tensor
+from ..autograd.grad_mode import enable_grad
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
@@ -106,17 +107,7 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if grad.grad_fn is not None:
-                        grad.detach_()
-                    else:
-                        grad.requires_grad_(False)
-                    grad.zero_()
+                p._zero_grad(set_to_none)
 
     # --8<-- [end:zero_grad]
 
@@ -127,6 +118,15 @@ class Optimizer:
         gradients enabled and its loss is returned.
         """
         raise NotImplementedError
+
+    def _begin_step(self, closure: Callable[[], Any] | None) -> Any:
+        """What every ``step`` does first: note that the optimizer stepped (the schedulers warn
+        when they step before it), and run ``closure`` with gradients enabled; its loss."""
+        self._opt_called = True
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own settings (missing ones come from the defaults),

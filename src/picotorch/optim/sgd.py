@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..autograd.grad_mode import enable_grad
 from .optimizer import Optimizer, ParamsT, _bump, _state_tensor
 
 
@@ -63,11 +62,7 @@ class SGD(Optimizer):
     # --8<-- [start:step]
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once."""
-        self._opt_called = True
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = self._begin_step(closure)
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             weight_decay, nesterov = group["weight_decay"], group["nesterov"]

@@ -524,17 +524,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's ``.grad``: to None (default), or to zeros in place."""
         for p in self.parameters():
-            grad = p._grad
-            if grad is None:
-                continue
-            if set_to_none:
-                p._grad = None
-            else:
-                if grad.grad_fn is not None:
-                    grad.detach_()
-                else:
-                    grad.requires_grad_(False)
-                grad.zero_()
+            p._zero_grad(set_to_none)
 
     def apply(self: T, fn: Callable[[Module], Any]) -> T:
         """Call ``fn`` on every descendant, children first, then on this module (a common way
