@@ -220,37 +220,32 @@ def _parse_date(text: str, where: str) -> datetime.datetime:
         raise MalformedError(f"'{where}' should be an ISO date, not {text!r}") from None
 
 
-def load_results(path: Path) -> Json:
-    """benchmarks/results.json, checked; PluginError if it is missing or malformed."""
-    fix = "run `nox -s bench` (a full run writes it) and commit it"
-    data = _read(path, "The benchmark results file", fix)
+def _load(path: Path, what: str, fix: str, check: Callable[[Json], None]) -> Json:
+    """Read a results file and ``check`` it; PluginError if it is missing or malformed."""
+    data = _read(path, what, fix)
     try:
-        check_results(data)
+        check(data)
     except MalformedError as exc:
-        raise PluginError(f"The benchmark results file {path} is malformed: {exc}; {fix}") from None
+        raise PluginError(f"{what} {path} is malformed: {exc}; {fix}") from None
     return data
+
+
+def load_results(path: Path) -> Json:
+    """benchmarks/results.json, checked."""
+    fix = "run `nox -s bench` (a full run writes it) and commit it"
+    return _load(path, "The benchmark results file", fix, check_results)
 
 
 def load_profile(path: Path) -> Json:
-    """benchmarks/profile_w2.json, checked; PluginError if it is missing or malformed."""
+    """benchmarks/profile_w2.json, checked."""
     fix = "run `python -m benchmarks.profile_w2` and commit it"
-    data = _read(path, "The W2 profile file", fix)
-    try:
-        check_profile(data)
-    except MalformedError as exc:
-        raise PluginError(f"The W2 profile file {path} is malformed: {exc}; {fix}") from None
-    return data
+    return _load(path, "The W2 profile file", fix, check_profile)
 
 
 def load_lower_bound(path: Path) -> Json:
-    """benchmarks/lower_bound.json, checked; PluginError if it is missing or malformed."""
+    """benchmarks/lower_bound.json, checked."""
     fix = "run `python -m benchmarks.lower_bound` and commit it"
-    data = _read(path, "The lower-bound file", fix)
-    try:
-        check_lower_bound(data)
-    except MalformedError as exc:
-        raise PluginError(f"The lower-bound file {path} is malformed: {exc}; {fix}") from None
-    return data
+    return _load(path, "The lower-bound file", fix, check_lower_bound)
 
 
 # --- formatting ---------------------------------------------------------------------------------
