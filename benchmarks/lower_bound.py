@@ -37,6 +37,8 @@ import torch
 
 import picotorch
 
+from . import numpy_ref as ref
+
 torch.set_num_threads(1)
 ROUNDS, NUMBER = 30, 200
 OUT = Path(__file__).with_name("lower_bound.json")  # read by the 性能 page
@@ -79,16 +81,8 @@ def linear(x: Var, w: Var, b: Var) -> Var:
 
 
 def cross_entropy(o: Var, y: np.ndarray) -> Var:
-    z = o.data - o.data.max(1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(1, keepdims=True))
-    rows = np.arange(len(y))
-
-    def backward(g: Any) -> tuple[Any]:
-        p = np.exp(log_p)
-        p[rows, y] -= 1
-        return (p * (g / len(y)),)
-
-    return Var(-log_p[rows, y].mean(), (o,), backward)
+    loss, grad = ref.cross_entropy(o.data, y)  # the loss and d loss / d logits
+    return Var(loss, (o,), lambda g: (grad * g,))
 
 
 def backprop(root: Var) -> None:
@@ -122,13 +116,6 @@ def w1_steps() -> dict[str, Callable[[], Any]]:
     a0, b0, c0 = (rng.random((8, 8), dtype=np.float32) for _ in range(3))
     leaves = [Var(x) for x in (a0, b0, c0)]
 
-    def numpy_step() -> Any:
-        s = a0 * b0 + c0
-        r = np.maximum(s, 0)
-        g = np.ones((8, 8), np.float32)
-        grad_s = (g @ a0.T) * (r > 0)
-        return r.T @ g + grad_s * b0, grad_s * a0, grad_s
-
     def tape_step() -> None:
         a, b, c = leaves
         backprop(total(mm(relu(add(mul(a, b), c)), a)))
@@ -144,7 +131,7 @@ def w1_steps() -> dict[str, Callable[[], Any]]:
         return step
 
     return {
-        "numpy": numpy_step,
+        "numpy": lambda: ref.tiny_step(a0, b0, c0),
         "tape": tape_step,
         "picotorch": lib_step(picotorch),
         "torch": lib_step(torch),
@@ -162,36 +149,18 @@ def w2_steps() -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], np.
         np.zeros(10, np.float32),
     ]
 
-    def sgd(params: list[np.ndarray], grads: tuple[Any, ...], buffers: list[Any]) -> None:
-        for i, g in enumerate(grads):
-            buffers[i] = g.copy() if buffers[i] is None else buffers[i] * 0.9 + g
-            params[i] -= 0.1 * buffers[i]
-
-    arrays = [p.copy() for p in init]
-    numpy_buffers: list[Any] = [None] * 4
-
-    def numpy_step() -> None:
-        w1, b1, w2, b2 = arrays
-        h = x @ w1.T + b1
-        r = np.maximum(h, 0)
-        o = r @ w2.T + b2
-        z = o - o.max(1, keepdims=True)
-        p = np.exp(z - np.log(np.exp(z).sum(1, keepdims=True)))
-        p[np.arange(64), y] -= 1
-        go = p / 64
-        gh = (go @ w2) * (h > 0)
-        sgd(arrays, (gh.T @ x, gh.sum(0), go.T @ r, go.sum(0)), numpy_buffers)
+    mlp = ref.MLP([(init[0], init[1]), (init[2], init[3])])
+    numpy_sgd = ref.SGD(mlp.parameters(), lr=0.1, momentum=0.9)
 
     tape_params = [Var(p.copy()) for p in init]
-    tape_buffers: list[Any] = [None] * 4
+    tape_sgd = ref.SGD([p.data for p in tape_params], lr=0.1, momentum=0.9)  # same arrays
 
     def tape_step() -> None:
         w1, b1, w2, b2 = tape_params
         for p in tape_params:
             p.grad = None
         backprop(cross_entropy(linear(relu(linear(Var(x), w1, b1)), w2, b2), y))
-        data = [p.data for p in tape_params]
-        sgd(data, tuple(p.grad for p in tape_params), tape_buffers)
+        tape_sgd.step([p.grad for p in tape_params])
 
     models = {}
 
@@ -213,13 +182,13 @@ def w2_steps() -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], np.
         return step
 
     steps = {
-        "numpy": numpy_step,
+        "numpy": lambda: ref.train_step(mlp, numpy_sgd, x, y),
         "tape": tape_step,
         "picotorch": lib_step(picotorch),
         "torch": lib_step(torch),
     }
     weights = {  # each implementation's current first-layer weight, to check they agree
-        "numpy": lambda: arrays[0],
+        "numpy": lambda: mlp.params[0][0],
         "tape": lambda: tape_params[0].data,
         "picotorch": lambda: models["picotorch"][0].weight.detach().numpy(),
         "torch": lambda: models["torch"][0].weight.detach().numpy(),
