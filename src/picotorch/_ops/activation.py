@@ -147,6 +147,10 @@ class LogSoftmaxBackward0(Node):
         (result,) = self.saved_tensors
         return (_log_softmax_backward_data(grad, result, self.axis),)
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        (result,) = self.saved_tensors
+        return (_log_softmax_grad(grad, result._data, self.axis),)
+
 
 # --8<-- [end:log_softmax]
 
@@ -154,14 +158,18 @@ class LogSoftmaxBackward0(Node):
 def _log_softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tensor:
     """log_softmax's backward as an op: ``g - exp(y) * sum(g)``. Recorded under
     ``create_graph``, so that second derivatives through log_softmax (and cross_entropy) work."""
-    g = grad._data
-    result = Tensor._make(g - np.exp(output._data) * _sum(g, axis))
+    result = Tensor._make(_log_softmax_grad(grad._data, output._data, axis))
     if needs_grad(grad, output):
         attach(
             result,
             LogSoftmaxBackwardDataBackward0(grad, output, saved=(grad, output), axis=axis),
         )
     return result
+
+
+def _log_softmax_grad(g: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
+    """``g - exp(y) * sum(g)`` along ``axis``, on the arrays."""
+    return g - np.exp(y) * _sum(g, axis)
 
 
 class LogSoftmaxBackwardDataBackward0(Node):

@@ -441,26 +441,25 @@ class ConvolutionBackward0(Node):
     geo: Geometry
     cols: np.ndarray | None
 
-    def backward_arrays(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         """``backward`` on the arrays (see ``Node.backward_arrays``): every training step."""
         weight = self.saved_tensors[1]._data
         geo, g = self.geo, self.geo.groups
-        n, o, oh, ow = grad._data.shape
+        n, o, oh, ow = grad.shape
         # (N, O, OH, OW) -> (O, OH*OW, N), the layout of the forward product. Two copies, via
         # (O, N, OH*OW): one transposing copy would read with a stride of O*OH*OW elements,
         # which is several times slower
-        by_channel = np.ascontiguousarray(grad._data.reshape(n, o, oh * ow).transpose(1, 0, 2))
+        by_channel = np.ascontiguousarray(grad.reshape(n, o, oh * ow).transpose(1, 0, 2))
         grads = np.ascontiguousarray(by_channel.transpose(0, 2, 1)).reshape(g, o // g, -1)
         grad_input = grad_weight = grad_bias = None
         if self.next_functions[0][0] is not None:
             kernels = weight.reshape(g, o // g, -1)
-            grad_input = Tensor._make(col2im(np.matmul(kernels.transpose(0, 2, 1), grads), geo))
+            grad_input = col2im(np.matmul(kernels.transpose(0, 2, 1), grads), geo)
         if self.next_functions[1][0] is not None:
             assert self.cols is not None  # kept by the forward pass when the weight needs it
             grad_weight = np.matmul(grads, self.cols.transpose(0, 2, 1)).reshape(weight.shape)
-            grad_weight = Tensor._make(grad_weight)
         if self.next_functions[2][0] is not None:
-            grad_bias = Tensor._make(by_channel.sum((1, 2)))
+            grad_bias = by_channel.sum((1, 2))
         return grad_input, grad_weight, grad_bias
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
@@ -732,28 +731,37 @@ class MaxPool2DWithIndicesBackward0(Node):
         x, indices = self.saved_tensors
         return (max_pool2d_backward(grad, x, indices, self.geo),)
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        x, indices = self.saved_tensors
+        return (_max_pool2d_grad(grad, indices._data, self.geo, x._data.shape),)
+
 
 def max_pool2d_backward(grad: Tensor, x: Tensor, indices: Tensor, geo: Geometry) -> Tensor:
     """The gradient of max pooling for input ``x``: each window's gradient, put at its
     maximum's position."""
+    result = Tensor._make(_max_pool2d_grad(grad._data, indices._data, geo, x._data.shape))
+    if needs_grad(grad, x):
+        node = MaxPool2DWithIndicesBackwardBackward0(grad, x, saved=(indices,), geo=geo)
+        attach(result, node)
+    return result
+
+
+def _max_pool2d_grad(
+    grad: np.ndarray, indices: np.ndarray, geo: Geometry, shape: tuple[int, ...]
+) -> np.ndarray:
+    """``max_pool2d_backward`` on the arrays (``shape``: the input's)."""
     b, _, h, w = geo.shape
     length = geo.out[0] * geo.out[1]
     # flat indices into all B planes at once (much faster in NumPy than 2-d indexing)
-    targets = (
-        indices._data.reshape(b, length) + np.arange(0, b * h * w, h * w)[:, np.newaxis]
-    ).ravel()
-    values = grad._data.reshape(b * length)
-    out = np.zeros(b * h * w, grad._data.dtype)
+    targets = (indices.reshape(b, length) + np.arange(0, b * h * w, h * w)[:, np.newaxis]).ravel()
+    values = grad.reshape(b * length)
+    out = np.zeros(b * h * w, grad.dtype)
     (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
     if sh > dh * (kh - 1) and sw > dw * (kw - 1):  # windows don't overlap: every index unique
         out[targets] = values
     else:
         np.add.at(out, targets, values)
-    result = Tensor._make(out.reshape(x._data.shape))
-    if needs_grad(grad, x):
-        node = MaxPool2DWithIndicesBackwardBackward0(grad, x, saved=(indices,), geo=geo)
-        attach(result, node)
-    return result
+    return out.reshape(shape)
 
 
 class MaxPool2DWithIndicesBackwardBackward0(Node):

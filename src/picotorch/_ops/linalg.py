@@ -268,6 +268,12 @@ class MmBackward0(Node):
         grad_b = a.t().mm(grad) if self.next_functions[1][0] is not None else None
         return grad_a, grad_b
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[Any, Any]:
+        a, b = self.saved_tensors
+        grad_a = np.dot(grad, b._data.T) if self.next_functions[0][0] is not None else None
+        grad_b = np.dot(a._data.T, grad) if self.next_functions[1][0] is not None else None
+        return grad_a, grad_b
+
 
 # --8<-- [end:mm_backward]
 
@@ -453,25 +459,24 @@ class AddmmBackward0(Node):
             grad_b = grad_b if self.alpha == 1 else grad_b * self.alpha
         return grad_input, grad_a, grad_b
 
-    def backward_arrays(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
+    def backward_arrays(self, g: np.ndarray) -> tuple[Any, Any, Any]:
         """``backward`` on the arrays (see ``Node.backward_arrays``): nn.Linear's backward on
-        every training step, without Tensor wrappers for the transposes and products."""
+        every training step."""
         a, b = self.saved_tensors
-        g = grad._data
         grad_input = grad_a = grad_b = None
         if self.next_functions[0][0] is not None:
-            grad_input = grad if self.beta == 1 else Tensor._make(g * self.beta)
+            grad_input = g if self.beta == 1 else g * self.beta
             if len(self._input_meta[0][0]) == 1:  # type: ignore[index]
-                grad_input = Tensor._make(_np_sum(grad_input._data, (0,), False, grad._dtype))
+                grad_input = _np_sum(grad_input, (0,), False, self._input_meta[0][1])  # type: ignore[index]
         if b is not None and self.next_functions[1][0] is not None:
-            grad_a = Tensor._make(_scaled(np.dot(g, b._data.T), self.alpha))
+            grad_a = _scaled(np.dot(g, b._data.T), self.alpha)
         if a is not None and self.next_functions[2][0] is not None:
             if self.mat2_transposed:
                 # B is a transpose (nn.Linear's weight.t()): compute dB transposed too, so
                 # that the weight's own gradient comes out row-major, like the weight
-                grad_b = Tensor._make(_scaled(np.dot(g.T, a._data), self.alpha).T)
+                grad_b = _scaled(np.dot(g.T, a._data), self.alpha).T
             else:
-                grad_b = Tensor._make(_scaled(np.dot(a._data.T, g), self.alpha))
+                grad_b = _scaled(np.dot(a._data.T, g), self.alpha)
         return grad_input, grad_a, grad_b
 
 

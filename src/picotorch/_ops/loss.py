@@ -384,6 +384,12 @@ class NllLossBackward0(Node):
         (log_probs,) = self.saved_tensors
         return (_nll_loss_backward(grad, log_probs, self),)
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        if self.refused is not None:
+            raise RuntimeError(self.refused)
+        (log_probs,) = self.saved_tensors
+        return (_nll_loss_grad(grad, log_probs._data.shape, self),)
+
 
 # --8<-- [end:nll]
 
@@ -395,11 +401,21 @@ class NllLoss2DBackward0(NllLossBackward0):
 def _nll_loss_backward(grad: Tensor, input: Tensor, forward: NllLossBackward0) -> Tensor:
     """NllLoss's backward as an op: zeros, except ``-weight * grad / total`` at each sample's
     target. Recorded under ``create_graph`` (it is linear in ``grad``)."""
-    g = grad._data if forward.total == 1.0 else grad._data / forward.total
+    result = Tensor._make(_nll_loss_grad(grad._data, input._data.shape, forward))
+    if needs_grad(grad, input):
+        attach(result, NllLossBackwardBackward0(grad, input, forward=forward))
+    return result
+
+
+def _nll_loss_grad(
+    grad: np.ndarray, shape: tuple[int, ...], forward: NllLossBackward0
+) -> np.ndarray:
+    """NllLoss's backward on the arrays: zeros of the input's ``shape``, except
+    ``-weight * grad / total`` at each sample's target."""
+    g = grad if forward.total == 1.0 else grad / forward.total
     values = -g if forward.weights is None else -g * forward.weights.astype(g.dtype, copy=False)
     if forward.ignored is not None:  # ignored samples get no gradient (even when g is NaN)
         values = np.where(forward.ignored, g.dtype.type(0), values)
-    shape = input._data.shape
     out = np.zeros(shape if len(shape) > 1 else (1, *shape), g.dtype)
     target = forward.target
     if out.ndim == 2:
@@ -407,10 +423,7 @@ def _nll_loss_backward(grad: Tensor, input: Tensor, forward: NllLossBackward0) -
     else:
         values = np.broadcast_to(values, target.shape)[:, np.newaxis]
         np.put_along_axis(out, target[:, np.newaxis], values, 1)
-    result = Tensor._make(out if out.shape == shape else out.reshape(shape))
-    if needs_grad(grad, input):
-        attach(result, NllLossBackwardBackward0(grad, input, forward=forward))
-    return result
+    return out if out.shape == shape else out.reshape(shape)
 
 
 class NllLossBackwardBackward0(Node):

@@ -253,6 +253,9 @@ class AddBackward0(Node):
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
         return grad, grad if self.alpha == 1 else grad * self.alpha
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[Any, Any]:
+        return grad, grad if self.alpha == 1 else grad * self.alpha
+
 
 class MulBackward0(Node):
     """d(a*b) = b*da + a*db: each input's gradient is the other input times the gradient
@@ -265,6 +268,22 @@ class MulBackward0(Node):
             grad * a if self.next_functions[1][0] is not None else None,
         )
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[Any, Any]:
+        a, b = self.saved_tensors
+        return (
+            grad * _in_dtype_of(b, grad) if self.next_functions[0][0] is not None else None,
+            grad * _in_dtype_of(a, grad) if self.next_functions[1][0] is not None else None,
+        )
+
+
+def _in_dtype_of(x: Operand, grad: np.ndarray) -> Any:
+    """A saved operand for an array formula: a tensor's array in the gradient's dtype (torch
+    computes ``grad * b`` in the result's dtype, which the gradient has); a number as it is
+    (NumPy keeps the array's dtype for a Python number, as torch does)."""
+    if not isinstance(x, Tensor):
+        return x.item() if isinstance(x, np.generic) else x
+    return x._data if x._data.dtype is grad.dtype else x._data.astype(grad.dtype)
+
 
 # --8<-- [end:add_mul_backward]
 
@@ -275,6 +294,9 @@ class SubBackward0(Node):
     alpha: Any
 
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad, -grad if self.alpha == 1 else -grad * self.alpha
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[Any, Any]:
         return grad, -grad if self.alpha == 1 else -grad * self.alpha
 
 
@@ -887,6 +909,10 @@ class ReluBackward0(Node):
         (result,) = self.saved_tensors
         return (threshold_backward(grad, result),)
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        (result,) = self.saved_tensors
+        return (_threshold_backward(grad, result._data),)
+
 
 # --8<-- [end:relu_backward]
 
@@ -895,21 +921,23 @@ def threshold_backward(grad: Tensor, result: Tensor) -> Tensor:
     """relu's backward as an op of its own (torch's ``threshold_backward``): ``grad`` where
     ``result > 0``, else 0. Recorded, so that a second derivative through relu is a zero
     gradient (as in torch), not a graph that ends at the mask."""
-    g = grad._data
-    if g.dtype.kind == "f" and g.shape == result._data.shape:
-        # Keep or clear each element's bits: exact where ``g * mask`` is not (inf * 0 is NaN,
-        # -1 * 0 is -0.), and branch-free, so several times quicker than np.where or a masked
-        # copy on a random mask. ``bits`` is all ones where the gradient passes, 0 elsewhere.
-        bits = np.less_equal(result._data, 0).astype(f"u{g.itemsize}")
-        bits -= 1
-        bits &= g.view(bits.dtype)
-        data = bits.view(g.dtype)
-    else:
-        data = np.where(result._data <= 0, g.dtype.type(0), g)
-    out = Tensor._make(data)
+    out = Tensor._make(_threshold_backward(grad._data, result._data))
     if needs_grad(grad, result):
         attach(out, ThresholdBackwardBackward0(grad, result, saved=(result,)))
     return out
+
+
+def _threshold_backward(g: np.ndarray, result: np.ndarray) -> np.ndarray:
+    """``g`` where ``result > 0``, else 0, on the arrays."""
+    if g.dtype.kind == "f" and g.shape == result.shape:
+        # Keep or clear each element's bits: exact where ``g * mask`` is not (inf * 0 is NaN,
+        # -1 * 0 is -0.), and branch-free, so several times quicker than np.where or a masked
+        # copy on a random mask. ``bits`` is all ones where the gradient passes, 0 elsewhere.
+        bits = np.less_equal(result, 0).astype(f"u{g.itemsize}")
+        bits -= 1
+        bits &= g.view(bits.dtype)
+        return bits.view(g.dtype)
+    return np.where(result <= 0, g.dtype.type(0), g)
 
 
 class ThresholdBackwardBackward0(Node):

@@ -20,6 +20,7 @@ from .._size import normalize_dim, normalize_dims
 from .._tensor import Tensor
 from ..autograd.function import Node, attach, needs_grad
 from .pointwise import maximum, minimum, type_name, where
+from .shape import strided_view
 
 
 def _return_type(name: str) -> type:
@@ -100,6 +101,18 @@ class SumBackward0(Node):
             grad = grad.reshape([1 if i in self.axes else n for i, n in enumerate(shape)])
         return (grad.expand(shape),)
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        shape = self._input_meta[0][0]  # type: ignore[index]
+        if grad.ndim == 0:  # the sum of everything: every element gets the one gradient
+            strides = (0,) * len(shape)
+        else:
+            if not self.keepdim:
+                grad = grad.reshape([1 if i in self.axes else n for i, n in enumerate(shape)])
+            strides = tuple(0 if i in self.axes else s for i, s in enumerate(grad.strides))
+        spread = strided_view(grad, shape, strides)  # expand, on the array
+        spread.flags.writeable = False  # (its elements share memory, like an expanded tensor)
+        return (spread,)
+
 
 class SumBackward1(SumBackward0):
     """``sum(dim)``: the same rule as the full sum, along the reduced dims only."""
@@ -140,6 +153,10 @@ class MeanBackward0(SumBackward0):
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         (expanded,) = super().backward(grad)
         return (expanded / self.count,)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        (expanded,) = super().backward_arrays(grad)
+        return (np.true_divide(expanded, self.count, dtype=grad.dtype),)
 
 
 class MeanBackward1(MeanBackward0):

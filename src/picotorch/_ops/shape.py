@@ -78,6 +78,9 @@ class ViewBackward0(Node):
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (grad.reshape(self.shape),)
 
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad.reshape(self.shape),)
+
 
 def reshape(a: Tensor, *shape: Any) -> Tensor:
     """Like ``view`` when the memory layout allows it, otherwise a reshaped row-major copy."""
@@ -122,6 +125,9 @@ class TBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (grad.t(),)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad.T,)
 
 
 def t_(a: Tensor) -> Tensor:
@@ -354,6 +360,9 @@ class ExpandBackward0(Node):
     That is the rule for any broadcast input, so the engine applies it (``_conform``)."""
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad,)
 
 

@@ -76,7 +76,7 @@ def _roots(
             if out._requires_grad and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             # d out / d out = 1
-            seeds.append(tensor_class._make(np.ones(out._data.shape, out._data.dtype)))
+            seeds.append(tensor_class._make(_ones(out._data.shape, out._data.dtype)))
         else:
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(outputs) != len(grad_outputs):
@@ -93,6 +93,12 @@ def _roots(
 
 
 # --8<-- [end:roots]
+
+
+def _ones(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """``np.ones``; a loss is 0-d, and ``np.array(1)`` makes that in one C call (np.ones is
+    Python code that makes an empty array and then fills it: every backward() starts here)."""
+    return np.array(1, dtype) if not shape else np.ones(shape, dtype)
 
 
 _warned_create_graph = False  # torch warns once per process (TORCH_WARN_ONCE)

@@ -10,6 +10,13 @@
    adds them into the buffer of the node they flow to, queueing that node the first time.
    ``AccumulateGrad`` nodes add theirs into the leaf's ``.grad``.
 4. Unless ``retain_graph``, each node drops its saved tensors once it has run.
+
+What flows between the nodes depends on ``create_graph``. With it, the gradients are Tensors
+and each node runs its differentiable formula (``Node.backward``), so the backward pass is
+itself recorded. Without it, which is nearly always, nothing needs recording: the gradients
+are plain NumPy arrays and each node runs ``Node.backward_arrays``. That saves a Tensor wrapper
+for every gradient and every intermediate, which on small tensors costs as much as the maths.
+A hook sees a Tensor either way (the array is wrapped for it).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import grad_mode
-from .function import Node, attach
+from .function import Node, _as_tensor, attach
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -44,15 +51,17 @@ def run_backward(
     ``.grad``. Without (``autograd.grad``), nothing is accumulated: the gradients flowing into
     ``inputs`` are returned, in order.
     """
+    on_arrays = not create_graph  # what flows: arrays, or Tensors for a recorded backward
     buffers: dict[Node, list[Any]] = {}  # node -> the gradients of its outputs, summed so far
     queue: list[tuple[int, Node]] = []  # nodes that got a gradient, newest (largest _seq) first
     for node, nr, grad in roots:
+        g = grad._data if on_arrays else grad
         if node not in buffers:
             buffers[node] = [None] * node.num_outputs
             heapq.heappush(queue, (-node._seq, node))
         seeds = buffers[node]
-        seeds[nr] = grad if seeds[nr] is None else seeds[nr] + grad
-    limits = _Limits(roots, inputs, accumulate) if inputs is not None else None
+        seeds[nr] = g if seeds[nr] is None else seeds[nr] + g
+    limits = _Limits(roots, inputs, accumulate, on_arrays) if inputs is not None else None
 
     previous_mode = grad_mode._enabled
     grad_mode._set_enabled(create_graph)  # record the backward pass only for higher order
@@ -66,15 +75,13 @@ def run_backward(
                     continue
                 grads = limited
             elif node._pre_hooks is not None:  # (a dict once any hook was registered)
-                grads = _run_pre_hooks(node, grads)
+                grads = _run_pre_hooks(node, grads, on_arrays)
             if node.is_accumulator:
                 if accumulate and grads[0] is not None:
-                    _accumulate(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
+                    _accumulate(node.variable, grads, on_arrays)  # type: ignore[attr-defined]
                 continue
-            formula = node.backward_arrays if not create_graph else None
-            if formula is None:
-                formula = node.backward
-            _pass_on(node, formula(*grads), buffers, queue)
+            formula = node.backward_arrays if on_arrays else node.backward
+            _pass_on(node, formula(*grads), buffers, queue, on_arrays)
             if not retain_graph:
                 node._release()
     finally:
@@ -84,9 +91,10 @@ def run_backward(
 
 def _pass_on(
     node: Node,
-    input_grads: tuple[Tensor | None, ...],
+    input_grads: tuple[Any, ...],
     buffers: dict[Node, list[Any]],
     queue: list[tuple[int, Node]],
+    on_arrays: bool,
 ) -> None:
     """Add the gradients ``node`` computed for its inputs into the buffers of the nodes they
     flow to (shaped like each input), queueing each of those nodes the first time."""
@@ -96,8 +104,9 @@ def _pass_on(
         if next_node is None or g is None:
             continue
         shape, dtype = meta  # type: ignore[misc]
-        if g._data.shape != shape or g._dtype is not dtype:
-            g = _conform(g, shape, dtype)
+        array = g if on_arrays else g._data
+        if array.shape != shape or array.dtype is not dtype.numpy:
+            g = _conform(g, shape, dtype, on_arrays)
         buffer = buffers.get(next_node)
         if buffer is None:  # the first gradient to reach next_node: queue it
             buffer = buffers[next_node] = [None] * next_node.num_outputs
@@ -118,7 +127,9 @@ class _Limits:
         roots: Sequence[tuple[Node, int, Any]],
         inputs: Sequence[tuple[Node, int]],
         accumulate: bool,
+        on_arrays: bool,
     ) -> None:
+        self.on_arrays = on_arrays
         self.needed = _needed([node for node, _, _ in roots], {node for node, _ in inputs})
         self.wanted: dict[tuple[Node, int], list[int]] = {}  # edge -> where it is returned
         if not accumulate:
@@ -135,7 +146,7 @@ class _Limits:
         if runs:  # torch's order: captured before the hooks of a node that runs,
             self._capture(node, grads)
         if node._pre_hooks is not None:
-            grads = _run_pre_hooks(node, grads)
+            grads = _run_pre_hooks(node, grads, self.on_arrays)
         if not runs:  # after them otherwise
             self._capture(node, grads)
             if not node.is_accumulator:
@@ -145,7 +156,7 @@ class _Limits:
     def _capture(self, node: Node, grads: list[Any]) -> None:
         for nr, g in enumerate(grads):
             for slot in self.wanted.get((node, nr), ()):
-                self.captured[slot] = g
+                self.captured[slot] = _as_tensor(g) if self.on_arrays else g
 
 
 def _needed(roots: list[Node], target_nodes: set[Node]) -> set[Node]:
@@ -165,12 +176,14 @@ def _needed(roots: list[Node], target_nodes: set[Node]) -> set[Node]:
 
 
 # --8<-- [start:conform]
-def _conform(grad: Tensor, shape: tuple[int, ...], dtype: Any) -> Tensor:
+def _conform(grad: Any, shape: tuple[int, ...], dtype: Any, on_arrays: bool) -> Any:
     """Give an input's gradient that input's shape and dtype.
 
     An input that was broadcast (``(3,)`` added to ``(2, 3)``) gets a gradient of the broadcast
     shape; its true gradient sums over the dims that broadcasting repeated it along.
     """
+    if on_arrays:  # the same steps on a Tensor wrapper (not recorded: grad mode is off)
+        return _conform(_as_tensor(grad), shape, dtype, on_arrays=False)._data
     if grad._data.shape != shape:
         lead = grad._data.ndim - len(shape)
         if lead < 0 or any(
@@ -194,37 +207,41 @@ def _conform(grad: Tensor, shape: tuple[int, ...], dtype: Any) -> Tensor:
 # --8<-- [end:conform]
 
 
-def _run_pre_hooks(node: Node, grads: list[Tensor | None]) -> list[Tensor | None]:
+def _run_pre_hooks(node: Node, grads: list[Any], on_arrays: bool) -> list[Any]:
     """The tensor hooks on ``node``'s outputs, in the order they were registered (a hook that
     returns a tensor replaces the gradient); then the ``retain_grad`` hooks, which store the
-    gradient the other hooks let through."""
-    grads = list(grads)
+    gradient the other hooks let through. Hooks get Tensors, also when arrays flow."""
+    grads = [_as_tensor(g) for g in grads] if on_arrays else list(grads)
     for nr, hooks in (node._pre_hooks or {}).items():
         for hook in list(hooks):
             if grads[nr] is not None:
-                result = hook(grads[nr])  # type: ignore[arg-type]
+                result = hook(grads[nr])
                 if result is not None:
                     grads[nr] = result
     for nr, retain in (node._retain_grad_hooks or {}).items():
         if grads[nr] is not None:
-            retain(grads[nr])  # type: ignore[arg-type]
-    return grads
+            retain(grads[nr])
+    return [None if g is None else g._data for g in grads] if on_arrays else grads
 
 
 # --8<-- [start:accumulate]
-def _accumulate(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
-    """``variable.grad += grad``; the first time, ``.grad`` becomes ``grad`` itself if no one
-    else can see it, else a copy (its own memory: the same gradient tensor may also flow into
+def _accumulate(variable: Tensor, grads: list[Any], on_arrays: bool) -> None:
+    """``variable.grad += grads[0]``. The first time, ``.grad`` takes the gradient over if no
+    one else can see it, else gets a copy (its own memory: the same gradient may also flow into
     other leaves, or be the user's)."""
-    if variable._grad is None:
-        if not create_graph and _only_the_engine_holds(grad, variable):
-            variable._grad = grad  # torch takes it over too: a copy would cost as much again
+    grad = grads[0]
+    if not on_arrays:  # create_graph: keep the gradient's graph, it will be differentiated
+        if variable._grad is None:
+            variable._grad = _copy_for_leaf(grad, variable)
         else:
-            variable._grad = _copy_for_leaf(grad, variable, create_graph)
-    elif create_graph:  # keep the gradient's own graph: it will be differentiated again
-        variable._grad = variable._grad + grad
+            variable._grad = variable._grad + grad
+    elif variable._grad is None:
+        grads[0] = None  # (the buffer's reference: now only this function holds the array)
+        if not _only_the_engine_holds(grad, variable):
+            grad = _copy_laid_out_like(grad, variable._data)
+        variable._grad = _as_tensor(grad)  # torch takes a fresh gradient over too
     else:
-        variable._grad._data += grad._data  # in place, as torch does
+        variable._grad._data += grad  # in place, as torch does
         variable._grad._version_counter[0] += 1
 
 
@@ -233,33 +250,44 @@ def _accumulate(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
 _EXACT_REFCOUNTS = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
-def _only_the_engine_holds(grad: Tensor, variable: Tensor) -> bool:
-    """Whether ``grad`` can become ``variable.grad`` as it is: a fresh array of the leaf's
-    layout, and neither the tensor nor its array referenced by anything but the engine. (A hook
-    that kept the gradient, a second leaf it also flows to, the caller's ``gradient=`` tensor or
-    a view of it would all be a reference more, and get a copy.)"""
-    data = grad._data
+def _only_the_engine_holds(grad: np.ndarray, variable: Tensor) -> bool:
+    """Whether the array ``grad`` can become ``variable.grad`` as it is: writable fresh memory
+    laid out like the leaf, referenced by nothing but the engine. (A hook that kept the
+    gradient, a second leaf it also flows to, the caller's ``gradient=`` tensor, a saved tensor
+    or another view of it would all be a reference more, and get a copy.)"""
+    if not (_EXACT_REFCOUNTS and grad.flags.writeable and grad.strides == variable._data.strides):
+        return False
+    # _accumulate's variable, this call's argument, getrefcount's
+    if sys.getrefcount(grad) > 3:
+        return False
+    if grad.flags.owndata:
+        return True
+    # a view of a fresh product (nn.Linear's weight gradient comes out transposed): fine if
+    # the view covers all of it and holds the only reference to it
+    base = grad.base
     return (
-        _EXACT_REFCOUNTS
-        # the engine's gradient buffer, _accumulate's and this call's argument, getrefcount's
-        and sys.getrefcount(grad) <= 4
-        and sys.getrefcount(data) <= 2  # the tensor, getrefcount's argument
-        and data.flags.owndata
-        and data.strides == variable._data.strides
+        type(base) is np.ndarray
+        and base.flags.owndata
+        and base.size == grad.size
+        and sys.getrefcount(base) <= 2  # the view's, getrefcount's argument
     )
 
 
-def _copy_for_leaf(grad: Tensor, variable: Tensor, create_graph: bool) -> Tensor:
-    """A copy of ``grad`` laid out like ``variable`` (a transposed leaf gets a transposed
-    ``.grad``, as in torch). Under ``create_graph`` the copy stays differentiable: torch records
+def _copy_laid_out_like(grad: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """A copy of ``grad`` in the memory order of ``like`` (a transposed leaf gets a transposed
+    ``.grad``, as in torch)."""
+    if like.flags.c_contiguous:
+        return np.array(grad, order="C")
+    data = np.empty_like(like)  # the variable's own memory order
+    np.copyto(data, grad)
+    return data
+
+
+def _copy_for_leaf(grad: Tensor, variable: Tensor) -> Tensor:
+    """A copy of ``grad`` laid out like ``variable``, which stays differentiable: torch records
     it as a ``CopyBackwards`` node."""
-    if variable._data.flags.c_contiguous:
-        data = grad._data.copy()  # (row-major, like the variable)
-    else:
-        data = np.empty_like(variable._data)  # the variable's own memory order
-        np.copyto(data, grad._data)
-    copy = type(grad)._make(data)
-    if create_graph and grad._requires_grad:
+    copy = type(grad)._make(_copy_laid_out_like(grad._data, variable._data))
+    if grad._requires_grad:
         from .._ops.shape import CopyBackwards  # fresh memory .copy_(grad), as torch records it
 
         attach(copy, CopyBackwards(copy, grad))

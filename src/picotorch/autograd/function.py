@@ -65,12 +65,6 @@ class Node:
     _saved: tuple[Any, ...] | None = ()
     _saved_versions: list[int]
     _saved_output = -1
-    # Optionally, a node's formulas written straight on the NumPy arrays. The engine calls it
-    # instead of ``backward`` when the backward pass is not itself recorded (no create_graph):
-    # the same maths without a Tensor wrapper per intermediate, for the ops whose backward is
-    # on every training step (nn.Linear's addmm, conv2d). ``backward`` stays the
-    # differentiable formula, used for higher-order gradients.
-    backward_arrays: Callable[..., tuple[Tensor | None, ...]] | None = None
 
     def __init__(self, *inputs: Any, saved: tuple[Any, ...] = (), **attrs: Any) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
@@ -97,8 +91,12 @@ class Node:
         # numbered after the edges: an input's AccumulateGrad may have just been created
         self._seq = next(_sequence)
         self._input_meta = tuple(meta)
-        if saved:
-            self.save_for_backward(*saved)
+        if saved:  # save_for_backward(*saved), written out (as above)
+            self._saved = saved
+            versions = []
+            for v in saved:  # (a plain loop: quicker than a comprehension on one or two values)
+                versions.append(getattr(v, "_version_counter", _UNVERSIONED)[0])
+            self._saved_versions = versions
         if attrs:
             self.__dict__.update(attrs)
 
@@ -110,6 +108,19 @@ class Node:
 
     def backward(self, *grad_outputs: Any) -> tuple[Tensor | None, ...]:
         raise NotImplementedError(f"{self.name()} has no backward")
+
+    def backward_arrays(self, *grad_outputs: np.ndarray | None) -> tuple[np.ndarray | None, ...]:
+        """``backward`` with NumPy arrays in and out. The engine calls it whenever the backward
+        pass is not itself recorded (no ``create_graph``), which is nearly always.
+
+        By default it runs ``backward`` on Tensor wrappers of the arrays. The nodes met on
+        every training step (``mul``, ``mm``, nn.Linear's ``addmm``, ``relu``, the loss, ...)
+        override it with the same maths on the arrays directly: on small tensors a Tensor per
+        intermediate costs as much as the arithmetic. ``backward`` stays the differentiable
+        formula, used for higher-order gradients.
+        """
+        results = self.backward(*[_as_tensor(g) for g in grad_outputs])
+        return tuple([None if r is None else r._data for r in results])
 
     # --- saved tensors
     def save_for_backward(self, *values: Any) -> None:
@@ -124,7 +135,9 @@ class Node:
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
-        now = _versions(saved)
+        now = []
+        for v in saved:  # _versions(saved), written out: every node runs this once
+            now.append(getattr(v, "_version_counter", _UNVERSIONED)[0])
         if now != self._saved_versions:
             i = next(i for i, v in enumerate(now) if v != self._saved_versions[i])
             t = saved[i]
@@ -194,6 +207,17 @@ class NotImplementedBackward(Node):
 
     def backward(self, *grads: Any) -> tuple[Tensor | None, ...]:
         raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
+_Tensor: Any = None  # picotorch.Tensor, looked up on first use (_tensor.py imports autograd)
+
+
+def _as_tensor(array: np.ndarray | None) -> Tensor | None:
+    """A gradient array wrapped as a Tensor (for a hook, ``.grad``, a Tensor formula)."""
+    global _Tensor
+    if _Tensor is None:
+        from .._tensor import Tensor as _Tensor
+    return None if array is None else _Tensor._make(array)
 
 
 def _edge(x: Any) -> Edge:
