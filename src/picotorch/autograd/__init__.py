@@ -120,6 +120,21 @@ def backward(
     """
     global _warned_create_graph
 
+    if (
+        grad_tensors is None
+        and inputs is None
+        and not create_graph
+        and type(tensors) is _tensor_class()
+        and tensors.grad_fn is not None
+        and tensors._base is None
+        and tensors._data.size == 1
+    ):
+        # ``loss.backward()``, the call on every training step: what _roots would find, without
+        # the general argument handling (a non-leaf scalar, seeded with 1)
+        seed = _ones(tensors._data.shape, tensors._data.dtype)
+        root = (tensors.grad_fn, tensors._output_nr, _Tensor._make(seed))
+        run_backward([root], retain_graph=bool(retain_graph), create_graph=False)
+        return
     targets = None if inputs is None else _as_tuple(inputs)
     if targets is not None and not targets:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")

@@ -255,22 +255,20 @@ def _only_the_engine_holds(grad: np.ndarray, variable: Tensor) -> bool:
     laid out like the leaf, referenced by nothing but the engine. (A hook that kept the
     gradient, a second leaf it also flows to, the caller's ``gradient=`` tensor, a saved tensor
     or another view of it would all be a reference more, and get a copy.)"""
-    if not (_EXACT_REFCOUNTS and grad.flags.writeable and grad.strides == variable._data.strides):
+    # (the cheap tests first: this runs for every leaf on every backward)
+    if not _EXACT_REFCOUNTS or sys.getrefcount(grad) > 3:  # _accumulate's, ours, getrefcount's
         return False
-    # _accumulate's variable, this call's argument, getrefcount's
-    if sys.getrefcount(grad) > 3:
-        return False
-    if grad.flags.owndata:
-        return True
-    # a view of a fresh product (nn.Linear's weight gradient comes out transposed): fine if
-    # the view covers all of it and holds the only reference to it
     base = grad.base
-    return (
+    # a view of a fresh product (nn.Linear's weight gradient comes out transposed) is fine if
+    # the view covers all of it and holds the only reference to it
+    if base is not None and not (
         type(base) is np.ndarray
-        and base.flags.owndata
+        and base.base is None
         and base.size == grad.size
         and sys.getrefcount(base) <= 2  # the view's, getrefcount's argument
-    )
+    ):
+        return False
+    return grad.flags.writeable and grad.strides == variable._data.strides
 
 
 def _copy_laid_out_like(grad: np.ndarray, like: np.ndarray) -> np.ndarray:

@@ -53,6 +53,14 @@ class Node:
     """One recorded op. Subclasses are named like torch's (``MulBackward0``) and define
     ``backward(self, *grad_outputs)``, returning one gradient (or None) per input."""
 
+    # what every node has its own value of lives in slots, which are quicker to create than
+    # __dict__ entries (a node is made for every recorded op); a subclass's own facts about
+    # its op (``alpha``, ``axes``, ...) go in the __dict__
+    __slots__ = ("__dict__", "_input_meta", "_saved_versions", "_seq", "next_functions")
+    next_functions: tuple[Edge, ...]  # one (node, input_nr) per input: the graph's edges
+    _input_meta: tuple[tuple[tuple[int, ...], Any] | None, ...]  # each input's shape, dtype
+    _seq: int  # creation order (see _sequence)
+
     num_outputs = 1
     is_accumulator = False  # True only for AccumulateGrad (a class attribute: cheap to test)
     # hooks on the gradients of this node's outputs, by output number (see Tensor.register_hook
@@ -87,7 +95,7 @@ class Node:
             else:
                 edges.append(_edge(x))  # (None, 0), after the stale-view check
                 meta.append(None)
-        self.next_functions: tuple[Edge, ...] = tuple(edges)
+        self.next_functions = tuple(edges)
         # numbered after the edges: an input's AccumulateGrad may have just been created
         self._seq = next(_sequence)
         self._input_meta = tuple(meta)
