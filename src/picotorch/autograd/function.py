@@ -11,7 +11,8 @@ When an op runs on tensors that require grad (and grad mode is on), it creates a
 - the shape and dtype of each input, so the engine can undo broadcasting in one place.
 
 Each op's ``backward`` is written with Tensor ops, so with ``create_graph=True`` the backward
-pass is itself recorded and can be differentiated again.
+pass is itself recorded and can be differentiated again. Otherwise the engine runs
+``backward_arrays``: the same maths on the bare NumPy arrays (see ``engine.py``).
 """
 
 from __future__ import annotations
