@@ -231,13 +231,13 @@ class NoGrad:
     value: np.ndarray
 
 
-def _graph_names(node: Any, depth: int) -> Any:
+def graph_names(node: Any, depth: int = 6) -> Any:
     """``node``'s name and, ``depth`` levels down, the names along its ``next_functions``."""
     if node is None:
         return None
     if depth == 0:
         return node.name()
-    return (node.name(), tuple(_graph_names(n, depth - 1) for n, _ in node.next_functions))
+    return (node.name(), tuple(graph_names(n, depth - 1) for n, _ in node.next_functions))
 
 
 def _grad_run(
@@ -262,7 +262,7 @@ def _grad_run(
     ]
     rng = np.random.default_rng(seed)
     upstream = [_random_like(lib, rng, o) for o in outs]
-    names = tuple(_graph_names(o.grad_fn, depth) for o in outs)
+    names = tuple(graph_names(o.grad_fn, depth) for o in outs)
     if not outs:
         return out, names, ()
     if not second:
@@ -318,3 +318,27 @@ def check_grad(
     # arrays travel as Raw, so that ``both`` (not ``run``) makes them tensors requiring grad
     raw = tuple(Raw(x) if isinstance(x, np.ndarray) else x for x in inputs)
     return check(both, *raw, raises=raises, match=match, rtol=rtol, atol=atol)
+
+
+def gradcheck_both(fn: Callable[..., Any], *arrays: Any, second: bool = True) -> None:
+    """gradcheck (and gradgradcheck) of ``fn(lib, *inputs)`` in both libraries: float arrays
+    become float64 leaves requiring grad (``NoGrad``: not), integer arrays index tensors, the
+    rest is passed as it is."""
+    for lib in LIBS:
+        inputs = []
+        for a in arrays:
+            if isinstance(a, NoGrad):
+                inputs.append(lib.from_numpy(a.value.astype(np.float64)))
+            elif isinstance(a, np.ndarray) and a.dtype.kind in "iub":
+                inputs.append(lib.from_numpy(a.copy()))
+            elif isinstance(a, np.ndarray):
+                inputs.append(lib.from_numpy(a.astype(np.float64)).requires_grad_())
+            else:
+                inputs.append(a)
+
+        def func(*xs: Any, lib: Any = lib) -> Any:
+            return fn(lib, *xs)
+
+        assert lib.autograd.gradcheck(func, tuple(inputs)), lib.__name__
+        if second:
+            assert lib.autograd.gradgradcheck(func, tuple(inputs)), lib.__name__

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from parity import NoGrad, Raw, check, check_grad
+from parity import NoGrad, Raw, check, check_grad, gradcheck_both, graph_names
 
 import picotorch
 
@@ -25,36 +25,6 @@ rng = np.random.default_rng(2024)
 
 def randn(*shape: int, dtype: Any = F32) -> np.ndarray:
     return np.asarray(rng.standard_normal(shape), dtype=dtype)
-
-
-def chain(node: Any, depth: int = 6) -> Any:
-    """A grad_fn's name and, recursively, its next_functions' (None for a missing edge)."""
-    if node is None:
-        return None
-    if depth == 0:
-        return node.name()
-    return (node.name(), tuple(chain(n, depth - 1) for n, _ in node.next_functions))
-
-
-def gradcheck_both(fn: Any, *arrays: Any, second: bool = True) -> None:
-    """gradcheck (and gradgradcheck) of ``fn(lib, *inputs)`` in both libraries: float arrays
-    become float64 leaves requiring grad, integer arrays index tensors, the rest as they are."""
-    for lib in LIBS:
-        inputs = []
-        for a in arrays:
-            if isinstance(a, np.ndarray) and a.dtype.kind in "iub":
-                inputs.append(lib.from_numpy(a.copy()))
-            elif isinstance(a, np.ndarray):
-                inputs.append(lib.from_numpy(a.astype(F64)).requires_grad_())
-            else:
-                inputs.append(a)
-
-        def func(*xs: Any, lib: Any = lib) -> Any:
-            return fn(lib, *xs)
-
-        assert lib.autograd.gradcheck(func, tuple(inputs)), lib.__name__
-        if second:
-            assert lib.autograd.gradgradcheck(func, tuple(inputs)), lib.__name__
 
 
 # ---------------------------------------------------------------------- linear
@@ -89,7 +59,7 @@ def test_linear_chain_as_torch_prints_it() -> None:
         h = lib.nn.functional.relu(lib.nn.functional.linear(x, w1, b1))
         out = lib.nn.functional.linear(h, w2)
         loss = lib.nn.functional.cross_entropy(out, lib.tensor([0, 1, 2, 0, 1, 2, 0, 1]))
-        names.append(chain(loss.grad_fn, 8))
+        names.append(graph_names(loss.grad_fn, 8))
     assert names[0] == names[1]
     assert names[1][0] == "NllLossBackward0"
 
@@ -386,7 +356,7 @@ def test_softmax_double_backward_graph(name: str) -> None:
         x = lib.tensor([[0.5, -1.0, 2.0]], requires_grad=True)
         y = getattr(lib, name)(x, 1)
         (g,) = lib.autograd.grad(y, x, lib.ones_like(y), create_graph=True)
-        names.append(chain(g.grad_fn, 2))
+        names.append(graph_names(g.grad_fn, 2))
     assert names[0] == names[1]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from parity import NoGrad, Raw, check, check_grad
+from parity import NoGrad, Raw, check, check_grad, gradcheck_both, graph_names
 
 import picotorch
 
@@ -42,37 +42,6 @@ def soft_targets(*shape: int, dtype: Any = F32) -> np.ndarray:
     x = rng.random(shape)
     axis = 0 if len(shape) == 1 else 1
     return np.asarray(x / x.sum(axis, keepdims=True), dtype=dtype)
-
-
-def chain(node: Any, depth: int = 6) -> Any:
-    if node is None:
-        return None
-    if depth == 0:
-        return node.name()
-    return (node.name(), tuple(chain(n, depth - 1) for n, _ in node.next_functions))
-
-
-def gradcheck_both(fn: Any, *arrays: Any, second: bool = True) -> None:
-    """gradcheck (and gradgradcheck) of ``fn(lib, *inputs)`` in both libraries: float arrays
-    become float64 leaves requiring grad (``NoGrad``: not), integer arrays index tensors."""
-    for lib in LIBS:
-        inputs = []
-        for a in arrays:
-            if isinstance(a, NoGrad):
-                inputs.append(lib.from_numpy(a.value.astype(F64)))
-            elif isinstance(a, np.ndarray) and a.dtype.kind in "iub":
-                inputs.append(lib.from_numpy(a.copy()))
-            elif isinstance(a, np.ndarray):
-                inputs.append(lib.from_numpy(a.astype(F64)).requires_grad_())
-            else:
-                inputs.append(a)
-
-        def func(*xs: Any, lib: Any = lib) -> Any:
-            return fn(lib, *xs)
-
-        assert lib.autograd.gradcheck(func, tuple(inputs)), lib.__name__
-        if second:
-            assert lib.autograd.gradgradcheck(func, tuple(inputs)), lib.__name__
 
 
 # ---------------------------------------------------------------------- mse, l1
@@ -435,7 +404,7 @@ def test_nll_loss_double_backward_graph() -> None:
         loss = lib.nn.functional.nll_loss(x, lib.tensor([2]))
         go = lib.tensor(1.0, requires_grad=True)
         (g,) = lib.autograd.grad(loss, x, go, create_graph=True)
-        names.append(chain(g.grad_fn, 2))
+        names.append(graph_names(g.grad_fn, 2))
     assert names[0] == names[1]
 
 
@@ -510,7 +479,7 @@ def test_cross_entropy_graph_as_torch_prints_it() -> None:
     for lib in LIBS:
         x = lib.tensor([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]], requires_grad=True)
         loss = lib.nn.functional.cross_entropy(x, lib.tensor([0, 2]))
-        chains.append((str(loss), chain(loss.grad_fn)))
+        chains.append((str(loss), graph_names(loss.grad_fn)))
         assert loss.grad_fn.next_functions[0][0].name() == "LogSoftmaxBackward0"
     assert chains[0] == chains[1]
 
