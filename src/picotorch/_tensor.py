@@ -37,6 +37,32 @@ DType = dtype  # for annotations inside Tensor, whose own ``dtype`` property sha
 VersionCounter = list[int]
 
 
+def to_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], options: dict[str, Any], bool_ok: bool = False
+) -> tuple[DType | None, dict[str, Any]]:
+    """What ``to(...)`` was asked for (``Tensor.to`` and ``Module.to`` take the same forms):
+    the target dtype (None: keep it) and the values of the keywords in ``options`` (their
+    defaults otherwise). The device is checked (picotorch has only the CPU); ``non_blocking``
+    means nothing here, and a bool argument is accepted as one where ``bool_ok``."""
+    target_dtype = kwargs.pop("dtype", None)
+    target_device = kwargs.pop("device", None)
+    kwargs.pop("non_blocking", None)
+    values = {name: kwargs.pop(name, default) for name, default in options.items()}
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for arg in args:
+        if isinstance(arg, dtype):
+            target_dtype = arg
+        elif isinstance(arg, Tensor):
+            target_dtype, target_device = arg._dtype, arg.device
+        elif isinstance(arg, (str, device)):
+            target_device = arg
+        elif not (bool_ok and isinstance(arg, bool)):
+            raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
+    check_device(target_device)  # AssertionError for 'cuda', as on CPU-only torch
+    return target_dtype, values
+
+
 class Tensor:
     """A multi-dimensional array of one dtype, on the CPU, ready for autograd."""
 
@@ -262,24 +288,9 @@ class Tensor:
 
         Returns ``self`` when nothing changes, like torch, so ``.to()`` is cheap to sprinkle.
         """
-        target_dtype = kwargs.pop("dtype", None)
-        target_device = kwargs.pop("device", None)
-        copy = kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        for arg in args:
-            if isinstance(arg, dtype):
-                target_dtype = arg
-            elif isinstance(arg, Tensor):
-                target_dtype, target_device = arg._dtype, arg.device
-            elif isinstance(arg, (str, device)):
-                target_device = arg
-            else:
-                raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
-        check_device(target_device)  # AssertionError for 'cuda', as on CPU-only torch
+        target_dtype, options = to_arguments(args, kwargs, {"copy": False})
         if target_dtype is None or target_dtype is self._dtype:
-            return _shape.to_copy(self, self._dtype) if copy else self
+            return _shape.to_copy(self, self._dtype) if options["copy"] else self
         return _shape.to_copy(self, target_dtype)
 
     # --8<-- [end:to]

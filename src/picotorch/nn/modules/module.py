@@ -20,9 +20,7 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from ..._device import check_device, device
-from ..._dtype import dtype
-from ..._tensor import Tensor
+from ..._tensor import Tensor, to_arguments
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
 
@@ -555,22 +553,7 @@ class Module:
         """Convert floating-point parameters and buffers to a dtype and/or move them to a
         device: ``to(torch.float64)``, ``to('cpu')``, ``to(device, dtype)``, ``to(tensor)``.
         Integer buffers (BatchNorm's counter) keep their dtype. Changes the module in place."""
-        target_dtype = kwargs.pop("dtype", None)
-        target_device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        for arg in args:
-            if isinstance(arg, dtype):
-                target_dtype = arg
-            elif isinstance(arg, Tensor):
-                target_dtype, target_device = arg.dtype, arg.device
-            elif isinstance(arg, (str, device)):
-                target_device = arg
-            elif not isinstance(arg, bool):  # (a bool is non_blocking)
-                raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
-        check_device(target_device)
+        target_dtype, _ = to_arguments(args, kwargs, {"memory_format": None}, bool_ok=True)
         if target_dtype is None:
             return self
         if not target_dtype.is_floating_point:
