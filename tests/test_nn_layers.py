@@ -79,9 +79,12 @@ def run(
     )
 
 
-def check_layer(make: Make, *inputs: Any, state: bool = True, **kwargs: Any) -> Any:
-    """``run`` on both libraries with torch's (perturbed) state copied into both."""
-    loaded = torch_state(make) if state else None
+def check_layer(
+    make: Make, *inputs: Any, state: bool = True, perturb: bool = True, **kwargs: Any
+) -> Any:
+    """``run`` on both libraries with torch's state (``perturb``: moved, see torch_state)
+    copied into both."""
+    loaded = torch_state(make, perturb) if state else None
     return check(
         lambda lib, state, *xs: run(lib, make, state, *xs, **kwargs),
         Raw(loaded),
@@ -482,7 +485,10 @@ def test_weighted_loss_state_dict() -> None:
 
 
 def test_lenet_forward_backward_on_torch_parameters() -> None:
-    check_layer(lenet, randn(2, 1, 32, 32), state=True)
+    # torch's own initial weights, unperturbed: perturbed ones are all positive, and the
+    # activations and gradients then grow to ~1e4, where float32 sums of hundreds of terms,
+    # added in another order than torch's kernels, differ by more than the tolerance
+    check_layer(lenet, randn(2, 1, 32, 32), state=True, perturb=False)
 
 
 def test_blitz_walkthrough() -> None:
@@ -533,6 +539,8 @@ def test_training_steps_match_torch() -> None:
                     p -= 0.1 * p.grad
             losses.append(loss.item())
         model.eval()
-        return losses, model(x), list(model.state_dict().values())
+        # the losses as a tensor: compared at the tolerance below, not bit for bit (the
+        # updates round differently from torch's fused kernels in the last bit)
+        return lib.tensor(losses), model(x), list(model.state_dict().values())
 
     check(fn, randn(8, 6), _labels(8, 3), rtol=1e-4, atol=1e-5)
