@@ -265,7 +265,7 @@ def _only_the_engine_holds(grad: np.ndarray, variable: Tensor) -> bool:
         type(base) is np.ndarray
         and base.base is None
         and base.size == grad.size
-        and sys.getrefcount(base) <= 2  # the view's, getrefcount's argument
+        and sys.getrefcount(base) <= 3  # the view's, our local name's, getrefcount's argument
     ):
         return False
     return grad.flags.writeable and grad.strides == variable._data.strides
