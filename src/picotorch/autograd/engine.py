@@ -82,8 +82,8 @@ def run_backward(
                 continue
             formula = node.backward_arrays if on_arrays else node.backward
             _pass_on(node, formula(*grads), buffers, queue, on_arrays)
-            if not retain_graph:
-                node._release()
+            if not retain_graph and node._saved:
+                node._saved = None  # drop what backward needed: a second backward is an error
     finally:
         grad_mode._set_enabled(previous_mode)
     return limits.captured if limits is not None else []

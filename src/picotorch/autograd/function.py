@@ -154,11 +154,6 @@ class Node:
             raise RuntimeError(_modified_message(t, self._saved_versions[i], producer))
         return saved
 
-    def _release(self) -> None:
-        """Drop what backward needed (after a backward without ``retain_graph``)."""
-        if self._saved:
-            self._saved = None
-
     # --8<-- [end:node]
 
     def register_prehook(self, output_nr: int, hook: Hook) -> Callable[[], None]:
