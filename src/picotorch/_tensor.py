@@ -25,7 +25,7 @@ from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._size import Size
 from .autograd import grad_mode
-from .autograd.function import needs_grad, rebase_views
+from .autograd.function import needs_grad, rebase_views, saved_output
 
 _FROM_NUMPY = _dtype._FROM_NUMPY  # read on every op: one global lookup, not two
 DType = dtype  # for annotations inside Tensor, whose own ``dtype`` property shadows the name
@@ -500,14 +500,14 @@ class Tensor:
         np.copyto(self._data, result._data, casting="unsafe")
         self._bump_version()
         node = result.grad_fn
-        if node._saved_output >= 0:  # the op saved its result: now this memory, this version
-            i = node._saved_output
-            node._saved = (*node._saved[:i], self, *node._saved[i + 1 :])
-            node._saved_versions[i] = self._version_counter[0]
         if self._retains_grad:  # .grad is the gradient of the new value: move the hook along
             hook = self.grad_fn._retain_grad_hooks.pop(self._output_nr)
             node.set_retain_grad_hook(0, hook)
         self._requires_grad, self.grad_fn, self._output_nr = True, node, 0
+        if node._saved_output >= 0:  # the op saved its result: now this memory, this version
+            i = node._saved_output
+            node._saved = (*node._saved[:i], saved_output(self), *node._saved[i + 1 :])
+            node._saved_versions[i] = self._version_counter[0]
         rebase_views(self)
         return self
 

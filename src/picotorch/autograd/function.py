@@ -152,7 +152,17 @@ class Node:
             t = saved[i]
             producer = self if i == self._saved_output else t.grad_fn
             raise RuntimeError(_modified_message(t, self._saved_versions[i], producer))
+        if self._saved_output >= 0 and grad_mode._enabled:  # a recorded backward (create_graph)
+            i = self._saved_output
+            saved = (*saved[:i], self._output_with_history(saved[i]), *saved[i + 1 :])
         return saved
+
+    def _output_with_history(self, kept: Tensor) -> Tensor:
+        """This node's saved output (see ``saved_output``) as the output itself: made by this
+        node, so that differentiating the backward formula goes through this node again."""
+        out = type(kept)._make(kept._data, kept._version_counter)
+        out._requires_grad, out.grad_fn, out._output_nr = True, self, kept._output_nr
+        return out
 
     # --8<-- [end:node]
 
@@ -267,14 +277,26 @@ def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
         out.grad_fn = node
         out._output_nr = output_nr
         saved = node._saved
-        if saved:  # did the op save its own result (exp, tanh, ...)? note which one it is
+        if saved:  # did the op save its own result (exp, tanh, ...)? keep it without history
             for i, v in enumerate(saved):
                 if v is out:
                     node._saved_output = i
+                    node._saved = (*saved[:i], saved_output(out), *saved[i + 1 :])
         base = out._base
         if base is not None and base.grad_fn is not None:  # a view of a non-leaf
             _register_view(base, out)
     return out
+
+
+def saved_output(out: Tensor) -> Tensor:
+    """What a node keeps of its own output: the same memory and version counter, without the
+    ``grad_fn``. Keeping ``out`` itself would be a reference cycle (``out.grad_fn`` saves
+    ``out``): the graph and its arrays would outlive ``out`` until Python's garbage collector
+    ran, where torch frees them as soon as the output goes. ``saved_tensors`` gives the output
+    its history back when a recorded backward (``create_graph``) differentiates through it."""
+    alias = type(out)._make(out._data, out._version_counter)
+    alias._output_nr = out._output_nr  # (named in the error if it is modified in place)
+    return alias
 
 
 # --8<-- [start:views]
