@@ -69,7 +69,17 @@ class Tensor:
     # Every op makes a Tensor, so making one must be cheap: only what every tensor has its own
     # value of is set per tensor (slots); the rest are class-level defaults, overridden per
     # tensor (in its __dict__) only for the few that are views or part of an autograd graph.
-    __slots__ = ("__dict__", "__weakref__", "_data", "_dtype", "_version_counter")
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_base",
+        "_data",
+        "_dtype",
+        "_output_nr",
+        "_requires_grad",
+        "_version_counter",
+        "grad_fn",
+    )
 
     # NumPy defers to Tensor's reflected operators: np.float64(2.5) + t is a Tensor, as in torch
     __array_priority__ = 1000
@@ -77,15 +87,17 @@ class Tensor:
     _data: np.ndarray
     _dtype: DType
     _version_counter: VersionCounter
-    _base: Tensor | None = None  # the tensor this one is a view of (None: it owns its memory)
+    _base: Tensor | None  # the tensor this one is a view of (None: it owns its memory)
     _base_grad_fn: Any = None  # the base's grad_fn when this view was taken (spots stale views)
     # autograd (see autograd/): grad_fn is the Node that made this tensor (None for leaves);
     # _output_nr says which of that node's outputs it is; a leaf that requires grad keeps its
     # AccumulateGrad node in _grad_accumulator so every op that uses it shares one.
-    grad_fn: Any = None
-    _requires_grad: builtins.bool = False
+    # (_base, grad_fn, _requires_grad and _output_nr are read for every input of every op that
+    # records: slots, set in _make, are the quickest to read; the rest are rarer.)
+    grad_fn: Any
+    _requires_grad: builtins.bool
     _grad: Tensor | None = None
-    _output_nr: builtins.int = 0
+    _output_nr: builtins.int
     _grad_accumulator: Any = None
     _retains_grad: builtins.bool = False
 
@@ -99,6 +111,9 @@ class Tensor:
         t._data = data
         t._dtype = _FROM_NUMPY[data.dtype]
         t._version_counter = [0] if version is None else version
+        t._base = t.grad_fn = None
+        t._requires_grad = False
+        t._output_nr = 0
         return t
 
     def _view_of(self, data: np.ndarray) -> Tensor:
