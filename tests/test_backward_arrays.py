@@ -153,3 +153,39 @@ def test_hooks_see_tensors_while_arrays_flow() -> None:
     assert seen[0][0] == "Tensor"
     np.testing.assert_array_equal(seen[0][1], seen[1][1])
     np.testing.assert_array_equal(seen[0][2], seen[1][2])
+
+
+def test_a_formula_returning_the_wrong_number_of_gradients_is_an_error() -> None:
+    """A node's formula must return one gradient per input: the engine raises torch's error for
+    a custom Function that does this, instead of dropping or misrouting a gradient. (No
+    picotorch op does this; the nodes here are broken on purpose.)"""
+    from picotorch.autograd.function import Node, attach
+
+    class BrokenBackward(Node):
+        def backward(self, grad: Any) -> tuple[Any, ...]:
+            return (grad,)  # two inputs, one gradient
+
+    class Broken(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+            return a + b
+
+        @staticmethod
+        def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor]:
+            return (grad,)
+
+    messages = []
+    for lib in (picotorch, torch):
+        a, b = (lib.ones(2, requires_grad=True) for _ in range(2))
+        if lib is picotorch:
+            out = attach(picotorch.zeros(2), BrokenBackward(a, b))
+        else:
+            out = Broken.apply(a, b)
+        with pytest.raises(RuntimeError) as caught:
+            out.sum().backward()
+        messages.append(str(caught.value))
+    assert (
+        messages[0]
+        == messages[1]
+        == ("function BrokenBackward returned an incorrect number of gradients (expected 2, got 1)")
+    )

@@ -98,12 +98,19 @@ def _pass_on(
 ) -> None:
     """Add the gradients ``node`` computed for its inputs into the buffers of the nodes they
     flow to (shaped like each input), queueing each of those nodes the first time."""
-    for (next_node, nr), meta, g in zip(
-        node.next_functions, node._input_meta, input_grads, strict=True
-    ):
+    edges, metas = node.next_functions, node._input_meta
+    if len(input_grads) != len(edges):  # a bug in a backward formula
+        raise RuntimeError(
+            f"function {node.name()} returned an incorrect number of gradients (expected "
+            f"{len(edges)}, got {len(input_grads)})"
+        )
+    # (indexing, not zip(): this loop runs for every input of every node, and unpacking three
+    # zipped tuples costs more than the indexing)
+    for i, g in enumerate(input_grads):
+        next_node, nr = edges[i]
         if next_node is None or g is None:
             continue
-        shape, dtype = meta  # type: ignore[misc]
+        shape, dtype = metas[i]  # type: ignore[misc]
         array = g if on_arrays else g._data
         if array.shape != shape or array.dtype is not dtype.numpy:
             g = _conform(g, shape, dtype, on_arrays)
