@@ -24,7 +24,7 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad
 from .activation import log_softmax
-from .pointwise import _zeros_like, type_name
+from .pointwise import _zeros_like, mul_scalar, type_name
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -520,9 +520,7 @@ def _cross_entropy_smoothed(
         uniform = smooth.sum() / Tensor._make(denominator)
     else:
         uniform = smooth.sum() if reduction == "sum" else smooth
-    return _mul_scalar(nll, 1.0 - label_smoothing) + _mul_scalar(
-        uniform, label_smoothing / n_classes
-    )
+    return mul_scalar(nll, 1.0 - label_smoothing) + mul_scalar(uniform, label_smoothing / n_classes)
 
 
 def _cross_entropy_probabilities(
@@ -553,7 +551,7 @@ def _cross_entropy_probabilities(
     log_probs = log_softmax(input, class_dim)
     if label_smoothing > 0.0:
         _check_smoothing(label_smoothing)
-        target = _mul_scalar(target, 1.0 - label_smoothing) + label_smoothing / n_classes
+        target = mul_scalar(target, 1.0 - label_smoothing) + label_smoothing / n_classes
     products = log_probs * target
     if weight is not None:
         products = products * _class_view(weight, class_dim, log_probs.ndim)
@@ -564,24 +562,6 @@ def _cross_entropy_probabilities(
     if input._data.size == 0:
         return (-products.sum()).fill_(float("nan"))
     return _div_scalar(-products.sum(), input._data.size // n_classes)
-
-
-def _mul_scalar(t: Tensor, s: float) -> Tensor:
-    """``t * s`` for a Python number, as torch records it inside its C++ losses
-    (``MulBackward1``; from Python, ``t * s`` is a ``MulBackward0``)."""
-    result = Tensor._make(t._data * s)
-    if needs_grad(t):
-        attach(result, MulBackward1(t, other=s))
-    return result
-
-
-class MulBackward1(Node):
-    """d(t * s) = s dt."""
-
-    other: float
-
-    def backward(self, grad: Tensor) -> tuple[Tensor]:
-        return (grad * self.other,)
 
 
 def _div_scalar(t: Tensor, s: float) -> Tensor:

@@ -355,6 +355,47 @@ def mul(
     return result
 
 
+def mul_scalar(t: Tensor, s: float) -> Tensor:
+    """``t * s`` for a Python number, as torch's C++ code (its losses, its backward formulas)
+    records it: ``MulBackward1``. From Python, ``t * s`` is a ``MulBackward0``."""
+    # in t's dtype, whatever the number's type (a NumPy float64 exponent of x ** e, say)
+    result = Tensor._make(np.multiply(t._data, s, dtype=t._data.dtype))
+    if needs_grad(t):
+        attach(result, MulBackward1(t, other=s))
+    return result
+
+
+class MulBackward1(Node):
+    """d(t * s) = s dt."""
+
+    other: float
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (mul_scalar(grad, self.other),)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (np.multiply(grad, self.other, dtype=grad.dtype),)
+
+
+def add_scalar(t: Tensor, s: float) -> Tensor:
+    """``t + s`` for a Python number, as torch's C++ code records it: ``AddBackward1`` (from
+    Python, ``t + s`` is an ``AddBackward0``)."""
+    result = Tensor._make(np.add(t._data, s, dtype=t._data.dtype))
+    if needs_grad(t):
+        attach(result, AddBackward1(t))
+    return result
+
+
+class AddBackward1(Node):
+    """d(t + s) = dt."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad,)
+
+
 def div(
     input: Operand,
     other: Operand,
@@ -503,7 +544,7 @@ class PowBackward0(Node):
         x, e = self.saved_tensors
         if e == 0:
             return (_zeros_like(x),)
-        return (grad * (e * x ** (e - 1)),)
+        return (grad * mul_scalar(x ** (e - 1), e),)  # torch: exponent * x.pow(exponent - 1)
 
 
 class PowBackward1(Node):
@@ -857,7 +898,32 @@ class TanhBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         (result,) = self.saved_tensors
-        return (grad * (1 - result * result),)
+        return (tanh_backward(grad, result),)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        (result,) = self.saved_tensors
+        return (_tanh_grad(grad, result._data),)
+
+
+def tanh_backward(grad: Tensor, result: Tensor) -> Tensor:
+    """tanh's backward as an op of its own (torch's ``tanh_backward``): ``grad * (1 - y²)``.
+    Recorded as one node, as torch records it, so that a second derivative has torch's graph."""
+    out = Tensor._make(_tanh_grad(grad._data, result._data))
+    if needs_grad(grad, result):
+        attach(out, TanhBackwardBackward0(grad, result, saved=(grad, result)))
+    return out
+
+
+def _tanh_grad(g: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return g * (1 - y * y)  # (a Python 1 keeps the arrays' dtype)
+
+
+class TanhBackwardBackward0(Node):
+    """r = g (1 - y²): in ``g``, the same factor again; in ``y``, ``-2 y g``."""
+
+    def backward(self, gg: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, y = self.saved_tensors
+        return tanh_backward(gg, y), gg * (mul_scalar(y, -2) * g)
 
 
 def _sigmoid(x: Any) -> Any:
@@ -878,7 +944,32 @@ class SigmoidBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         (result,) = self.saved_tensors
-        return (grad * (1 - result) * result,)
+        return (sigmoid_backward(grad, result),)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        (result,) = self.saved_tensors
+        return (_sigmoid_grad(grad, result._data),)
+
+
+def sigmoid_backward(grad: Tensor, result: Tensor) -> Tensor:
+    """sigmoid's backward as an op of its own (torch's ``sigmoid_backward``):
+    ``grad * (1 - y) * y``, recorded as one node (see ``tanh_backward``)."""
+    out = Tensor._make(_sigmoid_grad(grad._data, result._data))
+    if needs_grad(grad, result):
+        attach(out, SigmoidBackwardBackward0(grad, result, saved=(grad, result)))
+    return out
+
+
+def _sigmoid_grad(g: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return g * (1 - y) * y
+
+
+class SigmoidBackwardBackward0(Node):
+    """r = g (1 - y) y: in ``g``, the same factor again; in ``y``, ``g (1 - 2y)``."""
+
+    def backward(self, gg: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        g, y = self.saved_tensors
+        return sigmoid_backward(gg, y), gg * g * add_scalar(mul_scalar(y, -2), 1)
 
 
 def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
