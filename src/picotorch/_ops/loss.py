@@ -24,7 +24,7 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad
 from .activation import log_softmax
-from .pointwise import _zeros_like, mul_scalar, type_name
+from .pointwise import _zeros_like, div_scalar, mul_scalar, type_name
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -561,24 +561,7 @@ def _cross_entropy_probabilities(
         return -products.sum()
     if input._data.size == 0:
         return (-products.sum()).fill_(float("nan"))
-    return _div_scalar(-products.sum(), input._data.size // n_classes)
-
-
-def _div_scalar(t: Tensor, s: float) -> Tensor:
-    """``t / s`` for a Python number, recorded as torch's C++ records it (``DivBackward1``)."""
-    result = Tensor._make(np.true_divide(t._data, s, dtype=t._data.dtype))
-    if needs_grad(t):
-        attach(result, DivBackward1(t, other=s))
-    return result
-
-
-class DivBackward1(Node):
-    """d(t / s) = dt / s."""
-
-    other: float
-
-    def backward(self, grad: Tensor) -> tuple[Tensor]:
-        return (grad / self.other,)
+    return div_scalar(-products.sum(), input._data.size // n_classes)
 
 
 # ---------------------------------------------------------------------- binary

@@ -377,6 +377,26 @@ class MulBackward1(Node):
         return (np.multiply(grad, self.other, dtype=grad.dtype),)
 
 
+def div_scalar(t: Tensor, s: float) -> Tensor:
+    """``t / s`` for a Python number, as torch's C++ code records it: ``DivBackward1``."""
+    result = Tensor._make(np.true_divide(t._data, s, dtype=t._data.dtype))
+    if needs_grad(t):
+        attach(result, DivBackward1(t, other=s))
+    return result
+
+
+class DivBackward1(Node):
+    """d(t / s) = dt / s."""
+
+    other: float
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (div_scalar(grad, self.other),)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (np.true_divide(grad, self.other, dtype=grad.dtype),)
+
+
 def add_scalar(t: Tensor, s: float) -> Tensor:
     """``t + s`` for a Python number, as torch's C++ code records it: ``AddBackward1`` (from
     Python, ``t + s`` is an ``AddBackward0``)."""
