@@ -355,14 +355,20 @@ def mul(
     return result
 
 
-def mul_scalar(t: Tensor, s: float) -> Tensor:
-    """``t * s`` for a Python number, as torch's C++ code (its losses, its backward formulas)
-    records it: ``MulBackward1``. From Python, ``t * s`` is a ``MulBackward0``."""
-    # in t's dtype, whatever the number's type (a NumPy float64 exponent of x ** e, say)
-    result = Tensor._make(np.multiply(t._data, s, dtype=t._data.dtype))
+def _with_number(ufunc: Callable[..., Any], node: type[Node], t: Tensor, s: float) -> Tensor:
+    """``ufunc(t, s)`` for a Python number ``s``, recorded as torch's C++ code (its losses, its
+    backward formulas) records such an op: ``MulBackward1``, ``DivBackward1``, ``AddBackward1``.
+    (From Python, ``t * s`` is a ``MulBackward0``.) Computed in t's dtype, whatever the
+    number's type (a NumPy float64 exponent of ``x ** e``, say)."""
+    result = Tensor._make(ufunc(t._data, s, dtype=t._data.dtype))
     if needs_grad(t):
-        attach(result, MulBackward1(t, other=s))
+        attach(result, node(t, other=s))
     return result
+
+
+def mul_scalar(t: Tensor, s: float) -> Tensor:
+    """``t * s`` for a Python number (see ``_with_number``)."""
+    return _with_number(np.multiply, MulBackward1, t, s)
 
 
 class MulBackward1(Node):
@@ -378,11 +384,8 @@ class MulBackward1(Node):
 
 
 def div_scalar(t: Tensor, s: float) -> Tensor:
-    """``t / s`` for a Python number, as torch's C++ code records it: ``DivBackward1``."""
-    result = Tensor._make(np.true_divide(t._data, s, dtype=t._data.dtype))
-    if needs_grad(t):
-        attach(result, DivBackward1(t, other=s))
-    return result
+    """``t / s`` for a Python number (see ``_with_number``)."""
+    return _with_number(np.true_divide, DivBackward1, t, s)
 
 
 class DivBackward1(Node):
@@ -398,16 +401,14 @@ class DivBackward1(Node):
 
 
 def add_scalar(t: Tensor, s: float) -> Tensor:
-    """``t + s`` for a Python number, as torch's C++ code records it: ``AddBackward1`` (from
-    Python, ``t + s`` is an ``AddBackward0``)."""
-    result = Tensor._make(np.add(t._data, s, dtype=t._data.dtype))
-    if needs_grad(t):
-        attach(result, AddBackward1(t))
-    return result
+    """``t + s`` for a Python number (see ``_with_number``)."""
+    return _with_number(np.add, AddBackward1, t, s)
 
 
 class AddBackward1(Node):
     """d(t + s) = dt."""
+
+    other: float  # (not needed for the gradient)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         return (grad,)
