@@ -152,7 +152,7 @@ class Node:
             t = saved[i]
             producer = self if i == self._saved_output else t.grad_fn
             raise RuntimeError(_modified_message(t, self._saved_versions[i], producer))
-        if self._saved_output >= 0 and grad_mode._enabled:  # a recorded backward (create_graph)
+        if grad_mode._enabled and self._saved_output >= 0:  # a recorded backward (create_graph)
             i = self._saved_output
             saved = (*saved[:i], self._output_with_history(saved[i]), *saved[i + 1 :])
         return saved
