@@ -10,10 +10,16 @@ interleaved in one process, one thread:
 - ``tape``: the smallest autograd imaginable on NumPy: each op records a closure, backward walks
   the tape once. No dtype rules, no version counters, no checks, no hooks, no torch names: what
   any Python autograd must pay at least;
+- ``floor``: the tape plus only the per-op work that torch's visible behaviour requires (a
+  Tensor per result, named nodes with ``next_functions``, version checks of saved tensors, the
+  engine's order; see ``benchmarks/floor.py``): what any implementation of picotorch's promise
+  must pay at least;
 - ``picotorch`` and ``torch``.
 
-A target below the tape's ratio cannot be met by a per-op Python autograd; the gap between the
-tape and picotorch is the price of torch's semantics as picotorch implements them.
+A target below the tape's ratio cannot be met by a per-op Python autograd, and one below the
+floor's cannot be met by one that behaves as torch does. The gap between the floor and picotorch
+is the price of the rest of torch's semantics as picotorch implements them (type promotion,
+views, hooks, torch's errors, ...).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import torch
 
 import picotorch
 
+from . import floor
 from . import numpy_ref as ref
 
 torch.set_num_threads(1)
@@ -121,6 +128,13 @@ def w1_steps() -> dict[str, Callable[[], Any]]:
         backprop(total(mm(relu(add(mul(a, b), c)), a)))
         a.grad = b.grad = c.grad = None
 
+    floor_leaves = [floor.Tensor(x.copy(), requires_grad=True) for x in (a0, b0, c0)]
+
+    def floor_step() -> None:
+        a, b, c = floor_leaves
+        ((a * b + c).relu() @ a).sum().backward()
+        a.grad = b.grad = c.grad = None
+
     def lib_step(lib: Any) -> Callable[[], None]:
         a, b, c = (lib.from_numpy(x.copy()).requires_grad_() for x in (a0, b0, c0))
 
@@ -133,6 +147,7 @@ def w1_steps() -> dict[str, Callable[[], Any]]:
     return {
         "numpy": lambda: ref.tiny_step(a0, b0, c0),
         "tape": tape_step,
+        "floor": floor_step,
         "picotorch": lib_step(picotorch),
         "torch": lib_step(torch),
     }
@@ -162,6 +177,19 @@ def w2_steps() -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], np.
         backprop(cross_entropy(linear(relu(linear(Var(x), w1, b1)), w2, b2), y))
         tape_sgd.step([p.grad for p in tape_params])
 
+    floor_model = floor.Sequential(
+        floor.Linear(init[0].copy(), init[1].copy()),
+        floor.ReLU(),
+        floor.Linear(init[2].copy(), init[3].copy()),
+    )
+    floor_sgd = floor.SGD(floor_model.parameters(), lr=0.1, momentum=0.9)
+    floor_x = floor.Tensor(x)
+
+    def floor_step() -> None:
+        floor_sgd.zero_grad()
+        floor.cross_entropy(floor_model(floor_x), y).backward()
+        floor_sgd.step()
+
     models = {}
 
     def lib_step(lib: Any) -> Callable[[], None]:
@@ -184,12 +212,14 @@ def w2_steps() -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], np.
     steps = {
         "numpy": lambda: ref.train_step(mlp, numpy_sgd, x, y),
         "tape": tape_step,
+        "floor": floor_step,
         "picotorch": lib_step(picotorch),
         "torch": lib_step(torch),
     }
     weights = {  # each implementation's current first-layer weight, to check they agree
         "numpy": lambda: mlp.params[0][0],
         "tape": lambda: tape_params[0].data,
+        "floor": lambda: floor_model.parameters()[0].data,
         "picotorch": lambda: models["picotorch"][0].weight.detach().numpy(),
         "torch": lambda: models["torch"][0].weight.detach().numpy(),
     }

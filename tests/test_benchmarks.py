@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -211,13 +212,59 @@ def test_lower_bound_tape_computes_torchs_gradients() -> None:
         np.testing.assert_allclose(mine.grad, ref.grad.numpy(), rtol=1e-5)
 
 
+def test_semantic_floor_computes_torchs_gradients_and_graph() -> None:
+    # the floor of benchmarks/floor.py must do the real work and keep torch's visible behaviour,
+    # or its times mean nothing: W1's leaf gradients and the recorded graph are torch's
+    from benchmarks import floor
+
+    rng = np.random.default_rng(2)
+    arrays = [rng.random((8, 8), dtype=np.float32) for _ in range(3)]
+    a, b, c = (floor.Tensor(x.copy(), requires_grad=True) for x in arrays)
+    ta, tb, tc = (torch.from_numpy(x.copy()).requires_grad_() for x in arrays)
+    out, t_out = ((a * b + c).relu() @ a).sum(), ((ta * tb + tc).relu() @ ta).sum()
+
+    def graph(node: Any) -> Any:  # names and edges, down to the leaves
+        if node is None:
+            return None
+        return (type(node).__name__, [graph(n) for n, _ in node.next_functions])
+
+    assert graph(out.grad_fn) == graph(t_out.grad_fn)
+    mm = out.grad_fn.next_functions[0][0]
+    relu, a_from_mm = (n for n, _ in mm.next_functions)
+    mul = relu.next_functions[0][0].next_functions[0][0]
+    assert mul.next_functions[0][0] is a_from_mm  # one AccumulateGrad per leaf, as in torch
+    out.backward()
+    t_out.backward()
+    for mine, ref in ((a, ta), (b, tb), (c, tc)):
+        np.testing.assert_allclose(mine.grad.data, ref.grad.numpy(), rtol=1e-5)
+    with pytest.raises(RuntimeError, match="second time"):  # saved tensors were freed
+        out.backward()
+
+
+def test_semantic_floor_refuses_a_saved_tensor_changed_in_place() -> None:
+    from benchmarks import floor
+
+    a = floor.Tensor(np.ones((2, 2), np.float32), requires_grad=True)
+    b = floor.Tensor(np.ones((2, 2), np.float32))
+    out = (a * b).sum()
+    b.data += 1
+    b.version[0] += 1  # what an in-place op does
+    ta, tb = torch.ones(2, 2, requires_grad=True), torch.ones(2, 2)
+    t_out = (ta * tb).sum()
+    tb += 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        t_out.backward()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.backward()
+
+
 def test_lower_bound_w2_steps_train_alike() -> None:
-    # three W2 steps of each of the four implementations leave the same first-layer weights
+    # three W2 steps of each of the five implementations leave the same first-layer weights
     from benchmarks import lower_bound as lb
 
     steps, weights = lb.w2_steps()
     for step in steps.values():
         for _ in range(3):
             step()
-    for impl in ("numpy", "tape", "picotorch"):
+    for impl in ("numpy", "tape", "floor", "picotorch"):
         np.testing.assert_allclose(weights[impl](), weights["torch"](), rtol=1e-4, atol=1e-6)

@@ -471,7 +471,7 @@ def lower_bound() -> dict[str, Any]:
 
 def test_the_lower_bound_table_takes_its_numbers_from_the_file(rows: list[list[str]]) -> None:
     data = lower_bound()
-    names = {"numpy": "手写 NumPy", "tape": "最简自动求导（tape）"}
+    names = {"numpy": "手写 NumPy", "tape": "最简自动求导（tape）", "floor": "torch 语义的下限（floor）"}
     table = [r for r in rows if len(r) == 5]
     for workload in ("W1", "W2"):
         timings = data["workloads"][workload]
@@ -492,6 +492,9 @@ def test_a_missing_or_malformed_lower_bound_file_fails_clearly(tmp_path: Path) -
         hook.load_lower_bound(tmp_path / "lower_bound.json")
     path = _broken(tmp_path, lower_bound(), lambda d: d["workloads"]["W2"].pop("tape"))
     with pytest.raises(PluginError, match=re.escape("'workloads.W2.tape' is missing")):
+        hook.load_lower_bound(path)
+    path = _broken(tmp_path, lower_bound(), lambda d: d["workloads"]["W1"].pop("floor"))
+    with pytest.raises(PluginError, match=re.escape("'workloads.W1.floor' is missing")):
         hook.load_lower_bound(path)
     path = _broken(
         tmp_path, lower_bound(), lambda d: d["workloads"]["W1"]["torch"].update(min_us=0)

@@ -187,7 +187,7 @@ def check_profile(data: Json) -> None:
                 _get(row, "group", str, f"{table}[{i}]")
 
 
-LOWER_BOUND_IMPLS = ("numpy", "tape", "picotorch", "torch")
+LOWER_BOUND_IMPLS = ("numpy", "tape", "floor", "picotorch", "torch")
 
 
 def check_lower_bound(data: Json) -> None:
@@ -565,6 +565,7 @@ def profile_top(profile: Json) -> str:
 LOWER_BOUND_NAMES = {
     "numpy": "手写 NumPy",
     "tape": "最简自动求导（tape）",
+    "floor": "torch 语义的下限（floor）",
     "picotorch": "picotorch",
     "torch": "torch",
 }
@@ -582,7 +583,9 @@ def lower_bound_table(bound: Json) -> str:
             rows.append(
                 [
                     what if impl == "numpy" else "",
-                    f"**{LOWER_BOUND_NAMES[impl]}**" if impl == "tape" else LOWER_BOUND_NAMES[impl],
+                    f"**{LOWER_BOUND_NAMES[impl]}**"
+                    if impl in ("tape", "floor")
+                    else LOWER_BOUND_NAMES[impl],
                     f"{fmt_duration(t['median_us'] * 1e-6)}"
                     f"<br>（{fmt_spread(t['min_us'] * 1e-6, t['max_us'] * 1e-6)}）",
                     fmt_ratio(t["median_us"] / torch_t),
@@ -594,10 +597,16 @@ def lower_bound_table(bound: Json) -> str:
     note = (
         f"测于 {fmt_date(bound['date'])}，{bound['machine']['cpu']}，"
         f"{bound['machine']['cores']} 个 CPU 核；Python {versions['python']}，"
-        f"NumPy {versions['numpy']}，torch {versions['torch']}；同一进程里四种实现轮流计时，"
+        f"NumPy {versions['numpy']}，torch {versions['torch']}；同一进程里五种实现轮流计时，"
         f"每种 {bound['rounds']} 轮、每轮 {bound['steps_per_round']} 步，取中位数。"
     )
     return table + "\n\n" + note
+
+
+def inline_bound_ratio(bound: Json, workload: str, impl: str, vs: str) -> str:
+    """``bound W2 floor numpy`` → the floor's median over NumPy's in the lower-bound file."""
+    timings = bound["workloads"][workload]
+    return fmt_ratio(timings[impl]["median_us"] / timings[vs]["median_us"])
 
 
 def _find_ratio(results: Json, workload: str, metric: str, vs: str) -> Json:
@@ -686,6 +695,10 @@ def render_markers(
                 if bound is None:
                     raise ValueError("no lower-bound results were given")
                 return "\n" + lower_bound_table(bound) + "\n"
+            if name == "bound":  # ``bound W2 floor numpy``: a ratio of lower-bound medians
+                if bound is None:
+                    raise ValueError("no lower-bound results were given")
+                return inline_bound_ratio(bound, *args)
             if name in BLOCKS and not args:
                 if not alone:
                     raise ValueError("a block marker must be alone on its line")
@@ -693,7 +706,8 @@ def render_markers(
             if name in INLINE:
                 return INLINE[name](results, profile, *args)
             raise ValueError(
-                f"unknown marker; blocks: {', '.join(BLOCKS)}; inline: {', '.join(INLINE)}"
+                f"unknown marker; blocks: {', '.join(BLOCKS)}, lower-bound; inline: "
+                f"{', '.join(INLINE)}, bound"
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise PluginError(f"{where}: {m[0]}: {exc}") from None
@@ -954,7 +968,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     results_path, profile_path = _paths(config)
     root = Path(config.config_file_path).parent
-    bound = load_lower_bound(root / LOWER_BOUND) if "benchmark:lower-bound" in markdown else None
+    wants_bound = "benchmark:lower-bound" in markdown or "benchmark:bound " in markdown
+    bound = load_lower_bound(root / LOWER_BOUND) if wants_bound else None
     return render_markers(
         markdown, load_results(results_path), load_profile(profile_path), page.file.src_uri, bound
     )
