@@ -130,7 +130,7 @@ class Node:
         if self.saved is None:
             raise RuntimeError("Trying to backward through the graph a second time")
         arrays = []
-        for t, version in zip(self.saved, self.versions):
+        for t, version in zip(self.saved, self.versions, strict=True):
             if t.version[0] != version:
                 raise RuntimeError("a saved tensor was modified by an inplace operation")
             arrays.append(t.data)

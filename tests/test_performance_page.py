@@ -471,7 +471,11 @@ def lower_bound() -> dict[str, Any]:
 
 def test_the_lower_bound_table_takes_its_numbers_from_the_file(rows: list[list[str]]) -> None:
     data = lower_bound()
-    names = {"numpy": "手写 NumPy", "tape": "最简自动求导（tape）", "floor": "torch 语义的下限（floor）"}
+    names = {
+        "numpy": "手写 NumPy",
+        "tape": "最简自动求导（tape）",
+        "floor": "torch 语义的下限（floor）",
+    }
     table = [r for r in rows if len(r) == 5]
     for workload in ("W1", "W2"):
         timings = data["workloads"][workload]
@@ -484,6 +488,21 @@ def test_the_lower_bound_table_takes_its_numbers_from_the_file(rows: list[list[s
             vs_torch = t["median_us"] / timings["torch"]["median_us"]
             vs_numpy = t["median_us"] / timings["numpy"]["median_us"]
             assert row[3:] == [f"{vs_torch:.2f}×", f"{vs_numpy:.2f}×"]
+
+
+def test_the_bound_marker_divides_lower_bound_medians() -> None:
+    data = lower_bound()
+    w1 = data["workloads"]["W1"]
+    text = hook.render_markers(
+        "<!-- benchmark:bound W1 floor numpy -->", results(), profile(), bound=data
+    )
+    assert text == f"{w1['floor']['median_us'] / w1['numpy']['median_us']:.2f}×"
+    with pytest.raises(PluginError, match="no lower-bound results were given"):
+        hook.render_markers("<!-- benchmark:bound W1 floor numpy -->", results(), profile())
+    with pytest.raises(PluginError, match="W1 jax torch"):
+        hook.render_markers(
+            "<!-- benchmark:bound W1 jax torch -->", results(), profile(), bound=data
+        )
 
 
 def test_a_missing_or_malformed_lower_bound_file_fails_clearly(tmp_path: Path) -> None:
