@@ -89,10 +89,15 @@ def normalize_dim(dim: int, ndim: int) -> int:
     return dim % bound
 
 
+# (0, 1, ..., n - 1) for every n NumPy allows: "all dims" is every full reduction's axes
+# (``loss.sum()``), and building the tuple anew costs more than the rest of this function
+_ALL_DIMS = tuple(tuple(range(n)) for n in range(65))
+
+
 def normalize_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
     """One dim or a list of dims, normalised; None means all dims. Duplicates are an error."""
     if dim is None:
-        return tuple(range(ndim))
+        return _ALL_DIMS[ndim]
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
     out = tuple(normalize_dim(d, ndim) for d in dims)
     for i, d in enumerate(out):

@@ -347,7 +347,9 @@ def _nll(
         out = -np.add.reduce(losses, None)
         if reduction == "mean":  # over the samples' total weight (0/0 = NaN: all ignored)
             total = weights.sum(dtype=x.dtype) if weights is not None else picked.size
-            out = np.true_divide(out, total, dtype=x.dtype)
+            # a NumPy scalar of x's dtype over a number: computed in that dtype (NEP 50), and
+            # several times cheaper than np.true_divide(..., dtype=) on one value
+            out = out / total
     result = Tensor._make(out)
     if needs_grad(input):
         attach(
