@@ -42,8 +42,10 @@ def measure(workload: str, impl: str, quick: bool, data_path: str | None) -> dic
     loaded = sorted(others & set(sys.modules))
     if loaded:
         raise RuntimeError(f"the {impl} process imported {loaded}: its memory would not be its own")
-    # ru_maxrss is in kilobytes on Linux
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # (kilobytes on Linux)
+    # pages the OS had to map in (and zero) for this process: import, data and workload
+    result["minor_faults"] = usage.ru_minflt
     return result
 
 

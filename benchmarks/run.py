@@ -42,6 +42,21 @@ from .config import FULL, IMPLS, QUICK, WORKLOADS, Config
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("results.json")
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# The same glibc malloc thresholds in every measured process. By default glibc serves a block
+# over 128 KiB with a fresh mmap and gives the top of its heap back to the OS once 128 KiB of it
+# is free; each threshold then rises with the largest block freed so far, up to 32 MiB (mmap)
+# and 64 MiB (trim). torch's process gets there while importing torch; picotorch's and NumPy's
+# do not, and on W3 and W4, which allocate and free arrays of hundreds of KiB to a few MiB every
+# step, they kept paying page faults for memory the OS handed back zeroed. (Measured, medians of
+# 5 fresh W4 processes each: picotorch 26 000 minor faults and 71 ms per epoch with the defaults,
+# 7 800 and 49 ms with these settings; NumPy 50 000 and 81 ms, 7 300 and 59 ms; torch 62 000
+# faults either way, mostly its import, and the same time.) Fixing both thresholds at that
+# 32/64 MiB ceiling, for all three, measures the code and not that accident. glibc reads them
+# at start-up, so they go in the children's environment.
+SAME_ALLOCATOR = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
+# ... and, to show what the setting changes, W4 on picotorch also runs once per repeat with
+# glibc's defaults (interleaved with the others, so under the same conditions)
+DEFAULT_ALLOCATOR_RUN = ("W4", "picotorch")
 # This process imports neither NumPy nor torch, and leaves scikit-learn (the data) and torch (the
 # checks) to processes of their own: on Linux a child's ru_maxrss starts at its parent's peak
 # RSS (it survives fork and exec), so a big driver would inflate every measured peak.
@@ -96,21 +111,31 @@ SLOPE_LIMIT = 1.15
 # --- running the processes ---------------------------------------------------------------------
 
 
-def run_module(module: str, *args: str) -> Any:
+def run_module(module: str, *args: str, same_allocator: bool = True) -> Any:
     """``python -m benchmarks.<module> args`` in a fresh process; its last stdout line as JSON,
-    or ``{"error": <its last stderr line>}``."""
+    or ``{"error": <its last stderr line>}``. ``same_allocator=False``: glibc's default malloc
+    thresholds instead of ``SAME_ALLOCATOR``."""
     command = [sys.executable, "-m", f"benchmarks.{module}", *args]
     env = {**os.environ, **ONE_THREAD}
+    if same_allocator:
+        env.update(SAME_ALLOCATOR)
+    else:
+        for key in SAME_ALLOCATOR:
+            env.pop(key, None)
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1]) if proc.stdout.strip() else None
 
 
-def run_child(workload: str, impl: str, data_args: list[str], quick: bool) -> dict[str, Any]:
+def run_child(
+    workload: str, impl: str, data_args: list[str], quick: bool, same_allocator: bool = True
+) -> dict[str, Any]:
     """One measurement: one workload, one implementation, in a fresh process."""
     quick_flag = ["--quick"] if quick else []
-    result: dict[str, Any] = run_module("child", workload, impl, *data_args, *quick_flag)
+    result: dict[str, Any] = run_module(
+        "child", workload, impl, *data_args, *quick_flag, same_allocator=same_allocator
+    )
     return result
 
 
@@ -128,11 +153,13 @@ def run_checks(workloads: list[str], data_args: list[str], quick: bool) -> list[
 
 def collect(
     workloads: list[str], repeats: dict[str, int], data_args: list[str], quick: bool
-) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """runs[workload][impl] = one result per repeat; implementations interleaved per repeat."""
+) -> tuple[dict[str, dict[str, list[dict[str, Any]]]], list[dict[str, Any]]]:
+    """runs[workload][impl] = one result per repeat; implementations interleaved per repeat.
+    Also the repeats of ``DEFAULT_ALLOCATOR_RUN`` with glibc's default malloc thresholds."""
     runs: dict[str, dict[str, list[dict[str, Any]]]] = {
         w: {impl: [] for impl in IMPLS} for w in workloads
     }
+    default_allocator: list[dict[str, Any]] = []
     for r in range(max(repeats[w] for w in workloads)):
         order = IMPLS[r % 3 :] + IMPLS[: r % 3]  # a different implementation goes first
         for workload in workloads:
@@ -143,10 +170,15 @@ def collect(
                 result = run_child(workload, impl, data_args, quick)
                 runs[workload][impl].append(result)
                 line.append(f"{impl} {'ERROR' if 'error' in result else 'ok'}")
+            if workload == DEFAULT_ALLOCATOR_RUN[0]:
+                impl = DEFAULT_ALLOCATOR_RUN[1]
+                result = run_child(workload, impl, data_args, quick, same_allocator=False)
+                default_allocator.append(result)
+                line.append(f"{impl} (glibc defaults) {'ERROR' if 'error' in result else 'ok'}")
             print(
                 f"  repeat {r + 1}/{repeats[workload]} {workload:<8} " + ", ".join(line), flush=True
             )
-    return runs
+    return runs, default_allocator
 
 
 # --- summarizing -------------------------------------------------------------------------------
@@ -169,6 +201,7 @@ def summarize_impl(results: list[dict[str, Any]]) -> dict[str, Any]:
         return {"error": errors[0]}
     out = stats([statistics.median(r["samples"]) for r in results])
     out["peak_rss_mb"] = statistics.median(r["peak_rss_mb"] for r in results)
+    out["minor_faults"] = statistics.median(r["minor_faults"] for r in results)
     if "accuracy" in results[0]:
         out["accuracy"] = statistics.median(r["accuracy"] for r in results)
     return out
@@ -433,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         print("checking that NumPy and picotorch compute torch's gradients ...", flush=True)
         checks = run_checks(workloads, data_args, args.quick)
         print("measuring (one fresh process per workload, implementation and repeat) ...")
-        runs = collect(workloads, repeats, data_args, args.quick)
+        runs, default_allocator = collect(workloads, repeats, data_args, args.quick)
 
     summaries = summarize(runs)
     report = {
@@ -446,6 +479,19 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full",
         "threads": 1,
+        "allocator": SAME_ALLOCATOR,
+        # W4 on picotorch with glibc's default thresholds (absent if W4 did not run)
+        **(
+            {
+                "default_allocator": {
+                    "workload": DEFAULT_ALLOCATOR_RUN[0],
+                    "impl": DEFAULT_ALLOCATOR_RUN[1],
+                    **summarize_impl(default_allocator),
+                }
+            }
+            if default_allocator
+            else {}
+        ),
         "config": {**asdict(cfg), "repeats_used": repeats},
         "checks": checks,
         "workloads": summaries,
@@ -458,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nwrote {out}")
     failed_checks = [c for c in checks if not c["ok"]]
     errors = [(w, impl) for w in workloads for impl in IMPLS for r in runs[w][impl] if "error" in r]
+    errors += [DEFAULT_ALLOCATOR_RUN for r in default_allocator if "error" in r]
     if failed_checks or errors:
         print(f"\n{len(failed_checks)} failed check(s), {len(errors)} failed process(es)")
         return 1

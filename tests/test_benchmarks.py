@@ -111,14 +111,14 @@ def test_the_three_implementations_train_alike(workload, digits):
     assert max(accuracies) - min(accuracies) < 0.02, accuracies
 
 
-def fake_run(seconds: list[float], rss: float) -> dict:
-    return {"samples": seconds, "accuracy": 0.9, "peak_rss_mb": rss}
+def fake_run(seconds: list[float], rss: float, faults: int = 5000) -> dict:
+    return {"samples": seconds, "accuracy": 0.9, "peak_rss_mb": rss, "minor_faults": faults}
 
 
 def test_summary_ratios_and_targets():
     # medians over repeats of each repeat's median sample; ratios of those medians
     w2 = {
-        "picotorch": [fake_run([0.010, 0.011, 0.030], 40), fake_run([0.012], 42)],
+        "picotorch": [fake_run([0.010, 0.011, 0.030], 40, 900), fake_run([0.012], 42, 1100)],
         "torch": [fake_run([0.020], 300), fake_run([0.024], 310)],
         "numpy": [fake_run([0.008], 35), fake_run([0.008], 36)],
     }
@@ -126,6 +126,7 @@ def test_summary_ratios_and_targets():
     assert impls["picotorch"]["median"] == pytest.approx(0.0115)
     assert (impls["picotorch"]["min"], impls["picotorch"]["max"]) == (0.011, 0.012)
     assert impls["picotorch"]["repeats"] == 2 and impls["torch"]["peak_rss_mb"] == 305
+    assert impls["picotorch"]["minor_faults"] == 1000
     rows = run.ratios({"W2": {"impls": impls}})
     got = {(r["metric"], r["vs"]): (round(r["value"], 4), r["target"], r["pass"]) for r in rows}
     assert got == {
@@ -183,9 +184,10 @@ def test_quick_suite_runs_end_to_end(tmp_path):
 
     w1 = report["workloads"]["W1"]["impls"]
     assert set(w1) == set(config.IMPLS)
+    assert report["allocator"] == run.SAME_ALLOCATOR
     for s in w1.values():
         assert s["repeats"] == 1 and s["min"] <= s["median"] <= s["max"]
-        assert s["peak_rss_mb"] > 0
+        assert s["peak_rss_mb"] > 0 and s["minor_faults"] > 0
     # the NumPy process never loaded torch (the child checks it) and the driver is small, so
     # each process's peak memory is its own
     assert w1["numpy"]["peak_rss_mb"] < w1["torch"]["peak_rss_mb"]
@@ -195,6 +197,27 @@ def test_quick_suite_runs_end_to_end(tmp_path):
     assert targets["W1", "time", "numpy"]["target"] == 4.0
     assert isinstance(targets["W1", "time", "torch"]["pass"], bool)
     assert "W1" in proc.stdout and ("PASS" in proc.stdout or "FAIL" in proc.stdout)
+
+
+def test_every_measured_process_gets_one_thread_and_the_same_allocator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the environment is what makes the three implementations comparable: one BLAS thread each,
+    # and glibc's malloc thresholds fixed (torch's import raises them; see run.SAME_ALLOCATOR)
+    seen: list[dict[str, str]] = []
+
+    def fake_subprocess_run(command: list[str], **kwargs: Any) -> Any:
+        seen.append(kwargs["env"])
+        return subprocess.CompletedProcess(command, 0, stdout='{"ok": true}\n', stderr="")
+
+    monkeypatch.setattr(run.subprocess, "run", fake_subprocess_run)
+    for impl in config.IMPLS:
+        assert run.run_child("W4", impl, [], quick=True) == {"ok": True}
+    assert len(seen) == len(config.IMPLS)
+    for env in seen:
+        assert env["OPENBLAS_NUM_THREADS"] == "1" and env["OMP_NUM_THREADS"] == "1"
+        assert env["MALLOC_MMAP_THRESHOLD_"] == str(32 * 2**20)
+        assert env["MALLOC_TRIM_THRESHOLD_"] == str(64 * 2**20)
 
 
 def test_lower_bound_tape_computes_torchs_gradients() -> None:

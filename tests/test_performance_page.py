@@ -286,6 +286,11 @@ def _broken(tmp_path: Path, data: dict[str, Any], change: Any) -> Path:
         (lambda d: d.update(date="yesterday"), "'date' should be an ISO date"),
         (lambda d: d.pop("machine"), "'machine' is missing"),
         (lambda d: d["workloads"].clear(), "'workloads' is empty"),
+        (lambda d: d.pop("allocator"), "'allocator' is missing"),
+        (
+            lambda d: d["default_allocator"].update(minor_faults="many"),
+            "'default_allocator.minor_faults' should be int or float",
+        ),
     ],
 )
 def test_a_malformed_results_file_names_the_field(
@@ -333,6 +338,22 @@ def test_inline_markers_take_their_numbers_from_the_file() -> None:
         f"c {100 * backward['cumtime'] / prof['profiled_time_s']:.0f}% "
         f"d {prof['function_calls'] / prof['steps']:.0f}"
     )
+
+
+def test_the_allocator_markers_take_their_numbers_from_the_file() -> None:
+    data = copy.deepcopy(results())
+    data["workloads"]["W4"]["impls"]["picotorch"]["minor_faults"] = 6830.0
+    data["default_allocator"] = {"workload": "W4", "impl": "picotorch", "median": 0.0612}
+    data["default_allocator"]["minor_faults"] = 103340.0
+    text = hook.render_markers(
+        "<!-- benchmark:default-allocator faults --> <!-- benchmark:default-allocator median -->"
+        " <!-- benchmark:faults W4 picotorch -->",
+        data,
+        profile(),
+    )
+    assert text == "103,340 61.2 ms 6,830"
+    with pytest.raises(PluginError, match="takes faults or median"):
+        hook.render_markers("<!-- benchmark:default-allocator rss -->", data, profile())
 
 
 @pytest.mark.parametrize(

@@ -106,6 +106,14 @@ def check_results(data: Json) -> None:
     _parse_date(_get(data, "date", str, ""), "date")
     _get(data, "mode", str, "")
     _get(data, "threads", int, "")
+    allocator = _get(data, "allocator", dict, "")
+    for key in allocator:
+        _get(allocator, key, str, "allocator")
+    if "default_allocator" in data:  # W4 on picotorch with glibc's defaults (when W4 ran)
+        default = _get(data, "default_allocator", dict, "")
+        if "error" not in default:
+            for key in ("median", "minor_faults"):
+                _get(default, key, NUMBER, "default_allocator")
     config = _get(data, "config", dict, "")
     repeats = _get(config, "repeats_used", dict, "config")
     for workload in repeats:
@@ -440,6 +448,9 @@ def setup_list(results: Json) -> str:
         f"- **版本**：Python {v['python']}，NumPy {v['numpy']}，torch {v['torch']}，"
         f"picotorch {v['picotorch']}",
         f"- **线程**：{threads}（BLAS、OpenMP 和 torch 都限制为 {threads} 个线程）",
+        "- **内存分配器**：每个进程都用同样的 glibc malloc 阈值（"
+        + "，".join(f"`{k}={v}`" for k, v in results["allocator"].items())
+        + "），原因见下面的“测量方式”",
         f"- **重复**：每个实现在新进程里各跑 {repeat_text}，表中是这些进程的中位数",
         f"- **梯度检查**：NumPy 参考实现和 picotorch 算出的梯度与 torch 比对，{check_text}",
     ]
@@ -636,6 +647,25 @@ def inline_memory(results: Json, profile: Json, workload: str, impl: str) -> str
     return "出错" if "error" in s else fmt_mb(s["peak_rss_mb"])
 
 
+def inline_faults(results: Json, profile: Json, workload: str, impl: str) -> str:
+    """``faults W4 picotorch`` → the median process's minor page faults, ``6,830``."""
+    s = results["workloads"][workload]["impls"][impl]
+    return "出错" if "error" in s else f"{s['minor_faults']:,.0f}"
+
+
+def inline_default_allocator(results: Json, profile: Json, what: str) -> str:
+    """``default-allocator faults`` / ``default-allocator median``: the W4 picotorch run with
+    glibc's default malloc thresholds (``default_allocator`` in the results file)."""
+    d = results["default_allocator"]
+    if "error" in d:
+        return "出错"
+    if what == "faults":
+        return f"{d['minor_faults']:,.0f}"
+    if what == "median":
+        return fmt_duration(d["median"])
+    raise ValueError(f"default-allocator takes faults or median, not {what!r}")
+
+
 def inline_phase(results: Json, profile: Json, name: str) -> str:
     """``phase backward`` → its share of the profiled time, ``42%``."""
     (phase,) = [p for p in profile["phases"] if p["name"] == name]
@@ -666,6 +696,8 @@ INLINE: dict[str, Callable[..., str]] = {
     "ratio": inline_ratio,
     "median": inline_median,
     "memory": inline_memory,
+    "faults": inline_faults,
+    "default-allocator": inline_default_allocator,
     "phase": inline_phase,
     "group": inline_group,
     "calls-per-step": inline_calls_per_step,
