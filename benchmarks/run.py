@@ -44,15 +44,14 @@ RESULTS = Path(__file__).with_name("results.json")
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # The same glibc malloc thresholds in every measured process. By default glibc serves a block
 # over 128 KiB with a fresh mmap and gives the top of its heap back to the OS once 128 KiB of it
-# is free; each threshold then rises with the largest block freed so far, up to 32 MiB (mmap)
-# and 64 MiB (trim). torch's process gets there while importing torch; picotorch's and NumPy's
-# do not, and on W3 and W4, which allocate and free arrays of hundreds of KiB to a few MiB every
-# step, they kept paying page faults for memory the OS handed back zeroed. (Measured, medians of
-# 5 fresh W4 processes each: picotorch 26 000 minor faults and 71 ms per epoch with the defaults,
-# 7 800 and 49 ms with these settings; NumPy 50 000 and 81 ms, 7 300 and 59 ms; torch 62 000
-# faults either way, mostly its import, and the same time.) Fixing both thresholds at that
-# 32/64 MiB ceiling, for all three, measures the code and not that accident. glibc reads them
-# at start-up, so they go in the children's environment.
+# is free; both thresholds then follow the largest block freed so far, up to 32 MiB (mmap) and
+# 64 MiB (trim) (see mallopt(3)). W3 and W4 allocate and free arrays of hundreds of KiB to a few
+# MiB every step, and picotorch's and NumPy's processes kept paying page faults for memory that
+# the OS handed back zeroed. Measured, medians of 5 fresh W4 processes each, defaults against
+# these settings: picotorch 26 000 minor faults and 71 ms per epoch against 7 800 and 49 ms;
+# NumPy 50 000 and 81 ms against 7 300 and 59 ms; torch 62 000 faults (mostly its import) and the
+# same time either way. Fixing both thresholds at that 32/64 MiB ceiling for all three measures
+# the code, not glibc's heuristic. glibc reads them at start-up: they go in the environment.
 SAME_ALLOCATOR = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
 # ... and, to show what the setting changes, W4 on picotorch also runs once per repeat with
 # glibc's defaults (interleaved with the others, so under the same conditions)
