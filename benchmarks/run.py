@@ -479,23 +479,18 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full",
         "threads": 1,
         "allocator": SAME_ALLOCATOR,
-        # W4 on picotorch with glibc's default thresholds (absent if W4 did not run)
-        **(
-            {
-                "default_allocator": {
-                    "workload": DEFAULT_ALLOCATOR_RUN[0],
-                    "impl": DEFAULT_ALLOCATOR_RUN[1],
-                    **summarize_impl(default_allocator),
-                }
-            }
-            if default_allocator
-            else {}
-        ),
         "config": {**asdict(cfg), "repeats_used": repeats},
         "checks": checks,
         "workloads": summaries,
         "ratios": ratios(summaries),
     }
+    if default_allocator:  # (W4 ran) the same W4 runs on picotorch with glibc's defaults
+        workload, impl = DEFAULT_ALLOCATOR_RUN
+        report["default_allocator"] = {
+            "workload": workload,
+            "impl": impl,
+            **summarize_impl(default_allocator),
+        }
     print()
     print_table(report)
     if out is not None:

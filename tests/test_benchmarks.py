@@ -220,6 +220,24 @@ def test_every_measured_process_gets_one_thread_and_the_same_allocator(
         assert env["MALLOC_TRIM_THRESHOLD_"] == str(64 * 2**20)
 
 
+def test_w4_on_picotorch_also_runs_with_glibcs_default_allocator_each_repeat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, str, bool]] = []
+
+    def fake_run_child(
+        workload: str, impl: str, data_args: list[str], quick: bool, same_allocator: bool = True
+    ) -> dict[str, Any]:
+        calls.append((workload, impl, same_allocator))
+        return fake_run([0.01], 40)
+
+    monkeypatch.setattr(run, "run_child", fake_run_child)
+    runs, default_allocator = run.collect(["W1", "W4"], {"W1": 2, "W4": 2}, [], quick=True)
+    assert [c for c in calls if not c[2]] == [("W4", "picotorch", False)] * 2
+    assert len(default_allocator) == 2 and all(len(r) == 2 for r in runs["W4"].values())
+    assert len(calls) == 2 * 3 * 2 + 2  # 2 workloads x 3 implementations x 2 repeats, and W4's
+
+
 def test_lower_bound_tape_computes_torchs_gradients() -> None:
     # the minimal tape of benchmarks/lower_bound.py must do the real work, or its times mean
     # nothing: its W1 leaf gradients equal torch's
