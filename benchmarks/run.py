@@ -389,6 +389,16 @@ def print_table(report: dict[str, Any]) -> None:
         accs = [f"{impl} {s['accuracy']:.4f}" for impl, s in impls.items() if "accuracy" in s]
         if accs:
             print(f"{workload} test accuracy after training: " + ", ".join(accs))
+    default = report.get("default_allocator")
+    if default and "median" in default:
+        workload, impl = default["workload"], default["impl"]
+        same = report["workloads"][workload]["impls"][impl]
+        print(
+            f"{workload} {impl} with glibc's default malloc thresholds: "
+            f"{fmt_time(default['median'], 'ms')} ms, {default['minor_faults']:,.0f} page faults "
+            f"(with the suite's: {fmt_time(same['median'], 'ms')} ms, "
+            f"{same['minor_faults']:,.0f})"
+        )
 
     for workload, label in X_LABELS.items():
         if workload not in report["workloads"]:
