@@ -110,7 +110,8 @@ class Node:
     __slots__ = ("next_functions", "saved", "seq", "shapes", "versions")
 
     def __init__(self, inputs: tuple[Tensor, ...], saved: tuple[Tensor, ...]) -> None:
-        edges = []
+        # (plain loops: in Python 3.11 a comprehension is a function call of its own)
+        edges, shapes = [], []
         for x in inputs:
             if not x.requires_grad:
                 edges.append((None, 0))
@@ -120,11 +121,15 @@ class Node:
                 if x._accumulator is None:
                     x._accumulator = AccumulateGrad(x)
                 edges.append((x._accumulator, 0))
+            shapes.append(x.data.shape)
         self.next_functions = tuple(edges)
-        self.shapes = [x.data.shape for x in inputs]
+        self.shapes = shapes
         self.seq = next(_sequence)
         self.saved = saved
-        self.versions = [t.version[0] for t in saved]
+        versions = []
+        for t in saved:
+            versions.append(t.version[0])
+        self.versions = versions
 
     def saved_arrays(self) -> list[np.ndarray]:
         if self.saved is None:
