@@ -290,6 +290,11 @@ def fmt_mb(value: float) -> str:
     return f"{value:.0f} MB"
 
 
+def fmt_count(value: float) -> str:
+    """A count such as page faults, grouped by thousands: ``12,572``."""
+    return f"{value:,.0f}"
+
+
 def fmt_date(text: str) -> str:
     """``2026-11-27T07:04:36+00:00`` → ``2026-11-27 07:04 UTC`` (a date without a zone as is)."""
     when = datetime.datetime.fromisoformat(text)
@@ -650,7 +655,7 @@ def inline_memory(results: Json, profile: Json, workload: str, impl: str) -> str
 def inline_faults(results: Json, profile: Json, workload: str, impl: str) -> str:
     """``faults W4 picotorch`` → the median process's minor page faults, ``6,830``."""
     s = results["workloads"][workload]["impls"][impl]
-    return "出错" if "error" in s else f"{s['minor_faults']:,.0f}"
+    return "出错" if "error" in s else fmt_count(s["minor_faults"])
 
 
 def inline_default_allocator(results: Json, profile: Json, what: str) -> str:
@@ -660,7 +665,7 @@ def inline_default_allocator(results: Json, profile: Json, what: str) -> str:
     if "error" in d:
         return "出错"
     if what == "faults":
-        return f"{d['minor_faults']:,.0f}"
+        return fmt_count(d["minor_faults"])
     if what == "median":
         return fmt_duration(d["median"])
     raise ValueError(f"default-allocator takes faults or median, not {what!r}")
