@@ -312,9 +312,11 @@ REDUCTIONS = {
     "sum_dim": lambda t, x: x.sum(1),
     "sum_dims_keep": lambda t, x: x.sum((0, 2), keepdim=True),
     "sum_neg_dim": lambda t, x: t.sum(x, -1),
+    "sum_all_keep": lambda t, x: x.sum(dim=None, keepdim=True),  # SumBackward1, not 0
     "mean": lambda t, x: x.mean(),
     "mean_dim": lambda t, x: x.mean(0),
     "mean_dims_keep": lambda t, x: x.mean([1, 2], keepdim=True),
+    "mean_all_keep": lambda t, x: x.mean(dim=None, keepdim=True),  # MeanBackward1, not 0
     "prod": lambda t, x: x.prod(),
     "prod_dim": lambda t, x: x.prod(1),
     "prod_dim_keep": lambda t, x: x.prod(-1, keepdim=True),

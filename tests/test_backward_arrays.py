@@ -168,7 +168,7 @@ def test_a_formula_returning_the_wrong_number_of_gradients_is_an_error() -> None
     """A node's formula must return one gradient per input: the engine raises torch's error for
     a custom Function that does this, instead of dropping or misrouting a gradient. (No
     picotorch op does this; the nodes here are broken on purpose.)"""
-    from picotorch.autograd.function import Node, attach
+    from picotorch.autograd.function import Node, record
 
     class BrokenBackward(Node):
         def backward(self, grad: Any) -> tuple[Any, ...]:
@@ -187,7 +187,8 @@ def test_a_formula_returning_the_wrong_number_of_gradients_is_an_error() -> None
     for lib in (picotorch, torch):
         a, b = (lib.ones(2, requires_grad=True) for _ in range(2))
         if lib is picotorch:
-            out = attach(picotorch.zeros(2), BrokenBackward(a, b))
+            out = picotorch.zeros(2)
+            record(out, BrokenBackward, (a, b))
         else:
             out = Broken.apply(a, b)
         with pytest.raises(RuntimeError) as caught:

@@ -19,7 +19,7 @@ from parity import NoGrad, gradcheck_both
 
 import picotorch
 from picotorch._tensor import Tensor
-from picotorch.autograd.function import Node, attach, needs_grad
+from picotorch.autograd.function import Node, needs_grad, record
 
 LIBS = (picotorch, torch)
 rng = np.random.default_rng(7)
@@ -278,7 +278,7 @@ class WrongSinBackward(Node):
 def wrong_sin(x: Tensor) -> Tensor:
     result = Tensor._make(np.sin(x._data))
     if needs_grad(x):
-        attach(result, WrongSinBackward(x, saved=(x,)))
+        record(result, WrongSinBackward, (x,), saved=(x,))
     return result
 
 
@@ -357,7 +357,7 @@ class ForgetsTheGradient(Node):
 def test_backward_must_multiply_by_the_gradient() -> None:
     def sin_ignoring_grad(x: Tensor) -> Tensor:
         result = Tensor._make(np.sin(x._data))
-        attach(result, ForgetsTheGradient(x, saved=(x,)))
+        record(result, ForgetsTheGradient, (x,), saved=(x,))
         return result
 
     x = leaf(picotorch, np.array(0.4))  # one element: the Jacobian itself comes out right
@@ -377,7 +377,7 @@ class FlatSinBackward(Node):
 def flat_sin(x: Tensor) -> Tensor:
     result = Tensor._make(np.sin(x._data))
     if needs_grad(x):
-        attach(result, FlatSinBackward(x, saved=(x,)))
+        record(result, FlatSinBackward, (x,), saved=(x,))
     return result
 
 
@@ -400,7 +400,7 @@ class WrongSecondSinBackward(Node):
 def test_gradgradcheck_catches_a_wrong_second_derivative() -> None:
     def sin(x: Tensor) -> Tensor:
         result = Tensor._make(np.sin(x._data))
-        attach(result, WrongSecondSinBackward(x, saved=(x,)))
+        record(result, WrongSecondSinBackward, (x,), saved=(x,))
         return result
 
     x = leaf(picotorch, np.array([0.3, -0.8]))
@@ -465,7 +465,7 @@ class ScaledBackward(Node):
 def one_percent_off(x: Tensor) -> Tensor:
     result = Tensor._make(x._data.copy())
     if needs_grad(x):
-        attach(result, ScaledBackward(x))
+        record(result, ScaledBackward, (x,))
     return result
 
 

@@ -19,7 +19,7 @@ from .. import _dtype, _random
 from .._dtype import dtype
 from .._size import normalize_dim
 from .._tensor import Tensor
-from ..autograd.function import Node, attach, needs_grad
+from ..autograd.function import Node, needs_grad, record
 from .pointwise import mul, type_name
 
 
@@ -70,7 +70,7 @@ def softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
         e /= np.add.reduce(e, axis, keepdims=True)
     result = Tensor._make(e.astype(source._data.dtype, copy=False))
     if needs_grad(source):
-        attach(result, SoftmaxBackward0(source, saved=(result,), axis=axis))
+        record(result, SoftmaxBackward0, (source,), saved=(result,), axis=axis)
     return result
 
 
@@ -98,9 +98,8 @@ def _softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tensor:
     gy = g * y
     result = Tensor._make(gy - y * _sum(gy, axis))
     if needs_grad(grad, output):
-        attach(
-            result,
-            SoftmaxBackwardDataBackward0(grad, output, saved=(grad, output), axis=axis),
+        record(
+            result, SoftmaxBackwardDataBackward0, (grad, output), saved=(grad, output), axis=axis
         )
     return result
 
@@ -134,7 +133,7 @@ def log_softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
         out -= np.log(np.add.reduce(np.exp(out), axis, keepdims=True))
     result = Tensor._make(out.astype(source._data.dtype, copy=False))
     if needs_grad(source):
-        attach(result, LogSoftmaxBackward0(source, saved=(result,), axis=axis))
+        record(result, LogSoftmaxBackward0, (source,), saved=(result,), axis=axis)
     return result
 
 
@@ -160,9 +159,8 @@ def _log_softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tenso
     ``create_graph``, so that second derivatives through log_softmax (and cross_entropy) work."""
     result = Tensor._make(_log_softmax_grad(grad._data, output._data, axis))
     if needs_grad(grad, output):
-        attach(
-            result,
-            LogSoftmaxBackwardDataBackward0(grad, output, saved=(grad, output), axis=axis),
+        record(
+            result, LogSoftmaxBackwardDataBackward0, (grad, output), saved=(grad, output), axis=axis
         )
     return result
 

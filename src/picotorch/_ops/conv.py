@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd.function import Node, attach, needs_grad
+from ..autograd.function import Node, needs_grad, record
 from .pointwise import c_type_name, type_name
 from .shape import strided_view
 
@@ -151,7 +151,7 @@ def unfold(x: Tensor, geo: Geometry) -> Tensor:
     """``im2col`` as a differentiable op (its backward is ``col2im``)."""
     out = Tensor._make(im2col(x._data, geo))
     if needs_grad(x):
-        attach(out, Im2ColBackward0(x, geo=geo))
+        record(out, Im2ColBackward0, (x,), geo=geo)
     return out
 
 
@@ -168,7 +168,7 @@ def fold(cols: Tensor, geo: Geometry) -> Tensor:
     """``col2im`` as a differentiable op (its backward is ``im2col``)."""
     out = Tensor._make(col2im(cols._data, geo))
     if needs_grad(cols):
-        attach(out, Col2ImBackward0(cols, geo=geo))
+        record(out, Col2ImBackward0, (cols,), geo=geo)
     return out
 
 
@@ -425,8 +425,9 @@ def convolution(x: Tensor, weight: Tensor, bias: Tensor | None, geo: Geometry) -
     if needs_grad(x, weight, bias):
         # the patches give the weight's gradient: keep them if it will be needed
         cols_kept = cols if weight._requires_grad else None
-        node = ConvolutionBackward0(x, weight, bias, saved=(x, weight), geo=geo, cols=cols_kept)
-        attach(out, node)
+        record(
+            out, ConvolutionBackward0, (x, weight, bias), saved=(x, weight), geo=geo, cols=cols_kept
+        )
     return out
 
 
@@ -664,7 +665,7 @@ def max_pool2d(
     out = Tensor._make(values.reshape(shape))
     index_tensor = Tensor._make(indices.reshape(shape))
     if needs_grad(input):
-        attach(out, MaxPool2DWithIndicesBackward0(input, saved=(input, index_tensor), geo=geo))
+        record(out, MaxPool2DWithIndicesBackward0, (input,), saved=(input, index_tensor), geo=geo)
     return (out, index_tensor) if return_indices else out
 
 
@@ -741,8 +742,7 @@ def max_pool2d_backward(grad: Tensor, x: Tensor, indices: Tensor, geo: Geometry)
     maximum's position."""
     result = Tensor._make(_max_pool2d_grad(grad._data, indices._data, geo, x._data.shape))
     if needs_grad(grad, x):
-        node = MaxPool2DWithIndicesBackwardBackward0(grad, x, saved=(indices,), geo=geo)
-        attach(result, node)
+        record(result, MaxPool2DWithIndicesBackwardBackward0, (grad, x), saved=(indices,), geo=geo)
     return result
 
 
@@ -844,15 +844,14 @@ def avg_pool2d(
         mean = (np.sign(total) * (np.abs(total) // divisor)).astype(x.dtype)
     out = Tensor._make(mean.reshape(x.shape[:-2] + geo.out))
     if needs_grad(input):
-        attach(
+        record(
             out,
-            AvgPool2DBackward0(
-                input,
-                saved=(input,),
-                geo=geo,
-                divisor=divisor,
-                settings=(ceil_mode, count_include_pad, divisor_override),
-            ),
+            AvgPool2DBackward0,
+            (input,),
+            saved=(input,),
+            geo=geo,
+            divisor=divisor,
+            settings=(ceil_mode, count_include_pad, divisor_override),
         )
     return out
 
@@ -885,7 +884,7 @@ def avg_pool2d_backward(
     (ph, pw) = geo.padding
     result = Tensor._make(padded[:, ph : ph + h, pw : pw + w].reshape(x._data.shape))
     if needs_grad(grad, x):
-        attach(result, AvgPool2DBackwardBackward0(grad, x, geo=geo, settings=settings))
+        record(result, AvgPool2DBackwardBackward0, (grad, x), geo=geo, settings=settings)
     return result
 
 
@@ -986,7 +985,7 @@ def constant_pad_nd(input: Tensor, amounts: list[int], value: Any) -> Tensor:
         out[target] = x[source]
     result = Tensor._make(out)
     if needs_grad(input):
-        attach(result, ConstantPadNdBackward0(input, amounts=amounts))
+        record(result, ConstantPadNdBackward0, (input,), amounts=amounts)
     return result
 
 
@@ -1040,8 +1039,7 @@ def _index_pad(input: Tensor, amounts: list[int], mode: str) -> Tensor:
     out = planes[..., flat.reshape(-1)].reshape(*lead, *flat.shape)
     result = Tensor._make(out)
     if needs_grad(input):
-        node = _INDEX_PAD_NODES[mode, spatial](input, flat=flat, spatial=spatial)
-        attach(result, node)
+        record(result, _INDEX_PAD_NODES[mode, spatial], (input,), flat=flat, spatial=spatial)
     return result
 
 

@@ -21,7 +21,7 @@ from .. import _dtype
 from .._size import broadcast_shapes, contiguous_strides, normalize_dim
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.function import Node, NotImplementedBackward, attach, needs_grad
+from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_name, type_name, where
 from .shape import AliasBackward0, CopyBackwards, _part, select, slice_dim, unsqueeze
 
@@ -265,7 +265,7 @@ def _take(a: Tensor, index: tuple[Any, ...]) -> Tensor:
         raise _index_error(err, index, a._data.shape) from None
     result = Tensor._make(_row_major(data))
     if needs_grad(a):
-        attach(result, IndexBackward0(a, shape=a._data.shape, index=index))
+        record(result, IndexBackward0, (a,), shape=a._data.shape, index=index)
     return result
 
 
@@ -288,7 +288,7 @@ def _add_into_zeros(
     np.add.at(out, index, grad._data)
     result = Tensor._make(out)
     if needs_grad(grad):  # None: torch also lists the zeros it adds into as an input
-        attach(result, node(None, grad, index=index))
+        record(result, node, (None, grad), index=index)
     return result
 
 
@@ -381,7 +381,8 @@ def _put(a: Tensor, items: tuple[Any, ...], value: Any) -> Tensor:
         node = CopyBackwards
     else:  # a number or a 0-d tensor written everywhere
         node = FillBackward3
-    return attach(out, node(a, value, items=items))
+    record(out, node, (a, value), items=items)
+    return out
 
 
 class IndexPutBackward0(Node):
@@ -500,8 +501,9 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if needs_grad(input):
         # torch saves the input too (its backward doesn't read it, but modifying it in place
         # before backward is then the same error as in torch)
-        node = GatherBackward0(input, shape=input._data.shape, dim=d, saved=(index, input))
-        attach(result, node)
+        record(
+            result, GatherBackward0, (input,), saved=(index, input), shape=input._data.shape, dim=d
+        )
     return result
 
 
@@ -588,12 +590,11 @@ def scatter(
     out._bump_version()
     if needs_grad(a, src):  # (in place, _inplace above records it)
         if reduce is not None:
-            node: Node = NotImplementedBackward(a, src, op="scatter")
+            record(out, NotImplementedBackward, (a, src), op="scatter")
         elif isinstance(src, Tensor):
-            node = ScatterBackward0(a, src, dim=d, saved=(index,))
+            record(out, ScatterBackward0, (a, src), saved=(index,), dim=d)
         else:
-            node = ScatterBackward1(a, dim=d, saved=(index,))
-        attach(out, node)
+            record(out, ScatterBackward1, (a,), saved=(index,), dim=d)
     return out
 
 
@@ -661,7 +662,7 @@ def scatter_add(
     np.add.at(out._data, _full_index(idx, d), values)
     out._bump_version()
     if needs_grad(a, src):
-        attach(out, ScatterAddBackward0(a, src, dim=d, saved=(index,)))
+        record(out, ScatterAddBackward0, (a, src), saved=(index,), dim=d)
     return out
 
 
@@ -718,9 +719,9 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
     result = Tensor._make(out)
     if needs_grad(a, value):
         if isinstance(value, Tensor):
-            attach(result, MaskedFillBackward1(a, value, saved=(mask,)))
+            record(result, MaskedFillBackward1, (a, value), saved=(mask,))
         else:
-            attach(result, MaskedFillBackward0(a, saved=(mask,)))
+            record(result, MaskedFillBackward0, (a,), saved=(mask,))
     return result
 
 
@@ -770,7 +771,7 @@ def index_select(a: Tensor, dim: int, index: Tensor) -> Tensor:
         )
     result = Tensor._make(np.take(a._data, idx, axis=d) if a._data.ndim else a._data.copy())
     if needs_grad(a):
-        attach(result, IndexSelectBackward0(a, shape=a._data.shape, dim=d, saved=(index,)))
+        record(result, IndexSelectBackward0, (a,), saved=(index,), shape=a._data.shape, dim=d)
     return result
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._size import broadcast_shapes
 from .._tensor import Tensor
-from ..autograd.function import Node, attach, needs_grad
+from ..autograd.function import Node, needs_grad, record
 from .pointwise import c_type_name, type_name
 from .reduction import _np_sum
 from .shape import SqueezeBackward0, UnsafeViewBackward0
@@ -198,7 +198,7 @@ def _unsafe_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
     """A reshape of a product matmul just made (so no one else sees its memory)."""
     result = Tensor._make(t._data.reshape(shape))
     if needs_grad(t):
-        attach(result, UnsafeViewBackward0(t, shape=t._data.shape))
+        record(result, UnsafeViewBackward0, (t,), shape=t._data.shape)
     return result
 
 
@@ -206,7 +206,7 @@ def _squeeze_row(t: Tensor) -> Tensor:
     """``t.squeeze_(0)`` on the one-row product of a vector @ matrix."""
     result = Tensor._make(t._data[0])
     if needs_grad(t):
-        attach(result, SqueezeBackward4(t, axes=(0,)))
+        record(result, SqueezeBackward4, (t,), axes=(0,))
     return result
 
 
@@ -254,7 +254,7 @@ def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     _check_dtypes("mm", input, mat2)
     result = _finish(_mm(input._data, mat2._data), out)
     if needs_grad(input, mat2):
-        attach(result, MmBackward0(input, mat2, saved=(input, mat2)))
+        record(result, MmBackward0, (input, mat2), saved=(input, mat2))
     return result
 
 
@@ -295,7 +295,7 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
         )
     result = _finish(np.matmul(a, b), out)
     if needs_grad(input, mat2):
-        attach(result, BmmBackward0(input, mat2, saved=(input, mat2)))
+        record(result, BmmBackward0, (input, mat2), saved=(input, mat2))
     return result
 
 
@@ -319,7 +319,7 @@ def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     _check_dtypes("mv", input, vec)
     result = _finish(_mv(a, v), out)
     if needs_grad(input, vec):
-        attach(result, MvBackward0(input, vec, saved=(input, vec)))
+        record(result, MvBackward0, (input, vec), saved=(input, vec))
     return result
 
 
@@ -343,7 +343,7 @@ def dot(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     _check_dtypes("dot", input, other)
     result = _finish(_dot(a, b), out)
     if needs_grad(input, other):
-        attach(result, DotBackward0(input, other, saved=(input, other)))
+        record(result, DotBackward0, (input, other), saved=(input, other))
     return result
 
 
@@ -429,10 +429,15 @@ def addmm(
         # each matrix's gradient needs the other matrix only
         saved = (mat1 if mat2._requires_grad else None, mat2 if mat1._requires_grad else None)
         transposed = b.strides[0] < b.strides[1]  # (nn.Linear's weight.t())
-        node = AddmmBackward0(
-            input, mat1, mat2, saved=saved, beta=beta, alpha=alpha, mat2_transposed=transposed
+        record(
+            output,
+            AddmmBackward0,
+            (input, mat1, mat2),
+            saved=saved,
+            beta=beta,
+            alpha=alpha,
+            mat2_transposed=transposed,
         )
-        attach(output, node)
     return output
 
 

@@ -22,7 +22,7 @@ from .. import _dtype
 from .._size import Size, broadcast_shapes
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.function import Node, attach, needs_grad
+from ..autograd.function import Node, needs_grad, record
 from .activation import log_softmax
 from .pointwise import _zeros_like, div_scalar, mul_scalar, type_name
 
@@ -120,7 +120,7 @@ def mse_loss(
     diff = np.subtract(x._data, y._data, dtype=common.numpy)
     result = Tensor._make(_reduce(diff * diff, reduction))
     if needs_grad(x, y):
-        attach(result, MseLossBackward0(x, y, saved=(x, y), reduction=reduction))
+        record(result, MseLossBackward0, (x, y), saved=(x, y), reduction=reduction)
     return result
 
 
@@ -352,18 +352,17 @@ def _nll(
             out = out / total
     result = Tensor._make(out)
     if needs_grad(input):
-        attach(
+        record(
             result,
-            node(
-                input,
-                saved=(input,),
-                target=target,
-                weights=weights,
-                ignored=ignored,
-                total=total,
-                reduction=reduction,
-                shape=shape,
-            ),
+            node,
+            (input,),
+            saved=(input,),
+            target=target,
+            weights=weights,
+            ignored=ignored,
+            total=total,
+            reduction=reduction,
+            shape=shape,
         )
     return result
 
@@ -405,7 +404,7 @@ def _nll_loss_backward(grad: Tensor, input: Tensor, forward: NllLossBackward0) -
     target. Recorded under ``create_graph`` (it is linear in ``grad``)."""
     result = Tensor._make(_nll_loss_grad(grad._data, input._data.shape, forward))
     if needs_grad(grad, input):
-        attach(result, NllLossBackwardBackward0(grad, input, forward=forward))
+        record(result, NllLossBackwardBackward0, (grad, input), forward=forward)
     return result
 
 
@@ -652,10 +651,13 @@ def binary_cross_entropy(
         loss *= weight._data.astype(x.dtype, copy=False)
     result = Tensor._make(_reduce(loss, reduction))
     if needs_grad(input, target):
-        node = BinaryCrossEntropyBackward0(
-            input, target, saved=(input, target, weight), reduction=reduction
+        record(
+            result,
+            BinaryCrossEntropyBackward0,
+            (input, target),
+            saved=(input, target, weight),
+            reduction=reduction,
         )
-        attach(result, node)
     return result
 
 
@@ -739,10 +741,13 @@ def binary_cross_entropy_with_logits(
     result = Tensor._make(_reduce(loss, reduction))
     if needs_grad(input, target):
         saved = (input, target, weight, pos_weight)
-        node = BinaryCrossEntropyWithLogitsBackward0(
-            input, target, saved=saved, reduction=reduction
+        record(
+            result,
+            BinaryCrossEntropyWithLogitsBackward0,
+            (input, target),
+            saved=saved,
+            reduction=reduction,
         )
-        attach(result, node)
     return result
 
 

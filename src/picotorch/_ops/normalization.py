@@ -16,7 +16,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.function import Node, attach, needs_grad
+from ..autograd.function import Node, needs_grad, record
 from .pointwise import type_name
 
 _PARAMETERS = ("weight", "bias", "running_mean", "running_var")
@@ -144,17 +144,16 @@ def batch_norm(
     y = x * scale.astype(x.dtype).reshape(per_channel) + shift.astype(x.dtype).reshape(per_channel)
     out = Tensor._make(y.astype(input._data.dtype, copy=False))
     if needs_grad(input, weight, bias):
-        node = NativeBatchNormBackward0(
-            input,
-            weight,
-            bias,
+        record(
+            out,
+            NativeBatchNormBackward0,
+            (input, weight, bias),
             saved=(input, weight),
             training=training,
             eps=eps,
             mean=np.asarray(mean, x.dtype).reshape(per_channel),
             invstd=np.asarray(invstd, x.dtype).reshape(per_channel),
         )
-        attach(out, node)
     return out
 
 

@@ -17,7 +17,7 @@ from .._dtype import dtype, result_type
 from .._size import broadcast_shapes
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.function import Node, NotImplementedBackward, attach, needs_grad
+from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 
 Operand = Tensor | int | float | bool
 _make = Tensor._make  # every op's result is made here: looked up once, not per call
@@ -230,7 +230,7 @@ def add(
     scaled = other if alpha == 1 else _scaled(other, alpha)
     result = _binary(np.add, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
-        attach(result, AddBackward0(input, other, alpha=alpha))
+        record(result, AddBackward0, (input, other), alpha=alpha)
     return result
 
 
@@ -332,9 +332,9 @@ def sub(
     result = _binary(np.subtract, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
         if isinstance(input, Tensor):
-            attach(result, SubBackward0(input, other, alpha=alpha))
+            record(result, SubBackward0, (input, other), alpha=alpha)
         else:  # 2 - x: torch records it as "reverse subtract" with x as the only input
-            attach(result, RsubBackward1(other, alpha=alpha))
+            record(result, RsubBackward1, (other,), alpha=alpha)
     return result
 
 
@@ -351,7 +351,7 @@ def mul(
         # each factor is needed only for the other's gradient: keep only those (as torch does)
         keep_input = input if getattr(other, "_requires_grad", False) else None
         keep_other = other if getattr(input, "_requires_grad", False) else None
-        attach(result, MulBackward0(input, other, saved=(keep_input, keep_other)))
+        record(result, MulBackward0, (input, other), saved=(keep_input, keep_other))
     return result
 
 
@@ -362,7 +362,7 @@ def _with_number(ufunc: Callable[..., Any], node: type[Node], t: Tensor, s: floa
     number's type (a NumPy float64 exponent of ``x ** e``, say)."""
     result = Tensor._make(ufunc(t._data, s, dtype=t._data.dtype))
     if needs_grad(t):
-        attach(result, node(t, other=s))
+        record(result, node, (t,), other=s)
     return result
 
 
@@ -429,7 +429,7 @@ def div(
     if rounding_mode is None:
         result = _binary(np.true_divide, input, other, to_float=True, out=out, inplace=inplace)
         if needs_grad(input, other):
-            attach(result, DivBackward0(input, other, saved=(input, other)))
+            record(result, DivBackward0, (input, other), saved=(input, other))
         return result
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(
@@ -456,7 +456,7 @@ def reciprocal(input: Tensor) -> Tensor:
     """``1 / x``, elementwise (ints give floats)."""
     result = _unary(np.reciprocal, input, to_float=True)
     if needs_grad(input):
-        attach(result, ReciprocalBackward0(input, saved=(result,)))
+        record(result, ReciprocalBackward0, (input,), saved=(result,))
     return result
 
 
@@ -501,11 +501,11 @@ def remainder(input: Operand, other: Operand) -> Tensor:
     result = _binary(np.remainder, input, other)
     if needs_grad(input, other):
         if not isinstance(other, Tensor):  # x % 2
-            attach(result, RemainderBackward0(input))
+            record(result, RemainderBackward0, (input,))
         elif isinstance(input, Tensor):
-            attach(result, RemainderBackward1(input, other, saved=(input, other)))
+            record(result, RemainderBackward1, (input, other), saved=(input, other))
         else:  # 2 % x: torch has no derivative for it, and says so at backward time
-            attach(result, NotImplementedBackward(other, op="remainder"))
+            record(result, NotImplementedBackward, (other,), op="remainder")
     return result
 
 
@@ -549,12 +549,12 @@ def pow(  # noqa: A001 - torch's name
     result = _binary(func, input, exponent, out=out, inplace=inplace)
     if needs_grad(input, exponent):
         if not isinstance(exponent, Tensor):
-            attach(result, PowBackward0(input, saved=(input, exponent)))
+            record(result, PowBackward0, (input,), saved=(input, exponent))
         elif not isinstance(input, Tensor):
-            attach(result, PowBackward2(exponent, saved=(input, exponent, result)))
+            record(result, PowBackward2, (exponent,), saved=(input, exponent, result))
 
         else:
-            attach(result, PowBackward1(input, exponent, saved=(input, exponent, result)))
+            record(result, PowBackward1, (input, exponent), saved=(input, exponent, result))
     return result
 
 
@@ -620,7 +620,7 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
     _require_tensors("maximum", input, other)
     result = _binary(np.maximum, input, other)
     if needs_grad(input, other):
-        attach(result, MaximumBackward0(input, other, saved=(input, other)))
+        record(result, MaximumBackward0, (input, other), saved=(input, other))
     return result
 
 
@@ -629,7 +629,7 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
     _require_tensors("minimum", input, other)
     result = _binary(np.minimum, input, other)
     if needs_grad(input, other):
-        attach(result, MinimumBackward0(input, other, saved=(input, other)))
+        record(result, MinimumBackward0, (input, other), saved=(input, other))
     return result
 
 
@@ -771,7 +771,7 @@ def neg(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> T
         )
     result = _unary(np.negative, input, to_float=False, out=out, inplace=inplace)
     if needs_grad(input):
-        attach(result, NegBackward0(input))
+        record(result, NegBackward0, (input,))
     return result
 
 
@@ -788,7 +788,7 @@ def abs(input: Tensor) -> Tensor:  # noqa: A001
         raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     result = _unary(np.abs, input, to_float=False)
     if needs_grad(input):
-        attach(result, AbsBackward0(input, saved=(input,)))
+        record(result, AbsBackward0, (input,), saved=(input,))
     return result
 
 
@@ -813,7 +813,7 @@ def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by the sign of each element (its gradient is 0 everywhere)."""
     result = _unary(_sign, input, to_float=False)
     if needs_grad(input):
-        attach(result, SignBackward0(input))
+        record(result, SignBackward0, (input,))
     return result
 
 
@@ -829,7 +829,7 @@ def exp(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> T
     """``e ** x``, elementwise."""
     result = _unary(np.exp, input, to_float=True, out=out, inplace=inplace)
     if needs_grad(input):
-        attach(result, ExpBackward0(input, saved=(result,)))
+        record(result, ExpBackward0, (input,), saved=(result,))
     return result
 
 
@@ -845,7 +845,7 @@ def log(input: Tensor) -> Tensor:
     """The natural logarithm, elementwise."""
     result = _unary(np.log, input, to_float=True)
     if needs_grad(input):
-        attach(result, LogBackward0(input, saved=(input,)))
+        record(result, LogBackward0, (input,), saved=(input,))
     return result
 
 
@@ -861,7 +861,7 @@ def sqrt(input: Tensor) -> Tensor:
     """The square root, elementwise."""
     result = _unary(np.sqrt, input, to_float=True)
     if needs_grad(input):
-        attach(result, SqrtBackward0(input, saved=(result,)))
+        record(result, SqrtBackward0, (input,), saved=(result,))
     return result
 
 
@@ -877,7 +877,7 @@ def sin(input: Tensor) -> Tensor:
     """The sine, elementwise (radians)."""
     result = _unary(np.sin, input, to_float=True)
     if needs_grad(input):
-        attach(result, SinBackward0(input, saved=(input,)))
+        record(result, SinBackward0, (input,), saved=(input,))
     return result
 
 
@@ -893,7 +893,7 @@ def cos(input: Tensor) -> Tensor:
     """The cosine, elementwise (radians)."""
     result = _unary(np.cos, input, to_float=True)
     if needs_grad(input):
-        attach(result, CosBackward0(input, saved=(input,)))
+        record(result, CosBackward0, (input,), saved=(input,))
     return result
 
 
@@ -910,7 +910,7 @@ def tanh(input: Tensor) -> Tensor:
     """The hyperbolic tangent, elementwise."""
     result = _unary(np.tanh, input, to_float=True)
     if needs_grad(input):
-        attach(result, TanhBackward0(input, saved=(result,)))
+        record(result, TanhBackward0, (input,), saved=(result,))
     return result
 
 
@@ -931,7 +931,7 @@ def tanh_backward(grad: Tensor, result: Tensor) -> Tensor:
     Recorded as one node, as torch records it, so that a second derivative has torch's graph."""
     out = Tensor._make(_tanh_grad(grad._data, result._data))
     if needs_grad(grad, result):
-        attach(out, TanhBackwardBackward0(grad, result, saved=(grad, result)))
+        record(out, TanhBackwardBackward0, (grad, result), saved=(grad, result))
     return out
 
 
@@ -956,7 +956,7 @@ def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-x))``, elementwise."""
     result = _unary(_sigmoid, input, to_float=True)
     if needs_grad(input):
-        attach(result, SigmoidBackward0(input, saved=(result,)))
+        record(result, SigmoidBackward0, (input,), saved=(result,))
     return result
 
 
@@ -977,7 +977,7 @@ def sigmoid_backward(grad: Tensor, result: Tensor) -> Tensor:
     ``grad * (1 - y) * y``, recorded as one node (see ``tanh_backward``)."""
     out = Tensor._make(_sigmoid_grad(grad._data, result._data))
     if needs_grad(grad, result):
-        attach(out, SigmoidBackwardBackward0(grad, result, saved=(grad, result)))
+        record(out, SigmoidBackwardBackward0, (grad, result), saved=(grad, result))
     return out
 
 
@@ -1008,7 +1008,7 @@ def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> 
     else:
         result = _unary(_relu, input, to_float=False, out=out, inplace=inplace)
     if needs_grad(input):
-        attach(result, ReluBackward0(input, saved=(result,)))
+        record(result, ReluBackward0, (input,), saved=(result,))
     return result
 
 
@@ -1035,7 +1035,7 @@ def threshold_backward(grad: Tensor, result: Tensor) -> Tensor:
     gradient (as in torch), not a graph that ends at the mask."""
     out = Tensor._make(_threshold_backward(grad._data, result._data))
     if needs_grad(grad, result):
-        attach(out, ThresholdBackwardBackward0(grad, result, saved=(result,)))
+        record(out, ThresholdBackwardBackward0, (grad, result), saved=(result,))
     return out
 
 
@@ -1083,9 +1083,9 @@ def clamp(
     out = Tensor._make(result)
     if needs_grad(input, min, max):
         if isinstance(min, Tensor) or isinstance(max, Tensor):
-            attach(out, ClampBackward0(input, min, max, saved=(input, min, max)))
+            record(out, ClampBackward0, (input, min, max), saved=(input, min, max))
         else:
-            attach(out, ClampBackward1(input, saved=(input, min, max)))
+            record(out, ClampBackward1, (input,), saved=(input, min, max))
     return out
 
 
@@ -1141,7 +1141,7 @@ def where(condition: Tensor, input: Operand, other: Operand) -> Tensor:
     broadcast_shapes(condition._data.shape, np.shape(x), np.shape(y))  # torch's error, if any
     result = Tensor._make(np.where(condition._data, x, y))
     if needs_grad(input, other):
-        attach(result, WhereBackward0(input, other, saved=(condition,)))
+        record(result, WhereBackward0, (input, other), saved=(condition,))
     return result
 
 

@@ -10,7 +10,7 @@ import builtins
 import math
 import warnings
 from collections import namedtuple
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from .. import _dtype
 from .._dtype import dtype
 from .._size import normalize_dim, normalize_dims
 from .._tensor import Tensor
-from ..autograd.function import Node, attach, needs_grad
+from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, type_name, where
 from .shape import strided_view
 
@@ -82,14 +82,27 @@ def sum(  # noqa: A001 - torch's name
     axes = _reduce_axes(dim, input._data.ndim)
     result = Tensor._make(_np_sum(input._data, axes, keepdim, _accumulate_dtype(input, dtype)))
     if needs_grad(input):
-        node = SumBackward0 if dim is None else SumBackward1
-        attach(result, node(input, axes=axes, keepdim=keepdim))
+        if dim is None and not keepdim:  # the total, 0-d (torch's other overload: SumBackward0)
+            record(result, SumBackward0, (input,))
+        else:
+            record(result, SumBackward1, (input,), axes=axes, keepdim=keepdim)
     return result
 
 
 # --8<-- [start:sum_backward]
 class SumBackward0(Node):
-    """Every element contributed once to the sum: each gets the sum's gradient (expanded)."""
+    """``sum()``: every element contributed once to the total, so each gets the total's
+    gradient: it is expanded to the input's shape."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad.expand(self._input_meta[0][0]),)  # type: ignore[index]
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (_spread(grad, self._input_meta[0][0], ()),)  # type: ignore[index]
+
+
+class SumBackward1(Node):
+    """``sum(dim)``: the same rule along the reduced dims only (the others pass through)."""
 
     axes: tuple[int, ...]
     keepdim: bool
@@ -103,19 +116,21 @@ class SumBackward0(Node):
 
     def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
         shape = self._input_meta[0][0]  # type: ignore[index]
-        if grad.ndim == 0:  # the sum of everything: every element gets the one gradient
-            strides = (0,) * len(shape)
-        else:
-            if not self.keepdim:
-                grad = grad.reshape([1 if i in self.axes else n for i, n in enumerate(shape)])
-            strides = tuple(0 if i in self.axes else s for i, s in enumerate(grad.strides))
-        spread = strided_view(grad, shape, strides)  # expand, on the array
-        spread.flags.writeable = False  # (its elements share memory, like an expanded tensor)
-        return (spread,)
+        if not self.keepdim and grad.ndim:
+            grad = grad.reshape([1 if i in self.axes else n for i, n in enumerate(shape)])
+        return (_spread(grad, shape, self.axes),)
 
 
-class SumBackward1(SumBackward0):
-    """``sum(dim)``: the same rule as the full sum, along the reduced dims only."""
+def _spread(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]) -> np.ndarray:
+    """``grad.expand(shape)`` on the array: ``grad`` (0-d, or with size 1 along ``axes``) read
+    along those axes with stride 0, so every element of the input sees the same value."""
+    if grad.ndim == 0:
+        strides = (0,) * len(shape)
+    else:
+        strides = tuple(0 if i in axes else s for i, s in enumerate(grad.strides))
+    spread = strided_view(grad, shape, strides)
+    spread.flags.writeable = False  # (its elements share memory, like an expanded tensor)
+    return spread
 
 
 # --8<-- [end:sum_backward]
@@ -140,27 +155,34 @@ def mean(
     count = _count(input._data.shape, axes)
     result = Tensor._make(np.true_divide(total, count, dtype=target.numpy))  # 0/0: nan
     if needs_grad(input):
-        node = MeanBackward0 if dim is None else MeanBackward1
-        attach(result, node(input, axes=axes, keepdim=keepdim, count=count))
+        if dim is None and not keepdim:  # as sum: the 0-d mean of everything is node 0
+            record(result, MeanBackward0, (input,), count=count)
+        else:
+            record(result, MeanBackward1, (input,), axes=axes, keepdim=keepdim, count=count)
     return result
 
 
-class MeanBackward0(SumBackward0):
+class _Averaged(Node):
     """Each element contributed 1/n of itself to the mean: the sum's rule, divided by n."""
 
     count: int
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        (expanded,) = super().backward(grad)
+        # the sum's rule: SumBackward0's or SumBackward1's, next in a mean node's MRO
+        (expanded,) = cast(tuple[Tensor], super().backward(grad))
         return (expanded / self.count,)
 
     def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        (expanded,) = super().backward_arrays(grad)
+        (expanded,) = cast(tuple[np.ndarray], super().backward_arrays(grad))
         return (np.true_divide(expanded, self.count, dtype=grad.dtype),)
 
 
-class MeanBackward1(MeanBackward0):
-    """``mean(dim)``: the same rule along the reduced dims only."""
+class MeanBackward0(_Averaged, SumBackward0):
+    """``mean()``: the total's rule, divided by the number of elements."""
+
+
+class MeanBackward1(_Averaged, SumBackward1):
+    """``mean(dim)``: the same along the reduced dims only."""
 
 
 def prod(
@@ -181,9 +203,11 @@ def prod(
     result = Tensor._make(out)
     if needs_grad(input):
         if dim is None:
-            attach(result, ProdBackward0(input, saved=(input, result)))
+            record(result, ProdBackward0, (input,), saved=(input, result))
         else:
-            attach(result, ProdBackward1(input, saved=(input, result), axes=axes, keepdim=keepdim))
+            record(
+                result, ProdBackward1, (input,), saved=(input, result), axes=axes, keepdim=keepdim
+            )
     return result
 
 
@@ -258,7 +282,7 @@ def _extreme(
         value = Tensor._make(pick(input._data))
         if needs_grad(input):
             node = MaxBackward1 if name == "max" else MinBackward1
-            attach(value, node(input, saved=(input, value)))
+            record(value, node, (input,), saved=(input, value))
         return value
     d = normalize_dim(dim, input._data.ndim)
     data = input._data.reshape(input._data.shape or (1,))
@@ -274,7 +298,7 @@ def _extreme(
     out = result(Tensor._make(values), Tensor._make(indices.astype(np.int64)))
     if needs_grad(input):  # only the values are differentiable
         by_dim = MaxBackward0 if name == "max" else MinBackward0
-        attach(out.values, by_dim(input, saved=(out.indices,), dim=d, keepdim=keepdim))
+        record(out.values, by_dim, (input,), saved=(out.indices,), dim=d, keepdim=keepdim)
 
     return out
 
@@ -418,7 +442,7 @@ def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     variance, how = _variance("var", input, dim, args, kwargs)
     result = Tensor._make(variance.astype(input._data.dtype))
     if needs_grad(input):
-        attach(result, VarBackward0(input, saved=(input,), **how))
+        record(result, VarBackward0, (input,), saved=(input,), **how)
     return result
 
 
@@ -427,7 +451,7 @@ def std(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     variance, how = _variance("std", input, dim, args, kwargs)
     result = Tensor._make(np.sqrt(variance).astype(input._data.dtype))
     if needs_grad(input):
-        attach(result, StdBackward0(input, saved=(input, result), **how))
+        record(result, StdBackward0, (input,), saved=(input, result), **how)
     return result
 
 

@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import as_strided
 from .._dtype import dtype, promote_types
 from .._size import normalize_dim
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
-from ..autograd.function import Node, attach, needs_grad
+from ..autograd.function import Node, attach, needs_grad, record
 
 
 def _sizes(args: Sequence[Any]) -> tuple[int, ...]:
@@ -66,7 +66,7 @@ def view(a: Tensor, *shape: Any) -> Tensor:
         ) from None
     result = a._view_of(data)
     if needs_grad(a):
-        attach(result, ViewBackward0(a, shape=a._data.shape))
+        record(result, ViewBackward0, (a,), shape=a._data.shape)
     return result
 
 
@@ -91,12 +91,12 @@ def reshape(a: Tensor, *shape: Any) -> Tensor:
         copy = clone(a, row_major=True)
         result = Tensor._make(copy._data.reshape(new_shape))
         if needs_grad(copy):
-            attach(result, UnsafeViewBackward0(copy, shape=copy._data.shape))
+            record(result, UnsafeViewBackward0, (copy,), shape=copy._data.shape)
         return result
     result = a._view_of(data)
     if needs_grad(a):  # torch records a view of a non-contiguous tensor under another name
         node = ViewBackward0 if a._data.flags.c_contiguous else ReshapeAliasBackward0
-        attach(result, node(a, shape=a._data.shape))
+        record(result, node, (a,), shape=a._data.shape)
     return result
 
 
@@ -116,7 +116,7 @@ def t(a: Tensor) -> Tensor:
         )
     result = a._view_of(a._data.T)
     if needs_grad(a):
-        attach(result, TBackward0(a))
+        record(result, TBackward0, (a,))
     return result
 
 
@@ -138,7 +138,7 @@ def t_(a: Tensor) -> Tensor:
         )
     if needs_grad(a):
         a._check_inplace()
-        node = TBackward1(a)  # made before the change: it records the shape a had
+        node = TBackward1((a,))  # made before the change: it records the shape a had
         a._data = a._data.T
         attach(a, node)
     else:
@@ -157,7 +157,7 @@ def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     d0, d1 = normalize_dim(dim0, n), normalize_dim(dim1, n)
     result = a._view_of(np.swapaxes(a._data, d0, d1) if n else a._data[...])
     if needs_grad(a):
-        attach(result, TransposeBackward0(a, dims=(d0, d1)))
+        record(result, TransposeBackward0, (a,), dims=(d0, d1))
     return result
 
 
@@ -185,7 +185,7 @@ def permute(a: Tensor, *dims: Any) -> Tensor:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     result = a._view_of(np.transpose(a._data, axes))
     if needs_grad(a):
-        attach(result, PermuteBackward0(a, dims=axes))
+        record(result, PermuteBackward0, (a,), dims=axes)
     return result
 
 
@@ -219,7 +219,7 @@ def squeeze(a: Tensor, dim: Any = None) -> Tensor:
             node = SqueezeBackward1
         else:
             node = SqueezeBackward2
-        attach(result, node(a, axes=tuple(sorted(axes))))
+        record(result, node, (a,), axes=tuple(sorted(axes)))
     return result
 
 
@@ -247,7 +247,7 @@ def unsqueeze(a: Tensor, dim: int) -> Tensor:
     d = normalize_dim(dim, a._data.ndim + 1)
     result = a._view_of(unsqueeze_array(a._data, d))
     if needs_grad(a):
-        attach(result, UnsqueezeBackward0(a, dim=d))
+        record(result, UnsqueezeBackward0, (a,), dim=d)
     return result
 
 
@@ -347,7 +347,7 @@ def expand(a: Tensor, *sizes: Any) -> Tensor:
             )
     result = a._view_of(strided_view(a._data, new_shape, new_strides))
     if needs_grad(a):
-        attach(result, ExpandBackward0(a))
+        record(result, ExpandBackward0, (a,))
     return result
 
 
@@ -396,7 +396,7 @@ def _part(a: Tensor, index: tuple[Any, ...], node: type[Node]) -> Tensor:
     """The view ``a[index]`` (a basic NumPy index), recorded as ``node``."""
     result = a._view_of(a._data[index])
     if needs_grad(a):
-        attach(result, node(a, shape=a._data.shape, index=index))
+        record(result, node, (a,), shape=a._data.shape, index=index)
     return result
 
 
@@ -408,7 +408,7 @@ def _embed(
     out[index] = grad._data
     result = Tensor._make(out)
     if needs_grad(grad):
-        attach(result, node(grad, index=index))
+        record(result, node, (grad,), index=index)
     return result
 
 
@@ -499,8 +499,10 @@ def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
     if needs_grad(a):  # one node for all the pieces: piece i is its output i
         by_size = isinstance(split_size_or_sections, (int, np.integer))
         kind = SplitBackward0 if by_size else SplitWithSizesBackward0
-        node = kind(a, shape=a._data.shape, dim=d, sizes=sizes, num_outputs=len(pieces))
-        for i, piece in enumerate(pieces):
+        node = record(
+            pieces[0], kind, (a,), shape=a._data.shape, dim=d, sizes=sizes, num_outputs=len(pieces)
+        )
+        for i, piece in enumerate(pieces[1:], start=1):
             attach(piece, node, output_nr=i)
     return tuple(pieces)
 
@@ -544,9 +546,11 @@ def unbind(a: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = normalize_dim(dim, a._data.ndim)
     pieces = tuple(a._view_of(x) for x in np.moveaxis(a._data, d, 0))
-    if needs_grad(a):
-        node = UnbindBackward0(a, shape=a._data.shape, dim=d, num_outputs=len(pieces))
-        for i, piece in enumerate(pieces):
+    if needs_grad(a) and pieces:  # one node for all the pieces: piece i is its output i
+        node = record(
+            pieces[0], UnbindBackward0, (a,), shape=a._data.shape, dim=d, num_outputs=len(pieces)
+        )
+        for i, piece in enumerate(pieces[1:], start=1):
             attach(piece, node, output_nr=i)
     return pieces
 
@@ -610,7 +614,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         # an input skipped above gets no part of the gradient: None marks it
         skipped = len(shaped) < len(parts)
         sizes = [None if skipped and t._data.shape == (0,) else t._data.shape[d] for t in parts]
-        attach(result, CatBackward0(*parts, dim=d, sizes=sizes))
+        record(result, CatBackward0, tuple(parts), dim=d, sizes=sizes)
     return result
 
 
@@ -667,7 +671,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     with_dim = [Tensor._make(unsqueeze_array(t._data, d)) for t in parts]
     result = Tensor._make(_concatenate(with_dim, with_dim, d))
     if needs_grad(*parts):
-        attach(result, StackBackward0(*parts, dim=d))
+        record(result, StackBackward0, tuple(parts), dim=d)
     return result
 
 
@@ -691,7 +695,7 @@ def clone(a: Tensor, *, row_major: bool = False) -> Tensor:
     """A copy with its own memory, laid out like ``a`` (or ``row_major``, for ``contiguous``)."""
     result = Tensor._make(a._data.copy(order="C" if row_major else "K"))
     if needs_grad(a):
-        attach(result, CloneBackward0(a))
+        record(result, CloneBackward0, (a,))
     return result
 
 
@@ -706,7 +710,7 @@ def to_copy(a: Tensor, target: dtype) -> Tensor:
     """A copy converted to dtype ``target`` (``a.to(target)``)."""
     result = Tensor._make(a._data.astype(target.numpy))
     if needs_grad(a):
-        attach(result, ToCopyBackward0(a, dtype=a._dtype))
+        record(result, ToCopyBackward0, (a,), dtype=a._dtype)
     return result
 
 
@@ -732,7 +736,7 @@ def copy(a: Tensor, src: Any) -> Tensor:
         raise broadcast_error(a._data.shape, value.shape) from None
     result = Tensor._make(out)
     if needs_grad(a, src):
-        attach(result, CopyBackwards(a, src))
+        record(result, CopyBackwards, (a, src))
     return result
 
 

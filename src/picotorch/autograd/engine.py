@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import grad_mode
-from .function import Node, _as_tensor, attach
+from .function import Node, _as_tensor, record
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -295,7 +295,7 @@ def _copy_for_leaf(grad: Tensor, variable: Tensor) -> Tensor:
     if grad._requires_grad:
         from .._ops.shape import CopyBackwards  # fresh memory .copy_(grad), as torch records it
 
-        attach(copy, CopyBackwards(copy, grad))
+        record(copy, CopyBackwards, (copy, grad))
     return copy
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 Edge = tuple["Node | None", int]
 Hook = Callable[["Tensor"], "Tensor | None"]
+NodeT = TypeVar("NodeT", bound="Node")
 
 _sequence = itertools.count()  # creation order: a node is always newer than its inputs' nodes
 
@@ -75,10 +76,10 @@ class Node:
     _saved_versions: list[int]
     _saved_output = -1
 
-    def __init__(self, *inputs: Any, saved: tuple[Any, ...] = (), **attrs: Any) -> None:
+    def __init__(self, inputs: tuple[Any, ...], saved: tuple[Any, ...] = ()) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
-        the tensors backward will need (see ``save_for_backward``); ``attrs``: other facts about
-        the call that backward needs, such as the dims reduced over, kept as attributes."""
+        the tensors backward will need (see ``save_for_backward``). Ops make their nodes with
+        ``record``, which also sets the other facts backward needs as attributes."""
         edges: list[Edge] = []
         # the shape and dtype each input's gradient must have (None: no gradient flows there)
         meta: list[tuple[tuple[int, ...], Any] | None] = []
@@ -106,8 +107,6 @@ class Node:
             for v in saved:  # (a plain loop: quicker than a comprehension on one or two values)
                 versions.append(getattr(v, "_version_counter", _UNVERSIONED)[0])
             self._saved_versions = versions
-        if attrs:
-            self.__dict__.update(attrs)
 
     def name(self) -> str:
         return type(self).__name__
@@ -270,22 +269,63 @@ def needs_grad(a: Any, b: Any = None, *more: Any) -> bool:
     return False
 
 
+def record(
+    out: Tensor,
+    node_class: type[NodeT],
+    inputs: tuple[Any, ...],
+    saved: tuple[Any, ...] = (),
+    **facts: Any,
+) -> NodeT:
+    """Record the op that produced ``out``: a new ``node_class`` node with an edge to each of
+    ``inputs``, keeping ``saved`` for backward and the other ``facts`` backward needs (the dims
+    reduced over, ...) as attributes, becomes ``out.grad_fn``. Returns the node.
+
+    (Every recorded op comes through here. The node class is called with positional arguments
+    only: a keyword argument in a class call costs as much again as the call itself.)
+    """
+    node = node_class(inputs, saved)
+    if facts:
+        node.__dict__.update(facts)
+    if out._dtype.is_floating_point:  # attach(out, node), written out: every op comes here
+        out._requires_grad = True
+        out.grad_fn = node
+        out._output_nr = 0  # (an in-place op's out may have been another node's output 1)
+        for v in saved:  # did the op save its own result (exp, tanh, ...)?
+            if v is out:
+                _keep_output(node, out)
+                break
+        base = out._base
+        if base is not None and base.grad_fn is not None:  # a view of a non-leaf
+            _register_view(base, out)
+    return node
+
+
 def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
-    """Make ``node`` the ``grad_fn`` of the op's result (only floating results carry grads)."""
+    """Make ``node`` the ``grad_fn`` of output ``output_nr`` of its op (only floating results
+    carry grads). ``record`` does the same for an op's first output; an op with several
+    outputs attaches the others with this, and ``t_`` its node made before the change."""
     if out._dtype.is_floating_point:
         out._requires_grad = True
         out.grad_fn = node
         out._output_nr = output_nr
-        saved = node._saved
-        if saved:  # did the op save its own result (exp, tanh, ...)? keep it without history
-            for i, v in enumerate(saved):
-                if v is out:
-                    node._saved_output = i
-                    node._saved = (*saved[:i], saved_output(out), *saved[i + 1 :])
+        for v in node._saved or ():  # did the op save its own result (exp, tanh, ...)?
+            if v is out:
+                _keep_output(node, out)
+                break
         base = out._base
         if base is not None and base.grad_fn is not None:  # a view of a non-leaf
             _register_view(base, out)
     return out
+
+
+def _keep_output(node: Node, out: Tensor) -> None:
+    """Keep the node's own output among its saved values without history (``saved_output``)."""
+    saved = node._saved or ()
+    for i, v in enumerate(saved):
+        if v is out:
+            node._saved_output = i
+            saved = (*saved[:i], saved_output(out), *saved[i + 1 :])
+    node._saved = saved
 
 
 def saved_output(out: Tensor) -> Tensor:
@@ -335,7 +375,7 @@ class AsStridedBackward0(Node):
     where one element appears several times, as in an expanded view)."""
 
     def __init__(self, base: Tensor, view: Tensor) -> None:
-        super().__init__(base)
+        super().__init__((base,))
         self.base_shape = base._data.shape
         self.positions = _positions_in(base._data, view._data)
 
