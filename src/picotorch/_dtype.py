@@ -14,7 +14,7 @@ import numpy as np
 class dtype:  # noqa: N801 - torch spells it lower-case
     """A tensor element type, printed as ``torch.float32``."""
 
-    __slots__ = ("_kind", "is_floating_point", "is_signed", "itemsize", "name", "numpy")
+    __slots__ = ("_kind", "_zero", "is_floating_point", "is_signed", "itemsize", "name", "numpy")
 
     _kind: builtins.int
     is_floating_point: builtins.bool
@@ -27,6 +27,11 @@ class dtype:  # noqa: N801 - torch spells it lower-case
         self.is_floating_point = kind == 2
         self.is_signed = kind == 2 or (kind == 1 and self.numpy.kind == "i")
         self.itemsize = self.numpy.itemsize
+        # 0 as a 0-d array of this dtype, for ops that compare or clamp against 0 (relu): NumPy
+        # takes it as it is, where a Python 0 costs a promotion step that, on small tensors,
+        # takes as long as the op itself
+        self._zero = np.zeros((), self.numpy)
+        self._zero.flags.writeable = False
 
     def __repr__(self) -> str:
         return f"torch.{self.name}"

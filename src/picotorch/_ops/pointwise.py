@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
-from .._dtype import dtype, result_type
+from .._dtype import _FROM_NUMPY, dtype, result_type
 from .._size import broadcast_shapes
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -1004,7 +1004,8 @@ def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> 
     if isinstance(input, Tensor) and input._dtype is _dtype.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
     if out is None and not inplace and isinstance(input, Tensor):
-        result = _make(_relu(input._data))  # the usual call: nothing to convert or write into
+        # the usual call: nothing to convert or write into (and a 0 of the input's own dtype)
+        result = _make(np.maximum(input._data, input._dtype._zero))
     else:
         result = _unary(_relu, input, to_float=False, out=out, inplace=inplace)
     if needs_grad(input):
@@ -1040,16 +1041,23 @@ def threshold_backward(grad: Tensor, result: Tensor) -> Tensor:
 
 
 def _threshold_backward(g: np.ndarray, result: np.ndarray) -> np.ndarray:
-    """``g`` where ``result > 0``, else 0, on the arrays."""
-    if g.dtype.kind == "f" and g.shape == result.shape:
-        # Keep or clear each element's bits: exact where ``g * mask`` is not (inf * 0 is NaN,
-        # -1 * 0 is -0.), and branch-free, so several times quicker than np.where or a masked
-        # copy on a random mask. ``bits`` is all ones where the gradient passes, 0 elsewhere.
-        bits = np.less_equal(result, 0).astype(f"u{g.itemsize}")
-        bits -= 1
-        bits &= g.view(bits.dtype)
-        return bits.view(g.dtype)
-    return np.where(result <= 0, g.dtype.type(0), g)
+    """``g`` where ``result > 0``, else 0, on the arrays (a NaN result passes ``g``, as in
+    torch). Exact either way: elements are picked, never multiplied by a mask (inf * 0 is NaN,
+    -1 * 0 is -0.)."""
+    zero = _FROM_NUMPY[g.dtype]._zero
+    blocked = np.less_equal(result, zero)
+    if g.size < 2048 or g.dtype.kind != "f" or g.shape != result.shape:
+        return np.where(blocked, zero, g)
+    # On large float arrays, keep or clear each element's bits instead: branch-free, so several
+    # times quicker than np.where on a random mask (but slower on small ones: the three extra
+    # NumPy calls cost more than they save). ``bits`` is all ones where the gradient passes.
+    bits = blocked.astype(_SAME_SIZE_UINT[g.dtype])
+    bits -= 1
+    bits &= g.view(bits.dtype)
+    return bits.view(g.dtype)
+
+
+_SAME_SIZE_UINT = {np.dtype(f"f{n}"): np.dtype(f"u{n}") for n in (2, 4, 8)}
 
 
 class ThresholdBackwardBackward0(Node):
