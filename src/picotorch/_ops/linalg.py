@@ -88,7 +88,7 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     _require_tensors("matmul", input, other, second="other")
     a, b = input._data, other._data
     if a.ndim == 2 and b.ndim == 2 and out is None:
-        return mm(input, other)
+        return _matrix_product(input, other)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
@@ -248,11 +248,20 @@ def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The product of two matrices (2-d tensors only, no broadcasting)."""
     _require_tensors("mm", input, mat2)
-    _refuse_out_with_grad("mm", out, input, mat2)
     if input._data.ndim != 2 or mat2._data.ndim != 2:
         raise RuntimeError(f"{'self' if input._data.ndim != 2 else 'mat2'} must be a matrix")
+    if out is None:
+        return _matrix_product(input, mat2)
+    _refuse_out_with_grad("mm", out, input, mat2)
     _check_dtypes("mm", input, mat2)
-    result = _finish(_mm(input._data, mat2._data), out)
+    return _finish(_mm(input._data, mat2._data), out)
+
+
+def _matrix_product(input: Tensor, mat2: Tensor) -> Tensor:
+    """``mm`` of two 2-d tensors into a new tensor, recorded (also ``matmul``'s 2-d case, which
+    has checked its arguments already: this runs for every ``@`` of a training step)."""
+    _check_dtypes("mm", input, mat2)
+    result = Tensor._make(_mm(input._data, mat2._data))
     if needs_grad(input, mat2):
         record(result, MmBackward0, (input, mat2), saved=(input, mat2))
     return result
