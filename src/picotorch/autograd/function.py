@@ -58,7 +58,15 @@ class Node:
     # what every node has its own value of lives in slots, which are quicker to create than
     # __dict__ entries (a node is made for every recorded op); a subclass's own facts about
     # its op (``alpha``, ``axes``, ...) go in the __dict__
-    __slots__ = ("__dict__", "_input_meta", "_saved_versions", "_seq", "next_functions")
+    __slots__ = (
+        "__dict__",
+        "_input_meta",
+        "_saved",
+        "_saved_output",
+        "_saved_versions",
+        "_seq",
+        "next_functions",
+    )
     next_functions: tuple[Edge, ...]  # one (node, input_nr) per input: the graph's edges
     _input_meta: tuple[tuple[tuple[int, ...], Any] | None, ...]  # each input's shape, dtype
     _seq: int  # creation order (see _sequence)
@@ -70,11 +78,12 @@ class Node:
     # Registering either kind makes _pre_hooks a dict: the engine tests only that one.
     _pre_hooks: dict[int, list[Hook]] | None = None
     _retain_grad_hooks: dict[int, Hook] | None = None
-    # what backward needs (see save_for_backward): the tensors, () until saved and None once
+    # what backward needs (see save_for_backward): the tensors, () if none and None once
     # released; the version each was at when saved; which of them is this node's own output
-    _saved: tuple[Any, ...] | None = ()
+    # (-1: none)
+    _saved: tuple[Any, ...] | None
     _saved_versions: list[int]
-    _saved_output = -1
+    _saved_output: int
 
     def __init__(self, inputs: tuple[Any, ...], saved: tuple[Any, ...] = ()) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
@@ -101,8 +110,9 @@ class Node:
         # numbered after the edges: an input's AccumulateGrad may have just been created
         self._seq = next(_sequence)
         self._input_meta = tuple(meta)
+        self._saved = saved
+        self._saved_output = -1
         if saved:  # save_for_backward(*saved), written out (as above)
-            self._saved = saved
             versions = []
             for v in saved:  # (a plain loop: quicker than a comprehension on one or two values)
                 versions.append(getattr(v, "_version_counter", _UNVERSIONED)[0])
@@ -204,6 +214,7 @@ class AccumulateGrad(Node):
         self.next_functions = ()
         self._input_meta = ()
         self._saved = ()
+        self._saved_output = -1
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
