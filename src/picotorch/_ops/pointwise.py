@@ -1004,7 +1004,7 @@ def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> 
     if isinstance(input, Tensor) and input._dtype is _dtype.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
     if out is None and not inplace and isinstance(input, Tensor):
-        # the usual call: nothing to convert or write into (and a 0 of the input's own dtype)
+        # the usual call: nothing to convert or write into (and 0 in its own dtype: dtype._zero)
         result = _make(np.maximum(input._data, input._dtype._zero))
     else:
         result = _unary(_relu, input, to_float=False, out=out, inplace=inplace)

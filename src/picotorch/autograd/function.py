@@ -280,6 +280,7 @@ def needs_grad(a: Any, b: Any = None, *more: Any) -> bool:
     return False
 
 
+# --8<-- [start:record]
 def record(
     out: Tensor,
     node_class: type[NodeT],
@@ -300,7 +301,7 @@ def record(
     if out._dtype.is_floating_point:  # attach(out, node), written out: every op comes here
         out._requires_grad = True
         out.grad_fn = node
-        out._output_nr = 0  # (an in-place op's out may have been another node's output 1)
+        out._output_nr = 0  # (an in-place op records on its input, which may have had another)
         for v in saved:  # did the op save its own result (exp, tanh, ...)?
             if v is out:
                 _keep_output(node, out)
@@ -309,6 +310,9 @@ def record(
         if base is not None and base.grad_fn is not None:  # a view of a non-leaf
             _register_view(base, out)
     return node
+
+
+# --8<-- [end:record]
 
 
 def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
