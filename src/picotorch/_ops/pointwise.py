@@ -230,7 +230,10 @@ def add(
     scaled = other if alpha == 1 else _scaled(other, alpha)
     result = _binary(np.add, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
-        record(result, AddBackward0, (input, other), alpha=alpha)
+        if alpha == 1:  # (the usual a + b: AddBackward0's default alpha, no facts to keep)
+            record(result, AddBackward0, (input, other))
+        else:
+            record(result, AddBackward0, (input, other), alpha=alpha)
     return result
 
 
@@ -248,7 +251,7 @@ def _scaled(x: Operand, alpha: Any) -> Operand:
 class AddBackward0(Node):
     """d(a + alpha*b) = da + alpha*db: the gradient passes through unchanged."""
 
-    alpha: Any
+    alpha: Any = 1
 
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
         return grad, grad if self.alpha == 1 else grad * self.alpha
