@@ -301,7 +301,7 @@ def record(
     if out._dtype.is_floating_point:  # attach(out, node), written out: every op comes here
         out._requires_grad = True
         out.grad_fn = node
-        out._output_nr = 0  # (in place, out is the input: it may have been output 1 of a split)
+        out._output_nr = 0  # (in place, out is the op's input: now output 0 of this node)
         for v in saved:  # did the op save its own result (exp, tanh, ...)?
             if v is out:
                 _keep_output(node, out)
