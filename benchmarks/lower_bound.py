@@ -2,8 +2,9 @@
 
     python -m benchmarks.lower_bound     # prints a table and writes benchmarks/lower_bound.json
 
-Times one step of W1 (``((a*b + c).relu() @ a).sum()`` forward + backward on (8, 8) leaves) and
-one training step of W2 (64-128-10 MLP, batch 64, cross-entropy, SGD momentum 0.9) four ways,
+Times one step of W1 (``((a*b + c).relu() @ a).sum()`` forward + backward on (8, 8) leaves), W1's
+forward pass alone (the graph recorded, then dropped: where each op's own cost shows) and one
+training step of W2 (64-128-10 MLP, batch 64, cross-entropy, SGD momentum 0.9) five ways,
 interleaved in one process, one thread:
 
 - ``numpy``: the gradients written out by hand (no graph at all): the physical limit;
@@ -118,7 +119,9 @@ def backprop(root: Var) -> None:
 
 
 # ------------------------------------------------------------------------------ the workloads
-def w1_steps() -> dict[str, Callable[[], Any]]:
+def w1_steps(backward: bool = True) -> dict[str, Callable[[], Any]]:
+    """One W1 step of each implementation. With ``backward=False``, only its forward pass: the
+    graph is recorded (and dropped), so the time is what recording the five ops costs."""
     rng = np.random.default_rng(0)
     a0, b0, c0 = (rng.random((8, 8), dtype=np.float32) for _ in range(3))
     leaves = [Var(x) for x in (a0, b0, c0)]
@@ -128,28 +131,32 @@ def w1_steps() -> dict[str, Callable[[], Any]]:
         backprop(total(mm(relu(add(mul(a, b), c)), a)))
         a.grad = b.grad = c.grad = None
 
-    floor_leaves = [floor.Tensor(x.copy(), requires_grad=True) for x in (a0, b0, c0)]
+    def tape_forward() -> Var:
+        a, b, c = leaves
+        return total(mm(relu(add(mul(a, b), c)), a))
 
-    def floor_step() -> None:
-        a, b, c = floor_leaves
-        ((a * b + c).relu() @ a).sum().backward()
-        a.grad = b.grad = c.grad = None
-
-    def lib_step(lib: Any) -> Callable[[], None]:
-        a, b, c = (lib.from_numpy(x.copy()).requires_grad_() for x in (a0, b0, c0))
-
+    def tensor_step(a: Any, b: Any, c: Any) -> Callable[[], Any]:  # floor, picotorch, torch
         def step() -> None:
             ((a * b + c).relu() @ a).sum().backward()
             a.grad = b.grad = c.grad = None
 
-        return step
+        def forward() -> Any:
+            return ((a * b + c).relu() @ a).sum()
+
+        return step if backward else forward
+
+    def numpy_forward() -> Any:
+        return (np.maximum(a0 * b0 + c0, 0) @ a0).sum()
+
+    def leaves_of(lib: Any) -> list[Any]:
+        return [lib.from_numpy(x.copy()).requires_grad_() for x in (a0, b0, c0)]
 
     return {
-        "numpy": lambda: ref.tiny_step(a0, b0, c0),
-        "tape": tape_step,
-        "floor": floor_step,
-        "picotorch": lib_step(picotorch),
-        "torch": lib_step(torch),
+        "numpy": (lambda: ref.tiny_step(a0, b0, c0)) if backward else numpy_forward,
+        "tape": tape_step if backward else tape_forward,
+        "floor": tensor_step(*(floor.Tensor(x.copy(), requires_grad=True) for x in (a0, b0, c0))),
+        "picotorch": tensor_step(*leaves_of(picotorch)),
+        "torch": tensor_step(*leaves_of(torch)),
     }
 
 
@@ -246,7 +253,11 @@ def measure(name: str, steps: dict[str, Callable[[], Any]]) -> dict[str, dict[st
 
 def main() -> None:
     print(f"torch {torch.__version__}, numpy {np.__version__}; median of {ROUNDS} rounds")
-    workloads = {"W1": measure("W1", w1_steps()), "W2": measure("W2", w2_steps()[0])}
+    workloads = {
+        "W1": measure("W1", w1_steps()),
+        "W1-forward": measure("W1-forward", w1_steps(backward=False)),
+        "W2": measure("W2", w2_steps()[0]),
+    }
     cpu = next(
         (
             line.split(":", 1)[1].strip()

@@ -299,6 +299,21 @@ def test_semantic_floor_refuses_a_saved_tensor_changed_in_place() -> None:
         out.backward()
 
 
+def test_lower_bound_w1_forward_passes_compute_torchs_loss() -> None:
+    # the W1-forward timings compare like with like: each implementation computes the same loss
+    # (and the autograd ones record a graph that reaches the leaves)
+    from benchmarks import lower_bound as lb
+
+    forwards = lb.w1_steps(backward=False)
+    expected = forwards["torch"]().item()
+    for impl, forward in forwards.items():
+        out = forward()
+        value = out.data if impl in ("tape", "floor") else out
+        np.testing.assert_allclose(float(value), expected, rtol=1e-6, err_msg=impl)
+        if impl != "numpy":
+            assert out.inputs if impl == "tape" else out.grad_fn, impl
+
+
 def test_lower_bound_w2_steps_train_alike() -> None:
     # three W2 steps of each of the five implementations leave the same first-layer weights
     from benchmarks import lower_bound as lb

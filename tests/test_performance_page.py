@@ -498,7 +498,8 @@ def test_the_lower_bound_table_takes_its_numbers_from_the_file(rows: list[list[s
         "floor": "torch 语义的下限（floor）",
     }
     table = [r for r in rows if len(r) == 5]
-    for workload in ("W1", "W2"):
+    assert set(data["workloads"]) == {"W1", "W1-forward", "W2"}
+    for workload in ("W1", "W1-forward", "W2"):
         timings = data["workloads"][workload]
         for impl, t in timings.items():
             median = ms_or_us(t["median_us"] * 1e-6)
@@ -509,6 +510,21 @@ def test_the_lower_bound_table_takes_its_numbers_from_the_file(rows: list[list[s
             vs_torch = t["median_us"] / timings["torch"]["median_us"]
             vs_numpy = t["median_us"] / timings["numpy"]["median_us"]
             assert row[3:] == [f"{vs_torch:.2f}×", f"{vs_numpy:.2f}×"]
+
+
+def test_what_the_page_reads_from_the_forward_rows_holds_for_the_committed_file() -> None:
+    # the page's prose says three things about "W1 只做前向" that no marker can: re-running
+    # benchmarks.lower_bound must not silently make them false (update the page if this fails)
+    w = {
+        k: {i: t["median_us"] for i, t in v.items()} for k, v in lower_bound()["workloads"].items()
+    }
+    step, forward = w["W1"], w["W1-forward"]
+    # picotorch's extra time over the floor is mostly in the forward pass ("大半花在前向")
+    assert forward["picotorch"] - forward["floor"] > (step["picotorch"] - step["floor"]) / 2
+    # torch's forward is not slower than picotorch's ("并不比 picotorch 高")
+    assert forward["torch"] <= forward["picotorch"]
+    # most of torch's step is its backward() ("大部分时间花在 backward() 上")
+    assert forward["torch"] < step["torch"] / 2
 
 
 def test_the_bound_marker_divides_lower_bound_medians() -> None:
@@ -535,6 +551,9 @@ def test_a_missing_or_malformed_lower_bound_file_fails_clearly(tmp_path: Path) -
         hook.load_lower_bound(path)
     path = _broken(tmp_path, lower_bound(), lambda d: d["workloads"]["W1"].pop("floor"))
     with pytest.raises(PluginError, match=re.escape("'workloads.W1.floor' is missing")):
+        hook.load_lower_bound(path)
+    path = _broken(tmp_path, lower_bound(), lambda d: d["workloads"].pop("W1-forward"))
+    with pytest.raises(PluginError, match=re.escape("'workloads.W1-forward' is missing")):
         hook.load_lower_bound(path)
     path = _broken(
         tmp_path, lower_bound(), lambda d: d["workloads"]["W1"]["torch"].update(min_us=0)
