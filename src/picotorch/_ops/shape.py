@@ -138,9 +138,8 @@ def t_(a: Tensor) -> Tensor:
         )
     if needs_grad(a):
         a._check_inplace()
-        node = TBackward1((a,))  # made before the change: it records the shape a had
+        record(a, TBackward1, (a,))  # before the change: the node notes the shape a had
         a._data = a._data.T
-        attach(a, node)
     else:
         a._data = a._data.T
     a._bump_version()

@@ -298,7 +298,7 @@ def record(
     node = node_class(inputs, saved)
     if facts:
         node.__dict__.update(facts)
-    if out._dtype.is_floating_point:  # attach(out, node), written out: every op comes here
+    if out._dtype.is_floating_point:  # (only floating results carry grads)
         out._requires_grad = True
         out.grad_fn = node
         out._output_nr = 0  # (in place, out is the op's input: now output 0 of this node)
@@ -315,19 +315,14 @@ def record(
 # --8<-- [end:record]
 
 
-def attach(out: Tensor, node: Node, output_nr: int = 0) -> Tensor:
-    """Make ``node`` the ``grad_fn`` of output ``output_nr`` of its op (only floating results
-    carry grads). An op with several outputs attaches the others with this, and ``t_`` its node
-    made before the change. ``record`` writes these same steps out for an op's first output
-    (calling this would add about 1 % to every small op): change the two together."""
+def attach(out: Tensor, node: Node, output_nr: int) -> Tensor:
+    """Make ``node`` the ``grad_fn`` of output ``output_nr`` of its op, an op with several
+    outputs (split, unbind): ``record`` made the node with output 0, and these ops save none of
+    their outputs. Only floating results carry grads."""
     if out._dtype.is_floating_point:
         out._requires_grad = True
         out.grad_fn = node
         out._output_nr = output_nr
-        for v in node._saved or ():  # did the op save its own result (exp, tanh, ...)?
-            if v is out:
-                _keep_output(node, out)
-                break
         base = out._base
         if base is not None and base.grad_fn is not None:  # a view of a non-leaf
             _register_view(base, out)
