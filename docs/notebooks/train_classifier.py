@@ -22,7 +22,8 @@
 # 你看到的输出和图片就是那次运行的结果。
 # 点页面右上角的下载按钮，可以拿到 `.ipynb` 文件，在自己的电脑上运行
 # （需要先安装 picotorch、scikit-learn 和 matplotlib）。
-# 代码里写的是 `import picotorch as torch`，换成 `import torch` 也能原样运行，打印的结果一样。
+# 代码里写的是 `import picotorch as torch` 等；把其中的 `picotorch` 都换成 `torch`
+# （`import picotorch.nn as nn` 换成 `import torch.nn as nn`，依此类推），也能原样运行，打印的结果一样。
 # 整个笔记本在普通电脑的 CPU 上十几秒就能运行完。
 
 # %% [markdown]
@@ -106,8 +107,8 @@ print(len(train_loader), len(test_loader))
 # `fit` 就是[神经网络](../../neural-networks/)一章的训练循环：每一轮把训练集按小批过一遍，
 # 每一批都是清零梯度、前向传播、计算损失、反向传播、更新参数这五步。
 # 损失函数用分类问题最常用的交叉熵损失 `nn.CrossEntropyLoss`。
-# 优化器用 `optim.Adam`：它和 SGD 一样沿着梯度下降，
-# 但会根据每个参数梯度的历史自动调整步长，通常不用怎么调学习率就能很快收敛。
+# 优化器用 `optim.Adam`：它和 SGD 一样根据梯度更新参数，
+# 但会根据每个参数梯度的历史为它单独调整步长，对学习率没有 SGD 那么敏感，通常收敛得更快。
 # 再配一个**学习率调度器**（learning rate scheduler）`optim.lr_scheduler.StepLR`：
 # 每过 4 轮把学习率乘以 0.3。开始时步子大，损失下降得快；
 # 后面步子变小，参数就能稳稳地停在损失低的地方，而不是在附近来回晃。
@@ -153,7 +154,8 @@ def fit(model, epochs=12, lr=0.01):
 # ## 第一个模型：多层感知机
 #
 # **多层感知机**（multilayer perceptron，MLP）就是几个全连接层（`nn.Linear`）中间夹着激活函数。
-# 全连接层只接受一维的特征，所以先用 `nn.Flatten()` 把每张 1×8×8 的图片摊平成 64 个数；
+# `nn.Linear` 只对输入的最后一维做变换，所以先用 `nn.Flatten()` 把每张 1×8×8 的图片摊平成 64 个数，
+# 让这 64 个像素都落在最后一维上；
 # 隐藏层有 128 个神经元，最后一层输出 10 个得分，对应 10 个数字。
 # `nn.Sequential` 把这些层按顺序串起来，数据从第一层依次流到最后一层，不用自己写 `forward`。
 #
@@ -182,7 +184,7 @@ mlp_history = fit(mlp)
 # 多层感知机一上来就把图片摊平了，它并不知道哪些像素彼此相邻。
 # **卷积神经网络**（convolutional neural network，CNN）则保留图片的二维结构：
 # 卷积层（`nn.Conv2d`）用一个个 3×3 的小卷积核在图上滑动，检测笔画的边缘、拐角这类局部图案；
-# 池化层（`nn.MaxPool2d`）在每个 2×2 的区域里只留最大值，把图缩小一半，
+# 池化层（`nn.MaxPool2d`）在每个 2×2 的区域里只留最大值，把图的长和宽各缩小一半，
 # 让后面的层看到更大的范围。
 #
 # 这个网络里数据的形状依次是：
