@@ -15,7 +15,8 @@ module adds exactly the per-op work that torch's observable behaviour requires o
   in-place change in between is an error, not a wrong gradient), then freed;
 - the engine runs each node once, newest first, sums the gradients reaching a node, and sums a
   broadcast input's gradient back to the input's shape;
-- ``.grad`` is a Tensor: the first gradient is copied into it, later ones added in place;
+- ``.grad`` is a Tensor: the first gradient becomes it (copied only if something else holds the
+  array, as torch and picotorch do), later ones are added in place;
 - modules are called through ``Module.__call__``, the optimizer reads ``.grad`` and updates each
   parameter in place (bumping its version), and ``zero_grad`` sets ``.grad`` to None.
 
@@ -30,12 +31,16 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import sys
 from typing import Any
 
 import numpy as np
 
 _sequence = itertools.count()  # creation order: newest nodes run first
 grad_enabled = True  # what torch.no_grad() switches off
+# relu's 0 in the tensors' dtype, made once: a Python 0 costs NumPy a dtype decision per call
+# (every tensor here is float32)
+_ZERO = np.zeros((), np.float32)
 
 
 class Tensor:
@@ -58,7 +63,7 @@ class Tensor:
         return _record(self.data @ _checked(self, other).data, MmBackward0, (self, other))
 
     def relu(self) -> Tensor:
-        return _saving_output(_record(np.maximum(self.data, 0), ReluBackward0, (self,), ()))
+        return _saving_output(_record(np.maximum(self.data, _ZERO), ReluBackward0, (self,), ()))
 
     def sum(self) -> Tensor:
         return _record(np.add.reduce(self.data, None), SumBackward0, (self,), ())
@@ -206,7 +211,9 @@ class AddmmBackward0(Node):
     def backward(self, g: np.ndarray) -> tuple[np.ndarray | None, ...]:
         x, w_t = self.saved_arrays()
         grad_x = g @ w_t.T if self.next_functions[1][0] is not None else None
-        return g, grad_x, x.T @ g
+        # bias: summed here (as picotorch does); w_t's gradient computed transposed, so that the
+        # weight's own (TBackward0 transposes it back) is row-major like the weight: taken over
+        return g.sum(0), grad_x, (g.T @ x).T
 
 
 class LogSoftmaxBackward0(Node):
@@ -259,25 +266,45 @@ def run_backward(root: Node, seed: np.ndarray) -> None:
         if type(node) is AccumulateGrad:
             leaf = node.variable
             if leaf.grad is None:
-                leaf.grad = Tensor(g.copy())
+                # take the array over if nothing else holds it (refs: g, getrefcount's argument)
+                # and it is laid out like the leaf: fresh memory, or a view of all of a fresh
+                # array that only the view holds (as picotorch does); else copy it
+                owned = (
+                    sys.getrefcount(g) == 2
+                    and g.flags.c_contiguous
+                    and (g.base is None or (g.base.base is None and sys.getrefcount(g.base) == 2))
+                )
+                leaf.grad = Tensor(g if owned else g.copy())
             else:
                 leaf.grad.data += g
                 leaf.grad.version[0] += 1
             continue
-        grads = node.backward(g)
+        # (a function of its own: its locals, which hold the gradients, are gone when it returns,
+        # so a leaf's gradient is held by nothing but the buffer when its turn comes)
+        _pass_on(node, node.backward(g), buffers, queue)
         node.saved = None  # freed: a second backward is an error
-        edges, shapes = node.next_functions, node.shapes
-        for i, grad in enumerate(grads):
-            next_node = edges[i][0]
-            if next_node is None or grad is None:
-                continue
-            if grad.shape != shapes[i]:  # a broadcast input: sum over the repeated dims
-                grad = _unbroadcast(grad, shapes[i])
-            if next_node in buffers:
-                buffers[next_node] = buffers[next_node] + grad
-            else:
-                buffers[next_node] = grad
-                heapq.heappush(queue, (-next_node.seq, next_node))
+
+
+def _pass_on(
+    node: Node,
+    grads: tuple[np.ndarray | None, ...],
+    buffers: dict[Node, np.ndarray],
+    queue: list[tuple[int, Node]],
+) -> None:
+    """Add each input's gradient into the buffer of the node it flows to, queueing that node the
+    first time."""
+    edges, shapes = node.next_functions, node.shapes
+    for i, grad in enumerate(grads):
+        next_node = edges[i][0]
+        if next_node is None or grad is None:
+            continue
+        if grad.shape != shapes[i]:  # a broadcast input: sum over the repeated dims
+            grad = _unbroadcast(grad, shapes[i])
+        if next_node in buffers:
+            buffers[next_node] = buffers[next_node] + grad
+        else:
+            buffers[next_node] = grad
+            heapq.heappush(queue, (-next_node.seq, next_node))
 
 
 def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -280,6 +280,21 @@ def test_semantic_floor_computes_torchs_gradients_and_graph() -> None:
         np.testing.assert_allclose(mine.grad.data, ref.grad.numpy(), rtol=1e-5)
     with pytest.raises(RuntimeError, match="second time"):  # saved tensors were freed
         out.backward()
+    # the first gradients were taken over, not copied, where nothing else held them: no two
+    # leaves may share one, and the next backward adds into each in place, as torch's does
+    grads = [t.grad.data for t in (a, b, c)]
+    assert not any(np.shares_memory(g, h) for i, g in enumerate(grads) for h in grads[i + 1 :])
+    ((a * b + c).relu() @ a).sum().backward()
+    ((ta * tb + tc).relu() @ ta).sum().backward()
+    for mine, ref in ((a, ta), (b, tb), (c, tc)):
+        np.testing.assert_allclose(mine.grad.data, ref.grad.numpy(), rtol=1e-5)
+    # a + b sends one array to both leaves: at most one of them may take it over
+    a.grad = b.grad = c.grad = ta.grad = tb.grad = tc.grad = None
+    for _ in range(2):
+        ((a + b) * c).sum().backward()
+        ((ta + tb) * tc).sum().backward()
+    for mine, ref in ((a, ta), (b, tb), (c, tc)):
+        np.testing.assert_allclose(mine.grad.data, ref.grad.numpy(), rtol=1e-5)
 
 
 def test_semantic_floor_refuses_a_saved_tensor_changed_in_place() -> None:
