@@ -43,6 +43,11 @@ SCALING_SVG = "images/benchmark-scaling.svg"
 
 IMPL_NAMES = {"picotorch": "picotorch", "torch": "torch", "numpy": "NumPy"}
 X_NAMES = {"N": "N（链长）", "width": "宽度 w"}
+# what each W5 table measures, in the page's language (the results file's titles are English)
+SCALING_TITLES = {
+    "W5-chain": "N 次乘法 y = y * c 串成的一条链（8×8），只计反向传播",
+    "W5-mlp": "宽度为 w 的多层感知机（w-w-w-10，交叉熵，batch 64），只计反向传播",
+}
 PER = {"iteration": "每次迭代", "epoch": "每个 epoch", "backward": "每次反向"}
 METRIC_NAMES = {"time": "时间", "peak_rss": "峰值内存"}
 
@@ -403,7 +408,7 @@ def targets_table(results: Json) -> str:
             what = f"{metric} ÷ {IMPL_NAMES.get(r['vs'], r['vs'])}"
             goal, value = f"≤ {r['target']:g}×", fmt_ratio(r["value"])
         rows.append([r["workload"], what, goal, value, verdict(r["pass"])])
-    return _md_table(["任务", "picotorch 的", "目标", "实测", "结果"], rows, "llrrc")
+    return _md_table(["任务", "picotorch 的哪个比值", "目标", "实测", "结果"], rows, "llrrc")
 
 
 def scaling_tables(results: Json) -> str:
@@ -431,7 +436,8 @@ def scaling_tables(results: Json) -> str:
             f"{IMPL_NAMES.get(impl, impl)} {'—' if v is None else f'{v:.2f}'}"
             for impl, v in summary["slope"].items()
         )
-        line = f"**{workload}**（{escape(summary['title'])}）。log-log 斜率：{slopes}。"
+        title = SCALING_TITLES.get(workload, summary["title"])
+        line = f"**{workload}**（{escape(title)}）。log-log 斜率：{slopes}。"
         for r in _targets(results, workload, "slope"):
             line += f"目标：picotorch 的斜率 ≤ {r['target']:g}，{verdict(r['pass'])}。"
         out += [line, _md_table(header, rows, "lrrrrr")]
@@ -463,7 +469,7 @@ def setup_list(results: Json) -> str:
         "- **内存分配器**：每个进程都用同样的 glibc malloc 阈值（"
         + "，".join(f"`{k}={v}`" for k, v in results["allocator"].items())
         + "），原因见下面的“测量方式”",
-        f"- **重复**：每个实现在新进程里各跑 {repeat_text}，表中是这些进程的中位数",
+        f"- **重复**：每个实现都在新进程里重复运行，{repeat_text}，表中是这些进程的中位数",
         f"- **梯度检查**：NumPy 参考实现和 picotorch 算出的梯度与 torch 比对，{check_text}",
     ]
     load = m.get("load_average_start"), m.get("load_average_end")

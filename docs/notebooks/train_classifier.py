@@ -23,7 +23,8 @@
 # 点页面右上角的下载按钮，可以拿到 `.ipynb` 文件，在自己的电脑上运行
 # （需要先安装 picotorch、scikit-learn 和 matplotlib）。
 # 代码里写的是 `import picotorch as torch` 等；把其中的 `picotorch` 都换成 `torch`
-# （`import picotorch.nn as nn` 换成 `import torch.nn as nn`，依此类推），也能原样运行，打印的结果一样。
+# （`import picotorch.nn as nn` 换成 `import torch.nn as nn`，依此类推），
+# 也能原样运行，打印的结果一样。
 # 整个笔记本在普通电脑的 CPU 上十几秒就能运行完。
 
 # %% [markdown]
