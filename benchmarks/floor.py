@@ -21,10 +21,12 @@ module adds exactly the per-op work that torch's observable behaviour requires o
   parameter in place (bumping its version), and ``zero_grad`` sets ``.grad`` to None.
 
 Everything else picotorch does is left out: type promotion, views and their version sharing,
-hooks, ``create_graph``, ``retain_graph``, error messages worded as torch's, argument parsing,
-printing. Only the ops of W1 and W2 exist. So the floor is faster than any implementation of the
-same behaviour could be, and a target it misses cannot be met by a per-op autograd with torch's
-semantics on NumPy; ``tests/test_benchmarks.py`` checks that it computes torch's gradients.
+hooks, ``create_graph``, ``retain_graph``, range checks of class indices, error messages worded
+as torch's, argument parsing, printing. Only the ops of W1 and W2 exist. So an implementation of
+the same behaviour should not expect to beat the floor: a target the floor misses is out of reach
+of a per-op autograd with torch's semantics on NumPy, short of a trick nobody has found here (the
+floor is the cheapest form known, not a proof). ``tests/test_benchmarks.py`` checks that it
+computes torch's gradients.
 """
 
 from __future__ import annotations

@@ -9,16 +9,17 @@ interleaved in one process, one thread:
 
 - ``numpy``: the gradients written out by hand (no graph at all): the physical limit;
 - ``tape``: the smallest autograd imaginable on NumPy: each op records a closure, backward walks
-  the tape once. No dtype rules, no version counters, no checks, no hooks, no torch names: what
-  any Python autograd must pay at least;
+  the tape once. No dtype rules, no version counters, no checks, no hooks, no torch names: the
+  starting cost of recording a graph op by op in Python;
 - ``floor``: the tape plus only the per-op work that torch's visible behaviour requires (a
   Tensor per result, named nodes with ``next_functions``, version checks of saved tensors, the
-  engine's order; see ``benchmarks/floor.py``): what any implementation of picotorch's promise
-  must pay at least;
+  engine's order; see ``benchmarks/floor.py``): the starting cost of picotorch's promise, in the
+  cheapest forms known;
 - ``picotorch`` and ``torch``.
 
-A target below the tape's ratio cannot be met by a per-op Python autograd, and one below the
-floor's cannot be met by one that behaves as torch does. The gap between the floor and picotorch
+A target below the tape's ratio is out of reach of a per-op Python autograd, and one below the
+floor's of one that behaves as torch does (as far as the cheapest forms known go: these are
+measurements, not proofs). The gap between the floor and picotorch
 is the price of the rest of torch's semantics as picotorch implements them (type promotion,
 views, hooks, torch's errors, ...).
 """
