@@ -442,7 +442,5 @@ def randperm(
 ) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     check_device(device)
-    if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
     dt = dtype or _dtype.int64
     return _finish(_random.randperm(n, dt.numpy, generator), requires_grad)

@@ -371,9 +371,9 @@ def uniform(
     dt = np.dtype(np_dtype)
     shape = _shape(shape)
     n = math.prod(shape)
-    if not low <= high:
+    if not low <= high:  # (numbers as C++ prints a double: 2, 2.5, 1e-07, as torch words it)
         raise RuntimeError(
-            f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}"
+            f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}"
         )
     g = _gen(generator)
     default = low == 0.0 and high == 1.0  # x * 1 + 0 is exact: skip the fma
@@ -551,7 +551,7 @@ def normal(
     if dt not in (np.float16, np.float32, np.float64):
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for {_name(dt)}')
     if std < 0.0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     shape = _shape(shape)
     n = math.prod(shape)
     g = _gen(generator)
@@ -717,5 +717,5 @@ def bernoulli(
         return (u < pv).astype(dt).reshape(shape)
     p = float(p)
     if not 0.0 <= p <= 1.0:
-        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
     return (_unit_float64(g._random64(n)) < p).astype(dt).reshape(shape)
