@@ -326,7 +326,8 @@ def test_whitespace_differences_are_made_visible() -> None:
 
 
 def test_print_options_are_reset_between_pages(tmp_path: Path) -> None:
-    torch = pytest.importorskip("torch")
+    import torch
+
     run_page(
         tmp_path, "'''python\nimport torch\ntorch.set_printoptions(precision=1)\n'''\n", "torch"
     )

@@ -354,16 +354,38 @@ class ForgetsTheGradient(Node):
         return (picotorch.cos(x),)
 
 
-def test_backward_must_multiply_by_the_gradient() -> None:
-    def sin_ignoring_grad(x: Tensor) -> Tensor:
-        result = Tensor._make(np.sin(x._data))
-        record(result, ForgetsTheGradient, (x,), saved=(x,))
-        return result
+def sin_ignoring_grad(x: Tensor) -> Tensor:
+    result = Tensor._make(np.sin(x._data))
+    record(result, ForgetsTheGradient, (x,), saved=(x,))
+    return result
 
-    x = leaf(picotorch, np.array(0.4))  # one element: the Jacobian itself comes out right
-    error = gradcheck_error(picotorch)
-    with pytest.raises(error, match="backward not multiplied by grad_output"):
-        picotorch.autograd.gradcheck(sin_ignoring_grad, (x,))
+
+class TorchForgetsTheGradient(torch.autograd.Function):
+    """The same mistake, in torch."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        return x.sin()
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        (x,) = ctx.saved_tensors
+        return x.cos()
+
+
+SIN_IGNORING_GRAD = {picotorch: sin_ignoring_grad, torch: TorchForgetsTheGradient.apply}
+
+
+def test_backward_must_multiply_by_the_gradient() -> None:
+    messages = []
+    for lib in LIBS:
+        x = leaf(lib, np.array(0.4))  # one element: the Jacobian itself comes out right
+        with pytest.raises(gradcheck_error(lib)) as caught:
+            lib.autograd.gradcheck(SIN_IGNORING_GRAD[lib], (x,))
+        messages.append(str(caught.value))
+    assert messages[0] == "backward not multiplied by grad_output"
+    assert messages[0] == messages[1]
 
 
 class FlatSinBackward(Node):
@@ -381,11 +403,34 @@ def flat_sin(x: Tensor) -> Tensor:
     return result
 
 
+class TorchFlatSin(torch.autograd.Function):
+    """The same in torch: the backward's cos(x) is taken from a detached x."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        return x.sin()
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * x.detach().cos()
+
+
+FLAT_SIN = {picotorch: flat_sin, torch: TorchFlatSin.apply}
+
+
 def test_gradgradcheck_catches_a_backward_without_a_graph() -> None:
-    x = leaf(picotorch, np.array([0.3, -0.8, 1.1]))
-    assert picotorch.autograd.gradcheck(flat_sin, (x,))
-    with pytest.raises(gradcheck_error(picotorch), match="Jacobian mismatch for output 0"):
-        picotorch.autograd.gradgradcheck(flat_sin, (x,))
+    messages = []
+    for lib in LIBS:
+        x = leaf(lib, np.array([0.3, -0.8, 1.1]))
+        assert lib.autograd.gradcheck(FLAT_SIN[lib], (x,)) is True
+        lib.manual_seed(0)  # the same random grad_outputs in both
+        with pytest.raises(gradcheck_error(lib)) as caught:
+            lib.autograd.gradgradcheck(FLAT_SIN[lib], (x,))
+        messages.append(str(caught.value))
+    assert messages[0].startswith("Jacobian mismatch for output 0 with respect to input 0,\n")
+    assert messages[0] == messages[1]
 
 
 class WrongSecondSinBackward(Node):
@@ -397,15 +442,42 @@ class WrongSecondSinBackward(Node):
         return (grad * wrong_sin(x + np.pi / 2),)
 
 
-def test_gradgradcheck_catches_a_wrong_second_derivative() -> None:
-    def sin(x: Tensor) -> Tensor:
-        result = Tensor._make(np.sin(x._data))
-        record(result, WrongSecondSinBackward, (x,), saved=(x,))
-        return result
+def wrong_second_sin(x: Tensor) -> Tensor:
+    result = Tensor._make(np.sin(x._data))
+    record(result, WrongSecondSinBackward, (x,), saved=(x,))
+    return result
 
-    x = leaf(picotorch, np.array([0.3, -0.8]))
-    assert picotorch.autograd.gradcheck(sin, (x,))
-    assert not picotorch.autograd.gradgradcheck(sin, (x,), raise_exception=False)
+
+class TorchWrongSecondSin(torch.autograd.Function):
+    """The same in torch, its backward built from ``TorchWrongSin``."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        return x.sin()
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * TorchWrongSin.apply(x + np.pi / 2)
+
+
+WRONG_SECOND_SIN = {picotorch: wrong_second_sin, torch: TorchWrongSecondSin.apply}
+
+
+def test_gradgradcheck_catches_a_wrong_second_derivative() -> None:
+    messages = []
+    for lib in LIBS:
+        x = leaf(lib, np.array([0.3, -0.8]))
+        sin = WRONG_SECOND_SIN[lib]
+        assert lib.autograd.gradcheck(sin, (x,)) is True
+        assert lib.autograd.gradgradcheck(sin, (x,), raise_exception=False) is False
+        lib.manual_seed(0)  # the same random grad_outputs in both
+        with pytest.raises(gradcheck_error(lib)) as caught:
+            lib.autograd.gradgradcheck(sin, (x,))
+        messages.append(str(caught.value))
+    assert messages[0].startswith("Jacobian mismatch for output 0 with respect to input 0,\n")
+    assert messages[0] == messages[1]
 
 
 @pytest.mark.parametrize("lib", LIBS, ids=lambda lib: lib.__name__)
@@ -469,11 +541,38 @@ def one_percent_off(x: Tensor) -> Tensor:
     return result
 
 
+class TorchOnePercentOff(torch.autograd.Function):
+    """The same in torch."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        return grad * 1.01
+
+
+ONE_PERCENT_OFF = {picotorch: one_percent_off, torch: TorchOnePercentOff.apply}
+
+
 def test_tolerances() -> None:
-    """A 1% error passes a 5% rtol and fails the default 0.1%."""
-    x = leaf(picotorch, np.array([0.2, 0.4]))
-    assert picotorch.autograd.gradcheck(one_percent_off, (x,), rtol=0.05)
-    assert not picotorch.autograd.gradcheck(one_percent_off, (x,), raise_exception=False)
-    assert not picotorch.autograd.gradcheck(
-        one_percent_off, (x,), atol=1e-3, rtol=0, raise_exception=False
-    )
+    """A 1% error passes a 5% rtol and fails the default 0.1%, and an atol of 1e-3 alone."""
+    outcomes, messages = [], []
+    for lib in LIBS:
+        x = leaf(lib, np.array([0.2, 0.4]))
+        fn = ONE_PERCENT_OFF[lib]
+        outcomes.append(
+            (
+                lib.autograd.gradcheck(fn, (x,), rtol=0.05),
+                lib.autograd.gradcheck(fn, (x,), raise_exception=False),
+                lib.autograd.gradcheck(fn, (x,), atol=1e-3, rtol=0, raise_exception=False),
+            )
+        )
+        with pytest.raises(gradcheck_error(lib)) as caught:
+            lib.autograd.gradcheck(fn, (x,))
+        messages.append(str(caught.value))
+    assert outcomes[0] == (True, False, False)
+    assert outcomes[0] == outcomes[1]
+    assert messages[0].startswith("Jacobian mismatch for output 0 with respect to input 0,\n")
+    assert messages[0] == messages[1]

@@ -174,7 +174,8 @@ def test_output_is_deterministic() -> None:
 
 
 def test_torch_draws_the_same_picture() -> None:
-    torch = pytest.importorskip("torch")
+    import torch
+
     for example in (q_example, shared_example):
         assert graph.draw(*example(torch)) == graph.draw(*example(picotorch))
 

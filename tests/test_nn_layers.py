@@ -89,8 +89,6 @@ def check_layer(
         lambda lib, state, *xs: run(lib, make, state, *xs, **kwargs),
         Raw(loaded),
         *inputs,
-        rtol=1e-5,
-        atol=1e-5,
     )
 
 

@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 from docs_blocks import BACKENDS, reset_globals, to_torch
 
-jupytext = pytest.importorskip("jupytext")
-matplotlib = pytest.importorskip("matplotlib")
+_DOCS_EXTRA = "the notebooks need the docs extra; `nox -s tests` installs it"
+jupytext = pytest.importorskip("jupytext", reason=_DOCS_EXTRA)
+matplotlib = pytest.importorskip("matplotlib", reason=_DOCS_EXTRA)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "docs" / "notebooks" / "train_classifier.py"

@@ -249,16 +249,31 @@ def test_printoptions_defaults_and_profiles() -> None:
 
 
 def test_set_printoptions_always_resets_sci_mode() -> None:
-    _printing.set_printoptions(sci_mode=True)
-    _printing.set_printoptions(precision=3)
-    assert _printing.get_printoptions()["sci_mode"] is None
+    arr = np.array([1.25, 300.5], dtype=f32)
+    set_both_printoptions(sci_mode=True)
+    assert _printing.get_printoptions() == torch._tensor_str.get_printoptions()
+    assert torch._tensor_str.PRINT_OPTS.sci_mode is True
+    assert picotorch_repr(arr) == torch_repr(arr)
+    set_both_printoptions(precision=3)  # no sci_mode: back to automatic, in both
+    assert _printing.get_printoptions() == torch._tensor_str.get_printoptions()
+    assert torch._tensor_str.PRINT_OPTS.sci_mode is None
+    assert picotorch_repr(arr) == torch_repr(arr)
 
 
 def test_printoptions_context_restores() -> None:
-    before = _printing.get_printoptions()
-    with _printing.printoptions(precision=1, sci_mode=True):
-        assert picotorch_repr(np.array([1.25], dtype=f32)) == "tensor([1.2e+00])"
+    arr = np.array([1.25], dtype=f32)
+    set_both_printoptions(linewidth=60, sci_mode=False)  # not the defaults, to be restored
+    before = torch._tensor_str.get_printoptions()
     assert _printing.get_printoptions() == before
+    with (
+        torch._tensor_str.printoptions(precision=1, sci_mode=True),
+        _printing.printoptions(precision=1, sci_mode=True),
+    ):
+        assert _printing.get_printoptions() == torch._tensor_str.get_printoptions() != before
+        assert picotorch_repr(arr) == torch_repr(arr)
+    assert torch._tensor_str.get_printoptions() == before
+    assert _printing.get_printoptions() == before
+    assert picotorch_repr(arr) == torch_repr(arr)
 
 
 def test_huge_tensor_prints_fast() -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from parity import check
 
 from picotorch import _random as R
 
@@ -44,6 +47,24 @@ def assert_same(ours: np.ndarray, theirs: torch.Tensor | np.ndarray, maxulp: int
         np.testing.assert_array_max_ulp(ours, theirs, maxulp)
     else:
         np.testing.assert_array_equal(ours, theirs, strict=True)
+
+
+def raises_like_torch(
+    ours: Callable[[], Any], theirs: Callable[[], Any], match: str | None = None
+) -> None:
+    """``ours()`` raises what ``theirs()`` (torch) raises: the same type and the same message,
+    or, with ``match``, messages that both contain that fragment. For calls into picotorch's
+    internals, which ``check`` (one function for both libraries) cannot make."""
+    with pytest.raises(Exception) as expected:
+        theirs()
+    with pytest.raises(Exception) as got:
+        ours()
+    assert type(got.value) is type(expected.value), (got.value, expected.value)
+    if match is None:
+        assert str(got.value) == str(expected.value), (str(got.value), str(expected.value))
+    else:
+        assert match in str(expected.value), (match, str(expected.value))
+        assert match in str(got.value), (match, str(got.value))
 
 
 # normal() goes through log/sin/cos: exact here, but a libm that rounds differently could move
@@ -110,9 +131,9 @@ def test_manual_seed_returns_self_and_validates() -> None:
 
 
 def test_generator_device() -> None:
-    assert R.Generator("cpu").device.type == "cpu"
-    with pytest.raises(RuntimeError):
-        R.Generator("cuda")
+    check(lambda lib: lib.Generator("cpu").device)
+    # The type only: torch's message (this is a CPU build) is about its missing CUDA library.
+    check(lambda lib: lib.Generator("cuda"), raises=RuntimeError)
 
 
 def test_default_generator_and_module_functions() -> None:
@@ -171,14 +192,30 @@ def test_uniform_float16_folds_high_back_to_low() -> None:
 
 
 def test_uniform_errors() -> None:
-    with pytest.raises(RuntimeError, match=r"uniform_ expects to return a \[from, to\) range"):
-        R.uniform(3, np.float32, 2.0, 1.0)
-    with pytest.raises(
-        NotImplementedError, match="\"check_uniform_bounds\" not implemented for 'Long'"
+    check(
+        lambda lib: lib.empty(3).uniform_(2.5, 1.5),
+        raises=RuntimeError,
+        match="uniform_ expects to return a [from, to) range",
+        same_message=True,
+    )
+    # numbers as C++ prints a double: from=2 > to=1, from=1.23457e+08
+    for low, high in ((2.0, 1.0), (123456789.0, 1e-7)):
+        check(
+            lambda lib, low=low, high=high: lib.empty(3).uniform_(low, high),
+            raises=RuntimeError,
+            match="uniform_ expects to return a [from, to) range",
+            same_message=True,
+        )
+    for make in (
+        lambda lib: lib.rand(3, dtype=lib.int64),
+        lambda lib: lib.empty(3, dtype=lib.int64).uniform_(),  # _random.uniform's own check
     ):
-        R.uniform(3, np.int64)
-    with pytest.raises(NotImplementedError, match="check_uniform_bounds"):
-        torch.rand(3, dtype=torch.int64)
+        check(
+            make,
+            raises=NotImplementedError,
+            match="\"check_uniform_bounds\" not implemented for 'Long'",
+            same_message=True,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,14 +283,30 @@ def test_normal_cached_sample_carries_across_calls() -> None:
 
 
 def test_normal_errors() -> None:
-    with pytest.raises(RuntimeError, match=r"normal expects std >= 0\.0"):
-        R.normal(3, np.float32, 0.0, -1.0)
-    with pytest.raises(
-        NotImplementedError, match="\"normal_kernel_cpu\" not implemented for 'Int'"
+    check(
+        lambda lib: lib.empty(3).normal_(0.0, -1.5),
+        raises=RuntimeError,
+        match="normal expects std >= 0.0",
+        same_message=True,
+    )
+    # numbers as C++ prints a double: std -1, std -1e-07
+    for std in (-1.0, -1e-7):
+        check(
+            lambda lib, std=std: lib.empty(3).normal_(0.0, std),
+            raises=RuntimeError,
+            match="normal expects std >= 0.0",
+            same_message=True,
+        )
+    for make in (
+        lambda lib: lib.randn(3, dtype=lib.int32),
+        lambda lib: lib.empty(3, dtype=lib.int32).normal_(),  # _random.normal's own check
     ):
-        R.normal(3, np.int32)
-    with pytest.raises(NotImplementedError, match="normal_kernel_cpu"):
-        torch.randn(3, dtype=torch.int32)
+        check(
+            make,
+            raises=NotImplementedError,
+            match="\"normal_kernel_cpu\" not implemented for 'Int'",
+            same_message=True,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,13 +341,28 @@ def test_randint(seed: int, low: int, high: int, tdt: torch.dtype) -> None:
         assert_same(ours, torch.randint(low, high, shape, dtype=tdt, generator=tg))
 
 
-def test_randint_errors() -> None:
-    with pytest.raises(RuntimeError, match="random_ expects 'from' to be less than 'to'"):
-        R.randint(5, 5, (3,))
-    with pytest.raises(RuntimeError, match="to - 1 is out of bounds for unsigned char"):
-        R.randint(0, 300, (3,), np.uint8)
-    with pytest.raises(RuntimeError, match="from is out of bounds for signed char"):
-        R.randint(-200, 5, (3,), np.int8)
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda lib: lib.randint(5, 5, (3,)), "random_ expects 'from' to be less than 'to'"),
+        # picotorch.randint checks from < to before it calls _random.randint; RandomSampler
+        # calls _random.randint directly, so it reaches that function's own check
+        (
+            lambda lib: list(lib.utils.data.RandomSampler([], replacement=True, num_samples=5)),
+            "random_ expects 'from' to be less than 'to'",
+        ),
+        (
+            lambda lib: lib.randint(0, 300, (3,), dtype=lib.uint8),
+            "to - 1 is out of bounds for unsigned char",
+        ),
+        (
+            lambda lib: lib.randint(-200, 5, (3,), dtype=lib.int8),
+            "from is out of bounds for signed char",
+        ),
+    ],
+)
+def test_randint_errors(make: Callable[[Any], Any], message: str) -> None:
+    check(make, raises=RuntimeError, match=message, same_message=True)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -310,14 +378,30 @@ def test_randperm(seed: int, n: int) -> None:
 
 
 def test_randperm_errors() -> None:
-    with pytest.raises(RuntimeError, match="negative dimension"):
-        R.randperm(-1)
-    with pytest.raises(RuntimeError, match=r"n cannot be greater than 2049 for Half type\."):
-        R.randperm(3000, np.float16)
-    with pytest.raises(RuntimeError, match="value cannot be converted to type int8_t"):
-        R.randperm(129, np.int8)
-    R.randperm(128, np.int8)
-    R.randperm(256, np.uint8)
+    check(
+        lambda lib: lib.randperm(-1),
+        raises=RuntimeError,
+        match="Trying to create tensor with negative dimension -1",
+        same_message=True,
+    )
+    for n, dtype, message in [
+        (3000, "float16", "n cannot be greater than 2049 for Half type."),
+        (129, "int8", "value cannot be converted to type int8_t without overflow"),
+        (257, "uint8", "value cannot be converted to type uint8_t without overflow"),
+    ]:
+        check(
+            lambda lib, n=n, dtype=dtype: lib.randperm(n, dtype=getattr(lib, dtype)),
+            raises=RuntimeError,
+            match=message,
+            same_message=True,
+        )
+    # the largest n each small integer dtype can hold: the same permutation as torch's
+    for n, dtype in [(128, "int8"), (256, "uint8"), (2049, "float16")]:
+        check(
+            lambda lib, n=n, dtype=dtype: lib.randperm(
+                n, dtype=getattr(lib, dtype), generator=lib.Generator().manual_seed(3)
+            )
+        )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -373,10 +457,20 @@ def test_random_full_draws_dataloader_seeds() -> None:
 
 
 def test_bernoulli_errors() -> None:
-    with pytest.raises(RuntimeError, match=r"bernoulli_ expects p to be in \[0, 1\]"):
-        R.bernoulli(3, 1.5)
-    with pytest.raises(RuntimeError, match="p_in >= 0"):
-        R.bernoulli(3, np.array([0.5, 2.0, 0.1], np.float32))
+    # _random.bernoulli directly: picotorch has no public bernoulli, and dropout (its one
+    # caller) checks p itself
+    for value in (1.5, -0.5, 2.0, 1e-7 + 1):  # (numbers as C++ prints a double: p=2)
+        raises_like_torch(
+            lambda value=value: R.bernoulli(3, value),
+            lambda value=value: torch.empty(3).bernoulli_(value),
+        )
+    p = np.array([0.5, 2.0, 0.1], np.float32)
+    # torch's message goes on with its "(Could this error message be improved? ...)" request
+    raises_like_torch(
+        lambda: R.bernoulli(3, p),
+        lambda: torch.bernoulli(torch.from_numpy(p)),
+        match="Expected p_in >= 0 && p_in <= 1 to be true, but got false.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,12 +543,17 @@ def test_state_round_trip_and_exchange_with_torch() -> None:
     assert_same(R.uniform(3, np.float32, generator=ours), torch.rand(3, generator=theirs))
 
 
-def test_set_state_errors() -> None:
-    g = R.Generator()
-    with pytest.raises(RuntimeError, match="Expected a CPUGeneratorImplState of size 5056"):
-        g.set_state(np.zeros(10, np.uint8))
-    with pytest.raises(RuntimeError, match="Invalid mt19937 state"):
-        g.set_state(np.zeros(5056, np.uint8))
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [(10, "Expected a CPUGeneratorImplState of size 5056"), (5056, "Invalid mt19937 state")],
+)
+def test_set_state_errors(size: int, message: str) -> None:
+    check(
+        lambda lib: lib.Generator().set_state(lib.zeros(size, dtype=lib.uint8)),
+        raises=RuntimeError,
+        match=message,
+        same_message=True,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -598,14 +697,28 @@ def test_rand_snippet_markers_present() -> None:
 
 
 def test_samplers_return_new_arrays() -> None:
-    g = R.Generator()
-    for arr in (
+    g, tg = pair(0)
+    ours = [
+        R.uniform((2, 3), np.float32, generator=g),
         R.uniform((2, 3), np.float32, generator=g),
         R.normal((2, 3), np.float32, generator=g),
         R.normal((20, 3), np.float32, generator=g),
         R.randint(0, 5, (2, 3), np.int64, generator=g),
         R.randperm(6, np.int64, g),
         R.bernoulli((2, 3), 0.5, np.float32, g),
-    ):
-        assert arr.flags.c_contiguous and arr.flags.writeable
-        assert arr.shape == ((6,) if arr.ndim == 1 else arr.shape)
+    ]
+    theirs = [
+        torch.rand(2, 3, generator=tg),
+        torch.rand(2, 3, generator=tg),
+        torch.randn(2, 3, generator=tg),
+        torch.randn(20, 3, generator=tg),
+        torch.randint(0, 5, (2, 3), generator=tg),
+        torch.randperm(6, generator=tg),
+        torch.empty(2, 3).bernoulli_(0.5, generator=tg),
+    ]
+    for arr, ref in zip(ours, theirs, strict=True):
+        assert_same(arr, ref, NORMAL_ULP)  # shape, dtype, values (floats: 1 ulp), C-contiguous
+        assert arr.flags.writeable
+    for i, a in enumerate(ours):
+        for b in ours[i + 1 :]:
+            assert not np.shares_memory(a, b)

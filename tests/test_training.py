@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+import sklearn.datasets as sklearn_datasets
 import torch
 
 import picotorch
-
-sklearn_datasets = pytest.importorskip("sklearn.datasets")
 
 STEPS = 50
 N_TRAIN = 1437  # the first 1437 of the 1797 images train; the rest are held out
