@@ -10,6 +10,7 @@ wrong backward with torch's exception type and message, warn about float32 input
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -275,20 +276,33 @@ class WrongSinBackward(Node):
         return (grad * picotorch.cos(x) * 2,)
 
 
-def wrong_sin(x: Tensor) -> Tensor:
-    result = Tensor._make(np.sin(x._data))
-    if needs_grad(x):
-        record(result, WrongSinBackward, (x,), saved=(x,))
-    return result
+def sin_with(node: type[Node]) -> Callable[[Tensor], Tensor]:
+    """``sin(x)`` recorded with ``node`` (which reads x from its saved tensors) as its backward:
+    how these tests plant a wrong derivative in picotorch."""
+
+    def sin(x: Tensor) -> Tensor:
+        result = Tensor._make(np.sin(x._data))
+        if needs_grad(x):
+            record(result, node, (x,), saved=(x,))
+        return result
+
+    return sin
 
 
-class TorchWrongSin(torch.autograd.Function):
-    """The same wrong derivative, in torch."""
+class TorchSin(torch.autograd.Function):
+    """``sin(x)``, saving x, for a subclass to give a (wrong) backward: the same in torch."""
 
     @staticmethod
     def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
         ctx.save_for_backward(x)
         return x.sin()
+
+
+wrong_sin = sin_with(WrongSinBackward)
+
+
+class TorchWrongSin(TorchSin):
+    """The same wrong derivative, in torch."""
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
@@ -354,19 +368,8 @@ class ForgetsTheGradient(Node):
         return (picotorch.cos(x),)
 
 
-def sin_ignoring_grad(x: Tensor) -> Tensor:
-    result = Tensor._make(np.sin(x._data))
-    record(result, ForgetsTheGradient, (x,), saved=(x,))
-    return result
-
-
-class TorchForgetsTheGradient(torch.autograd.Function):
+class TorchForgetsTheGradient(TorchSin):
     """The same mistake, in torch."""
-
-    @staticmethod
-    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(x)
-        return x.sin()
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
@@ -374,7 +377,7 @@ class TorchForgetsTheGradient(torch.autograd.Function):
         return x.cos()
 
 
-SIN_IGNORING_GRAD = {picotorch: sin_ignoring_grad, torch: TorchForgetsTheGradient.apply}
+SIN_IGNORING_GRAD = {picotorch: sin_with(ForgetsTheGradient), torch: TorchForgetsTheGradient.apply}
 
 
 def test_backward_must_multiply_by_the_gradient() -> None:
@@ -396,20 +399,8 @@ class FlatSinBackward(Node):
         return (grad * Tensor._make(np.cos(x._data)),)
 
 
-def flat_sin(x: Tensor) -> Tensor:
-    result = Tensor._make(np.sin(x._data))
-    if needs_grad(x):
-        record(result, FlatSinBackward, (x,), saved=(x,))
-    return result
-
-
-class TorchFlatSin(torch.autograd.Function):
+class TorchFlatSin(TorchSin):
     """The same in torch: the backward's cos(x) is taken from a detached x."""
-
-    @staticmethod
-    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(x)
-        return x.sin()
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
@@ -417,7 +408,7 @@ class TorchFlatSin(torch.autograd.Function):
         return grad * x.detach().cos()
 
 
-FLAT_SIN = {picotorch: flat_sin, torch: TorchFlatSin.apply}
+FLAT_SIN = {picotorch: sin_with(FlatSinBackward), torch: TorchFlatSin.apply}
 
 
 def test_gradgradcheck_catches_a_backward_without_a_graph() -> None:
@@ -442,19 +433,8 @@ class WrongSecondSinBackward(Node):
         return (grad * wrong_sin(x + np.pi / 2),)
 
 
-def wrong_second_sin(x: Tensor) -> Tensor:
-    result = Tensor._make(np.sin(x._data))
-    record(result, WrongSecondSinBackward, (x,), saved=(x,))
-    return result
-
-
-class TorchWrongSecondSin(torch.autograd.Function):
+class TorchWrongSecondSin(TorchSin):
     """The same in torch, its backward built from ``TorchWrongSin``."""
-
-    @staticmethod
-    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(x)
-        return x.sin()
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
@@ -462,7 +442,7 @@ class TorchWrongSecondSin(torch.autograd.Function):
         return grad * TorchWrongSin.apply(x + np.pi / 2)
 
 
-WRONG_SECOND_SIN = {picotorch: wrong_second_sin, torch: TorchWrongSecondSin.apply}
+WRONG_SECOND_SIN = {picotorch: sin_with(WrongSecondSinBackward), torch: TorchWrongSecondSin.apply}
 
 
 def test_gradgradcheck_catches_a_wrong_second_derivative() -> None:

@@ -67,6 +67,14 @@ def raises_like_torch(
         assert match in str(got.value), (match, str(got.value))
 
 
+def check_errors(calls: list[Callable[[Any], Any]], error: type[Exception], start: str) -> None:
+    """Each call raises ``error`` with the same message in both libraries, containing ``start``."""
+    for call in calls:
+        check(call, raises=error, match=start, same_message=True)
+
+
+UNIFORM_BAD_BOUNDS = [(2.5, 1.5), (2.0, 1.0), (123456789.0, 1e-7)]
+
 # normal() goes through log/sin/cos: exact here, but a libm that rounds differently could move
 # the last bit, so the parity tests for normals allow 1 ulp.
 NORMAL_ULP = 1
@@ -192,30 +200,14 @@ def test_uniform_float16_folds_high_back_to_low() -> None:
 
 
 def test_uniform_errors() -> None:
-    check(
-        lambda lib: lib.empty(3).uniform_(2.5, 1.5),
-        raises=RuntimeError,
-        match="uniform_ expects to return a [from, to) range",
-        same_message=True,
-    )
-    # numbers as C++ prints a double: from=2 > to=1, from=1.23457e+08
-    for low, high in ((2.0, 1.0), (123456789.0, 1e-7)):
-        check(
-            lambda lib, low=low, high=high: lib.empty(3).uniform_(low, high),
-            raises=RuntimeError,
-            match="uniform_ expects to return a [from, to) range",
-            same_message=True,
-        )
-    for make in (
+    # the numbers as C++ prints a double: from=2.5 > to=1.5, from=2 > to=1, from=1.23457e+08
+    uniforms = [lambda lib, a=a, b=b: lib.empty(3).uniform_(a, b) for a, b in UNIFORM_BAD_BOUNDS]
+    ints = [
         lambda lib: lib.rand(3, dtype=lib.int64),
         lambda lib: lib.empty(3, dtype=lib.int64).uniform_(),  # _random.uniform's own check
-    ):
-        check(
-            make,
-            raises=NotImplementedError,
-            match="\"check_uniform_bounds\" not implemented for 'Long'",
-            same_message=True,
-        )
+    ]
+    check_errors(uniforms, RuntimeError, "uniform_ expects to return a [from, to) range")
+    check_errors(ints, NotImplementedError, "\"check_uniform_bounds\" not implemented for 'Long'")
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,30 +275,14 @@ def test_normal_cached_sample_carries_across_calls() -> None:
 
 
 def test_normal_errors() -> None:
-    check(
-        lambda lib: lib.empty(3).normal_(0.0, -1.5),
-        raises=RuntimeError,
-        match="normal expects std >= 0.0",
-        same_message=True,
-    )
-    # numbers as C++ prints a double: std -1, std -1e-07
-    for std in (-1.0, -1e-7):
-        check(
-            lambda lib, std=std: lib.empty(3).normal_(0.0, std),
-            raises=RuntimeError,
-            match="normal expects std >= 0.0",
-            same_message=True,
-        )
-    for make in (
+    # the numbers as C++ prints a double: std -1.5, std -1, std -1e-07
+    normals = [lambda lib, s=s: lib.empty(3).normal_(0.0, s) for s in (-1.5, -1.0, -1e-7)]
+    ints = [
         lambda lib: lib.randn(3, dtype=lib.int32),
         lambda lib: lib.empty(3, dtype=lib.int32).normal_(),  # _random.normal's own check
-    ):
-        check(
-            make,
-            raises=NotImplementedError,
-            match="\"normal_kernel_cpu\" not implemented for 'Int'",
-            same_message=True,
-        )
+    ]
+    check_errors(normals, RuntimeError, "normal expects std >= 0.0")
+    check_errors(ints, NotImplementedError, "\"normal_kernel_cpu\" not implemented for 'Int'")
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ The page's HTML never gains a class after it is built: its scripts (copy buttons
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 STYLE_RE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
@@ -97,18 +98,32 @@ def _may_match(selector: str, classes: set[str]) -> bool:
     return all(name in classes for name in CLASS_RE.findall(selector))
 
 
-def _keep_rules(css: str, classes: set[str]) -> str:
-    kept = []
+def _rewrite(css: str, rule: Callable[[str, str], str | None]) -> str:
+    """``css`` with the body of each rule ``prelude { body }`` replaced by ``rule(prelude,
+    body)`` (None drops the rule), inside ``@media`` and the like too; an at-rule left empty
+    goes, statements and other at-rules stay as they are."""
+    out = []
     for prelude, body in _blocks(css):
         if body is None:
-            kept.append(prelude + ";")
+            out.append(prelude + ";")
         elif prelude.startswith(NESTING_AT_RULES):
-            inner = _keep_rules(body, classes)
+            inner = _rewrite(body, rule)
             if inner:
-                kept.append(prelude + "{" + inner + "}")
-        elif prelude.startswith("@") or any(_may_match(s, classes) for s in prelude.split(",")):
-            kept.append(prelude + "{" + body + "}")
-    return "".join(kept)
+                out.append(prelude + "{" + inner + "}")
+        elif prelude.startswith("@"):
+            out.append(prelude + "{" + body + "}")
+        else:
+            kept = rule(prelude, body)
+            if kept is not None:
+                out.append(prelude + "{" + kept + "}")
+    return "".join(out)
+
+
+def _keep_rules(css: str, classes: set[str]) -> str:
+    def rule(prelude: str, body: str) -> str | None:
+        return body if any(_may_match(s, classes) for s in prelude.split(",")) else None
+
+    return _rewrite(css, rule)
 
 
 def _declarations(body: str) -> list[str]:
@@ -164,22 +179,12 @@ def _used_properties(sheets: list[str], page: str) -> set[str]:
 
 
 def _drop_unused_properties(css: str, used: set[str]) -> str:
-    kept = []
-    for prelude, body in _blocks(css):
-        if body is None:
-            kept.append(prelude + ";")
-        elif prelude.startswith(NESTING_AT_RULES):
-            inner = _drop_unused_properties(body, used)
-            if inner:
-                kept.append(prelude + "{" + inner + "}")
-        elif prelude.startswith("@"):
-            kept.append(prelude + "{" + body + "}")
-        else:
-            declarations = [
-                d
-                for d in _declarations(body)
-                if not d.strip().startswith("--") or d.partition(":")[0].strip() in used
-            ]
-            if declarations:
-                kept.append(prelude + "{" + ";".join(declarations) + "}")
-    return "".join(kept)
+    def rule(prelude: str, body: str) -> str | None:
+        kept = [
+            d
+            for d in _declarations(body)
+            if not d.strip().startswith("--") or d.partition(":")[0].strip() in used
+        ]
+        return ";".join(kept) if kept else None
+
+    return _rewrite(css, rule)
