@@ -19,9 +19,9 @@ interleaved in one process, one thread:
 
 A target below the tape's ratio is out of reach of a per-op Python autograd, and one below the
 floor's of one that behaves as torch does (as far as the cheapest forms known go: these are
-measurements, not proofs). The gap between the floor and picotorch
-is the price of the rest of torch's semantics as picotorch implements them (type promotion,
-views, hooks, torch's errors, ...).
+measurements, not proofs). The gap between the floor and picotorch is the price of the rest of
+torch's semantics as picotorch implements them (type promotion, views, hooks, torch's errors,
+...).
 """
 
 from __future__ import annotations
