@@ -244,10 +244,8 @@ def test_the_notebook_page_is_run_and_downloadable(site: Path) -> None:
     assert all(not cell.get("outputs") for cell in notebook["cells"])
 
 
-def _notebook_css_hook() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "notebook_css", ROOT / "docs" / "hooks" / "notebook_css.py"
-    )
+def _hook(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "docs" / "hooks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -269,7 +267,7 @@ def test_the_notebook_page_carries_only_the_css_it_uses(site: Path) -> None:
 
 
 def test_the_notebook_css_hook_keeps_what_can_match() -> None:
-    hook = _notebook_css_hook()
+    hook = _hook("notebook_css")
     page = (
         '<div class="jupyter-wrapper"><div class="a b" style="color: var(--inline)"></div></div>'
         "<style>"
@@ -299,3 +297,25 @@ def test_the_notebook_css_hook_keeps_what_can_match() -> None:
     # pages without a notebook are left alone
     plain = "<style>.missing{x:y}</style>"
     assert hook.on_post_page(plain, None, None) == plain
+
+
+CHINESE_BREAK_RE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]\n\s*[\u4e00-\u9fff]")
+
+
+def test_chinese_text_has_no_line_breaks_that_show_as_spaces(site: Path) -> None:
+    # a browser shows a line break of the Markdown source as a space, which Chinese text has not
+    for page in sorted(site.rglob("index.html")):
+        text = re.sub(r"<pre\b.*?</pre>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        found = CHINESE_BREAK_RE.findall(text)
+        assert not found, f"{page.relative_to(site)}: {found[:3]}"
+
+
+def test_the_line_break_hook_joins_only_chinese() -> None:
+    join = _hook("cjk_line_breaks").join_chinese_lines
+    assert (
+        join("<p>用时 10 ms，\n  同样的数学\n要多久</p>") == "<p>用时 10 ms，同样的数学要多久</p>"
+    )
+    assert join("<p>这一节。\nW1 更是如此\n（见下）</p>") == "<p>这一节。W1 更是如此（见下）</p>"
+    assert join("<p>用\npicotorch\n写</p>") == "<p>用\npicotorch\n写</p>"  # spaces around Latin
+    code = "<pre><code># 中文注释，\n# 第二行\n</code></pre>"
+    assert join(f"<p>前\n后</p>{code}") == f"<p>前后</p>{code}"
