@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from site_hooks import load_hook
 
 import picotorch
 
@@ -16,19 +16,10 @@ pytest.importorskip("mkdocs", reason="the hook imports mkdocs; `nox -s tests` in
 
 
 ROOT = Path(__file__).resolve().parents[1]
-HOOK = ROOT / "docs" / "hooks" / "autograd_graph.py"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def load_hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("autograd_graph", HOOK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-graph = load_hook()
+graph = load_hook("autograd_graph")
 
 
 def q_example(torch: ModuleType) -> tuple[object, dict[int, str]]:

@@ -17,18 +17,17 @@ import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
+from site_hooks import load_hook
 
 pytest.importorskip("mkdocs", reason="the hook imports mkdocs; `nox -s tests` installs it")
 
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[1]
-HOOK = ROOT / "docs" / "hooks" / "benchmark_results.py"
 RESULTS = ROOT / "benchmarks" / "results.json"
 PROFILE = ROOT / "benchmarks" / "profile_w2.json"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -38,16 +37,7 @@ sys.path.insert(0, str(ROOT))  # benchmarks/ is a package at the repo root, not 
 from benchmarks import profile_w2, workloads  # noqa: E402
 from benchmarks.data import load_digits_npz, save_digits  # noqa: E402
 
-
-def load_hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_results", HOOK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = load_hook()
+hook = load_hook("benchmark_results")
 
 
 def results() -> dict[str, Any]:

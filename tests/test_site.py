@@ -6,13 +6,13 @@ The site is built once per session with the project's own mkdocs.yml into a temp
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
+
+from site_hooks import load_hook
 
 ROOT = Path(__file__).resolve().parents[1]
 MATHJAX = "assets/mathjax/tex-chtml.js"
@@ -244,14 +244,6 @@ def test_the_notebook_page_is_run_and_downloadable(site: Path) -> None:
     assert all(not cell.get("outputs") for cell in notebook["cells"])
 
 
-def _hook(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "docs" / "hooks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_notebook_page_carries_only_the_css_it_uses(site: Path) -> None:
     # mkdocs-jupyter inlines all of JupyterLab's CSS (about 570 KB) into a notebook page; the
     # hook keeps what the page can use (the page went from about 780 KB to 200 KB)
@@ -267,7 +259,7 @@ def test_the_notebook_page_carries_only_the_css_it_uses(site: Path) -> None:
 
 
 def test_the_notebook_css_hook_keeps_what_can_match() -> None:
-    hook = _hook("notebook_css")
+    hook = load_hook("notebook_css")
     page = (
         '<div class="jupyter-wrapper"><div class="a b" style="color: var(--inline)"></div></div>'
         "<style>"
@@ -311,7 +303,7 @@ def test_chinese_text_has_no_line_breaks_that_show_as_spaces(site: Path) -> None
 
 
 def test_the_line_break_hook_joins_only_chinese() -> None:
-    join = _hook("cjk_line_breaks").join_chinese_lines
+    join = load_hook("cjk_line_breaks").join_chinese_lines
     assert (
         join("<p>用时 10 ms，\n  同样的数学\n要多久</p>") == "<p>用时 10 ms，同样的数学要多久</p>"
     )

@@ -142,31 +142,15 @@ def _declarations(body: str) -> list[str]:
     return parts
 
 
-def _definitions(css: str) -> dict[str, list[str]]:
-    """Every custom property defined in ``css``, with its values."""
-    found: dict[str, list[str]] = {}
-    for prelude, body in _blocks(css):
-        if body is None or (prelude.startswith("@") and not prelude.startswith(NESTING_AT_RULES)):
-            continue
-        if prelude.startswith(NESTING_AT_RULES):
-            for name, values in _definitions(body).items():
-                found.setdefault(name, []).extend(values)
-            continue
-        for declaration in _declarations(body):
-            name, _, value = declaration.partition(":")
-            if name.strip().startswith("--"):
-                found.setdefault(name.strip(), []).append(value)
-    return found
-
-
 def _used_properties(sheets: list[str], page: str) -> set[str]:
     """The custom properties that the sheets' rules (outside definitions) or the page's inline
     styles read, and those that the values of read ones read, transitively."""
     definitions: dict[str, list[str]] = {}
     used = set(VAR_RE.findall(page))
     for sheet in sheets:
-        for name, values in _definitions(sheet).items():
-            definitions.setdefault(name, []).extend(values)
+        for definition in DEFINITION_RE.findall(sheet):
+            name, _, value = definition.partition(":")
+            definitions.setdefault(name.strip(), []).append(value)
         used.update(VAR_RE.findall(DEFINITION_RE.sub("", sheet)))
     todo = list(used)
     while todo:
