@@ -20,8 +20,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per test session with ``mkdocs build --strict``."""
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The site, built once per test session with ``mkdocs build --strict``, and what the build
+    printed."""
     if importlib.util.find_spec("mkdocs") is None:
         pytest.skip("mkdocs is not installed; `nox -s tests` installs the docs stack")
     out = tmp_path_factory.mktemp("site")
@@ -36,4 +37,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     if proc.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}", pytrace=False)
-    return out
+    return out, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="session")
+def site(site_build: tuple[Path, str]) -> Path:
+    """The built site's directory (see ``site_build``)."""
+    return site_build[0]

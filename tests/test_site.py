@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from site_hooks import load_hook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -311,3 +313,28 @@ def test_the_line_break_hook_joins_only_chinese() -> None:
     assert join("<p>用\npicotorch\n写</p>") == "<p>用\npicotorch\n写</p>"  # spaces around Latin
     code = "<pre><code># 中文注释，\n# 第二行\n</code></pre>"
     assert join(f"<p>前\n后</p>{code}") == f"<p>前后</p>{code}"
+
+
+def test_the_build_prints_only_its_progress(site_build: tuple[Path, str]) -> None:
+    # docs/hooks/quiet_build.py: a warning in the build's output should mean something
+    _, log = site_build
+    assert "Converting notebook" in log  # (the log is the build's: mkdocs-jupyter's INFO line)
+    assert "without encryption" not in log  # the notebook's kernel talks over IPC, not TCP
+    assert "Prefix dict" not in log  # jieba loads its dictionary quietly
+    assert "WARNING" not in log
+
+
+def test_the_notebook_kernel_is_configured_for_ipc(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbconvert.nbconvertapp import NbConvertApp
+
+    # the hook puts its config directory first on the path, keeping any the reader has
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/elsewhere")
+    hook = load_hook("quiet_build")
+    assert os.environ["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [
+        str(hook.JUPYTER_CONFIG),
+        "/elsewhere",
+    ]
+    # ... where nbconvert, as mkdocs-jupyter runs it, finds the setting
+    app = NbConvertApp()
+    app.load_config_file()
+    assert app.config.KernelManager.transport == "ipc"
