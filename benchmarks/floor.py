@@ -12,7 +12,10 @@ module adds exactly the per-op work that torch's observable behaviour requires o
   ``AccumulateGrad`` node, the same one every time the leaf is used;
 - inputs are checked to be Tensors of one dtype, and grad mode is consulted;
 - saved tensors keep their version at save time and are checked when backward reads them (an
-  in-place change in between is an error, not a wrong gradient), then freed;
+  in-place change in between is an error, not a wrong gradient), then freed; the one view here,
+  ``t()``, shares its base's version counter, so that this holds for a saved view too;
+- cross-entropy refuses a class index out of range (the one input check that guards against a
+  wrong result: NumPy would take a negative index from the end);
 - the engine runs each node once, newest first, sums the gradients reaching a node, and sums a
   broadcast input's gradient back to the input's shape;
 - ``.grad`` is a Tensor: the first gradient becomes it (copied only if something else holds the
@@ -20,9 +23,10 @@ module adds exactly the per-op work that torch's observable behaviour requires o
 - modules are called through ``Module.__call__``, the optimizer reads ``.grad`` and updates each
   parameter in place (bumping its version), and ``zero_grad`` sets ``.grad`` to None.
 
-Everything else picotorch does is left out: type promotion, views and their version sharing,
-hooks, ``create_graph``, ``retain_graph``, range checks of class indices, error messages worded
-as torch's, argument parsing, printing. Only the ops of W1 and W2 exist. So an implementation of
+Everything else picotorch does is left out: type promotion, views other than ``t()`` (and
+their bookkeeping, such as the check for a stale view), hooks, ``create_graph``,
+``retain_graph``, ``ignore_index``, error messages worded as torch's, argument parsing,
+printing. Only the ops of W1 and W2 exist. So an implementation of
 the same behaviour should not expect to beat the floor: a target the floor misses is out of reach
 of a per-op autograd with torch's semantics on NumPy, short of a trick nobody has found here (the
 floor is the cheapest form known, not a proof). ``tests/test_benchmarks.py`` checks that it
@@ -71,7 +75,11 @@ class Tensor:
         return _record(np.add.reduce(self.data, None), SumBackward0, (self,), ())
 
     def t(self) -> Tensor:
-        return _record(self.data.T, TBackward0, (self,), ())
+        out = _record(self.data.T, TBackward0, (self,), ())
+        # a view shares its base's version counter: where the view is saved (a Linear's weight.t()
+        # in W2), an in-place change of the base (the optimizer's step) is then seen at backward
+        out.version = self.version
+        return out
 
     def backward(self) -> None:
         if self.data.ndim != 0:
@@ -248,6 +256,10 @@ def linear(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
 
 def cross_entropy(logits: Tensor, target: np.ndarray) -> Tensor:
     """``nll_loss(log_softmax(logits, 1), target)``: two nodes, as torch records."""
+    # torch refuses a class index out of range (and ignores -100, ignore_index's default): one
+    # max over the targets seen as unsigned (a negative one is huge) tells that all are classes
+    if np.maximum.reduce(target.view(np.uint64), None) >= logits.data.shape[1]:
+        raise IndexError("a target is out of bounds (or is to be ignored: not done here)")
     z = logits.data - logits.data.max(1, keepdims=True)
     z -= np.log(np.exp(z).sum(1, keepdims=True))
     log_p = _saving_output(_record(z, LogSoftmaxBackward0, (logits,), ()))
