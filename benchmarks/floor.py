@@ -14,8 +14,8 @@ module adds exactly the per-op work that torch's observable behaviour requires o
 - saved tensors keep their version at save time and are checked when backward reads them (an
   in-place change in between is an error, not a wrong gradient), then freed; the one view here,
   ``t()``, shares its base's version counter, so that this holds for a saved view too;
-- cross-entropy refuses a class index out of range (the one input check that guards against a
-  wrong result: NumPy would take a negative index from the end);
+- cross-entropy refuses targets that NumPy would take for a wrong loss instead of an error: a
+  batch of another size, or a class index out of range (a negative one is taken from the end);
 - the engine runs each node once, newest first, sums the gradients reaching a node, and sums a
   broadcast input's gradient back to the input's shape;
 - ``.grad`` is a Tensor: the first gradient becomes it (copied only if something else holds the
@@ -256,9 +256,13 @@ def linear(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
 
 def cross_entropy(logits: Tensor, target: np.ndarray) -> Tensor:
     """``nll_loss(log_softmax(logits, 1), target)``: two nodes, as torch records."""
-    # torch refuses a class index out of range (and ignores -100, ignore_index's default): one
-    # max over the targets seen as unsigned (a negative one is huge) tells that all are classes
-    if np.maximum.reduce(target.view(np.uint64), None) >= logits.data.shape[1]:
+    # torch refuses a batch of targets of another size (the loss would take the first rows) and
+    # a class index out of range (and ignores -100, ignore_index's default): one max over the
+    # targets seen as unsigned (a negative one is huge) tells that all are classes
+    rows, classes = logits.data.shape
+    if len(target) != rows:
+        raise ValueError(f"Expected input batch_size ({rows}) to match target batch_size")
+    if np.maximum.reduce(target.view(np.uint64), None) >= classes:
         raise IndexError("a target is out of bounds (or is to be ignored: not done here)")
     z = logits.data - logits.data.max(1, keepdims=True)
     z -= np.log(np.exp(z).sum(1, keepdims=True))

@@ -349,6 +349,17 @@ def test_semantic_floor_refuses_a_class_out_of_range(target: int) -> None:
         floor.cross_entropy(floor.Tensor(logits, requires_grad=True), np.array([0, target]))
 
 
+def test_semantic_floor_refuses_targets_of_another_batch_size() -> None:
+    # NumPy would take the loss of the first rows only, where torch raises ValueError
+    from benchmarks import floor
+
+    logits, target = np.zeros((3, 10), np.float32), np.array([0, 1])
+    with pytest.raises(ValueError, match="batch_size"):
+        torch.nn.functional.cross_entropy(torch.from_numpy(logits), torch.from_numpy(target))
+    with pytest.raises(ValueError, match="batch_size"):
+        floor.cross_entropy(floor.Tensor(logits, requires_grad=True), target)
+
+
 def test_lower_bound_w1_forward_passes_compute_torchs_loss() -> None:
     # the W1-forward timings compare like with like: each implementation computes the same loss
     # (and the autograd ones record a graph that reaches the leaves)
