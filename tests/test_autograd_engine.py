@@ -1335,3 +1335,214 @@ def test_leaf_grad_never_aliases_a_gradient_someone_else_holds() -> None:
 
     for case in (hook_kept, caller_passed, two_leaves, fresh):
         same(case)
+
+
+# --------------------------------------------------------------------------- found by probing
+# (differences from torch that a differential probe found; each case also runs on torch)
+def test_a_float32_gradient_seeds_a_float64_output_in_its_dtype() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.1, 2.2], dtype=t.float64, requires_grad=True)
+        y = x * 3
+        seen = []
+        y.register_hook(lambda g: seen.append(str(g.dtype)))
+        y.backward(t.tensor([1.6243454, 1.0]))  # float32: cast first, as torch's engine does
+        return x.grad, seen
+
+    mine = same(case)
+    assert mine[1][0][2] == "float64"  # (the gradient's dtype, as observed)
+
+
+@pytest.mark.parametrize(
+    "fill",
+    [
+        lambda y, w, t: y.zero_(),
+        lambda y, w, t: y.fill_(5),
+        lambda y, w, t: y.fill_(w),
+        lambda y, w, t: y.fill_(t.tensor(2.0)),
+        lambda y, w, t: y.uniform_(),
+        lambda y, w, t: y.normal_(),
+    ],
+)
+def test_a_fill_of_a_tensor_with_history_is_recorded(fill: Callable[..., Any]) -> None:
+    # the old value is gone: its gradient is zero (a fill value that requires grad gets the sum)
+    def case(t: Any) -> Any:
+        t.manual_seed(0)
+        x = t.tensor([-1.0, 2.0], requires_grad=True)
+        w = t.tensor(3.0, requires_grad=True)
+        y = x * 2
+        out = fill(y, w, t)
+        (y * t.tensor([1.0, 10.0])).sum().backward()
+        return out is y, y, y._version, x.grad, w.grad
+
+    same(case)
+
+
+def test_fill_takes_a_0d_tensor_that_may_require_grad() -> None:
+    def case(t: Any) -> Any:
+        w = t.tensor(3.0, requires_grad=True)
+        z = t.zeros(2).fill_(w)
+        z.sum().backward()
+        return z, w.grad
+
+    same(case)
+    same(lambda t: t.zeros(2).fill_(t.tensor([1.0])), raises=RuntimeError)
+
+
+def test_fills_under_no_grad_and_of_leaves() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([-1.0, 2.0], requires_grad=True)
+        y = x * 2
+        with t.no_grad():
+            y.zero_()  # not recorded: y keeps its history
+            x.fill_(1.0)  # allowed on a leaf under no_grad (what nn.init does)
+        return y, x
+
+    same(case)
+    same(lambda t: t.tensor([1.0], requires_grad=True).zero_(), raises=RuntimeError)
+
+
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+def test_rounded_division_has_a_zero_gradient(mode: str) -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.5, -2.5], requires_grad=True)
+        d = t.tensor([2.0, 3.0], requires_grad=True)
+        y = t.div(x, d, rounding_mode=mode) + t.div(x, 2, rounding_mode=mode)
+        z = x * 1
+        z.div_(3.0, rounding_mode=mode)
+        (y.sum() + z.sum()).backward()
+        return y, z, x.grad, d.grad
+
+    same(case)
+
+
+def test_floor_division_operator_has_no_derivative() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.5, -2.5], requires_grad=True)
+        return x // 2, 7 // x, x // x
+
+    same(case)
+    same(lambda t: (t.tensor([1.5], requires_grad=True) // 2).sum().backward(), raises=RuntimeError)
+
+
+def test_a_leaf_switched_off_after_the_graph_gets_no_gradient() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        x.requires_grad_(False)
+        y.sum().backward()
+        return x.grad
+
+    same(case)
+
+
+@pytest.mark.parametrize(
+    "hook",
+    [
+        lambda g: g[:1],
+        lambda g: g.long(),
+        lambda g: g.double(),
+        lambda g: 3,
+        lambda g: g.sum(),
+        lambda g: g[None],
+        lambda g: g * 2,  # (fine: same shape and dtype)
+    ],
+)
+@pytest.mark.parametrize("on_leaf", [True, False])
+def test_a_hook_must_keep_the_gradients_shape_and_dtype(
+    hook: Callable[[Any], Any], on_leaf: bool
+) -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x if on_leaf else x * 2
+        y.register_hook(hook)
+        (y * 3).sum().backward()
+        return x.grad
+
+    same(case)
+
+
+def test_deepcopy_copies_a_leaf_with_its_grad_and_refuses_a_non_leaf() -> None:
+    import copy
+
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        (x * 2).sum().backward()
+        c = copy.deepcopy(x)
+        c.grad.add_(1)  # its own copy
+        return c, c.grad, x.grad
+
+    same(case)
+    same(lambda t: copy_of(t.tensor([1.0], requires_grad=True) * 2), raises=RuntimeError)
+
+
+def copy_of(x: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(x)
+
+
+def test_data_of_a_tensor_that_requires_grad_must_stay_floating() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        x.data = t.tensor([5.0, 6.0, 7.0], dtype=t.float64)  # another shape and dtype: fine
+        y = t.tensor([1.0, 2.0])
+        y.data = t.tensor([5, 6])  # no grad: any dtype
+        return x, y
+
+    same(case)
+
+    def bad(t: Any) -> Any:
+        t.tensor([1.0, 2.0], requires_grad=True).data = t.tensor([5, 6])
+
+    same(bad, raises=RuntimeError)
+
+
+def test_numpy_conversion_refuses_a_tensor_that_requires_grad() -> None:
+    # np.asarray(t) is what matplotlib's plt.plot(x, y) does with a tensor. (torch's __array__
+    # also warns here, about NumPy 2's copy keyword: the warnings are not compared)
+    for convert in (np.asarray, lambda x: np.array(x, np.float64)):
+        messages = []
+        for lib in LIBS:
+            with pytest.raises(RuntimeError) as error, warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                convert(lib.tensor([1.0], requires_grad=True))
+            messages.append(str(error.value))
+        assert messages[0] == messages[1]
+    assert np.asarray(picotorch.tensor([1.0], requires_grad=True).detach()).tolist() == [1.0]
+
+
+def test_grad_mode_decorators_without_parentheses_and_on_generators() -> None:
+    def case(t: Any) -> Any:
+        @t.no_grad
+        def doubled(x: Any) -> Any:
+            return x * 2
+
+        @t.enable_grad
+        def tripled(x: Any) -> Any:
+            return x * 3
+
+        @t.no_grad()
+        def steps(x: Any) -> Any:
+            yield x * 1
+            yield t.is_grad_enabled()
+            return "done"
+
+        x = t.ones(1, requires_grad=True)
+        with t.no_grad():
+            enabled = tripled(x).requires_grad
+        it = steps(x)
+        first = next(it)
+        outside = t.is_grad_enabled()  # the caller's mode holds between the yields
+        inside = next(it)
+        try:
+            next(it)
+        except StopIteration as stop:
+            returned = stop.value
+        return doubled(x), doubled.__name__, enabled, first, outside, inside, returned
+
+    same(case)
+
+
+@pytest.mark.parametrize("mode", [0, 1.0, None, "yes"])
+def test_set_grad_enabled_takes_only_a_bool(mode: Any) -> None:
+    same(lambda t: t.set_grad_enabled(mode), raises=TypeError)

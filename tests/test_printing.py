@@ -324,3 +324,22 @@ def test_random_magnitudes_and_options_match_torch(
     options = {"precision": precision, "linewidth": linewidth, "sci_mode": sci_mode}
     with torch._tensor_str.printoptions(**options), _printing.printoptions(**options):
         assert picotorch_repr(arr) == torch_repr(arr)
+
+
+def test_format_matches_torch() -> None:
+    # f-strings: a 0-d tensor formats as its number, with or without a format spec
+    import picotorch
+
+    texts = []
+    for lib in (torch, picotorch):
+        loss = lib.tensor(2.5, requires_grad=True) * 1
+        vector = lib.tensor([1.0, 2.0])
+        count = lib.tensor(3)
+        param = lib.nn.Parameter(lib.tensor(1.5))
+        text = [f"{loss}", f"{loss:.3f}", f"{loss:>8}", f"{count}", f"{count:04d}", f"{vector}"]
+        text += [f"{param}", format(lib.tensor(True))]
+        with pytest.raises(TypeError) as error:
+            f"{vector:.2f}"
+        texts.append((text, str(error.value)))
+    assert texts[1] == texts[0]
+    assert texts[0][0][:2] == ["2.5", "2.500"]  # (what this test is about)

@@ -427,3 +427,52 @@ def test_float_of_a_tensor_that_requires_grad_warns_once_like_torch() -> None:
     ]
     assert outputs[0] == outputs[1]
     assert "Converting a tensor with requires_grad=True to a scalar" in outputs[0]
+
+
+# ---------------------------------------------------------------------------- found by probing
+def test_comparing_with_what_is_not_a_tensor_or_number_is_false() -> None:
+    # torch returns NotImplemented there, and Python compares identities: `t == None` is False
+    def case(L: Any, x: Any) -> Any:
+        found = [None, x].index(x)
+        return x == None, x != None, x == "a", x != "a", x == [1, 2], found  # noqa: E711
+
+    check(case, np.array([1.0, 2.0], np.float32))
+
+
+@pytest.mark.parametrize(
+    ("other", "alpha"),
+    [
+        (np.array([1, 2], np.uint8), 200),  # scaled as float: 402, not a wrapped uint8
+        (np.array([100, 2], np.int8), -2),
+        (np.array([True, False]), 2),
+        (np.array([1.5, 2.5], np.float64), 3),
+        (2, 3),
+    ],
+)
+@pytest.mark.parametrize("op", ["add", "sub"])
+def test_add_and_sub_scale_other_in_the_results_dtype(other: Any, alpha: int, op: str) -> None:
+    # (sub refuses a bool tensor: then both raise the same error)
+    check(
+        lambda L, x, y: getattr(L, op)(x, y, alpha=alpha), np.array([1.0, 2.0], np.float32), other
+    )
+    check(
+        lambda L, x, y: getattr(x, op + "_")(y, alpha=alpha),
+        np.array([1.0, 2.0], np.float32),
+        other,
+    )
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "alpha"),
+    [
+        (np.array([1, 2]), np.array([1, 2]), 2.5),  # integral inputs: no float alpha
+        (np.array([1, 2]), np.array([1, 2]), True),  # a bool alpha only for bool results
+        (np.array([1.0, 2.0], np.float32), np.array([1.0, 2.0], np.float32), True),
+    ],
+)
+def test_add_refuses_an_alpha_of_the_wrong_kind(x: Any, y: Any, alpha: Any) -> None:
+    check(lambda L, a, b: L.add(a, b, alpha=alpha), x, y, raises=RuntimeError, same_message=True)
+
+
+def test_add_of_bools_with_alpha_stays_bool() -> None:
+    check(lambda L, a, b: L.add(a, b, alpha=2), np.array([True, False]), np.array([True, False]))

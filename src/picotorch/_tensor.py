@@ -12,6 +12,7 @@ reader finds each op's code in exactly one place.
 from __future__ import annotations
 
 import builtins
+import copy
 import warnings
 import weakref
 from collections.abc import Iterator
@@ -257,6 +258,11 @@ class Tensor:
 
     @data.setter
     def data(self, value: Tensor) -> None:
+        if self._requires_grad and not value._dtype.is_floating_point:
+            raise RuntimeError(
+                "data set to a tensor that requires gradients must be floating point or complex "
+                "dtype"
+            )
         self._data = value._data
         self._dtype = value._dtype
 
@@ -295,7 +301,10 @@ class Tensor:
     # --8<-- [end:numpy]
 
     def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype)
+        """``np.asarray(t)`` (also what matplotlib calls): ``numpy()``, so a tensor that
+        requires grad is refused, as in torch."""
+        data = self.numpy()
+        return data if dtype is None else data.astype(dtype)
 
     # --8<-- [start:to]
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -515,6 +524,8 @@ class Tensor:
         np.copyto(self._data, result._data, casting="unsafe")
         self._bump_version()
         node = result.grad_fn
+        if node is None:  # nothing recorded: an integer result (only floats carry grads)
+            return self
         if self._retains_grad:  # .grad is the gradient of the new value: move the hook along
             hook = self.grad_fn._retain_grad_hooks.pop(self._output_nr)
             node.set_retain_grad_hook(0, hook)
@@ -544,14 +555,34 @@ class Tensor:
         return self
 
     def zero_(self) -> Tensor:
+        if needs_grad(self):
+            return self._overwrite(np.zeros_like(self._data), _pw.ZeroBackward0)
         return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
         """Set every element to ``value`` (allowed on expanded tensors: all writes agree)."""
+        if isinstance(value, Tensor) and value._data.ndim:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value._data.ndim} dimensions."
+            )
+        if needs_grad(self, value):
+            values = np.full_like(self._data, value.item() if isinstance(value, Tensor) else value)
+            if isinstance(value, Tensor):
+                return self._overwrite(values, _pw.FillBackward3, value)
+            return self._overwrite(values, _pw.FillBackward2)
         self._check_inplace(overlap_ok=True)
         self._data[...] = value.item() if isinstance(value, Tensor) else value
         self._bump_version()
         return self
+
+    def _overwrite(self, values: np.ndarray, node: Any, fill_value: Any = None) -> Tensor:
+        """Overwrite with ``values`` as an op that autograd records as ``node`` (the old value's
+        gradient is zero), for the fills of a tensor with history (or with a fill value that
+        requires grad): otherwise the tensor would keep the ``grad_fn`` of its old value."""
+        if fill_value is None:
+            return self._inplace(_pw.overwritten, values, node)
+        return self._inplace(_pw.overwritten, values, node, fill_value)
 
     def uniform_(
         self, a: builtins.float = 0.0, b: builtins.float = 1.0, *, generator: Any = None
@@ -560,7 +591,8 @@ class Tensor:
         from . import _random
 
         target = self._in_memory_order()
-        return self._fill_from(_random.uniform(target.shape, target.dtype, a, b, generator))
+        samples = _random.uniform(target.shape, target.dtype, a, b, generator)
+        return self._fill_from(samples, _pw.UniformBackward0)
 
     def normal_(
         self, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None
@@ -571,7 +603,19 @@ class Tensor:
         target = self._in_memory_order()
         contiguous = bool(self._data.flags.c_contiguous)  # torch's fast 16-wide path needs it
         samples = _random.normal(target.shape, target.dtype, mean, std, generator, contiguous)
-        return self._fill_from(samples)
+        return self._fill_from(samples, _pw.NormalBackward0)
+
+    def _fill_from(self, samples: np.ndarray, node: Any) -> Tensor:
+        """Write random ``samples`` (drawn in memory order) into this tensor; ``node`` records
+        the fill when the tensor has history."""
+        if needs_grad(self):
+            values = Tensor._make(np.empty_like(self._data))  # (same memory order as this one)
+            np.copyto(values._in_memory_order(), samples)
+            return self._overwrite(values._data, node)
+        self._check_inplace()
+        np.copyto(self._in_memory_order(), samples)
+        self._bump_version()
+        return self
 
     def _in_memory_order(self) -> np.ndarray:
         """This tensor's array with its dims reordered to lie in memory order (a view).
@@ -582,12 +626,6 @@ class Tensor:
         """
         order = sorted(range(self._data.ndim), key=lambda d: -self._data.strides[d])
         return self._data.transpose(order)
-
-    def _fill_from(self, samples: np.ndarray) -> Tensor:
-        self._check_inplace()
-        np.copyto(self._in_memory_order(), samples)
-        self._bump_version()
-        return self
 
     def t_(self) -> Tensor:
         """Transpose in place: this tensor object now views its memory transposed."""
@@ -602,9 +640,12 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        """As torch: a 0-d tensor formats as its number (``f"loss: {loss}"`` prints ``loss: 2.5``,
+        ``f"{loss:.3f}"`` prints ``2.500``); any other tensor, as its text with an empty format
+        spec (a non-empty one is a TypeError). A subclass (Parameter) always formats as text."""
+        if self._data.ndim == 0 and type(self) is Tensor:
             return format(self.item(), spec)
-        return repr(self) if not spec else format(repr(self), spec)
+        return object.__format__(self, spec)
 
     def __len__(self) -> builtins.int:
         if self._data.ndim == 0:
@@ -656,9 +697,19 @@ class Tensor:
         return id(self)
 
     def __deepcopy__(self, memo: dict[builtins.int, Any]) -> Tensor:
+        """A new leaf with a copy of the values and of ``.grad`` (torch copies leaves only)."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment.  If you were attempting to deepcopy a module, this may "
+                "be because of a torch.nn.utils.weight_norm usage, see "
+                "https://github.com/pytorch/pytorch/pull/103001"
+            )
         out = Tensor._make(self._data.copy(order="K"))
         out._requires_grad = self._requires_grad
         memo[id(self)] = out
+        if self._grad is not None:
+            out._grad = copy.deepcopy(self._grad, memo)
         return out
 
     def __reduce__(self) -> Any:
@@ -921,10 +972,10 @@ class Tensor:
         return _pw.mul(_pw.reciprocal(self), other)  # number / x is (1/x) * number in torch
 
     def __floordiv__(self, other: Any) -> Tensor:
-        return _pw.div(self, other, rounding_mode="floor")
+        return _pw.floor_divide(self, other)
 
     def __rfloordiv__(self, other: Any) -> Tensor:
-        return _pw.div(other, self, rounding_mode="floor")
+        return _pw.floor_divide(other, self)
 
     def __mod__(self, other: Any) -> Tensor:
         return _pw.remainder(self, other)
@@ -971,11 +1022,19 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self.div_(other)
 
+    # (an operand that a tensor can't be compared with, such as None or a string, gives
+    # NotImplemented, as in torch: Python then compares identities, so ``t == None`` is False)
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _pw.eq(self, other)
+        try:
+            return _pw.eq(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _pw.ne(self, other)
+        try:
+            return _pw.ne(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __lt__(self, other: Any) -> Tensor:
         return _pw.lt(self, other)

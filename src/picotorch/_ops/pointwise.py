@@ -227,7 +227,7 @@ def add(
     inplace: bool = False,
 ) -> Tensor:
     """``input + alpha * other``, broadcast, with torch's type promotion."""
-    scaled = other if alpha == 1 else _scaled(other, alpha)
+    scaled = other if alpha == 1 and alpha is not True else _scaled(input, other, alpha)
     result = _binary(np.add, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
         if alpha == 1:  # (the usual a + b: AddBackward0's default alpha, no facts to keep)
@@ -237,12 +237,23 @@ def add(
     return result
 
 
-def _scaled(x: Operand, alpha: Any) -> Operand:
-    """``alpha * x`` for add/sub's ``alpha`` (not recorded: their own node accounts for it)."""
-    if alpha == 1:
-        return x
+def _scaled(input: Operand, x: Operand, alpha: Any) -> Operand:
+    """``alpha * x`` for add/sub's ``alpha`` (not recorded: their own node accounts for it),
+    computed as torch does, in the result's dtype: a uint8 ``x`` times 200 must not wrap
+    around when the result is float."""
+    common = result_type(input, x)
+    if isinstance(alpha, bool) and common is not _dtype.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and not common.is_floating_point:
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
     if not isinstance(x, Tensor):
         return x * alpha
+    if common is _dtype.bool:  # alpha counts as a bool: x itself, or no x at all
+        alpha = bool(alpha)
+    elif x._dtype is not common:
+        x = _make(x._data.astype(common.numpy))
     with grad_mode.no_grad():
         return mul(x, alpha)
 
@@ -331,7 +342,7 @@ def sub(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    scaled = other if alpha == 1 else _scaled(other, alpha)
+    scaled = other if alpha == 1 and alpha is not True else _scaled(input, other, alpha)
     result = _binary(np.subtract, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
         if isinstance(input, Tensor):
@@ -439,10 +450,41 @@ def div(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'"
         )
+    result = _rounded_division(input, other, rounding_mode, out, inplace)
+    if needs_grad(input, other):
+        record(result, DivBackward2, (input, other))
+    return result
+
+
+def floor_divide(input: Operand, other: Operand) -> Tensor:
+    """``input // other``: ``div(..., rounding_mode='floor')``, except that torch gives it no
+    derivative: backward through it is an error, not the zero gradient of ``div``."""
+    result = _rounded_division(input, other, "floor")
+    if needs_grad(input, other):
+        tensors = tuple(x for x in (input, other) if isinstance(x, Tensor))
+        record(result, NotImplementedBackward, tensors, op="floor_divide")
+    return result
+
+
+def _rounded_division(
+    input: Operand,
+    other: Operand,
+    rounding_mode: str,
+    out: Tensor | None = None,
+    inplace: bool = False,
+) -> Tensor:
     _refuse_bool(f"div_{rounding_mode}_cpu", input, other)
     _check_integer_divisor(input, other)
     func = np.floor_divide if rounding_mode == "floor" else _trunc_divide
     return _binary(func, input, other, out=out, inplace=inplace)
+
+
+class DivBackward2(Node):
+    """Rounded division: a step function, whose gradient is zero almost everywhere (and taken
+    as zero everywhere, as torch does)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return tuple(None if n is None else _zeros_like(grad) for n, _ in self.next_functions)
 
 
 class DivBackward0(Node):
@@ -602,6 +644,48 @@ class PowBackward2(Node):
 def _zeros_like(x: Tensor) -> Tensor:
     """A zero gradient of ``x``'s shape and dtype (a constant: it needs no graph)."""
     return Tensor._make(np.zeros(x._data.shape, x._data.dtype))
+
+
+# ---------------------------------------------------------------------- overwrites
+def overwritten(
+    input: Tensor, values: np.ndarray, node: type[Node], fill_value: Tensor | None = None
+) -> Tensor:
+    """``values`` as the new value of ``input``, recorded as ``node``: the out-of-place form
+    that ``Tensor._inplace`` runs for ``zero_``, ``fill_``, ``uniform_`` and ``normal_`` on a
+    tensor with history. The old value gets a zero gradient (none of it is left); a tensor
+    ``fill_value`` gets the sum of the gradient (it was copied into every element)."""
+    result = _make(values)
+    inputs = (input,) if fill_value is None else (input, fill_value)
+    if needs_grad(*inputs):
+        record(result, node, inputs)
+    return result
+
+
+class ZeroBackward0(Node):
+    """``zero_``: the old value is gone, so its gradient is zero."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, ...]:
+        return (_zeros_like(grad),)
+
+
+class FillBackward2(ZeroBackward0):
+    """``fill_(number)``."""
+
+
+class UniformBackward0(ZeroBackward0):
+    """``uniform_()``."""
+
+
+class NormalBackward0(ZeroBackward0):
+    """``normal_()``."""
+
+
+class FillBackward3(Node):
+    """``fill_(tensor)``: every element is the 0-d value, whose gradient is their sum."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        grad_value = grad.sum() if self.next_functions[1][0] is not None else None
+        return _zeros_like(grad), grad_value
 
 
 def _int_power(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:

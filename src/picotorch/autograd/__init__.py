@@ -71,6 +71,8 @@ def _roots(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                     f"output[{i}] has a shape of {out.shape}."
                 )
+            if g._dtype is not out._dtype:  # as torch's engine: the seed takes the output's
+                g = g.to(out._dtype)
             seeds.append(g if create_graph else g.detach())
         elif g is None:
             if out._requires_grad and out._data.size != 1:

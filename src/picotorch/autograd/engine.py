@@ -77,8 +77,11 @@ def run_backward(
             elif node._pre_hooks is not None:  # (a dict once any hook was registered)
                 grads = _run_pre_hooks(node, grads, on_arrays)
             if node.is_accumulator:
-                if accumulate and grads[0] is not None:
-                    _accumulate(node.variable, grads, on_arrays)  # type: ignore[attr-defined]
+                # (a leaf whose requires_grad was switched off after the graph was built gets
+                # nothing, as in torch)
+                variable = node.variable  # type: ignore[attr-defined]
+                if accumulate and grads[0] is not None and variable._requires_grad:
+                    _accumulate(variable, grads, on_arrays)
                 continue
             formula = node.backward_arrays if on_arrays else node.backward
             _pass_on(node, formula(*grads), buffers, queue, on_arrays)
@@ -224,11 +227,28 @@ def _run_pre_hooks(node: Node, grads: list[Any], on_arrays: bool) -> list[Any]:
             if grads[nr] is not None:
                 result = hook(grads[nr])
                 if result is not None:
+                    _check_hook_result(hook, grads[nr], result)
                     grads[nr] = result
     for nr, retain in (node._retain_grad_hooks or {}).items():
         if grads[nr] is not None:
             retain(grads[nr])
     return [None if g is None else g._data for g in grads] if on_arrays else grads
+
+
+def _check_hook_result(hook: Any, grad: Tensor, result: Any) -> None:
+    """A hook may replace a gradient only by one of the same shape and dtype, as in torch (the
+    engine would otherwise pass on, or store in ``.grad``, a gradient that fits nothing)."""
+    from .._tensor import Tensor  # (imported here: _tensor imports this module)
+
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(result, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    if result._data.shape != grad._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    if result._dtype is not grad._dtype:
+        raise RuntimeError(
+            f"hook '{name}' has changed the type of value (was {grad.type()} got {result.type()})"
+        )
 
 
 # --8<-- [start:accumulate]

@@ -8,6 +8,7 @@ thing to read on the hot path.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,6 +33,11 @@ class _GradMode:
 
     mode = True
 
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        """``@torch.no_grad`` decorates without the parentheses too, as in torch."""
+        manager = super().__new__(cls)
+        return manager if func is None else manager(func)
+
     def __enter__(self) -> None:
         self._previous = _enabled
         _set_enabled(self.mode)
@@ -40,12 +46,7 @@ class _GradMode:
         _set_enabled(self._previous)
 
     def __call__(self, func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return _decorate(func, self.__class__)
 
 
 class no_grad(_GradMode):  # noqa: N801 - torch's name
@@ -66,9 +67,17 @@ class enable_grad(_GradMode):  # noqa: N801
 class set_grad_enabled(_GradMode):  # noqa: N801
     """``set_grad_enabled(False)`` switches recording off now; as a context manager, until exit."""
 
+    def __new__(cls, mode: bool) -> set_grad_enabled:
+        return object.__new__(cls)
+
     def __init__(self, mode: bool) -> None:
+        if type(mode) is not bool:
+            raise TypeError(
+                "set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
+                f"{type(mode).__name__}"
+            )
         self._previous = _enabled
-        self.mode = bool(mode)
+        self.mode = mode
         _set_enabled(mode)
 
     def __enter__(self) -> None:
@@ -77,10 +86,32 @@ class set_grad_enabled(_GradMode):  # noqa: N801
     def __call__(self, func: F) -> F:
         _set_enabled(self._previous)  # as a decorator, it only applies inside the function
         mode = self.mode
+        return _decorate(func, lambda: set_grad_enabled(mode))
+
+
+def _decorate(func: F, manager: Callable[[], Any]) -> F:
+    """``func`` run inside ``with manager():``. A generator function's code runs inside it each
+    time the generator resumes, not in between: the caller's mode holds at each ``yield``, as in
+    torch."""
+    if inspect.isgeneratorfunction(func):
 
         @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return func(*args, **kwargs)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            steps = func(*args, **kwargs)
+            sent = None
+            while True:
+                with manager():
+                    try:
+                        value = steps.send(sent)
+                    except StopIteration as stop:
+                        return stop.value
+                sent = yield value
 
-        return wrapper  # type: ignore[return-value]
+        return generator  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with manager():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
