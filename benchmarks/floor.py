@@ -69,7 +69,7 @@ class Tensor:
         return _record(self.data @ _checked(self, other).data, MmBackward0, (self, other))
 
     def relu(self) -> Tensor:
-        return _saving_output(_record(np.maximum(self.data, _ZERO), ReluBackward0, (self,), ()))
+        return _saving_output(_record(np.maximum(_ZERO, self.data), ReluBackward0, (self,), ()))
 
     def sum(self) -> Tensor:
         return _record(np.add.reduce(self.data, None), SumBackward0, (self,), ())

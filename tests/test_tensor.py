@@ -476,3 +476,17 @@ def test_add_refuses_an_alpha_of_the_wrong_kind(x: Any, y: Any, alpha: Any) -> N
 
 def test_add_of_bools_with_alpha_stays_bool() -> None:
     check(lambda L, a, b: L.add(a, b, alpha=2), np.array([True, False]), np.array([True, False]))
+
+
+def test_signed_zeros_print_as_torchs() -> None:
+    # NumPy's maximum/minimum keep the second of two equal values and its remainder gives a zero
+    # the divisor's sign; torch keeps the first (x itself) and gives a zero the dividend's sign
+    def case(L: Any, x: Any, z: Any) -> Any:
+        results = [L.relu(x), L.nn.functional.relu(x), x.clamp(min=0), x.clamp(max=0)]
+        results += [x.clamp(min=-0.0), x.clamp(-0.0, 0.0), L.maximum(x, z), L.minimum(x, z)]
+        results += [L.maximum(z, x), x.clone().relu_(), x % 3, x % -2, 5 % (x + 5)]
+        return [repr(r) for r in results]
+
+    x = np.array([-0.0, -1.0, 0.0, 2.0, -3.0, 4.0, np.nan], np.float32)
+    z = np.array([0.0, 0.0, -0.0, 0.0, 0.0, 0.0, 0.0], np.float32)
+    check(case, x, z)

@@ -543,7 +543,7 @@ def remainder(input: Operand, other: Operand) -> Tensor:
     """Python-style modulo (``%``): the result has the sign of the divisor."""
     _refuse_bool("remainder_cpu", input, other)
     _check_integer_divisor(input, other)
-    result = _binary(np.remainder, input, other)
+    result = _binary(_remainder, input, other)
     if needs_grad(input, other):
         if not isinstance(other, Tensor):  # x % 2
             record(result, RemainderBackward0, (input,))
@@ -552,6 +552,14 @@ def remainder(input: Operand, other: Operand) -> Tensor:
         else:  # 2 % x: torch has no derivative for it, and says so at backward time
             record(result, NotImplementedBackward, (other,), op="remainder")
     return result
+
+
+def _remainder(x: Any, y: Any) -> Any:
+    """``np.remainder``, except that a zero takes the dividend's sign, as in torch (which
+    corrects ``fmod``'s result only where it is not zero): ``-3. % 3`` is -0., ``4. % -2`` is 0.
+    NumPy gives a zero the divisor's sign."""
+    r = np.remainder(x, y)
+    return np.where(r == 0, np.copysign(r, x), r) if r.dtype.kind == "f" else r
 
 
 class RemainderBackward0(Node):
@@ -705,7 +713,7 @@ def _int_power(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> A
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """The elementwise larger of two tensors (NaN wins, as in torch)."""
     _require_tensors("maximum", input, other)
-    result = _binary(np.maximum, input, other)
+    result = _binary(_maximum, input, other)
     if needs_grad(input, other):
         record(result, MaximumBackward0, (input, other), saved=(input, other))
     return result
@@ -714,10 +722,18 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """The elementwise smaller of two tensors (NaN wins, as in torch)."""
     _require_tensors("minimum", input, other)
-    result = _binary(np.minimum, input, other)
+    result = _binary(_minimum, input, other)
     if needs_grad(input, other):
         record(result, MinimumBackward0, (input, other), saved=(input, other))
     return result
+
+
+def _maximum(x: Any, y: Any) -> Any:
+    return np.maximum(y, x)  # of two equal values, x, as in torch (see _relu)
+
+
+def _minimum(x: Any, y: Any) -> Any:
+    return np.minimum(y, x)
 
 
 class MaximumBackward0(Node):
@@ -1080,10 +1096,13 @@ class SigmoidBackwardBackward0(Node):
         return sigmoid_backward(gg, y), gg * g * add_scalar(mul_scalar(y, -2), 1)
 
 
+# Of two equal values, NumPy's maximum and minimum return the second, torch's the first (x
+# itself, for relu and clamp): it shows for 0. and -0., relu(-0.) is -0. in torch. So the
+# bound goes first below.
 def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
     if out is None:
-        return np.maximum(x, 0)  # (a Python 0 keeps x's dtype: NumPy's NEP 50 rules)
-    return np.maximum(x, 0, out=out, casting=casting)
+        return np.maximum(0, x)  # (a Python 0 keeps x's dtype: NumPy's NEP 50 rules)
+    return np.maximum(0, x, out=out, casting=casting)
 
 
 def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
@@ -1092,7 +1111,7 @@ def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> 
         raise RuntimeError("Boolean inputs not supported for relu")
     if out is None and not inplace and isinstance(input, Tensor):
         # the usual call: nothing to convert or write into (and 0 in its own dtype: dtype._zero)
-        result = _make(np.maximum(input._data, input._dtype._zero))
+        result = _make(np.maximum(input._dtype._zero, input._data))
     else:
         result = _unary(_relu, input, to_float=False, out=out, inplace=inplace)
     if needs_grad(input):
@@ -1170,9 +1189,9 @@ def clamp(
     common = result_type(input, *bounds)
     result = _array(input, common)
     if min is not None:
-        result = np.maximum(result, _array(min, common))
+        result = np.maximum(_array(min, common), result)  # (the bound first: see _relu)
     if max is not None:
-        result = np.minimum(result, _array(max, common))
+        result = np.minimum(_array(max, common), result)
     if out is not None:
         return _write_out(_assign, (result,), common, out, inplace)
     out = Tensor._make(result)
