@@ -1546,3 +1546,17 @@ def test_grad_mode_decorators_without_parentheses_and_on_generators() -> None:
 @pytest.mark.parametrize("mode", [0, 1.0, None, "yes"])
 def test_set_grad_enabled_takes_only_a_bool(mode: Any) -> None:
     same(lambda t: t.set_grad_enabled(mode), raises=TypeError)
+
+
+@pytest.mark.parametrize("bad", [3, None])
+def test_differentiated_inputs_must_be_tensors(bad: Any) -> None:
+    def grad(t: Any) -> Any:
+        x = t.tensor([1.5], requires_grad=True)
+        return t.autograd.grad(x.sum(), [x, bad])
+
+    def backward(t: Any) -> Any:
+        x = t.tensor([1.5], requires_grad=True)
+        (x * 2).sum().backward(inputs=[x, bad])
+
+    same(grad, raises=RuntimeError)
+    same(backward, raises=RuntimeError)

@@ -673,7 +673,9 @@ class Tensor:
             _warned_float_of_grad = True
             warnings.warn(
                 "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
-                "behavior.\nConsider using tensor.detach() first.",
+                "behavior.\nConsider using tensor.detach() first. (Triggered internally at "
+                "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:"
+                "822.)",
                 UserWarning,
                 stacklevel=2,
             )

@@ -150,12 +150,21 @@ def backward(
     edges = None
     if targets is not None:
         for t in targets:
+            _require_tensor_input(t)
             t.retain_grad()  # as torch does: a non-leaf input keeps its .grad from now on
         edges = [_input_edge(t) for t in targets]
     run_backward(roots, retain_graph=retain_graph, create_graph=create_graph, inputs=edges)
 
 
+def _require_tensor_input(t: Any) -> None:
+    if not isinstance(t, _tensor_class()):
+        raise RuntimeError(
+            f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}"
+        )
+
+
 def _input_edge(t: Tensor) -> tuple[Node, int]:
+    _require_tensor_input(t)
     if not t._requires_grad:
         raise RuntimeError("One of the differentiated Tensors does not require grad")
     node, nr = _edge(t)
