@@ -1560,3 +1560,13 @@ def test_differentiated_inputs_must_be_tensors(bad: Any) -> None:
 
     same(grad, raises=RuntimeError)
     same(backward, raises=RuntimeError)
+
+
+@pytest.mark.parametrize("value", [1, None, "yes", 0.0])
+def test_requires_grad_takes_only_a_bool(value: Any) -> None:
+    def setter(t: Any) -> Any:
+        t.tensor([1.5]).requires_grad = value
+
+    same(setter, raises=RuntimeError)
+    same(lambda t: t.tensor([1.5]).requires_grad_(value), raises=TypeError)
+    same(lambda t: t.nn.Linear(2, 2).requires_grad_(value), raises=TypeError)

@@ -209,13 +209,15 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: builtins.bool) -> None:
+        if not isinstance(value, builtins.bool):
+            raise RuntimeError("requires_grad must be a bool")
         if self.grad_fn is not None:
             raise RuntimeError(_requires_grad_leaf_error(value))
         if value and not self._dtype.is_floating_point:
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients"
             )
-        self._requires_grad = builtins.bool(value)
+        self._requires_grad = value
 
     # --8<-- [end:requires_grad]
 
@@ -407,6 +409,11 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Ask autograd to record the ops on this (leaf) tensor."""
+        if not isinstance(requires_grad, builtins.bool):
+            raise TypeError(
+                "requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                f"{type(requires_grad).__name__}"
+            )
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if self.grad_fn is not None:  # a non-leaf already requires grad: only False is an error
