@@ -152,6 +152,56 @@ err(
     IDX.astype(np.float64),
     raises=RuntimeError,
 )
+SCATTER_BAD = {  # torch's shape checks, where a 0-d tensor counts as 1-d of size 1
+    "src-fewer-dims": (lambda L, a: a.scatter(0, L.tensor([[0, 1]]), L.zeros(3)), IndexError),
+    "src-more-dims": (
+        lambda L, a: a.scatter(0, L.tensor([[0, 1]]), L.zeros(1, 2, 3)),
+        RuntimeError,
+    ),
+    "src-smaller": (lambda L, a: a.scatter(0, L.tensor([[0, 1]]), L.zeros(1, 1)), RuntimeError),
+    "value-index-larger": (lambda L, a: a.scatter(0, L.tensor([[0, 1, 1, 0]]), 1.0), RuntimeError),
+    "0d-index-2d-self": (lambda L, a: a.scatter(0, L.tensor(1), 5.0), RuntimeError),
+    "0d-index-dim-range": (lambda L, a: L.zeros(5).scatter(1, L.tensor(1), 3.0), IndexError),
+    "0d-src-2-indices": (
+        lambda L, a: L.zeros(5).scatter(0, L.tensor([1, 2]), L.tensor(0.0)),
+        RuntimeError,
+    ),
+    "0d-self-out-of-range": (lambda L, a: L.zeros(()).scatter(0, L.tensor([1]), 3.0), RuntimeError),
+    "0d-self-2d-index": (lambda L, a: L.zeros(()).scatter(0, L.tensor([[0]]), 3.0), RuntimeError),
+}
+for name, (fn, error) in SCATTER_BAD.items():
+    err(f"scatter-{name}", fn, F, raises=error)
+# the value is a number (or a 0-d tensor), given once, as ``src`` or as ``value=``
+for name, fn in {
+    "src-and-value": lambda L, a: L.scatter(a, 0, L.tensor([[1]]), L.ones(1, 1), value=2),
+    "no-src": lambda L, a: L.scatter(a, 0, L.tensor([[1]])),
+    "src-none": lambda L, a: L.scatter(a, 0, L.tensor([[1]]), None),
+    "value-1d-tensor": lambda L, a: L.scatter(a, 0, L.tensor([[1]]), value=L.tensor([3.0])),
+    "value-str": lambda L, a: L.scatter(a, 0, L.tensor([[1]]), value="a"),
+}.items():
+    err(
+        f"scatter-{name}",
+        fn,
+        F,
+        raises=TypeError,
+        match="scatter() received an invalid combination of arguments",
+    )
+
+
+def _scatter_grad(op: str, index: Any, src: list[float]) -> Callable[[Any], Any]:
+    """Backward through ``op`` into zeros(5): the gradient gathered for ``src`` has
+    ``index``'s shape, which torch refuses unless ``src`` broadcasts to it."""
+
+    def fn(L: Any) -> Any:
+        s = L.tensor(src, requires_grad=True)
+        getattr(L.zeros(5), op)(0, L.tensor(index), s).sum().backward()
+
+    return fn
+
+
+err("scatter-grad-0d-index-2-src", _scatter_grad("scatter", 2, [7.0, 8.0]), raises=RuntimeError)
+err("scatter-grad-0d-index-1-src", _scatter_grad("scatter", 2, [7.0]), raises=RuntimeError)
+err("scatter_add-grad-0d-index", _scatter_grad("scatter_add", 2, [7.0, 8.0]), raises=RuntimeError)
 err("index_select-float", lambda L, a: a.index_select(0, L.tensor([0.0])), F, raises=RuntimeError)
 err("index_select-range", lambda L: L.ones(3).index_select(0, L.tensor([3])), raises=IndexError)
 err("index_select-range-dim0", lambda L, a: a.index_select(0, L.tensor([-1])), F, raises=IndexError)
@@ -226,6 +276,56 @@ err("randn-int-dtype", lambda L: L.randn(2, dtype=L.int32), raises=RuntimeError)
 err("set_default_dtype-int", lambda L: L.set_default_dtype(L.int64), raises=TypeError)
 err("requires_grad-int", lambda L: L.tensor([1, 2], requires_grad=True), raises=RuntimeError)
 err("requires_grad_-int", lambda L, a: a.requires_grad_(), IM, raises=RuntimeError)
+# the shape: positional sizes or ``size=``, not both, not neither; a bare int only positional
+SIZE_BAD = {
+    "zeros-size-twice": lambda L: L.zeros(2, size=(2, 3)),
+    "zeros-tuple-and-size": lambda L: L.zeros((2,), size=(2, 3)),
+    "ones-sizes-and-size": lambda L: L.ones(2, 3, size=(2, 3)),
+    "zeros-no-size": lambda L: L.zeros(),
+    "empty-no-size": lambda L: L.empty(),
+    "zeros-size-kw-int": lambda L: L.zeros(size=5),
+    "empty-size-kw-int": lambda L: L.empty(size=3),
+    "full-int-size": lambda L: L.full(2, 3),
+    "full-int-size-float": lambda L: L.full(2, 3.0),
+    "randint-int-size": lambda L: L.randint(10, 3),
+    "randint-no-size": lambda L: L.randint(0, 10),
+}
+for name, fn in SIZE_BAD.items():
+    err(name, fn, raises=TypeError)
+# several forms fit these; torch's messages list them all (each names the function)
+for name, fn in {
+    "rand-no-size": lambda L: L.rand(),
+    "randn-no-size": lambda L: L.randn(),
+    "rand-size-twice": lambda L: L.rand(2, size=(3,)),
+    "randint-size-twice": lambda L: L.randint(3, 10, (2,), size=(3,)),
+    "randint-int-size-3": lambda L: L.randint(0, 10, 3),
+    "randint-high-only": lambda L: L.randint(10),
+    "randint-float-bounds": lambda L: L.randint(0.5, 10.5, (3,)),
+    "arange-no-end": lambda L: L.arange(),
+    "arange-step-no-start": lambda L: L.arange(5, step=2),
+    "arange-keyword-step-end": lambda L: L.arange(step=2, end=6),
+    "arange-start-only": lambda L: L.arange(start=3),
+    "arange-four": lambda L: L.arange(1, 2, 3, 4),
+}.items():
+    err(name, fn, raises=TypeError, match=name.split("-")[0] + "()")
+# a dtype is a torch dtype or one of the Python types float, int and bool
+for name, fn in {
+    "zeros-dtype-str": lambda L: L.zeros(2, dtype="float32"),
+    "tensor-dtype-str": lambda L: L.tensor([1, 2], dtype="float32"),
+    "ones-dtype-numpy-type": lambda L: L.ones(2, dtype=np.float32),
+    "full-dtype-int": lambda L: L.full((2,), 1, dtype=1),
+    "zeros_like-dtype-str": lambda L: L.zeros_like(L.ones(2), dtype="int64"),
+}.items():
+    err(name, fn, raises=TypeError)
+# (torch words it as a combination of arguments that fits none of their forms)
+err("arange-dtype-str", lambda L: L.arange(3, dtype="int64"), raises=TypeError, match="dtype")
+err("randn-dtype-str", lambda L: L.randn(2, dtype="float64"), raises=TypeError, match="dtype")
+err(
+    "zeros-dtype-numpy-dtype",
+    lambda L: L.zeros(2, dtype=np.dtype("float32")),
+    raises=TypeError,
+    match="argument 'dtype' must be torch.dtype, not numpy.dtypes.Float32DType",
+)
 
 # ---------------------------------------------------------------------------- devices
 err("to-cuda", lambda L, a: a.to("cuda"), F, raises=AssertionError)
@@ -305,10 +405,39 @@ err("index-too-many", lambda L, a: a[0, 0, 0], F, raises=IndexError)
 err("index-float-tensor", lambda L, a: a[L.tensor([0.0])], F, raises=IndexError)
 err("index-float", lambda L, a: a[0.5], F, raises=IndexError)
 err("index-negative-step", lambda L, a: a[::-1], F, raises=ValueError)
+err("index-range-out-of-range", lambda L, a: a[range(5)], F, raises=IndexError)
 err("index-list-out-of-range", lambda L, a: a[[0, 5]], F, raises=IndexError)
 err("index-tensor-out-of-range", lambda L, a: a[L.tensor([3])], F, raises=IndexError)
 err("index-mask-shape", lambda L, a: a[L.tensor([True, False, True])], F, raises=IndexError)
+err("index-str", lambda L, a: a["a"], F, raises=TypeError)  # torch reads it as tensor data
+err("index-str-after-none", lambda L, a: a[None, "a"], F, raises=TypeError)
+err("index-bytes", lambda L, a: a[b"a"], F, raises=TypeError)
+err("index-set", lambda L, a: a[{1}], F, raises=IndexError)
 err("index-0d", lambda L: L.tensor(1.0)[0], raises=IndexError)
+# torch's own message for a 0-d tensor is for a bare int only
+for name, fn in {
+    "index-0d-tuple": lambda L: L.tensor(1.0)[0,],
+    "index-0d-none-int": lambda L: L.tensor(1.0)[None, 0],
+    "index-0d-tensor": lambda L: L.tensor(1.0)[L.tensor(0)],
+    "index-0d-list": lambda L: L.tensor(1.0)[[0]],
+    "index-0d-numpy-int": lambda L: L.tensor(1.0)[np.int64(0)],
+    "setitem-0d-int": lambda L: L.tensor(1.0).__setitem__(0, 2.0),
+    "setitem-0d-tuple": lambda L: L.tensor(1.0).__setitem__((0,), 2.0),
+}.items():
+    err(name, fn, raises=IndexError)
+# torch's messages number an index item by its place in the index, not by the dim it indexes
+for name, fn in {
+    "index-after-none": lambda L, a: a[None, 5],
+    "index-after-nones": lambda L, a: a[None, None, 0, 7],
+    "index-after-none-ellipsis": lambda L, a: a[None, ..., 5],
+    "index-after-true": lambda L, a: a[True, 4],
+    "index-after-slice-none": lambda L, a: a[0:1, None, 9],
+    "index-ellipses-past-end": lambda L, a: a[..., ..., 5],
+    "index-ellipses-past-end-grad": lambda L, a: a.requires_grad_()[..., ..., 1],
+    "setitem-after-none": lambda L, a: a.__setitem__((None, 5), 1.0),
+    "setitem-ellipses-past-end": lambda L, a: a.__setitem__((..., ..., 5), 1.0),
+}.items():
+    err(name, fn, F, raises=IndexError)
 err(
     "setitem-adv-dtype",
     lambda L, a: a.__setitem__([0, 1], L.ones(3, dtype=L.int64)),

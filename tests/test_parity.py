@@ -79,16 +79,83 @@ for name, data in {
     "np_float64_scalar": np.float64(1.5),
     "np_int32_scalar": np.int32(7),
     "np_float32_list": [np.float32(1.5), np.float32(2.0)],
+    # mixed with NumPy numbers or 0-d tensors: every value's own dtype, promoted together
+    "np_float32_int": [np.float32(3.5), 4],
+    "int_np_float32": [1, np.float32(2)],
+    "np_int64_float": [np.int64(2), 2.5],
+    "nested_np_float32_float": [[np.float32(2)], [1.5]],
+    "np_float64_int": [np.float64(1.5), 2],
+    "np_float16_float": [np.float16(1), 2.5],
+    "int_np_float16": [2, np.float16(1)],
+    "np_int32_int": [np.int32(1), 2],
+    "np_int32_np_int8": [np.int32(1), np.int8(2)],
+    "np_uint8_np_int8": [np.uint8(1), np.int8(2)],
+    "bool_np_int8": [True, np.int8(3)],
+    "np_float64_np_float32": (np.float64(1.5), np.float32(2)),
+    "np_float32_max_int": [np.finfo(np.float32).max, 2**40],
+    "int_deep_np_int16": [[1, 2], [np.int16(3), 4]],
+    "int_too_big_np_int8": [2**63, np.int8(1)],
     "big_int": [2**40],
     "negative_zero": [-0.0, 0.0],
     "inf_nan": [float("inf"), float("nan"), -float("inf")],
 }.items():
     case(f"tensor-{name}", lambda L, d: L.tensor(d), Raw(data))
 case("tensor-ndarray-float64", lambda L, a: L.tensor(a), Raw(sample((2, 2), "float64")))
+for name, data in {  # (torch warns once per process that a list of ndarrays is slow)
+    "ndarray_float32_list": [np.array([1.0, 2.0], np.float32), [3, 4]],
+    "ndarray_int8_floats": [np.array([1, 2], np.int8), [3.5, 4]],
+}.items():
+    case(f"tensor-{name}", lambda L, d: L.tensor(d), Raw(data), warnings_match=False)
 case("tensor-ndarray-bool", lambda L, a: L.tensor(a), Raw(sample((3,), "bool")))
 for name in DTYPES:
     case(f"tensor-dtype-{name}", lambda L, n: L.tensor([0, 1.7, -1.7, 2], dtype=dt(L, n)), name)
 case("tensor-uint8-wraps", lambda L: L.tensor([-1, 256], dtype=L.uint8))
+ZERO_D = {  # 0-d tensors in a list count by their own dtype (Raw cannot copy a tensor)
+    "0d_int64_float": lambda L: [L.tensor(1), 2.5],
+    "0d_int8_int": lambda L: [L.tensor(1, dtype=L.int8), 2],
+    "0d_int8_0d_uint8": lambda L: [L.tensor(1, dtype=L.int8), L.tensor(2, dtype=L.uint8)],
+    "0d_float16_int": lambda L: [L.tensor(1.0, dtype=L.float16), 2],
+    "0d_float64_float": lambda L: [L.tensor(1.0, dtype=L.float64), 2.5],
+}
+for name, data in ZERO_D.items():
+    case(f"tensor-{name}", lambda L, d: L.tensor(d(L)), Raw(data))
+case("tensor-np-int64-dtype-overflow", lambda L: L.tensor([np.int64(300), 4], dtype=L.int8))
+# a Python type as a dtype: float is float64, int int64, bool bool (as torch reads them)
+for name, py in {"float": float, "int": int, "bool": bool}.items():
+    case(
+        f"dtype-python-{name}",
+        lambda L, t: (
+            L.tensor([1, 2], dtype=t),
+            L.as_tensor([0, 3], dtype=t),
+            L.tensor(L.tensor([1.5]), dtype=t),
+            L.zeros(2, dtype=t),
+            L.ones(2, 1, dtype=t),
+            L.empty(2, dtype=t).dtype,
+            L.full((2,), 1, dtype=t),
+            L.eye(2, dtype=t),
+            L.zeros_like(L.ones(2), dtype=t),
+            L.ones_like(L.ones(2), dtype=t),
+            L.full_like(L.ones(2), 3, dtype=t),
+            L.empty_like(L.ones(2), dtype=t).dtype,
+        ),
+        Raw(py),
+        warnings_match=False,  # tensor(tensor) warns, in torch only once
+    )
+case(
+    "dtype-python-numbers-only",
+    lambda L: (
+        L.arange(3, dtype=float),
+        L.arange(3, dtype=int),
+        L.linspace(0, 1, 3, dtype=float),
+        L.rand(2, dtype=float).dtype,
+        L.randn(2, dtype=float).dtype,
+        L.rand_like(L.ones(2), dtype=float).dtype,
+        L.randn_like(L.ones(2), dtype=float).dtype,
+        L.randint(3, (2,), dtype=float).dtype,
+        L.randperm(1, dtype=float),
+        L.randperm(1, dtype=int),
+    ),
+)
 case("tensor-from-tensor", lambda L, x: L.tensor(x), M)
 case("tensor-requires-grad", lambda L: L.tensor([1.0, 2.0], requires_grad=True))
 case("Tensor-legacy-data", lambda L: (L.Tensor([1, 2]), L.Tensor([[True]]), L.Tensor(2, 3).shape))
@@ -137,6 +204,14 @@ case("zeros-list", lambda L: L.zeros([2, 3]))
 case("zeros-size", lambda L: L.zeros(L.Size([2, 1])))
 case("zeros-0d", lambda L: L.zeros(()))
 case("zeros-empty", lambda L: L.zeros(0, 3))
+for name in ("zeros", "ones"):  # the shape as the keyword ``size=``
+    case(f"{name}-size-kw", lambda L, n: getattr(L, n)(size=(2, 3)), name)
+    case(f"{name}-size-kw-list", lambda L, n: getattr(L, n)(size=[2]), name)
+    case(f"{name}-size-kw-Size", lambda L, n: getattr(L, n)(size=L.Size([1, 2])), name)
+    case(f"{name}-size-kw-0d", lambda L, n: getattr(L, n)(size=()), name)
+case("empty-size-kw", lambda L: (L.empty(size=(2, 3)).shape, L.empty(size=[0]).shape))
+case("full-size-kw", lambda L: (L.full(size=(2,), fill_value=3), L.full(fill_value=1.5, size=[1])))
+case("full-Size", lambda L: L.full(L.Size([2]), 3))
 case("ones-int32", lambda L: L.ones(2, dtype=L.int32))
 case("ones-bool", lambda L: L.ones(2, 2, dtype=L.bool))
 case("empty-shape", lambda L: (L.empty(2, 3).shape, L.empty(2, 3).dtype, L.empty(0).shape))
@@ -166,6 +241,18 @@ for args in [
 ]:
     case(f"arange-{args}", lambda L, a: L.arange(*a), Raw(args))
 case("arange-dtype-float", lambda L: L.arange(4, dtype=L.float64))
+case(
+    "arange-keywords",
+    lambda L: (
+        L.arange(end=3),
+        L.arange(end=3.5),
+        L.arange(start=0, end=5),
+        L.arange(start=1, end=5, step=2),
+        L.arange(0, end=5),
+        L.arange(1, 5, step=2),
+        L.arange(1, end=2, step=0.25),
+    ),
+)
 case("arange-dtype-int", lambda L: L.arange(0.5, 4, dtype=L.int32))
 for args in [(0, 1, 5), (-1, 1, 4), (0, 10, 0), (0, 10, 1), (3, -3, 7), (0, 1, 11), (2.5, 2.5, 3)]:
     case(f"linspace-{args}", lambda L, a: L.linspace(*a), Raw(args))
@@ -425,6 +512,20 @@ for name, fn in ADV.items():
 case("adv-index-3d-split", ADV["split-adv"], M3)
 case("adv-index-3d-mask2d", lambda L, x: x[x.sum(-1) > 0], M3)
 case("adv-index-copies", lambda L, x: (x[[0]].fill_(5.0), x)[1], M)
+# a ``range`` indexes like the list it holds ("What is torch.nn really?" picks x[range(n), y])
+RANGES = {
+    "range": lambda L, x: x[range(2)],
+    "range-list": lambda L, x: x[range(3), [0, 1, 2]],
+    "range-range": lambda L, x: x[range(3), range(3)],
+    "range-empty": lambda L, x: x[range(0)],
+    "range-step-int": lambda L, x: x[range(0, 3, 2), 1],
+    "range-col": lambda L, x: x[:, range(2)],
+    "range-negative": lambda L, x: x[range(-1, 1)],
+    "range-in-tuple": lambda L, x: x[(range(2),)],
+    "range-in-list": lambda L, x: x[[range(2), range(2)]],  # read as a tuple, with a warning
+}
+for name, fn in RANGES.items():
+    case(f"adv-index-{name}", fn, M)
 
 
 def setter(index: Callable[[Any, Any], Any], value: Callable[[Any, Any], Any]) -> Any:
@@ -450,12 +551,26 @@ SETS = {
     "int-value-in-float": (lambda L, x: slice(0, 1), lambda L, x: L.tensor([1, 2, 3, 4])),
     "float64-value": (lambda L, x: 0, lambda L, x: L.tensor(0.1, dtype=L.float64)),
     "step": (lambda L, x: (slice(None), slice(None, None, 2)), lambda L, x: -2),
+    "range": (lambda L, x: range(2), lambda L, x: 5),
+    "range-pair": (lambda L, x: (range(3), [0, 1, 2]), lambda L, x: -1),
 }
 for name, (index, value) in SETS.items():
     case(f"setitem-{name}", setter(index, value), M)
 case("setitem-int-tensor-float-value", setter(lambda L, x: x > 0, lambda L, x: 2.7), IM)
 case("setitem-bool-tensor", setter(lambda L, x: 0, lambda L, x: 1), sample((2, 2), "bool"))
 case("setitem-through-view", lambda L, x: (x.t().__setitem__(0, 1.0), x)[1], M)
+# ``...`` more than once: each takes up the dims that the other items leave
+for name, index in {
+    "twice": (Ellipsis, Ellipsis),
+    "around-int": (Ellipsis, 0, Ellipsis),
+    "int-first": (0, Ellipsis, Ellipsis),
+    "around-none": (Ellipsis, None, Ellipsis),
+    "around-list": (Ellipsis, [0, 1], Ellipsis),
+    "three-ints": (0, Ellipsis, 1, Ellipsis, 2),
+}.items():
+    case(f"getitem-ellipses-{name}", lambda L, x, i: x[i], M3, Raw(index), strides=True)
+    case(f"setitem-ellipses-{name}", setter(lambda L, x, i=index: i, lambda L, x: -1.0), M3)
+case("getitem-ellipses-grad", lambda L, x: x.requires_grad_()[..., 0, ...], M3)
 
 # ---------------------------------------------------------------------------- cat / stack
 case("cat", lambda L, x, y: L.cat([x, y]), M, sample((2, 4)))
@@ -1136,6 +1251,52 @@ case(
     np.array([[0, 0, 0], [1, 1, 2], [3, 3, 3]]),
     sample((3, 3), "int64"),
 )
+# a 0-d index (or self, or src) counts as 1-d of size 1; an empty index writes nothing
+SCATTER_0D = {
+    "0d-index-value": lambda L: L.zeros(10).scatter_(0, L.tensor(3), 1.0),
+    "0d-index-src": lambda L: L.zeros(5).scatter(0, L.tensor(2), L.tensor([7.0, 8.0])),
+    "0d-index-0d-src": lambda L: L.zeros(5).scatter(0, L.tensor(2), L.tensor(7.0)),
+    "0d-src": lambda L: L.zeros(5).scatter(-1, L.tensor([1]), L.tensor(3.0)),
+    "0d-self": lambda L: L.zeros(()).scatter(0, L.tensor([0, 0]), 3.0),
+    "0d-all": lambda L: L.zeros(()).scatter(0, L.tensor(0), L.tensor(5.0)),
+    "0d-index-add": lambda L: L.zeros(5).scatter_add(0, L.tensor(2), L.tensor([7.0, 8.0])),
+    "0d-index-reduce": lambda L: L.zeros(5).scatter(0, L.tensor(2), 1.0, reduce="add"),
+    "empty-index": lambda L: L.zeros(2, 3).scatter(0, L.zeros(0, dtype=L.int64), 1.0),
+    "empty-index-add": lambda L: L.zeros(2, 3).scatter_add(0, L.zeros(0, dtype=L.int64), L.ones(3)),
+    # ``value=`` (PyTorch's Transforms tutorial one-hot encodes with it), a 0-d tensor too
+    "value-kw": lambda L: L.scatter(L.zeros(10), 0, L.tensor(3), value=1),
+    "value-kw-tensor": lambda L: L.scatter(L.zeros(4), 0, L.tensor([1]), value=L.tensor(2.5)),
+    "value-kw-reduce": lambda L: L.scatter(L.zeros(4), 0, L.tensor([1, 1]), value=2, reduce="add"),
+    "value-kw-int": lambda L: L.scatter(L.zeros(4, dtype=L.int64), 0, L.tensor([1]), value=3.5),
+    "src-kw": lambda L: L.scatter(L.zeros(4), dim=0, index=L.tensor([1]), src=L.ones(1)),
+}
+for name, fn in SCATTER_0D.items():
+    case(f"scatter-{name}", fn)
+
+
+def _scatter_grads(L: Any, index: Any, src: Any = None) -> Any:
+    """Gradients through scatter into a 1-d input, of the number 1.0 or of ``tensor(src)``."""
+    x = L.arange(5.0).requires_grad_()
+    s = 1.0 if src is None else L.tensor(src, requires_grad=True)
+    y = x.scatter(0, L.tensor(index), s)
+    (y * L.arange(5.0)).sum().backward()
+    return y, x.grad, None if src is None else s.grad
+
+
+case("scatter-grad-0d-index-value", lambda L: _scatter_grads(L, 2))
+case("scatter-grad-0d-index-0d-src", lambda L: _scatter_grads(L, 2, 7.0))
+case("scatter-grad-0d-src", lambda L: _scatter_grads(L, [2], 7.0))
+
+
+def _scatter_grads_0d_self(L: Any) -> Any:
+    x, s = L.tensor(3.0, requires_grad=True), L.tensor([7.0], requires_grad=True)
+    y = x.scatter(0, L.tensor([0]), s)
+    (y * 2).backward()
+    return y, x.grad, s.grad
+
+
+case("scatter-grad-0d-self", _scatter_grads_0d_self)
+
 
 MASK = sample((1, 4), "bool", seed=91)
 case("masked_fill", lambda L, x, m: x.masked_fill(m, -1.0), M, MASK)
@@ -1221,6 +1382,46 @@ ODDS = {
 }
 for name, fn in ODDS.items():
     case(f"odds-{name}", fn, M)
+
+# the method forms of scatter take value= too (PyTorch's Transforms tutorial one-hot encodes so)
+case("scatter-method-value-kw", lambda L: L.zeros(10).scatter_(0, L.tensor(3), value=1))
+case("scatter-method-value-kw-out", lambda L: L.zeros(4).scatter(0, L.tensor([1]), value=2.5))
+# to() takes Python's types as dtypes, and refuses a dtype name as a string
+for name, to in {
+    "float": lambda L, x: x.to(float),
+    "int": lambda L, x: x.to(int),
+    "bool": lambda L, x: x.to(bool),
+    "dtype-kw-float": lambda L, x: x.to(dtype=float),
+}.items():
+    case(f"to-python-{name}", to, np.array([1.5, -2.0], np.float32))
+case("to-dtype-str", lambda L, x: x.to(dtype="float32"), M, raises=TypeError)
+# tensors inside the data of torch.tensor are read as numbers of their own dtype, also when they
+# require grad (with float()'s warning); only one-element tensors can be
+TENSORS_IN_DATA = {
+    "0d-float": lambda L: [L.tensor(1.5), 2],
+    "1-element": lambda L: [L.tensor([1.5]), 2],
+    "nested": lambda L: [[L.tensor([[1.5]])], [2]],
+    "int8": lambda L: [L.tensor(1, dtype=L.int8), L.tensor(2, dtype=L.int8)],
+    "int8-int": lambda L: [L.tensor(1, dtype=L.int8), 2],
+    "tuple": lambda L: (L.tensor(2.0), L.tensor(3.0)),
+    "requires-grad": lambda L: [L.tensor([1.5], requires_grad=True)[0], 2.0],
+}
+for name, data in TENSORS_IN_DATA.items():
+    # (the warning comes once per process in both libraries: which test sees it depends on
+    # the order the tests run in, so warnings are not compared here)
+    case(f"tensor-of-tensors-{name}", lambda L, d=data: L.tensor(d(L)), warnings_match=False)
+case(
+    "tensor-of-tensors-int-vectors",
+    lambda L: L.tensor([L.tensor([1, 2]), L.tensor([3, 4])]),
+    raises=TypeError,
+    same_message=True,
+)
+case(
+    "tensor-of-tensors-empty",
+    lambda L: L.tensor([L.tensor([])]),
+    raises=ValueError,
+    same_message=True,
+)
 
 
 @pytest.mark.parametrize(("fn", "inputs", "options"), CASES)

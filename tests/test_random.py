@@ -698,3 +698,25 @@ def test_samplers_return_new_arrays() -> None:
     for i, a in enumerate(ours):
         for b in ours[i + 1 :]:
             assert not np.shares_memory(a, b)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.randint(60000, size=(1,)),  # the Datasets & DataLoaders tutorial
+        lambda lib: lib.randint(low=0, high=10, size=(3,)),
+        lambda lib: lib.randint(high=10, size=(3,)),
+        lambda lib: lib.randint(size=(3,), high=5),
+        lambda lib: lib.randint(2, high=5, size=(3,)),
+        lambda lib: lib.randint(3, 10, size=(2, 2), dtype=lib.int32),
+        lambda lib: lib.randint(0, 10, [3]),
+        lambda lib: lib.randint(0, 10, lib.Size([2, 2])),
+        lambda lib: lib.randint(0, 10, ()),
+        lambda lib: lib.rand(size=(2, 3)),
+        lambda lib: lib.rand(size=[2], generator=lib.Generator().manual_seed(3)),
+        lambda lib: lib.randn(size=(2, 3)),
+        lambda lib: lib.randn(size=[17], dtype=lib.float64),
+    ],
+)
+def test_size_keyword_draws_the_same_numbers(make: Callable[[Any], Any]) -> None:
+    check(lambda lib: (lib.manual_seed(0), make(lib))[1])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import functools
+import itertools
 import math
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -96,11 +99,15 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
     """Python data as a new ndarray of ``dtype``, or else of the dtype torch infers.
 
     Python floats become the default dtype (float32), ints int64 and bools bool; an
-    ndarray or NumPy number keeps its own dtype (a float64 array stays float64).
+    ndarray keeps its own dtype (a float64 array stays float64), and so do NumPy numbers
+    and 0-d tensors, promoted with the rest (``[np.float64(1), 2.5]`` is float64).
     """
     if isinstance(data, np.ndarray):
         _dtype.from_numpy_dtype(data.dtype)  # TypeError for dtypes torch has no equivalent of
         return data.copy(order="K") if dtype is None else data.astype(dtype.numpy)
+    types = _value_types(data)
+    if any(issubclass(t, Tensor) for t in types):
+        data = _tensors_as_numbers(data)
     try:
         arr = np.array(data)
     except ValueError:
@@ -117,16 +124,17 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
         raise TypeError("new(): invalid data type 'str'")
     if kind not in "biuf":
         raise TypeError(f"new(): invalid data type '{arr.dtype.name}'")
-    typed = _contains_numpy_values(data)  # NumPy numbers bring their own dtype
+    typed = not types <= _PYTHON_NUMBERS  # NumPy values, tensors: own dtypes
     if kind == "u" and arr.dtype.itemsize == 8 and not typed:
         raise ValueError("Overflow when unpacking long long")  # NumPy's uint64 for 2**63
     if dtype is not None:
-        return _checked_cast(arr, dtype) if not typed else arr.astype(dtype.numpy)
-    if kind == "f" and not typed:
+        return _checked_cast(arr, dtype)
+    if typed:
+        return arr.astype(_promoted_dtype(data).numpy)
+    if kind == "f":
         return arr.astype(_dtype.get_default_dtype().numpy)
-    if kind in "iu" and not typed:
+    if kind in "iu":
         return arr.astype(np.int64)
-    _dtype.from_numpy_dtype(arr.dtype)  # e.g. np.uint16 values: no picotorch dtype
     return arr
 
 
@@ -143,6 +151,7 @@ def tensor(
     torch.int64
     """
     check_device(device)
+    dtype = _dtype.resolve(dtype, "tensor")
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
@@ -160,16 +169,57 @@ def tensor(
 # --8<-- [end:tensor]
 
 
-def _contains_numpy_values(data: Any) -> bool:
-    """Whether the (first leaf of the) data is a NumPy or torch value carrying its own dtype."""
-    while isinstance(data, (list, tuple)) and data:
-        data = data[0]
-    return isinstance(data, (np.generic, np.ndarray, Tensor))
+_PYTHON_NUMBERS = frozenset({builtins.bool, builtins.int, builtins.float})
+_SEQUENCES = frozenset({list, tuple, range})
+
+
+def _value_types(data: Any) -> set[type]:
+    """The types of the values in nested lists (and of any value found beside a list), level
+    by level: ``map`` and ``chain`` loop in C, so this costs little next to ``np.array``."""
+    level = [data]
+    while level:
+        types = set(map(type, level))
+        if not types <= _SEQUENCES:  # (a subclass, as a namedtuple, counts as a value here)
+            return types
+        level = list(itertools.chain.from_iterable(level))
+    return set()
+
+
+def _tensors_as_numbers(data: Any) -> Any:
+    """Nested lists with each tensor in them read as a number of its own dtype, as torch reads
+    them: a tensor of one element (of any shape), warning as ``float()`` does if it requires
+    grad. (``np.array`` would call each tensor's ``__array__``, which refuses such a tensor.)"""
+    if isinstance(data, (list, tuple)):
+        return [_tensors_as_numbers(x) for x in data]
+    if not isinstance(data, Tensor):
+        return data
+    if data._data.size != 1:
+        if data._dtype.is_floating_point:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    data._warn_if_read_as_number()
+    return data._data.reshape(())[()]  # a NumPy number: it keeps the tensor's dtype
+
+
+def _promoted_dtype(data: Any) -> dtype:
+    """torch's dtype for data with NumPy values or tensors in it: each value's own dtype (a
+    Python number's as in ``scalar_dtype``: ``2.5`` is float32), all promoted together, so
+    ``[np.float32(1), 2]`` is float32 and ``[2, np.float16(1)]`` float16."""
+    if isinstance(data, (list, tuple)):
+        return functools.reduce(_dtype.promote_types, map(_promoted_dtype, data))
+    if isinstance(data, Tensor):
+        return data._dtype
+    if isinstance(data, (np.ndarray, np.generic)):
+        return _dtype.from_numpy_dtype(data.dtype)
+    if isinstance(data, builtins.int) and not -(2**63) <= data < 2**63:
+        raise ValueError("Overflow when unpacking long long")
+    return _dtype.scalar_dtype(data)
 
 
 def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:
     """Like ``tensor``, but shares memory with an ndarray or tensor when no conversion is needed."""
     check_device(device)
+    dtype = _dtype.resolve(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or dtype.numpy == data.dtype):
@@ -197,38 +247,65 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 # --8<-- [start:factories]
 def _factory(
-    name: str, size: tuple[Any, ...], dtype: dtype | None, device: Any
+    name: str, sizes: tuple[Any, ...], size: Any, dtype: Any, device: Any
 ) -> tuple[tuple[int, ...], dtype]:
-    """The shape and dtype every factory (zeros, ones, rand, ...) starts from."""
+    """The shape and dtype every factory (zeros, ones, rand, ...) starts from. The shape comes
+    as ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (``sizes`` or ``size``), never both."""
     check_device(device)
-    return shape_arg(size, name), dtype or _dtype.get_default_dtype()
+    dt = _dtype.resolve(dtype, name) or _dtype.get_default_dtype()
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        return _size_arg(name, size), dt
+    if not sizes:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    return shape_arg(sizes, name), dt
+
+
+def _size_arg(name: str, size: Any, position: int | None = None) -> tuple[int, ...]:
+    """A shape given as one argument: a tuple, list or Size of ints (a bare int is refused)."""
+    if not isinstance(size, Iterable):
+        at = f" (position {position})" if position else ""
+        raise TypeError(
+            f"{name}(): argument 'size'{at} must be tuple of ints, not {type(size).__name__}"
+        )
+    return shape_arg((size,), name)
 
 
 def zeros(
-    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    *sizes: Any,
+    size: Any = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of the given shape filled with 0."""
-    shape, dt = _factory("zeros", size, dtype, device)
+    shape, dt = _factory("zeros", sizes, size, dtype, device)
     return _finish(np.zeros(shape, dt.numpy), requires_grad)
 
 
 def ones(
-    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    *sizes: Any,
+    size: Any = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of the given shape filled with 1."""
-    shape, dt = _factory("ones", size, dtype, device)
+    shape, dt = _factory("ones", sizes, size, dtype, device)
     return _finish(np.ones(shape, dt.numpy), requires_grad)
 
 
 def rand(
-    *size: Any,
+    *sizes: Any,
+    size: Any = None,
     generator: _random.Generator | None = None,
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples from [0, 1), the same numbers torch draws for the same seed."""
-    shape, dt = _factory("rand", size, dtype, device)
+    shape, dt = _factory("rand", sizes, size, dtype, device)
     _require_float("check_uniform_bounds", dt)
     return _finish(_random.uniform(shape, dt.numpy, 0.0, 1.0, generator), requires_grad)
 
@@ -244,10 +321,15 @@ def _require_float(name: str, dt: dtype) -> None:
 
 
 def empty(
-    *size: Any, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    *sizes: Any,
+    size: Any = None,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of the given shape whose values are whatever (here: zeros, to be reproducible)."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    shape, dt = _factory("empty", sizes, size, dtype, device)
+    return _finish(np.zeros(shape, dt.numpy), requires_grad)
 
 
 def full(
@@ -259,10 +341,11 @@ def full(
     requires_grad: bool = False,
 ) -> Tensor:
     """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it)."""
-    shape, _ = _factory("full", (size,), None, device)
+    check_device(device)
+    shape = _size_arg("full", size, position=1)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    dt = dtype or _dtype.scalar_dtype(fill_value)
+    dt = _dtype.resolve(dtype, "full") or _dtype.scalar_dtype(fill_value)
     return _finish(np.full(shape, fill_value, dt.numpy), requires_grad)
 
 
@@ -279,23 +362,50 @@ def eye(
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    dt = dtype or _dtype.get_default_dtype()
+    dt = _dtype.resolve(dtype, "eye") or _dtype.get_default_dtype()
     return _finish(np.eye(n, n if m is None else m, dtype=dt.numpy), requires_grad)
 
 
+def _arguments(
+    fn: str, forms: tuple[tuple[str, ...], ...], args: tuple[Any, ...], keywords: dict[str, Any]
+) -> dict[str, Any]:
+    """The arguments of a function with several forms (as torch's overloads, e.g. ``arange(end)``
+    and ``arange(start, end)``): the first form that ``args`` and the ``keywords`` that are not
+    None fill exactly, by name; TypeError if none does."""
+    given = {k: v for k, v in keywords.items() if v is not None}
+    for form in forms:
+        named = dict(zip(form, args, strict=False))  # the first names, for the args there are
+        fits = len(args) <= len(form) and named.keys() | given.keys() == set(form)
+        if fits and not named.keys() & given.keys():
+            return {**named, **given}
+    raise _combination_error(fn, forms)
+
+
+def _combination_error(fn: str, forms: tuple[tuple[str, ...], ...]) -> TypeError:
+    signatures = ", ".join(f"({', '.join(form)})" for form in forms)
+    return TypeError(
+        f"{fn}() received an invalid combination of arguments - expected one of: {signatures}"
+    )
+
+
 def arange(
-    start: Any,
+    *args: Any,
+    start: Any = None,
     end: Any = None,
-    step: Any = 1,
-    *,
+    step: Any = None,
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """``start, start+step, ...`` up to (not including) ``end``; int64 unless a bound is a float."""
+    """``start, start+step, ...`` up to (not including) ``end``; int64 unless a bound is a float.
+
+    torch's forms: ``arange(end)``, ``arange(start, end)`` and ``arange(start, end, step)``.
+    """
     check_device(device)
-    if end is None:
-        start, end = 0, start
+    dtype = _dtype.resolve(dtype, "arange")
+    forms = (("end",), ("start", "end"), ("start", "end", "step"))
+    bounds = _arguments("arange", forms, args, {"start": start, "end": end, "step": step})
+    start, end, step = bounds.get("start", 0), bounds["end"], bounds.get("step", 1)
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     if step == 0:
         raise RuntimeError("step must be nonzero")
@@ -325,7 +435,7 @@ def linspace(
     check_device(device)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    dt = dtype or _dtype.get_default_dtype()
+    dt = _dtype.resolve(dtype, "linspace") or _dtype.get_default_dtype()
     # torch fills the first half forwards from start and the second half backwards from end
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     i = np.arange(steps, dtype=np.float64)
@@ -339,30 +449,30 @@ def linspace(
 
 
 # --8<-- [start:like]
-def _like(t: Tensor, dtype: dtype | None, device: Any) -> tuple[tuple[int, ...], dtype]:
+def _like(name: str, t: Tensor, dtype: Any, device: Any) -> tuple[tuple[int, ...], dtype]:
     """``*_like`` copies the shape and, unless told otherwise, the dtype of ``t``."""
     check_device(device)
-    return t._data.shape, dtype or t._dtype
+    return t._data.shape, _dtype.resolve(dtype, name) or t._dtype
 
 
 def zeros_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like(t, dtype, device)
+    shape, dt = _like("zeros_like", t, dtype, device)
     return _finish(np.zeros(shape, dt.numpy), requires_grad)
 
 
 def ones_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like(t, dtype, device)
+    shape, dt = _like("ones_like", t, dtype, device)
     return _finish(np.ones(shape, dt.numpy), requires_grad)
 
 
 def rand_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like(t, dtype, device)
+    shape, dt = _like("rand_like", t, dtype, device)
     _require_float("check_uniform_bounds", dt)
     return _finish(_random.uniform(shape, dt.numpy, 0.0, 1.0, None), requires_grad)
 
@@ -373,7 +483,8 @@ def rand_like(
 def empty_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
+    shape, dt = _like("empty_like", t, dtype, device)
+    return _finish(np.zeros(shape, dt.numpy), requires_grad)
 
 
 def full_like(
@@ -384,51 +495,56 @@ def full_like(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    shape, dt = _like(t, dtype, device)
+    shape, dt = _like("full_like", t, dtype, device)
     return _finish(np.full(shape, fill_value, dt.numpy), requires_grad)
 
 
 def randn_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like(t, dtype, device)
+    shape, dt = _like("randn_like", t, dtype, device)
     _require_float("normal_kernel_cpu", dt)
     return _finish(_random.normal(shape, dt.numpy, 0.0, 1.0, None), requires_grad)
 
 
 def randn(
-    *size: Any,
+    *sizes: Any,
+    size: Any = None,
     generator: _random.Generator | None = None,
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal samples, the same numbers torch draws for the same seed."""
-    shape, dt = _factory("randn", size, dtype, device)
+    shape, dt = _factory("randn", sizes, size, dtype, device)
     _require_float("normal_kernel_cpu", dt)
     return _finish(_random.normal(shape, dt.numpy, 0.0, 1.0, generator), requires_grad)
 
 
 def randint(
     *args: Any,
+    low: Any = None,
+    high: Any = None,
+    size: Any = None,
     generator: _random.Generator | None = None,
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Random integers in ``[low, high)``: ``randint(high, size)``, ``randint(low, high, size)``."""
-    if len(args) == 2:
-        low, (high, size) = 0, args
-    elif len(args) == 3:
-        low, high, size = args
-    else:
-        raise TypeError("randint() received an invalid combination of arguments")
-    shape, _ = _factory("randint", (size,), None, device)
+    check_device(device)
+    forms = (("high", "size"), ("low", "high", "size"))
+    given = _arguments("randint", forms, args, {"low": low, "high": high, "size": size})
+    low, high = given.get("low", 0), given["high"]
+    if not (hasattr(low, "__index__") and hasattr(high, "__index__")):  # 2.5 is no int
+        raise _combination_error("randint", forms)
+    # the size as torch's message numbers it: the last positional argument, if it was one
+    shape = _size_arg("randint", given["size"], len(args) if size is None else None)
     if low >= high:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    dt = dtype or _dtype.int64
+    dt = _dtype.resolve(dtype, "randint") or _dtype.int64
     return _finish(_random.randint(low, high, shape, dt.numpy, generator), requires_grad)
 
 
@@ -442,5 +558,5 @@ def randperm(
 ) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     check_device(device)
-    dt = dtype or _dtype.int64
+    dt = _dtype.resolve(dtype, "randperm") or _dtype.int64
     return _finish(_random.randperm(n, dt.numpy, generator), requires_grad)

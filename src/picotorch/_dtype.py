@@ -73,6 +73,22 @@ def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
         ) from None
 
 
+# torch reads these Python types as dtypes: float is double precision, as in Python
+_PYTHON_TYPES = {builtins.float: float64, builtins.int: int64, builtins.bool: bool}
+
+
+def resolve(d: object, fn: str) -> dtype | None:
+    """A ``dtype=`` argument of function ``fn`` as a dtype (None stays None): a picotorch
+    dtype, or ``float``, ``int`` or ``bool``; anything else is torch's TypeError."""
+    if d is None or isinstance(d, dtype):
+        return d
+    if isinstance(d, type) and d in _PYTHON_TYPES:
+        return _PYTHON_TYPES[d]
+    kind = type(d)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {name}")
+
+
 # --8<-- [start:default_dtype]
 _default_dtype = float32
 

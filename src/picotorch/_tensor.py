@@ -45,7 +45,7 @@ def to_arguments(
     the target dtype (None: keep it) and the values of the keywords in ``options`` (their
     defaults otherwise). The device is checked (picotorch has only the CPU); ``non_blocking``
     means nothing here, and a bool argument is accepted as one where ``bool_ok``."""
-    target_dtype = kwargs.pop("dtype", None)
+    target_dtype = _dtype.resolve(kwargs.pop("dtype", None), "to")
     target_device = kwargs.pop("device", None)
     kwargs.pop("non_blocking", None)
     values = {name: kwargs.pop(name, default) for name, default in options.items()}
@@ -54,6 +54,8 @@ def to_arguments(
     for arg in args:
         if isinstance(arg, dtype):
             target_dtype = arg
+        elif arg is builtins.float or arg is builtins.int or arg is builtins.bool:
+            target_dtype = _dtype.resolve(arg, "to")  # Python's types, as torch takes them
         elif isinstance(arg, Tensor):
             target_dtype, target_device = arg._dtype, arg.device
         elif isinstance(arg, (str, device)):
@@ -674,9 +676,15 @@ class Tensor:
         return bool(self._data.reshape(()))
 
     def __float__(self) -> builtins.float:
-        global _warned_float_of_grad
         self._check_one_element()
-        if self._requires_grad and not _warned_float_of_grad:  # torch warns once per process
+        self._warn_if_read_as_number()
+        return float(self.item())
+
+    def _warn_if_read_as_number(self) -> None:
+        """torch's warning when a tensor that requires grad is read as a Python number (by
+        ``float()``, or by ``torch.tensor([x])``): its history is lost. Once per process."""
+        global _warned_float_of_grad
+        if self._requires_grad and not _warned_float_of_grad:
             _warned_float_of_grad = True
             warnings.warn(
                 "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
@@ -684,9 +692,8 @@ class Tensor:
                 "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:"
                 "822.)",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-        return float(self.item())
 
     def __int__(self) -> builtins.int:
         self._check_one_element()
@@ -804,14 +811,26 @@ class Tensor:
         return _indexing.gather(self, dim, index)
 
     def scatter(
-        self, dim: builtins.int, index: Tensor, src: Any, *, reduce: str | None = None
+        self,
+        dim: builtins.int,
+        index: Tensor,
+        src: Any = None,
+        *,
+        value: Any = None,
+        reduce: str | None = None,
     ) -> Tensor:
-        return _indexing.scatter(self, dim, index, src, reduce=reduce)
+        return _indexing.scatter(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_(
-        self, dim: builtins.int, index: Tensor, src: Any, *, reduce: str | None = None
+        self,
+        dim: builtins.int,
+        index: Tensor,
+        src: Any = None,
+        *,
+        value: Any = None,
+        reduce: str | None = None,
     ) -> Tensor:
-        return _indexing.scatter(self, dim, index, src, reduce=reduce, inplace=True)
+        return _indexing.scatter(self, dim, index, src, value=value, reduce=reduce, inplace=True)
 
     def scatter_add(self, dim: builtins.int, index: Tensor, src: Tensor) -> Tensor:
         return _indexing.scatter_add(self, dim, index, src)

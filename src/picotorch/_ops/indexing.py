@@ -10,6 +10,7 @@ elements not taken get 0.
 
 from __future__ import annotations
 
+import numbers
 import operator
 import warnings
 from typing import Any
@@ -46,7 +47,8 @@ def _index_item(item: Any) -> tuple[Any, bool]:
         if item.step is not None and int(item.step) <= 0:
             raise ValueError("step must be greater than zero")
         return item, False
-    if isinstance(item, (list, tuple, np.ndarray)):  # a tuple inside the index is a list
+    # a tuple inside the index is a list, and so is a range (torch takes any sequence)
+    if isinstance(item, (list, tuple, range, np.ndarray)):
         if isinstance(item, np.ndarray):
             arr = item
         elif len(item) == 0:
@@ -62,6 +64,8 @@ def _index_item(item: Any) -> tuple[Any, bool]:
         return item, True
     if item is None or item is Ellipsis or hasattr(item, "__index__"):
         return item, False
+    if isinstance(item, (str, bytes)):  # torch reads it as the data of an index tensor
+        raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
     raise IndexError(
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
         f"valid indices (got {type(item).__name__})"
@@ -70,15 +74,22 @@ def _index_item(item: Any) -> tuple[Any, bool]:
 
 def _is_tuple_like(index: Any) -> bool:
     """Whether a list index means a tuple: torch (like old NumPy) reads ``x[[0, None]]`` as
-    ``x[0, None]`` when the list holds a list, tensor, slice, None or ``...`` (deprecated)."""
-    if not isinstance(index, list) or len(index) >= 32:
+    ``x[0, None]`` when the list holds a sequence, tensor, slice, None or ``...``
+    (deprecated). A string is such a list too: a sequence of strings."""
+    if not isinstance(index, (list, str)) or len(index) >= 32:
         return False
     return any(
-        isinstance(i, (list, tuple, Tensor, slice)) or i is None or i is Ellipsis for i in index
+        isinstance(i, (list, tuple, range, str, Tensor, slice)) or i is None or i is Ellipsis
+        for i in index
     )
 
 
-def _numpy_index(index: Any) -> tuple[tuple[Any, ...], bool]:
+def _numpy_index(a: Tensor, index: Any) -> tuple[tuple[Any, ...], bool]:
+    if not a._data.ndim and isinstance(index, (int, np.integer)) and not isinstance(index, bool):
+        raise IndexError(  # torch's own message, for a bare int only
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+        )
     if _is_tuple_like(index):
         warnings.warn(
             "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
@@ -102,11 +113,6 @@ def _index_error(err: IndexError, index: tuple[Any, ...], shape: tuple[int, ...]
     """NumPy's complaint about ``index`` into ``shape``, said as torch says it."""
     msg = str(err)
     if msg.startswith("too many indices"):
-        if not shape:
-            return IndexError(
-                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
-            )
         return IndexError(f"too many indices for tensor of dimension {len(shape)}")
     if msg.startswith("boolean index did not match"):
         return _mask_error(index, shape) or IndexError(msg)
@@ -176,10 +182,12 @@ def _row_major(data: np.ndarray) -> np.ndarray:
 # --8<-- [start:getitem]
 def getitem(a: Tensor, index: Any) -> Tensor:
     """``a[index]``: a view for ints/slices/None/..., a copy for tensor, list or mask indices."""
-    items, advanced = _numpy_index(index)
-    if advanced or needs_grad(a):  # as torch does it, step by step (see _steps)
-        single = not isinstance(index, tuple) and not _is_tuple_like(index)
-        part, gathered = _steps(a, items, single)
+    items, advanced = _numpy_index(a, index)
+    # as torch does it, step by step (see _steps), unless NumPy would do the same: it does not
+    # gather in torch's order, record autograd, or take ``...`` more than once as torch does
+    # (``in`` only once no array is among the items: it compares with ==)
+    if advanced or needs_grad(a) or (Ellipsis in items and _ellipses(items) > 1):
+        part, gathered = _steps(a, items, _single(index))
         if gathered:
             return _take(part, gathered)
         if part is a:  # a[...] or a[:, :]: still a new tensor (an alias of the same memory)
@@ -191,6 +199,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
     try:
         data = a._data[items]
     except IndexError as err:
+        _steps(a, items, _single(index))  # raises torch's error (NumPy counts dims otherwise)
         raise _index_error(err, items, a._data.shape) from None
     if None in items:
         data = _torch_none_strides(a._data, items, data)
@@ -209,12 +218,11 @@ def _steps(a: Tensor, items: tuple[Any, ...], single: bool) -> tuple[Tensor, tup
     specified = sum(_width(item) for item in items)  # the dims of ``a`` the items index
     if specified > ndim:
         raise _index_error(IndexError("too many indices"), items, a._data.shape)
-    result, dim, real_dim = a, 0, 0  # dim: in ``result``; real_dim: in ``a``, for messages
+    result, dim = a, 0  # dim: the dim of ``result`` the next item applies to
     gathered: list[Any] = []  # a NumPy index into ``result`` for the last step
-    for item in items:
-        if item is Ellipsis:
+    for position, item in enumerate(items):
+        if item is Ellipsis:  # (each one takes up the dims no other item uses)
             dim += ndim - specified
-            real_dim += ndim - specified
         elif item is None:
             result = unsqueeze(result, dim)
             dim += 1
@@ -227,20 +235,27 @@ def _steps(a: Tensor, items: tuple[Any, ...], single: bool) -> tuple[Tensor, tup
             if single or item.indices(size) != (0, size, 1):  # torch skips a[:, :]'s slices
                 result = slice_dim(result, dim, item)
             dim += 1
-            real_dim += 1
         elif isinstance(item, np.ndarray):
             _gather_at(gathered, dim, item)
             dim += _width(item)
-            real_dim += _width(item)
         else:
-            i, size = operator.index(item), result._data.shape[dim]
-            if not -size <= i < size:
+            i = operator.index(item)
+            size = result._data.shape[dim] if dim < result._data.ndim else 0  # (``...`` twice)
+            if not -size <= i < size:  # torch's message numbers the item, not the dim
                 raise IndexError(
-                    f"index {i} is out of bounds for dimension {real_dim} with size {size}"
+                    f"index {i} is out of bounds for dimension {position} with size {size}"
                 )
             result = select(result, dim, i)
-            real_dim += 1
     return result, tuple(gathered)
+
+
+def _single(index: Any) -> bool:
+    """Whether ``index`` is one item (not a tuple of them, nor a list that means one)."""
+    return not isinstance(index, tuple) and not _is_tuple_like(index)
+
+
+def _ellipses(items: tuple[Any, ...]) -> int:
+    return sum(item is Ellipsis for item in items)
 
 
 def _width(item: Any) -> int:
@@ -307,7 +322,7 @@ class IndexAddBackward0(IndexPutImplBackward0):
 
 def setitem(a: Tensor, index: Any, value: Any) -> None:
     """``a[index] = value``: writes into ``a``'s memory (seen by every view), like ``copy_``."""
-    items, advanced = _numpy_index(index)
+    items, advanced = _numpy_index(a, index)
     if a._dtype.is_floating_point and needs_grad(a, value):
         _check_put_dtype(a, index, value, advanced)
         with grad_mode.no_grad():
@@ -319,11 +334,16 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
     a._check_inplace()
     _check_put_dtype(a, index, value, advanced)
     src = value._data if isinstance(value, Tensor) else value
-    if advanced:  # torch's steps (NumPy would order the dims of x[0, :, [1, 2]] differently)
+    # torch's steps where NumPy differs (it orders the dims of x[0, :, [1, 2]] otherwise)
+    if advanced or (Ellipsis in items and _ellipses(items) > 1):
         part, gathered = _steps(a, items, single=False)
-        _write(part._data, gathered, src, advanced)
+        _write(part._data, gathered or (Ellipsis,), src, advanced)
     else:  # (a trailing ``...``: NumPy then writes x[0, 1] as a 0-d view, broadcasting)
-        _write(a._data, items if Ellipsis in items else (*items, Ellipsis), src, advanced)
+        try:
+            _write(a._data, items if Ellipsis in items else (*items, Ellipsis), src, advanced)
+        except IndexError:
+            _steps(a, items, single=False)  # raises torch's error (NumPy counts dims otherwise)
+            raise
     a._bump_version()
 
 
@@ -446,19 +466,17 @@ def _setitem_shape_error(
     )
 
 
-def _check_index_tensor(name: str, a: Tensor, dim: int, index: Tensor) -> int:
-    """Shared checks of gather and the scatters (``name`` is ``"gather"`` or ``"scatter"``):
-    an int32/int64 index of the same rank as the input."""
+def _check_index_tensor(a: Tensor, dim: int, index: Tensor) -> int:
+    """gather's checks: an int32/int64 index of the same rank as the input."""
     if not isinstance(index, Tensor):
         raise TypeError(
-            f"{name}(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
+            f"gather(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
         )
     if index._dtype is not _dtype.int64 and index._dtype is not _dtype.int32:
-        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     d = normalize_dim(dim, a._data.ndim)
     if index._data.ndim != a._data.ndim and not (index._data.ndim <= 1 and a._data.ndim <= 1):
-        role = "input" if name == "gather" else "self"
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as {role} tensor")
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     return d
 
 
@@ -481,7 +499,7 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
     ``out[i][j][k] = input[i][index[i][j][k]][k]``. The output has ``index``'s shape.
     """
-    d = _check_index_tensor("gather", input, dim, index)
+    d = _check_index_tensor(input, dim, index)
     data, idx = (
         input._data.reshape(input._data.shape or (1,)),
         index._data.reshape(index._data.shape or (1,)),
@@ -531,60 +549,110 @@ def _full_index(idx: np.ndarray, d: int) -> tuple[np.ndarray, ...]:
     return tuple(idx if k == d else g for k, g in enumerate(grids))
 
 
-def _scatter_source(src: Any, idx: np.ndarray, d: int, a: Tensor, name: str) -> Any:
-    if not isinstance(src, Tensor):
-        return np.asarray(src, dtype=a._data.dtype)
-    if src._dtype is not a._dtype:
-        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
-    for k, (n_idx, n_src, n_self) in enumerate(
-        zip(idx.shape, src._data.shape, a._data.shape, strict=True)
-    ):
-        if n_idx > n_src or (k != d and n_idx > n_self):
-            raise RuntimeError(
-                f"Expected index {list(idx.shape)} to be no larger than self "
-                f"{list(a._data.shape)} apart from dimension {d} and to be no larger size than "
-                f"src {list(src._data.shape)}"
-            )
-    return src._data[tuple(slice(0, n) for n in idx.shape)]
+def _at_least_1d(data: np.ndarray) -> np.ndarray:
+    """A 0-d array as a 1-d view of size 1: scatter treats 0-d tensors so."""
+    return data.reshape(1) if data.ndim == 0 else data
+
+
+def _size(t: Tensor, k: int) -> int:
+    """torch's ``ensure_nonempty_size``: 1 for a 0-d tensor, else ``t.size(k)`` (IndexError
+    past its dims)."""
+    return t._data.shape[normalize_dim(k, t._data.ndim)] if t._data.ndim else 1
+
+
+def _check_scatter(a: Tensor, d: int, index: Tensor, src: Any) -> None:
+    """torch's checks of scatter and scatter_add, in torch's order (its messages print
+    the true shapes, ``[]`` for 0-d, though a 0-d tensor counts as 1-d of size 1)."""
+    if index._dtype is not _dtype.int64 and index._dtype is not _dtype.int32:
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    if isinstance(src, Tensor) and src._dtype is not a._dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    idx_shape = _at_least_1d(index._data).shape
+    if len(idx_shape) != max(a._data.ndim, 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    too_big = any(n > _size(a, k) for k, n in enumerate(idx_shape) if k != d)
+    message = (
+        f"Expected index {list(index._data.shape)} to be no larger than self "
+        f"{list(a._data.shape)} apart from dimension {d}"
+    )
+    if isinstance(src, Tensor):
+        too_big = too_big or any(n > _size(src, k) for k, n in enumerate(idx_shape))
+        if len(idx_shape) != max(src._data.ndim, 1):
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+        message += f" and to be no larger size than src {list(src._data.shape)}"
+    if too_big:
+        raise RuntimeError(message)
 
 
 def _scatter_setup(
     a: Tensor, dim: int, index: Tensor, src: Any, inplace: bool
-) -> tuple[int, np.ndarray, Any, Tensor]:
-    """What scatter and scatter_add share: the checks, the values to write, and the tensor to
-    write them into (``a`` itself in place, else a copy of it)."""
-    d = _check_index_tensor("scatter", a, dim, index)
-    idx = index._data
-    _check_index_range(idx, d, a._data.shape[d])
-    values = _scatter_source(src, idx, d, a, "scatter")
+) -> tuple[int, Tensor, np.ndarray, tuple[np.ndarray, ...], Any]:
+    """What scatter and scatter_add share: the checks; the tensor to write into (``a`` itself
+    in place, else a copy of it); its data (at least 1-d); where in that data to write; and
+    the values to write there."""
+    if not isinstance(index, Tensor):
+        raise TypeError(
+            f"scatter(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
+        )
+    d = normalize_dim(dim, a._data.ndim)
+    if index._data.size:  # an empty index: torch checks nothing, and writes nothing
+        _check_scatter(a, d, index, src)
     out = a if inplace else Tensor._make(a._data.copy(order="K"))
     if inplace:
         out._check_inplace()
-    return d, idx, values, out
+    data, idx = _at_least_1d(out._data), _at_least_1d(index._data)
+    if not idx.size:
+        return d, out, data, (np.zeros(0, np.intp),) * data.ndim, np.zeros((), data.dtype)
+    _check_index_range(idx, d, data.shape[d])
+    if isinstance(src, Tensor):
+        values = _at_least_1d(src._data)[tuple(slice(0, n) for n in idx.shape)]
+    else:
+        values = np.asarray(src, dtype=data.dtype)
+    return d, out, data, _full_index(idx, d), values
+
+
+def _scatter_src(src: Any, value: Any, name: str) -> Any:
+    """What to scatter: ``src``, a tensor or a number, or else ``value=``, a number (a 0-d
+    tensor counts as one); both, neither, or anything else is torch's TypeError."""
+    if isinstance(value, Tensor) and value._data.ndim == 0:
+        value = value.item()
+    if src is None and isinstance(value, numbers.Number):
+        return value
+    if value is None and isinstance(src, (Tensor, numbers.Number)):
+        return src
+    raise TypeError(
+        f"{name}() received an invalid combination of arguments - expected one of:\n"
+        " * (int dim, Tensor index, Tensor src)\n"
+        " * (int dim, Tensor index, Tensor src, *, str reduce)\n"
+        " * (int dim, Tensor index, Number value)\n"
+        " * (int dim, Tensor index, Number value, *, str reduce)\n"
+    )
 
 
 def scatter(
     a: Tensor,
     dim: int,
     index: Tensor,
-    src: Any,
+    src: Any = None,
     *,
+    value: Any = None,
     reduce: str | None = None,
     inplace: bool = False,
 ) -> Tensor:
-    """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``."""
+    """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``. ``src`` may be
+    a number, also given as ``value=``."""
+    src = _scatter_src(src, value, "scatter_" if inplace else "scatter")
     if inplace and needs_grad(a, src):
         return a._inplace(scatter, dim, index, src, reduce=reduce)
-    d, idx, values, out = _scatter_setup(a, dim, index, src, inplace)
-    target = _full_index(idx, d)
+    d, out, data, target, values = _scatter_setup(a, dim, index, src, inplace)
     if reduce is not None and isinstance(src, Tensor):
         _warn_scatter_reduce()
     if reduce is None:
-        out._data[target] = values
+        data[target] = values
     elif reduce == "add":
-        np.add.at(out._data, target, np.broadcast_to(values, idx.shape))
+        np.add.at(data, target, values)
     elif reduce == "multiply":
-        np.multiply.at(out._data, target, np.broadcast_to(values, idx.shape))
+        np.multiply.at(data, target, values)
     else:
         raise RuntimeError("reduce argument must be either add or multiply.")
     out._bump_version()
@@ -625,9 +693,12 @@ class ScatterBackward1(Node):
 
 
 def _check_src_grad(node: Node, index: Tensor, nr: int) -> None:
-    """The gradient gathered for ``src`` has ``index``'s shape: torch refuses a smaller index."""
+    """The gradient gathered for ``src`` has ``index``'s shape: torch refuses it unless
+    ``src``'s shape broadcasts to it (as a 0-d ``src`` does to ``[1]``; the engine then sums)."""
     shape = node._input_meta[nr][0]  # type: ignore[index]
-    if index._data.shape != shape:
+    got = index._data.shape
+    lead = len(got) - len(shape)
+    if lead < 0 or any(n not in (1, g) for n, g in zip(shape, got[lead:], strict=True)):
         raise RuntimeError(
             f"Function {node.name()} returned an invalid gradient at index {nr} - got "
             f"{list(index._data.shape)} but expected shape compatible with {list(shape)}"
@@ -658,8 +729,8 @@ def scatter_add(
     if inplace and needs_grad(a, src):
         return a._inplace(scatter_add, dim, index, src)
     # (torch's checks and messages for scatter_add are scatter's, "scatter()" included)
-    d, idx, values, out = _scatter_setup(a, dim, index, src, inplace)
-    np.add.at(out._data, _full_index(idx, d), values)
+    d, out, data, target, values = _scatter_setup(a, dim, index, src, inplace)
+    np.add.at(data, target, values)
     out._bump_version()
     if needs_grad(a, src):
         record(out, ScatterAddBackward0, (a, src), saved=(index,), dim=d)
