@@ -1570,3 +1570,16 @@ def test_requires_grad_takes_only_a_bool(value: Any) -> None:
     same(setter, raises=RuntimeError)
     same(lambda t: t.tensor([1.5]).requires_grad_(value), raises=TypeError)
     same(lambda t: t.nn.Linear(2, 2).requires_grad_(value), raises=TypeError)
+
+
+@pytest.mark.parametrize(
+    "index",
+    [1, (slice(1, None),), (slice(None), 0), (0, [1]), (None,), (Ellipsis, 1), slice(None), [0]],
+)
+def test_writing_into_a_leaf_through_an_index(index: Any) -> None:
+    # torch takes a view for the basic part of the index, and names it in its error
+    def case(t: Any) -> Any:
+        x = t.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        x[index] = 3.0
+
+    same(case, raises=RuntimeError)

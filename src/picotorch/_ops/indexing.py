@@ -328,6 +328,8 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
         with grad_mode.no_grad():
             part, gathered = _steps(a, items, single=False)
             target = _write_target(part, gathered)
+        if part is not a and a._requires_grad and a.grad_fn is None:
+            part._check_inplace()  # torch writes through the view it took: "a view of a leaf"
         value = _value_for(value, target, bool(gathered))
         a._inplace(_put, items, value)  # recorded, as the op ``_put``
         return
