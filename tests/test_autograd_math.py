@@ -443,6 +443,36 @@ def test_std_var_degenerate() -> None:
     check_grad(lambda t, x: x.std(0), arr([[2.0, 1.0], [2.0, 3.0]]))
 
 
+HALF = np.float16
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t, x: x.mean(),
+        lambda t, x: x.mean(1),
+        lambda t, x: x.mean((0, 1), keepdim=True),
+        lambda t, x: x.sum() / 4,
+        lambda t, x: x.prod(),  # torch rounds each product to half: 300 * 300 overflows
+        lambda t, x: x.prod(1),
+        lambda t, x: x.prod(0, keepdim=True),
+    ],
+)
+def test_half_reductions_round_as_torch(fn: Any) -> None:
+    """float16 sums and means accumulate in float32 and round once: the mean of values near
+    the largest half (65504) is no inf, though their sum is."""
+    check_grad(fn, arr([[60000.0, 60000.0], [300.0, 300.0]], HALF))
+    check_grad(fn, arr([[300.0, 300.0, 0.01], [0.5, -2.0, 1.5]], HALF))
+
+
+def test_half_mean_with_dtype_and_long_prod() -> None:
+    check_grad(lambda t, x: x.mean(1, dtype=t.float16), NoGrad(arr([[60000.0, 60000.0]], F32)))
+    # fewer than 64 products: torch multiplies one after the other, rounding each to half
+    close_to_one = (1 + rng.uniform(-0.03, 0.03, (3, 40))).astype(HALF)
+    check_grad(lambda t, x: x.prod(1), close_to_one)
+    check_grad(lambda t, x: x.prod(0), close_to_one.T.copy())
+
+
 @pytest.mark.parametrize(
     "name",
     [

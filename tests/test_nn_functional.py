@@ -124,6 +124,28 @@ def test_linear_errors(name: str) -> None:
     check(lambda t, *a: t.nn.functional.linear(*a), *args, raises=RuntimeError, match=message)
 
 
+NOT_TENSORS = {
+    "ndarray": np.ones((1, 4), F32),
+    "list": [[1.0, 2.0, 3.0, 4.0]],
+    "float": 1.0,
+    "numpy scalar": np.float32(1.0),
+}
+
+
+@pytest.mark.parametrize("value", NOT_TENSORS)
+@pytest.mark.parametrize("position", [0, 1, 2], ids=["input", "weight", "bias"])
+@pytest.mark.parametrize("shape", [(2, 4), (4,), (2, 3, 4)])
+def test_linear_refuses_what_is_no_tensor(
+    shape: tuple[int, ...], position: int, value: str
+) -> None:
+    """torch's TypeError names linear's argument and the type (``numpy.ndarray``)."""
+    args: list[Any] = [randn(*shape), randn(3, 4), randn(3)]
+    args[position] = Raw(NOT_TENSORS[value])
+    check(lambda t, *a: t.nn.functional.linear(*a), *args, same_message=True)
+    if position == 0:  # nn.Linear calls it
+        check(lambda t, x: t.nn.Linear(4, 3)(x), args[0], same_message=True)
+
+
 def test_linear_gradcheck() -> None:
     def fn(lib: Any, x: Any, w: Any, b: Any) -> Any:
         return lib.nn.functional.linear(x, w, b)
@@ -384,6 +406,32 @@ def test_dropout_mask_is_torchs_bit_for_bit(shape: tuple[int, ...], p: float, dt
     np.testing.assert_array_equal(mine_after, theirs_after)
 
 
+@pytest.mark.parametrize(
+    ("shape", "layout"),
+    [
+        ((8, 6), lambda x: x.t()),
+        ((4, 3, 5), lambda x: x.permute(2, 0, 1)),
+        ((4, 6, 5), lambda x: x.permute(0, 2, 1)[:, ::2]),  # a gap: the dims' order is kept
+        ((8, 6), lambda x: x[:, ::2]),
+        ((8, 6), lambda x: x[::2].t()),
+        ((8, 6), lambda x: x[:1].expand(5, -1)),  # expanded: those dims stay in place
+        ((4, 1), lambda x: x.expand(3, 4, 6)),
+        ((8, 6), lambda x: x.t().expand(3, -1, -1)),
+        ((8, 6), lambda x: x.unsqueeze(1).expand(-1, 3, -1).transpose(0, 2)),
+        ((8, 6), lambda x: x.t().unsqueeze(1)),
+    ],
+)
+def test_dropout_mask_follows_the_input_layout(shape: tuple[int, ...], layout: Any) -> None:
+    """torch draws the mask into ``empty_like(input)``, which keeps the input's memory order,
+    front to back in memory: a transposed input gets the transposed mask."""
+
+    def fn(lib: Any, x: Any) -> Any:
+        lib.manual_seed(7)
+        return lib.nn.functional.dropout(layout(x), 0.3), lib.rand(2)
+
+    check(fn, randn(*shape), rtol=0, atol=0)
+
+
 @pytest.mark.parametrize("p", [0.0, 0.25, 1.0])
 def test_dropout_graph_and_grads(p: float) -> None:
     def fn(lib: Any, x: Any) -> Any:
@@ -444,6 +492,24 @@ DROPOUT_ERRORS = {
 def test_dropout_errors(name: str) -> None:
     fn, error, message = DROPOUT_ERRORS[name]
     check(fn, randn(3, 4), raises=error, match=message)
+
+
+@pytest.mark.parametrize("value", NOT_TENSORS)
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t, x: t.nn.functional.dropout(x),
+        lambda t, x: t.nn.functional.dropout(x, 0.0),
+        lambda t, x: t.nn.functional.dropout(x, 0.5, training=False),
+        lambda t, x: t.nn.Dropout(0.2)(x),
+        lambda t, x: t.nn.Dropout(0.2).eval()(x),
+        lambda t, x: t.nn.functional.dropout(x, 1.5),  # p is checked first
+        lambda t, x: t.softmax(x, 0),
+        lambda t, x: t.log_softmax(x, 0),
+    ],
+)
+def test_dropout_and_softmax_refuse_what_is_no_tensor(call: Any, value: str) -> None:
+    check(call, Raw(NOT_TENSORS[value]), same_message=True)
 
 
 # ---------------------------------------------------------------------- one_hot, activations

@@ -308,6 +308,24 @@ def test_relu_inplace() -> None:
     check(fn, randn(3, 4))
 
 
+@pytest.mark.parametrize(
+    "flatten",
+    [
+        lambda lib, x: lib.nn.Flatten()(x),  # start_dim=1: out of range for a 0-d tensor
+        lambda lib, x: lib.nn.Flatten(0)(x),
+        lambda lib, x: lib.nn.Flatten(-1, -1)(x),
+        lambda lib, x: lib.flatten(x, 1),
+        lambda lib, x: lib.flatten(x, -2),
+        lambda lib, x: lib.flatten(x, 0, 2),
+        lambda lib, x: x.flatten(0, -2),
+        lambda lib, x: x.flatten(),
+    ],
+)
+def test_flatten_of_a_0d_tensor(flatten: Any) -> None:
+    """A 0-d tensor flattens to one element, but only dims 0 and -1 exist to name."""
+    check(lambda lib, x: flatten(lib, x.requires_grad_()), randn(), same_message=True)
+
+
 # ---------------------------------------------------------------------- Dropout
 def test_dropout_eval_is_identity() -> None:
     check_layer(lambda lib: lib.nn.Dropout(0.5), randn(4, 5), state=False, train=False)
@@ -378,6 +396,24 @@ BN_ERRORS = {
 def test_batchnorm_input_dim_errors(name: str) -> None:
     make, shape = BN_ERRORS[name]
     check(lambda lib: make(lib)(lib.zeros(shape)), raises=ValueError, same_message=True)
+
+
+@pytest.mark.parametrize("train", [True, False], ids=["train", "eval"])
+@pytest.mark.parametrize(
+    ("make", "shape"),
+    [
+        (lambda lib: lib.nn.BatchNorm1d(3), (2, 4)),  # running_mean is the first named
+        (lambda lib: lib.nn.BatchNorm1d(3, affine=False), (2, 4, 5)),
+        (lambda lib: lib.nn.BatchNorm1d(3, track_running_stats=False), (2, 2)),  # weight
+        (lambda lib: lib.nn.BatchNorm2d(2), (2, 3, 2, 2)),
+    ],
+)
+def test_batchnorm_channel_mismatch(make: Make, shape: tuple[int, ...], train: bool) -> None:
+    check(
+        lambda lib: make(lib).train(train)(lib.zeros(shape)),
+        raises=RuntimeError,
+        same_message=True,
+    )
 
 
 # ---------------------------------------------------------------------- losses

@@ -222,6 +222,29 @@ def test_nll_loss_targets() -> None:
     check(lambda lib, x, t: fn(lib, x, t, size_average=False), x, classes(5, 4))
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["nll_loss", "cross_entropy"])
+def test_nothing_taken_prints_as_torch(name: str, reduction: str) -> None:
+    """Every sample ignored, or no sample at all: the sum is ``tensor(0.)``, not ``-0.``
+    (the values are compared as printed: 0 and -0 are equal numbers)."""
+
+    def fn(lib: Any, x: Any, t: Any, **kw: Any) -> Any:
+        loss = getattr(lib.nn.functional, name)(x.requires_grad_(), t, reduction=reduction, **kw)
+        return repr(loss)
+
+    for x, t in (
+        (randn(2, 3), np.full(2, -100)),
+        (np.zeros((0, 3), F32), np.zeros(0, np.int64)),
+        (randn(2, 3, 2, 2), np.full((2, 2, 2), -100)),
+        (randn(2, 3, 4), np.array([[0, -100, -100, 2], [-100, -100, -100, -100]])),
+        (randn(3, dtype=F64), np.array(-100)),
+        (np.array([[0.0, -1e3], [-1e3, 0.0]], F32), np.array([0, 1])),  # log-probabilities of 0
+    ):
+        check(fn, x, t)
+        check(lambda lib, x, t: fn(lib, x, t, weight=lib.ones(3, dtype=x.dtype)), x, t)
+    check(lambda lib, x, t: fn(lib, x, t, ignore_index=1), randn(2, 3), np.array([1, 1]))
+
+
 def test_nll_loss_noncontiguous() -> None:
     def fn(lib: Any, x: Any, t: Any) -> Any:
         return lib.nn.functional.nll_loss(x.transpose(1, 2), t)
@@ -831,6 +854,53 @@ def test_binary_cross_entropy_gradcheck() -> None:
         return lib.nn.functional.binary_cross_entropy_with_logits(x, y, pos_weight=pw)
 
     gradcheck_both(logits, randn(3, 2), probs(3, 2), NoGrad(probs(2) * 2))
+
+
+# ---------------------------------------------------------------------- not tensors
+NOT_TENSORS = {
+    "list": [[0.25, 0.75]],
+    "ndarray": np.array([[0.25, 0.75]], F32),
+    "float": 0.5,
+    "int": 1,
+}
+
+
+@pytest.mark.parametrize("value", NOT_TENSORS)
+@pytest.mark.parametrize("position", [0, 1], ids=["input", "target"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mse_loss",
+        "l1_loss",
+        "nll_loss",
+        "cross_entropy",
+        "binary_cross_entropy",
+        "binary_cross_entropy_with_logits",
+    ],
+)
+def test_losses_refuse_what_is_no_tensor(name: str, position: int, value: str) -> None:
+    """torch's own error: nll_loss and cross_entropy (C++ ops) name the argument that is no
+    Tensor, in a TypeError; the others fail on ``target.size()``: a TypeError for an array
+    (its ``size`` is an int), an AttributeError for what has none."""
+    args: list[Any] = [probs(1, 2), probs(1, 2)]
+    if name in ("nll_loss", "cross_entropy"):
+        args[1] = np.array([1])
+    args[position] = Raw(NOT_TENSORS[value])
+    check(lambda t, *a: getattr(t.nn.functional, name)(*a), *args, same_message=True)
+
+
+@pytest.mark.parametrize("value", NOT_TENSORS)
+@pytest.mark.parametrize("name", ["nll_loss", "cross_entropy"])
+def test_class_weight_that_is_no_tensor(name: str, value: str) -> None:
+    """torch checks the arguments' types first: before a target that is wrong too."""
+    for target in (np.array([1]), probs(1, 2), np.array([[1]]), np.array([5])):
+        check(
+            lambda t, *a: getattr(t.nn.functional, name)(*a),
+            probs(1, 2),
+            target,
+            Raw(NOT_TENSORS[value]),
+            same_message=True,
+        )
 
 
 # ---------------------------------------------------------------------- legacy arguments

@@ -93,6 +93,31 @@ def test_float64_parameters(name: str, options: dict[str, Any]) -> None:
     check(lambda lib: train(lib, name, options, dtype="float64"))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("lr_shape", [(), (1,)], ids=["0-d", "1-element"])
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("SGD", {}),
+        ("SGD", {"momentum": 0.9, "weight_decay": 0.1, "nesterov": True}),
+        ("Adam", {"amsgrad": True, "weight_decay": 0.05}),
+        ("AdamW", {"betas": (0.3, 0.9)}),
+    ],
+)
+def test_tensor_learning_rate(
+    name: str, options: dict[str, Any], lr_shape: tuple[int, ...], dtype: str
+) -> None:
+    """torch takes a 1-element tensor lr, and computes with it as a tensor: in its dtype
+    (float32), so ``lr / (1 - beta1 ** t)`` rounds to float32 even for float64 parameters."""
+
+    def fn(lib: Any) -> Any:
+        lr = lib.full(lr_shape, 0.01)
+        params, versions = train(lib, name, {**options, "lr": lr}, dtype=dtype)
+        return params, versions, lr, repr(getattr(lib.optim, name)(_params(lib), lr=lr))
+
+    check(fn)
+
+
 def test_a_step_differs_from_torch_only_in_rounding() -> None:
     # torch rounds ``p - lr * g`` once (a fused multiply-add), NumPy rounds the product too:
     # that is half an ulp of the larger term, on top of each library's final rounding (at most
@@ -298,11 +323,19 @@ def test_load_state_dict_errors(saved_groups: list[Any], message: str) -> None:
         ("Adam", {"betas": (1.0, 0.999)}, "Invalid beta parameter at index 0: 1.0"),
         ("Adam", {"betas": (0.9, -0.1)}, "Invalid beta parameter at index 1: -0.1"),
         ("AdamW", {"weight_decay": -1.0}, "Invalid weight_decay value: -1.0"),
+        ("SGD", {"lr": [0.1, 0.2]}, "Tensor lr must be 1-element"),
+        ("Adam", {"lr": [0.1, 0.2]}, "Tensor lr must be 1-element"),
+        ("AdamW", {"lr": [0.1], "foreach": True}, "not supported for capturable=False and"),
+        ("SGD", {"lr": [-0.1]}, "Invalid learning rate: tensor([-0.1000])"),
     ],
 )
 def test_invalid_hyperparameters(name: str, options: dict[str, Any], message: str) -> None:
+    def tensor_lr(lib: Any) -> dict[str, Any]:  # a list lr stands for a tensor of it
+        lr = options.get("lr")
+        return {**options, "lr": lib.tensor(lr)} if isinstance(lr, list) else options
+
     check(
-        lambda lib: getattr(lib.optim, name)(_params(lib), **options),
+        lambda lib: getattr(lib.optim, name)(_params(lib), **tensor_lr(lib)),
         raises=ValueError,
         match=message,
         same_message=True,

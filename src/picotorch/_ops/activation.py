@@ -20,15 +20,14 @@ from .._dtype import dtype
 from .._size import normalize_dim
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
+from .linalg import require_tensors
 from .pointwise import mul, type_name
 
 
 def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[Tensor, int]:
     """The input converted to ``dtype`` (recorded, if asked for) and ``dim`` as an axis."""
     if not isinstance(input, Tensor):
-        raise TypeError(
-            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
-        )
+        require_tensors(name, {"input": input})
     if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
         raise TypeError(
             f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}"
@@ -196,6 +195,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not isinstance(input, Tensor):  # (even where it would be returned as it is)
+        require_tensors("dropout", {"input": input})
     p = float(p)
     if not training or p == 0.0 or input._data.size == 0:
         return input
@@ -203,7 +204,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         zero = Tensor._make(np.zeros((), input._data.dtype))
         return input.mul_(zero) if inplace else mul(input, zero)
     keep = 1.0 - p
-    noise = _random.bernoulli(input._data.shape, keep, input._data.dtype)
+    x = input._data
+    if x.flags.c_contiguous:
+        noise = _random.bernoulli(x.shape, keep, x.dtype)
+    else:
+        noise = _bernoulli_in_layout(x, keep)
     if not input._dtype.is_floating_point:  # torch draws the mask, then can't scale it
         raise RuntimeError(
             f"result type {type_name(_dtype.get_default_dtype())} can't be cast to the desired "
@@ -218,3 +223,13 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 # --8<-- [end:dropout]
+
+
+def _bernoulli_in_layout(x: np.ndarray, p: float) -> np.ndarray:
+    """``bernoulli(p)`` samples shaped as ``x``, as torch draws them into ``empty_like(x)``:
+    front to back in memory, and ``empty_like`` keeps the order in which the dims of ``x`` lie
+    in memory (by stride; an expanded dim, of stride 0, stays where it is)."""
+    strided = sorted((d for d, s in enumerate(x.strides) if s), key=lambda d: -x.strides[d])
+    order = [d if not s else strided.pop(0) for d, s in enumerate(x.strides)]  # outermost first
+    samples = _random.bernoulli([x.shape[d] for d in order], p, x.dtype)
+    return samples.transpose(np.argsort(order))

@@ -8,7 +8,10 @@ message of the kernel torch would have run.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -19,6 +22,8 @@ from .pointwise import c_type_name, type_name
 from .reduction import _np_sum
 from .shape import SqueezeBackward0, UnsafeViewBackward0
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 # the CPU kernel behind each product, as torch names it when it refuses bool tensors
 _KERNELS = {"mm": "addmm_impl_cpu_", "mv": "addmv_impl_cpu", "dot": "dot", "bmm": "bmm"}
 
@@ -28,14 +33,8 @@ def _shape_str(shape: tuple[int, ...]) -> str:
 
 
 def _require_tensors(name: str, a: Any, b: Any, second: str = "mat2") -> None:
-    if isinstance(a, Tensor) and isinstance(b, Tensor):
-        return  # the usual case, checked without building anything
-    for pos, (arg, x) in enumerate((("input", a), (second, b)), start=1):
-        if not isinstance(x, Tensor):
-            raise TypeError(
-                f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
-                f"{type(x).__name__}"
-            )
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):  # (the usual case: both are)
+        require_tensors(name, {"input": a, second: b})
 
 
 def _check_dtypes(kernel: str, a: Tensor, b: Tensor) -> None:
@@ -370,12 +369,42 @@ class DotBackward0(Node):
 # (nn.Linear's op. A block of its own: the products above are the lead's.)
 
 
-def _require_addmm_tensors(input: Any, mat1: Any, mat2: Any) -> None:
-    for pos, (arg, x) in enumerate((("input", input), ("mat1", mat1), ("mat2", mat2)), start=1):
-        if not isinstance(x, Tensor):
+def require_tensors(fn: str, arguments: dict[str, Any], optional: str = "") -> None:
+    """torch's TypeError for the first of ``arguments`` (name: value, from position 1) that is
+    no Tensor; ``optional`` names the one that may be None. The type is named as C names it
+    (torch's message shows that name): ``numpy.ndarray``, but ``list``, and a class defined in
+    Python (a "heap type", flag 512) by its bare name."""
+    for pos, (name, value) in enumerate(arguments.items(), start=1):
+        if not isinstance(value, Tensor) and not (value is None and name == optional):
+            t = type(value)
+            plain = t.__module__ == "builtins" or t.__flags__ & 512
+            type_text = t.__name__ if plain else f"{t.__module__}.{t.__name__}"
             raise TypeError(
-                f"addmm(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}"
-            )
+                f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {type_text}"
+            ) from None  # (raised instead of the error that it explains)
+
+
+def tensor_arguments(fn: str, *names: str, optional: str = "") -> Callable[[F], F]:
+    """An op's errors as torch's when an argument is no Tensor: torch parses its arguments
+    before anything else, so its error names the argument (``require_tensors``), where the op
+    would fail on some attribute. Checked only once the op has failed: a correct call pays for
+    the wrapper's call, and for nothing else."""
+
+    def decorate(op: F) -> F:
+        signature = inspect.signature(op)
+
+        @functools.wraps(op)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return op(*args, **kwargs)
+            except Exception:
+                given = signature.bind(*args, **kwargs).arguments
+                require_tensors(fn, {name: given.get(name) for name in names}, optional)
+                raise
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
 
 
 def _check_addmm_dtypes(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
@@ -409,7 +438,7 @@ def addmm(
     ``nn.Linear`` is this op: ``addmm(bias, x, weight.t())`` (one product, one addition).
     """
     if not (isinstance(input, Tensor) and isinstance(mat1, Tensor) and isinstance(mat2, Tensor)):
-        _require_addmm_tensors(input, mat1, mat2)
+        require_tensors("addmm", {"input": input, "mat1": mat1, "mat2": mat2})
     a, b, c = mat1._data, mat2._data, input._data
     if a.ndim != 2 or b.ndim != 2:
         name, m = ("mat1", a) if a.ndim != 2 else ("mat2", b)
@@ -505,6 +534,7 @@ def _scaled(x: np.ndarray, alpha: Any) -> np.ndarray:
 
 
 # --8<-- [start:linear]
+@tensor_arguments("linear", "input", "weight", "bias", optional="bias")
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``: ``nn.Linear``'s forward. ``input`` is ``(*, in_features)``,
     ``weight`` is ``(out_features, in_features)`` and ``bias`` is ``(out_features,)``.

@@ -24,6 +24,7 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import log_softmax
+from .linalg import tensor_arguments
 from .pointwise import _zeros_like, div_scalar, mul_scalar, type_name
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -69,8 +70,18 @@ def _finish_grad(grad: Tensor, weight: Tensor | None, reduction: str, n: int) ->
     return grad / n if reduction == "mean" else grad
 
 
+def _same_size(input: Tensor, target: Tensor) -> bool:
+    """``target.size() == input.size()``, the first step of torch's losses written in Python:
+    so they fail as torch's when an argument is no Tensor (an array's ``size`` is an int: a
+    TypeError; a list has none: an AttributeError)."""
+    try:
+        return target._data.shape == input._data.shape
+    except AttributeError:
+        return bool(target.size() == input.size())
+
+
 def _warn_if_broadcast(input: Tensor, target: Tensor) -> None:
-    if target._data.shape != input._data.shape:
+    if not _same_size(input, target):
         warnings.warn(
             f"Using a target size ({Size(target._data.shape)}) that is different to the input "
             f"size ({Size(input._data.shape)}). This will likely lead to incorrect results due "
@@ -228,6 +239,7 @@ def _targets(
     return t, (w if ignored is None else np.where(ignored, 0, w)), ignored
 
 
+@tensor_arguments("nll_loss_nd", "input", "target", "weight", optional="weight")
 def nll_loss(
     input: Tensor,
     target: Tensor,
@@ -343,8 +355,12 @@ def _nll(
     total: Any = 1.0
     if reduction == "none":
         out = -losses.reshape(shape)
+        if ignored is not None:  # torch writes 0 there (-(x * 0) is -0 for x > 0)
+            out = np.where(ignored.reshape(shape), x.dtype.type(0), out)
     else:
         out = -np.add.reduce(losses, None)
+        if not out:  # torch subtracts the losses from 0: no loss, or losses of 0, give 0, not -0
+            out = abs(out)
         if reduction == "mean":  # over the samples' total weight (0/0 = NaN: all ignored)
             total = weights.sum(dtype=x.dtype) if weights is not None else picked.size
             # a NumPy scalar of x's dtype over a number: computed in that dtype (NEP 50), and
@@ -445,6 +461,7 @@ class NllLossBackwardBackward0(Node):
 
 # ---------------------------------------------------------------------- cross_entropy
 # --8<-- [start:cross_entropy]
+@tensor_arguments("cross_entropy_loss", "input", "target", "weight", optional="weight")
 def cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -624,7 +641,7 @@ def binary_cross_entropy(
     """``-(t * log(x) + (1 - t) * log(1 - x))`` for probabilities ``x`` in [0, 1] and targets
     ``t`` in [0, 1]. Each log is clamped at -100, so x = 0 or 1 gives a large finite loss."""
     reduction = _reduction(reduction, size_average, reduce)
-    if target._data.shape != input._data.shape:
+    if not _same_size(input, target):
         raise ValueError(
             f"Using a target size ({Size(target._data.shape)}) that is different to the input "
             f"size ({Size(input._data.shape)}) is deprecated. Please ensure they have the same "
@@ -709,7 +726,7 @@ def binary_cross_entropy_with_logits(
     ``pos_weight``: a weight for the positive term (per class, broadcast along the last dim).
     """
     reduction = _reduction(reduction, size_average, reduce)
-    if target._data.shape != input._data.shape:
+    if not _same_size(input, target):
         raise ValueError(
             f"Target size ({Size(target._data.shape)}) must be the same as input size "
             f"({Size(input._data.shape)})"

@@ -60,7 +60,8 @@ def _check_arguments(
     if input._dtype is _dtype.bool or not input._dtype.is_floating_point:
         raise NotImplementedError(f"\"batch_norm\" not implemented for '{type_name(input._dtype)}'")
     channels = shape[1] if len(shape) > 1 else 0
-    for name, value in params.items():
+    for name in ("running_mean", "running_var", "weight", "bias"):  # torch's order here
+        value = params[name]
         if value is not None and value._data.size != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {value._data.size}")
     _check_dtypes(input, params)

@@ -1052,6 +1052,8 @@ class TanhBackwardBackward0(Node):
 
 def _sigmoid(x: Any) -> Any:
     # 1 / (1 + e^-x): e^-x overflows to inf for very negative x, and 1/inf = 0 is right.
+    if x.dtype == np.float16:  # torch computes half in float32 and rounds once
+        return _sigmoid(x.astype(np.float32)).astype(np.float16)
     return np.reciprocal(np.exp(np.negative(x)) + x.dtype.type(1))
 
 

@@ -71,6 +71,18 @@ def _np_sum(x: np.ndarray, axes: tuple[int, ...], keepdim: bool, target: dtype) 
     return np.add.reduce(x, axes, target.numpy, keepdims=keepdim)  # type: ignore[call-overload]
 
 
+def _np_mean(
+    x: np.ndarray, axes: tuple[int, ...], keepdim: bool, target: dtype, count: int
+) -> np.ndarray:
+    """``x`` averaged over ``axes`` (``count`` elements each) into ``target``. float16 sums and
+    divides in float32 and rounds once, as torch: the mean of halves near 65504 is no inf."""
+    if target is _dtype.float16:
+        total = np.add.reduce(x, axes, np.float32, keepdims=keepdim)  # type: ignore[call-overload]
+        return np.asarray(np.true_divide(total, count, dtype=np.float32)).astype(np.float16)
+    total = np.add.reduce(x, axes, target.numpy, keepdims=keepdim)  # type: ignore[call-overload]
+    return np.true_divide(total, count, dtype=target.numpy)  # 0/0: nan
+
+
 def sum(  # noqa: A001 - torch's name
     input: Tensor,
     dim: Any = None,
@@ -151,9 +163,8 @@ def mean(
             f"dtype must be either a floating point or complex dtype. Got: {type_name(target)}"
         )
     axes = _reduce_axes(dim, input._data.ndim)
-    total = _np_sum(input._data, axes, keepdim, target)
     count = _count(input._data.shape, axes)
-    result = Tensor._make(np.true_divide(total, count, dtype=target.numpy))  # 0/0: nan
+    result = Tensor._make(_np_mean(input._data, axes, keepdim, target, count))
     if needs_grad(input):
         if dim is None and not keepdim:  # as sum: the 0-d mean of everything is node 0
             record(result, MeanBackward0, (input,), count=count)
@@ -194,12 +205,15 @@ def prod(
 ) -> Tensor:
     """The product over one ``dim`` (or of all elements)."""
     axes = None if dim is None else _reduce_axes(dim, input._data.ndim)
-    out = np.prod(
-        input._data,
-        axis=axes,
-        keepdims=keepdim and dim is not None,
-        dtype=_accumulate_dtype(input, dtype).numpy,
-    )
+    x, target, keep = input._data, _accumulate_dtype(input, dtype), keepdim and dim is not None
+    if target is _dtype.float16 and x.ndim and x.size:
+        # torch multiplies halves one after the other, rounding each product to half (NumPy
+        # would round once, at the end): a product can overflow on the way, as in torch
+        axis = 0 if axes is None else axes[0]
+        products = np.multiply.accumulate(x.ravel("K") if axes is None else x, axis, np.float16)
+        out = products.take([-1] if keep else -1, axis)
+    else:
+        out = np.prod(x, axis=axes, keepdims=keep, dtype=target.numpy)
     result = Tensor._make(out)
     if needs_grad(input):
         if dim is None:
@@ -423,7 +437,8 @@ def _variance(
     if n - correction <= 0:
         warnings.warn(
             f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-            "reduction factor (input numel divided by output numel).",
+            "reduction factor (input numel divided by output numel). (Triggered internally at "
+            "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)",
             UserWarning,
             stacklevel=4,
         )

@@ -287,9 +287,9 @@ def unsqueeze_array(data: np.ndarray, d: int) -> np.ndarray:
 def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim..end_dim`` into one (a view when the layout allows)."""
     shape = a._data.shape
-    if not shape:
-        return reshape(a, 1)
     start, end = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
+    if not shape:  # (0-d: dims 0 and -1 only, checked above)
+        return reshape(a, 1)
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
-from .optimizer import Optimizer, ParamsT, _bump, _state_tensor
+from .._tensor import Tensor
+from .optimizer import Optimizer, ParamsT, _bump, _check_tensor_lr, _scalar, _state_tensor
 
 
 class Adam(Optimizer):
@@ -36,6 +37,11 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
+        if isinstance(lr, Tensor) and foreach and not capturable:
+            raise ValueError(
+                "lr as a Tensor is not supported for capturable=False and foreach=True"
+            )
+        _check_tensor_lr(lr)
         if not lr >= 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not eps >= 0.0:
@@ -86,7 +92,7 @@ class Adam(Optimizer):
         """Update every parameter that has a gradient, once."""
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+            lr, (beta1, beta2), eps = _scalar(group["lr"]), group["betas"], group["eps"]
             weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]
             for p in group["params"]:
                 if p.grad is None:

@@ -263,6 +263,19 @@ def _cast_state(param: Tensor, value: Any, key: Any = None) -> Any:
     return value
 
 
+def _check_tensor_lr(lr: Any) -> None:
+    """torch takes a tensor ``lr``, of one element only."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+
+
+def _scalar(value: Any) -> Any:
+    """A number as it is; a hyper-parameter given as a 1-element tensor (torch takes one for
+    ``lr``) as a NumPy scalar of its dtype: a step's arithmetic on it then rounds in that
+    dtype, as torch's on the tensor does (``lr / bias_correction`` in float32)."""
+    return value._data.reshape(())[()] if isinstance(value, Tensor) else value
+
+
 def _bump(*tensors: Tensor) -> None:
     """Record an in-place write on each tensor (as every in-place op of torch does)."""
     for t in tensors:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .optimizer import Optimizer, ParamsT, _bump, _state_tensor
+from .optimizer import Optimizer, ParamsT, _bump, _check_tensor_lr, _scalar, _state_tensor
 
 
 class SGD(Optimizer):
@@ -36,6 +36,7 @@ class SGD(Optimizer):
         differentiable: bool = False,
         fused: bool | None = None,
     ) -> None:
+        _check_tensor_lr(lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
@@ -64,7 +65,7 @@ class SGD(Optimizer):
         """Update every parameter that has a gradient, once."""
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+            lr, momentum, dampening = _scalar(group["lr"]), group["momentum"], group["dampening"]
             weight_decay, nesterov = group["weight_decay"], group["nesterov"]
             for p in group["params"]:
                 if p.grad is None:
