@@ -498,3 +498,13 @@ def test_half_sigmoid_rounds_once_as_torch() -> None:
     x = np.random.default_rng(0).standard_normal(10_000).astype(np.float16) * 4
     ours = picotorch.sigmoid(picotorch.from_numpy(x)).numpy()
     np.testing.assert_array_equal(ours, torch.sigmoid(torch.from_numpy(x)).numpy())
+
+
+def test_equality_with_an_ndarray_is_elementwise() -> None:
+    # torch converts the array (its != and < do not: picotorch compares elementwise there too)
+    check(
+        lambda L, x, a: (x == a.numpy(), x == a.numpy()[:1]),
+        np.array([1.0, 2.0], np.float32),
+        np.array([1.0, 3.0]),
+        warnings_match=False,  # (torch's NumPy bridge warns about NumPy 2's copy keyword)
+    )

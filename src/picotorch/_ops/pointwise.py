@@ -771,17 +771,22 @@ def _is_bool(x: Operand) -> bool:
 def _compare(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
     """Compare in the promoted dtype (so ``int_tensor < 2.5`` compares as floats); bool out."""
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
-        x, y = a._data, b._data
-    elif not isinstance(a, Tensor | int | float | np.number) or not isinstance(
+        return _compared(ufunc, a._data, b._data)
+    # an ndarray compares as a tensor of its dtype, as in torch (which converts it)
+    a = _make(a) if isinstance(a, np.ndarray) else a
+    b = _make(b) if isinstance(b, np.ndarray) else b
+    if not isinstance(a, Tensor | int | float | np.number) or not isinstance(
         b, Tensor | int | float | np.number
     ):
         raise TypeError(
             f"unsupported operand types for comparison: '{type(a).__name__}' and "
             f"'{type(b).__name__}'"
         )
-    else:
-        common = result_type(a, b)
-        x, y = _array(a, common), _array(b, common)
+    common = result_type(a, b)
+    return _compared(ufunc, _array(a, common), _array(b, common))
+
+
+def _compared(ufunc: Callable[..., Any], x: Any, y: Any) -> Tensor:
     try:
         return Tensor._make(ufunc(x, y))
     except ValueError:
