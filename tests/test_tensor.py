@@ -205,6 +205,18 @@ def test_cuda_is_not_available() -> None:
     check(lambda L: (L.zeros(2).is_cuda, L.zeros(2).device, L.zeros(2).cpu().device))
 
 
+def test_no_accelerator_and_no_gpu_backend() -> None:
+    # the device lines of PyTorch's Quickstart, old and new, pick "cpu"
+    def device(L: Any) -> Any:
+        accelerator = L.accelerator.current_accelerator()
+        new = accelerator.type if L.accelerator.is_available() else "cpu"
+        old = "cuda" if L.cuda.is_available() else "mps" if L.backends.mps.is_available() else "cpu"
+        found = (accelerator, L.accelerator.device_count(), L.backends.mps.is_built())
+        return new, old, found, L.backends.cuda.is_built()
+
+    check(device)
+
+
 @pytest.mark.parametrize(
     "make",
     [

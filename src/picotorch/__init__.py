@@ -14,7 +14,7 @@ warnings.filterwarnings(
     "ignore", message=r".* encountered in ", category=RuntimeWarning, module=r"picotorch(\.|$)"
 )
 
-from . import autograd, cuda, nn, optim, utils
+from . import accelerator, autograd, backends, cuda, nn, optim, utils
 from ._creation import (
     arange,
     as_tensor,
