@@ -8,8 +8,10 @@ return what a user would look at (a repr, a list of names, a tensor); ``check`` 
 from __future__ import annotations
 
 import copy
+import io
 import pickle
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -868,3 +870,34 @@ def test_module_list_error_messages() -> None:
     check(MODULE_LIST_ERRORS["index"], same_message=True)
     check(MODULE_LIST_ERRORS["extend_not_iterable"], same_message=True)
     check(MODULE_LIST_ERRORS["forward"], same_message=True)
+
+
+# ---------------------------------------------------------------------------- save and load
+def test_save_and_load_as_the_tutorials_do(tmp_path: Path) -> None:
+    # PyTorch's Quickstart and Save-and-Load tutorials: state_dicts to a path, weights_only
+    # loading (the default, which refuses a whole model), and a whole model with
+    # weights_only=False. (The two libraries' files are not interchangeable.)
+    def case(L: Any) -> Any:
+        nn = L.nn
+        L.manual_seed(0)
+        model = nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))
+        opt = L.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        model(L.ones(4, 3)).sum().backward()
+        opt.step()
+        path = tmp_path / f"{L.__name__}.pth"
+        L.save(model.state_dict(), path)
+        again = nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))
+        matched = repr(again.load_state_dict(L.load(path, weights_only=True)))
+        buffer = io.BytesIO()
+        L.save({"opt": opt.state_dict(), "p": nn.Parameter(L.ones(2)), "x": [1.5, "a"]}, buffer)
+        buffer.seek(0)
+        loaded = L.load(buffer, map_location="cpu")
+        L.save(model, str(path))
+        with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+            L.load(path)
+        whole = L.load(path, weights_only=False)
+        x = L.ones(1, 3)
+        state = again.state_dict()
+        return matched, list(state), list(state.values()), repr(loaded), repr(whole), whole(x)
+
+    check(case)

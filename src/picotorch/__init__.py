@@ -14,7 +14,7 @@ warnings.filterwarnings(
     "ignore", message=r".* encountered in ", category=RuntimeWarning, module=r"picotorch(\.|$)"
 )
 
-from . import accelerator, autograd, backends, cuda, nn, optim, utils
+from . import accelerator, autograd, backends, cuda, nn, optim, serialization, utils
 from ._creation import (
     arange,
     as_tensor,
@@ -123,6 +123,7 @@ from ._random import Generator, default_generator, initial_seed, manual_seed, se
 from ._size import Size
 from ._tensor import Tensor
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .serialization import load, save
 
 clip = clamp
 concat = cat
