@@ -520,3 +520,38 @@ def test_equality_with_an_ndarray_is_elementwise() -> None:
         np.array([1.0, 3.0]),
         warnings_match=False,  # (torch's NumPy bridge warns about NumPy 2's copy keyword)
     )
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int16", "uint8"])
+def test_linspace_is_torchs_bit_for_bit(dtype: str) -> None:
+    # its last bits decide how it prints (linspace(-1, 1, 21)'s middle value is -1.49e-08 in
+    # torch), and PyTorch's "Learning PyTorch with Examples" fits sin on linspace(-pi, pi, 2000)
+    rng = np.random.default_rng(0)
+    cases = [(-np.pi, np.pi, 2000), (-1, 1, 21), (-10, 10, 7), (0, 1, 1), (0, 1, 0), (3, 97, 33)]
+    cases += [(-3, 3, 5)]  # (uint8: -3 wraps around to 253 first)
+    cases += [(*rng.uniform(0, 100, 2).tolist(), int(rng.integers(2, 300))) for _ in range(30)]
+    for start, end, steps in cases:
+        if dtype == "uint8" and isinstance(start, float) and start < 0:
+            check(lambda L: L.linspace(start, end, steps, dtype=L.uint8), raises=RuntimeError)
+            continue
+        ours = picotorch.linspace(start, end, steps, dtype=getattr(picotorch, dtype)).numpy()
+        theirs = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+        assert ours.dtype == theirs.dtype
+        if dtype == "float64":  # (a long double is not quite wide enough for an exact fused
+            np.testing.assert_array_max_ulp(ours, theirs, 1)  # multiply-add in float64)
+        else:
+            np.testing.assert_array_equal(ours, theirs)
+    check(lambda L: repr(L.linspace(-1, 1, 21)))
+
+
+def test_float32_arange_is_torchs_bit_for_bit() -> None:
+    # arange(-1, 1, 0.1)'s value 10 is -2.98e-09 in torch, so the tensor prints in scientific
+    # notation; a value computed otherwise would be 0
+    rng = np.random.default_rng(0)
+    cases = [(-1, 1, 0.1), (0, 5, 0.3), (10, 0, -0.7), (0, 3.5, 0.5), (5,), (2, 9)]
+    cases += [(a, a + s * int(n) + s / 3, s) for a, s, n in rng.uniform(0.01, 9, (40, 3))]
+    for bounds in cases:
+        ours, theirs = picotorch.arange(*bounds), torch.arange(*bounds)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        assert str(ours.dtype) == str(theirs.dtype)
+    check(lambda L: repr(L.arange(-1, 1, 0.1)))

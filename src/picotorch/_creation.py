@@ -414,12 +414,26 @@ def arange(
     if dtype is None:
         floaty = builtins.any(isinstance(v, float) for v in values)
         dtype = _dtype.get_default_dtype() if floaty else _dtype.int64
-    n = math.ceil((values[1] - values[0]) / values[2])
-    # start + i * step in double, then rounded to the dtype, like torch's CPU kernel
-    data = values[0] + np.arange(builtins.max(n, 0), dtype=np.float64) * values[2]
-    if not dtype.is_floating_point:
+    n = builtins.max(math.ceil((values[1] - values[0]) / values[2]), 0)
+    if dtype is _dtype.float32:
+        data = _arange_float32(values[0], values[2], n)
+    elif dtype.is_floating_point:  # start + i * step in double, then rounded to the dtype
+        data = values[0] + np.arange(n, dtype=np.float64) * values[2]
+    else:
         data = np.arange(values[0], values[1], values[2], dtype=np.int64)
     return _finish(data.astype(dtype.numpy), requires_grad)
+
+
+def _arange_float32(start: float, step: float, n: int) -> np.ndarray:
+    """torch's float32 values, bit for bit (they decide how ``arange(-1, 1, 0.1)`` prints: its
+    value 10 is -2.98e-09, not 0). torch's CPU kernel computes in double but writes 16 values
+    at a time, as two vectors of 8: each vector is its first value (``start + step * j``,
+    rounded to float32) plus ``k * step``; the last ``n % 16`` values are ``start + step * i``
+    one by one. (With AVX-512 torch's vectors hold 16: a few values differ in the last bit.)"""
+    i = np.arange(n)
+    k = i % 8
+    first = (start + step * (i - k)).astype(np.float32).astype(np.float64)
+    return np.where(i < n - n % 16, first + k * step, start + step * i).astype(np.float32)
 
 
 def linspace(
@@ -436,16 +450,45 @@ def linspace(
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = _dtype.resolve(dtype, "linspace") or _dtype.get_default_dtype()
-    # torch fills the first half forwards from start and the second half backwards from end
-    step = (end - start) / (steps - 1) if steps > 1 else 0.0
-    i = np.arange(steps, dtype=np.float64)
+    if steps <= 1:  # the one value is start
+        return _finish(np.full(steps, start).astype(dt.numpy), requires_grad)
+    return _finish(_linspace(start, end, steps, dt), requires_grad)
+
+
+def _linspace(start: float, end: float, steps: int, dt: dtype) -> np.ndarray:
+    """torch's values, bit for bit: the first half is ``start + step * i``, the second half
+    ``end - step * (steps - 1 - i)``, each computed as one fused multiply-add (a single
+    rounding) in the dtype, with ``step`` itself computed in the dtype. A fused multiply-add
+    is done here in a wider type (float64 holds a product of two float32s exactly; long double,
+    80-bit on x86, nearly does for float64). float16 rounds after every operation, as
+    c10::Half does; integer dtypes take whole bounds and a float64 step, and truncate."""
+    work: Any
+    wide: Any
+    if dt is _dtype.float16:
+        work, wide = np.float16, np.float16
+    elif dt.is_floating_point:
+        work = dt.numpy.type
+        wide = np.float64 if work is np.float32 else np.longdouble
+    else:  # the bounds become the dtype first, as C++ converts them: an int wraps around (-3
+        # is 253 in uint8), a float must fit
+        info = np.iinfo(dt.numpy)  # type: ignore[type-var]
+        for v in (start, end):
+            low = -info.max if info.min == 0 and not isinstance(v, float) else info.min
+            if not low <= v <= info.max:
+                raise RuntimeError(
+                    f"value cannot be converted to type {dt.name}_t without overflow"
+                )
+        start, end = (int(np.array(int(v)).astype(dt.numpy)) for v in (start, end))
+        work, wide = np.float64, np.longdouble
+    first, last = work(start), work(end)
+    step = work(last - first) / work(steps - 1)
+    i = np.arange(steps)
     half = steps // 2
-    data = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
-    if steps == 1:  # the one value is start (the formula above would give end)
-        data = np.array([start], dtype=np.float64)
-    if not dt.is_floating_point:
-        data = np.floor(data) if step >= 0 else np.ceil(data)
-    return _finish(data.astype(dt.numpy), requires_grad)
+    count = i.astype(work) if work is np.float16 else i  # (c10::Half rounds the index too)
+    head = wide(step) * count[:half] + wide(first)
+    tail = wide(last) - wide(step) * count[::-1][half:]
+    data = np.concatenate([head.astype(work), tail.astype(work)])
+    return data.astype(dt.numpy)  # (to an integer dtype: truncated toward zero, as C casts)
 
 
 # --8<-- [start:like]
