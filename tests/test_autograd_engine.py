@@ -1583,3 +1583,94 @@ def test_writing_into_a_leaf_through_an_index(index: Any) -> None:
         x[index] = 3.0
 
     same(case, raises=RuntimeError)
+
+
+# --------------------------------------------------------------------------- autograd.Function
+def _functions(t: Any) -> Any:
+    """The custom Functions the tests below use (PyTorch's "Learning PyTorch with Examples"
+    writes LegendrePolynomial3 so), defined against library ``t``."""
+
+    class Scaled(t.autograd.Function):  # a non-tensor input, and attributes on ctx
+        @staticmethod
+        def forward(ctx: Any, x: Any, k: float) -> Any:
+            ctx.save_for_backward(x)
+            ctx.k = k
+            return x.clamp(min=0) * k, t.is_grad_enabled(), ctx.needs_input_grad
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any, *unused: Any) -> Any:
+            (x,) = ctx.saved_tensors
+            return grad * (x > 0) * ctx.k, None
+
+    class Two(t.autograd.Function):  # two outputs: the unused one's gradient is zeros
+        @staticmethod
+        def forward(ctx: Any, a: Any) -> Any:
+            return a * 2, a * 3
+
+        @staticmethod
+        def backward(ctx: Any, ga: Any, gb: Any) -> Any:
+            return ga * 2 + gb * 3 + gb.sum()
+
+    class Legendre3(t.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            ctx.save_for_backward(x)
+            return 0.5 * (5 * x**3 - 3 * x)
+
+        @staticmethod
+        def backward(ctx: Any, grad: Any) -> Any:
+            (x,) = ctx.saved_tensors
+            return grad * 1.5 * (5 * x**2 - 1)
+
+    class Same(t.autograd.Function):  # returns its input: a new tensor, the input untouched
+        @staticmethod
+        def forward(ctx: Any, a: Any) -> Any:
+            return a
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g * 5
+
+    class Short(t.autograd.Function):  # one gradient for two inputs
+        @staticmethod
+        def forward(ctx: Any, a: Any, b: Any) -> Any:
+            return a * b
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g
+
+    return Scaled, Two, Legendre3, Same, Short
+
+
+def test_a_custom_function_is_one_node_with_its_own_backward() -> None:
+    def case(t: Any) -> Any:
+        scaled, two, legendre3, same_, _ = _functions(t)
+        x = t.tensor([-1.0, 2.0, 0.5], requires_grad=True)
+        y, enabled, needs = scaled.apply(x, 3)  # forward runs without recording
+        p, q = two.apply(x)
+        z = legendre3.apply(x * 0.5)
+        w = same_.apply(x)
+        (y.sum() + p.sum() + z.sum() + w.sum()).backward()
+        with t.no_grad():
+            plain = scaled.apply(x, 1)[0]
+        return y, enabled, needs, p, q, z, w, x.is_leaf, x.grad, plain
+
+    same(case)
+
+
+def test_a_custom_function_returns_a_gradient_per_input_and_checks_saved_tensors() -> None:
+    def short(t: Any) -> Any:
+        a = t.tensor([1.0, 2.0], requires_grad=True)
+        _functions(t)[4].apply(a, a).sum().backward()
+
+    same(short, raises=RuntimeError, match="returned an incorrect number of gradients")
+
+    def changed(t: Any) -> Any:
+        w = t.tensor([1.0, 2.0], requires_grad=True)
+        out = _functions(t)[0].apply(w, 2)[0]
+        with t.no_grad():
+            w.mul_(2)
+        out.sum().backward()
+
+    same(changed, raises=RuntimeError, match="modified by an inplace operation")

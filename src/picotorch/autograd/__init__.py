@@ -10,7 +10,7 @@ import numpy as np
 
 from . import grad_mode
 from .engine import run_backward
-from .function import Node, _edge
+from .function import Function, Node, _edge
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .._tensor import Tensor
 
 __all__ = [
+    "Function",
     "Node",
     "backward",
     "enable_grad",

@@ -18,6 +18,7 @@ pass is itself recorded and can be differentiated again. Otherwise the engine ru
 from __future__ import annotations
 
 import itertools
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -436,3 +437,122 @@ def _modified_message(t: Tensor, expected: int, producer: Node | None) -> str:
         "instead. Hint: enable anomaly detection to find the operation that failed to compute "
         "its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
+
+
+# --8<-- [start:function]
+class Function:
+    """An op of your own, with the backward you write (``torch.autograd.Function``)::
+
+        class MyReLU(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x.clamp(min=0)
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return grad * (x > 0)
+
+        y = MyReLU.apply(x)  # y.grad_fn is a MyReLUBackward node
+
+    ``ctx`` is that node: what ``forward`` keeps on it (``save_for_backward``, attributes) is
+    there for ``backward``, which returns one gradient per input of ``forward`` (None for an
+    input that is not a tensor, or needs none).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all "
+            "static, so you should invoke them on the class itself. Instantiating an autograd "
+            "function will raise an error in a future version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any) -> Any:
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom "
+            "autograd.Function to use it with backward mode AD."
+        )
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run ``forward`` without recording what it does inside, and record it as one node."""
+        from .._tensor import Tensor
+
+        tensors = tuple(a for a in args if isinstance(a, Tensor))
+        ctx = _backward_class(cls)(tensors)  # (edges to the tensor inputs only, as in torch)
+        ctx.is_tensor = tuple(isinstance(a, Tensor) for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        with grad_mode.no_grad():
+            outputs = cls.forward(ctx, *args)
+        if not needs_grad(*tensors):
+            return outputs
+        results = outputs if isinstance(outputs, tuple) else (outputs,)
+        # an input returned as it is becomes a new tensor of the same memory: the input's own
+        # history must stay as it was
+        results = tuple(
+            Tensor._make(r._data, r._version_counter) if any(r is t for t in tensors) else r
+            for r in results
+        )
+        ctx.num_outputs = len(results)
+        # (an output that is not a tensor passes through, and gets None as its gradient)
+        ctx.output_meta = [
+            (r._data.shape, r._data.dtype) if isinstance(r, Tensor) else None for r in results
+        ]
+        for i, r in enumerate(results):
+            if isinstance(r, Tensor):
+                attach(r, ctx, i)
+        return results if isinstance(outputs, tuple) else results[0]
+
+
+class FunctionBackward(Node):
+    """The node of a ``Function``'s op: its backward is the one the Function defines."""
+
+    function: type[Function]
+    is_tensor: tuple[bool, ...]  # which inputs of forward are tensors
+    needs_input_grad: tuple[bool, ...]
+    output_meta: list[tuple[tuple[int, ...], Any] | None]  # None: an output that is no tensor
+
+    def __repr__(self) -> str:
+        return f"<picotorch.autograd.function.{self.name()} object at {id(self):#x}>"
+
+    def backward(self, *grads: Any) -> tuple[Any, ...]:
+        from .._tensor import Tensor
+
+        # an output that got no gradient counts as one of zeros, as in torch
+        grads = tuple(
+            Tensor._make(np.zeros(*meta)) if g is None and meta is not None else g
+            for g, meta in zip(grads, self.output_meta, strict=True)
+        )
+        results = self.function.backward(self, *grads)
+        results = results if isinstance(results, tuple) else (results,)
+        if len(results) != len(self.needs_input_grad):
+            raise RuntimeError(
+                f"function {self.name()} returned an incorrect number of gradients (expected "
+                f"{len(self.needs_input_grad)}, got {len(results)})"
+            )
+        # the gradients of the tensor inputs, which are the node's edges
+        return tuple(r for r, tensor in zip(results, self.is_tensor, strict=True) if tensor)
+
+
+_backward_classes: dict[type[Function], type[FunctionBackward]] = {}
+
+
+def _backward_class(function: type[Function]) -> type[FunctionBackward]:
+    """``MyReLU``'s node class, ``MyReLUBackward`` (made once, as torch names it)."""
+    if function not in _backward_classes:
+        name = f"{function.__name__}Backward"
+        _backward_classes[function] = type(name, (FunctionBackward,), {"function": function})
+    return _backward_classes[function]
+
+
+# --8<-- [end:function]
