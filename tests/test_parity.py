@@ -1423,6 +1423,27 @@ case(
     same_message=True,
 )
 
+# all/any (PyTorch's 60-minute blitz checks x.eq(y).all()) and the new_* factories
+LOGICAL = {
+    "all": lambda L, x: (x.all(), L.all(x > 0), x.all(dim=0), x.all(1, keepdim=True)),
+    "any": lambda L, x: (x.any(), L.any(x < 0), x.any(dim=(0, 1)), x.any(-1)),
+    "uint8": lambda L, x: (x.to(L.uint8).all(), x.to(L.uint8).any(0)),
+    "nan-empty": lambda L, x: (L.tensor([float("nan")]).all(), x[:0].all(), x[:0].any()),
+}
+for name, fn in LOGICAL.items():
+    case(f"logical-{name}", fn, np.array([[1.0, 0.0], [2.0, -3.0]], np.float32))
+NEW = {
+    "ones": lambda L, x: x.new_ones(2, 3),
+    "zeros-tuple": lambda L, x: x.new_zeros((2, 1)),
+    "full": lambda L, x: x.new_full((2,), 7),
+    "empty": lambda L, x: x.new_empty(2).shape,
+    "tensor": lambda L, x: x.new_tensor([1, 2]),
+    "dtype": lambda L, x: x.new_ones(2, dtype=L.int32),
+    "requires-grad": lambda L, x: x.new_ones(2, requires_grad=True),
+}
+for name, fn in NEW.items():
+    case(f"new-{name}", fn, np.array([1.5], np.float64))
+
 
 @pytest.mark.parametrize(("fn", "inputs", "options"), CASES)
 def test_parity(fn: Callable[..., Any], inputs: tuple[Any, ...], options: dict[str, Any]) -> None:

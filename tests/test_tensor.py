@@ -205,6 +205,16 @@ def test_cuda_is_not_available() -> None:
     check(lambda L: (L.zeros(2).is_cuda, L.zeros(2).device, L.zeros(2).cpu().device))
 
 
+def test_the_default_device_is_the_cpu() -> None:
+    def case(L: Any) -> Any:
+        L.set_default_device("cpu")  # (PyTorch's Learning PyTorch with Examples sets it)
+        first = L.get_default_device()
+        L.set_default_device(None)
+        return first, L.get_default_device(), L.zeros(1).device
+
+    check(case)
+
+
 def test_no_accelerator_and_no_gpu_backend() -> None:
     # the device lines of PyTorch's Quickstart, old and new, pick "cpu"
     def device(L: Any) -> Any:

@@ -37,7 +37,7 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._device import device
+from ._device import device, get_default_device, set_default_device
 from ._dtype import (
     bool,
     double,
@@ -100,7 +100,7 @@ from ._ops.pointwise import (
     tanh,
     where,
 )
-from ._ops.reduction import argmax, argmin, max, mean, min, prod, std, sum, var
+from ._ops.reduction import all, any, argmax, argmin, max, mean, min, prod, std, sum, var
 from ._ops.shape import (
     broadcast_to,
     cat,

@@ -63,3 +63,13 @@ def check_device(d: str | device | None) -> None:
         raise AssertionError("Torch not compiled with CUDA enabled")
     if d.type != "cpu":
         raise RuntimeError(f"picotorch only supports the CPU; cannot use device '{d}'")
+
+
+def set_default_device(d: str | device | None) -> None:
+    """Where new tensors go by default: only the CPU here. (torch accepts ``'cuda'`` on a
+    CPU-only build and fails at the next tensor it makes; picotorch fails at once.)"""
+    check_device(d)
+
+
+def get_default_device() -> device:
+    return CPU

@@ -126,6 +126,32 @@ class Tensor:
         t._base_grad_fn = base.grad_fn
         return t
 
+    # --- new_*: a new tensor of this one's dtype (unless told otherwise)
+    def new_tensor(self, data: Any, **options: Any) -> Tensor:
+        from ._creation import tensor
+
+        return tensor(data, **{"dtype": self._dtype, **options})
+
+    def new_zeros(self, *size: Any, **options: Any) -> Tensor:
+        from ._creation import zeros
+
+        return zeros(*size, **{"dtype": self._dtype, **options})
+
+    def new_ones(self, *size: Any, **options: Any) -> Tensor:
+        from ._creation import ones
+
+        return ones(*size, **{"dtype": self._dtype, **options})
+
+    def new_empty(self, *size: Any, **options: Any) -> Tensor:
+        from ._creation import empty
+
+        return empty(*size, **{"dtype": self._dtype, **options})
+
+    def new_full(self, size: Any, fill_value: Any, **options: Any) -> Tensor:
+        from ._creation import full
+
+        return full(size, fill_value, **{"dtype": self._dtype, **options})
+
     def __new__(cls, *args: Any) -> Tensor:
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype."""
         from ._creation import empty, tensor
@@ -1101,6 +1127,12 @@ class Tensor:
 
     def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         return _red.min(self, dim, keepdim)
+
+    def all(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        return _red.all(self, dim, keepdim)
+
+    def any(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        return _red.any(self, dim, keepdim)
 
     def argmax(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.argmax(self, dim, keepdim)

@@ -405,6 +405,25 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     return _arg("argmin", np.argmin, input, dim, keepdim)
 
 
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """Whether every element (along ``dim``) is nonzero (NaN counts as nonzero)."""
+    return _logical(np.logical_and, input, dim, keepdim)
+
+
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """Whether some element (along ``dim``) is nonzero (NaN counts as nonzero)."""
+    return _logical(np.logical_or, input, dim, keepdim)
+
+
+def _logical(ufunc: np.ufunc, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """``all``/``any``: a bool result, but uint8 for a uint8 input, as in torch."""
+    x = input._data
+    axes = _reduce_axes(dim, x.ndim)
+    out = ufunc.reduce(x != 0, axis=axes, keepdims=keepdim and dim is not None)
+    dt = input._dtype if input._dtype is _dtype.uint8 else _dtype.bool
+    return Tensor._make(np.asarray(out).astype(dt.numpy))
+
+
 def _var_args(dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, int, bool]:
     """torch accepts ``var(dim, unbiased, keepdim)``, ``var(unbiased)`` and ``correction=``."""
     unbiased = kwargs.pop("unbiased", None)
