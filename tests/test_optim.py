@@ -85,6 +85,41 @@ def test_adam_matches_torch(name: str, options: dict[str, Any], groups: bool) ->
     check(lambda lib: train(lib, name, options, groups=groups))
 
 
+RMSPROP_OPTIONS = [
+    {},
+    {"lr": 0.01, "alpha": 0.9, "eps": 1e-3},
+    {"lr": 0.01, "momentum": 0.9},
+    {"lr": 0.01, "centered": True, "weight_decay": 0.1},
+    {"lr": 0.02, "centered": True, "momentum": 0.5, "maximize": True, "alpha": 0.3},
+]
+
+
+@pytest.mark.parametrize("options", RMSPROP_OPTIONS, ids=str)
+@pytest.mark.parametrize("groups", [False, True], ids=["one_group", "two_groups"])
+def test_rmsprop_matches_torch(options: dict[str, Any], groups: bool) -> None:
+    # (PyTorch's "Learning PyTorch with Examples" trains with it) float32 tolerance, as Adam
+    check(lambda lib: train(lib, "RMSprop", options, groups=groups))
+
+    def state(lib: Any) -> Any:
+        params = _params(lib)
+        opt = lib.optim.RMSprop(params, **options)
+        for p, g in zip(params, _grads(1)[0]):
+            p.grad = lib.from_numpy(g)
+        opt.step()
+        return repr(opt), list(opt.state_dict()["state"][0].items())
+
+    check(state)
+
+
+@pytest.mark.parametrize("bad", ["lr", "eps", "momentum", "weight_decay", "alpha"])
+def test_rmsprop_refuses_negative_values(bad: str) -> None:
+    check(
+        lambda lib: lib.optim.RMSprop(_params(lib), **{bad: -1.0}),
+        raises=ValueError,
+        same_message=True,
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "options"),
     [("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1}), ("Adam", {"amsgrad": True})],
