@@ -1081,3 +1081,55 @@ def test_pad_errors(
 def test_pad_empty_batch_and_value_zero() -> None:
     check_values(lambda t, x: t.nn.functional.pad(x, (1, 1), mode="reflect"), T(0, 3, 4))
     check_values(lambda t, x: t.nn.functional.pad(x, (1, 1), mode="reflect", value=0), T(2, 3, 4))
+
+
+# ---------------------------------------------------------------------- adaptive average pooling
+@pytest.mark.parametrize(
+    ("shape", "size"),
+    [
+        ((2, 3, 5, 7), (3, 4)),  # windows of two sizes, overlapping by one
+        ((2, 3, 5, 7), 2),
+        ((3, 5, 7), (2, 2)),  # unbatched
+        ((1, 2, 4, 4), (None, 3)),  # None keeps the input's size
+        ((1, 2, 3, 3), (5, 4)),  # larger than the input: windows repeat input elements
+        ((2, 3, 4, 4), 1),  # 1x1: the mean, as torch records it (MeanBackward1)
+    ],
+)
+def test_adaptive_avg_pool2d(shape: tuple[int, ...], size: Any) -> None:
+    # (the last CNN of PyTorch's "What is torch.nn really?" ends with AdaptiveAvgPool2d(1))
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    check_grads(lambda L, t: L.nn.functional.adaptive_avg_pool2d(t, size), x)
+    check_values(
+        lambda L, t: (L.nn.AdaptiveAvgPool2d(size)(t), repr(L.nn.AdaptiveAvgPool2d(size))), x
+    )
+    # an empty output (torch's backward refuses one, so only the forward is compared)
+    check_values(lambda L, t: L.nn.functional.adaptive_avg_pool2d(t, (0, 2)), x)
+
+
+@pytest.mark.parametrize(
+    ("shape", "size", "dtype"),
+    [
+        ((5, 7), 2, "float32"),
+        ((2, 3, 0, 4), 2, "float32"),
+        ((1, 1, 4, 4), (2, 2, 2), "float32"),
+        ((1, 1, 4, 4), 2, "int64"),
+    ],
+)
+def test_adaptive_avg_pool2d_errors(shape: tuple[int, ...], size: Any, dtype: str) -> None:
+    x = np.ones(shape, dtype)
+    check(
+        lambda L, t: L.nn.functional.adaptive_avg_pool2d(t, size),
+        x,
+        raises=(RuntimeError if dtype == "float32" else NotImplementedError),
+        same_message=True,
+    )
+
+
+def test_adaptive_avg_pool2d_has_no_second_derivative() -> None:
+    # torch has one; picotorch says it has none rather than give a wrong one
+    x = picotorch.ones(1, 1, 4, 4, requires_grad=True)
+    (g,) = picotorch.autograd.grad(
+        picotorch.nn.functional.adaptive_avg_pool2d(x, 3).sum(), x, create_graph=True
+    )
+    with pytest.raises(RuntimeError, match="derivative for aten::adaptive_avg_pool2d_backward"):
+        g.sum().backward()

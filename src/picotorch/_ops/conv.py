@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd.function import Node, needs_grad, record
+from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_name, type_name
 from .shape import strided_view
 
@@ -1101,3 +1101,64 @@ _INDEX_PAD_NODES: dict[tuple[str, int], type[_IndexPadBackward]] = {
     ("circular", 2): CircularPadBackward,
     ("circular", 3): CircularPadBackward,
 }
+
+
+# ---------------------------------------------------------------------- adaptive average pooling
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """The mean over windows that split the height and width into ``output_size`` nearly equal
+    parts, whatever the input's size: output row ``i`` of ``oh`` averages input rows
+    ``floor(i * H / oh)`` to ``ceil((i + 1) * H / oh)`` (so windows may overlap by one).
+    ``None`` in ``output_size`` keeps that dim's size. A 1x1 output is the mean, as in torch."""
+    x = input._data
+    if x.ndim not in (3, 4):
+        raise RuntimeError(
+            f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(x.shape)}"
+        )
+    size = (output_size, output_size) if not isinstance(output_size, (tuple, list)) else output_size
+    if len(size) != 2:
+        raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
+    for d in range(1, x.ndim):
+        if x.shape[d] == 0:
+            raise RuntimeError(
+                "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
+                f"dimensions, but input has sizes {list(x.shape)} with dimension {d} being empty"
+            )
+    if not input._dtype.is_floating_point:
+        raise NotImplementedError(
+            f"\"adaptive_avg_pool2d\" not implemented for '{type_name(input._dtype)}'"
+        )
+    h, w = x.shape[-2:]
+    oh, ow = (n if s is None else int(s) for n, s in zip((h, w), size, strict=True))
+    if (oh, ow) == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    windows = [(_spans(h, oh)[i], _spans(w, ow)[j]) for i in range(oh) for j in range(ow)]
+    out = np.empty((*x.shape[:-2], oh * ow), x.dtype)
+    for k, (rows, columns) in enumerate(windows):
+        out[..., k] = x[..., rows, columns].mean((-2, -1))
+    result = Tensor._make(out.reshape(*x.shape[:-2], oh, ow))
+    if needs_grad(input):
+        record(result, AdaptiveAvgPool2DBackward0, (input,), saved=(input,), windows=windows)
+    return result
+
+
+def _spans(n: int, parts: int) -> list[slice]:
+    """torch's windows along one dim: ``floor(i * n / parts)`` to ``ceil((i + 1) * n / parts)``."""
+    return [slice(i * n // parts, -(-(i + 1) * n // parts)) for i in range(parts)]
+
+
+class AdaptiveAvgPool2DBackward0(Node):
+    """Each window's gradient, spread evenly over the window (summed where windows overlap)."""
+
+    windows: list[tuple[slice, slice]]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        g = grad._data.reshape(*grad._data.shape[:-2], -1)
+        out = np.zeros(x._data.shape, g.dtype)
+        for k, (rows, columns) in enumerate(self.windows):
+            count = (rows.stop - rows.start) * (columns.stop - columns.start)
+            out[..., rows, columns] += (g[..., k] / np.asarray(count, g.dtype))[..., None, None]
+        result = Tensor._make(out)
+        if needs_grad(grad, x):  # (a second derivative through it is not implemented: say so)
+            record(result, NotImplementedBackward, (grad, x), op="adaptive_avg_pool2d_backward")
+        return (result,)

@@ -2,6 +2,7 @@
 
 from . import functional, init
 from .modules import (
+    AdaptiveAvgPool2d,
     AvgPool2d,
     BatchNorm1d,
     BatchNorm2d,
@@ -29,6 +30,7 @@ from .modules import (
 from .parameter import Buffer, Parameter
 
 __all__ = [
+    "AdaptiveAvgPool2d",
     "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",

@@ -13,7 +13,7 @@ from .._dtype import dtype as _dtype
 from .._ops import activation as _activation
 from .._ops import pointwise as _pointwise
 from .._ops.activation import dropout
-from .._ops.conv import avg_pool2d, conv2d, max_pool2d, pad
+from .._ops.conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d, pad
 from .._ops.linalg import linear
 from .._ops.loss import (
     binary_cross_entropy,
@@ -29,6 +29,7 @@ from .._ops.pointwise import sigmoid, tanh
 from .._tensor import Tensor
 
 __all__ = [
+    "adaptive_avg_pool2d",
     "avg_pool2d",
     "batch_norm",
     "binary_cross_entropy",
