@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from parity import NoGrad, check_grad
+from parity import NoGrad, check, check_grad
 
 F32, F64 = np.float32, np.float64
 rng = np.random.default_rng(1234)
@@ -588,3 +588,29 @@ def test_matmul_shape_errors_with_grad() -> None:
         ((3,), (2,)),
     ]:
         check_grad(lambda t, a, b: a @ b, randn(*shapes[0]), randn(*shapes[1]), raises=RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"p": 1},
+        {"p": float("inf")},
+        {"dim": 1},
+        {"p": 3, "dim": 0, "keepdim": True},
+        {"p": "fro"},
+        {"dim": (0, 1)},
+        {"p": 0.5, "dim": -1},
+    ],
+    ids=str,
+)
+def test_norm(options: dict[str, Any]) -> None:
+    # (PyTorch's 60-minute blitz loops `while y.data.norm() < 1000`) recorded as torch records
+    # it, LinalgVectorNormBackward0; a row of zeros has a zero gradient
+    x = np.array([[3.0, -4.0, 0.5], [0.0, 0.0, 0.0], [1.0, 2.0, -2.0]], np.float32)
+    check_grad(lambda L, t: t.norm(**options), x)
+    check_grad(lambda L, t: L.norm(t), x)
+
+
+def test_norm_of_integers_is_refused() -> None:
+    check(lambda L: L.tensor([1, 2]).norm(), raises=RuntimeError, same_message=True)

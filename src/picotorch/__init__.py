@@ -100,7 +100,20 @@ from ._ops.pointwise import (
     tanh,
     where,
 )
-from ._ops.reduction import all, any, argmax, argmin, max, mean, min, prod, std, sum, var
+from ._ops.reduction import (
+    all,
+    any,
+    argmax,
+    argmin,
+    max,
+    mean,
+    min,
+    norm,
+    prod,
+    std,
+    sum,
+    var,
+)
 from ._ops.shape import (
     broadcast_to,
     cat,

@@ -1128,6 +1128,9 @@ class Tensor:
     def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         return _red.min(self, dim, keepdim)
 
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
+        return _red.norm(self, p, dim, keepdim)
+
     def all(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.all(self, dim, keepdim)
 

@@ -405,6 +405,72 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     return _arg("argmin", np.argmin, input, dim, keepdim)
 
 
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The length of the elements (along ``dim``) as a vector: ``(sum |x|^p)^(1/p)``; ``p=2``
+    (also called ``'fro'``) by default, ``inf`` is the largest ``|x|``, 0 counts the nonzero
+    elements. Recorded as torch records it, as ``linalg.vector_norm``."""
+    if not input._dtype.is_floating_point:
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {type_name(input._dtype)}"
+        )
+    p = 2.0 if p == "fro" else float(p)
+    x = np.abs(input._data)
+    axes = _reduce_axes(dim, x.ndim)
+    keep = keepdim and dim is not None
+    if p == math.inf:
+        out = np.max(x, axis=axes, keepdims=keep, initial=0)
+    elif p == 0:
+        out = np.count_nonzero(x, axis=axes, keepdims=keep).astype(x.dtype)
+    elif p == 2:
+        out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keep))
+    else:
+        out = np.sum(x**p, axis=axes, keepdims=keep) ** (1 / p)
+    result = Tensor._make(np.asarray(out, x.dtype))
+    if needs_grad(input):
+        record(
+            result,
+            LinalgVectorNormBackward0,
+            (input,),
+            saved=(input, result),
+            p=p,
+            axes=axes,
+            keepdim=keep,
+        )
+    return result
+
+
+class LinalgVectorNormBackward0(Node):
+    """d|x|_p/dx = sign(x) |x|^(p-1) / |x|_p^(p-1): for p = 2, x / |x|; for p = 1, sign(x);
+    for inf, sign(x) shared among the largest elements; zero where the norm is 0 (and for p=0)."""
+
+    p: float
+    axes: tuple[int, ...]
+    keepdim: bool
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        x, result = self.saved_tensors
+        norm, g = result, grad
+        if not self.keepdim and self.axes:  # give them back the reduced dims, to broadcast
+            norm, g = norm.view(_kept_shape(x, self.axes)), g.view(_kept_shape(x, self.axes))
+        if self.p == 0:
+            return (g * 0 * x,)
+        if self.p == 1:
+            return (g * x.sign(),)
+        if self.p == math.inf:
+            largest = (x.abs() == norm).to(x.dtype)
+            return (g * x.sign() * largest / largest.sum(self.axes, keepdim=True),)
+        safe = where(norm == 0, 1.0, norm)  # (the norm of zeros has a zero gradient)
+        if self.p == 2:
+            return (where(norm == 0, 0.0, g * x / safe),)
+        scale = x.abs() ** (self.p - 2) * x / safe ** (self.p - 1)
+        return (where(norm == 0, 0.0, g * scale),)
+
+
+def _kept_shape(x: Tensor, axes: tuple[int, ...]) -> list[int]:
+    return [1 if d in axes else n for d, n in enumerate(x._data.shape)]
+
+
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether every element (along ``dim``) is nonzero (NaN counts as nonzero)."""
     return _logical(np.logical_and, input, dim, keepdim)
