@@ -1429,6 +1429,7 @@ LOGICAL = {
     "any": lambda L, x: (x.any(), L.any(x < 0), x.any(dim=(0, 1)), x.any(-1)),
     "uint8": lambda L, x: (x.to(L.uint8).all(), x.to(L.uint8).any(0)),
     "nan-empty": lambda L, x: (L.tensor([float("nan")]).all(), x[:0].all(), x[:0].any()),
+    "keepdim-all-dims": lambda L, x: (x.all(keepdim=True), x.any(keepdim=True)),
 }
 for name, fn in LOGICAL.items():
     case(f"logical-{name}", fn, np.array([[1.0, 0.0], [2.0, -3.0]], np.float32))
@@ -1440,6 +1441,7 @@ NEW = {
     "tensor": lambda L, x: x.new_tensor([1, 2]),
     "dtype": lambda L, x: x.new_ones(2, dtype=L.int32),
     "requires-grad": lambda L, x: x.new_ones(2, requires_grad=True),
+    "dtype-none": lambda L, x: (x.new_zeros(3, dtype=None), x.new_tensor([1, 2], dtype=None)),
 }
 for name, fn in NEW.items():
     case(f"new-{name}", fn, np.array([1.5], np.float64))

@@ -496,6 +496,22 @@ def test_add_refuses_an_alpha_of_the_wrong_kind(x: Any, y: Any, alpha: Any) -> N
     check(lambda L, a, b: L.add(a, b, alpha=alpha), x, y, raises=RuntimeError, same_message=True)
 
 
+def test_add_of_integers_refuses_even_a_float_alpha_of_one() -> None:
+    x = np.array([1, 2])
+    check(lambda L, a: L.add(a, a, alpha=1.0), x, raises=RuntimeError, same_message=True)
+
+
+def test_np_array_of_a_tensor_is_a_copy() -> None:
+    # np.array asks for a copy, np.asarray does not (both libraries share memory with the latter)
+    def case(L: Any) -> Any:
+        t = L.zeros(3)
+        np.array(t)[0] = 5
+        np.asarray(t)[1] = 7
+        return t
+
+    check(case, warnings_match=False)  # (torch's __array__ warns about NumPy 2's copy keyword)
+
+
 def test_add_of_bools_with_alpha_stays_bool() -> None:
     check(lambda L, a, b: L.add(a, b, alpha=2), np.array([True, False]), np.array([True, False]))
 
@@ -505,13 +521,17 @@ def test_signed_zeros_print_as_torchs() -> None:
     # the divisor's sign; torch keeps the first (x itself) and gives a zero the dividend's sign
     def case(L: Any, x: Any, z: Any) -> Any:
         results = [L.relu(x), L.nn.functional.relu(x), x.clamp(min=0), x.clamp(max=0)]
-        results += [x.clamp(min=-0.0), x.clamp(-0.0, 0.0), L.maximum(x, z), L.minimum(x, z)]
-        results += [L.maximum(z, x), x.clone().relu_(), x % 3, x % -2, 5 % (x + 5)]
+        results += [x.clamp(min=-0.0), x.clamp(-0.0, 0.0), x.clone().relu_()]
+        results += [x % 3, x % -2, 5 % (x + 5)]
         return [repr(r) for r in results]
 
     x = np.array([-0.0, -1.0, 0.0, 2.0, -3.0, 4.0, np.nan], np.float32)
     z = np.array([0.0, 0.0, -0.0, 0.0, 0.0, 0.0, 0.0], np.float32)
     check(case, x, z)
+    # torch.maximum/minimum keep `other` of two equal values in their vectorised loop (16 and
+    # more float32 elements), as np.maximum(x, other) does
+    x, z = np.tile(x[:4], 8), np.tile(z[:4], 8)
+    check(lambda L, a, b: [repr(L.maximum(a, b)), repr(L.minimum(a, b))], x, z)
 
 
 def test_half_sigmoid_rounds_once_as_torch() -> None:

@@ -130,27 +130,27 @@ class Tensor:
     def new_tensor(self, data: Any, **options: Any) -> Tensor:
         from ._creation import tensor
 
-        return tensor(data, **{"dtype": self._dtype, **options})
+        return tensor(data, **_of_dtype(self, options))
 
     def new_zeros(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import zeros
 
-        return zeros(*size, **{"dtype": self._dtype, **options})
+        return zeros(*size, **_of_dtype(self, options))
 
     def new_ones(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import ones
 
-        return ones(*size, **{"dtype": self._dtype, **options})
+        return ones(*size, **_of_dtype(self, options))
 
     def new_empty(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import empty
 
-        return empty(*size, **{"dtype": self._dtype, **options})
+        return empty(*size, **_of_dtype(self, options))
 
     def new_full(self, size: Any, fill_value: Any, **options: Any) -> Tensor:
         from ._creation import full
 
-        return full(size, fill_value, **{"dtype": self._dtype, **options})
+        return full(size, fill_value, **_of_dtype(self, options))
 
     def __new__(cls, *args: Any) -> Tensor:
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype."""
@@ -334,7 +334,9 @@ class Tensor:
         """``np.asarray(t)`` (also what matplotlib calls): ``numpy()``, so a tensor that
         requires grad is refused, as in torch."""
         data = self.numpy()
-        return data if dtype is None else data.astype(dtype)
+        if dtype is not None:
+            return data.astype(dtype)
+        return data.copy() if copy else data  # (np.array(t) asks for a copy: not our memory)
 
     # --8<-- [start:to]
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -1266,6 +1268,11 @@ class _RemovableHandle:
 
     def remove(self) -> None:
         self._remove()
+
+
+def _of_dtype(t: Tensor, options: dict[str, Any]) -> dict[str, Any]:
+    """``new_*``'s options: ``t``'s dtype unless another one is given (``dtype=None`` is none)."""
+    return {**options, "dtype": options.get("dtype") or t._dtype}
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:

@@ -227,7 +227,7 @@ def add(
     inplace: bool = False,
 ) -> Tensor:
     """``input + alpha * other``, broadcast, with torch's type promotion."""
-    scaled = other if alpha == 1 and alpha is not True else _scaled(input, other, alpha)
+    scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha)
     result = _binary(np.add, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
         if alpha == 1:  # (the usual a + b: AddBackward0's default alpha, no facts to keep)
@@ -342,7 +342,7 @@ def sub(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    scaled = other if alpha == 1 and alpha is not True else _scaled(input, other, alpha)
+    scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha)
     result = _binary(np.subtract, input, scaled, out=out, inplace=inplace)
     if needs_grad(input, other):
         if isinstance(input, Tensor):
@@ -713,7 +713,7 @@ def _int_power(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> A
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """The elementwise larger of two tensors (NaN wins, as in torch)."""
     _require_tensors("maximum", input, other)
-    result = _binary(_maximum, input, other)
+    result = _binary(np.maximum, input, other)
     if needs_grad(input, other):
         record(result, MaximumBackward0, (input, other), saved=(input, other))
     return result
@@ -722,18 +722,10 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """The elementwise smaller of two tensors (NaN wins, as in torch)."""
     _require_tensors("minimum", input, other)
-    result = _binary(_minimum, input, other)
+    result = _binary(np.minimum, input, other)
     if needs_grad(input, other):
         record(result, MinimumBackward0, (input, other), saved=(input, other))
     return result
-
-
-def _maximum(x: Any, y: Any) -> Any:
-    return np.maximum(y, x)  # of two equal values, x, as in torch (see _relu)
-
-
-def _minimum(x: Any, y: Any) -> Any:
-    return np.minimum(y, x)
 
 
 class MaximumBackward0(Node):
@@ -1103,9 +1095,10 @@ class SigmoidBackwardBackward0(Node):
         return sigmoid_backward(gg, y), gg * g * add_scalar(mul_scalar(y, -2), 1)
 
 
-# Of two equal values, NumPy's maximum and minimum return the second, torch's the first (x
-# itself, for relu and clamp): it shows for 0. and -0., relu(-0.) is -0. in torch. So the
-# bound goes first below.
+# Of two equal values (0. and -0.), NumPy's float32/float64 maximum and minimum return the
+# second, and torch's relu and clamp keep x: relu(-0.) is -0. So the bound goes first below.
+# (NumPy's float16 keeps the first, so there relu(-0.) is 0.; torch.maximum's vectorised loop
+# keeps `other`, as np.maximum(x, other) does, so maximum() needs no such care.)
 def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
     if out is None:
         return np.maximum(0, x)  # (a Python 0 keeps x's dtype: NumPy's NEP 50 rules)

@@ -485,7 +485,7 @@ def _logical(ufunc: np.ufunc, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """``all``/``any``: a bool result, but uint8 for a uint8 input, as in torch."""
     x = input._data
     axes = _reduce_axes(dim, x.ndim)
-    out = ufunc.reduce(x != 0, axis=axes, keepdims=keepdim and dim is not None)
+    out = ufunc.reduce(x != 0, axis=axes, keepdims=keepdim)
     dt = input._dtype if input._dtype is _dtype.uint8 else _dtype.bool
     return Tensor._make(np.asarray(out).astype(dt.numpy))
 
