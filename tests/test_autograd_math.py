@@ -601,16 +601,25 @@ def test_matmul_shape_errors_with_grad() -> None:
         {"p": "fro"},
         {"dim": (0, 1)},
         {"p": 0.5, "dim": -1},
+        {"p": 1.5},  # (1 < p < 2 and p < 1: a zero element has a zero gradient)
+        {"p": -float("inf")},
+        {"keepdim": True},
+        {"p": None},
     ],
     ids=str,
 )
 def test_norm(options: dict[str, Any]) -> None:
     # (PyTorch's 60-minute blitz loops `while y.data.norm() < 1000`) recorded as torch records
     # it, LinalgVectorNormBackward0; a row of zeros has a zero gradient
-    x = np.array([[3.0, -4.0, 0.5], [0.0, 0.0, 0.0], [1.0, 2.0, -2.0]], np.float32)
+    x = np.array([[3.0, -4.0, 0.5], [0.0, 0.0, 0.0], [1.0, 0.0, -2.0]], np.float32)
     check_grad(lambda L, t: t.norm(**options), x)
     check_grad(lambda L, t: L.norm(t), x)
 
 
 def test_norm_of_integers_is_refused() -> None:
     check(lambda L: L.tensor([1, 2]).norm(), raises=RuntimeError, same_message=True)
+    check(lambda L: L.zeros(0).norm(float("inf")), raises=RuntimeError, same_message=True)
+
+
+def test_half_norm_accumulates_in_float32() -> None:
+    check(lambda L: L.tensor([300.0, 4.0], dtype=L.float16).norm())

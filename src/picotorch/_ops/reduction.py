@@ -407,26 +407,36 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """The length of the elements (along ``dim``) as a vector: ``(sum |x|^p)^(1/p)``; ``p=2``
-    (also called ``'fro'``) by default, ``inf`` is the largest ``|x|``, 0 counts the nonzero
-    elements. Recorded as torch records it, as ``linalg.vector_norm``."""
+    (also called ``'fro'``) by default, ``inf``/``-inf`` the largest/smallest ``|x|``, 0 counts
+    the nonzero elements. Recorded as torch records it, as ``linalg.vector_norm``."""
     if not input._dtype.is_floating_point:
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
             f"Got {type_name(input._dtype)}"
         )
-    p = 2.0 if p == "fro" else float(p)
+    if isinstance(p, str) and p != "fro":
+        raise NotImplementedError(f"picotorch's norm has vector norms only, not p='{p}'")
+    p = 2.0 if p is None or p == "fro" else float(p)
     x = np.abs(input._data)
+    if x.dtype == np.float16:  # (torch accumulates half in float32)
+        x = x.astype(np.float32)
     axes = _reduce_axes(dim, x.ndim)
-    keep = keepdim and dim is not None
+    if math.isinf(p) and x.size == 0:
+        raise RuntimeError(
+            "linalg.vector_norm cannot compute the inf norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
     if p == math.inf:
-        out = np.max(x, axis=axes, keepdims=keep, initial=0)
+        out = np.max(x, axis=axes, keepdims=keepdim, initial=0)
+    elif p == -math.inf:
+        out = np.min(x, axis=axes, keepdims=keepdim, initial=math.inf)
     elif p == 0:
-        out = np.count_nonzero(x, axis=axes, keepdims=keep).astype(x.dtype)
+        out = np.count_nonzero(x, axis=axes, keepdims=keepdim)
     elif p == 2:
-        out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keep))
+        out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
     else:
-        out = np.sum(x**p, axis=axes, keepdims=keep) ** (1 / p)
-    result = Tensor._make(np.asarray(out, x.dtype))
+        out = np.sum(x**p, axis=axes, keepdims=keepdim) ** (1 / p)
+    result = Tensor._make(np.asarray(out).astype(input._data.dtype))
     if needs_grad(input):
         record(
             result,
@@ -435,36 +445,41 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
             saved=(input, result),
             p=p,
             axes=axes,
-            keepdim=keep,
+            keepdim=keepdim,
         )
     return result
 
 
 class LinalgVectorNormBackward0(Node):
-    """d|x|_p/dx = sign(x) |x|^(p-1) / |x|_p^(p-1): for p = 2, x / |x|; for p = 1, sign(x);
-    for inf, sign(x) shared among the largest elements; zero where the norm is 0 (and for p=0)."""
+    """torch's formulas: for p = 2, x / |x|; for p = 1, sign(x); for ±inf, sign(x) shared among
+    the elements where |x| is the norm; otherwise sign(x) |x|^(p-1) / |x|_p^(p-1). Where the
+    norm is 0 (or, for p < 2, where x is 0) the gradient is 0; for p = 0 it is 0 everywhere."""
 
     p: float
     axes: tuple[int, ...]
     keepdim: bool
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
-        x, result = self.saved_tensors
-        norm, g = result, grad
+        x, norm = self.saved_tensors
+        g = grad
         if not self.keepdim and self.axes:  # give them back the reduced dims, to broadcast
             norm, g = norm.view(_kept_shape(x, self.axes)), g.view(_kept_shape(x, self.axes))
-        if self.p == 0:
-            return (g * 0 * x,)
-        if self.p == 1:
-            return (g * x.sign(),)
-        if self.p == math.inf:
-            largest = (x.abs() == norm).to(x.dtype)
-            return (g * x.sign() * largest / largest.sum(self.axes, keepdim=True),)
-        safe = where(norm == 0, 1.0, norm)  # (the norm of zeros has a zero gradient)
-        if self.p == 2:
-            return (where(norm == 0, 0.0, g * x / safe),)
-        scale = x.abs() ** (self.p - 2) * x / safe ** (self.p - 1)
-        return (where(norm == 0, 0.0, g * scale),)
+        p = self.p
+        if p == 0:
+            return (x * 0.0,)
+        if p == 1:
+            return (x.sign() * g,)
+        if math.isinf(p):
+            extreme = (x.abs() == norm).to(x.dtype)
+            return (x.sign() * (g / extreme.sum(self.axes, keepdim=True)) * extreme,)
+        safe = where(norm == 0, 1.0, norm)
+        if p == 2:
+            return (g * where(norm == 0, 0.0, x / safe),)
+        if p < 2:  # |x|^(p-1) is infinite at 0 for p < 1: torch takes 0 there
+            scaled = x.sign() * where(x == 0, 0.0, x.abs() ** (p - 1))
+        else:
+            scaled = x * x.abs() ** (p - 2)
+        return (scaled * where(norm == 0, 0.0, g / safe ** (p - 1)),)
 
 
 def _kept_shape(x: Tensor, axes: tuple[int, ...]) -> list[int]:
