@@ -1674,3 +1674,27 @@ def test_a_custom_function_returns_a_gradient_per_input_and_checks_saved_tensors
         out.sum().backward()
 
     same(changed, raises=RuntimeError, match="modified by an inplace operation")
+
+
+def test_grad_mode_on_a_generator_follows_send_throw_and_close() -> None:
+    def case(t: Any) -> Any:
+        seen = []
+
+        @t.no_grad()
+        def steps() -> Any:
+            try:
+                while True:
+                    try:
+                        got = yield t.is_grad_enabled()
+                        seen.append(("got", got, t.is_grad_enabled()))
+                    except ValueError:
+                        yield ("caught", t.is_grad_enabled())
+            finally:
+                seen.append(("finally", t.is_grad_enabled()))
+
+        it = steps()
+        results = [next(it), t.is_grad_enabled(), it.send(5), it.throw(ValueError()), next(it)]
+        it.close()
+        return results, seen, t.is_grad_enabled()
+
+    same(case)

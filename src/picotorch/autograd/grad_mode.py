@@ -98,14 +98,22 @@ def _decorate(func: F, manager: Callable[[], Any]) -> F:
         @functools.wraps(func)
         def generator(*args: Any, **kwargs: Any) -> Any:
             steps = func(*args, **kwargs)
-            sent = None
+            resume = functools.partial(steps.send, None)
             while True:
                 with manager():
                     try:
-                        value = steps.send(sent)
+                        value = resume()
                     except StopIteration as stop:
                         return stop.value
-                sent = yield value
+                # what the caller does to this generator, done to ``steps`` inside the mode
+                try:
+                    resume = functools.partial(steps.send, (yield value))
+                except GeneratorExit:
+                    with manager():
+                        steps.close()
+                    raise
+                except BaseException as error:
+                    resume = functools.partial(steps.throw, error)
 
         return generator  # type: ignore[return-value]
 
