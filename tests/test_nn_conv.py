@@ -1112,6 +1112,7 @@ def test_adaptive_avg_pool2d(shape: tuple[int, ...], size: Any) -> None:
         ((5, 7), 2, "float32"),
         ((2, 3, 0, 4), 2, "float32"),
         ((1, 1, 4, 4), (2, 2, 2), "float32"),
+        ((1, 1, 4, 4), (-1, 2), "float32"),
         ((1, 1, 4, 4), 2, "int64"),
     ],
 )
@@ -1123,6 +1124,21 @@ def test_adaptive_avg_pool2d_errors(shape: tuple[int, ...], size: Any, dtype: st
         raises=(RuntimeError if dtype == "float32" else NotImplementedError),
         same_message=True,
     )
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_adaptive_avg_pool2d_is_torchs_bit_for_bit(dtype: str) -> None:
+    # each window summed in torch's order and divided by its height, then by its width
+    x = np.random.default_rng(1).standard_normal((2, 3, 13, 11)).astype(dtype)
+    g = np.random.default_rng(2).standard_normal((2, 3, 4, 5)).astype(dtype)
+    outs = []
+    for lib in (picotorch, torch):
+        t = lib.from_numpy(x.copy()).requires_grad_()
+        y = lib.nn.functional.adaptive_avg_pool2d(t, (4, 5))
+        y.backward(lib.from_numpy(g.copy()))
+        outs.append((y.detach().numpy(), t.grad.numpy()))
+    for mine, theirs in zip(outs[0], outs[1], strict=True):
+        np.testing.assert_array_equal(mine, theirs)
 
 
 def test_adaptive_avg_pool2d_has_no_second_derivative() -> None:

@@ -1129,16 +1129,31 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         )
     h, w = x.shape[-2:]
     oh, ow = (n if s is None else int(s) for n, s in zip((h, w), size, strict=True))
+    if oh < 0 or ow < 0:
+        raise RuntimeError(
+            "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 "
+            f"but received {{{oh}, {ow}}}"
+        )
     if (oh, ow) == (1, 1):
         return input.mean((-1, -2), keepdim=True)
-    windows = [(_spans(h, oh)[i], _spans(w, ow)[j]) for i in range(oh) for j in range(ow)]
+    windows = [(rows, columns) for rows in _spans(h, oh) for columns in _spans(w, ow)]
     out = np.empty((*x.shape[:-2], oh * ow), x.dtype)
     for k, (rows, columns) in enumerate(windows):
-        out[..., k] = x[..., rows, columns].mean((-2, -1))
+        # summed element by element, row after row, then divided by the window's height and
+        # then by its width: torch's order, so the same roundings
+        total = np.zeros(x.shape[:-2], x.dtype)
+        for i in range(rows.start, rows.stop):
+            for j in range(columns.start, columns.stop):
+                total += x[..., i, j]
+        out[..., k] = total / _length(rows) / _length(columns)
     result = Tensor._make(out.reshape(*x.shape[:-2], oh, ow))
     if needs_grad(input):
         record(result, AdaptiveAvgPool2DBackward0, (input,), saved=(input,), windows=windows)
     return result
+
+
+def _length(span: slice) -> int:
+    return span.stop - span.start
 
 
 def _spans(n: int, parts: int) -> list[slice]:
@@ -1156,8 +1171,8 @@ class AdaptiveAvgPool2DBackward0(Node):
         g = grad._data.reshape(*grad._data.shape[:-2], -1)
         out = np.zeros(x._data.shape, g.dtype)
         for k, (rows, columns) in enumerate(self.windows):
-            count = (rows.stop - rows.start) * (columns.stop - columns.start)
-            out[..., rows, columns] += (g[..., k] / np.asarray(count, g.dtype))[..., None, None]
+            share = g[..., k] / g.dtype.type(_length(rows)) / g.dtype.type(_length(columns))
+            out[..., rows, columns] += share[..., None, None]
         result = Tensor._make(out)
         if needs_grad(grad, x):  # (a second derivative through it is not implemented: say so)
             record(result, NotImplementedBackward, (grad, x), op="adaptive_avg_pool2d_backward")
