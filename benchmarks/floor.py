@@ -56,7 +56,7 @@ class Tensor:
         self.data, self.requires_grad = data, requires_grad
         self.grad_fn: Node | None = None
         self.grad: Tensor | None = None
-        self.version = [0]  # a list: shared with views in torch (none exist here)
+        self.version = [0]  # a list: a view shares its base's (t() below)
         self._accumulator: AccumulateGrad | None = None
 
     def __mul__(self, other: Tensor) -> Tensor:

@@ -418,6 +418,7 @@ def arange(
     if dtype is _dtype.float32:
         data = _arange_float32(values[0], values[2], n)
     elif dtype.is_floating_point:  # start + i * step in double, then rounded to the dtype
+        # (torch's float64 and float16 values differ from these in the last bit now and then)
         data = values[0] + np.arange(n, dtype=np.float64) * values[2]
     else:
         data = np.arange(values[0], values[1], values[2], dtype=np.int64)

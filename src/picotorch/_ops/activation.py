@@ -20,8 +20,7 @@ from .._dtype import dtype
 from .._size import normalize_dim
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .linalg import require_tensors
-from .pointwise import mul, type_name
+from .pointwise import mul, require_tensors, type_name
 
 
 def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[Tensor, int]:

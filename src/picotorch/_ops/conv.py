@@ -28,7 +28,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
-from .pointwise import c_type_name, type_name
+from .pointwise import c_type_name, c_type_text, type_name
 from .shape import strided_view
 
 IntPair = int | tuple[int, ...] | list[int]
@@ -49,18 +49,14 @@ def _ints(value: Any, n: int, fn: str, arg: str) -> list[int]:
                 ) from None
         return items * n if len(items) == 1 else items
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
-        raise TypeError(f"{fn}(): argument '{arg}' must be tuple of ints, not {_type(value)}")
+        raise TypeError(f"{fn}(): argument '{arg}' must be tuple of ints, not {c_type_text(value)}")
     return [operator.index(value)] * n
-
-
-def _type(value: Any) -> str:
-    return "Tensor" if isinstance(value, Tensor) else type(value).__name__
 
 
 def _require_tensor(fn: str, value: Any, arg: str, pos: int, optional: bool = False) -> None:
     if not isinstance(value, Tensor) and not (optional and value is None):
         raise TypeError(
-            f"{fn}(): argument '{arg}' (position {pos}) must be Tensor, not {_type(value)}"
+            f"{fn}(): argument '{arg}' (position {pos}) must be Tensor, not {c_type_text(value)}"
         )
 
 
@@ -377,7 +373,7 @@ def conv2d(
     _require_tensor("conv2d", weight, "weight", 2)
     _require_tensor("conv2d", bias, "bias", 3, optional=True)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"conv2d(): argument 'groups' must be int, not {_type(groups)}")
+        raise TypeError(f"conv2d(): argument 'groups' must be int, not {c_type_text(groups)}")
     if input._data.ndim not in (3, 4):
         raise RuntimeError(
             "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
@@ -493,7 +489,8 @@ def _pool_ints(value: Any, fn: str, arg: str, pos: int) -> tuple[int, int]:
         items = _ints(value, 2, fn, arg)
     elif isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
         raise TypeError(
-            f"{fn}(): argument '{arg}' (position {pos}) must be tuple of ints, not {_type(value)}"
+            f"{fn}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
+            f"{c_type_text(value)}"
         )
     else:
         items = [operator.index(value)] * 2
@@ -823,7 +820,8 @@ def avg_pool2d(
         isinstance(divisor_override, bool) or not isinstance(divisor_override, (int, np.integer))
     ):
         raise TypeError(
-            f"avg_pool2d(): argument 'divisor_override' must be int, not {_type(divisor_override)}"
+            "avg_pool2d(): argument 'divisor_override' must be int, not "
+            f"{c_type_text(divisor_override)}"
         )
     geo = _pool_geometry(
         "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode, divisor_override
@@ -922,14 +920,14 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     _require_tensor("pad", input, "input", 1)
     if not isinstance(pad, (tuple, list)):
         raise TypeError(
-            f"pad(): argument 'pad' (position 2) must be tuple of ints, not {_type(pad)}"
+            f"pad(): argument 'pad' (position 2) must be tuple of ints, not {c_type_text(pad)}"
         )
     amounts = []
     for pos, p in enumerate(pad):
         if isinstance(p, float) or not isinstance(p, (int, np.integer, Tensor)):
             raise TypeError(
                 "pad(): argument 'pad' (position 2) must be tuple of ints, but found element of "
-                f"type {_type(p)} at pos {pos}"
+                f"type {c_type_text(p)} at pos {pos}"
             )
         amounts.append(operator.index(p))
     if len(amounts) % 2:

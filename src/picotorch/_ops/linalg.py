@@ -8,21 +8,16 @@ message of the kernel torch would have run.
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from .._size import broadcast_shapes
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import c_type_name, type_name
+from .pointwise import c_type_name, require_tensors, tensor_arguments, type_name
 from .reduction import _np_sum
 from .shape import SqueezeBackward0, UnsafeViewBackward0
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 # the CPU kernel behind each product, as torch names it when it refuses bool tensors
 _KERNELS = {"mm": "addmm_impl_cpu_", "mv": "addmv_impl_cpu", "dot": "dot", "bmm": "bmm"}
@@ -367,44 +362,6 @@ class DotBackward0(Node):
 
 # ---------------------------------------------------------------------- addmm, linear
 # (nn.Linear's op. A block of its own: the products above are the lead's.)
-
-
-def require_tensors(fn: str, arguments: dict[str, Any], optional: str = "") -> None:
-    """torch's TypeError for the first of ``arguments`` (name: value, from position 1) that is
-    no Tensor; ``optional`` names the one that may be None. The type is named as C names it
-    (torch's message shows that name): ``numpy.ndarray``, but ``list``, and a class defined in
-    Python (a "heap type", flag 512) by its bare name."""
-    for pos, (name, value) in enumerate(arguments.items(), start=1):
-        if not isinstance(value, Tensor) and not (value is None and name == optional):
-            t = type(value)
-            plain = t.__module__ == "builtins" or t.__flags__ & 512
-            type_text = t.__name__ if plain else f"{t.__module__}.{t.__name__}"
-            raise TypeError(
-                f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {type_text}"
-            ) from None  # (raised instead of the error that it explains)
-
-
-def tensor_arguments(fn: str, *names: str, optional: str = "") -> Callable[[F], F]:
-    """An op's errors as torch's when an argument is no Tensor: torch parses its arguments
-    before anything else, so its error names the argument (``require_tensors``), where the op
-    would fail on some attribute. Checked only once the op has failed: a correct call pays for
-    the wrapper's call, and for nothing else."""
-
-    def decorate(op: F) -> F:
-        signature = inspect.signature(op)
-
-        @functools.wraps(op)
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return op(*args, **kwargs)
-            except Exception:
-                given = signature.bind(*args, **kwargs).arguments
-                require_tensors(fn, {name: given.get(name) for name in names}, optional)
-                raise
-
-        return checked  # type: ignore[return-value]
-
-    return decorate
 
 
 def _check_addmm_dtypes(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:

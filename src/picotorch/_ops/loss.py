@@ -24,8 +24,7 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import log_softmax
-from .linalg import tensor_arguments
-from .pointwise import _zeros_like, div_scalar, mul_scalar, type_name
+from .pointwise import _zeros_like, div_scalar, mul_scalar, tensor_arguments, type_name
 
 _REDUCTIONS = ("none", "mean", "sum")
 

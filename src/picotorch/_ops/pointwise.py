@@ -7,8 +7,10 @@ dtype's category (true division of ints, ``exp`` of ints) compute in the default
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 
 Operand = Tensor | int | float | bool
 _make = Tensor._make  # every op's result is made here: looked up once, not per call
+F = TypeVar("F", bound=Callable[..., Any])
 
 _NAMES = {
     _dtype.bool: "Bool",
@@ -51,6 +54,50 @@ _C_NAMES = {
     _dtype.float32: "float",
     _dtype.float64: "double",
 }
+
+
+def c_type_text(value: Any) -> str:
+    """The type of ``value`` as torch's argument errors name it (as C names it): ``Tensor``,
+    ``numpy.ndarray``, but ``list``, and a class defined in Python (a "heap type", flag 512) by
+    its bare name."""
+    t = type(value)
+    if isinstance(value, Tensor) or t.__module__ == "builtins" or t.__flags__ & 512:
+        return "Tensor" if isinstance(value, Tensor) else t.__name__
+    return f"{t.__module__}.{t.__name__}"
+
+
+def require_tensors(fn: str, arguments: dict[str, Any], optional: str = "") -> None:
+    """torch's TypeError for the first of ``arguments`` (name: value, from position 1) that is
+    no Tensor; ``optional`` names the one that may be None."""
+    for pos, (name, value) in enumerate(arguments.items(), start=1):
+        if not isinstance(value, Tensor) and not (value is None and name == optional):
+            raise TypeError(
+                f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                f"{c_type_text(value)}"
+            ) from None  # (raised instead of the error that it explains)
+
+
+def tensor_arguments(fn: str, *names: str, optional: str = "") -> Callable[[F], F]:
+    """An op's errors as torch's when an argument is no Tensor: torch parses its arguments
+    before anything else, so its error names the argument (``require_tensors``), where the op
+    would fail on some attribute. Checked only once the op has failed: a correct call pays for
+    the wrapper's call, and for nothing else."""
+
+    def decorate(op: F) -> F:
+        signature = inspect.signature(op)
+
+        @functools.wraps(op)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return op(*args, **kwargs)
+            except Exception:
+                given = signature.bind(*args, **kwargs).arguments
+                require_tensors(fn, {name: given.get(name) for name in names}, optional)
+                raise
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
 
 
 def c_type_name(d: dtype) -> str:
@@ -747,12 +794,7 @@ class MinimumBackward0(Node):
 
 
 def _require_tensors(name: str, *args: Any) -> None:
-    for i, a in enumerate(args):
-        if not isinstance(a, Tensor):
-            raise TypeError(
-                f"{name}(): argument '{('input', 'other')[i]}' (position {i + 1}) must be "
-                f"Tensor, not {type(a).__name__}"
-            )
+    require_tensors(name, dict(zip(("input", "other"), args, strict=False)))
 
 
 def _is_bool(x: Operand) -> bool:
