@@ -889,7 +889,9 @@ def test_save_and_load_as_the_tutorials_do(tmp_path: Path) -> None:
         again = nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))
         matched = repr(again.load_state_dict(L.load(path, weights_only=True)))
         buffer = io.BytesIO()
-        L.save({"opt": opt.state_dict(), "p": nn.Parameter(L.ones(2)), "x": [1.5, "a"]}, buffer)
+        saved = {"opt": opt.state_dict(), "p": nn.Parameter(L.ones(2)), "x": [1.5, "a"]}
+        saved["meta"] = (L.float16, L.Size([2, 3]), L.device("cpu"))  # (allowed by default)
+        L.save(saved, buffer)
         buffer.seek(0)
         loaded = L.load(buffer, map_location="cpu")
         L.save(model, str(path))

@@ -14,11 +14,20 @@ import os
 import pickle
 from typing import IO, Any
 
+from . import _dtype
 from ._device import check_device
 
-# What a weights-only file may name: containers, and how a tensor and its NumPy array rebuild
+# What a weights-only file may name: containers, dtypes, sizes and devices, and how a tensor
+# and its NumPy array rebuild
 _WEIGHTS_ONLY = {
     ("collections", "OrderedDict"),
+    ("picotorch._size", "Size"),
+    ("picotorch._device", "device"),
+    *(
+        ("picotorch._dtype", name)
+        for name, value in vars(_dtype).items()
+        if isinstance(value, _dtype.dtype)
+    ),
     ("picotorch._tensor", "_rebuild"),
     ("picotorch.nn.parameter", "_rebuild_parameter"),
     ("numpy._core.multiarray", "_reconstruct"),
