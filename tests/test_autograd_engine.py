@@ -1675,6 +1675,31 @@ def test_a_custom_function_returns_a_gradient_per_input_and_checks_saved_tensors
 
     same(changed, raises=RuntimeError, match="modified by an inplace operation")
 
+    def gradient_for_a_number(t: Any) -> Any:
+        class Scale(t.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any, k: float) -> Any:
+                return x * k
+
+            @staticmethod
+            def backward(ctx: Any, g: Any) -> Any:
+                return g, t.ones(1)  # k is a number: it can have no gradient
+
+        Scale.apply(t.ones(2, requires_grad=True), 3).sum().backward()
+
+    same(gradient_for_a_number, raises=RuntimeError)
+
+    def saving_a_number(t: Any) -> Any:
+        class Keep(t.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, x: Any) -> Any:
+                ctx.save_for_backward(x, 3)
+                return x * 1
+
+        Keep.apply(t.ones(2, requires_grad=True))
+
+    same(saving_a_number, raises=TypeError)
+
 
 def test_grad_mode_on_a_generator_follows_send_throw_and_close() -> None:
     def case(t: Any) -> Any:

@@ -540,8 +540,26 @@ class FunctionBackward(Node):
                 f"function {self.name()} returned an incorrect number of gradients (expected "
                 f"{len(self.needs_input_grad)}, got {len(results)})"
             )
+        for i, (r, tensor) in enumerate(zip(results, self.is_tensor, strict=True)):
+            if r is not None and not tensor:
+                raise RuntimeError(
+                    f"function {self.name()} returned a gradient different than None at position "
+                    f"{i + 1}, but the corresponding forward input was not a Variable"
+                )
         # the gradients of the tensor inputs, which are the node's edges
         return tuple(r for r, tensor in zip(results, self.is_tensor, strict=True) if tensor)
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep tensors (or None) for ``backward``: ``ctx.saved_tensors`` gives them back."""
+        from .._tensor import Tensor
+
+        for i, v in enumerate(values):
+            if v is not None and not isinstance(v, Tensor):
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument "
+                    f"{i} is of type {type(v).__name__}"
+                )
+        super().save_for_backward(*values)
 
 
 _backward_classes: dict[type[Function], type[FunctionBackward]] = {}
