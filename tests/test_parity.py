@@ -1383,6 +1383,8 @@ ODDS = {
 for name, fn in ODDS.items():
     case(f"odds-{name}", fn, M)
 
+case("linspace-bool", lambda L: L.linspace(0, 1, 5, dtype=L.bool), raises=NotImplementedError)
+case("arange-none-step", lambda L: L.arange(1, 5, None), raises=TypeError)
 # the method forms of scatter take value= too (PyTorch's Transforms tutorial one-hot encodes so)
 case("scatter-method-value-kw", lambda L: L.zeros(10).scatter_(0, L.tensor(3), value=1))
 case("scatter-method-value-kw-out", lambda L: L.zeros(4).scatter(0, L.tensor([1]), value=2.5))

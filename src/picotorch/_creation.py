@@ -407,6 +407,8 @@ def arange(
     bounds = _arguments("arange", forms, args, {"start": start, "end": end, "step": step})
     start, end, step = bounds.get("start", 0), bounds["end"], bounds.get("step", 1)
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if not builtins.all(isinstance(v, (int, float, np.number)) for v in values):  # (None, ...)
+        raise _combination_error("arange", forms)
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (values[1] - values[0]) * values[2] < 0:
@@ -453,6 +455,8 @@ def linspace(
     dt = _dtype.resolve(dtype, "linspace") or _dtype.get_default_dtype()
     if steps <= 1:  # the one value is start
         return _finish(np.full(steps, start).astype(dt.numpy), requires_grad)
+    if dt is _dtype.bool:
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     return _finish(_linspace(start, end, steps, dt), requires_grad)
 
 
