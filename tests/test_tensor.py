@@ -545,7 +545,7 @@ def test_half_sigmoid_rounds_once_as_torch() -> None:
 def test_equality_with_an_ndarray_is_elementwise() -> None:
     # torch converts the array (its != and < do not: picotorch compares elementwise there too)
     check(
-        lambda L, x, a: (x == a.numpy(), x == a.numpy()[:1]),
+        lambda L, x, a: (x == a.numpy(), x == a.numpy()[:1], x == np.array(["a"])),
         np.array([1.0, 2.0], np.float32),
         np.array([1.0, 3.0]),
         warnings_match=False,  # (torch's NumPy bridge warns about NumPy 2's copy keyword)

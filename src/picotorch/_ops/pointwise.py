@@ -807,8 +807,8 @@ def _compare(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
         return _compared(ufunc, a._data, b._data)
     # an ndarray compares as a tensor of its dtype, as in torch (which converts it)
-    a = _make(a) if isinstance(a, np.ndarray) else a
-    b = _make(b) if isinstance(b, np.ndarray) else b
+    a = _array_operand(a) if isinstance(a, np.ndarray) else a
+    b = _array_operand(b) if isinstance(b, np.ndarray) else b
     if not isinstance(a, Tensor | int | float | np.number) or not isinstance(
         b, Tensor | int | float | np.number
     ):
@@ -818,6 +818,11 @@ def _compare(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
         )
     common = result_type(a, b)
     return _compared(ufunc, _array(a, common), _array(b, common))
+
+
+def _array_operand(x: np.ndarray) -> Any:
+    """An ndarray as a tensor, if its dtype is one (strings, say, are not: left as they are)."""
+    return _make(x) if x.dtype in _FROM_NUMPY else x
 
 
 def _compared(ufunc: Callable[..., Any], x: Any, y: Any) -> Tensor:
