@@ -564,3 +564,19 @@ def test_assert_same_sees_dict_differences() -> None:
     # guard for the helper above: differing values in a state_dict are caught
     with pytest.raises(AssertionError):
         assert_same(_plain({"a": [1]}), _plain({"a": [2]}))
+
+
+def test_a_scheduler_updates_a_tensor_lr_in_place() -> None:
+    def case(lib: Any) -> Any:
+        lr = lib.tensor(0.1)
+        opt = lib.optim.SGD(_params(lib), lr=lr)
+        scheduler = lib.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)
+        initial = opt.param_groups[0]["initial_lr"]
+        seen = []
+        for _ in range(2):
+            opt.step()
+            scheduler.step()
+            seen.append((lr.item(), opt.param_groups[0]["lr"] is lr, scheduler.get_last_lr()))
+        return initial, initial is lr, seen
+
+    check(case)

@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from .._tensor import Tensor
 from .optimizer import Optimizer
 
 _EPOCH_DEPRECATION_WARNING = (
@@ -49,7 +50,8 @@ class LRScheduler:
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                lr = group["lr"]
+                group.setdefault("initial_lr", lr.clone() if isinstance(lr, Tensor) else lr)
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
@@ -104,7 +106,10 @@ class LRScheduler:
             values = self._get_closed_form_lr()
         self._get_lr_called_within_step = False
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            group["lr"] = lr
+            if isinstance(group["lr"], Tensor):  # a tensor lr is updated in place, as in torch
+                group["lr"].fill_(lr)
+            else:
+                group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self) -> list[float]:
