@@ -50,8 +50,7 @@ class LRScheduler:
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                lr = group["lr"]
-                group.setdefault("initial_lr", lr.clone() if isinstance(lr, Tensor) else lr)
+                group.setdefault("initial_lr", _copy(group["lr"]))
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
@@ -110,7 +109,7 @@ class LRScheduler:
                 group["lr"].fill_(lr)
             else:
                 group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._last_lr = [_copy(group["lr"]) for group in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self) -> list[float]:
         """The lrs at ``last_epoch`` computed from the start (for ``step(epoch)``)."""
@@ -202,3 +201,9 @@ class StepLR(LRScheduler):
         return [
             base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs
         ]
+
+
+def _copy(lr: Any) -> Any:
+    """A learning rate as kept apart from the optimizer's: a tensor one is copied (its value now,
+    not later in-place updates)."""
+    return lr.clone() if isinstance(lr, Tensor) else lr
