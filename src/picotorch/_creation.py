@@ -78,10 +78,11 @@ def _object_error(arr: np.ndarray) -> Exception:
     return TypeError("could not convert the data into a tensor")
 
 
-def _checked_cast(arr: np.ndarray, target: dtype) -> np.ndarray:
+def _checked_cast(arr: np.ndarray, target: dtype, c_name: str | None = None) -> np.ndarray:
     """Python numbers converted to ``target`` as torch converts them: a value that does not fit
     an integer dtype is an error rather than wrapped around (but an int down to ``-max`` is
-    allowed for uint8, where ``-1`` wraps to 255, as in C)."""
+    allowed for uint8, where ``-1`` wraps to 255, as in C). ``c_name``: the type as the error
+    names it (``uint8_t`` for some ops), if not the dtype's name."""
     if target._kind == 1:  # an integer dtype (bool and float take any number)
         info = np.iinfo(target.name)
         if arr.dtype.kind == "f":  # a float must fit as it is (NaN fits nowhere)
@@ -90,7 +91,9 @@ def _checked_cast(arr: np.ndarray, target: dtype) -> np.ndarray:
             low = -info.max if info.min == 0 else info.min
             fits = (arr >= low) & (arr <= info.max)
         if not np.all(fits):
-            raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
+            raise RuntimeError(
+                f"value cannot be converted to type {c_name or target.name} without overflow"
+            )
     return arr.astype(target.numpy)  # too large for float16: inf, as in torch
 
 
@@ -474,16 +477,8 @@ def _linspace(start: float, end: float, steps: int, dt: dtype) -> np.ndarray:
     elif dt.is_floating_point:
         work = dt.numpy.type
         wide = np.float64 if work is np.float32 else np.longdouble
-    else:  # the bounds become the dtype first, as C++ converts them: an int wraps around (-3
-        # is 253 in uint8), a float must fit
-        info = np.iinfo(dt.numpy)  # type: ignore[type-var]
-        for v in (start, end):
-            low = -info.max if info.min == 0 and not isinstance(v, float) else info.min
-            if not low <= v <= info.max:
-                raise RuntimeError(
-                    f"value cannot be converted to type {dt.name}_t without overflow"
-                )
-        start, end = (int(np.array(int(v)).astype(dt.numpy)) for v in (start, end))
+    else:  # the bounds become the dtype first, as C++ converts them (-3 is 253 in uint8)
+        start, end = (int(_checked_cast(np.array(v), dt, f"{dt.name}_t")) for v in (start, end))
         work, wide = np.float64, np.longdouble
     first, last = work(start), work(end)
     step = work(last - first) / work(steps - 1)

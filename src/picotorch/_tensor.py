@@ -603,13 +603,12 @@ class Tensor:
                 "fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value._data.ndim} dimensions."
             )
+        number = value.item() if isinstance(value, Tensor) else value
         if needs_grad(self, value):
-            values = np.full_like(self._data, value.item() if isinstance(value, Tensor) else value)
-            if isinstance(value, Tensor):
-                return self._overwrite(values, _pw.FillBackward3, value)
-            return self._overwrite(values, _pw.FillBackward2)
+            node = _pw.FillBackward3 if isinstance(value, Tensor) else _pw.FillBackward2
+            return self._overwrite(np.full_like(self._data, number), node, value)
         self._check_inplace(overlap_ok=True)
-        self._data[...] = value.item() if isinstance(value, Tensor) else value
+        self._data[...] = number
         self._bump_version()
         return self
 
@@ -617,8 +616,6 @@ class Tensor:
         """Overwrite with ``values`` as an op that autograd records as ``node`` (the old value's
         gradient is zero), for the fills of a tensor with history (or with a fill value that
         requires grad): otherwise the tensor would keep the ``grad_fn`` of its old value."""
-        if fill_value is None:
-            return self._inplace(_pw.overwritten, values, node)
         return self._inplace(_pw.overwritten, values, node, fill_value)
 
     def uniform_(

@@ -702,15 +702,14 @@ def _zeros_like(x: Tensor) -> Tensor:
 
 
 # ---------------------------------------------------------------------- overwrites
-def overwritten(
-    input: Tensor, values: np.ndarray, node: type[Node], fill_value: Tensor | None = None
-) -> Tensor:
+def overwritten(input: Tensor, values: np.ndarray, node: type[Node], fill_value: Any) -> Tensor:
     """``values`` as the new value of ``input``, recorded as ``node``: the out-of-place form
     that ``Tensor._inplace`` runs for ``zero_``, ``fill_``, ``uniform_`` and ``normal_`` on a
     tensor with history. The old value gets a zero gradient (none of it is left); a tensor
-    ``fill_value`` gets the sum of the gradient (it was copied into every element)."""
+    ``fill_value`` gets the sum of the gradient (it was copied into every element), a number
+    or None is no input."""
     result = _make(values)
-    inputs = (input,) if fill_value is None else (input, fill_value)
+    inputs = (input, fill_value) if isinstance(fill_value, Tensor) else (input,)
     if needs_grad(*inputs):
         record(result, node, inputs)
     return result

@@ -76,11 +76,10 @@ def _np_mean(
 ) -> np.ndarray:
     """``x`` averaged over ``axes`` (``count`` elements each) into ``target``. float16 sums and
     divides in float32 and rounds once, as torch: the mean of halves near 65504 is no inf."""
-    if target is _dtype.float16:
-        total = np.add.reduce(x, axes, np.float32, keepdims=keepdim)  # type: ignore[call-overload]
-        return np.asarray(np.true_divide(total, count, dtype=np.float32)).astype(np.float16)
-    total = np.add.reduce(x, axes, target.numpy, keepdims=keepdim)  # type: ignore[call-overload]
-    return np.true_divide(total, count, dtype=target.numpy)  # 0/0: nan
+    acc = np.dtype(np.float32) if target is _dtype.float16 else target.numpy
+    total = np.add.reduce(x, axes, acc, keepdims=keepdim)  # type: ignore[call-overload]
+    mean = np.true_divide(total, count, dtype=acc)  # 0/0: nan
+    return mean if acc is target.numpy else np.asarray(mean).astype(target.numpy)
 
 
 def sum(  # noqa: A001 - torch's name
@@ -123,13 +122,13 @@ class SumBackward1(Node):
         shape = self._input_meta[0][0]  # type: ignore[index]
         if not self.keepdim and len(self.axes) < len(shape):
             # put the reduced dims back as size 1 (when all were reduced, expand adds them)
-            grad = grad.reshape([1 if i in self.axes else n for i, n in enumerate(shape)])
+            grad = grad.reshape(_kept_shape(shape, self.axes))
         return (grad.expand(shape),)
 
     def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
         shape = self._input_meta[0][0]  # type: ignore[index]
         if not self.keepdim and grad.ndim:
-            grad = grad.reshape([1 if i in self.axes else n for i, n in enumerate(shape)])
+            grad = grad.reshape(_kept_shape(shape, self.axes))
         return (_spread(grad, shape, self.axes),)
 
 
@@ -465,7 +464,8 @@ class LinalgVectorNormBackward0(Node):
         x, norm = self.saved_tensors
         g = grad
         if not self.keepdim and self.axes:  # give them back the reduced dims, to broadcast
-            norm, g = norm.view(_kept_shape(x, self.axes)), g.view(_kept_shape(x, self.axes))
+            kept = _kept_shape(x._data.shape, self.axes)
+            norm, g = norm.view(kept), g.view(kept)
         p = self.p
         if p == 0:
             return (x * 0.0,)
@@ -484,8 +484,9 @@ class LinalgVectorNormBackward0(Node):
         return (scaled * where(norm == 0, 0.0, g / safe ** (p - 1)),)
 
 
-def _kept_shape(x: Tensor, axes: tuple[int, ...]) -> list[int]:
-    return [1 if d in axes else n for d, n in enumerate(x._data.shape)]
+def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> list[int]:
+    """``shape`` reduced over ``axes`` with the reduced dims kept, as size 1."""
+    return [1 if d in axes else n for d, n in enumerate(shape)]
 
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001

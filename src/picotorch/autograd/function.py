@@ -17,6 +17,7 @@ pass is itself recorded and can be differentiated again. Otherwise the engine ru
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 import weakref
@@ -489,7 +490,8 @@ class Function:
         from .._tensor import Tensor
 
         tensors = tuple(a for a in args if isinstance(a, Tensor))
-        ctx = _backward_class(cls)(tensors)  # (edges to the tensor inputs only, as in torch)
+        # the node has edges to the tensor inputs only, as in torch
+        ctx = _backward_class(cls)(tensors)  # type: ignore[arg-type]
         ctx.is_tensor = tuple(isinstance(a, Tensor) for a in args)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         with grad_mode.no_grad():
@@ -540,14 +542,16 @@ class FunctionBackward(Node):
                 f"function {self.name()} returned an incorrect number of gradients (expected "
                 f"{len(self.needs_input_grad)}, got {len(results)})"
             )
+        grads_in = []  # the gradients of the tensor inputs, which are the node's edges
         for i, (r, tensor) in enumerate(zip(results, self.is_tensor, strict=True)):
-            if r is not None and not tensor:
+            if tensor:
+                grads_in.append(r)
+            elif r is not None:
                 raise RuntimeError(
                     f"function {self.name()} returned a gradient different than None at position "
                     f"{i + 1}, but the corresponding forward input was not a Variable"
                 )
-        # the gradients of the tensor inputs, which are the node's edges
-        return tuple(r for r, tensor in zip(results, self.is_tensor, strict=True) if tensor)
+        return tuple(grads_in)
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep tensors (or None) for ``backward``: ``ctx.saved_tensors`` gives them back."""
@@ -562,15 +566,10 @@ class FunctionBackward(Node):
         super().save_for_backward(*values)
 
 
-_backward_classes: dict[type[Function], type[FunctionBackward]] = {}
-
-
+@functools.cache
 def _backward_class(function: type[Function]) -> type[FunctionBackward]:
     """``MyReLU``'s node class, ``MyReLUBackward`` (made once, as torch names it)."""
-    if function not in _backward_classes:
-        name = f"{function.__name__}Backward"
-        _backward_classes[function] = type(name, (FunctionBackward,), {"function": function})
-    return _backward_classes[function]
+    return type(f"{function.__name__}Backward", (FunctionBackward,), {"function": function})
 
 
 # --8<-- [end:function]

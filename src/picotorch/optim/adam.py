@@ -7,9 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
 from .._tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _bump, _check_tensor_lr, _scalar, _state_tensor
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _bump,
+    _check_tensor_lr,
+    _scalar,
+    _state_tensor,
+    _step_counter,
+)
 
 
 class Adam(Optimizer):
@@ -77,10 +84,7 @@ class Adam(Optimizer):
         """The state of a parameter's first step: zero averages, a step counter at 0."""
         state = self.state[p]
         if not state:
-            # torch keeps the count as a 0-d float tensor (float32, or float64 when that is
-            # the default dtype), and so it shows in state_dict()
-            counter = np.zeros((), _dtype.get_default_dtype().numpy)
-            state["step"] = _state_tensor(counter)
+            state["step"] = _step_counter()
             state["exp_avg"] = _state_tensor(np.zeros_like(p._data))
             state["exp_avg_sq"] = _state_tensor(np.zeros_like(p._data))
             if amsgrad:

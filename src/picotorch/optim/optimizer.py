@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 
@@ -261,6 +262,12 @@ def _cast_state(param: Tensor, value: Any, key: Any = None) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(_cast_state(param, v) for v in value)
     return value
+
+
+def _step_counter() -> Tensor:
+    """A parameter's step count, 0 at first, as torch keeps it (and ``state_dict()`` shows it):
+    a 0-d float tensor, float32 or float64 as the default dtype is."""
+    return _state_tensor(np.zeros((), _dtype.get_default_dtype().numpy))
 
 
 def _check_tensor_lr(lr: Any) -> None:

@@ -7,10 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from .. import _dtype
 from .._tensor import Tensor
 from .adam import _lerp
-from .optimizer import Optimizer, ParamsT, _bump, _check_tensor_lr, _scalar, _state_tensor
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _bump,
+    _check_tensor_lr,
+    _scalar,
+    _state_tensor,
+    _step_counter,
+)
 
 
 class RMSprop(Optimizer):
@@ -66,7 +73,7 @@ class RMSprop(Optimizer):
         """The state of a parameter's first step: zero averages (and buffer), step 0."""
         state = self.state[p]
         if not state:
-            state["step"] = _state_tensor(np.zeros((), _dtype.get_default_dtype().numpy))
+            state["step"] = _step_counter()
             state["square_avg"] = _state_tensor(np.zeros_like(p._data))
             if group["momentum"] > 0:
                 state["momentum_buffer"] = _state_tensor(np.zeros_like(p._data))
