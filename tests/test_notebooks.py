@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
+import importlib
 import io
 import warnings
 from collections.abc import Iterator
@@ -47,7 +48,7 @@ def run_notebook(path: Path, backend: str) -> tuple[str, dict[str, Any]]:
     stdout = io.StringIO()
     try:
         with (
-            _one_torch_thread(backend),
+            _one_thread(backend),
             warnings.catch_warnings(),
             contextlib.redirect_stdout(stdout),
         ):
@@ -60,23 +61,21 @@ def run_notebook(path: Path, backend: str) -> tuple[str, dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def _one_torch_thread(backend: str) -> Iterator[None]:
-    """torch on one thread while the notebook runs under it.
+def _one_thread(backend: str) -> Iterator[None]:
+    """The backend on one thread while the notebook runs under it.
 
     The notebook's ops are small (batches of 32 images of 8×8); on a machine with two cores that
     other work keeps busy, torch's thread pool made the run ten times slower than one thread.
+    picotorch runs on one thread anyway, but takes the same setting: torch splits a sum of
+    32 768 numbers or more between its threads, which decides how it rounds.
     """
-    if backend != "torch":
-        yield
-        return
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+    lib = importlib.import_module(backend)
+    threads = lib.get_num_threads()
+    lib.set_num_threads(1)
     try:
         yield
     finally:
-        torch.set_num_threads(threads)
+        lib.set_num_threads(threads)
 
 
 @functools.cache

@@ -131,6 +131,7 @@ from ._ops.shape import (
     unbind,
     unsqueeze,
 )
+from ._ops.summation import get_num_threads, set_num_threads
 from ._printing import set_printoptions
 from ._random import Generator, default_generator, initial_seed, manual_seed, seed
 from ._size import Size

@@ -25,6 +25,7 @@ from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import log_softmax
 from .pointwise import _zeros_like, div_scalar, mul_scalar, tensor_arguments, type_name
+from .summation import float_sum
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -57,7 +58,7 @@ def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     """Apply ``reduction`` to per-element losses (the mean of nothing is NaN, as in torch)."""
     if reduction == "none":
         return loss
-    total = np.add.reduce(loss, None)
+    total = float_sum(loss, tuple(range(loss.ndim)), loss.dtype)  # in torch's order
     return total if reduction == "sum" else np.true_divide(total, loss.size, dtype=loss.dtype)
 
 

@@ -21,6 +21,7 @@ from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, type_name, where
 from .shape import strided_view
+from .summation import float_sum
 
 
 def _return_type(name: str) -> type:
@@ -62,22 +63,27 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 
 
 def _np_sum(x: np.ndarray, axes: tuple[int, ...], keepdim: bool, target: dtype) -> np.ndarray:
-    """``x`` summed over ``axes`` into ``target``; float16 accumulates in float32, as in torch."""
-    if target is _dtype.float16:
-        out = np.add.reduce(x, axes, np.float32, keepdims=keepdim)  # type: ignore[call-overload]
-        return np.asarray(out).astype(np.float16)
+    """``x`` summed over ``axes`` into ``target``. Floats add in torch's order (see
+    summation.py), so that the last bits, and what prints, are torch's; integers are exact in
+    any order."""
+    if target.is_floating_point:
+        out = float_sum(x, axes, target.numpy)
+        return out.reshape(_kept_shape(x.shape, axes)) if keepdim else out
     # the ufunc's own reduce: np.sum would add a layer of Python dispatch on every call
-    # (NumPy's stubs only type reduce() with a literal keepdims, hence the ignores)
+    # (NumPy's stubs only type reduce() with a literal keepdims, hence the ignore)
     return np.add.reduce(x, axes, target.numpy, keepdims=keepdim)  # type: ignore[call-overload]
 
 
 def _np_mean(
     x: np.ndarray, axes: tuple[int, ...], keepdim: bool, target: dtype, count: int
 ) -> np.ndarray:
-    """``x`` averaged over ``axes`` (``count`` elements each) into ``target``. float16 sums and
-    divides in float32 and rounds once, as torch: the mean of halves near 65504 is no inf."""
+    """``x`` averaged over ``axes`` (``count`` elements each) into ``target``: torch's sum,
+    divided. float16 sums and divides in float32 and rounds once, as torch: the mean of halves
+    near 65504 is no inf."""
     acc = np.dtype(np.float32) if target is _dtype.float16 else target.numpy
-    total = np.add.reduce(x, axes, acc, keepdims=keepdim)  # type: ignore[call-overload]
+    total = float_sum(x, axes, acc)
+    if keepdim:
+        total = total.reshape(_kept_shape(x.shape, axes))
     mean = np.true_divide(total, count, dtype=acc)  # 0/0: nan
     return mean if acc is target.numpy else np.asarray(mean).astype(target.numpy)
 

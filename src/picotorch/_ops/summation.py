@@ -1,0 +1,490 @@
+"""Floating-point sums, added up in the order torch's CPU kernel adds them.
+
+Float addition rounds, so the order of the additions decides the last bits of a sum, and those
+bits show: ``torch.tensor([0.1] * 10).sum()`` is 1.0000001 and prints ``tensor(1.0000)``,
+where NumPy's order gives exactly 1 (``tensor(1.)``). So picotorch adds in torch's order
+(ATen's ``cascade_sum`` in SumKernel.cpp, on x86's AVX2 vectors):
+
+1. The reduction is laid out as torch's TensorIterator lays it out (``_plan``): the reduced
+   dims innermost, ordered by their strides, and dims that follow each other in memory merged
+   into one. The kernel sees the innermost dim (always a reduced one) and the dim after it.
+2. If the innermost dim is contiguous, each row is read in vectors (8 float32, 4 float64,
+   16 float16 folded into 8 float32), four vectors at a time into four accumulators; the
+   vectors' lanes and the few elements left over are added last, one by one
+   (``_row_sums_by_vector``).
+3. Otherwise it sums one number at a time: either four interleaved accumulators per sum
+   (``_interleaved``), or, where the next dim is contiguous, one accumulator per column
+   (``_cascade``).
+4. Each accumulator adds its values in chunks of 16 (more for very long sums), the chunks'
+   sums in chunks of their own, and so on (``_cascade``): only numbers of a similar size meet.
+5. A sum of 32 768 numbers or more is split between torch's threads: into one value, each
+   thread sums a share and the shares' sums are added last (``_two_pass``); into several,
+   each thread takes a share of the outputs (``_split_outputs``). See ``set_num_threads``.
+
+float16 adds in float32 and rounds to float16 when the result is stored, as torch does (over
+reduced dims that do not merge, torch sums a float32 copy and rounds once at the end).
+Integer sums are exact in any order and stay with ``np.add.reduce``.
+
+The result is the same on every call, so a plan per shape and layout is worked out once
+(``_plan``, cached), and the sum of a small contiguous tensor, the commonest of all, has its
+steps written out (``_short_row_sum``): the general path's Python would cost more than the
+arithmetic.
+
+Not followed: AVX-512 machines, where torch's vectors are twice as wide.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any, NamedTuple
+
+import numpy as np
+
+_GRAIN_SIZE = 32768  # at::internal::GRAIN_SIZE: a reduction this big is split between threads
+_VECTOR_BYTES = 32  # an AVX2 register: 8 float32 or 4 float64
+_INTERLEAVE = 4  # accumulators per sum (torch's ilp_factor), also vectors per step
+_MIN_STEP = 16  # the chunk of _cascade's first level, at least
+_FLOAT16 = np.dtype(np.float16)
+_FLOAT32 = np.dtype(np.float32)
+
+
+# --- how many threads torch splits big sums between -------------------------------------------
+
+
+def _default_threads() -> int:
+    """torch's default: the physical cores, or fewer if MKL_NUM_THREADS (or else
+    OMP_NUM_THREADS) asks for fewer."""
+    cores = _physical_cores()
+    for name in ("MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(name, "")
+        if value.isdigit() and int(value) > 0:
+            return min(int(value), cores)
+    return cores
+
+
+def _physical_cores() -> int:
+    """The CPU's cores, counting a core's hyper-threads once (Linux's /proc/cpuinfo; elsewhere
+    the logical CPUs)."""
+    cores = set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            physical = ""
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "physical id":
+                    physical = value.strip()
+                elif key == "core id":
+                    cores.add((physical, value.strip()))
+    except OSError:
+        pass
+    return len(cores) or os.cpu_count() or 1
+
+
+_threads = _default_threads()
+
+
+def get_num_threads() -> int:
+    """The number of threads torch would use (picotorch runs on one; the number decides only
+    how a big sum is split, so that it rounds as torch's does)."""
+    return _threads
+
+
+def set_num_threads(n: int) -> None:
+    """Set the number of threads (see ``get_num_threads``)."""
+    global _threads
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _threads = n
+
+
+# --- the entry point ---------------------------------------------------------------------------
+
+
+def float_sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> Any:
+    """``x`` summed over ``axes`` (sorted; the reduced axes dropped) in torch's order, as
+    ``dtype`` (float16, float32 or float64): an array, or a NumPy scalar for a 0-d result.
+    ``x`` is first converted to ``dtype``, as torch's ``sum(dtype=...)`` converts its input."""
+    if x.dtype is not dtype or (x.strides and min(x.strides) < 0):
+        x = _as_summand(x, dtype)
+    if (
+        len(axes) == x.ndim
+        and _VECTOR_BYTES <= x.nbytes < _SHORT_ROW_BYTES
+        and x.flags.c_contiguous
+        and dtype is not _FLOAT16
+    ):
+        return _short_row_sum(x.reshape(-1))  # the most common sum of all: a small tensor's
+    plan = _plan(x.shape, x.strides, x.itemsize, axes)
+    if x.size == 0:
+        return np.zeros(plan.kept, dtype)
+    if dtype is _FLOAT16 and plan.reduced > 1:
+        # torch sums float16 over two or more reduced dims in float32, rounding once at the
+        # end (storing each row's sum as float16 would round it again and again)
+        return float_sum(x, axes, _FLOAT32).astype(_FLOAT16)
+    # x's axes as the dims, innermost first
+    view = x if plan.order is None else x.transpose(plan.order).reshape(plan.view_shape).T
+    if plan.reduced == 0:  # no reduced dim left (all had size 1): a copy, as 0 + x
+        sums = _stored(view, dtype)
+    elif x.size >= _GRAIN_SIZE and _threads > 1:  # torch splits the work between threads
+        if plan.reduced == len(plan.dims):
+            sums = _two_pass(view, plan.dims, dtype)
+        else:
+            sums = _split_outputs(view, plan.dims, dtype)
+    else:
+        sums = _serial(view, plan.dims, dtype, plan.choice)
+    if sums.ndim > 1:
+        sums = sums.T  # (the view's kept dims are innermost first)
+    return sums if sums.shape == plan.kept else sums.reshape(plan.kept)
+
+
+def _as_summand(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``x`` in ``dtype``: torch converts a dense tensor keeping its strides, others into a
+    contiguous copy; NumPy's views with negative strides (torch has none) are copied too."""
+    if x.strides and min(x.strides) < 0:
+        return np.ascontiguousarray(x, dtype)
+    if x.dtype == dtype:
+        return x
+    return x.astype(dtype, order="K") if _dense(x) else np.ascontiguousarray(x, dtype)
+
+
+def _dense(x: np.ndarray) -> bool:
+    """Whether ``x``'s elements fill its memory without gaps or overlaps, in some dim order."""
+    expected = x.itemsize
+    for stride, n in sorted((s, n) for n, s in zip(x.shape, x.strides, strict=True) if n != 1):
+        if stride != expected:
+            return False
+        expected *= n
+    return True
+
+
+# --- 1. the layout ------------------------------------------------------------------------------
+
+Dims = tuple[tuple[int, int, bool], ...]  # (size, stride in elements, reduced?), innermost first
+
+
+class _Plan(NamedTuple):
+    order: tuple[int, ...] | None  # x's axes, outermost dim first (None: x's own order)
+    view_shape: tuple[int, ...]  # the dims' sizes, outermost first
+    dims: Dims
+    reduced: int  # how many of the dims (the first ones) are reduced
+    kept: tuple[int, ...]  # the result's shape
+    choice: tuple[bool, int]  # the kernel's way of summing these dims (see _choose)
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(
+    shape: tuple[int, ...], byte_strides: tuple[int, ...], itemsize: int, axes: tuple[int, ...]
+) -> _Plan:
+    """TensorIterator's dims for this reduction, after its reordering and its merging of
+    adjacent dims; and how to view ``x`` as them: ``x.transpose(order).reshape(view_shape)``
+    (outermost first; the merged dims follow each other in memory, so the reshape makes no
+    copy)."""
+    ndim = len(shape)
+    strides = [s // itemsize for s in byte_strides]
+    # the output is contiguous over the kept dims and has stride 0 along the reduced ones
+    out = [0] * ndim
+    step = 1
+    for d in reversed(range(ndim)):
+        if d not in axes:
+            out[d] = step
+            step *= shape[d]
+    operands = (out, strides)
+
+    def order(d0: int, d1: int) -> int:
+        """1: d0 goes after d1; -1: before; 0: no preference (TensorIterator's should_swap)."""
+        for i, stride in enumerate(operands):
+            s0, s1 = stride[d0], stride[d1]
+            if i == 0 and (s0 == 0) != (s1 == 0):
+                return 1 if s1 == 0 else -1  # reduced dims go innermost
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return -1 if s0 < s1 else 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    perm = list(reversed(range(ndim)))
+    for i in range(1, ndim):  # TensorIterator's insertion sort, ambiguous comparisons included
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            comparison = order(perm[d0], perm[d1])
+            if comparison > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif comparison < 0:
+                break
+    merged = [[shape[perm[0]], strides[perm[0]], out[perm[0]]]] if ndim else [[1, 0, 0]]
+    for d in perm[1:]:
+        n, stride, out_stride = shape[d], strides[d], out[d]
+        last = merged[-1]
+        follows = last[1] * last[0] == stride and last[2] * last[0] == out_stride
+        if n == 1 or last[0] == 1 or follows:
+            if last[0] == 1:  # a size-1 dim takes the strides of the dim it merges with
+                last[1], last[2] = stride, out_stride
+            last[0] *= n
+        else:
+            merged.append([n, stride, out_stride])
+    dims = tuple((n, stride, out_stride == 0 and n > 1) for n, stride, out_stride in merged)
+    in_place = perm == list(range(ndim)) and len(dims) == ndim  # the dims are x's own axes
+    return _Plan(
+        order=None if in_place else tuple(reversed(perm)),
+        view_shape=tuple(n for n, _, _ in reversed(dims)),
+        dims=dims,
+        reduced=sum(reduced for _, _, reduced in dims),
+        kept=tuple(n for d, n in enumerate(shape) if d not in axes),
+        choice=_choose(dims, itemsize),
+    )
+
+
+# --- 2.-4. the kernel ---------------------------------------------------------------------------
+
+
+def _serial(view: np.ndarray, dims: Dims, dtype: np.dtype, choice: Any = None) -> Any:
+    """One thread's sum of the whole ``view`` (axes: ``dims``, innermost first). The result's
+    axes are the kept dims, innermost first."""
+    sums = _kernel(view, choice or _choose(dims, view.itemsize))
+    if len(dims) == 1 or not dims[1][2]:  # one dim reduced: each sum is one output
+        return _stored(sums, dtype)
+    # several reduced dims: each output gets several sums, added into it in turn, in the
+    # order torch's loops visit them (the innermost of the other reduced dims fastest)
+    reduced = sum(r for _, _, r in dims)
+    turns = sums.transpose(*range(reduced - 2, -1, -1), *range(reduced - 1, sums.ndim))
+    return _add_in_turn(turns.reshape(-1, *sums.shape[reduced - 1 :]), dtype)
+
+
+def _choose(dims: Dims, itemsize: int) -> tuple[bool, int]:
+    """How torch's kernel sums along the innermost dim, given it and the next one: by vectors
+    along contiguous rows (True, 0); or one number at a time (False, ``cascaded``), the first
+    ``cascaded`` positions along the next dim with one accumulator each (``_cascade``), the
+    others with four interleaved ones (``_interleaved``)."""
+    size0, stride0, _ = dims[0]
+    size1, stride1, _ = dims[1] if len(dims) > 1 else (1, 0, True)
+    width = _VECTOR_BYTES // itemsize  # numbers per vector load
+    if stride0 == 1 and size0 >= width:  # rows contiguous: read in vectors
+        return True, 0
+    if stride1 == 1 and size1 >= width:  # columns side by side: vectors across the columns
+        lanes = _VECTOR_BYTES // max(itemsize, 4)  # (float16 is added as float32)
+        return False, size1 // (_INTERLEAVE * lanes) * (_INTERLEAVE * lanes)
+    if stride0 < stride1:
+        return False, 0
+    return False, size1 // _INTERLEAVE * _INTERLEAVE  # four columns at a time
+
+
+def _kernel(block: np.ndarray, choice: tuple[bool, int]) -> np.ndarray:
+    """The sums of ``block`` along its first axis (the innermost dim), one per position along
+    the others, in torch's order (``choice``: see ``_choose``), in the accumulation dtype."""
+    by_rows, cascaded = choice
+    if by_rows:
+        rows = block.T.reshape(-1, block.shape[0])
+        return _row_sums_by_vector(rows).reshape(block.shape[:0:-1]).T
+    columns = block if block.dtype is not _FLOAT16 else block.astype(_FLOAT32)
+    size1 = block.shape[1] if block.ndim > 1 else 1
+    if cascaded == 0:
+        return _interleaved(columns)
+    if cascaded == size1:
+        return _cascade(columns)
+    return np.concatenate((_cascade(columns[:, :cascaded]), _interleaved(columns[:, cascaded:])))
+
+
+# a row shorter than this has fewer than _MIN_STEP vectors per accumulator: no chunks
+_SHORT_ROW_BYTES = _VECTOR_BYTES * _INTERLEAVE * _MIN_STEP
+
+
+def _short_row_sum(row: np.ndarray) -> Any:
+    """``_row_sums_by_vector`` for one contiguous float32/float64 row of at least one vector
+    and too short for ``_cascade``'s chunks, written out: the sum of a small tensor (a loss,
+    ``x.sum()``) would otherwise spend several times the arithmetic in the general path."""
+    width = _VECTOR_BYTES // row.itemsize
+    count = len(row) // width  # whole vectors
+    full = count // _INTERLEAVE * _INTERLEAVE  # those the four accumulators take in turn
+    whole = count * width == len(row)
+    if full:
+        # each line of ``turns``: one vector for each accumulator
+        turns = row if whole and full == count else row[: full * width]
+        turns = turns.reshape(-1, _INTERLEAVE * width)
+        accumulators = np.add.reduce(turns, 0).reshape(_INTERLEAVE, width)  # (a new array)
+        for i in range(full, count):  # the leftover vectors go to the first accumulator
+            accumulators[0] += row[i * width : (i + 1) * width]
+        lanes = np.add.reduce(accumulators, 0)
+    else:
+        lanes = np.add.reduce(row[: count * width].reshape(count, width), 0)
+    if not whole:  # the leftover numbers first, then each lane in turn
+        lanes = np.concatenate((row[count * width :], lanes))
+    return np.add.accumulate(lanes)[-1] + 0.0  # (+ 0.0: see _stored)
+
+
+def _row_sums_by_vector(rows: np.ndarray) -> np.ndarray:
+    """The sums of contiguous rows (``rows``: one per line), read in vectors: four accumulator
+    vectors take every fourth vector, and their lanes are added up after the leftover
+    numbers."""
+    n_rows, n = rows.shape
+    width = _VECTOR_BYTES // rows.itemsize
+    count = n // width
+    vectors = rows[:, : count * width].reshape(n_rows, count, width)
+    if rows.dtype is _FLOAT16:  # 16 halves fold into 8 float32 lanes: neighbours added
+        pairs = vectors.reshape(n_rows, count, width // 2, 2).astype(_FLOAT32)
+        vectors = pairs[..., 0] + pairs[..., 1]
+    lanes = _interleaved(vectors.transpose(1, 0, 2))  # (rows, lanes)
+    if count * width < n:  # the leftovers first, then each lane in turn
+        lanes = np.concatenate([rows[:, count * width :].astype(lanes.dtype), lanes], axis=1)
+    return _in_order(lanes.T)
+
+
+def _interleaved(values: np.ndarray) -> np.ndarray:
+    """Sums over axis 0 with four accumulators: values 0, 4, 8, ... into the first, 1, 5, ...
+    into the second, and so on; the leftover values into the first; then the four added."""
+    n = len(values)
+    full = n // _INTERLEAVE * _INTERLEAVE
+    if full == 0:
+        return _in_order(values)
+    groups = values[:full].reshape(full // _INTERLEAVE, _INTERLEAVE, *values.shape[1:])
+    accumulators = _cascade(groups)
+    if full == n:
+        return _in_order(accumulators)
+    first = _in_order(np.concatenate([accumulators[:1], values[full:]]))
+    return first + accumulators[1] + accumulators[2] + accumulators[3]
+
+
+def _cascade(values: np.ndarray) -> np.ndarray:
+    """Sums over axis 0 in chunks (torch's multi_row_sum): the values are added in order,
+    ``step`` at a time, into an accumulator; each time it is full it is added into the next
+    level's accumulator, which is added into the next when that has taken ``step``, and so on,
+    four levels; the values left over at each level are added up last, lowest level first."""
+    n = len(values)
+    if n < _MIN_STEP:  # (most sums: a single chunk, not full)
+        return _in_order(values)
+    step = max(_MIN_STEP, 1 << (_ceil_log2(n) // 4))
+    total = None
+    level = values
+    for depth in range(4):
+        count = len(level)
+        full = count // step * step if depth < 3 else 0  # (the top level takes all it gets)
+        if full < count:  # values left over at this level
+            part = _in_order(level[full:] if full else level)
+            total = part if total is None else total + part
+        if not full:
+            break
+        chunks = (level[:full] if full < count else level).reshape(-1, step, *level.shape[1:])
+        level = _in_order(chunks, axis=1)  # each chunk's sum: the next level's values
+    assert total is not None
+    return total
+
+
+def _ceil_log2(n: int) -> int:
+    return (n - 1).bit_length() if n > 1 else 0
+
+
+def _in_order(values: np.ndarray, axis: int = 0) -> np.ndarray:
+    """``values[0] + values[1] + ...`` along ``axis`` (0 or 1), strictly left to right. (NumPy
+    adds in order along an axis that is not the innermost in memory; along the innermost one it
+    adds pairwise, so a lone column goes through ``accumulate``, which is in order by
+    definition.)"""
+    n = values.shape[axis]
+    if n <= 1:
+        return values.take(0, axis) if n else np.add.reduce(values, axis)  # (of nothing: 0)
+    if not values.flags.c_contiguous:
+        values = np.ascontiguousarray(values)
+    if values.size > (n * values.shape[0] if axis else n):  # more than one column
+        return np.add.reduce(values, axis)
+    return np.add.accumulate(values, axis).take(-1, axis)
+
+
+def _add_in_turn(sums: np.ndarray, dtype: np.dtype) -> Any:
+    """``0 + sums[0] + sums[1] + ...``, each partial result stored in ``dtype``: several calls
+    of the kernel adding into the same outputs."""
+    if dtype is _FLOAT16:  # each store rounds to float16
+        out = np.zeros(sums.shape[1:], _FLOAT16)
+        for part in sums:
+            out = (out.astype(_FLOAT32) + part).astype(_FLOAT16)
+        return out
+    return _stored(_in_order(sums), dtype)
+
+
+def _stored(sums: Any, dtype: np.dtype) -> Any:
+    """``sums`` as torch stores them: added into an output that starts at 0 (so a sum of -0.
+    is 0.), in the output's dtype."""
+    out = sums + 0.0  # (a Python float keeps the array's dtype)
+    return out if out.dtype is dtype else out.astype(dtype)
+
+
+# --- 5. threads ---------------------------------------------------------------------------------
+
+
+def _two_pass(view: np.ndarray, dims: Dims, dtype: np.dtype) -> Any:
+    """torch's two-pass reduction: the elements (in iteration order) are cut into one share per
+    thread, each thread sums its share into its own slot, and the slots are summed last."""
+    slots = np.zeros(_threads, dtype)
+    numel = view.size
+    used = min(_threads, -(-numel // _GRAIN_SIZE))
+    share = -(-numel // used)
+    for t in range(used):
+        slots[t] = _share(view, dims, t * share, min(numel, (t + 1) * share), dtype)
+    return float_sum(slots, (0,), dtype)
+
+
+def _share(view: np.ndarray, dims: Dims, begin: int, end: int, dtype: np.dtype) -> Any:
+    """One thread's sum of elements ``begin:end`` (in iteration order, innermost dim fastest),
+    walked as torch's DimCounter walks them: the rest of a row, then whole rows, and so on."""
+    if len(dims) == 1:
+        return _serial(view[begin:end], ((end - begin, dims[0][1], True),), dtype)
+    sizes = view.shape
+    out = np.zeros((), dtype)
+    offset = begin
+    while offset < end:
+        index, rest = [], offset  # where element ``offset`` is, innermost dim first
+        for n in sizes:
+            rest, i = divmod(rest, n)
+            index.append(i)
+        step0 = min(sizes[0] - index[0], end - offset)
+        step1 = 1
+        if step0 == sizes[0]:
+            step1 = min(sizes[1] - index[1], (end - offset) // sizes[0])
+        rows = slice(index[0], index[0] + step0)
+        block = view[(rows, slice(index[1], index[1] + step1), *index[2:])]
+        block_dims = ((step0, dims[0][1], True), (step1, dims[1][1], True))
+        sums = _kernel(block, _choose(block_dims, view.itemsize))
+        out = _add_in_turn(np.concatenate([[out], sums.reshape(-1)]), dtype)
+        offset += step0 * step1
+    return out
+
+
+def _split_outputs(view: np.ndarray, dims: Dims, dtype: np.dtype) -> np.ndarray:
+    """torch's parallel_dim_reduction: the outputs are shared out between the threads along one
+    kept dim (the outermost with at least one index per thread), and each thread sums its
+    share on its own. A share starts on a 128-byte boundary if that dim is contiguous. (It
+    matters: the kernel picks its accumulators by position within a thread's share.)"""
+    reduced = sum(r for _, _, r in dims)
+    split = len(dims) - 1
+    for d in range(len(dims) - 1, reduced - 1, -1):
+        if dims[d][0] >= _threads:
+            split = d
+            break
+        if dims[d][0] > dims[split][0]:
+            split = d
+    size, stride, _ = dims[split]
+    threads = min(_threads, size)
+    share = -(-size // threads)
+    multiple = 128 // view.itemsize if stride == 1 else 1
+    out = np.empty(view.shape[reduced:], dtype)
+    for t in range(threads):
+        begin, end = t * share, min(size, (t + 1) * share)
+        begin -= begin % multiple
+        if end != size:
+            end -= end % multiple
+        if begin >= end:
+            continue
+        part = view[(slice(None),) * split + (slice(begin, end),)]
+        part_dims = (*dims[:split], (end - begin, stride, False), *dims[split + 1 :])
+        out[(slice(None),) * (split - reduced) + (slice(begin, end),)] = _serial(
+            part, part_dims, dtype
+        )
+    return out
+
+
+def total(x: np.ndarray) -> Any:
+    """The sum of all of ``x`` in its own dtype (the losses' ``sum`` and ``mean``)."""
+    return float_sum(x, tuple(range(x.ndim)), x.dtype)

@@ -1,0 +1,220 @@
+"""Float sums add up in torch's order: the same bits as torch, not only close values.
+
+``tests/parity.py`` compares floats with a tolerance; here every result must have torch's exact
+bit pattern (see picotorch/_ops/summation.py for the order). The layouts cover each of the
+kernel's paths: contiguous rows (by vectors), columns side by side, strided, several reduced
+dims that do not merge, and sums big enough for torch to split between threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import picotorch
+from picotorch._ops import summation
+from tests.parity import check
+
+LIBS = (picotorch, torch)
+
+Layout = Callable[[Any], Any]
+LAYOUTS: dict[str, Layout] = {
+    "contiguous": lambda t: t,
+    "transposed": lambda t: t.t() if t.dim() == 2 else t.permute(*reversed(range(t.dim()))),
+    "every other column": lambda t: t[..., ::2],
+    "every other row": lambda t: t[::2],
+}
+SHAPES = [(1,), (3,), (5,), (8,), (10,), (37,), (64,), (100,), (513,), (5000,), (3, 4), (8, 8),
+          (64, 10), (64, 128), (33, 70), (5, 9), (4, 1, 7), (2, 3, 4), (7, 64, 3), (16, 16, 16),
+          (3, 5, 7, 9)]  # fmt: skip
+
+
+def same_bits(a: Any, b: Any) -> bool:
+    """Same shape, dtype name and bytes (so also the same sign of zero and the same NaNs)."""
+    a, b = a.detach(), b.detach()
+    return (
+        tuple(a.shape) == tuple(b.shape)
+        and str(a.dtype) == str(b.dtype)
+        and a.numpy().tobytes() == b.numpy().tobytes()
+    )
+
+
+def both(fn: Callable[[Any, Any], Any], array: np.ndarray) -> tuple[Any, Any]:
+    """``fn(lib, tensor)`` for picotorch and for torch, each on its own copy of ``array``."""
+    p, t = (fn(lib, lib.from_numpy(array.copy())) for lib in LIBS)
+    return p, t
+
+
+def dim_choices(ndim: int) -> list[Any]:
+    """None (everything), each single dim, and every pair of dims."""
+    pairs = [(a, b) for a in range(ndim) for b in range(a + 1, ndim)]
+    return [None, *range(ndim), *pairs]
+
+
+@contextlib.contextmanager
+def threads(n: int) -> Iterator[None]:
+    """Both libraries on ``n`` threads (torch splits big sums between its threads)."""
+    before = [lib.get_num_threads() for lib in LIBS]
+    for lib in LIBS:
+        lib.set_num_threads(n)
+    try:
+        yield
+    finally:
+        for lib, count in zip(LIBS, before, strict=True):
+            lib.set_num_threads(count)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_sum_has_torchs_bits(dtype: str, layout: str) -> None:
+    rng = np.random.default_rng(0)
+    arrange = LAYOUTS[layout]
+    for shape in SHAPES:
+        if layout != "contiguous" and len(shape) < 2:
+            continue
+        array = (rng.standard_normal(shape) * 100).astype(dtype)
+        for dim in dim_choices(len(shape)):
+            for keepdim in (False, True):
+                if dim is None and keepdim:
+                    continue
+
+                def total(lib: Any, x: Any, dim: Any = dim, keepdim: bool = keepdim) -> Any:
+                    x = arrange(x)
+                    return x.sum() if dim is None else x.sum(dim, keepdim=keepdim)
+
+                p, t = both(total, array)
+                assert same_bits(p, t), (shape, layout, dim, keepdim, p, t)
+
+
+def test_sums_over_dims_that_do_not_merge() -> None:
+    """Three or more reduced dims that are not contiguous with each other: the kernel runs once
+    per row and each run adds into the same output (float16 then adds in float32)."""
+    rng = np.random.default_rng(1)
+    for dtype in ("float32", "float16"):
+        array = rng.standard_normal((6, 10, 12, 4)).astype(dtype)
+        for dims in [(0, 1, 2), (1, 2, 3), (0, 1, 2, 3), (0, 2)]:
+            p, t = both(lambda lib, x, dims=dims: x[::2, ::3, ::2].sum(dims), array)
+            assert same_bits(p, t), (dtype, dims)
+
+
+def test_sum_with_a_dtype_converts_first() -> None:
+    rng = np.random.default_rng(2)
+    array = rng.standard_normal((37, 50)).astype("float32")
+    for dim in (None, 0, 1):
+        p, t = both(lambda lib, x, dim=dim: x.t().sum(dim, dtype=lib.float64), array)
+        assert same_bits(p, t), dim
+        p, t = both(lambda lib, x, dim=dim: x[:, ::3].sum(dim, dtype=lib.float64), array)
+        assert same_bits(p, t), dim
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_big_sums_split_between_threads_as_torchs(n: int) -> None:
+    rng = np.random.default_rng(3)
+    cases: list[tuple[tuple[int, ...], Layout, Any]] = [
+        ((70001,), lambda t: t, None),
+        ((300, 300), lambda t: t[:, ::2], None),  # a share of a thread ends mid-row
+        ((40000, 8), lambda t: t[:, ::2], 0),  # shares of four strided columns
+        ((33000, 40), lambda t: t, 0),  # shares of columns rounded to 128 bytes
+        ((9, 40000), lambda t: t, 1),
+        ((200, 300), lambda t: t.t(), 1),
+    ]
+    with threads(n):
+        for shape, arrange, dim in cases:
+            array = (rng.standard_normal(shape) * 1000).astype("float32")
+            p, t = both(lambda lib, x, a=arrange, d=dim: a(x).sum(d), array)
+            assert same_bits(p, t), (n, shape, dim)
+
+
+def test_mean_and_the_mean_losses_have_torchs_bits() -> None:
+    rng = np.random.default_rng(4)
+    x, y = (rng.standard_normal((50, 30)).astype("float32") for _ in range(2))
+    for dim in (None, 0, 1):
+        p, t = both(lambda lib, a, dim=dim: a.mean() if dim is None else a.mean(dim), x)
+        assert same_bits(p, t), dim
+    for loss in ("mse_loss", "l1_loss"):
+        p, t = (
+            getattr(lib.nn.functional, loss)(lib.from_numpy(x.copy()), lib.from_numpy(y.copy()))
+            for lib in LIBS
+        )
+        assert same_bits(p, t), loss
+
+
+def test_gradients_of_broadcast_inputs_are_summed_as_torch_sums_them() -> None:
+    """The engine sums a broadcast input's gradient over the repeated dims (torch's sum_to),
+    and nn.Linear's bias gradient is a sum over the batch."""
+    rng = np.random.default_rng(5)
+    x, g = (rng.standard_normal((64, 10)).astype("float32") for _ in range(2))
+    b = rng.standard_normal(10).astype("float32")
+    grads = []
+    for lib in LIBS:
+        bias = lib.from_numpy(b.copy()).requires_grad_()
+        (lib.from_numpy(x.copy()) + bias).backward(lib.from_numpy(g.copy()))
+        linear = lib.nn.Linear(10, 10)
+        linear(lib.from_numpy(x.copy())).backward(lib.from_numpy(g.copy()))
+        grads.append((bias.grad, linear.bias.grad))
+    assert same_bits(grads[0][0], grads[1][0])
+    assert same_bits(grads[0][1], grads[1][1])
+
+
+def test_what_prints_is_torchs() -> None:
+    """The classic: a tenth added ten times in float32 is not 1, and torch shows it."""
+    for fn in (
+        lambda lib: lib.tensor([0.1] * 10).sum(),
+        lambda lib: lib.tensor([0.1, 0.2, 0.3]).sum().item(),
+        lambda lib: lib.tensor([-0.0, -0.0]).sum(),  # the output starts at 0: this is 0.
+        lambda lib: lib.arange(1000, dtype=lib.float32).div(7).mean().item(),
+    ):
+        p, t = (repr(fn(lib)) for lib in LIBS)
+        assert p == t
+
+
+def test_set_num_threads_checks_its_argument() -> None:
+    check(lambda lib: lib.set_num_threads(0), raises=RuntimeError, same_message=True)
+    check(lambda lib: lib.set_num_threads(2.0), raises=RuntimeError, same_message=True)
+    with threads(3):
+        check(lambda lib: lib.get_num_threads())
+
+
+ENVIRONMENTS = [
+    {},
+    {"OMP_NUM_THREADS": "1"},
+    {"OMP_NUM_THREADS": "64"},
+    {"MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "2"},
+]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_default_thread_count_is_torchs(env: dict[str, str]) -> None:
+    """What a fresh process starts with: the physical cores, or fewer if the environment asks
+    for fewer (MKL's variable first)."""
+    environment = {**os.environ, **env}
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        if name not in env:
+            environment.pop(name, None)
+    counts = [
+        subprocess.run(
+            [sys.executable, "-c", f"import {lib.__name__} as t; print(t.get_num_threads())"],
+            capture_output=True, text=True, check=True, env=environment,
+        ).stdout
+        for lib in LIBS
+    ]  # fmt: skip
+    assert counts[0] == counts[1]
+
+
+def test_in_order_adds_left_to_right() -> None:
+    """The building block: NumPy's reduce along a non-innermost axis, accumulate otherwise."""
+    rng = np.random.default_rng(6)
+    for shape in [(7,), (40,), (40, 1), (40, 3), (5, 40, 2)]:
+        values = rng.standard_normal(shape).astype("float32") * 1e4
+        expected = np.float32(0) + values[0]
+        for v in values[1:]:
+            expected = expected + v
+        assert summation._in_order(values).tobytes() == np.asarray(expected).tobytes(), shape
