@@ -218,3 +218,42 @@ def test_in_order_adds_left_to_right() -> None:
         for v in values[1:]:
             expected = expected + v
         assert summation._in_order(values).tobytes() == np.asarray(expected).tobytes(), shape
+
+
+@pytest.mark.parametrize("n", [1, 3, 16, 17, 64, 100, 257, 5000])
+def test_nll_loss_adds_in_torchs_order(n: int) -> None:
+    """nll_loss (cross_entropy's last step) has its own order: eight levels of chunks, the
+    first sample alone at the top, ignored samples skipped. (cross_entropy's log_softmax can
+    differ from torch's in the last bit: NumPy's exp and log are not torch's vectorised ones.
+    So both libraries take the same log-probabilities here.)"""
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal((n, 10)).astype("float32")
+    y = rng.integers(0, 10, n)
+    some_ignored = np.where(rng.random(n) < 0.2, -100, y)
+    w = rng.random(10).astype("float32")
+    for target in (y, some_ignored):
+        for weight in (None, w):
+            for reduction in ("mean", "sum"):
+
+                def loss(lib: Any, t: Any = target, w: Any = weight, r: str = reduction) -> Any:
+                    weights = None if w is None else lib.from_numpy(w.copy())
+                    return lib.nn.functional.nll_loss(
+                        lib.from_numpy(x.copy()), lib.from_numpy(t.copy()), weight=weights,
+                        reduction=r,
+                    )  # fmt: skip
+
+                p, t = (loss(lib) for lib in LIBS)
+                both_nan = np.isnan(p.item()) and np.isnan(t.item())  # (all ignored)
+                assert same_bits(p, t) or both_nan, (weight, reduction)
+
+
+def test_spatial_nll_loss_adds_in_torchs_order() -> None:
+    rng = np.random.default_rng(7)
+    for shape in [(4, 5, 6, 7), (40, 5, 60)]:
+        x = rng.standard_normal(shape).astype("float32")
+        y = rng.integers(0, 5, (shape[0], *shape[2:]))
+        p, t = (
+            lib.nn.functional.nll_loss(lib.from_numpy(x.copy()), lib.from_numpy(y.copy()))
+            for lib in LIBS
+        )
+        assert same_bits(p, t), shape

@@ -25,7 +25,7 @@ from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import log_softmax
 from .pointwise import _zeros_like, div_scalar, mul_scalar, tensor_arguments, type_name
-from .summation import float_sum
+from .summation import float_sum, nll_total
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -358,11 +358,15 @@ def _nll(
         if ignored is not None:  # torch writes 0 there (-(x * 0) is -0 for x > 0)
             out = np.where(ignored.reshape(shape), x.dtype.type(0), out)
     else:
-        out = -np.add.reduce(losses, None)
-        if not out:  # torch subtracts the losses from 0: no loss, or losses of 0, give 0, not -0
-            out = abs(out)
+        # torch subtracts each loss from 0 (so no loss, or losses of 0, give 0, not -0), in
+        # its own order (see nll_total)
+        out = nll_total(-losses.reshape(-1), None if ignored is None else ignored.reshape(-1))
         if reduction == "mean":  # over the samples' total weight (0/0 = NaN: all ignored)
-            total = weights.sum(dtype=x.dtype) if weights is not None else picked.size
+            if weights is None:
+                total = picked.size
+            else:
+                kept = None if ignored is None else ignored.reshape(-1)
+                total = nll_total(weights.astype(x.dtype, copy=False).reshape(-1), kept)
             # a NumPy scalar of x's dtype over a number: computed in that dtype (NEP 50), and
             # several times cheaper than np.true_divide(..., dtype=) on one value
             out = out / total

@@ -349,20 +349,20 @@ def _interleaved(values: np.ndarray) -> np.ndarray:
     return first + accumulators[1] + accumulators[2] + accumulators[3]
 
 
-def _cascade(values: np.ndarray) -> np.ndarray:
+def _cascade(values: np.ndarray, levels: int = 4, step: int = 0) -> np.ndarray:
     """Sums over axis 0 in chunks (torch's multi_row_sum): the values are added in order,
     ``step`` at a time, into an accumulator; each time it is full it is added into the next
     level's accumulator, which is added into the next when that has taken ``step``, and so on,
-    four levels; the values left over at each level are added up last, lowest level first."""
+    ``levels`` levels; the values left over at each level are added up last, lowest first."""
     n = len(values)
-    if n < _MIN_STEP:  # (most sums: a single chunk, not full)
+    step = step or max(_MIN_STEP, 1 << (_ceil_log2(n) // levels))
+    if n < step:  # (most sums: a single chunk, not full)
         return _in_order(values)
-    step = max(_MIN_STEP, 1 << (_ceil_log2(n) // 4))
     total = None
     level = values
-    for depth in range(4):
+    for depth in range(levels):
         count = len(level)
-        full = count // step * step if depth < 3 else 0  # (the top level takes all it gets)
+        full = count // step * step if depth < levels - 1 else 0  # (the top level takes all)
         if full < count:  # values left over at this level
             part = _in_order(level[full:] if full else level)
             total = part if total is None else total + part
@@ -386,11 +386,13 @@ def _in_order(values: np.ndarray, axis: int = 0) -> np.ndarray:
     n = values.shape[axis]
     if n <= 1:
         return values.take(0, axis) if n else np.add.reduce(values, axis)  # (of nothing: 0)
+    if values.ndim == 1:
+        return np.add.accumulate(values)[-1]
+    if values.size == (n * values.shape[0] if axis else n):  # a single column
+        return np.add.accumulate(values, axis).take(-1, axis)
     if not values.flags.c_contiguous:
         values = np.ascontiguousarray(values)
-    if values.size > (n * values.shape[0] if axis else n):  # more than one column
-        return np.add.reduce(values, axis)
-    return np.add.accumulate(values, axis).take(-1, axis)
+    return np.add.reduce(values, axis)
 
 
 def _add_in_turn(sums: np.ndarray, dtype: np.dtype) -> Any:
@@ -485,6 +487,44 @@ def _split_outputs(view: np.ndarray, dims: Dims, dtype: np.dtype) -> np.ndarray:
     return out
 
 
-def total(x: np.ndarray) -> Any:
-    """The sum of all of ``x`` in its own dtype (the losses' ``sum`` and ``mean``)."""
-    return float_sum(x, tuple(range(x.ndim)), x.dtype)
+# --- nll_loss's own order -----------------------------------------------------------------------
+
+_NLL_LEVELS = 8
+
+
+def nll_total(values: np.ndarray, skipped: np.ndarray | None = None) -> Any:
+    """The sum of ``values`` (the samples' losses, or their weights, in sample order) as torch's
+    nll_loss adds them (LossNLL.cpp): into eight accumulators, one per level; after each sample
+    whose index is a multiple of ``step``, the levels that are full are carried up, so the
+    first sample (index 0) goes straight to the top; at the end the levels are added, lowest
+    first. A ``skipped`` sample (its target is ``ignore_index``) neither adds nor carries."""
+    n = len(values)
+    step = 1 << max(4, _ceil_log2(n) // _NLL_LEVELS)
+    zero = values.dtype.type(0)
+    if skipped is not None:
+        return _nll_total_one_by_one(values, skipped, step)
+    if n == 0:
+        return zero
+    # the first sample at the top; the others in chunks of ``step`` (carried up as _cascade's
+    # are, its top level taking what the top two levels here take: equal below step ** 7)
+    rest = _cascade(values[1:], _NLL_LEVELS - 1, step) if n > 1 else zero
+    return zero + rest + values[0]
+
+
+def _nll_total_one_by_one(values: np.ndarray, skipped: np.ndarray, step: int) -> Any:
+    """``nll_total`` with samples skipped: torch's loop, written out (ignore_index is rare)."""
+    levels = [values.dtype.type(0)] * _NLL_LEVELS
+    power = step.bit_length() - 1
+    for b, (value, skip) in enumerate(zip(values, skipped, strict=True)):
+        if skip:
+            continue
+        levels[0] = levels[0] + value
+        for j in range(_NLL_LEVELS - 1):
+            if b & ((step - 1) << (j * power)):
+                break
+            levels[j + 1] = levels[j + 1] + levels[j]
+            levels[j] = values.dtype.type(0)
+    total = values.dtype.type(0)
+    for level in levels:
+        total = total + level
+    return total
