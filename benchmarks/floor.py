@@ -26,7 +26,9 @@ module adds exactly the per-op work that torch's observable behaviour requires o
 Everything else picotorch does is left out: type promotion, views other than ``t()`` (and
 their bookkeeping, such as the check for a stale view), hooks, ``create_graph``,
 ``retain_graph``, ``ignore_index``, error messages worded as torch's, argument parsing,
-printing. Only the ops of W1 and W2 exist. So an implementation of
+printing, and sums added in torch's order (NumPy's own order rounds the last bit differently
+now and then; picotorch follows torch's, see picotorch/_ops/summation.py). Only the ops of W1
+and W2 exist. So an implementation of
 the same behaviour should not expect to beat the floor: a target the floor misses is out of reach
 of a per-op autograd with torch's semantics on NumPy, short of a trick nobody has found here (the
 floor is the cheapest form known, not a proof). ``tests/test_benchmarks.py`` checks that it

@@ -139,12 +139,14 @@ def test_mean_and_the_mean_losses_have_torchs_bits() -> None:
     for dim in (None, 0, 1):
         p, t = both(lambda lib, a, dim=dim: a.mean() if dim is None else a.mean(dim), x)
         assert same_bits(p, t), dim
-    for loss in ("mse_loss", "l1_loss"):
-        p, t = (
-            getattr(lib.nn.functional, loss)(lib.from_numpy(x.copy()), lib.from_numpy(y.copy()))
-            for lib in LIBS
-        )
-        assert same_bits(p, t), loss
+    for dtype in ("float32", "float16"):  # (float16's mean adds and divides in float32)
+        a, b = x.astype(dtype), y.astype(dtype)
+        for loss in ("mse_loss", "l1_loss"):
+            p, t = (
+                getattr(lib.nn.functional, loss)(lib.from_numpy(a.copy()), lib.from_numpy(b.copy()))
+                for lib in LIBS
+            )
+            assert same_bits(p, t), (loss, dtype)
 
 
 def test_gradients_of_broadcast_inputs_are_summed_as_torch_sums_them() -> None:

@@ -19,12 +19,14 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
+from .._dtype import from_numpy_dtype
 from .._size import Size, broadcast_shapes
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import log_softmax
 from .pointwise import _zeros_like, div_scalar, mul_scalar, tensor_arguments, type_name
+from .reduction import _np_mean
 from .summation import float_sum, nll_total
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -58,8 +60,10 @@ def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     """Apply ``reduction`` to per-element losses (the mean of nothing is NaN, as in torch)."""
     if reduction == "none":
         return loss
-    total = float_sum(loss, tuple(range(loss.ndim)), loss.dtype)  # in torch's order
-    return total if reduction == "sum" else np.true_divide(total, loss.size, dtype=loss.dtype)
+    axes = tuple(range(loss.ndim))
+    if reduction == "sum":
+        return float_sum(loss, axes, loss.dtype)  # in torch's order
+    return _np_mean(loss, axes, False, from_numpy_dtype(loss.dtype), loss.size)  # loss.mean()
 
 
 def _finish_grad(grad: Tensor, weight: Tensor | None, reduction: str, n: int) -> Tensor:
@@ -365,8 +369,8 @@ def _nll(
             if weights is None:
                 total = picked.size
             else:
-                kept = None if ignored is None else ignored.reshape(-1)
-                total = nll_total(weights.astype(x.dtype, copy=False).reshape(-1), kept)
+                skipped = None if ignored is None else ignored.reshape(-1)
+                total = nll_total(weights.astype(x.dtype, copy=False).reshape(-1), skipped)
             # a NumPy scalar of x's dtype over a number: computed in that dtype (NEP 50), and
             # several times cheaper than np.true_divide(..., dtype=) on one value
             out = out / total
