@@ -294,11 +294,15 @@ def _kernel(block: np.ndarray, choice: tuple[bool, int]) -> np.ndarray:
 _SHORT_ROW_BYTES = _VECTOR_BYTES * _INTERLEAVE * _MIN_STEP
 
 
+# --8<-- [start:short_row]
 def _short_row_sum(row: np.ndarray) -> Any:
     """``_row_sums_by_vector`` for one contiguous float32/float64 row of at least one vector
     and too short for ``_cascade``'s chunks, written out: the sum of a small tensor (a loss,
-    ``x.sum()``) would otherwise spend several times the arithmetic in the general path."""
-    width = _VECTOR_BYTES // row.itemsize
+    ``x.sum()``) would otherwise spend several times the arithmetic in the general path.
+
+    (NumPy's reduce along axis 0 of a 2-d array adds its lines in order, one after another;
+    ``accumulate`` adds strictly left to right. NumPy's own ``sum`` of a row adds pairwise.)"""
+    width = _VECTOR_BYTES // row.itemsize  # numbers per vector: 8 float32, 4 float64
     count = len(row) // width  # whole vectors
     full = count // _INTERLEAVE * _INTERLEAVE  # those the four accumulators take in turn
     whole = count * width == len(row)
@@ -314,7 +318,11 @@ def _short_row_sum(row: np.ndarray) -> Any:
         lanes = np.add.reduce(row[: count * width].reshape(count, width), 0)
     if not whole:  # the leftover numbers first, then each lane in turn
         lanes = np.concatenate((row[count * width :], lanes))
-    return np.add.accumulate(lanes)[-1] + 0.0  # (+ 0.0: see _stored)
+    # (+ 0.0: torch adds the sum into an output that starts at 0, so a sum of -0. is 0.)
+    return np.add.accumulate(lanes)[-1] + 0.0
+
+
+# --8<-- [end:short_row]
 
 
 def _row_sums_by_vector(rows: np.ndarray) -> np.ndarray:
