@@ -259,3 +259,13 @@ def test_spatial_nll_loss_adds_in_torchs_order() -> None:
             for lib in LIBS
         )
         assert same_bits(p, t), shape
+
+
+def test_vectors_are_as_wide_as_torchs() -> None:
+    """torch runs its AVX-512 kernels (64-byte vectors) where the CPU has them, else 32-byte
+    ones; the order of a sum depends on it."""
+    expected = 64 if torch.backends.cpu.get_cpu_capability() == "AVX512" else 32
+    assert summation._VECTOR_BYTES == expected
+    assert summation._torch_vector_bytes("avx2", {"avx512vl", "avx512bw", "avx512dq", "fma"}) == 32
+    assert summation._torch_vector_bytes("", {"avx512vl", "avx512bw", "avx512dq", "fma"}) == 64
+    assert summation._torch_vector_bytes("", {"avx2", "fma"}) == 32

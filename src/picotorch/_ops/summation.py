@@ -3,7 +3,7 @@
 Float addition rounds, so the order of the additions decides the last bits of a sum, and those
 bits show: ``torch.tensor([0.1] * 10).sum()`` is 1.0000001 and prints ``tensor(1.0000)``,
 where NumPy's order gives exactly 1 (``tensor(1.)``). So picotorch adds in torch's order
-(ATen's ``cascade_sum`` in SumKernel.cpp, on x86's AVX2 vectors):
+(ATen's ``cascade_sum`` in SumKernel.cpp, with x86's AVX2 vectors):
 
 1. The reduction is laid out as torch's TensorIterator lays it out (``_plan``): the reduced
    dims innermost, ordered by their strides, and dims that follow each other in memory merged
@@ -30,7 +30,8 @@ The result is the same on every call, so a plan per shape and layout is worked o
 steps written out (``_short_row_sum``): the general path's Python would cost more than the
 arithmetic.
 
-Not followed: AVX-512 machines, where torch's vectors are twice as wide.
+On a CPU with AVX-512 torch's vectors are twice as wide, and so are picotorch's there
+(``_torch_vector_bytes``); that case is written from torch's source, not measured.
 """
 
 from __future__ import annotations
@@ -42,7 +43,31 @@ from typing import Any, NamedTuple
 import numpy as np
 
 _GRAIN_SIZE = 32768  # at::internal::GRAIN_SIZE: a reduction this big is split between threads
-_VECTOR_BYTES = 32  # an AVX2 register: 8 float32 or 4 float64
+
+
+def _torch_vector_bytes(capability: str, cpu_flags: set[str]) -> int:
+    """The width of torch's vectors: 64 bytes where it runs its AVX-512 kernels, else 32 (its
+    AVX2 kernels, and its plain C++ ones, which use 32-byte vectors too). torch decides as
+    here: the ATEN_CPU_CAPABILITY variable if it names one, else the CPU's flags."""
+    if capability in ("avx512", "avx2", "default"):
+        return 64 if capability == "avx512" else 32
+    return 64 if {"avx512vl", "avx512bw", "avx512dq", "fma"} <= cpu_flags else 32
+
+
+def _cpu_flags() -> set[str]:
+    """The CPU's feature flags (Linux's /proc/cpuinfo; elsewhere none are known)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return set()
+
+
+# a vector register: 8 float32 or 4 float64 with AVX2
+_VECTOR_BYTES = _torch_vector_bytes(os.environ.get("ATEN_CPU_CAPABILITY", ""), _cpu_flags())
 _INTERLEAVE = 4  # accumulators per sum (torch's ilp_factor), also vectors per step
 _MIN_STEP = 16  # the chunk of _cascade's first level, at least
 _FLOAT16 = np.dtype(np.float16)
