@@ -26,8 +26,8 @@ from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import log_softmax
 from .pointwise import _zeros_like, div_scalar, mul_scalar, tensor_arguments, type_name
-from .reduction import _np_mean
-from .summation import float_sum, nll_total
+from .reduction import _np_mean, _np_sum
+from .summation import nll_total
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -60,10 +60,10 @@ def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     """Apply ``reduction`` to per-element losses (the mean of nothing is NaN, as in torch)."""
     if reduction == "none":
         return loss
-    axes = tuple(range(loss.ndim))
+    axes, dtype = tuple(range(loss.ndim)), from_numpy_dtype(loss.dtype)
     if reduction == "sum":
-        return float_sum(loss, axes, loss.dtype)  # in torch's order
-    return _np_mean(loss, axes, False, from_numpy_dtype(loss.dtype), loss.size)  # loss.mean()
+        return _np_sum(loss, axes, False, dtype)  # loss.sum()
+    return _np_mean(loss, axes, False, dtype, loss.size)  # loss.mean()
 
 
 def _finish_grad(grad: Tensor, weight: Tensor | None, reduction: str, n: int) -> Tensor:
@@ -364,12 +364,12 @@ def _nll(
     else:
         # torch subtracts each loss from 0 (so no loss, or losses of 0, give 0, not -0), in
         # its own order (see nll_total)
-        out = nll_total(-losses.reshape(-1), None if ignored is None else ignored.reshape(-1))
+        skipped = None if ignored is None else ignored.reshape(-1)
+        out = nll_total(-losses.reshape(-1), skipped)
         if reduction == "mean":  # over the samples' total weight (0/0 = NaN: all ignored)
             if weights is None:
                 total = picked.size
             else:
-                skipped = None if ignored is None else ignored.reshape(-1)
                 total = nll_total(weights.astype(x.dtype, copy=False).reshape(-1), skipped)
             # a NumPy scalar of x's dtype over a number: computed in that dtype (NEP 50), and
             # several times cheaper than np.true_divide(..., dtype=) on one value

@@ -80,12 +80,9 @@ def _np_mean(
     """``x`` averaged over ``axes`` (``count`` elements each) into ``target``: torch's sum,
     divided. float16 sums and divides in float32 and rounds once, as torch: the mean of halves
     near 65504 is no inf."""
-    acc = np.dtype(np.float32) if target is _dtype.float16 else target.numpy
-    total = float_sum(x, axes, acc)
-    if keepdim:
-        total = total.reshape(_kept_shape(x.shape, axes))
-    mean = np.true_divide(total, count, dtype=acc)  # 0/0: nan
-    return mean if acc is target.numpy else np.asarray(mean).astype(target.numpy)
+    acc = _dtype.float32 if target is _dtype.float16 else target
+    mean = np.true_divide(_np_sum(x, axes, keepdim, acc), count, dtype=acc.numpy)  # 0/0: nan
+    return mean if acc is target else np.asarray(mean).astype(target.numpy)
 
 
 def sum(  # noqa: A001 - torch's name

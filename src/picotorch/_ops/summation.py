@@ -133,7 +133,7 @@ def float_sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> Any:
     """``x`` summed over ``axes`` (sorted; the reduced axes dropped) in torch's order, as
     ``dtype`` (float16, float32 or float64): an array, or a NumPy scalar for a 0-d result.
     ``x`` is first converted to ``dtype``, as torch's ``sum(dtype=...)`` converts its input."""
-    if x.dtype is not dtype or (x.strides and min(x.strides) < 0):
+    if x.dtype is not dtype:
         x = _as_summand(x, dtype)
     if (
         len(axes) == x.ndim
@@ -142,6 +142,8 @@ def float_sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> Any:
         and dtype is not _FLOAT16
     ):
         return _short_row_sum(x.reshape(-1))  # the most common sum of all: a small tensor's
+    if x.strides and min(x.strides) < 0:  # (NumPy's views can have them; torch's cannot)
+        x = np.ascontiguousarray(x)
     plan = _plan(x.shape, x.strides, x.itemsize, axes)
     if x.size == 0:
         return np.zeros(plan.kept, dtype)
@@ -167,9 +169,7 @@ def float_sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> Any:
 
 def _as_summand(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """``x`` in ``dtype``: torch converts a dense tensor keeping its strides, others into a
-    contiguous copy; NumPy's views with negative strides (torch has none) are copied too."""
-    if x.strides and min(x.strides) < 0:
-        return np.ascontiguousarray(x, dtype)
+    contiguous copy. (Either way a new array, with positive strides.)"""
     if x.dtype == dtype:
         return x
     return x.astype(dtype, order="K") if _dense(x) else np.ascontiguousarray(x, dtype)
