@@ -141,7 +141,7 @@ def float_sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> Any:
         and x.flags.c_contiguous
         and dtype is not _FLOAT16
     ):
-        return _short_row_sum(x.reshape(-1))  # the most common sum of all: a small tensor's
+        return _short_row_sum(x)  # the most common sum of all: a small tensor's
     if x.strides and min(x.strides) < 0:  # (NumPy's views can have them; torch's cannot)
         x = np.ascontiguousarray(x)
     plan = _plan(x.shape, x.strides, x.itemsize, axes)
@@ -307,10 +307,9 @@ def _kernel(block: np.ndarray, choice: tuple[bool, int]) -> np.ndarray:
         rows = block.T.reshape(-1, block.shape[0])
         return _row_sums_by_vector(rows).reshape(block.shape[:0:-1]).T
     columns = block if block.dtype is not _FLOAT16 else block.astype(_FLOAT32)
-    size1 = block.shape[1] if block.ndim > 1 else 1
     if cascaded == 0:
         return _interleaved(columns)
-    if cascaded == size1:
+    if cascaded == block.shape[1]:
         return _cascade(columns)
     return np.concatenate((_cascade(columns[:, :cascaded]), _interleaved(columns[:, cascaded:])))
 
@@ -320,29 +319,32 @@ _SHORT_ROW_BYTES = _VECTOR_BYTES * _INTERLEAVE * _MIN_STEP
 
 
 # --8<-- [start:short_row]
-def _short_row_sum(row: np.ndarray) -> Any:
-    """``_row_sums_by_vector`` for one contiguous float32/float64 row of at least one vector
-    and too short for ``_cascade``'s chunks, written out: the sum of a small tensor (a loss,
-    ``x.sum()``) would otherwise spend several times the arithmetic in the general path.
+def _short_row_sum(x: np.ndarray) -> Any:
+    """``_row_sums_by_vector`` for a contiguous float32/float64 tensor read as one row, of at
+    least one vector and too short for ``_cascade``'s chunks, written out: the sum of a small
+    tensor (a loss, ``x.sum()``) would otherwise spend several times the arithmetic in the
+    general path's Python.
 
-    (NumPy's reduce along axis 0 of a 2-d array adds its lines in order, one after another;
+    (NumPy's reduce along the first axis adds its lines in order, one after another;
     ``accumulate`` adds strictly left to right. NumPy's own ``sum`` of a row adds pairwise.)"""
-    width = _VECTOR_BYTES // row.itemsize  # numbers per vector: 8 float32, 4 float64
-    count = len(row) // width  # whole vectors
-    full = count // _INTERLEAVE * _INTERLEAVE  # those the four accumulators take in turn
-    whole = count * width == len(row)
-    if full:
-        # each line of ``turns``: one vector for each accumulator
-        turns = row if whole and full == count else row[: full * width]
-        turns = turns.reshape(-1, _INTERLEAVE * width)
-        accumulators = np.add.reduce(turns, 0).reshape(_INTERLEAVE, width)  # (a new array)
-        for i in range(full, count):  # the leftover vectors go to the first accumulator
-            accumulators[0] += row[i * width : (i + 1) * width]
+    width = _VECTOR_BYTES // x.itemsize  # numbers per vector: 8 float32, 4 float64
+    turn = _INTERLEAVE * width  # the numbers of one vector for each accumulator
+    if x.size % turn == 0:  # (an 8x8 float32, say) whole turns, nothing left over
+        accumulators = np.add.reduce(x.reshape(-1, _INTERLEAVE, width), 0)
         lanes = np.add.reduce(accumulators, 0)
     else:
-        lanes = np.add.reduce(row[: count * width].reshape(count, width), 0)
-    if not whole:  # the leftover numbers first, then each lane in turn
-        lanes = np.concatenate((row[count * width :], lanes))
+        row = x.reshape(-1)
+        count = len(row) // width  # whole vectors
+        full = count - count % _INTERLEAVE  # those the four accumulators take in turn
+        if full:
+            accumulators = np.add.reduce(row[: full * width].reshape(-1, _INTERLEAVE, width), 0)
+            for i in range(full, count):  # the leftover vectors go to the first accumulator
+                accumulators[0] += row[i * width : (i + 1) * width]
+            lanes = np.add.reduce(accumulators, 0)
+        else:
+            lanes = np.add.reduce(row[: count * width].reshape(count, width), 0)
+        if count * width < len(row):  # the leftover numbers first, then each lane in turn
+            lanes = np.concatenate((row[count * width :], lanes))
     # (+ 0.0: torch adds the sum into an output that starts at 0, so a sum of -0. is 0.)
     return np.add.accumulate(lanes)[-1] + 0.0
 
@@ -374,7 +376,7 @@ def _interleaved(values: np.ndarray) -> np.ndarray:
     full = n // _INTERLEAVE * _INTERLEAVE
     if full == 0:
         return _in_order(values)
-    groups = values[:full].reshape(full // _INTERLEAVE, _INTERLEAVE, *values.shape[1:])
+    groups = (values if full == n else values[:full]).reshape(-1, _INTERLEAVE, *values.shape[1:])
     accumulators = _cascade(groups)
     if full == n:
         return _in_order(accumulators)
@@ -389,7 +391,7 @@ def _cascade(values: np.ndarray, levels: int = 4, step: int = 0) -> np.ndarray:
     ``levels`` levels; the values left over at each level are added up last, lowest first."""
     n = len(values)
     step = step or max(_MIN_STEP, 1 << (_ceil_log2(n) // levels))
-    if n < step:  # (most sums: a single chunk, not full)
+    if n <= step:  # (most sums: a single chunk)
         return _in_order(values)
     total = None
     level = values
