@@ -24,6 +24,7 @@ from . import _dtype
 from . import autograd as _autograd
 from ._device import CPU, check_device, device
 from ._dtype import dtype
+from ._memory import check_reads
 from ._size import Size
 from .autograd import grad_mode
 from .autograd.function import needs_grad, rebase_views, saved_output
@@ -515,6 +516,11 @@ class Tensor:
                 "operation."
             )
 
+    def _check_reads(self, reads: Any, *, full_ok: builtins.bool = True) -> None:
+        """Refuse to write into this tensor while reading a tensor among ``reads`` that shares
+        part of its memory (all of it too, unless ``full_ok``), as torch refuses."""
+        check_reads(self._data, [x._data for x in reads if isinstance(x, Tensor)], full_ok=full_ok)
+
     def _bump_version(self) -> None:
         """Every in-place op ends here: all aliases of this memory see the new version."""
         self._version_counter[0] += 1
@@ -538,8 +544,14 @@ class Tensor:
             raise RuntimeError(_VIEW_INPLACE_UNSUPPORTED)
 
     # --8<-- [start:rebase]
-    def _inplace(self, op: Any, *args: Any, **kwargs: Any) -> Tensor:
+    def _inplace(
+        self, op: Any, *args: Any, reads: tuple[Any, ...] | None = None, **kwargs: Any
+    ) -> Tensor:
         """Run ``op`` in place: ``op(self, *args, out=self, inplace=True)``.
+
+        ``reads``: the tensors the op reads, which must not share only part of this tensor's
+        memory (see _memory.py); by default the tensors among ``args``. (Ops with rules of
+        their own check for themselves and pass ``()``.)
 
         When autograd records it, the op instead runs out of place on a copy that stands for the
         old value in the graph, and this tensor takes over the result: its values, written into
@@ -547,8 +559,10 @@ class Tensor:
         saved the old value notice the version bump and refuse to use it.
         """
         if not needs_grad(self, *args):
+            self._check_reads(args if reads is None else reads)
             return op(self, *args, out=self, inplace=True, **kwargs)
         self._check_inplace()
+        self._check_reads(args if reads is None else reads)
         if self._base is not None:
             # recording this would give the base (which needs no grad) a history through the
             # view: the same CopySlices rewrite as above, so the same refusal
@@ -583,6 +597,7 @@ class Tensor:
         if self._dtype.is_floating_point and needs_grad(self, src):
             return self._inplace(_shape.copy, src)  # recorded: the gradient flows to src
         self._check_inplace()
+        self._check_reads((src,))
         value = src._data if isinstance(src, Tensor) else np.asarray(src)
         try:
             np.copyto(self._data, value, casting="unsafe")
@@ -616,7 +631,7 @@ class Tensor:
         """Overwrite with ``values`` as an op that autograd records as ``node`` (the old value's
         gradient is zero), for the fills of a tensor with history (or with a fill value that
         requires grad): otherwise the tensor would keep the ``grad_fn`` of its old value."""
-        return self._inplace(_pw.overwritten, values, node, fill_value)
+        return self._inplace(_pw.overwritten, values, node, fill_value, reads=())
 
     def uniform_(
         self, a: builtins.float = 0.0, b: builtins.float = 1.0, *, generator: Any = None

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
+from .._memory import check_reads
 from .._size import broadcast_shapes, contiguous_strides, normalize_dim
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -330,11 +331,13 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
             target = _write_target(part, gathered)
         if part is not a and a._requires_grad and a.grad_fn is None:
             part._check_inplace()  # torch writes through the view it took: "a view of a leaf"
+        _check_value_overlap(a, items, advanced, value)
         value = _value_for(value, target, bool(gathered))
-        a._inplace(_put, items, value)  # recorded, as the op ``_put``
+        a._inplace(_put, items, value, reads=())  # recorded, as the op ``_put``
         return
     a._check_inplace()
     _check_put_dtype(a, index, value, advanced)
+    _check_value_overlap(a, items, advanced, value)
     src = value._data if isinstance(value, Tensor) else value
     # torch's steps where NumPy differs (it orders the dims of x[0, :, [1, 2]] otherwise)
     if advanced or (Ellipsis in items and _ellipses(items) > 1):
@@ -347,6 +350,33 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
             _steps(a, items, single=False)  # raises torch's error (NumPy counts dims otherwise)
             raise
     a._bump_version()
+
+
+def _check_value_overlap(a: Tensor, items: tuple[Any, ...], advanced: bool, value: Any) -> None:
+    """Refuse ``a[index] = value`` where torch refuses it for sharing memory (see
+    _memory.py). An advanced index is torch's index_put_, which refuses any shared byte (but
+    writes a one-element value for a single mask as a number: no check). A basic index is
+    copy_ into the view, with the value first expanded to the view's shape: so a broadcast
+    value is never refused, nor a 0-d one (torch fills with it)."""
+    if not isinstance(value, Tensor) or not np.may_share_memory(a._data, value._data):
+        return  # (the usual case)
+    with grad_mode.no_grad():
+        part, _ = _steps(a, items, single=False)
+    if advanced:
+        indices = [item for item in items if isinstance(item, (np.ndarray, bool))]
+        one_mask = len(indices) == 1 and getattr(indices[0], "dtype", None) == np.bool_
+        if not (one_mask and value._data.size == 1):
+            part._check_reads((value,), full_ok=False)
+        return
+    target, v = part._data, value._data
+    if v.ndim == 0:
+        return
+    lead = next((i for i, n in enumerate(v.shape) if n != 1), v.ndim)  # viewed away first
+    try:
+        expanded = np.broadcast_to(v.reshape(v.shape[lead:]), target.shape)
+    except ValueError:
+        return  # (the write raises torch's error for the shapes)
+    check_reads(target, (expanded,))
 
 
 def _write(data: np.ndarray, index: tuple[Any, ...], src: Any, advanced: bool) -> None:
@@ -644,8 +674,10 @@ def scatter(
     """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``. ``src`` may be
     a number, also given as ``value=``."""
     src = _scatter_src(src, value, "scatter_" if inplace else "scatter")
-    if inplace and needs_grad(a, src):
-        return a._inplace(scatter, dim, index, src, reduce=reduce)
+    if inplace:  # (torch's scatter_ refuses a src that shares any of its memory)
+        a._check_reads((src,), full_ok=False)
+        if needs_grad(a, src):
+            return a._inplace(scatter, dim, index, src, reduce=reduce, reads=())
     d, out, data, target, values = _scatter_setup(a, dim, index, src, inplace)
     if reduce is not None and isinstance(src, Tensor):
         _warn_scatter_reduce()
@@ -728,8 +760,10 @@ def scatter_add(
     a: Tensor, dim: int, index: Tensor, src: Tensor, *, inplace: bool = False
 ) -> Tensor:
     """Like scatter, but values landing on the same place are summed."""
-    if inplace and needs_grad(a, src):
-        return a._inplace(scatter_add, dim, index, src)
+    if inplace:  # (as scatter_)
+        a._check_reads((src,), full_ok=False)
+        if needs_grad(a, src):
+            return a._inplace(scatter_add, dim, index, src, reads=())
     # (torch's checks and messages for scatter_add are scatter's, "scatter()" included)
     d, out, data, target, values = _scatter_setup(a, dim, index, src, inplace)
     np.add.at(data, target, values)
@@ -766,7 +800,7 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
             f"{value._data.ndim} dimension(s)."
         )
     if inplace and a._dtype.is_floating_point and needs_grad(a, value):
-        return a._inplace(masked_fill, mask, value)
+        return a._inplace(masked_fill, mask, value, reads=(mask,))  # (value: a number to torch)
     shape = broadcast_shapes(mask._data.shape, a._data.shape)  # torch's error if they don't
     fill = np.asarray(value.item() if isinstance(value, Tensor) else value).astype(a._data.dtype)
     if inplace:
@@ -775,6 +809,7 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
                 f"output with shape {list(a._data.shape)} doesn't match the broadcast shape "
                 f"{list(shape)}"
             )
+        a._check_reads((mask,))
         if a._overlaps_itself():  # torch allows it, with a warning
             warnings.warn(
                 "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the "

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import _FROM_NUMPY, dtype, result_type
+from .._memory import check_reads
 from .._size import broadcast_shapes
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -185,6 +186,8 @@ def _write_out(
             f"{type_name(out._dtype)}"
         )
     out._check_inplace()
+    if not inplace:  # (in place, Tensor._inplace has checked)
+        check_reads(out._data, args)
     shape = broadcast_shapes(*(np.shape(x) for x in args))
     if shape != out._data.shape:
         if inplace:
@@ -1239,6 +1242,8 @@ def clamp(
     if max is not None:
         result = np.minimum(_array(max, common), result)
     if out is not None:
+        if not inplace:  # (``out`` may share memory with the inputs, not with ``result``)
+            out._check_reads((input, min, max))
         return _write_out(_assign, (result,), common, out, inplace)
     out = Tensor._make(result)
     if needs_grad(input, min, max):

@@ -42,6 +42,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._memory import non_overlapping_and_dense
+
 _GRAIN_SIZE = 32768  # at::internal::GRAIN_SIZE: a reduction this big is split between threads
 
 
@@ -172,17 +174,11 @@ def _as_summand(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
     contiguous copy. (Either way a new array, with positive strides.)"""
     if x.dtype == dtype:
         return x
-    return x.astype(dtype, order="K") if _dense(x) else np.ascontiguousarray(x, dtype)
-
-
-def _dense(x: np.ndarray) -> bool:
-    """Whether ``x``'s elements fill its memory without gaps or overlaps, in some dim order."""
-    expected = x.itemsize
-    for stride, n in sorted((s, n) for n, s in zip(x.shape, x.strides, strict=True) if n != 1):
-        if stride != expected:
-            return False
-        expected *= n
-    return True
+    return (
+        x.astype(dtype, order="K")
+        if non_overlapping_and_dense(x)
+        else np.ascontiguousarray(x, dtype)
+    )
 
 
 # --- 1. the layout ------------------------------------------------------------------------------
