@@ -800,7 +800,7 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
             f"{value._data.ndim} dimension(s)."
         )
     if inplace and a._dtype.is_floating_point and needs_grad(a, value):
-        return a._inplace(masked_fill, mask, value, reads=(mask,))  # (value: a number to torch)
+        return a._inplace(masked_fill, mask, value, reads=(mask,))  # (value: read as a number)
     shape = broadcast_shapes(mask._data.shape, a._data.shape)  # torch's error if they don't
     fill = np.asarray(value.item() if isinstance(value, Tensor) else value).astype(a._data.dtype)
     if inplace:
