@@ -93,6 +93,14 @@ def sum(  # noqa: A001 - torch's name
     dtype: dtype | None = None,
 ) -> Tensor:
     """The sum over ``dim`` (all dims by default)."""
+    if dim is None and not keepdim and dtype is None and input._dtype.is_floating_point:
+        # the total of a float tensor (a loss, ``x.sum()``), the commonest call: what the
+        # general path below does for it, without the argument handling
+        data = input._data
+        result = Tensor._make(float_sum(data, normalize_dims(None, data.ndim), data.dtype))
+        if needs_grad(input):
+            record(result, SumBackward0, (input,))
+        return result
     axes = _reduce_axes(dim, input._data.ndim)
     result = Tensor._make(_np_sum(input._data, axes, keepdim, _accumulate_dtype(input, dtype)))
     if needs_grad(input):
