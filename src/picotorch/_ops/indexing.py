@@ -371,12 +371,17 @@ def _check_value_overlap(a: Tensor, items: tuple[Any, ...], advanced: bool, valu
     target, v = part._data, value._data
     if v.ndim == 0:
         return
-    lead = next((i for i, n in enumerate(v.shape) if n != 1), v.ndim)  # viewed away first
     try:
-        expanded = np.broadcast_to(v.reshape(v.shape[lead:]), target.shape)
+        expanded = np.broadcast_to(v.reshape(_without_leading_ones(v.shape)), target.shape)
     except ValueError:
         return  # (the write raises torch's error for the shapes)
     check_reads(target, (expanded,))
+
+
+def _without_leading_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``shape`` without its leading size-1 dims: what torch views a written value as first."""
+    lead = next((i for i, n in enumerate(shape) if n != 1), len(shape))
+    return shape[lead:]
 
 
 def _write(data: np.ndarray, index: tuple[Any, ...], src: Any, advanced: bool) -> None:
@@ -407,9 +412,9 @@ def _value_for(value: Any, target: tuple[int, ...], advanced: bool) -> Any:
     shape = value._data.shape
     if shape == target and not advanced:
         return value
-    lead = next((i for i, n in enumerate(shape) if n != 1), len(shape))
-    if lead or not advanced:
-        value = value.view(shape[lead:])
+    stripped = _without_leading_ones(shape)
+    if len(stripped) < len(shape) or not advanced:
+        value = value.view(stripped)
     if not advanced and value._data.shape != target:
         try:
             value = value.expand(target)
@@ -485,11 +490,8 @@ def _setitem_shape_error(
     if not advanced:  # torch expands the value to the view, so the error is expand's own
         from .shape import expand
 
-        shape = list(value)
-        while shape and shape[0] == 1:  # leading 1s are dropped first
-            shape.pop(0)
-        try:
-            expand(Tensor._make(np.empty(shape)), target)
+        try:  # (leading 1s are dropped first)
+            expand(Tensor._make(np.empty(_without_leading_ones(value))), target)
         except RuntimeError as err:
             return err
     return RuntimeError(

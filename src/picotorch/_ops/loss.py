@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import from_numpy_dtype
-from .._size import Size, broadcast_shapes
+from .._size import Size, broadcast_shapes, normalize_dims
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
@@ -60,7 +60,7 @@ def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     """Apply ``reduction`` to per-element losses (the mean of nothing is NaN, as in torch)."""
     if reduction == "none":
         return loss
-    axes, dtype = tuple(range(loss.ndim)), from_numpy_dtype(loss.dtype)
+    axes, dtype = normalize_dims(None, loss.ndim), from_numpy_dtype(loss.dtype)
     if reduction == "sum":
         return _np_sum(loss, axes, False, dtype)  # loss.sum()
     return _np_mean(loss, axes, False, dtype, loss.size)  # loss.mean()
