@@ -30,6 +30,11 @@ from .autograd import grad_mode
 from .autograd.function import needs_grad, rebase_views, saved_output
 
 _FROM_NUMPY = _dtype._FROM_NUMPY  # read on every op: one global lookup, not two
+# _make's other names, bound once: every op's result is made there, and Python 3.11 looks up
+# ``np.ndarray`` the slow way every time (NumPy's module has a __getattr__, which keeps the
+# interpreter from specialising the lookup), and ``object.__new__`` as a method of a type
+_ndarray = np.ndarray
+_new_object = object.__new__
 DType = dtype  # for annotations inside Tensor, whose own ``dtype`` property shadows the name
 
 
@@ -109,9 +114,9 @@ class Tensor:
     @classmethod
     def _make(cls, data: Any, version: VersionCounter | None = None) -> Tensor:
         """Wrap an ndarray (ops' results, views). Pass ``version`` when ``data`` is a view."""
-        if type(data) is not np.ndarray:
+        if type(data) is not _ndarray:
             data = np.asarray(data)  # NumPy returns scalars for 0-d results
-        t = object.__new__(cls)
+        t = _new_object(cls)
         t._data = data
         t._dtype = _FROM_NUMPY[data.dtype]
         t._version_counter = [0] if version is None else version
