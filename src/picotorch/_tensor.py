@@ -27,7 +27,14 @@ from ._dtype import dtype
 from ._memory import check_reads
 from ._size import Size
 from .autograd import grad_mode
-from .autograd.function import needs_grad, rebase_views, saved_output
+from .autograd.function import (
+    _STALE_VIEW,
+    move_retain_grad_hook,
+    needs_grad,
+    rebase_views,
+    saved_output,
+    write_through_view,
+)
 
 _FROM_NUMPY = _dtype._FROM_NUMPY  # read on every op: one global lookup, not two
 # _make's other names, bound once: every op's result is made there, and Python 3.11 looks up
@@ -109,6 +116,10 @@ class Tensor:
     _output_nr: builtins.int
     _grad_accumulator: Any = None
     _retains_grad: builtins.bool = False
+    # how a view was made, where that forbids recording an in-place write into it (torch's
+    # "creation meta"): "no_grad" (taken in no_grad mode) or "multi_output" (a piece of split or
+    # unbind, or a view of one); None for every other tensor
+    _creation_meta: str | None = None
 
     # --- construction
     @classmethod
@@ -130,6 +141,9 @@ class Tensor:
         t = Tensor._make(data, self._version_counter)
         base = t._base = self if self._base is None else self._base
         t._base_grad_fn = base.grad_fn
+        creation = self._creation_meta if grad_mode._enabled else "no_grad"
+        if creation is not None:  # (a view of a restricted view is restricted as well)
+            t._creation_meta = creation
         return t
 
     # --- new_*: a new tensor of this one's dtype (unless told otherwise)
@@ -509,11 +523,14 @@ class Tensor:
             return False
         return any(s == 0 and n > 1 for n, s in zip(data.shape, data.strides, strict=True))
 
-    def _check_inplace(self, *, overlap_ok: builtins.bool = False) -> None:
+    def _check_inplace(
+        self, *, overlap_ok: builtins.bool = False, recorded: builtins.bool = False
+    ) -> None:
         """Refuse writes that torch refuses: into a leaf that requires grad (its gradient would
-        be of a value that no longer exists), or into memory several elements share."""
+        be of a value that no longer exists), into a view whose write autograd cannot record,
+        or into memory several elements share. ``recorded``: autograd records this write."""
         if grad_mode._enabled and (self._requires_grad or self._base is not None):
-            self._check_inplace_autograd()
+            self._check_inplace_autograd(recorded)
         if not overlap_ok and self._overlaps_itself():
             raise RuntimeError(
                 "unsupported operation: more than one element of the written-to tensor refers "
@@ -532,20 +549,24 @@ class Tensor:
 
     # --8<-- [end:inplace]
 
-    def _check_inplace_autograd(self) -> None:
+    def _check_inplace_autograd(self, recorded: builtins.bool) -> None:
         if self._requires_grad and self.grad_fn is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation."
             )
         base = self._base
-        if base is not None and base._requires_grad:
-            if base.grad_fn is None:
-                raise RuntimeError(
-                    "a view of a leaf Variable that requires grad is being used in an in-place "
-                    "operation."
-                )
-            # torch rewrites the base's graph here (CopySlices); picotorch refuses rather than
-            # give the base, or other views of it, a wrong gradient
+        if base is None:
+            return
+        if self._creation_meta is not None and (recorded or base._requires_grad):
+            raise RuntimeError(_restricted_view_message(self))
+        if base._requires_grad and base.grad_fn is None:
+            raise RuntimeError(VIEW_OF_A_LEAF_WRITTEN)
+        if recorded:  # (write_through_view records it, from the base's current history)
+            if base.grad_fn is not self._base_grad_fn:
+                raise RuntimeError(_STALE_VIEW)
+        elif base._requires_grad:
+            # an out= write (or t_) into a view of a tensor with history: picotorch does not
+            # record these through the base (torch does for t_), so it refuses
             raise RuntimeError(_VIEW_INPLACE_UNSUPPORTED)
 
     # --8<-- [start:rebase]
@@ -561,17 +582,14 @@ class Tensor:
         When autograd records it, the op instead runs out of place on a copy that stands for the
         old value in the graph, and this tensor takes over the result: its values, written into
         its own memory, and its ``grad_fn`` (torch calls this rebasing the history). Nodes that
-        saved the old value notice the version bump and refuse to use it.
+        saved the old value notice the version bump and refuse to use it. A view's base takes
+        the write into its own history instead (``write_through_view``).
         """
         if not needs_grad(self, *args):
             self._check_reads(args if reads is None else reads)
             return op(self, *args, out=self, inplace=True, **kwargs)
-        self._check_inplace()
+        self._check_inplace(recorded=True)
         self._check_reads(args if reads is None else reads)
-        if self._base is not None:
-            # recording this would give the base (which needs no grad) a history through the
-            # view: the same CopySlices rewrite as above, so the same refusal
-            raise RuntimeError(_VIEW_INPLACE_UNSUPPORTED)
         old = Tensor._make(self._data.copy())  # the value before, as the graph will see it
         old._requires_grad, old.grad_fn = self._requires_grad, self.grad_fn
         old._output_nr, old._grad_accumulator = self._output_nr, self._grad_accumulator
@@ -582,14 +600,15 @@ class Tensor:
         node = result.grad_fn
         if node is None:  # nothing recorded: an integer result (only floats carry grads)
             return self
-        if self._retains_grad:  # .grad is the gradient of the new value: move the hook along
-            hook = self.grad_fn._retain_grad_hooks.pop(self._output_nr)
-            node.set_retain_grad_hook(0, hook)
-        self._requires_grad, self.grad_fn, self._output_nr = True, node, 0
         if node._saved_output >= 0:  # the op saved its result: now this memory, this version
             i = node._saved_output
             node._saved = (*node._saved[:i], saved_output(self), *node._saved[i + 1 :])
             node._saved_versions[i] = self._version_counter[0]
+        if self._base is not None:  # the base's history takes the write (CopySlices)
+            write_through_view(self, node)
+            return self
+        move_retain_grad_hook(self, node)
+        self._requires_grad, self.grad_fn, self._output_nr = True, node, 0
         rebase_views(self)
         return self
 
@@ -1199,11 +1218,42 @@ class Tensor:
         return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
 
-_VIEW_INPLACE_UNSUPPORTED = (
-    "picotorch does not support autograd through an in-place operation on a view (torch "
-    "rewrites the base's graph with CopySlices); write through the base instead "
-    "(base[index] = new_value), or work on a copy (view = view.clone())."
+VIEW_OF_A_LEAF_WRITTEN = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
+_VIEW_INPLACE_UNSUPPORTED = (
+    "picotorch does not support autograd through this in-place operation on a view of a "
+    "tensor with history; write through the base instead (base[index] = new_value), or work "
+    "on a copy (view = view.clone())."
+)
+
+
+def _restricted_view_message(view: Tensor) -> str:
+    """torch's refusal of a recorded in-place write into a view made in no_grad mode, or
+    into a piece of a function that returns several views."""
+    if view._creation_meta == "no_grad":
+        return (
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. "
+            "You can clarify your code by moving both the view and the inplace either both "
+            "inside the no_grad block (if you don't want the inplace to be tracked) or both "
+            "outside (if you want the inplace to be tracked)."
+        )
+    if view.grad_fn is None:  # (torch's words for a piece of a tensor without history)
+        what = (
+            "A view was created in no_grad mode and is being modified inplace with grad mode "
+            "enabled."
+        )
+    else:  # the op's name as torch gives it: without "Backward0"
+        what = (
+            f"Output {view._output_nr} of {view.grad_fn.name().removesuffix('Backward0')} is a "
+            "view and is being modified inplace."
+        )
+    return (
+        f"{what} This view is the output of a function that returns multiple views. Such "
+        "functions do not allow the output views to be modified inplace. You should replace the "
+        "inplace operation by an out-of-place one."
+    )
 
 
 def _requires_grad_leaf_error(value: builtins.bool) -> str:

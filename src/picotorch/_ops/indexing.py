@@ -21,7 +21,7 @@ from numpy.lib.stride_tricks import as_strided
 from .. import _dtype
 from .._memory import check_reads
 from .._size import broadcast_shapes, contiguous_strides, normalize_dim
-from .._tensor import Tensor
+from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_name, type_name, where
@@ -330,7 +330,7 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
             part, gathered = _steps(a, items, single=False)
             target = _write_target(part, gathered)
         if part is not a and a._requires_grad and a.grad_fn is None:
-            part._check_inplace()  # torch writes through the view it took: "a view of a leaf"
+            raise RuntimeError(VIEW_OF_A_LEAF_WRITTEN)  # torch writes through the view it took
         _check_value_overlap(a, items, advanced, value)
         value = _value_for(value, target, bool(gathered))
         a._inplace(_put, items, value, reads=())  # recorded, as the op ``_put``

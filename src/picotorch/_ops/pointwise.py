@@ -493,7 +493,9 @@ def div(
     if rounding_mode is None:
         result = _binary(np.true_divide, input, other, to_float=True, out=out, inplace=inplace)
         if needs_grad(input, other):
-            record(result, DivBackward0, (input, other), saved=(input, other))
+            # the dividend is needed only for the divisor's gradient: kept only then (as torch)
+            keep_input = input if getattr(other, "_requires_grad", False) else None
+            record(result, DivBackward0, (input, other), saved=(keep_input, other))
         return result
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(

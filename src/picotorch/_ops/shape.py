@@ -20,6 +20,7 @@ from numpy.lib.stride_tricks import as_strided
 from .._dtype import dtype, promote_types
 from .._size import normalize_dim
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
+from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad, record
 
 
@@ -493,7 +494,7 @@ def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
     pieces, offset = [], 0
     for s in sizes:
         index = (slice(None),) * d + (slice(offset, offset + s),)
-        pieces.append(a._view_of(a._data[index]))
+        pieces.append(_piece(a, a._data[index]))
         offset += s
     if needs_grad(a):  # one node for all the pieces: piece i is its output i
         by_size = isinstance(split_size_or_sections, (int, np.integer))
@@ -527,6 +528,16 @@ class SplitWithSizesBackward0(SplitBackward0):
     """``split([sizes])``: the same rule."""
 
 
+def _piece(a: Tensor, data: np.ndarray) -> Tensor:
+    """One of the several views that split and unbind return. torch refuses to record an
+    in-place write into one (``Tensor._check_inplace``): one node made all the pieces, and it
+    cannot be rewritten for one of them."""
+    piece = a._view_of(data)
+    if grad_mode._enabled:  # (under no_grad, _view_of has marked it already)
+        piece._creation_meta = "multi_output"
+    return piece
+
+
 def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces (fewer if the dim is too short)."""
     if a._data.ndim == 0:
@@ -544,7 +555,7 @@ def unbind(a: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     if a._data.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = normalize_dim(dim, a._data.ndim)
-    pieces = tuple(a._view_of(x) for x in np.moveaxis(a._data, d, 0))
+    pieces = tuple(_piece(a, x) for x in np.moveaxis(a._data, d, 0))
     if needs_grad(a) and pieces:  # one node for all the pieces: piece i is its output i
         node = record(
             pieces[0], UnbindBackward0, (a,), shape=a._data.shape, dim=d, num_outputs=len(pieces)

@@ -383,6 +383,73 @@ def rebase_views(base: Tensor) -> None:
             view._base_grad_fn = base.grad_fn  # up to date again: not a stale view for _edge
 
 
+# --8<-- [start:copy_slices]
+def write_through_view(view: Tensor, fn: Node) -> None:
+    """Record an in-place op on ``view`` (its node ``fn``, whose input 0 is the view's old
+    value) as torch does: the write changed the base, so the base's history takes it. The base
+    gets a ``CopySlices`` node, and every view of the base (``view`` among them) is rebuilt from
+    it (``rebase_views``)."""
+    base = view._base
+    assert base is not None
+    node = CopySlices(base, view, fn)
+    move_retain_grad_hook(base, node)
+    base._requires_grad, base.grad_fn, base._output_nr = True, node, 0
+    if view.grad_fn is None:  # a view of a tensor without history so far: now it has one
+        _register_view(base, view)
+    hook = view.grad_fn._retain_grad_hooks.pop(view._output_nr) if view._retains_grad else None
+    view._requires_grad, view.grad_fn = True, fn  # (any grad_fn: rebase_views rebuilds it)
+    rebase_views(base)
+    if hook is not None:  # .grad is the gradient of the new value: its hook moves along
+        view.grad_fn.set_retain_grad_hook(0, hook)
+
+
+def move_retain_grad_hook(t: Tensor, node: Node) -> None:
+    """``t`` takes ``node`` as its grad_fn in place: the hook of ``retain_grad`` moves there
+    (``.grad`` is the gradient of the tensor's new value, as in torch)."""
+    if t._retains_grad:
+        node.set_retain_grad_hook(0, t.grad_fn._retain_grad_hooks.pop(t._output_nr))
+
+
+class CopySlices(Node):
+    """An in-place op on a view, as its base's history records it. The base's gradient passes
+    unchanged outside the view's elements; inside, it is the gradient the op (``fn``) gives the
+    view's old value. The op's other inputs get what ``fn`` gives them.
+
+    (``a[index] = value`` records a node of this name too, ``indexing.CopySlices``: the same
+    rule, written for that one op.)"""
+
+    def __init__(self, base: Tensor, view: Tensor, fn: Node) -> None:
+        super().__init__((base,))
+        # the base's old history takes the place of fn's edge to the view's old value
+        self.next_functions = (self.next_functions[0], *fn.next_functions[1:])
+        self._input_meta = (self._input_meta[0], *fn._input_meta[1:])
+        self.positions = _positions_in(base._data, view._data)
+        self.view_shape = view._data.shape
+        # fn is kept as a saved value: freed after backward like one, so a second backward
+        # without retain_graph is an error, as in torch (not a tensor: no version to check)
+        self._saved, self._saved_versions = (fn,), [-1]
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+    def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        from .._tensor import Tensor
+
+        (fn,) = self.saved_tensors
+        positions = Tensor._make(self.positions)
+        flat = grad.reshape(-1)
+        grads = fn.backward(flat[positions].reshape(self.view_shape))
+        inside = grads[0]
+        if inside is None:  # the old value got no gradient (it was overwritten): 0
+            inside = flat.new_zeros(self.view_shape)
+        inside = inside.expand(self.view_shape).reshape(-1)
+        grad_base = flat.scatter(0, positions, inside).reshape(grad.shape)
+        return (grad_base, *grads[1:])
+
+
+# --8<-- [end:copy_slices]
+
+
 class AsStridedBackward0(Node):
     """A view, as the base elements it picks: its gradient goes back to those elements (summed
     where one element appears several times, as in an expanded view)."""
