@@ -74,6 +74,7 @@ REFUSED: dict[str, Callable[[Any], Any]] = {
     "recorded-copy_": lambda L: (y := _nonleaf(L)).copy_(y[2]),
     "recorded-setitem": lambda L: _set(y := _nonleaf(L), [0, 1], y[2:4]),
     "recorded-scatter_": lambda L: (y := _nonleaf(L)).scatter_(0, L.tensor([0, 1]), y[:2]),
+    "recorded-through-a-view": lambda L: (y := _nonleaf(L))[1:].add_(y[:-1]),
 }
 
 ALLOWED: dict[str, Callable[[Any], Any]] = {
@@ -107,6 +108,7 @@ ALLOWED: dict[str, Callable[[Any], Any]] = {
     "empty": lambda L: (x := _x(L))[:0].add_(x[:0]),
     "recorded-masked_fill_": lambda L: (y := _nonleaf(L)).masked_fill_(y > 2, y[0]),
     "recorded-add_-itself": lambda L: (y := _nonleaf(L)).add_(y),
+    "recorded-view-add_-itself": lambda L: (v := _nonleaf(L)[1:]).add_(v),
 }
 
 
