@@ -1018,12 +1018,47 @@ def test_in_place_on_views_that_torch_refuses() -> None:
             v = c[0:2]
         v.add_(t.ones(2, requires_grad=True))
 
+    def view_of_a_view_made_a_leaf(t: Any) -> Any:  # torch counts the leaf as the base
+        leaf = t.arange(6.0).reshape(2, 3).requires_grad_()
+        leaf[:, 1:].mul_(2)
+
+    same(view_of_a_view_made_a_leaf, raises=RuntimeError)
     for how in ("unbind", "unbind(1)", "split", "chunk", "a view of a piece"):
         same(lambda t, how=how: piece(t, how), raises=RuntimeError)
     same(piece_of_a_plain_tensor, raises=RuntimeError)
     same(piece_written_without_history)
     same(no_grad_view_of_a_non_leaf, raises=RuntimeError)
     same(no_grad_view_of_a_plain_tensor, raises=RuntimeError)
+
+
+def test_t_in_place_on_views() -> None:
+    # t_ changes only how the tensor views its memory: on a view of a tensor with history it
+    # is recorded on the view alone; torch's refusals are those of any in-place op
+    def of_a_non_leaf(t: Any) -> Any:
+        x = t.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]], requires_grad=True)
+        y = x * 2
+        v = y[:, 1:].t_()
+        return v, y, _grads(t, (v * v).sum(), x)
+
+    def of_a_leaf(t: Any) -> Any:
+        t.tensor([[0.0, 1.0], [2.0, 3.0]], requires_grad=True)[:, 1:].t_()
+
+    def made_under_no_grad(t: Any) -> Any:
+        y = t.tensor([[0.0, 1.0], [2.0, 3.0]], requires_grad=True) * 2
+        with t.no_grad():
+            v = y[:, 1:]
+        v.t_()
+
+    def of_a_plain_tensor(t: Any) -> Any:
+        c = t.zeros(2, 3)
+        v = c[:, 1:]
+        v.t_()
+        return v, v.shape, v.stride()
+
+    same(of_a_non_leaf)
+    same(of_a_leaf, raises=RuntimeError)
+    same(made_under_no_grad, raises=RuntimeError)
+    same(of_a_plain_tensor)
 
 
 def test_what_picotorch_refuses_and_torch_does_not() -> None:

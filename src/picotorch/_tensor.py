@@ -561,6 +561,10 @@ class Tensor:
             raise RuntimeError(_restricted_view_message(self))
         if base._requires_grad and base.grad_fn is None:
             raise RuntimeError(VIEW_OF_A_LEAF_WRITTEN)
+        if self._requires_grad and not base._requires_grad:
+            # a view of a view that requires_grad_() made a leaf (reshape(...).requires_grad_()):
+            # torch counts that leaf as this view's base
+            raise RuntimeError(VIEW_OF_A_LEAF_WRITTEN)
         if recorded:  # (write_through_view records it, from the base's current history)
             if base.grad_fn is not self._base_grad_fn:
                 raise RuntimeError(_STALE_VIEW)

@@ -137,12 +137,11 @@ def t_(a: Tensor) -> Tensor:
         raise RuntimeError(
             f"t_() expects a tensor with <= 2 dimensions, but self is {a._data.ndim}D"
         )
-    if needs_grad(a):
-        a._check_inplace()
+    recorded = needs_grad(a)
+    a._check_inplace(overlap_ok=True, recorded=recorded)  # (only the view of the memory changes)
+    if recorded:  # (a view's base keeps its history: its memory is unchanged)
         record(a, TBackward1, (a,))  # before the change: the node notes the shape a had
-        a._data = a._data.T
-    else:
-        a._data = a._data.T
+    a._data = a._data.T
     a._bump_version()
     return a
 
