@@ -1119,6 +1119,38 @@ def test_in_place_under_no_grad_on_a_leaf() -> None:
     same(case)
 
 
+OUT_OPS = {
+    "add": lambda t, a, b, out: t.add(a, b, out=out),
+    "mul": lambda t, a, b, out: t.mul(a, b, out=out),
+    "exp": lambda t, a, b, out: t.exp(a, out=out),
+    "clamp": lambda t, a, b, out: t.clamp(a, 0.0, 0.5, out=out),
+    "clamp with tensor bounds": lambda t, a, b, out: t.clamp(a, b, out=out),
+    "mm": lambda t, a, b, out: t.mm(a, b, out=out),
+    "matmul": lambda t, a, b, out: t.matmul(a, b, out=out),
+    "addmm": lambda t, a, b, out: t.addmm(a, a, b, out=out),
+}
+
+
+@pytest.mark.parametrize("op", OUT_OPS)
+@pytest.mark.parametrize("which", ["input", "out, a leaf", "out, with history", "none"])
+def test_out_refuses_autograd(op: str, which: str) -> None:
+    # out= is never recorded: torch refuses it when an input requires grad, and when out does
+    # (its data would change under a stale grad_fn)
+    def case(t: Any) -> Any:
+        a = t.tensor([[1.0, -2.0], [0.25, 4.0]], requires_grad=which == "input")
+        b = t.tensor([[0.5, 1.0], [-1.0, 2.0]])
+        leaf = t.zeros(2, 2, requires_grad=which != "none")
+        out = leaf * 1 if which == "out, with history" else leaf
+        if which == "none":
+            out = t.zeros(2, 2)
+        result = OUT_OPS[op](t, a, b, out)
+        with t.no_grad():  # allowed there: nothing is recorded
+            OUT_OPS[op](t, a, b, leaf)
+        return result is out, out, leaf
+
+    same(case, raises=RuntimeError if which != "none" else None)
+
+
 # --------------------------------------------------------------------------- grad modes
 def test_no_grad_context_and_decorator() -> None:
     def case(t: Any) -> Any:

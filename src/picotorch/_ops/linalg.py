@@ -51,7 +51,7 @@ def _check_dtypes(kernel: str, a: Tensor, b: Tensor) -> None:
 
 
 def _refuse_out_with_grad(name: str, out: Tensor | None, *inputs: Tensor) -> None:
-    if out is not None and needs_grad(*inputs):
+    if out is not None and needs_grad(out, *inputs):  # (out counts: its history would be stale)
         raise RuntimeError(
             f"{name}(): functions with out=... arguments don't support automatic "
             "differentiation, but one of the arguments requires grad."

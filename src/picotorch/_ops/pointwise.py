@@ -159,7 +159,7 @@ def _binary(
         common = _dtype.get_default_dtype()
         x, y = _array(a, common), _array(b, common)
     if out is not None:
-        if not inplace and needs_grad(a, b):
+        if not inplace and needs_grad(a, b, out):  # (out counts: its history would be stale)
             raise _out_with_grad_error(ufunc)
         return _write_out(ufunc, (x, y), common, out, inplace)
     try:
@@ -237,13 +237,15 @@ def _unary(
     x = _array(a, common)
     if out is None:
         return Tensor._make(ufunc(x))
-    if not inplace and needs_grad(a):
+    if not inplace and needs_grad(a, out):
         raise _out_with_grad_error(ufunc)
     return _write_out(ufunc, (x,), common, out, inplace)
 
 
-def _out_with_grad_error(func: Callable[..., Any]) -> RuntimeError:
-    name = getattr(func, "__name__", "op").lstrip("_")
+def _out_with_grad_error(func: Callable[..., Any] | str) -> RuntimeError:
+    """torch's refusal of ``out=`` when autograd is involved: an input or ``out`` itself
+    requires grad (``func``: the op, or the function that computes it)."""
+    name = func if isinstance(func, str) else getattr(func, "__name__", "op").lstrip("_")
     name = {"multiply": "mul", "true_divide": "div", "subtract": "sub", "power": "pow"}.get(
         name, name
     )
@@ -1244,7 +1246,10 @@ def clamp(
     if max is not None:
         result = np.minimum(_array(max, common), result)
     if out is not None:
-        if not inplace:  # (``out`` may share memory with the inputs, not with ``result``)
+        if not inplace:
+            if needs_grad(input, min, max, out):
+                raise _out_with_grad_error("clamp")
+            # (``out`` may share memory with the inputs, not with ``result``)
             out._check_reads((input, min, max))
         return _write_out(_assign, (result,), common, out, inplace)
     out = Tensor._make(result)
