@@ -46,7 +46,12 @@ def _index_item(item: Any) -> tuple[Any, bool]:
         return item._data, True
     if isinstance(item, slice):
         if item.step is not None and int(item.step) <= 0:
-            raise ValueError("step must be greater than zero")
+            # (Python's own words for 0, as torch lets Python's slice parsing say it)
+            raise ValueError(
+                "slice step cannot be zero"
+                if int(item.step) == 0
+                else "step must be greater than zero"
+            )
         return item, False
     # a tuple inside the index is a list, and so is a range (torch takes any sequence)
     if isinstance(item, (list, tuple, range, np.ndarray)):
