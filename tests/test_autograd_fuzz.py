@@ -411,6 +411,18 @@ def draw_inplace(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step 
         # through its base's history (CopySlices)
         return None
     name = data.draw(st.sampled_from(["mul_", "add_", "relu_", "neg_", "exp_", "clamp_"]))
+    if name in ("mul_", "add_") and data.draw(st.booleans()):
+        # by a tensor of the pool that broadcasts to x's shape and lies in other memory
+        # (an overlapping one is an error in torch: tests/test_memory_overlap.py)
+        def fits(v: torch.Tensor) -> bool:
+            return (
+                _broadcast(tuple(a.shape), tuple(v.shape)) == tuple(a.shape)
+                and v.untyped_storage().data_ptr() != a.untyped_storage().data_ptr()
+            )
+
+        j = _other(data, pool, fits)
+        if j is not None:
+            return (lambda t, x, y: getattr(x, name)(y)), (i, j), f"x.{name}(y)"
     if name in ("mul_", "add_"):
         c = _scalar(data)
         return (lambda t, x: getattr(x, name)(c)), (i,), f"x.{name}({c})"
@@ -419,6 +431,31 @@ def draw_inplace(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step 
     if name == "clamp_":
         return (lambda t, x: x.clamp_(-1.0, 0.5)), (i,), "x.clamp_(-1, 0.5)"
     return (lambda t, x: getattr(x, name)()), (i,), f"x.{name}()"
+
+
+def draw_write_through_view(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step | None:
+    """A view of a tensor with history (a layout op or basic indexing), written in place at
+    once: the base takes the write in its history (CopySlices)."""
+    a = pool[i]
+    if a.is_leaf or (a._base is not None and a._base.is_leaf):
+        return None
+    view = data.draw(st.sampled_from([draw_layout, draw_index]))(data, pool, i)
+    if view is None or view[1] != (i,):
+        return None
+    take, _, text = view
+    v = take(torch, a)  # (drawing runs under no_grad: nothing recorded)
+    if v._base is None or 0 in v.stride() or v.numel() == 0:
+        return None  # a copy, an expanded view (torch refuses the write) or nothing to write
+    name = data.draw(st.sampled_from(["mul_", "add_", "relu_", "neg_", "clamp_"]))
+    c = _scalar(data)
+
+    def write(t: Any, x: Any) -> Any:
+        w = take(t, x)
+        if name in ("mul_", "add_"):
+            return getattr(w, name)(c)
+        return w.clamp_(-1.0, 0.5) if name == "clamp_" else getattr(w, name)()
+
+    return write, (i,), f"{text}, then {name}"
 
 
 OPS = [
@@ -435,6 +472,7 @@ OPS = [
     draw_clamp,
     draw_maximum,
     draw_inplace,
+    draw_write_through_view,
 ]
 
 
@@ -505,12 +543,34 @@ def test_random_programs_second_order(data: st.DataObject) -> None:
     run_program(data, second_order=True)
 
 
-def run_program(data: st.DataObject, second_order: bool = False) -> None:
+# views taken and written in place often: writes through views (CopySlices), views of views,
+# and ops that saved a view's old value
+VIEWS_AND_WRITES = [
+    draw_binary,  # (first: what hypothesis shrinks towards, and it always applies)
+    draw_unary,
+    draw_write_through_view,
+    draw_write_through_view,
+    draw_layout,
+    draw_index,
+    draw_inplace,
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_random_writes_through_views(data: st.DataObject) -> None:
+    run_program(data, second_order=data.draw(st.booleans()), ops=VIEWS_AND_WRITES)
+
+
+def run_program(
+    data: st.DataObject, second_order: bool = False, ops: list[Callable[..., Any]] = OPS
+) -> None:
     """Draw one program and run it on both libraries (see the module docstring).
 
     ``second_order``: instead of ``backward``, take the first gradients with
     ``autograd.grad(create_graph=True)``, then backpropagate a random weighting of them: the
-    leaves' ``.grad`` are then second derivatives (Hessian-vector products).
+    leaves' ``.grad`` are then second derivatives (Hessian-vector products). ``ops``: the
+    pool each op is drawn from.
     """
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
     coarse = data.draw(st.booleans(), label="coarse values")
@@ -521,7 +581,7 @@ def run_program(data: st.DataObject, second_order: bool = False) -> None:
 
     for _ in range(data.draw(st.integers(2, 8), label="length")):
         while True:  # draw until an op applies (most do)
-            draw = data.draw(st.sampled_from(OPS))
+            draw = data.draw(st.sampled_from(ops))
             i = data.draw(st.integers(0, len(ref) - 1))
             with torch.no_grad():  # (drawing looks at the values: record nothing)
                 step = draw(data, ref, i)
