@@ -7,6 +7,7 @@ Where torch's behaviour is observable the same way, the case runs on both throug
 from __future__ import annotations
 
 import copy
+import itertools
 import pickle
 import warnings
 from typing import Any
@@ -165,6 +166,29 @@ def test_contiguous_returns_self_when_contiguous(L: Any) -> None:
     assert c is not t and c.is_contiguous() and not t.is_contiguous()
     c[0, 0] = 1.0
     assert x[0, 0].item() == 0.0
+
+
+@pytest.mark.parametrize("method", ["view", "reshape"])
+def test_view_strides_match_torch(method: str) -> None:
+    # a dim of size 1 is never stepped along, so NumPy and torch each choose its stride;
+    # stride() must show torch's (tensors permuted, sliced, and viewed with size-1 dims)
+    base = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    shapes = [(1, 12), (12, 1), (2, 6, 1), (1, 4, 3), (3, 1, 4, 1), (1, 1, 12), (6, 1, 2)]
+    for perm in itertools.permutations(range(3)):
+        for cut in (slice(None), slice(None, None, 2), slice(1, None)):
+            t = torch.from_numpy(base.copy()).permute(*perm)[..., cut]
+            p = picotorch.from_numpy(base.copy()).permute(*perm)[..., cut]
+            for shape in shapes:
+                shape = (*shape[:-1], -1)  # (fits whatever the cut left)
+                try:
+                    ref = getattr(t, method)(*shape)
+                except RuntimeError:
+                    with pytest.raises(RuntimeError):
+                        getattr(p, method)(*shape)
+                    continue
+                mine = getattr(p, method)(*shape)
+                assert mine.stride() == ref.stride(), (perm, cut, shape)
+                np.testing.assert_array_equal(mine.numpy(), ref.numpy())
 
 
 def test_expand_has_stride_zero_and_refuses_writes() -> None:

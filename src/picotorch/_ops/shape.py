@@ -55,11 +55,51 @@ def _infer_size(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
 
 
+def _reshaped_view(data: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``data`` seen with ``shape`` without copying (ValueError if no strides can do it), with
+    the strides torch gives: NumPy and torch agree on every dim but those of size 1, which are
+    never stepped along, and for which each picks its own stride."""
+    view = np.reshape(data, shape, copy=False)
+    if 1 not in shape or data.size == 0 or data.ndim == 0:
+        return view  # (NumPy's strides are torch's already)
+    itemsize = data.itemsize
+    chosen = _torch_view_strides(data.shape, [s // itemsize for s in data.strides], shape)
+    strides = [
+        chosen[d] * itemsize if n == 1 else stride
+        for d, (n, stride) in enumerate(zip(shape, view.strides, strict=True))
+    ]
+    return as_strided(view, shape, strides)  # (only size-1 dims changed: no other memory)
+
+
+def _torch_view_strides(
+    old_shape: tuple[int, ...], old_strides: list[int], shape: tuple[int, ...]
+) -> list[int]:
+    """The strides (in elements) torch computes for viewing a tensor of ``old_shape`` and
+    ``old_strides`` with ``shape``, which must be possible. The old dims fall into chunks laid
+    out contiguously; each chunk's new dims get row-major strides from the chunk's last stride,
+    a size-1 new dim taking the stride of the dims after it in its chunk."""
+    strides = [0] * len(shape)
+    d_new = len(shape) - 1
+    base, chunk_numel, new_numel = old_strides[-1], 1, 1
+    for d in range(len(old_shape) - 1, -1, -1):
+        chunk_numel *= old_shape[d]
+        ends_chunk = d == 0 or (old_shape[d - 1] != 1 and old_strides[d - 1] != chunk_numel * base)
+        if not ends_chunk:
+            continue
+        while d_new >= 0 and (new_numel < chunk_numel or shape[d_new] == 1):
+            strides[d_new] = new_numel * base
+            new_numel *= shape[d_new]
+            d_new -= 1
+        if d > 0:
+            base, chunk_numel, new_numel = old_strides[d - 1], 1, 1
+    return strides
+
+
 def view(a: Tensor, *shape: Any) -> Tensor:
     """The same memory seen with another shape; an error if the strides can't allow it."""
     new_shape = _infer_size(_sizes(shape), a._data.size)
     try:
-        data = np.reshape(a._data, new_shape, copy=False)
+        data = _reshaped_view(a._data, new_shape)
     except ValueError:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
@@ -87,7 +127,7 @@ def reshape(a: Tensor, *shape: Any) -> Tensor:
     """Like ``view`` when the memory layout allows it, otherwise a reshaped row-major copy."""
     new_shape = _infer_size(_sizes(shape), a._data.size)
     try:
-        data = np.reshape(a._data, new_shape, copy=False)
+        data = _reshaped_view(a._data, new_shape)
     except ValueError:  # no strides can describe it: copy to row-major first (as torch does)
         copy = clone(a, row_major=True)
         result = Tensor._make(copy._data.reshape(new_shape))
