@@ -925,6 +925,30 @@ def test_in_place_on_a_view_keeps_retain_grad() -> None:
     same(case)
 
 
+def test_views_rebuilt_after_in_place_keep_retain_grad() -> None:
+    # every view rebuilt from its base's new history takes its retain_grad hook along
+    def through_the_base(t: Any) -> Any:
+        x = t.ones(2, 3, requires_grad=True)
+        y = x * 2
+        v = y[0]
+        v.retain_grad()
+        y.mul_(2)
+        (v * 3).sum().backward()
+        return v.grad, x.grad
+
+    def through_another_view(t: Any) -> Any:
+        x = t.ones(2, 3, requires_grad=True)
+        y = x * 2
+        w = y[1]
+        w.retain_grad()
+        y[0].mul_(2)
+        (w * 3).sum().backward()
+        return w.grad, x.grad
+
+    same(through_the_base)
+    same(through_another_view)
+
+
 def test_in_place_on_a_view_second_backward() -> None:
     def case(t: Any, op: str, retain: bool) -> Any:
         x = t.ones(2, 3, requires_grad=True)

@@ -378,8 +378,9 @@ def rebase_views(base: Tensor) -> None:
     entry[1][:] = [weakref.ref(view) for view in alive]
     for view in alive:
         if view.grad_fn is not None:
-            view.grad_fn = AsStridedBackward0(base, view)
-            view._output_nr = 0
+            rebuilt = AsStridedBackward0(base, view)
+            move_retain_grad_hook(view, rebuilt)
+            view.grad_fn, view._output_nr = rebuilt, 0
             view._base_grad_fn = base.grad_fn  # up to date again: not a stale view for _edge
 
 
@@ -396,11 +397,8 @@ def write_through_view(view: Tensor, fn: Node) -> None:
     base._requires_grad, base.grad_fn, base._output_nr = True, node, 0
     if view.grad_fn is None:  # a view of a tensor without history so far: now it has one
         _register_view(base, view)
-    hook = view.grad_fn._retain_grad_hooks.pop(view._output_nr) if view._retains_grad else None
-    view._requires_grad, view.grad_fn = True, fn  # (any grad_fn: rebase_views rebuilds it)
+        view._requires_grad, view.grad_fn = True, fn  # (any grad_fn: rebase_views rebuilds it)
     rebase_views(base)
-    if hook is not None:  # .grad is the gradient of the new value: its hook moves along
-        view.grad_fn.set_retain_grad_hook(0, hook)
 
 
 def move_retain_grad_hook(t: Tensor, node: Node) -> None:
