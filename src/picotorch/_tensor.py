@@ -565,13 +565,10 @@ class Tensor:
             # a view of a view that requires_grad_() made a leaf (reshape(...).requires_grad_()):
             # torch counts that leaf as this view's base
             raise RuntimeError(VIEW_OF_A_LEAF_WRITTEN)
-        if recorded:  # (write_through_view records it, from the base's current history)
-            if base.grad_fn is not self._base_grad_fn:
-                raise RuntimeError(_STALE_VIEW)
-        elif base._requires_grad:
-            # an out= write (or t_) into a view of a tensor with history: picotorch does not
-            # record these through the base (torch does for t_), so it refuses
-            raise RuntimeError(_VIEW_INPLACE_UNSUPPORTED)
+        if base.grad_fn is not self._base_grad_fn:
+            # the base took a history in place after this view was taken, and the view was not
+            # rebuilt from it (see rebase_views): write_through_view could not record the write
+            raise RuntimeError(_STALE_VIEW)
 
     # --8<-- [start:rebase]
     def _inplace(
@@ -1224,11 +1221,6 @@ class Tensor:
 
 VIEW_OF_A_LEAF_WRITTEN = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
-)
-_VIEW_INPLACE_UNSUPPORTED = (
-    "picotorch does not support autograd through this in-place operation on a view of a "
-    "tensor with history; write through the base instead (base[index] = new_value), or work "
-    "on a copy (view = view.clone())."
 )
 
 
