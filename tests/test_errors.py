@@ -357,6 +357,34 @@ err("inplace-shape-row", lambda L: L.ones(1, 3).add_(L.ones(2, 3)), raises=Runti
 err("iadd-int-float", lambda L, a: a.__iadd__(1.5), IM, raises=RuntimeError)
 err("inplace-expanded", lambda L: L.ones(3, 1).expand(3, 4).add_(1), raises=RuntimeError)
 err("out-dtype", lambda L, a: L.add(a, a, out=L.zeros(2, 3, dtype=L.int64)), F, raises=RuntimeError)
+# an ``out=`` tensor that is also an input is written in place: never resized
+err("out-is-input-shape", lambda L, a: L.add(a, L.ones(2, 2, 3), out=a), F, raises=RuntimeError)
+err("out-is-other-shape", lambda L, a: L.mul(L.ones(2, 2, 3), a, out=a), F, raises=RuntimeError)
+err("out-is-input-clamp", lambda L, a: L.clamp(a, L.zeros(2, 2, 3), out=a), F, raises=RuntimeError)
+# keywords torch's functions do not take (picotorch's in-place machinery must not leak out)
+for _name, _call in [
+    ("relu-inplace", lambda L, a: L.relu(a, inplace=True)),
+    ("relu-out", lambda L, a: L.relu(a, out=L.empty(2, 3))),
+    ("exp-inplace", lambda L, a: L.exp(a, inplace=True)),
+    ("neg-inplace", lambda L, a: L.neg(a, inplace=True)),
+    ("add-inplace", lambda L, a: L.add(a, 1, inplace=True)),
+    ("sub-inplace", lambda L, a: L.sub(a, 1, inplace=True)),
+    ("mul-inplace", lambda L, a: L.mul(a, 2, inplace=True)),
+    ("div-inplace", lambda L, a: L.div(a, 2, inplace=True)),
+    ("pow-inplace", lambda L, a: L.pow(a, 2, inplace=True)),
+    ("clamp-inplace", lambda L, a: L.clamp(a, 0, inplace=True)),
+    ("masked_fill-inplace", lambda L, a: L.masked_fill(a, a > 1, 0.0, inplace=True)),
+    (
+        "scatter-inplace",
+        lambda L, a: L.scatter(a, 0, L.zeros(1, 3, dtype=L.long), 0.0, inplace=True),
+    ),
+    (
+        "scatter_add-inplace",
+        lambda L, a: L.scatter_add(a, 0, L.zeros(1, 3, dtype=L.long), a, inplace=True),
+    ),
+]:
+    _keyword = _name.rsplit("-", 1)[1]  # (torch words it per function: both name the keyword)
+    err(f"{_name}-keyword", _call, F, raises=TypeError, match=(_keyword,))
 err("bool-sub", lambda L, b: b - b, B, raises=RuntimeError)
 err("bool-sub-scalar", lambda L, a: a - True, F, raises=RuntimeError)
 err("bool-neg", lambda L, b: -b, B, raises=RuntimeError)

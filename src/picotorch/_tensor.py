@@ -574,7 +574,7 @@ class Tensor:
     def _inplace(
         self, op: Any, *args: Any, reads: tuple[Any, ...] | None = None, **kwargs: Any
     ) -> Tensor:
-        """Run ``op`` in place: ``op(self, *args, out=self, inplace=True)``.
+        """Run ``op`` in place: ``op(self, *args, out=self)``.
 
         ``reads``: the tensors the op reads, which must not share only part of this tensor's
         memory (see _memory.py); by default the tensors among ``args``. (Ops with rules of
@@ -588,7 +588,7 @@ class Tensor:
         """
         if not needs_grad(self, *args):
             self._check_reads(args if reads is None else reads)
-            return op(self, *args, out=self, inplace=True, **kwargs)
+            return op(self, *args, out=self, **kwargs)
         self._check_inplace(recorded=True)
         self._check_reads(args if reads is None else reads)
         old = Tensor._make(self._data.copy())  # the value before, as the graph will see it
@@ -895,19 +895,19 @@ class Tensor:
         value: Any = None,
         reduce: str | None = None,
     ) -> Tensor:
-        return _indexing.scatter(self, dim, index, src, value=value, reduce=reduce, inplace=True)
+        return _indexing.scatter_(self, dim, index, src, value=value, reduce=reduce)
 
     def scatter_add(self, dim: builtins.int, index: Tensor, src: Tensor) -> Tensor:
         return _indexing.scatter_add(self, dim, index, src)
 
     def scatter_add_(self, dim: builtins.int, index: Tensor, src: Tensor) -> Tensor:
-        return _indexing.scatter_add(self, dim, index, src, inplace=True)
+        return _indexing.scatter_add_(self, dim, index, src)
 
     def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
         return _indexing.masked_fill(self, mask, value)
 
     def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
-        return _indexing.masked_fill(self, mask, value, inplace=True)
+        return _indexing.masked_fill_(self, mask, value)
 
     def index_select(self, dim: builtins.int, index: Tensor) -> Tensor:
         return _indexing.index_select(self, dim, index)
@@ -991,7 +991,7 @@ class Tensor:
         return self._inplace(_pw.exp)
 
     def relu_(self) -> Tensor:
-        return self._inplace(_pw.relu)
+        return self._inplace(_pw.relu_into)
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
         return _pw.clamp(self, min, max)

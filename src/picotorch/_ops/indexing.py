@@ -624,7 +624,7 @@ def _check_scatter(a: Tensor, d: int, index: Tensor, src: Any) -> None:
 
 
 def _scatter_setup(
-    a: Tensor, dim: int, index: Tensor, src: Any, inplace: bool
+    a: Tensor, dim: int, index: Tensor, src: Any, in_place: bool
 ) -> tuple[int, Tensor, np.ndarray, tuple[np.ndarray, ...], Any]:
     """What scatter and scatter_add share: the checks; the tensor to write into (``a`` itself
     in place, else a copy of it); its data (at least 1-d); where in that data to write; and
@@ -636,8 +636,8 @@ def _scatter_setup(
     d = normalize_dim(dim, a._data.ndim)
     if index._data.size:  # an empty index: torch checks nothing, and writes nothing
         _check_scatter(a, d, index, src)
-    out = a if inplace else Tensor._make(a._data.copy(order="K"))
-    if inplace:
+    out = a if in_place else Tensor._make(a._data.copy(order="K"))
+    if in_place:
         out._check_inplace()
     data, idx = _at_least_1d(out._data), _at_least_1d(index._data)
     if not idx.size:
@@ -676,16 +676,34 @@ def scatter(
     *,
     value: Any = None,
     reduce: str | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``. ``src`` may be
     a number, also given as ``value=``."""
-    src = _scatter_src(src, value, "scatter_" if inplace else "scatter")
-    if inplace:  # (torch's scatter_ refuses a src that shares any of its memory)
-        a._check_reads((src,), full_ok=False)
-        if needs_grad(a, src):
-            return a._inplace(scatter, dim, index, src, reduce=reduce, reads=())
-    d, out, data, target, values = _scatter_setup(a, dim, index, src, inplace)
+    src = _scatter_src(src, value, "scatter")
+    return _scatter(a, dim, index, src, reduce, in_place=False)
+
+
+def scatter_(
+    a: Tensor,
+    dim: int,
+    index: Tensor,
+    src: Any = None,
+    *,
+    value: Any = None,
+    reduce: str | None = None,
+) -> Tensor:
+    """``a.scatter_(...)``: scatter into ``a`` itself."""
+    src = _scatter_src(src, value, "scatter_")
+    a._check_reads((src,), full_ok=False)  # (torch's scatter_ refuses any shared memory)
+    if needs_grad(a, src):
+        return a._inplace(scatter, dim, index, src, reduce=reduce, reads=())
+    return _scatter(a, dim, index, src, reduce, in_place=True)
+
+
+def _scatter(
+    a: Tensor, dim: int, index: Tensor, src: Any, reduce: str | None, in_place: bool
+) -> Tensor:
+    d, out, data, target, values = _scatter_setup(a, dim, index, src, in_place)
     if reduce is not None and isinstance(src, Tensor):
         _warn_scatter_reduce()
     if reduce is None:
@@ -697,7 +715,7 @@ def scatter(
     else:
         raise RuntimeError("reduce argument must be either add or multiply.")
     out._bump_version()
-    if needs_grad(a, src):  # (in place, _inplace above records it)
+    if needs_grad(a, src):  # (in place, scatter_ has handed it to _inplace)
         if reduce is not None:
             record(out, NotImplementedBackward, (a, src), op="scatter")
         elif isinstance(src, Tensor):
@@ -763,16 +781,22 @@ def _warn_scatter_reduce() -> None:
         )
 
 
-def scatter_add(
-    a: Tensor, dim: int, index: Tensor, src: Tensor, *, inplace: bool = False
-) -> Tensor:
+def scatter_add(a: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """Like scatter, but values landing on the same place are summed."""
-    if inplace:  # (as scatter_)
-        a._check_reads((src,), full_ok=False)
-        if needs_grad(a, src):
-            return a._inplace(scatter_add, dim, index, src, reads=())
+    return _scatter_add(a, dim, index, src, in_place=False)
+
+
+def scatter_add_(a: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """``a.scatter_add_(...)``: add into ``a`` itself."""
+    a._check_reads((src,), full_ok=False)  # (as scatter_)
+    if needs_grad(a, src):
+        return a._inplace(scatter_add, dim, index, src, reads=())
+    return _scatter_add(a, dim, index, src, in_place=True)
+
+
+def _scatter_add(a: Tensor, dim: int, index: Tensor, src: Tensor, in_place: bool) -> Tensor:
     # (torch's checks and messages for scatter_add are scatter's, "scatter()" included)
-    d, out, data, target, values = _scatter_setup(a, dim, index, src, inplace)
+    d, out, data, target, values = _scatter_setup(a, dim, index, src, in_place)
     np.add.at(data, target, values)
     out._bump_version()
     if needs_grad(a, src):
@@ -794,40 +818,10 @@ class ScatterAddBackward0(Node):
         return grad, grad_src
 
 
-def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -> Tensor:
+def masked_fill(a: Tensor, mask: Tensor, value: Any) -> Tensor:
     """``value`` where ``mask`` (broadcast to ``a``) is True, ``a`` elsewhere."""
-    if mask._dtype is not _dtype.bool:
-        raise RuntimeError(
-            "masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{c_type_name(mask._dtype)}"
-        )
-    if isinstance(value, Tensor) and value._data.ndim != 0:
-        raise RuntimeError(
-            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-            f"{value._data.ndim} dimension(s)."
-        )
-    if inplace and a._dtype.is_floating_point and needs_grad(a, value):
-        return a._inplace(masked_fill, mask, value, reads=(mask,))  # (value: read as a number)
+    fill = _masked_fill_value(a, mask, value)
     shape = broadcast_shapes(mask._data.shape, a._data.shape)  # torch's error if they don't
-    fill = np.asarray(value.item() if isinstance(value, Tensor) else value).astype(a._data.dtype)
-    if inplace:
-        if shape != a._data.shape:
-            raise RuntimeError(
-                f"output with shape {list(a._data.shape)} doesn't match the broadcast shape "
-                f"{list(shape)}"
-            )
-        a._check_reads((mask,))
-        if a._overlaps_itself():  # torch allows it, with a warning
-            warnings.warn(
-                "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the "
-                "tensor before performing this operation. This also applies to advanced "
-                "indexing e.g. tensor[mask] = scalar",
-                UserWarning,
-                stacklevel=4,
-            )
-        np.copyto(a._data, fill, where=mask._data)
-        a._bump_version()
-        return a
     out = np.empty(shape, a._data.dtype)  # row-major, as torch's out-of-place form gives
     np.copyto(out, a._data)
     np.copyto(out, fill, where=mask._data)
@@ -838,6 +832,47 @@ def masked_fill(a: Tensor, mask: Tensor, value: Any, *, inplace: bool = False) -
         else:
             record(result, MaskedFillBackward0, (a,), saved=(mask,))
     return result
+
+
+def masked_fill_(a: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """``a.masked_fill_(mask, value)``: fill ``a`` itself where ``mask`` is True."""
+    fill = _masked_fill_value(a, mask, value)
+    if a._dtype.is_floating_point and needs_grad(a, value):
+        return a._inplace(masked_fill, mask, value, reads=(mask,))  # (value: read as a number)
+    shape = broadcast_shapes(mask._data.shape, a._data.shape)  # torch's error if they don't
+    if shape != a._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(a._data.shape)} doesn't match the broadcast shape "
+            f"{list(shape)}"
+        )
+    a._check_reads((mask,))
+    if a._overlaps_itself():  # torch allows it, with a warning
+        warnings.warn(
+            "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the "
+            "tensor before performing this operation. This also applies to advanced "
+            "indexing e.g. tensor[mask] = scalar",
+            UserWarning,
+            stacklevel=4,
+        )
+    np.copyto(a._data, fill, where=mask._data)
+    a._bump_version()
+    return a
+
+
+def _masked_fill_value(a: Tensor, mask: Tensor, value: Any) -> np.ndarray:
+    """Check masked_fill's mask and value as torch does; the value as a 0-d array of a's
+    dtype."""
+    if mask._dtype is not _dtype.bool:
+        raise RuntimeError(
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{c_type_name(mask._dtype)}"
+        )
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(
+            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value._data.ndim} dimension(s)."
+        )
+    return np.asarray(value.item() if isinstance(value, Tensor) else value).astype(a._data.dtype)
 
 
 class MaskedFillBackward0(Node):

@@ -136,7 +136,6 @@ def _binary(
     *,
     to_float: bool = False,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     """Run a NumPy ufunc on two operands with torch's type promotion and broadcasting.
 
@@ -159,9 +158,9 @@ def _binary(
         common = _dtype.get_default_dtype()
         x, y = _array(a, common), _array(b, common)
     if out is not None:
-        if not inplace and needs_grad(a, b, out):  # (out counts: its history would be stale)
+        if needs_grad(a, b, out):  # (out counts: its history would be stale)
             raise _out_with_grad_error(ufunc)
-        return _write_out(ufunc, (x, y), common, out, inplace)
+        return _write_out(ufunc, (x, y), common, out, in_place=out is a or out is b)
     try:
         return _make(ufunc(x, y))
     except ValueError:
@@ -173,12 +172,14 @@ def _binary(
 
 
 def _write_out(
-    func: Callable[..., Any], args: tuple[Any, ...], common: dtype, out: Tensor, inplace: bool
+    func: Callable[..., Any], args: tuple[Any, ...], common: dtype, out: Tensor, in_place: bool
 ) -> Tensor:
-    """Compute into ``out``'s memory: the in-place ``add_`` form and the ``out=`` form.
+    """Compute into ``out``'s memory: the ``out=`` form, and the in-place ``add_`` form
+    (``Tensor._inplace`` runs it as ``add(x, y, out=x)`` when autograd does not record it).
 
     The result dtype must convert to ``out``'s dtype without leaving its category (torch
-    refuses ``int_tensor.add_(0.5)``); in-place results must keep ``out``'s shape.
+    refuses ``int_tensor.add_(0.5)``). ``in_place``: ``out`` is one of the op's inputs, so
+    the result must keep its shape (torch resizes other ``out=`` tensors, with a warning).
     """
     if common._kind > out._dtype._kind:
         raise RuntimeError(
@@ -186,11 +187,10 @@ def _write_out(
             f"{type_name(out._dtype)}"
         )
     out._check_inplace()
-    if not inplace:  # (in place, Tensor._inplace has checked)
-        check_reads(out._data, args)
+    check_reads(out._data, args)
     shape = broadcast_shapes(*(np.shape(x) for x in args))
     if shape != out._data.shape:
-        if inplace:
+        if in_place:
             raise RuntimeError(
                 f"output with shape {list(out._data.shape)} doesn't match the broadcast shape "
                 f"{list(shape)}"
@@ -229,7 +229,6 @@ def _unary(
     *,
     to_float: bool,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     if not isinstance(a, Tensor):
         raise TypeError(f"expected Tensor as element 0 in argument 0, but got {type(a).__name__}")
@@ -237,9 +236,9 @@ def _unary(
     x = _array(a, common)
     if out is None:
         return Tensor._make(ufunc(x))
-    if not inplace and needs_grad(a, out):
+    if needs_grad(a, out):
         raise _out_with_grad_error(ufunc)
-    return _write_out(ufunc, (x,), common, out, inplace)
+    return _write_out(ufunc, (x,), common, out, in_place=out is a)
 
 
 def _out_with_grad_error(func: Callable[..., Any] | str) -> RuntimeError:
@@ -276,11 +275,10 @@ def add(
     *,
     alpha: Any = 1,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     """``input + alpha * other``, broadcast, with torch's type promotion."""
     scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha)
-    result = _binary(np.add, input, scaled, out=out, inplace=inplace)
+    result = _binary(np.add, input, scaled, out=out)
     if needs_grad(input, other):
         if alpha == 1:  # (the usual a + b: AddBackward0's default alpha, no facts to keep)
             record(result, AddBackward0, (input, other))
@@ -381,7 +379,6 @@ def sub(
     *,
     alpha: Any = 1,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     """``input - alpha * other``; refused if an operand is bool (even ``x - True``), like torch."""
     if _is_bool(input) or _is_bool(other):
@@ -395,7 +392,7 @@ def sub(
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
     scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha)
-    result = _binary(np.subtract, input, scaled, out=out, inplace=inplace)
+    result = _binary(np.subtract, input, scaled, out=out)
     if needs_grad(input, other):
         if isinstance(input, Tensor):
             record(result, SubBackward0, (input, other), alpha=alpha)
@@ -409,10 +406,9 @@ def mul(
     other: Operand,
     *,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     """Elementwise product (``*``), broadcast, with torch's type promotion."""
-    result = _binary(np.multiply, input, other, out=out, inplace=inplace)
+    result = _binary(np.multiply, input, other, out=out)
     if needs_grad(input, other):
         # each factor is needed only for the other's gradient: keep only those (as torch does)
         keep_input = input if getattr(other, "_requires_grad", False) else None
@@ -489,11 +485,10 @@ def div(
     *,
     rounding_mode: str | None = None,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     """True division (``/``; ints give floats), or ``'floor'``/``'trunc'`` rounded division."""
     if rounding_mode is None:
-        result = _binary(np.true_divide, input, other, to_float=True, out=out, inplace=inplace)
+        result = _binary(np.true_divide, input, other, to_float=True, out=out)
         if needs_grad(input, other):
             # the dividend is needed only for the divisor's gradient: kept only then (as torch)
             keep_input = input if getattr(other, "_requires_grad", False) else None
@@ -504,7 +499,7 @@ def div(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
             f"'{rounding_mode}'"
         )
-    result = _rounded_division(input, other, rounding_mode, out, inplace)
+    result = _rounded_division(input, other, rounding_mode, out)
     if needs_grad(input, other):
         record(result, DivBackward2, (input, other))
     return result
@@ -525,12 +520,11 @@ def _rounded_division(
     other: Operand,
     rounding_mode: str,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     _refuse_bool(f"div_{rounding_mode}_cpu", input, other)
     _check_integer_divisor(input, other)
     func = np.floor_divide if rounding_mode == "floor" else _trunc_divide
-    return _binary(func, input, other, out=out, inplace=inplace)
+    return _binary(func, input, other, out=out)
 
 
 class DivBackward2(Node):
@@ -638,7 +632,6 @@ def pow(  # noqa: A001 - torch's name
     exponent: Operand,
     *,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     """``input ** exponent``, elementwise.
 
@@ -653,7 +646,7 @@ def pow(  # noqa: A001 - torch's name
                 raise RuntimeError("Integers to negative integer powers are not allowed.")
         elif np.any(exponent._data < 0):
             func = _int_power
-    result = _binary(func, input, exponent, out=out, inplace=inplace)
+    result = _binary(func, input, exponent, out=out)
     if needs_grad(input, exponent):
         if not isinstance(exponent, Tensor):
             record(result, PowBackward0, (input,), saved=(input, exponent))
@@ -915,14 +908,14 @@ def logical_not(input: Tensor) -> Tensor:
 
 
 # ---------------------------------------------------------------------- unary maths
-def neg(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
+def neg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``-input``; refused for bool tensors, as in torch."""
     if input._dtype is _dtype.bool:
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    result = _unary(np.negative, input, to_float=False, out=out, inplace=inplace)
+    result = _unary(np.negative, input, to_float=False, out=out)
     if needs_grad(input):
         record(result, NegBackward0, (input,))
     return result
@@ -978,9 +971,9 @@ class SignBackward0(Node):
         return (_zeros_like(grad),)
 
 
-def exp(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
+def exp(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``e ** x``, elementwise."""
-    result = _unary(np.exp, input, to_float=True, out=out, inplace=inplace)
+    result = _unary(np.exp, input, to_float=True, out=out)
     if needs_grad(input):
         record(result, ExpBackward0, (input,), saved=(result,))
     return result
@@ -1158,18 +1151,31 @@ def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
     return np.maximum(0, x, out=out, casting=casting)
 
 
-def relu(input: Tensor, *, out: Tensor | None = None, inplace: bool = False) -> Tensor:
+def relu(input: Tensor) -> Tensor:
     """``max(x, 0)``, elementwise (NaN stays NaN)."""
-    if isinstance(input, Tensor) and input._dtype is _dtype.bool:
-        raise RuntimeError("Boolean inputs not supported for relu")
-    if out is None and not inplace and isinstance(input, Tensor):
-        # the usual call: nothing to convert or write into (and 0 in its own dtype: dtype._zero)
+    if isinstance(input, Tensor):
+        _refuse_bool_relu(input)
+        # nothing to convert: 0 in the tensor's own dtype (dtype._zero)
         result = _make(np.maximum(input._dtype._zero, input._data))
     else:
-        result = _unary(_relu, input, to_float=False, out=out, inplace=inplace)
+        result = _unary(_relu, input, to_float=False)  # (torch's TypeError)
     if needs_grad(input):
         record(result, ReluBackward0, (input,), saved=(result,))
     return result
+
+
+def relu_into(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """``relu`` with ``out=``, for ``Tensor.relu_`` (``Tensor._inplace`` writes with ``out=``
+    when autograd does not record): ``torch.relu`` itself has no ``out=``."""
+    if out is None:
+        return relu(input)
+    _refuse_bool_relu(input)
+    return _unary(_relu, input, to_float=False, out=out)
+
+
+def _refuse_bool_relu(input: Tensor) -> None:
+    if input._dtype is _dtype.bool:
+        raise RuntimeError("Boolean inputs not supported for relu")
 
 
 # --8<-- [start:relu_backward]
@@ -1233,7 +1239,6 @@ def clamp(
     max: Any = None,
     *,
     out: Tensor | None = None,
-    inplace: bool = False,
 ) -> Tensor:
     """Limit every element to ``[min, max]`` (``min`` is applied first, then ``max``)."""
     if min is None and max is None:
@@ -1246,12 +1251,11 @@ def clamp(
     if max is not None:
         result = np.minimum(_array(max, common), result)
     if out is not None:
-        if not inplace:
-            if needs_grad(input, min, max, out):
-                raise _out_with_grad_error("clamp")
-            # (``out`` may share memory with the inputs, not with ``result``)
-            out._check_reads((input, min, max))
-        return _write_out(_assign, (result,), common, out, inplace)
+        if needs_grad(input, min, max, out):
+            raise _out_with_grad_error("clamp")
+        out._check_reads((input, min, max))  # (``result`` is new memory: _write_out can't tell)
+        in_place = out is input or out is min or out is max
+        return _write_out(_assign, (result,), common, out, in_place=in_place)
     out = Tensor._make(result)
     if needs_grad(input, min, max):
         if isinstance(min, Tensor) or isinstance(max, Tensor):
