@@ -74,6 +74,15 @@ err("expand-non-singleton", lambda L, a: a.expand(4, 3), F, raises=RuntimeError)
 err("expand-minus1-new-dim", lambda L, a: a.expand(-1, 2, 3), F, raises=RuntimeError)
 err("expand-too-few", lambda L, a: a.expand(3), F, raises=RuntimeError)
 err("expand-negative", lambda L, a: a.expand(2, -2), F, raises=RuntimeError)
+# a negative size for a dim of size 1: torch finds it only as an overflowing element count
+err(
+    "expand-negative-singleton",
+    lambda L: L.zeros(2, 1).expand(2, -3),
+    raises=RuntimeError,
+    match=(),
+)
+err("expand-negative-1d", lambda L: L.zeros(1).expand(-2), raises=RuntimeError, match=())
+err("view-dtype-and-size", lambda L, a: a.view(6, dtype=L.int32), F, raises=TypeError, match=())
 err("view-non-contiguous", lambda L, a: a.t().view(6), F, raises=RuntimeError)
 err("view-impossible", lambda L, a: a.view(4, 2), F, raises=RuntimeError)
 err("view-two-minus1", lambda L, a: a.view(-1, -1), F, raises=RuntimeError)

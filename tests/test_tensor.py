@@ -191,6 +191,77 @@ def test_view_strides_match_torch(method: str) -> None:
                 np.testing.assert_array_equal(mine.numpy(), ref.numpy())
 
 
+def test_storage_offset_matches_torch() -> None:
+    def offsets(L: Any, x: Any) -> Any:
+        views = (
+            x,
+            x[1],
+            x[:, 2],
+            x[1:, 1:],
+            x.t()[2],
+            x[::2, 1],
+            x.view(-1)[5:],
+            x[1].expand(2, 4),
+        )
+        return [v.storage_offset() for v in views]
+
+    check(offsets, np.zeros((3, 4), np.float32))
+
+
+_DTYPE_NAMES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
+
+
+@pytest.mark.parametrize("to", _DTYPE_NAMES)
+@pytest.mark.parametrize("start", ["float32", "int16", "float64", "uint8"])
+def test_view_as_dtype(start: str, to: str) -> None:
+    # the same bytes read as another dtype: sizes, strides and offsets as torch scales them, or
+    # torch's error (0-d, a last dim that is not adjacent or not divisible, a misaligned view)
+    raw = np.arange(1, 97, dtype=np.uint8).reshape(4, 24)  # bytes that are no NaNs in any dtype
+
+    def layouts(L: Any, x: Any) -> list[Any]:
+        return [x, x[1:], x[:, 2:], x[:, 1:5], x.t(), x[::2], x[1, 1], x[:, :0], x[:0]]
+
+    for i in range(9):
+
+        def viewed(L: Any, b: Any, i: int = i) -> Any:
+            x = layouts(L, b.view(getattr(L, start)))[i]
+            v = x.view(getattr(L, to))
+            return v, v.stride(), v.storage_offset(), v._base is None, v.grad_fn
+
+        check(viewed, raw, same_message=True)
+
+
+@pytest.mark.parametrize(("start", "to"), [("float32", "float64"), ("uint8", "int16")])
+def test_view_as_dtype_needs_whole_elements_along_every_dim(start: str, to: str) -> None:
+    rows_of_five = np.arange(1, 121, dtype=np.uint8).reshape(6, 20)  # an odd row, as float32
+    for cut in (slice(0, 2), slice(0, 4)):
+        check(
+            lambda L, b, cut=cut: b.view(getattr(L, start))[:, cut].view(getattr(L, to)),
+            rows_of_five,
+            same_message=True,
+        )
+
+
+def test_view_as_dtype_shares_memory_and_version_but_not_autograd() -> None:
+    def fn(L: Any) -> Any:
+        x = L.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        v = y.view(L.int32)
+        w = y.view(L.float32)  # the same dtype: still no gradient, as in torch
+        before = y._version
+        v.add_(1)  # bumps y's version: y's bytes changed
+        return (
+            v,
+            w,
+            w.requires_grad,
+            y._version - before,
+            x.view(dtype=L.int32),
+            y.view(size=(2, 1)),
+        )
+
+    check(fn)
+
+
 def test_expand_has_stride_zero_and_refuses_writes() -> None:
     check(lambda L, x: (x.expand(3, 4).stride(), x.expand(2, 3, 4).stride()), np.zeros((3, 1)))
     check(

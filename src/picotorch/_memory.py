@@ -63,6 +63,15 @@ def check_reads(written: np.ndarray, reads: Any, *, full_ok: bool = True) -> Non
                 raise RuntimeError(_MESSAGE)
 
 
+def storage_offset(x: np.ndarray) -> int:
+    """How many of ``x``'s elements lie before its first one in the memory it views (torch's
+    ``storage_offset()``): NumPy's ``base`` leads to the array that owns that memory."""
+    owner: Any = x
+    while hasattr(getattr(owner, "base", None), "__array_interface__"):
+        owner = owner.base  # (an array, or the wrapper through which as_strided makes views)
+    return (_first_byte(x) - owner.__array_interface__["data"][0]) // x.itemsize
+
+
 def _first_byte(x: np.ndarray) -> int:
     address: int = x.__array_interface__["data"][0]
     return address

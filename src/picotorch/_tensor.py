@@ -24,7 +24,7 @@ from . import _dtype
 from . import autograd as _autograd
 from ._device import CPU, check_device, device
 from ._dtype import dtype
-from ._memory import check_reads
+from ._memory import check_reads, storage_offset
 from ._size import Size
 from .autograd import grad_mode
 from .autograd.function import (
@@ -236,6 +236,10 @@ class Tensor:
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return strides[normalize_dim(dim, self._data.ndim)]
+
+    def storage_offset(self) -> builtins.int:
+        """Where, in elements, this tensor starts in the memory it shares (0 unless a view)."""
+        return storage_offset(self._data)
 
     def is_contiguous(self) -> builtins.bool:
         """Whether the elements lie in memory in row-major order without gaps."""
@@ -818,7 +822,16 @@ class Tensor:
         """The last two dims swapped (a batch of transposed matrices)."""
         return _shape.transpose(self, -2, -1)
 
-    def view(self, *shape: Any) -> Tensor:
+    def view(self, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
+        """``view(2, 3)``, ``view((2, 3))``, ``view(size=(2, 3))``; or ``view(torch.int32)``,
+        ``view(dtype=torch.int32)``: the same bytes as another dtype."""
+        if size is not None or dtype is not None:
+            if shape or (size is None) == (dtype is None):
+                raise TypeError(
+                    "view() received an invalid combination of arguments - expected one of: "
+                    "(tuple of ints size), (torch.dtype dtype)"
+                )
+            shape = (size if dtype is None else dtype,)
         return _shape.view(self, *shape)
 
     def view_as(self, other: Tensor) -> Tensor:

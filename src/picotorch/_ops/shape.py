@@ -96,7 +96,10 @@ def _torch_view_strides(
 
 
 def view(a: Tensor, *shape: Any) -> Tensor:
-    """The same memory seen with another shape; an error if the strides can't allow it."""
+    """The same memory seen with another shape; an error if the strides can't allow it.
+    ``view(dtype)`` reads the same bytes as another dtype instead (``view_as_dtype``)."""
+    if len(shape) == 1 and isinstance(shape[0], dtype):
+        return view_as_dtype(a, shape[0])
     new_shape = _infer_size(_sizes(shape), a._data.size)
     try:
         data = _reshaped_view(a._data, new_shape)
@@ -109,6 +112,44 @@ def view(a: Tensor, *shape: Any) -> Tensor:
     if needs_grad(a):
         record(result, ViewBackward0, (a,), shape=a._data.shape)
     return result
+
+
+def view_as_dtype(a: Tensor, to: dtype) -> Tensor:
+    """The same bytes read as dtype ``to`` (``x.view(torch.int32)``). torch treats it as
+    outside autograd: the result shares the memory and the version counter, but has no
+    gradient and no ``_base``. Between dtypes of different sizes the last dim's size scales
+    (4 float32 are 16 uint8 or 2 float64), so that dim must be adjacent in memory, and, when
+    elements grow, everything else must fall on whole new elements: torch's checks, in its
+    order."""
+    if to.itemsize != a._data.itemsize:
+        _check_dtype_view(a, to, to.itemsize)
+    return Tensor._make(a._data.view(to.numpy), a._version_counter)
+
+
+def _check_dtype_view(a: Tensor, to: dtype, new_size: int) -> None:
+    from .pointwise import type_name
+
+    def refuse(condition: str, got: int | None = None) -> None:
+        view = f"to view {type_name(a._dtype)} as {type_name(to)} (different element sizes)"
+        raise RuntimeError(f"{condition} {view}" + ("" if got is None else f", but got {got}"))
+
+    data, strides = a._data, a.stride()
+    if data.ndim == 0:
+        refuse("self.dim() cannot be 0")
+    if new_size < data.itemsize:  # smaller elements: only the last dim must be adjacent
+        if strides[-1] != 1:
+            refuse("self.stride(-1) must be 1", strides[-1])
+        return
+    ratio = new_size // data.itemsize
+    if data.shape[-1] % ratio:
+        refuse(f"self.size(-1) must be divisible by {ratio}", data.shape[-1])
+    if a.storage_offset() % ratio:
+        refuse(f"self.storage_offset() must be divisible by {ratio}", a.storage_offset())
+    if strides[-1] != 1:
+        refuse("self.stride(-1) must be 1", strides[-1])
+    for d, step in enumerate(strides[:-1]):
+        if step % ratio:
+            refuse(f"self.stride({d}) must be divisible by {ratio}", step)
 
 
 class ViewBackward0(Node):
@@ -375,9 +416,14 @@ def expand(a: Tensor, *sizes: Any) -> Tensor:
         if size == old:
             new_shape.append(size)
             new_strides.append(stride)
-        elif old == 1:  # the one element is repeated: step 0 through memory
+        elif old == 1 and size >= 0:  # the one element is repeated: step 0 through memory
             new_shape.append(size)
             new_strides.append(0)
+        elif old == 1:  # (torch's own check only finds the negative element count later)
+            raise RuntimeError(
+                f"The expanded size of the tensor ({size}) must be non-negative at dimension "
+                f"{i}.  Target sizes: {list(target)}.  Tensor sizes: {list(shape)}"
+            )
         else:
             raise RuntimeError(
                 f"The expanded size of the tensor ({size}) must match the existing size "
