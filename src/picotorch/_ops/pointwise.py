@@ -1154,7 +1154,8 @@ def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
 def relu(input: Tensor) -> Tensor:
     """``max(x, 0)``, elementwise (NaN stays NaN)."""
     if isinstance(input, Tensor):
-        _refuse_bool_relu(input)
+        if input._dtype is _dtype.bool:
+            raise RuntimeError(_BOOL_RELU)
         # nothing to convert: 0 in the tensor's own dtype (dtype._zero)
         result = _make(np.maximum(input._dtype._zero, input._data))
     else:
@@ -1164,18 +1165,17 @@ def relu(input: Tensor) -> Tensor:
     return result
 
 
+_BOOL_RELU = "Boolean inputs not supported for relu"
+
+
 def relu_into(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``relu`` with ``out=``, for ``Tensor.relu_`` (``Tensor._inplace`` writes with ``out=``
     when autograd does not record): ``torch.relu`` itself has no ``out=``."""
     if out is None:
         return relu(input)
-    _refuse_bool_relu(input)
-    return _unary(_relu, input, to_float=False, out=out)
-
-
-def _refuse_bool_relu(input: Tensor) -> None:
     if input._dtype is _dtype.bool:
-        raise RuntimeError("Boolean inputs not supported for relu")
+        raise RuntimeError(_BOOL_RELU)
+    return _unary(_relu, input, to_float=False, out=out)
 
 
 # --8<-- [start:relu_backward]
