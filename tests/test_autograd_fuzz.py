@@ -399,13 +399,14 @@ def draw_maximum(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step 
 
 
 def draw_inplace(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step | None:
-    """An in-place op on a non-leaf (rebasing its history): may invalidate what an earlier op
-    saved, and then backward must fail the same way in both libraries."""
+    """An in-place op on a non-leaf (rebasing its history) or on a tensor without history (which
+    may get one, and its views with it): may invalidate what an earlier op saved, and then
+    backward must fail the same way in both libraries."""
     a = pool[i]
-    if a.is_leaf:
+    if a.is_leaf and a.requires_grad:
         return None
     base = a._base
-    if base is not None and (base.is_leaf or 0 in a.stride()):
+    if base is not None and ((base.is_leaf and base.requires_grad) or 0 in a.stride()):
         # a view of a leaf, or an expanded one (elements sharing memory): torch refuses those
         # (tests/test_autograd_engine.py compares the refusals); any other view is written
         # through its base's history (CopySlices)
@@ -431,6 +432,33 @@ def draw_inplace(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step 
     if name == "clamp_":
         return (lambda t, x: x.clamp_(-1.0, 0.5)), (i,), "x.clamp_(-1, 0.5)"
     return (lambda t, x: getattr(x, name)()), (i,), f"x.{name}()"
+
+
+def draw_view_of_plain(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step | None:
+    """A view (a layout op or basic indexing) of a copy of x without history, then an in-place
+    op on the copy by a tensor of the pool that requires grad: the copy takes a history, and
+    the view, taken before, follows it (AsStridedBackward0)."""
+    a = pool[i]
+    view = data.draw(st.sampled_from([draw_layout, draw_index]))(data, pool, i)
+    if view is None or view[1] != (i,):
+        return None
+    take, _, text = view
+    name = data.draw(st.sampled_from(["mul_", "add_"]))
+
+    def fits(v: torch.Tensor) -> bool:
+        return v.requires_grad and _broadcast(tuple(a.shape), tuple(v.shape)) == tuple(a.shape)
+
+    j = _other(data, pool, fits)
+    if j is None:
+        return None
+
+    def fn(t: Any, x: Any, y: Any) -> Any:
+        c = x.detach().clone()
+        v = take(t, c)
+        getattr(c, name)(y)
+        return v
+
+    return fn, (i, j), f"c = x.detach().clone(); v = {text} of c; c.{name}(y); v"
 
 
 def draw_write_through_view(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step | None:
@@ -556,6 +584,7 @@ VIEWS_AND_WRITES = [
     draw_layout,
     draw_index,
     draw_inplace,
+    draw_view_of_plain,
 ]
 
 

@@ -28,11 +28,13 @@ from ._memory import check_reads, storage_offset
 from ._size import Size
 from .autograd import grad_mode
 from .autograd.function import (
-    _STALE_VIEW,
     move_retain_grad_hook,
     needs_grad,
     rebase_views,
+    register_view,
+    restricted_view_error,
     saved_output,
+    stale_view_error,
     write_through_view,
 )
 
@@ -120,6 +122,7 @@ class Tensor:
     # "creation meta"): "no_grad" (taken in no_grad mode) or "multi_output" (a piece of split or
     # unbind, or a view of one); None for every other tensor
     _creation_meta: str | None = None
+    _views: list[Any] | None = None  # weak references to this tensor's views (register_view)
 
     # --- construction
     @classmethod
@@ -144,6 +147,10 @@ class Tensor:
         creation = self._creation_meta if grad_mode._enabled else "no_grad"
         if creation is not None:  # (a view of a restricted view is restricted as well)
             t._creation_meta = creation
+        if base.grad_fn is not None or not base._requires_grad:
+            # an in-place op may give the base a new history (not a leaf that requires grad):
+            # the view's must follow it then (rebase_views)
+            register_view(base, t)
         return t
 
     # --- new_*: a new tensor of this one's dtype (unless told otherwise)
@@ -562,7 +569,7 @@ class Tensor:
         if base is None:
             return
         if self._creation_meta is not None and (recorded or base._requires_grad):
-            raise RuntimeError(_restricted_view_message(self))
+            raise restricted_view_error(self, stale=False)
         if base._requires_grad and base.grad_fn is None:
             raise RuntimeError(VIEW_OF_A_LEAF_WRITTEN)
         if self._requires_grad and not base._requires_grad:
@@ -572,7 +579,7 @@ class Tensor:
         if base.grad_fn is not self._base_grad_fn:
             # the base took a history in place after this view was taken, and the view was not
             # rebuilt from it (see rebase_views): write_through_view could not record the write
-            raise RuntimeError(_STALE_VIEW)
+            raise stale_view_error(self)
 
     # --8<-- [start:rebase]
     def _inplace(
@@ -1235,34 +1242,6 @@ class Tensor:
 VIEW_OF_A_LEAF_WRITTEN = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
-
-
-def _restricted_view_message(view: Tensor) -> str:
-    """torch's refusal of a recorded in-place write into a view made in no_grad mode, or
-    into a piece of a function that returns several views."""
-    if view._creation_meta == "no_grad":
-        return (
-            "A view was created in no_grad mode and is being modified inplace with grad mode "
-            "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. "
-            "You can clarify your code by moving both the view and the inplace either both "
-            "inside the no_grad block (if you don't want the inplace to be tracked) or both "
-            "outside (if you want the inplace to be tracked)."
-        )
-    if view.grad_fn is None:  # (torch's words for a piece of a tensor without history)
-        what = (
-            "A view was created in no_grad mode and is being modified inplace with grad mode "
-            "enabled."
-        )
-    else:  # the op's name as torch gives it: without "Backward0"
-        what = (
-            f"Output {view._output_nr} of {view.grad_fn.name().removesuffix('Backward0')} is a "
-            "view and is being modified inplace."
-        )
-    return (
-        f"{what} This view is the output of a function that returns multiple views. Such "
-        "functions do not allow the output views to be modified inplace. You should replace the "
-        "inplace operation by an out-of-place one."
-    )
 
 
 def _requires_grad_leaf_error(value: builtins.bool) -> str:

@@ -43,6 +43,42 @@ _STALE_VIEW = (
     "after the in-place operation."
 )
 
+
+def stale_view_error(view: Any) -> RuntimeError:
+    """The refusal to use ``view`` after its base took a new history in place without it (see
+    rebase_views): torch's, for the views torch refuses too, else picotorch's own."""
+    if view._creation_meta is None:
+        return RuntimeError(_STALE_VIEW)
+    return restricted_view_error(view, stale=True)
+
+
+def restricted_view_error(view: Any, *, stale: bool) -> RuntimeError:
+    """torch's refusals for the views it gives no history of their own: those taken under
+    no_grad, and the pieces of split/unbind/chunk. ``stale``: the view is used after its base
+    took a new history in place; else the view itself is being written in place."""
+    if stale:
+        happened = "its base or another view of its base has been modified inplace"
+    else:
+        happened = "is being modified inplace"
+    no_grad = f"A view was created in no_grad mode and {happened} with grad mode enabled."
+    if view._creation_meta == "no_grad":
+        return RuntimeError(
+            f"{no_grad} Given that this use case is ambiguous and error-prone, it is forbidden. "
+            "You can clarify your code by moving both the view and the inplace either both "
+            "inside the no_grad block (if you don't want the inplace to be tracked) or both "
+            "outside (if you want the inplace to be tracked)."
+        )
+    what = no_grad  # (torch's words for a piece of a tensor without history)
+    if view.grad_fn is not None and type(view.grad_fn) is not Invalid:
+        op = view.grad_fn.name().removesuffix("Backward0")  # (as torch names the op here)
+        what = f"Output {view._output_nr} of {op} is a view and is being modified inplace."
+    return RuntimeError(
+        f"{what} This view is the output of a function that returns multiple views. Such "
+        "functions do not allow the output views to be modified inplace. You should replace the "
+        "inplace operation by an out-of-place one."
+    )
+
+
 _FREED = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed when "
@@ -99,7 +135,7 @@ class Node:
                 # _edge(x), written out: this loop runs for every input of every recorded op
                 base = x._base
                 if base is not None and base.grad_fn is not x._base_grad_fn:
-                    raise RuntimeError(_STALE_VIEW)
+                    raise stale_view_error(x)
                 if x.grad_fn is not None:
                     edges.append((x.grad_fn, x._output_nr))
                 else:
@@ -250,10 +286,9 @@ def _edge(x: Any) -> Edge:
     """The graph edge to input ``x``: who will receive ``x``'s gradient."""
     base = getattr(x, "_base", None)
     if base is not None and base.grad_fn is not x._base_grad_fn:
-        # the base got a new history in place and this view was not regenerated with it (see
-        # rebase_views: only views with a grad_fn are): torch would rebuild the view's history
-        # from the base's new one; picotorch refuses rather than send the gradient astray
-        raise RuntimeError(_STALE_VIEW)
+        # the base got a new history in place and this view was not rebuilt with it (see
+        # rebase_views): refused rather than send the gradient astray
+        raise stale_view_error(x)
     if not getattr(x, "_requires_grad", False):
         return (None, 0)
     if x.grad_fn is not None:
@@ -308,9 +343,6 @@ def record(
             if v is out:
                 _keep_output(node, out)
                 break
-        base = out._base
-        if base is not None and base.grad_fn is not None:  # a view of a non-leaf
-            _register_view(base, out)
     return node
 
 
@@ -325,9 +357,6 @@ def attach(out: Tensor, node: Node, output_nr: int) -> Tensor:
         out._requires_grad = True
         out.grad_fn = node
         out._output_nr = output_nr
-        base = out._base
-        if base is not None and base.grad_fn is not None:  # a view of a non-leaf
-            _register_view(base, out)
     return out
 
 
@@ -353,35 +382,42 @@ def saved_output(out: Tensor) -> Tensor:
 
 
 # --8<-- [start:views]
-# The views taken of each non-leaf tensor, while they live, by id of the tensor (tensors
-# compare elementwise, so they can't be dict keys). When an in-place op rewrites the tensor's
-# history, each view's grad_fn must follow: the view's elements now come from the new value.
-# torch regenerates the view's node as an AsStridedBackward0 of its base; so does
+# Each tensor keeps weak references to the views taken of it (``Tensor._views``; Tensor._view_of
+# registers them). When an in-place op rewrites the tensor's history, each view's grad_fn must
+# follow: the view's elements now come from the new value (a view of a tensor without history
+# gets one). torch regenerates the view's node as an AsStridedBackward0 of its base; so does
 # ``rebase_views``.
-_views: dict[int, tuple[weakref.ref[Any], list[weakref.ref[Any]]]] = {}
+def register_view(base: Tensor, view: Tensor) -> None:
+    views = base._views
+    if views is None:
+        views = base._views = []
+    views.append(weakref.ref(view))
+    n = len(views)
+    if n >= 16 and not n & (n - 1):  # at each power of two: drop the views that are gone (a
+        _alive(views)  # tensor indexed sample by sample makes thousands, each gone at once)
 
 
-def _register_view(base: Tensor, view: Tensor) -> None:
-    entry = _views.get(id(base))
-    if entry is None:
-        key = id(base)
-        entry = _views[key] = (weakref.ref(base, lambda _: _views.pop(key, None)), [])
-    entry[1].append(weakref.ref(view))
+def _alive(views: list[weakref.ref[Any]]) -> list[Any]:
+    """The views still alive; the list keeps only theirs."""
+    alive = [view for view in (ref() for ref in views) if view is not None]
+    views[:] = [weakref.ref(view) for view in alive]
+    return alive
 
 
 def rebase_views(base: Tensor) -> None:
     """After ``base`` took a new grad_fn in place, point its views' grad_fns at it."""
-    entry = _views.get(id(base))
-    if entry is None:
+    if base._views is None:
         return
-    alive = [view for view in (ref() for ref in entry[1]) if view is not None]
-    entry[1][:] = [weakref.ref(view) for view in alive]
-    for view in alive:
-        if view.grad_fn is not None:
-            rebuilt = AsStridedBackward0(base, view)
-            move_retain_grad_hook(view, rebuilt)
-            view.grad_fn, view._output_nr = rebuilt, 0
-            view._base_grad_fn = base.grad_fn  # up to date again: not a stale view for _edge
+    for view in _alive(base._views):
+        if view.grad_fn is None and view._creation_meta is not None:
+            # taken under no_grad, or a piece of split/unbind/chunk: torch gives these no
+            # history but an Invalid node, and refuses to use them (stale_view_error)
+            view._requires_grad, view.grad_fn = True, Invalid(())
+            continue
+        rebuilt = AsStridedBackward0(base, view)
+        move_retain_grad_hook(view, rebuilt)
+        view._requires_grad, view.grad_fn, view._output_nr = True, rebuilt, 0
+        view._base_grad_fn = base.grad_fn  # up to date again: not a stale view for _edge
 
 
 # --8<-- [start:copy_slices]
@@ -395,10 +431,7 @@ def write_through_view(view: Tensor, fn: Node) -> None:
     node = CopySlices(base, view, fn)
     move_retain_grad_hook(base, node)
     base._requires_grad, base.grad_fn, base._output_nr = True, node, 0
-    if view.grad_fn is None:  # a view of a tensor without history so far: now it has one
-        _register_view(base, view)
-        view._requires_grad, view.grad_fn = True, fn  # (any grad_fn: rebase_views rebuilds it)
-    rebase_views(base)
+    rebase_views(base)  # (the written view among them)
 
 
 def move_retain_grad_hook(t: Tensor, node: Node) -> None:
@@ -446,6 +479,11 @@ class CopySlices(Node):
 
 
 # --8<-- [end:copy_slices]
+
+
+class Invalid(Node):
+    """The grad_fn of a view that autograd can't follow its base's new history with (see
+    rebase_views). The view is refused before anything reaches this node."""
 
 
 class AsStridedBackward0(Node):
