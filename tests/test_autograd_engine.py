@@ -1169,6 +1169,38 @@ def test_a_tensor_remembers_only_its_live_views() -> None:
     assert all(v.grad_fn is not None and v.grad_fn.name() == "AsStridedBackward0" for v in kept)
 
 
+def test_views_keep_their_history_when_the_base_is_detached_in_place() -> None:
+    def detached(t: Any) -> Any:
+        w = t.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = w * 2
+        v = y[:2]
+        y.detach_()
+        before = (repr(v), v.requires_grad)
+        v.sum().backward()
+        y.add_(w)  # a new history for y: v follows it
+        return before, w.grad, v
+
+    same(detached)
+
+
+def test_what_picotorch_refuses_and_torch_does_not() -> None:
+    """The one stale view left: a view of a leaf that requires grad (never followed: a leaf
+    can't take a history in place), after the leaf's requires_grad is switched off and an
+    in-place op gives it a history. torch rebuilds the view; picotorch says it can't."""
+
+    def case(t: Any) -> Any:
+        x = t.zeros(3, requires_grad=True)
+        v = x[:2]
+        x.requires_grad_(False)
+        x.add_(t.ones(3, requires_grad=True))
+        return v * 2
+
+    same_value = case(torch)
+    assert same_value.grad_fn is not None
+    with pytest.raises(RuntimeError, match="picotorch does not support using a view after"):
+        case(picotorch)
+
+
 def test_views_torch_cannot_rebuild_are_refused_once_their_base_has_a_history() -> None:
     """A view taken under no_grad, or a piece of split/unbind/chunk, gets no history: torch
     shows grad_fn=<Invalid> and refuses any use of it, with its own messages."""

@@ -28,6 +28,7 @@ from ._memory import check_reads, storage_offset
 from ._size import Size
 from .autograd import grad_mode
 from .autograd.function import (
+    alive_views,
     move_retain_grad_hook,
     needs_grad,
     rebase_views,
@@ -460,6 +461,8 @@ class Tensor:
             )
         self.grad_fn = None
         self._requires_grad = False
+        for view in alive_views(self):  # views taken before keep their history, as in torch
+            view._base_grad_fn = None  # (not stale: its base has no history of its own now)
         return self
 
     def contiguous(self) -> Tensor:

@@ -394,11 +394,14 @@ def register_view(base: Tensor, view: Tensor) -> None:
     views.append(weakref.ref(view))
     n = len(views)
     if n >= 16 and not n & (n - 1):  # at each power of two: drop the views that are gone (a
-        _alive(views)  # tensor indexed sample by sample makes thousands, each gone at once)
+        alive_views(base)  # tensor indexed sample by sample makes thousands, each gone at once)
 
 
-def _alive(views: list[weakref.ref[Any]]) -> list[Any]:
-    """The views still alive; the list keeps only theirs."""
+def alive_views(base: Tensor) -> list[Tensor]:
+    """The views of ``base`` still alive (its list keeps only theirs)."""
+    views = base._views
+    if views is None:
+        return []
     alive = [view for view in (ref() for ref in views) if view is not None]
     views[:] = [weakref.ref(view) for view in alive]
     return alive
@@ -406,9 +409,7 @@ def _alive(views: list[weakref.ref[Any]]) -> list[Any]:
 
 def rebase_views(base: Tensor) -> None:
     """After ``base`` took a new grad_fn in place, point its views' grad_fns at it."""
-    if base._views is None:
-        return
-    for view in _alive(base._views):
+    for view in alive_views(base):
         if view.grad_fn is None and view._creation_meta is not None:
             # taken under no_grad, or a piece of split/unbind/chunk: torch gives these no
             # history but an Invalid node, and refuses to use them (stale_view_error)
