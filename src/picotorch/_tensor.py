@@ -836,7 +836,7 @@ class Tensor:
         """``view(2, 3)``, ``view((2, 3))``, ``view(size=(2, 3))``; or ``view(torch.int32)``,
         ``view(dtype=torch.int32)``: the same bytes as another dtype."""
         if size is not None or dtype is not None:
-            if shape or (size is None) == (dtype is None):
+            if shape or (size is not None and dtype is not None):
                 raise TypeError(
                     "view() received an invalid combination of arguments - expected one of: "
                     "(tuple of ints size), (torch.dtype dtype)"

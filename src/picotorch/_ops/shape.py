@@ -122,11 +122,11 @@ def view_as_dtype(a: Tensor, to: dtype) -> Tensor:
     elements grow, everything else must fall on whole new elements: torch's checks, in its
     order."""
     if to.itemsize != a._data.itemsize:
-        _check_dtype_view(a, to, to.itemsize)
+        _check_dtype_view(a, to)
     return Tensor._make(a._data.view(to.numpy), a._version_counter)
 
 
-def _check_dtype_view(a: Tensor, to: dtype, new_size: int) -> None:
+def _check_dtype_view(a: Tensor, to: dtype) -> None:
     from .pointwise import type_name
 
     def refuse(condition: str, got: int | None = None) -> None:
@@ -136,11 +136,11 @@ def _check_dtype_view(a: Tensor, to: dtype, new_size: int) -> None:
     data, strides = a._data, a.stride()
     if data.ndim == 0:
         refuse("self.dim() cannot be 0")
-    if new_size < data.itemsize:  # smaller elements: only the last dim must be adjacent
+    if to.itemsize < data.itemsize:  # smaller elements: only the last dim must be adjacent
         if strides[-1] != 1:
             refuse("self.stride(-1) must be 1", strides[-1])
         return
-    ratio = new_size // data.itemsize
+    ratio = to.itemsize // data.itemsize
     if data.shape[-1] % ratio:
         refuse(f"self.size(-1) must be divisible by {ratio}", data.shape[-1])
     if a.storage_offset() % ratio:
