@@ -207,6 +207,13 @@ def test_storage_offset_matches_torch() -> None:
 
     check(offsets, np.zeros((3, 4), np.float32))
 
+    def of_a_slice_of_an_array(L: Any, a: Any) -> Any:
+        t = L.from_numpy(a[2:])  # torch's storage starts where the array does: offset 0
+        shared = L.from_numpy(t[1:].numpy())
+        return [v.storage_offset() for v in (t, t[1:], t[1:].detach(), shared, shared[2:])]
+
+    check(of_a_slice_of_an_array, Raw(np.arange(10.0)))
+
 
 _DTYPE_NAMES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
 

@@ -15,6 +15,7 @@ import numpy as np
 from . import _dtype, _random
 from ._device import check_device
 from ._dtype import dtype
+from ._memory import first_byte
 from ._size import shape_arg
 from ._tensor import Tensor
 
@@ -242,7 +243,9 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
             "strides are not currently supported. (You can probably work around this by making a "
             "copy of your array  with array.copy().) "
         )
-    return Tensor._make(ndarray)  # no copy: the tensor wraps the very same buffer
+    # no copy: the tensor wraps the very same buffer, which for torch starts at its first
+    # element (storage_offset() is 0, even for a slice of a bigger array)
+    return Tensor._make(ndarray, [0, first_byte(ndarray)])
 
 
 # --8<-- [end:from_numpy]

@@ -46,7 +46,7 @@ def overlap_status(a: np.ndarray, b: np.ndarray) -> str:
     if not (non_overlapping_and_dense(a) and non_overlapping_and_dense(b)):
         return TOO_HARD
     # both dense: each spans exactly [its first byte, + nbytes), and the bounds overlap
-    if _first_byte(a) != _first_byte(b) or a.nbytes != b.nbytes:
+    if first_byte(a) != first_byte(b) or a.nbytes != b.nbytes:
         return PARTIAL
     same_strides = [s // a.itemsize for s in a.strides] == [s // b.itemsize for s in b.strides]
     return FULL if same_strides else PARTIAL
@@ -63,15 +63,18 @@ def check_reads(written: np.ndarray, reads: Any, *, full_ok: bool = True) -> Non
                 raise RuntimeError(_MESSAGE)
 
 
-def storage_offset(x: np.ndarray) -> int:
+def storage_offset(x: np.ndarray, start: int | None = None) -> int:
     """How many of ``x``'s elements lie before its first one in the memory it views (torch's
-    ``storage_offset()``): NumPy's ``base`` leads to the array that owns that memory."""
-    owner: Any = x
-    while hasattr(getattr(owner, "base", None), "__array_interface__"):
-        owner = owner.base  # (an array, or the wrapper through which as_strided makes views)
-    return (_first_byte(x) - owner.__array_interface__["data"][0]) // x.itemsize
+    ``storage_offset()``), from address ``start``; by default from the start of the array that
+    owns that memory, which NumPy's ``base`` leads to."""
+    if start is None:
+        owner: Any = x
+        while hasattr(getattr(owner, "base", None), "__array_interface__"):
+            owner = owner.base  # (an array, or the wrapper through which as_strided makes views)
+        start = owner.__array_interface__["data"][0]
+    return (first_byte(x) - start) // x.itemsize
 
 
-def _first_byte(x: np.ndarray) -> int:
+def first_byte(x: np.ndarray) -> int:
     address: int = x.__array_interface__["data"][0]
     return address

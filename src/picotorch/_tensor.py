@@ -51,6 +51,8 @@ DType = dtype  # for annotations inside Tensor, whose own ``dtype`` property sha
 # A version counter is a one-element list, ``[n]``: a mutable int that every tensor viewing the
 # same memory holds a reference to, so an in-place write through any alias bumps it for all.
 # (A list is the cheapest mutable box to create, and one is created with every op's result.)
+# from_numpy adds the address where torch's storage starts (the array's first element), for
+# storage_offset(): ``[n, address]``.
 VersionCounter = list[int]
 
 
@@ -247,7 +249,8 @@ class Tensor:
 
     def storage_offset(self) -> builtins.int:
         """Where, in elements, this tensor starts in the memory it shares (0 unless a view)."""
-        return storage_offset(self._data)
+        counter = self._version_counter
+        return storage_offset(self._data, counter[1] if len(counter) > 1 else None)
 
     def is_contiguous(self) -> builtins.bool:
         """Whether the elements lie in memory in row-major order without gaps."""
