@@ -269,6 +269,54 @@ def test_view_as_dtype_shares_memory_and_version_but_not_autograd() -> None:
     check(fn)
 
 
+_LAYOUTS = {  # views whose copies torch lays out by its preserve_format rule
+    "transposed": lambda x: x[0].t(),
+    "permuted": lambda x: x.permute(2, 0, 1),
+    "permuted-2": lambda x: x.permute(1, 2, 0),
+    "sliced": lambda x: x[:, :, 1:3],
+    "stepped": lambda x: x.permute(2, 0, 1)[::2],
+    "expanded": lambda x: x[:, :1].expand(2, 3, 4),
+    "expanded-outer": lambda x: x[:1].expand(3, 3, 4),
+    "size-1-dims": lambda x: x[:, :1].permute(2, 1, 0),
+    "row-of-a-transpose": lambda x: x[0].t()[1:2],
+}
+_COPIES = {
+    "clone": lambda L, v: v.clone(),
+    "double": lambda L, v: v.double(),
+    "to-int": lambda L, v: v.to(L.int32),
+    "type_as": lambda L, v: v.type_as(L.ones(1, dtype=L.float16)),
+    "zeros_like": lambda L, v: L.zeros_like(v),
+    "ones_like-long": lambda L, v: L.ones_like(v, dtype=L.long),
+    "empty_like": lambda L, v: L.empty_like(v).zero_(),
+    "full_like": lambda L, v: L.full_like(v, 2.5),
+    "rand_like": lambda L, v: (L.manual_seed(3), L.rand_like(v))[1],
+    "randn_like": lambda L, v: (L.manual_seed(3), L.randn_like(v))[1],
+    "grad": lambda L, v: (lambda leaf: ((leaf * 2).sum().backward(), leaf.grad)[1])(
+        v.detach().requires_grad_()
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", _LAYOUTS)
+@pytest.mark.parametrize("copy", _COPIES)
+def test_copies_are_laid_out_as_torch_lays_them_out(layout: str, copy: str) -> None:
+    # a copy of a dense view keeps its strides, of a view with gaps its dim order, of an
+    # expanded one (and a .grad of a non-dense leaf) becomes row-major; random values land in
+    # memory order, so a transposed tensor's rand_like holds torch's numbers in torch's places
+    base = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7
+
+    check(lambda L, x: _COPIES[copy](L, _LAYOUTS[layout](x)), base, strides=True)
+
+
+def test_sums_over_a_middle_dim_are_row_major() -> None:
+    # (picotorch's sum walked the kept dims innermost first: its result was transposed, and
+    # .view() of it failed where torch's works)
+    def fn(L: Any, x: Any) -> Any:
+        return x.sum(1), x.mean(1, keepdim=True), x.permute(2, 0, 1).sum(1), x.sum(1).view(-1)
+
+    check(fn, np.arange(24, dtype=np.float32).reshape(2, 3, 4), strides=True)
+
+
 def test_expand_has_stride_zero_and_refuses_writes() -> None:
     check(lambda L, x: (x.expand(3, 4).stride(), x.expand(2, 3, 4).stride()), np.zeros((3, 1)))
     check(

@@ -15,7 +15,7 @@ import numpy as np
 from . import _dtype, _random
 from ._device import check_device
 from ._dtype import dtype
-from ._memory import first_byte
+from ._memory import empty_laid_out_like, first_byte
 from ._size import shape_arg
 from ._tensor import Tensor
 
@@ -495,32 +495,37 @@ def _linspace(start: float, end: float, steps: int, dt: dtype) -> np.ndarray:
 
 
 # --8<-- [start:like]
-def _like(name: str, t: Tensor, dtype: Any, device: Any) -> tuple[tuple[int, ...], dtype]:
-    """``*_like`` copies the shape and, unless told otherwise, the dtype of ``t``."""
+def _like(name: str, t: Tensor, dtype: Any, device: Any) -> tuple[np.ndarray, dtype]:
+    """New memory for ``*_like``: the shape and, unless told otherwise, the dtype of ``t``,
+    laid out like ``t`` (a transposed tensor's is transposed: see ``empty_laid_out_like``)."""
     check_device(device)
-    return t._data.shape, _dtype.resolve(dtype, name) or t._dtype
+    dt = _dtype.resolve(dtype, name) or t._dtype
+    return empty_laid_out_like(t._data, dt.numpy), dt
 
 
 def zeros_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like("zeros_like", t, dtype, device)
-    return _finish(np.zeros(shape, dt.numpy), requires_grad)
+    data, _ = _like("zeros_like", t, dtype, device)
+    data.fill(0)
+    return _finish(data, requires_grad)
 
 
 def ones_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like("ones_like", t, dtype, device)
-    return _finish(np.ones(shape, dt.numpy), requires_grad)
+    data, _ = _like("ones_like", t, dtype, device)
+    data.fill(1)
+    return _finish(data, requires_grad)
 
 
 def rand_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like("rand_like", t, dtype, device)
+    data, dt = _like("rand_like", t, dtype, device)
     _require_float("check_uniform_bounds", dt)
-    return _finish(_random.uniform(shape, dt.numpy, 0.0, 1.0, None), requires_grad)
+    Tensor._make(data).uniform_()  # memory front to back, as torch fills it
+    return _finish(data, requires_grad)
 
 
 # --8<-- [end:like]
@@ -529,8 +534,9 @@ def rand_like(
 def empty_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like("empty_like", t, dtype, device)
-    return _finish(np.zeros(shape, dt.numpy), requires_grad)
+    data, _ = _like("empty_like", t, dtype, device)
+    data.fill(0)  # (torch leaves whatever the memory held)
+    return _finish(data, requires_grad)
 
 
 def full_like(
@@ -541,16 +547,18 @@ def full_like(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    shape, dt = _like("full_like", t, dtype, device)
-    return _finish(np.full(shape, fill_value, dt.numpy), requires_grad)
+    data, _ = _like("full_like", t, dtype, device)
+    data[...] = np.full((), fill_value, data.dtype)  # (converted as np.full converts)
+    return _finish(data, requires_grad)
 
 
 def randn_like(
     t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    shape, dt = _like("randn_like", t, dtype, device)
+    data, dt = _like("randn_like", t, dtype, device)
     _require_float("normal_kernel_cpu", dt)
-    return _finish(_random.normal(shape, dt.numpy, 0.0, 1.0, None), requires_grad)
+    Tensor._make(data).normal_()  # (as rand_like)
+    return _finish(data, requires_grad)
 
 
 def randn(

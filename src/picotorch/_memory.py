@@ -37,6 +37,64 @@ def non_overlapping_and_dense(x: np.ndarray) -> bool:
     return True
 
 
+def empty_laid_out_like(
+    x: np.ndarray, dtype: Any = None, *, dense_only: bool = False
+) -> np.ndarray:
+    """New memory for ``x``'s shape (in ``dtype``, by default ``x``'s) laid out as torch lays
+    out a copy of ``x`` (its ``preserve_format``: ``clone``, ``to``, ``*_like``): with ``x``'s
+    own strides if its elements fill their memory without gaps or repeats (a transposed
+    tensor's copy is transposed), else dense in ``x``'s dim order (torch's
+    ``infer_dense_strides``). ``dense_only``: row-major unless ``x`` is dense (the rule for a
+    leaf's ``.grad``)."""
+    dtype = x.dtype if dtype is None else np.dtype(dtype)
+    out = np.empty(x.shape, dtype)
+    if x.ndim < 2:
+        return out
+    steps = [s // x.itemsize for s in x.strides]
+    if non_overlapping_and_dense(x):
+        strides = tuple(n * dtype.itemsize for n in steps)
+    elif dense_only:
+        return out
+    else:
+        strides = tuple(n * dtype.itemsize for n in _dense_in_order(x.shape, steps))
+    if strides == out.strides:  # (the usual case: x is row-major, and so is out)
+        return out
+    flat = np.empty(x.size, dtype)  # the new layout fills exactly this much memory
+    return np.lib.stride_tricks.as_strided(flat, x.shape, strides)
+
+
+def _dense_in_order(shape: tuple[int, ...], steps: list[int]) -> list[int]:
+    """Dense strides that keep the order of ``steps`` (torch's ``infer_dense_strides``): the
+    dims sorted by step, innermost first, by insertion from the row-major order; a dim whose
+    step is 0 compares as neither smaller nor larger (it keeps its row-major place), and of two
+    equal steps the dim of fewer elements goes inside."""
+    ndim = len(shape)
+    order = list(range(ndim - 1, -1, -1))  # innermost first
+
+    def outer(a: int, b: int) -> int:  # 1: dim a lies outside dim b; -1: inside; 0: can't tell
+        if steps[a] == 0 or steps[b] == 0:
+            return 0
+        if steps[a] != steps[b]:
+            return 1 if steps[a] > steps[b] else -1
+        return 1 if shape[a] > shape[b] else 0
+
+    for i in range(1, ndim):
+        moving = i
+        for j in range(i - 1, -1, -1):
+            comparison = outer(order[j], order[moving])
+            if comparison > 0:
+                order[j], order[moving] = order[moving], order[j]
+                moving = j
+            elif comparison < 0:
+                break
+    strides, step = [0] * ndim, 1
+    for d in order:
+        strides[d] = step
+        if shape[d] > 1:
+            step *= shape[d]
+    return strides
+
+
 def overlap_status(a: np.ndarray, b: np.ndarray) -> str:
     """How the memory of ``a`` and ``b`` overlaps (torch's ``get_overlap_status``): FULL, the
     same bytes with the same strides; PARTIAL, any other shared byte; NO; or TOO_HARD, when

@@ -238,10 +238,16 @@ class Tensor:
 
     def stride(self, dim: builtins.int | None = None) -> Any:
         """Steps, in elements, between neighbours along each dim (0 for an expanded dim)."""
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        from ._size import contiguous_strides, normalize_dim
+
+        data = self._data
+        strides = tuple(s // data.itemsize for s in data.strides)
+        if not data.size and not any(strides) and len(self._version_counter) == 1:
+            # NumPy gives a new array without elements zero strides; torch gives a new tensor
+            # row-major ones (and keeps NumPy's for from_numpy: its counter holds an address)
+            strides = contiguous_strides(data.shape)
         if dim is None:
             return strides
-        from ._size import normalize_dim
 
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .._dtype import dtype, promote_types
+from .._memory import empty_laid_out_like
 from .._size import normalize_dim
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
 from ..autograd import grad_mode
@@ -788,10 +789,17 @@ class StackBackward0(Node):
 # --- copies
 def clone(a: Tensor, *, row_major: bool = False) -> Tensor:
     """A copy with its own memory, laid out like ``a`` (or ``row_major``, for ``contiguous``)."""
-    result = Tensor._make(a._data.copy(order="C" if row_major else "K"))
+    result = Tensor._make(a._data.copy() if row_major else _copy_laid_out(a._data))
     if needs_grad(a):
         record(result, CloneBackward0, (a,))
     return result
+
+
+def _copy_laid_out(x: np.ndarray, dtype: Any = None) -> np.ndarray:
+    """A copy of ``x`` (converted to ``dtype``) laid out as torch lays out copies."""
+    out = empty_laid_out_like(x, dtype)
+    np.copyto(out, x, casting="unsafe")
+    return out
 
 
 class CloneBackward0(Node):
@@ -803,7 +811,7 @@ class CloneBackward0(Node):
 
 def to_copy(a: Tensor, target: dtype) -> Tensor:
     """A copy converted to dtype ``target`` (``a.to(target)``)."""
-    result = Tensor._make(a._data.astype(target.numpy))
+    result = Tensor._make(_copy_laid_out(a._data, target.numpy))
     if needs_grad(a):
         record(result, ToCopyBackward0, (a,), dtype=a._dtype)
     return result

@@ -164,8 +164,8 @@ def float_sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> Any:
             sums = _split_outputs(view, plan.dims, dtype)
     else:
         sums = _serial(view, plan.dims, dtype, plan.choice)
-    if sums.ndim > 1:
-        sums = sums.T  # (the view's kept dims are innermost first)
+    if sums.ndim > 1:  # the view's kept dims are innermost first; torch's result is row-major
+        sums = np.ascontiguousarray(sums.T)
     return sums if sums.shape == plan.kept else sums.reshape(plan.kept)
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._memory import empty_laid_out_like
 from . import grad_mode
 from .function import Node, _as_tensor, record
 
@@ -303,7 +304,7 @@ def _copy_laid_out_like(grad: np.ndarray, like: np.ndarray) -> np.ndarray:
     ``.grad``, as in torch)."""
     if like.flags.c_contiguous:
         return np.array(grad, order="C")
-    data = np.empty_like(like)  # the variable's own memory order
+    data = empty_laid_out_like(like, dense_only=True)  # the variable's own memory order
     np.copyto(data, grad)
     return data
 
