@@ -308,13 +308,37 @@ def test_copies_are_laid_out_as_torch_lays_them_out(layout: str, copy: str) -> N
     check(lambda L, x: _COPIES[copy](L, _LAYOUTS[layout](x)), base, strides=True)
 
 
-def test_sums_over_a_middle_dim_are_row_major() -> None:
+def test_results_torch_makes_row_major() -> None:
+    # reductions, softmax and gather give row-major results whatever the input's layout
     # (picotorch's sum walked the kept dims innermost first: its result was transposed, and
     # .view() of it failed where torch's works)
     def fn(L: Any, x: Any) -> Any:
-        return x.sum(1), x.mean(1, keepdim=True), x.permute(2, 0, 1).sum(1), x.sum(1).view(-1)
+        p, t = x.permute(2, 0, 1), x[0].t()
+        index = L.zeros_like(t, dtype=L.long)  # (laid out like t: transposed)
+        return (
+            x.sum(1),
+            x.mean(1, keepdim=True),
+            p.sum(1),
+            x.sum(1).view(-1),
+            p.std(-1),
+            p.var(0),
+            t.softmax(0),
+            p.log_softmax(-1),
+            t.gather(0, index),
+        )
 
     check(fn, np.arange(24, dtype=np.float32).reshape(2, 3, 4), strides=True)
+
+
+def test_new_tensors_without_elements_have_row_major_strides() -> None:
+    # (NumPy gives a new array without elements zero strides; torch keeps them only for
+    # from_numpy)
+    def fn(L: Any, a: Any) -> Any:
+        x = L.zeros(2, 4)
+        made = (L.zeros(0, 3), L.zeros(3, 0), L.tensor([]), L.arange(0), x[:0] + 1)
+        return [t.stride() for t in (*made, L.cat([x[:0], x[:0]]), L.from_numpy(a))]
+
+    check(fn, Raw(np.zeros((0, 3), np.float32)))
 
 
 def test_expand_has_stride_zero_and_refuses_writes() -> None:

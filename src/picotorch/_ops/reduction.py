@@ -569,7 +569,7 @@ def _variance(
 def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
     variance, how = _variance("var", input, dim, args, kwargs)
-    result = Tensor._make(variance.astype(input._data.dtype))
+    result = Tensor._make(variance.astype(input._data.dtype, order="C"))  # (torch's: row-major)
     if needs_grad(input):
         record(result, VarBackward0, (input,), saved=(input,), **how)
     return result
@@ -578,7 +578,7 @@ def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
 def std(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The standard deviation: the square root of ``var`` with the same arguments."""
     variance, how = _variance("std", input, dim, args, kwargs)
-    result = Tensor._make(np.sqrt(variance).astype(input._data.dtype))
+    result = Tensor._make(np.sqrt(variance).astype(input._data.dtype, order="C"))
     if needs_grad(input):
         record(result, StdBackward0, (input,), saved=(input, result), **how)
     return result
