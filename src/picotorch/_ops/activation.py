@@ -66,7 +66,7 @@ def softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
     else:
         e = np.exp(_shifted(x, axis))
         e /= np.add.reduce(e, axis, keepdims=True)
-    result = Tensor._make(np.ascontiguousarray(e, source._data.dtype))  # (torch's: row-major)
+    result = Tensor._make(np.asarray(e, source._data.dtype, order="C"))  # (torch's: row-major)
     if needs_grad(source):
         record(result, SoftmaxBackward0, (source,), saved=(result,), axis=axis)
     return result
@@ -129,7 +129,7 @@ def log_softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
     else:
         out = _shifted(x, axis)
         out -= np.log(np.add.reduce(np.exp(out), axis, keepdims=True))
-    result = Tensor._make(np.ascontiguousarray(out, source._data.dtype))  # (as softmax)
+    result = Tensor._make(np.asarray(out, source._data.dtype, order="C"))  # (as softmax)
     if needs_grad(source):
         record(result, LogSoftmaxBackward0, (source,), saved=(result,), axis=axis)
     return result

@@ -554,7 +554,7 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     _check_index_range(idx, d, data.shape[d])
     # take_along_axis needs the other dims to agree: read only the corner the index covers
     out = np.take_along_axis(_corner(data, idx.shape, d), idx, axis=d)
-    result = Tensor._make(np.ascontiguousarray(out.reshape(index._data.shape)))  # (as torch's)
+    result = Tensor._make(np.asarray(out.reshape(index._data.shape), order="C"))  # (as torch's)
     if needs_grad(input):
         # torch saves the input too (its backward doesn't read it, but modifying it in place
         # before backward is then the same error as in torch)
