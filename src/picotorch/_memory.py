@@ -14,6 +14,7 @@ with torch's message, and lets through what torch lets through:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -69,7 +70,6 @@ def _dense_in_order(shape: tuple[int, ...], steps: list[int]) -> list[int]:
     step is 0 compares as neither smaller nor larger (it keeps its row-major place), and of two
     equal steps the dim of fewer elements goes inside."""
     ndim = len(shape)
-    order = list(range(ndim - 1, -1, -1))  # innermost first
 
     def outer(a: int, b: int) -> int:  # 1: dim a lies outside dim b; -1: inside; 0: can't tell
         if steps[a] == 0 or steps[b] == 0:
@@ -78,6 +78,20 @@ def _dense_in_order(shape: tuple[int, ...], steps: list[int]) -> list[int]:
             return 1 if steps[a] > steps[b] else -1
         return 1 if shape[a] > shape[b] else 0
 
+    strides, step = [0] * ndim, 1
+    for d in sort_dims(ndim, outer):
+        strides[d] = step
+        if shape[d] > 1:
+            step *= shape[d]
+    return strides
+
+
+def sort_dims(ndim: int, outer: Callable[[int, int], int]) -> list[int]:
+    """The dims, innermost first, as torch's TensorIterator sorts them: by insertion, starting
+    from the row-major order; ``outer(a, b)`` is 1 if dim ``a`` goes outside dim ``b``, -1 if
+    inside, 0 if it can't tell (then the insertion looks further back, and a dim stays where it
+    is when nothing decides)."""
+    order = list(range(ndim - 1, -1, -1))
     for i in range(1, ndim):
         moving = i
         for j in range(i - 1, -1, -1):
@@ -87,12 +101,7 @@ def _dense_in_order(shape: tuple[int, ...], steps: list[int]) -> list[int]:
                 moving = j
             elif comparison < 0:
                 break
-    strides, step = [0] * ndim, 1
-    for d in order:
-        strides[d] = step
-        if shape[d] > 1:
-            step *= shape[d]
-    return strides
+    return order
 
 
 def overlap_status(a: np.ndarray, b: np.ndarray) -> str:

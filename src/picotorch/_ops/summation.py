@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._memory import non_overlapping_and_dense
+from .._memory import non_overlapping_and_dense, sort_dims
 
 _GRAIN_SIZE = 32768  # at::internal::GRAIN_SIZE: a reduction this big is split between threads
 
@@ -228,16 +228,7 @@ def _plan(
                 return 1
         return 0
 
-    perm = list(reversed(range(ndim)))
-    for i in range(1, ndim):  # TensorIterator's insertion sort, ambiguous comparisons included
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            comparison = order(perm[d0], perm[d1])
-            if comparison > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif comparison < 0:
-                break
+    perm = sort_dims(ndim, order)
     merged = [[shape[perm[0]], strides[perm[0]], out[perm[0]]]] if ndim else [[1, 0, 0]]
     for d in perm[1:]:
         n, stride, out_stride = shape[d], strides[d], out[d]
