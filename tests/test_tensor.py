@@ -325,9 +325,27 @@ def test_results_torch_makes_row_major() -> None:
             t.softmax(0),
             p.log_softmax(-1),
             t.gather(0, index),
+            L.nn.functional.one_hot(index.t()[:2].t() + 1, 3),
+            L.nn.BatchNorm1d(3)(t.t().contiguous().t()),
         )
 
     check(fn, np.arange(24, dtype=np.float32).reshape(2, 3, 4), strides=True)
+
+
+@pytest.mark.parametrize("layout", ["row-major", "h-w-swapped", "channels-last", "n-c-swapped"])
+def test_batch_norm_output_layout(layout: str) -> None:
+    # torch's batch norm keeps a channels-last image's layout and makes anything else row-major
+    def fn(L: Any, x: Any) -> Any:
+        views = {
+            "row-major": x,
+            "h-w-swapped": x.transpose(2, 3),
+            "channels-last": x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2),
+            "n-c-swapped": x.transpose(0, 1).contiguous().transpose(0, 1),
+        }
+        norm = L.nn.BatchNorm2d(3)
+        return norm(views[layout]), norm.eval()(views[layout])
+
+    check(fn, np.arange(96, dtype=np.float32).reshape(2, 3, 4, 4), strides=True)
 
 
 def test_new_tensors_without_elements_have_row_major_strides() -> None:

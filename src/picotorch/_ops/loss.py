@@ -828,4 +828,5 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         num_classes = int(idx.max()) + 1
     elif idx.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    return Tensor._make((idx[..., np.newaxis] == np.arange(num_classes)).astype(np.int64))
+    one_hot = idx[..., np.newaxis] == np.arange(num_classes)
+    return Tensor._make(one_hot.astype(np.int64, order="C"))  # (row-major, as torch's)

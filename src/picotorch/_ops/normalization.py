@@ -143,7 +143,10 @@ def batch_norm(
     scale = invstd if weight is None else invstd * weight._data.reshape(-1)
     shift = -mean * scale if bias is None else bias._data.reshape(-1) - mean * scale
     y = x * scale.astype(x.dtype).reshape(per_channel) + shift.astype(x.dtype).reshape(per_channel)
-    out = Tensor._make(y.astype(input._data.dtype, copy=False))
+    # laid out as torch's suggest_memory_format: channels-last images keep their layout (y,
+    # computed elementwise from x, has it already), anything else comes out row-major
+    channels_last = x.ndim == 4 and _channels_last(x)
+    out = Tensor._make(np.asarray(y, input._data.dtype, order="K" if channels_last else "C"))
     if needs_grad(input, weight, bias):
         record(
             out,
@@ -204,3 +207,9 @@ class NativeBatchNormBackward0(Node):
 
 
 # --8<-- [end:batch_norm_backward]
+
+
+def _channels_last(x: np.ndarray) -> bool:
+    """Whether an (N, C, H, W) array lies in memory as (N, H, W, C) (channels innermost)."""
+    n, c, h, w = x.strides
+    return c <= w <= h <= n and c < n
