@@ -46,6 +46,8 @@ REFUSED: dict[str, Callable[[Any], Any]] = {
     "clamp_-tensor-min": lambda L: (x := _x(L))[1:].clamp_(min=x[:-1]),
     "int-add_-shifted": lambda L: (x := L.arange(6))[1:].add_(x[:-1]),
     "out-binary": lambda L: L.add((x := _x(L))[:-1], 1, out=x[1:]),
+    "out-alpha-scaled-operand": lambda L: L.add((x := _x(L))[1:], x[:-1], alpha=2, out=x[1:]),
+    "sub_-alpha-shifted": lambda L: (x := _x(L))[1:].sub_(x[:-1], alpha=3),
     "out-both-inputs": lambda L: L.mul((x := _x(L))[:-1], x[:-1], out=x[1:]),
     "out-unary": lambda L: L.exp((x := _x(L))[:-1], out=x[1:]),
     "out-0d-input": lambda L: L.sub(x := _x(L), x[0], out=x),

@@ -52,14 +52,15 @@ def empty_laid_out_like(
     if x.ndim < 2:
         return out
     steps = [s // x.itemsize for s in x.strides]
-    if non_overlapping_and_dense(x):
-        strides = tuple(n * dtype.itemsize for n in steps)
-    elif dense_only:
-        return out
-    else:
-        strides = tuple(n * dtype.itemsize for n in _dense_in_order(x.shape, steps))
+    strides = tuple(n * dtype.itemsize for n in steps)
     if strides == out.strides:  # (the usual case: x is row-major, and so is out)
         return out
+    if not non_overlapping_and_dense(x):
+        if dense_only:
+            return out
+        strides = tuple(n * dtype.itemsize for n in _dense_in_order(x.shape, steps))
+        if strides == out.strides:
+            return out
     flat = np.empty(x.size, dtype)  # the new layout fills exactly this much memory
     return np.lib.stride_tricks.as_strided(flat, x.shape, strides)
 
@@ -124,6 +125,8 @@ def check_reads(written: np.ndarray, reads: Any, *, full_ok: bool = True) -> Non
     values are skipped) that shares part of its memory; with ``full_ok=False`` also one that
     shares all of it (as torch's index_put_ and scatter_ refuse)."""
     for x in reads:
+        if x is written and full_ok:  # (an in-place op reads what it writes: x.add_(y))
+            continue
         if type(x) is np.ndarray:
             status = overlap_status(written, x)
             if status == PARTIAL or (status == FULL and not full_ok):

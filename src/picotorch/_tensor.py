@@ -25,7 +25,7 @@ from . import autograd as _autograd
 from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._memory import check_reads, storage_offset
-from ._size import Size
+from ._size import Size, broadcast_error, contiguous_strides, normalize_dim
 from .autograd import grad_mode
 from .autograd.function import (
     alive_views,
@@ -212,8 +212,6 @@ class Tensor:
         """``size()`` is ``shape``; ``size(d)`` is one dimension's length."""
         if dim is None:
             return Size(self._data.shape)
-        from ._size import normalize_dim
-
         if self._data.ndim == 0:  # unlike most ops, size(0) of a 0-d tensor is an error
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[normalize_dim(dim, self._data.ndim)]
@@ -238,8 +236,6 @@ class Tensor:
 
     def stride(self, dim: builtins.int | None = None) -> Any:
         """Steps, in elements, between neighbours along each dim (0 for an expanded dim)."""
-        from ._size import contiguous_strides, normalize_dim
-
         data = self._data
         strides = tuple(s // data.itemsize for s in data.strides)
         if not data.size and not any(strides) and len(self._version_counter) == 1:
@@ -599,9 +595,12 @@ class Tensor:
     ) -> Tensor:
         """Run ``op`` in place: ``op(self, *args, out=self)``.
 
-        ``reads``: the tensors the op reads, which must not share only part of this tensor's
-        memory (see _memory.py); by default the tensors among ``args``. (Ops with rules of
-        their own check for themselves and pass ``()``.)
+        Without autograd, the op writes with ``out=self`` and checks itself that nothing it
+        reads shares only part of this tensor's memory (see _memory.py).
+
+        ``reads``: for the recorded form, which runs out of place, the tensors to check that way;
+        by default the tensors among ``args``. (Ops with rules of their own check for
+        themselves and pass ``()``.)
 
         When autograd records it, the op instead runs out of place on a copy that stands for the
         old value in the graph, and this tensor takes over the result: its values, written into
@@ -609,8 +608,7 @@ class Tensor:
         saved the old value notice the version bump and refuse to use it. A view's base takes
         the write into its own history instead (``write_through_view``).
         """
-        if not needs_grad(self, *args):
-            self._check_reads(args if reads is None else reads)
+        if not needs_grad(self, *args):  # (the op checks what it reads as it writes out=)
             return op(self, *args, out=self, **kwargs)
         self._check_inplace(recorded=True)
         self._check_reads(args if reads is None else reads)
@@ -640,8 +638,6 @@ class Tensor:
 
     def copy_(self, src: Tensor | Any) -> Tensor:
         """Copy ``src`` (broadcast to this shape, converted to this dtype) into this memory."""
-        from ._size import broadcast_error
-
         if self._dtype.is_floating_point and needs_grad(self, src):
             return self._inplace(_shape.copy, src)  # recorded: the gradient flows to src
         self._check_inplace()

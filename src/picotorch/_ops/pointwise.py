@@ -277,7 +277,7 @@ def add(
     out: Tensor | None = None,
 ) -> Tensor:
     """``input + alpha * other``, broadcast, with torch's type promotion."""
-    scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha)
+    scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha, out)
     result = _binary(np.add, input, scaled, out=out)
     if needs_grad(input, other):
         if alpha == 1:  # (the usual a + b: AddBackward0's default alpha, no facts to keep)
@@ -287,10 +287,13 @@ def add(
     return result
 
 
-def _scaled(input: Operand, x: Operand, alpha: Any) -> Operand:
+def _scaled(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> Operand:
     """``alpha * x`` for add/sub's ``alpha`` (not recorded: their own node accounts for it),
     computed as torch does, in the result's dtype: a uint8 ``x`` times 200 must not wrap
-    around when the result is float."""
+    around when the result is float. An ``out`` (or ``add_``'s target) must not share part
+    of ``x``'s memory: _write_out only sees the scaled copy."""
+    if out is not None:
+        out._check_reads((x,))
     common = result_type(input, x)
     if isinstance(alpha, bool) and common is not _dtype.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
@@ -391,7 +394,7 @@ def sub(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha)
+    scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha, out)
     result = _binary(np.subtract, input, scaled, out=out)
     if needs_grad(input, other):
         if isinstance(input, Tensor):
