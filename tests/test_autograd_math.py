@@ -275,6 +275,54 @@ def test_inplace_ops_rebase() -> None:
     check_grad(fn, randn(4))
 
 
+INPLACE_UNARY = {
+    "neg_": lambda y: y.neg_(),
+    "abs_": lambda y: y.abs_(),
+    "sign_": lambda y: y.sign_(),
+    "exp_": lambda y: y.exp_(),
+    "log_": lambda y: y.abs_().log_(),
+    "sqrt_": lambda y: y.abs_().sqrt_(),
+    "sin_": lambda y: y.sin_(),
+    "cos_": lambda y: y.cos_(),
+    "tanh_": lambda y: y.tanh_(),
+    "sigmoid_": lambda y: y.sigmoid_(),
+    "reciprocal_": lambda y: y.reciprocal_(),
+    "clip_": lambda y: y.clip_(-0.5, 0.5),
+    "relu_": lambda y: y.relu_(),
+}
+
+
+@pytest.mark.parametrize("name", INPLACE_UNARY)
+def test_inplace_unary_ops(name: str) -> None:
+    """On a copy, and on a view of it (the base's history takes the write: CopySlices)."""
+    op = INPLACE_UNARY[name]
+    check_grad(lambda t, x: op(x * 2), randn(3, 4))
+
+    def through_view(t: Any, x: Any) -> Any:
+        y = x * 2
+        op(y[:, 1:])
+        return y
+
+    check_grad(through_view, randn(3, 4), depth=2)
+
+
+@pytest.mark.parametrize("op", ["**", "%", "//"])
+def test_augmented_assignment_is_in_place(op: str) -> None:
+    """``y **= 2`` writes into y (torch's __ipow__): through a view, the base sees it; ``//``
+    has no derivative, and torch's message names the in-place op (aten::floor_divide_)."""
+
+    def fn(t: Any, x: Any) -> Any:
+        y = x * 1
+        row = y[1]
+        scope = {"row": row}
+        exec(f"row {op}= 2", scope)
+        assert scope["row"] is row
+        return y
+
+    raises = RuntimeError if op == "//" else None
+    check_grad(fn, randn(3, 4), raises=raises, match=raises and "aten::floor_divide_ is not")
+
+
 @pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "maximum", "pow", "where"])
 def test_binary_second_order(name: str) -> None:
     check_grad(BINARY[name], randn(3, 4), randn(4), second_order=True)

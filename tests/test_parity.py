@@ -1079,6 +1079,25 @@ INPLACE = {
     "isub": lambda L, x: x.__isub__(L.ones(4)),
     "imul": lambda L, x: x.__imul__(2),
     "itruediv": lambda L, x: x.__itruediv__(4),
+    "ifloordiv": lambda L, x: x.__ifloordiv__(0.75),
+    "imod": lambda L, x: x.__imod__(L.tensor([1.5, -2.0, 0.5, 3.0])),
+    "ipow": lambda L, x: x.__ipow__(2),
+    "floor_divide_": lambda L, x: x.floor_divide_(-2),
+    "remainder_": lambda L, x: x.remainder_(-1.25),
+    "divide_": lambda L, x: x.divide_(2, rounding_mode="trunc"),
+    "multiply_": lambda L, x: x.multiply_(3),
+    "subtract_": lambda L, x: x.subtract_(1, alpha=2),
+    "true_divide_": lambda L, x: x.true_divide_(L.tensor(8.0)),
+    "log_": lambda L, x: x.abs_().log_(),
+    "sqrt_": lambda L, x: x.abs_().sqrt_(),
+    "sin_": lambda L, x: x.sin_(),
+    "cos_": lambda L, x: x.cos_(),
+    "tanh_": lambda L, x: x.tanh_(),
+    "sigmoid_": lambda L, x: x.sigmoid_(),
+    "abs_": lambda L, x: x.abs_(),
+    "sign_": lambda L, x: x.sign_(),
+    "reciprocal_": lambda L, x: x.reciprocal_(),
+    "clip_": lambda L, x: x.clip_(max=0.5),
     "masked_fill_": lambda L, x: x.masked_fill_(x > 0, 0.0),
     "scatter_": lambda L, x: x.scatter_(0, L.tensor([[2, 0, 1, 0]]), L.ones(1, 4)),
     "scatter_add_": lambda L, x: x.scatter_add_(
@@ -1111,6 +1130,84 @@ for name in ("add_", "mul_", "sub_", "fill_", "zero_", "clamp_-min", "neg_", "po
         IM,
     )
 case("inplace-int-div_-floor", _inplace_body(lambda L, x: x.div_(2, rounding_mode="floor")), IM)
+for name in ("ifloordiv", "imod", "ipow", "floor_divide_", "abs_", "sign_"):
+    case(f"inplace-int-{name}", _inplace_body(INPLACE[name]), IM)
+INPLACE_BITWISE = {
+    "iand": lambda L, x, y: x.__iand__(y),
+    "ior": lambda L, x, y: x.__ior__(y),
+    "ixor": lambda L, x, y: x.__ixor__(y),
+    "bitwise_and_": lambda L, x, y: x.bitwise_and_(y),
+    "bitwise_or_": lambda L, x, y: x.bitwise_or_(y[0]),
+    "bitwise_xor_": lambda L, x, y: x.bitwise_xor_(True),
+}
+for name, fn in INPLACE_BITWISE.items():
+    for dt in ("bool", "uint8", "int64"):
+        case(
+            f"inplace-{dt}-{name}",
+            _inplace_body(lambda L, x, fn=fn, dt=dt: fn(L, x, L.tensor([True, False, True, True]))),
+            sample((3, 4), dt),
+        )
+
+
+def _augmented(op: str) -> Callable[..., Any]:
+    """``row op= y`` as a statement, on a view: Python calls __iop__, and falls back to
+    ``row = row op y`` (leaving x untouched) where the method is missing."""
+
+    def body(L: Any, x: Any, y: Any) -> Any:
+        row = x[1]
+        scope = {"row": row, "y": y}
+        exec(f"row {op}= y", scope)
+        return scope["row"] is row, scope["row"], x
+
+    return body
+
+
+for op in ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^"):
+    for dt in ("float32", "int64", "bool"):
+        x = sample((3, 4), dt, seed=5)
+        for y in (2, sample((4,), dt, seed=6, nonzero=True)):
+            case(f"augmented-{dt}{op}={type(y).__name__}", _augmented(op), x, y)
+case("augmented-matmul-number", lambda L, x: x.__matmul__(2), M)  # NotImplemented, as torch
+case("matmul-number", lambda L, x: x @ 2, M, raises=TypeError)
+case("rmatmul-list", lambda L, x: [1.0, 2.0, 3.0, 4.0] @ x.t(), M, raises=TypeError)
+case(
+    "tensor-method-aliases",
+    lambda L, x, i: (
+        x.floor_divide(0.5),
+        x.remainder(0.75),
+        x.multiply(2),
+        x.subtract(x, alpha=3),
+        x.divide(3, rounding_mode="floor"),
+        x.true_divide(i),
+        i.bitwise_and(6),
+        i.bitwise_or(i),
+        i.bitwise_xor(3),
+        i.bitwise_not(),
+        (i > 2).logical_not(),
+        L.floor_divide(i, 4),
+        L.floor_divide(-7.5, x[0]),
+    ),
+    M,
+    IM + 1,
+)
+for fn_name in ("floor_divide", "remainder", "bitwise_and", "bitwise_or", "bitwise_xor"):
+    case(
+        f"out-{fn_name}",
+        lambda L, i, fn_name=fn_name: getattr(L, fn_name)(i, 3, out=L.zeros(4, 3).long().t()),
+        IM + 1,
+    )
+for fn_name in ("abs", "sign", "sqrt", "log", "sin", "cos", "tanh", "sigmoid", "reciprocal"):
+    case(
+        f"out-{fn_name}",
+        lambda L, x, fn_name=fn_name: (getattr(L, fn_name)(x.abs() + 1, out=x.t().t()), x),
+        M,
+    )
+    case(
+        f"out-{fn_name}-int-into-int",
+        lambda L, i, fn_name=fn_name: getattr(L, fn_name)(i, out=i),
+        IM,
+        raises=None if fn_name in ("abs", "sign") else RuntimeError,
+    )
 case("inplace-float-add_-int-tensor", _inplace_body(lambda L, x: x.add_(L.arange(4))), M)
 case(
     "inplace-float-add_-float64",

@@ -77,6 +77,7 @@ from ._ops.pointwise import (
     eq,
     equal,
     exp,
+    floor_divide,
     ge,
     gt,
     le,

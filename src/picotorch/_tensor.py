@@ -28,6 +28,7 @@ from ._memory import check_reads, storage_offset
 from ._size import Size, broadcast_error, contiguous_strides, normalize_dim
 from .autograd import grad_mode
 from .autograd.function import (
+    NotImplementedBackward,
     alive_views,
     move_retain_grad_hook,
     needs_grad,
@@ -622,6 +623,8 @@ class Tensor:
         node = result.grad_fn
         if node is None:  # nothing recorded: an integer result (only floats carry grads)
             return self
+        if type(node) is NotImplementedBackward:  # torch's message names the in-place op
+            node.op += "_"
         if node._saved_output >= 0:  # the op saved its result: now this memory, this version
             i = node._saved_output
             node._saved = (*node._saved[:i], saved_output(self), *node._saved[i + 1 :])
@@ -976,6 +979,48 @@ class Tensor:
     def pow_(self, exponent: Any) -> Tensor:
         return self._inplace(_pw.pow, exponent)
 
+    # torch's other names for the same ops
+    multiply, multiply_ = mul, mul_
+    subtract, subtract_ = sub, sub_
+    divide, divide_ = div, div_
+    true_divide, true_divide_ = div, div_
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return _pw.floor_divide(self, other)
+
+    def floor_divide_(self, other: Any) -> Tensor:
+        return self._inplace(_pw.floor_divide, other)
+
+    def remainder(self, other: Any) -> Tensor:
+        return _pw.remainder(self, other)
+
+    def remainder_(self, other: Any) -> Tensor:
+        return self._inplace(_pw.remainder, other)
+
+    def bitwise_and(self, other: Any) -> Tensor:
+        return _pw.bitwise_and(self, other)
+
+    def bitwise_and_(self, other: Any) -> Tensor:
+        return self._inplace(_pw.bitwise_and, other)
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return _pw.bitwise_or(self, other)
+
+    def bitwise_or_(self, other: Any) -> Tensor:
+        return self._inplace(_pw.bitwise_or, other)
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return _pw.bitwise_xor(self, other)
+
+    def bitwise_xor_(self, other: Any) -> Tensor:
+        return self._inplace(_pw.bitwise_xor, other)
+
+    def bitwise_not(self) -> Tensor:
+        return _pw.bitwise_not(self)
+
+    def logical_not(self) -> Tensor:
+        return _pw.logical_not(self)
+
     def reciprocal(self) -> Tensor:
         return _pw.reciprocal(self)
 
@@ -1018,6 +1063,33 @@ class Tensor:
     def exp_(self) -> Tensor:
         return self._inplace(_pw.exp)
 
+    def log_(self) -> Tensor:
+        return self._inplace(_pw.log)
+
+    def sqrt_(self) -> Tensor:
+        return self._inplace(_pw.sqrt)
+
+    def sin_(self) -> Tensor:
+        return self._inplace(_pw.sin)
+
+    def cos_(self) -> Tensor:
+        return self._inplace(_pw.cos)
+
+    def tanh_(self) -> Tensor:
+        return self._inplace(_pw.tanh)
+
+    def sigmoid_(self) -> Tensor:
+        return self._inplace(_pw.sigmoid)
+
+    def abs_(self) -> Tensor:
+        return self._inplace(_pw.abs)
+
+    def sign_(self) -> Tensor:
+        return self._inplace(_pw.sign)
+
+    def reciprocal_(self) -> Tensor:
+        return self._inplace(_pw.reciprocal)
+
     def relu_(self) -> Tensor:
         return self._inplace(_pw.relu_into)
 
@@ -1028,6 +1100,8 @@ class Tensor:
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace(_pw.clamp, min, max)
+
+    clip_ = clamp_
 
     def maximum(self, other: Tensor) -> Tensor:
         return _pw.maximum(self, other)
@@ -1110,10 +1184,16 @@ class Tensor:
     def __rpow__(self, other: Any) -> Tensor:
         return _pw.pow(other, self)
 
+    # (with a number or a list, ``@`` is Python's TypeError "unsupported operand type(s)", as
+    # in torch; torch.matmul itself names its argument)
     def __matmul__(self, other: Any) -> Tensor:
+        if not isinstance(other, Tensor):
+            return NotImplemented
         return _linalg.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
+        if not isinstance(other, Tensor):
+            return NotImplemented
         return _linalg.matmul(other, self)
 
     def __and__(self, other: Any) -> Tensor:
@@ -1142,6 +1222,26 @@ class Tensor:
 
     def __itruediv__(self, other: Any) -> Tensor:
         return self.div_(other)
+
+    # (without these, Python would run ``x **= 2`` as ``x = x ** 2``: a new tensor, where torch
+    # writes into x's memory, and into the base of a view)
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return self.floor_divide_(other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return self.remainder_(other)
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return self.pow_(other)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other: Any) -> Tensor:
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return self.bitwise_xor_(other)
 
     # (an operand that a tensor can't be compared with, such as None or a string, gives
     # NotImplemented, as in torch: Python then compares identities, so ``t == None`` is False)

@@ -181,11 +181,7 @@ def _write_out(
     refuses ``int_tensor.add_(0.5)``). ``in_place``: ``out`` is one of the op's inputs, so
     the result must keep its shape (torch resizes other ``out=`` tensors, with a warning).
     """
-    if common._kind > out._dtype._kind:
-        raise RuntimeError(
-            f"result type {type_name(common)} can't be cast to the desired output type "
-            f"{type_name(out._dtype)}"
-        )
+    _check_cast(common, out)
     out._check_inplace()
     check_reads(out._data, args)
     shape = broadcast_shapes(*(np.shape(x) for x in args))
@@ -196,9 +192,21 @@ def _write_out(
                 f"{list(shape)}"
             )
         _resize_out(out, shape)
-    func(*args, out=out._data, casting="unsafe")
+    if isinstance(func, np.ufunc):
+        func(*args, out=out._data, casting="unsafe")
+    else:  # picotorch's own kernels (_remainder, _sign, ...) compute first, then copy
+        np.copyto(out._data, func(*args), casting="unsafe")
     out._bump_version()
     return out
+
+
+def _check_cast(common: dtype, out: Tensor) -> None:
+    """The result dtype must convert to ``out``'s without leaving its category."""
+    if common._kind > out._dtype._kind:
+        raise RuntimeError(
+            f"result type {type_name(common)} can't be cast to the desired output type "
+            f"{type_name(out._dtype)}"
+        )
 
 
 def _resize_out(out: Tensor, shape: tuple[int, ...]) -> None:
@@ -508,10 +516,10 @@ def div(
     return result
 
 
-def floor_divide(input: Operand, other: Operand) -> Tensor:
+def floor_divide(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
     """``input // other``: ``div(..., rounding_mode='floor')``, except that torch gives it no
     derivative: backward through it is an error, not the zero gradient of ``div``."""
-    result = _rounded_division(input, other, "floor")
+    result = _rounded_division(input, other, "floor", out)
     if needs_grad(input, other):
         tensors = tuple(x for x in (input, other) if isinstance(x, Tensor))
         record(result, NotImplementedBackward, tensors, op="floor_divide")
@@ -548,9 +556,9 @@ class DivBackward0(Node):
         return grad_a, grad_b
 
 
-def reciprocal(input: Tensor) -> Tensor:
+def reciprocal(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``1 / x``, elementwise (ints give floats)."""
-    result = _unary(np.reciprocal, input, to_float=True)
+    result = _unary(np.reciprocal, input, to_float=True, out=out)
     if needs_grad(input):
         record(result, ReciprocalBackward0, (input,), saved=(result,))
     return result
@@ -564,15 +572,11 @@ class ReciprocalBackward0(Node):
         return (-grad * (r * r),)
 
 
-def _trunc_divide(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:
+def _trunc_divide(x: Any, y: Any) -> Any:
     if np.result_type(x, y).kind == "f":
-        return np.trunc(np.true_divide(x, y), out=out, casting=casting)
+        return np.trunc(np.true_divide(x, y))
     q = np.floor_divide(x, y)
-    q = q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
-    if out is None:
-        return q
-    np.copyto(out, q, casting=casting)
-    return out
+    return q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
 
 
 def _refuse_bool(kernel: str, input: Operand, other: Operand) -> None:
@@ -590,11 +594,11 @@ def _check_integer_divisor(input: Operand, other: Operand) -> None:
         raise RuntimeError("ZeroDivisionError")
 
 
-def remainder(input: Operand, other: Operand) -> Tensor:
+def remainder(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
     """Python-style modulo (``%``): the result has the sign of the divisor."""
     _refuse_bool("remainder_cpu", input, other)
     _check_integer_divisor(input, other)
-    result = _binary(_remainder, input, other)
+    result = _binary(_remainder, input, other, out=out)
     if needs_grad(input, other):
         if not isinstance(other, Tensor):  # x % 2
             record(result, RemainderBackward0, (input,))
@@ -643,7 +647,13 @@ def pow(  # noqa: A001 - torch's name
     """
     common = result_type(input, exponent)
     func: Callable[..., Any] = np.power
-    if not common.is_floating_point:
+    if common is _dtype.bool:
+        # torch has no bool pow kernel; ``x ** True`` copies x and ``x ** False`` fills ones
+        # before the kernel is chosen, so those two work.
+        if isinstance(exponent, Tensor) or exponent not in (0, 1):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        func = np.greater_equal  # for bools, x ** y is x >= y: true unless x = 0 and y = 1
+    elif not common.is_floating_point:
         if not isinstance(exponent, Tensor):
             if exponent < 0:
                 raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -745,18 +755,14 @@ class FillBackward3(Node):
         return _zeros_like(grad), grad_value
 
 
-def _int_power(x: Any, y: Any, out: Any = None, casting: Any = "same_kind") -> Any:
+def _int_power(x: Any, y: Any) -> Any:
     """``x ** y`` for integer arrays where ``y`` has negative values, as torch computes it:
     1 stays 1, -1 alternates sign, and any other base (a true fraction) gives 0."""
     negative = y < 0
     powers = np.power(x, np.where(negative, 0, y))
     odd = (y % 2) != 0
     fractions = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0))
-    result = np.where(negative, fractions, powers).astype(powers.dtype)
-    if out is None:
-        return result
-    np.copyto(out, result, casting=casting)
-    return out
+    return np.where(negative, fractions, powers).astype(powers.dtype)
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
@@ -875,26 +881,30 @@ def allclose(
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def _bitwise(ufunc: Callable[..., Any], name: str, a: Operand, b: Operand) -> Tensor:
+def _bitwise(
+    ufunc: Callable[..., Any], name: str, a: Operand, b: Operand, out: Tensor | None
+) -> Tensor:
     common = result_type(a, b)
     if common.is_floating_point:
+        if out is not None:
+            _check_cast(common, out)  # torch checks the output's dtype first (``int_x &= 0.5``)
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(common)}'")
-    return _binary(ufunc, a, b)
+    return _binary(ufunc, a, b, out=out)
 
 
-def bitwise_and(input: Operand, other: Operand) -> Tensor:
+def bitwise_and(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
     """``&``: logical and for bool tensors, bitwise and for ints."""
-    return _bitwise(np.bitwise_and, "bitwise_and", input, other)
+    return _bitwise(np.bitwise_and, "bitwise_and", input, other, out)
 
 
-def bitwise_or(input: Operand, other: Operand) -> Tensor:
+def bitwise_or(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
     """``|``: logical or for bool tensors, bitwise or for ints."""
-    return _bitwise(np.bitwise_or, "bitwise_or", input, other)
+    return _bitwise(np.bitwise_or, "bitwise_or", input, other, out)
 
 
-def bitwise_xor(input: Operand, other: Operand) -> Tensor:
+def bitwise_xor(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
     """``^``: logical xor for bool tensors, bitwise xor for ints."""
-    return _bitwise(np.bitwise_xor, "bitwise_xor", input, other)
+    return _bitwise(np.bitwise_xor, "bitwise_xor", input, other, out)
 
 
 def bitwise_not(input: Tensor) -> Tensor:
@@ -931,11 +941,11 @@ class NegBackward0(Node):
         return (-grad,)
 
 
-def abs(input: Tensor) -> Tensor:  # noqa: A001
+def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A001
     """``|x|``, elementwise; torch has no kernel for bool tensors."""
     if isinstance(input, Tensor) and input._dtype is _dtype.bool:
         raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
-    result = _unary(np.abs, input, to_float=False)
+    result = _unary(np.abs, input, to_float=False, out=out)
     if needs_grad(input):
         record(result, AbsBackward0, (input,), saved=(input,))
     return result
@@ -958,9 +968,9 @@ def _sign(x: Any) -> Any:
     return np.sign(x)
 
 
-def sign(input: Tensor) -> Tensor:
+def sign(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """-1, 0 or 1 by the sign of each element (its gradient is 0 everywhere)."""
-    result = _unary(_sign, input, to_float=False)
+    result = _unary(_sign, input, to_float=False, out=out)
     if needs_grad(input):
         record(result, SignBackward0, (input,))
     return result
@@ -990,9 +1000,9 @@ class ExpBackward0(Node):
         return (grad * result,)
 
 
-def log(input: Tensor) -> Tensor:
+def log(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The natural logarithm, elementwise."""
-    result = _unary(np.log, input, to_float=True)
+    result = _unary(np.log, input, to_float=True, out=out)
     if needs_grad(input):
         record(result, LogBackward0, (input,), saved=(input,))
     return result
@@ -1006,9 +1016,9 @@ class LogBackward0(Node):
         return (grad / x,)
 
 
-def sqrt(input: Tensor) -> Tensor:
+def sqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The square root, elementwise."""
-    result = _unary(np.sqrt, input, to_float=True)
+    result = _unary(np.sqrt, input, to_float=True, out=out)
     if needs_grad(input):
         record(result, SqrtBackward0, (input,), saved=(result,))
     return result
@@ -1022,9 +1032,9 @@ class SqrtBackward0(Node):
         return (grad / (result * 2),)
 
 
-def sin(input: Tensor) -> Tensor:
+def sin(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The sine, elementwise (radians)."""
-    result = _unary(np.sin, input, to_float=True)
+    result = _unary(np.sin, input, to_float=True, out=out)
     if needs_grad(input):
         record(result, SinBackward0, (input,), saved=(input,))
     return result
@@ -1038,9 +1048,9 @@ class SinBackward0(Node):
         return (grad * cos(x),)
 
 
-def cos(input: Tensor) -> Tensor:
+def cos(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The cosine, elementwise (radians)."""
-    result = _unary(np.cos, input, to_float=True)
+    result = _unary(np.cos, input, to_float=True, out=out)
     if needs_grad(input):
         record(result, CosBackward0, (input,), saved=(input,))
     return result
@@ -1055,9 +1065,9 @@ class CosBackward0(Node):
         return (grad * -sin(x),)
 
 
-def tanh(input: Tensor) -> Tensor:
+def tanh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The hyperbolic tangent, elementwise."""
-    result = _unary(np.tanh, input, to_float=True)
+    result = _unary(np.tanh, input, to_float=True, out=out)
     if needs_grad(input):
         record(result, TanhBackward0, (input,), saved=(result,))
     return result
@@ -1103,9 +1113,9 @@ def _sigmoid(x: Any) -> Any:
     return np.reciprocal(np.exp(np.negative(x)) + x.dtype.type(1))
 
 
-def sigmoid(input: Tensor) -> Tensor:
+def sigmoid(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``1 / (1 + exp(-x))``, elementwise."""
-    result = _unary(_sigmoid, input, to_float=True)
+    result = _unary(_sigmoid, input, to_float=True, out=out)
     if needs_grad(input):
         record(result, SigmoidBackward0, (input,), saved=(result,))
     return result
@@ -1148,10 +1158,8 @@ class SigmoidBackwardBackward0(Node):
 # second, and torch's relu and clamp keep x: relu(-0.) is -0. So the bound goes first below.
 # (NumPy's float16 keeps the first, so there relu(-0.) is 0.; torch.maximum's vectorised loop
 # keeps `other`, as np.maximum(x, other) does, so maximum() needs no such care.)
-def _relu(x: Any, out: Any = None, casting: Any = "same_kind") -> Any:
-    if out is None:
-        return np.maximum(0, x)  # (a Python 0 keeps x's dtype: NumPy's NEP 50 rules)
-    return np.maximum(0, x, out=out, casting=casting)
+def _relu(x: Any) -> Any:
+    return np.maximum(0, x)  # (a Python 0 keeps x's dtype: NumPy's NEP 50 rules)
 
 
 def relu(input: Tensor) -> Tensor:
@@ -1258,7 +1266,7 @@ def clamp(
             raise _out_with_grad_error("clamp")
         out._check_reads((input, min, max))  # (``result`` is new memory: _write_out can't tell)
         in_place = out is input or out is min or out is max
-        return _write_out(_assign, (result,), common, out, in_place=in_place)
+        return _write_out(np.asarray, (result,), common, out, in_place=in_place)  # (a copy)
     out = Tensor._make(result)
     if needs_grad(input, min, max):
         if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -1302,10 +1310,6 @@ def _inside(x: Tensor, lo: Any, hi: Any) -> Tensor:
     if above is None:
         return below  # type: ignore[return-value]
     return above if below is None else above & below
-
-
-def _assign(x: Any, out: Any, casting: str) -> None:
-    np.copyto(out, x, casting=casting)  # type: ignore[arg-type]
 
 
 def where(condition: Tensor, input: Operand, other: Operand) -> Tensor:
