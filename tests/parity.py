@@ -136,6 +136,9 @@ def _compare_errors(
         raise AssertionError(f"torch returned, picotorch raised {type(mine).__name__}: {mine}")
     if mine is None:
         raise AssertionError(f"picotorch returned, torch raised {type(ref).__name__}: {ref}")
+    if isinstance(ref, AttributeError | NameError) and raises is None:
+        # both failing to find a name is most likely a mistake in the test itself
+        raise AssertionError(f"both libraries raised {type(ref).__name__}: {ref}")
     expected = _builtin_base(type(ref))
     assert type(mine) is expected, (
         f"exception types differ: picotorch {type(mine).__name__}: {mine}\n"

@@ -8,6 +8,7 @@ per library); see ``tests/parity.py`` for what is compared.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -1168,6 +1169,82 @@ for op in ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^"):
         for y in (2, sample((4,), dt, seed=6, nonzero=True)):
             case(f"augmented-{dt}{op}={type(y).__name__}", _augmented(op), x, y)
 case("augmented-matmul-number", lambda L, x: x.__matmul__(2), M)  # NotImplemented, as torch
+
+# Python operators with operands torch can't take: NotImplemented, so Python (or NumPy, for an
+# ndarray: it computes, and __array_wrap__ hands a tensor back) decides. ``==`` alone takes an
+# ndarray as a tensor; ``!=`` falls back to identity. (torch's own __array_wrap__ draws a NumPy
+# DeprecationWarning about its signature: warnings are not compared.)
+OPERATORS = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">=": operator.ge,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "//": operator.floordiv,
+    "%": operator.mod,
+    "**": operator.pow,
+    "&": operator.and_,
+    "|": operator.or_,
+    "@": operator.matmul,
+    "+=": operator.iadd,
+    "*=": operator.imul,
+    "**=": operator.ipow,
+}
+FOREIGN = {
+    "ndarray": np.array([1.0, 2.0, 4.0]),
+    "ndarray-int32": np.array([1, 2, 3], np.int32),
+    "ndarray-bool": np.array([True, False, True]),
+    "ndarray-0d": np.array(2.0),
+    "np-bool": np.bool_(True),  # torch reads it as a float number
+    "np-float32": np.float32(0.5),
+    "list": [1.0, 2.0, 3.0],
+    "None": None,
+    "str": "s",
+}
+for (symbol, op), (kind, other) in itertools.product(OPERATORS.items(), FOREIGN.items()):
+    for dtype in ("float32", "int64"):
+        x = sample((3,), dtype, seed=7, nonzero=True)
+        case(
+            f"operator-tensor{symbol}{kind}-{dtype}",
+            lambda L, x, o, op=op: (op(x, o), x),
+            x,
+            Raw(other),
+            warnings_match=False,
+        )
+        case(
+            f"operator-{kind}{symbol}tensor-{dtype}",
+            lambda L, x, o, op=op: op(o, x),
+            x,
+            Raw(other),
+            warnings_match=False,
+        )
+case(
+    "numpy-functions-of-tensors",  # __array__ in, __array_wrap__ out: tensors, bool as uint8
+    lambda L, x: (np.exp(x), np.sqrt(np.abs(x)), np.greater(x, 0), np.add(x, x), np.exp(x[0])),
+    M,
+    warnings_match=False,
+)
+case("numpy-function-of-tensor-requiring-grad", lambda L: np.exp(L.ones(2, requires_grad=True)))
+for element in (2.0, Raw(np.float32(-1.0)), True, 3, Raw(np.bool_(True)), [1.0], "a", None):
+    name = element.value if isinstance(element, Raw) else element
+    case(f"contains-{name!r}", lambda L, x, e: e in x, M, element)
+case("contains-tensor", lambda L, x: (x[0] in x, L.tensor([7.0, 8.0]) in x), M)
+case(
+    "np-bool-is-a-float-number",
+    lambda L, i: (
+        L.full((2,), np.bool_(True)),
+        L.tensor(np.bool_(True)),
+        L.add(i, np.bool_(True)),
+        L.where(i > 0, i, np.bool_(False)),
+        L.result_type(i, np.bool_(True)),
+        L.scatter(i, 0, L.tensor([0]), np.bool_(True)),
+    ),
+    IM,
+)
+case("np-bool-add_-int", lambda L, i: i.add_(np.bool_(True)), IM)
 case("matmul-number", lambda L, x: x @ 2, M, raises=TypeError)
 case("rmatmul-list", lambda L, x: [1.0, 2.0, 3.0, 4.0] @ x.t(), M, raises=TypeError)
 case(

@@ -129,8 +129,10 @@ def promote_types(a: dtype, b: dtype) -> dtype:
 
 def scalar_dtype(value: object) -> dtype:
     """The dtype torch gives a bare Python number: bool, int64, or the default float."""
-    if isinstance(value, (builtins.bool, np.bool_)):
+    if isinstance(value, builtins.bool):
         return bool
+    if isinstance(value, np.bool_):  # not a Python bool: torch takes it for a float number
+        return _default_dtype
     if isinstance(value, (builtins.int, np.integer)):
         return int64
     if isinstance(value, (builtins.float, np.floating)):

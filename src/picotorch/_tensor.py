@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import builtins
 import copy
+import functools
+import numbers
+import typing
 import warnings
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -83,6 +86,25 @@ def to_arguments(
             raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
     check_device(target_device)  # AssertionError for 'cuda', as on CPU-only torch
     return target_dtype, values
+
+
+_Method = typing.TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _operator(method: _Method) -> _Method:
+    """torch's rule for Python's operators (``+``, ``<``, ``+=``, ...): an operand the op can't
+    take (its TypeError) gives NotImplemented, so Python tries the other operand's method or
+    raises its own TypeError ("unsupported operand type(s) for +"). NumPy then computes
+    ``x + array`` itself and hands the result back as a tensor through ``__array_wrap__``."""
+
+    @functools.wraps(method)
+    def operator(self: Tensor, other: Any) -> Any:
+        try:
+            return method(self, other)
+        except TypeError:
+            return NotImplemented
+
+    return typing.cast(_Method, operator)
 
 
 class Tensor:
@@ -375,6 +397,15 @@ class Tensor:
         if dtype is not None:
             return data.astype(dtype)
         return data.copy() if copy else data  # (np.array(t) asks for a copy: not our memory)
+
+    def __array_wrap__(
+        self, array: np.ndarray, context: Any = None, return_scalar: Any = None
+    ) -> Any:
+        """What NumPy returns for a tensor it computed with (``np.exp(t)``, ``t + array``): as in
+        torch, the result array as a tensor, a bool one as uint8."""
+        from ._creation import from_numpy
+
+        return from_numpy(array.astype(np.uint8) if array.dtype == np.bool_ else array)
 
     # --8<-- [start:to]
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
@@ -752,6 +783,15 @@ class Tensor:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         yield from _shape.unbind(self, 0)
+
+    def __contains__(self, element: Any) -> builtins.bool:
+        """``2.0 in t``: whether any element equals it (torch takes a tensor or a number only)."""
+        if not isinstance(element, Tensor | numbers.Number):
+            raise RuntimeError(
+                "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element)}."
+            )
+        return builtins.bool(_pw.eq(self, element).any())  # type: ignore[arg-type]
 
     def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
@@ -1142,130 +1182,155 @@ class Tensor:
     def __invert__(self) -> Tensor:
         return _pw.bitwise_not(self)
 
+    @_operator
     def __add__(self, other: Any) -> Tensor:
         return _pw.add(self, other)
 
+    @_operator
     def __radd__(self, other: Any) -> Tensor:
         return _pw.add(self, other)  # as torch: the tensor stays the first input of the graph
 
+    @_operator
     def __sub__(self, other: Any) -> Tensor:
         return _pw.sub(self, other)
 
+    @_operator
     def __rsub__(self, other: Any) -> Tensor:
         return _pw.sub(other, self)
 
+    @_operator
     def __mul__(self, other: Any) -> Tensor:
         return _pw.mul(self, other)
 
+    @_operator
     def __rmul__(self, other: Any) -> Tensor:
         return _pw.mul(self, other)  # as torch: the tensor stays the first input of the graph
 
+    @_operator
     def __truediv__(self, other: Any) -> Tensor:
         return _pw.div(self, other)
 
+    @_operator
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _pw.mul(_pw.reciprocal(self), other)  # number / x is (1/x) * number in torch
+        return _pw.reciprocal(self) * other  # number / x is (1/x) * number in torch
 
+    @_operator
     def __floordiv__(self, other: Any) -> Tensor:
         return _pw.floor_divide(self, other)
 
+    @_operator
     def __rfloordiv__(self, other: Any) -> Tensor:
         return _pw.floor_divide(other, self)
 
+    @_operator
     def __mod__(self, other: Any) -> Tensor:
         return _pw.remainder(self, other)
 
+    @_operator
     def __rmod__(self, other: Any) -> Tensor:
         return _pw.remainder(other, self)
 
+    @_operator
     def __pow__(self, other: Any) -> Tensor:
         return _pw.pow(self, other)
 
+    @_operator
     def __rpow__(self, other: Any) -> Tensor:
         return _pw.pow(other, self)
 
-    # (with a number or a list, ``@`` is Python's TypeError "unsupported operand type(s)", as
-    # in torch; torch.matmul itself names its argument)
+    @_operator
     def __matmul__(self, other: Any) -> Tensor:
-        if not isinstance(other, Tensor):
-            return NotImplemented
         return _linalg.matmul(self, other)
 
+    @_operator
     def __rmatmul__(self, other: Any) -> Tensor:
-        if not isinstance(other, Tensor):
-            return NotImplemented
         return _linalg.matmul(other, self)
 
+    @_operator
     def __and__(self, other: Any) -> Tensor:
         return _pw.bitwise_and(self, other)
 
-    __rand__ = __and__
+    __rand__ = __and__  # (``2 & x``: the same op, so the same wrapper)
 
+    @_operator
     def __or__(self, other: Any) -> Tensor:
         return _pw.bitwise_or(self, other)
 
     __ror__ = __or__
 
+    @_operator
     def __xor__(self, other: Any) -> Tensor:
         return _pw.bitwise_xor(self, other)
 
     __rxor__ = __xor__
 
+    @_operator
     def __iadd__(self, other: Any) -> Tensor:
         return self.add_(other)
 
+    @_operator
     def __isub__(self, other: Any) -> Tensor:
         return self.sub_(other)
 
+    @_operator
     def __imul__(self, other: Any) -> Tensor:
         return self.mul_(other)
 
+    @_operator
     def __itruediv__(self, other: Any) -> Tensor:
         return self.div_(other)
 
     # (without these, Python would run ``x **= 2`` as ``x = x ** 2``: a new tensor, where torch
     # writes into x's memory, and into the base of a view)
+    @_operator
     def __ifloordiv__(self, other: Any) -> Tensor:
         return self.floor_divide_(other)
 
+    @_operator
     def __imod__(self, other: Any) -> Tensor:
         return self.remainder_(other)
 
+    @_operator
     def __ipow__(self, other: Any) -> Tensor:
         return self.pow_(other)
 
+    @_operator
     def __iand__(self, other: Any) -> Tensor:
         return self.bitwise_and_(other)
 
+    @_operator
     def __ior__(self, other: Any) -> Tensor:
         return self.bitwise_or_(other)
 
+    @_operator
     def __ixor__(self, other: Any) -> Tensor:
         return self.bitwise_xor_(other)
 
     # (an operand that a tensor can't be compared with, such as None or a string, gives
-    # NotImplemented, as in torch: Python then compares identities, so ``t == None`` is False)
+    # NotImplemented: Python then compares identities, so ``t == None`` is False)
+    @_operator
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        try:
-            return _pw.eq(self, other)
-        except TypeError:
-            return NotImplemented
+        if isinstance(other, np.ndarray) and other.dtype in _FROM_NUMPY:
+            other = Tensor._make(other)  # torch's == alone takes an ndarray, as a tensor
+        return _pw.eq(self, other)
 
+    @_operator
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        try:
-            return _pw.ne(self, other)
-        except TypeError:
-            return NotImplemented
+        return _pw.ne(self, other)
 
+    @_operator
     def __lt__(self, other: Any) -> Tensor:
         return _pw.lt(self, other)
 
+    @_operator
     def __le__(self, other: Any) -> Tensor:
         return _pw.le(self, other)
 
+    @_operator
     def __gt__(self, other: Any) -> Tensor:
         return _pw.gt(self, other)
 
+    @_operator
     def __ge__(self, other: Any) -> Tensor:
         return _pw.ge(self, other)
 

@@ -655,9 +655,9 @@ def _scatter_src(src: Any, value: Any, name: str) -> Any:
     tensor counts as one); both, neither, or anything else is torch's TypeError."""
     if isinstance(value, Tensor) and value._data.ndim == 0:
         value = value.item()
-    if src is None and isinstance(value, numbers.Number):
+    if src is None and isinstance(value, numbers.Number | np.bool_):
         return value
-    if value is None and isinstance(src, (Tensor, numbers.Number)):
+    if value is None and isinstance(src, Tensor | numbers.Number | np.bool_):
         return src
     raise TypeError(
         f"{name}() received an invalid combination of arguments - expected one of:\n"

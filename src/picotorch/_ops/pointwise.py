@@ -810,27 +810,20 @@ def _is_bool(x: Operand) -> bool:
 
 
 # ---------------------------------------------------------------------- comparisons & logic
+_COMPARABLE = (Tensor, int, float, np.number, np.bool_)
+
+
 def _compare(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
     """Compare in the promoted dtype (so ``int_tensor < 2.5`` compares as floats); bool out."""
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
         return _compared(ufunc, a._data, b._data)
-    # an ndarray compares as a tensor of its dtype, as in torch (which converts it)
-    a = _array_operand(a) if isinstance(a, np.ndarray) else a
-    b = _array_operand(b) if isinstance(b, np.ndarray) else b
-    if not isinstance(a, Tensor | int | float | np.number) or not isinstance(
-        b, Tensor | int | float | np.number
-    ):
+    if not isinstance(a, _COMPARABLE) or not isinstance(b, _COMPARABLE):
         raise TypeError(
             f"unsupported operand types for comparison: '{type(a).__name__}' and "
             f"'{type(b).__name__}'"
         )
     common = result_type(a, b)
     return _compared(ufunc, _array(a, common), _array(b, common))
-
-
-def _array_operand(x: np.ndarray) -> Any:
-    """An ndarray as a tensor, if its dtype is one (strings, say, are not: left as they are)."""
-    return _make(x) if x.dtype in _FROM_NUMPY else x
 
 
 def _compared(ufunc: Callable[..., Any], x: Any, y: Any) -> Tensor:
