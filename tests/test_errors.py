@@ -436,6 +436,29 @@ err("argmax-empty", lambda L: L.zeros(0).argmax(), raises=IndexError)
 err("argmax-empty-dim", lambda L: L.zeros(3, 0).argmax(1), raises=IndexError)
 
 # ---------------------------------------------------------------------------- indexing
+err("setitem-list-value", lambda L, a: a.__setitem__(0, [1.0, 2.0, 3.0]), F, raises=TypeError)
+err("setitem-none-value", lambda L, a: a.__setitem__(0, None), IM, raises=TypeError)
+err("setitem-np-float32-value", lambda L, b: b.__setitem__(0, np.float32(1)), B, raises=TypeError)
+err("setitem-ndarray-value", lambda L, a: a.__setitem__(..., np.ones(3)), F, raises=TypeError)
+err("index-np-bool", lambda L, a: a[np.bool_(True)], F, raises=IndexError)
+err(
+    "setitem-index-put-shape-before-dtype",
+    lambda L, a: a.__setitem__(([0, 1], [1, 2]), L.ones(3, dtype=L.float64)),
+    F,
+    raises=RuntimeError,
+)
+err(
+    "setitem-index-put-dtype",
+    lambda L, a: a.__setitem__(([0, 1], [1, 2]), L.ones(2, dtype=L.float64)),
+    F,
+    raises=RuntimeError,
+)
+err(
+    "setitem-expand-names-value-dtype",
+    lambda L, a: a.__setitem__((0, 1), L.tensor([1, 2, 3])),
+    F,
+    raises=RuntimeError,
+)
 err("index-out-of-range", lambda L, a: a[2], F, raises=IndexError)
 err("index-out-of-range-neg", lambda L, a: a[:, -4], F, raises=IndexError)
 err("index-too-many", lambda L, a: a[0, 0, 0], F, raises=IndexError)

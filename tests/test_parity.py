@@ -560,6 +560,42 @@ for name, (index, value) in SETS.items():
 case("setitem-int-tensor-float-value", setter(lambda L, x: x > 0, lambda L, x: 2.7), IM)
 case("setitem-bool-tensor", setter(lambda L, x: 0, lambda L, x: 1), sample((2, 2), "bool"))
 case("setitem-through-view", lambda L, x: (x.t().__setitem__(0, 1.0), x)[1], M)
+# what torch assigns: a tensor or a number (np.float64 is a float; np.float32, np.bool_, lists,
+# ndarrays and None are TypeErrors that name the value's and the tensor's types)
+SET_INDICES = {
+    "int": lambda L: 0,
+    "slice": lambda L: slice(0, 2),
+    "list": lambda L: [0, 2],
+    "bool-list": lambda L: [True, False, True],
+    "mask": lambda L: L.tensor([True, False, True]),
+    "ndarray-mask": lambda L: np.array([True, False, True]),
+    "index-tensor": lambda L: L.tensor([2, 0]),
+    "pair": lambda L: ([0, 1], [1, 2]),
+    "True": lambda L: True,
+    "False": lambda L: False,
+    "np-bool": lambda L: np.bool_(True),
+}
+SET_VALUES = {
+    "np-float64": lambda L: np.float64(1.5),
+    "np-int32": lambda L: np.int32(2),
+    "np-float32": lambda L: np.float32(1.5),
+    "np-bool": lambda L: np.bool_(True),
+    "list": lambda L: [1.0, 2.0, 3.0],
+    "ndarray": lambda L: np.array([4.0, 5.0, 6.0]),
+    "None": lambda L: None,
+    "str": lambda L: "a",
+    "0d-float": lambda L: L.tensor(9.5),
+    "row-float": lambda L: L.tensor([1.0, 2.0, 3.0]),
+    "row-int": lambda L: L.tensor([1, 2, 3]),
+    "row-float64": lambda L: L.tensor([1.5, 2.5, 3.5], dtype=L.float64),
+}
+for (iname, index), (vname, value) in itertools.product(SET_INDICES.items(), SET_VALUES.items()):
+    for dtype in ("float32", "int64"):
+        case(
+            f"setitem-value-{vname}-at-{iname}-{dtype}",
+            setter(lambda L, x, i=index: i(L), lambda L, x, v=value: v(L)),
+            np.arange(9, dtype=dtype).reshape(3, 3),
+        )
 # ``...`` more than once: each takes up the dims that the other items leave
 for name, index in {
     "twice": (Ellipsis, Ellipsis),

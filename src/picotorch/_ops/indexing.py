@@ -74,7 +74,7 @@ def _index_item(item: Any) -> tuple[Any, bool]:
         raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
     raise IndexError(
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-        f"valid indices (got {type(item).__name__})"
+        f"valid indices (got {_python_type_name(item)})"
     )
 
 
@@ -328,9 +328,10 @@ class IndexAddBackward0(IndexPutImplBackward0):
 
 def setitem(a: Tensor, index: Any, value: Any) -> None:
     """``a[index] = value``: writes into ``a``'s memory (seen by every view), like ``copy_``."""
+    _check_value(a, value)
     items, advanced = _numpy_index(a, index)
     if a._dtype.is_floating_point and needs_grad(a, value):
-        _check_put_dtype(a, index, value, advanced)
+        _check_put_dtype(a, index, items, value, advanced)
         with grad_mode.no_grad():
             part, gathered = _steps(a, items, single=False)
             target = _write_target(part, gathered)
@@ -341,7 +342,7 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
         a._inplace(_put, items, value, reads=())  # recorded, as the op ``_put``
         return
     a._check_inplace()
-    _check_put_dtype(a, index, value, advanced)
+    _check_put_dtype(a, index, items, value, advanced)
     _check_value_overlap(a, items, advanced, value)
     src = value._data if isinstance(value, Tensor) else value
     # torch's steps where NumPy differs (it orders the dims of x[0, :, [1, 2]] otherwise)
@@ -355,6 +356,21 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
             _steps(a, items, single=False)  # raises torch's error (NumPy counts dims otherwise)
             raise
     a._bump_version()
+
+
+def _check_value(a: Tensor, value: Any) -> None:
+    """torch assigns a tensor or a number: an int (NumPy's too) or bool, a float (np.float64
+    is one, np.float32 is not), a complex. Anything else, a list or an ndarray too, is its
+    TypeError (NumPy would take them, and None as NaN)."""
+    if isinstance(value, Tensor | int | float | complex | np.integer):
+        return
+    raise TypeError(f"can't assign a {_python_type_name(value)} to a {a.type()}")
+
+
+def _python_type_name(value: Any) -> str:
+    """A value's type as torch's messages name it: a C type's full name (``numpy.bool``)."""
+    kind = type(value)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
 
 
 def _check_value_overlap(a: Tensor, items: tuple[Any, ...], advanced: bool, value: Any) -> None:
@@ -396,7 +412,8 @@ def _write(data: np.ndarray, index: tuple[Any, ...], src: Any, advanced: bool) -
     except IndexError as err:
         raise _index_error(err, index, data.shape) from None
     except ValueError:
-        raise _setitem_shape_error(np.shape(src), np.shape(data[index]), advanced) from None
+        shape, dtype = np.shape(src), np.asarray(src).dtype
+        raise _setitem_shape_error(shape, dtype, np.shape(data[index]), advanced) from None
 
 
 def _write_target(part: Tensor, gathered: tuple[Any, ...]) -> tuple[int, ...]:
@@ -424,7 +441,7 @@ def _value_for(value: Any, target: tuple[int, ...], advanced: bool) -> Any:
         try:
             value = value.expand(target)
         except RuntimeError:
-            raise _setitem_shape_error(shape, target, advanced) from None
+            raise _setitem_shape_error(shape, value._data.dtype, target, advanced) from None
     return value
 
 
@@ -477,26 +494,53 @@ class FillBackward3(IndexPutBackward0):
     """A number (or 0-d tensor) written over all of ``a`` (``a[...] = 1.0``): the same rule."""
 
 
-def _check_put_dtype(a: Tensor, index: Any, value: Any, advanced: bool) -> None:
-    if advanced and isinstance(value, Tensor) and value._dtype is not a._dtype:
-        is_mask = isinstance(index, Tensor) and index._dtype is _dtype.bool
-        if not (is_mask and value._data.ndim == 0):  # that case is a masked_fill: it converts
-            raise RuntimeError(
-                "Index put requires the source and destination dtypes match, got "
-                f"{type_name(a._dtype)} for the destination and {type_name(value._dtype)} for "
-                "the source."
-            )
+def _check_put_dtype(
+    a: Tensor, index: Any, items: tuple[Any, ...], value: Any, advanced: bool
+) -> None:
+    """torch's index_put_ takes only a value of the tensor's dtype. Not used: for a single mask
+    and a 0-d value (a masked_fill, which converts) and for Python bools as the only indices
+    other than basic ones (torch takes ``x[True]`` as ``x[None]``, and copies)."""
+    if not advanced or not isinstance(value, Tensor) or value._dtype is a._dtype:
+        return
+    if all(_is_basic(i) or type(i) is bool for i in (index if type(index) is tuple else (index,))):
+        return
+    if _is_one_mask(index) and value._data.ndim == 0:
+        return
+    with grad_mode.no_grad():  # (torch checks the shapes first)
+        target = _write_target(*_steps(a, items, single=False))
+    try:
+        fits = np.broadcast_shapes(value._data.shape, target) == target
+    except ValueError:
+        fits = False
+    if not fits:
+        raise _setitem_shape_error(value._data.shape, value._data.dtype, target, True)
+    raise RuntimeError(
+        "Index put requires the source and destination dtypes match, got "
+        f"{type_name(a._dtype)} for the destination and {type_name(value._dtype)} for "
+        "the source."
+    )
+
+
+def _is_basic(item: Any) -> bool:
+    return item is None or item is Ellipsis or isinstance(item, slice | int | np.integer)
+
+
+def _is_one_mask(index: Any) -> bool:
+    """Whether the index is a single bool mask: a tensor, an ndarray or a list of bools."""
+    if isinstance(index, Tensor | np.ndarray):
+        return index.dtype in (_dtype.bool, np.bool_)
+    return isinstance(index, list) and len(index) > 0 and all(type(b) is bool for b in index)
 
 
 def _setitem_shape_error(
-    value: tuple[int, ...], target: tuple[int, ...], advanced: bool
+    value: tuple[int, ...], dtype: np.dtype, target: tuple[int, ...], advanced: bool
 ) -> RuntimeError:
     """A value that does not broadcast to ``a[index]``: torch's message for each kind of index."""
     if not advanced:  # torch expands the value to the view, so the error is expand's own
         from .shape import expand
 
         try:  # (leading 1s are dropped first)
-            expand(Tensor._make(np.empty(_without_leading_ones(value))), target)
+            expand(Tensor._make(np.empty(_without_leading_ones(value), dtype)), target)
         except RuntimeError as err:
             return err
     return RuntimeError(
