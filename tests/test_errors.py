@@ -270,10 +270,39 @@ err(
     raises=ValueError,
 )
 err("from_numpy-list", lambda L: L.from_numpy([1, 2]), raises=TypeError)
-# torch's zeros has a message of its own; picotorch's names the shape, as ones/empty/full do
-err("zeros-negative", lambda L: L.zeros(2, -1), raises=RuntimeError, match=())
+# torch's zeros has a message of its own (new_zeros has the others')
+err("zeros-negative", lambda L: L.zeros(2, -1), raises=RuntimeError)
 err("ones-negative", lambda L: L.ones((-3,)), raises=RuntimeError)
-err("zeros-float-size", lambda L: L.zeros(2.5), raises=TypeError, match="must be tuple of ints")
+err("new_zeros-negative", lambda L, a: a.new_zeros((2, -1)), F, raises=RuntimeError)
+err("zeros-float-size", lambda L: L.zeros(2.5), raises=TypeError)
+# a "tuple of ints": one tuple, list or Size, or ints one by one; torch tells it by the first
+# item, which must not be a bool
+for name, size in {
+    "floats-one-by-one": (2.0, 3.0),
+    "float-in-tuple": ((2, 3.0),),
+    "bool": (True,),
+    "bool-first-in-tuple": ((True, 3),),
+    "tensor": (np.array([2, 3]),),  # (a tensor, as every ndarray input is made)
+    "ndarray": (Raw(np.array([2, 3])),),
+    "none": (None,),
+    "string": ("ab",),
+}.items():
+    err(f"ones-size-{name}", lambda L, *s: L.ones(*s), *size, raises=TypeError)
+    err(f"reshape-shape-{name}", lambda L, *s: L.ones(6).reshape(*s), *size, raises=TypeError)
+err("expand-floats", lambda L: L.ones(1, 3).expand(2.0, 3), raises=TypeError)
+err("permute-bool-first", lambda L, a: a.permute(True, 0), F, raises=TypeError)
+err("view-none-after-int", lambda L, a: a.view(2, None), F, raises=TypeError, match="pos 2")
+for name, fn in {
+    "sum": lambda a: a.sum(True),
+    "sum-bool-first": lambda a: a.sum((True, 0)),
+    "unsqueeze": lambda a: a.unsqueeze(True),
+    "transpose": lambda a: a.transpose(True, 0),
+    "flatten": lambda a: a.flatten(True),
+    "squeeze": lambda a: a.squeeze(True),
+    "softmax": lambda a: a.softmax(True),
+}.items():
+    err(f"dim-bool-{name}", lambda L, a, fn=fn: fn(a), F, raises=TypeError, match="bool")
+err("prod-dims", lambda L, a: a.prod((0, 1)), F, raises=TypeError)
 err("eye-negative", lambda L: L.eye(-1), raises=RuntimeError)
 err("arange-zero-step", lambda L: L.arange(0, 5, 0), raises=RuntimeError)
 err("arange-wrong-sign", lambda L: L.arange(0, 5, -1), raises=RuntimeError)

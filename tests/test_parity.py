@@ -596,6 +596,36 @@ for (iname, index), (vname, value) in itertools.product(SET_INDICES.items(), SET
             setter(lambda L, x, i=index: i(L), lambda L, x, v=value: v(L)),
             np.arange(9, dtype=dtype).reshape(3, 3),
         )
+# sizes and dims that torch takes as ints: NumPy ints, one-element integer tensors, and bools
+# after the first item of a list (a quirk: torch tells a list of ints by its first item)
+case(
+    "sizes-of-other-int-types",
+    lambda L, a: (
+        L.zeros(np.int64(2), L.tensor(3)),
+        L.zeros([L.tensor(2), np.int32(1)]),
+        L.zeros(2, True),
+        L.ones(size=(2, False)),
+        a.view(L.tensor(12)),
+        a.reshape([np.int64(4), 3]),
+        a.view(-1, True),
+        L.ones(1, 4).expand(L.tensor(2), 4),
+        a.permute(np.int64(1), 0),
+    ),
+    M,
+)
+case(
+    "dims-of-other-int-types",
+    lambda L, a: (
+        a.sum(L.tensor(1)),
+        a.sum((0, True)),
+        a.mean(np.int64(0)),
+        a.softmax(L.tensor(0)),
+        a.log_softmax(np.int32(1)),
+        a.unsqueeze(L.tensor(0)),
+        a.std(dim=[np.int64(1)]),
+    ),
+    M,
+)
 # ``...`` more than once: each takes up the dims that the other items leave
 for name, index in {
     "twice": (Ellipsis, Ellipsis),

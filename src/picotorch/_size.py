@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -43,26 +44,59 @@ class Size(tuple):
 
 
 def shape_arg(size: Sequence[Any], name: str = "tensor") -> tuple[int, ...]:
-    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size([2, 3]))`` alike.
-
-    ``name`` is the calling function's, for the error message: ``zeros(2.5)`` is a TypeError.
-    """
-    if len(size) == 1 and isinstance(size[0], Iterable) and not hasattr(size[0], "_data"):
-        size = tuple(size[0])
-    try:
-        shape = tuple(operator.index(s) for s in size)
-    except TypeError:
-        bad = next(s for s in size if not hasattr(s, "__index__"))
-        raise TypeError(
-            f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
-            f"{type(bad).__name__}"
-        ) from None
+    """A new tensor's shape, given as ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or
+    ``f(torch.Size([2, 3]))`` (see ``int_tuple``); no size may be negative."""
+    shape = int_tuple(size, name)
     for s in shape:
         if s < 0:
+            if name == "zeros":  # (torch's zeros has a check and words of its own)
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(
                 f"Trying to create tensor with negative dimension {s}: {list(shape)}"
             )
     return shape
+
+
+def int_tuple(args: Sequence[Any], name: str, arg: str = "size") -> tuple[int, ...]:
+    """torch's "tuple of ints" argument, given as ``f(2, 3)`` or as one tuple, list or
+    ``torch.Size``. Each is an int: a Python or NumPy one, or an integer tensor of one element.
+    torch tells a list of ints by its first item, which must not be a bool; bools after it
+    count as 0 and 1 (``zeros(2, True)`` is ``zeros(2, 1)``, ``zeros(True)`` an error).
+    ``name`` and ``arg`` (the function and argument) are for the TypeError."""
+    unpacked = len(args) == 1 and isinstance(args[0], tuple | list)
+    values = args[0] if unpacked else args
+    try:
+        ints = tuple(map(operator.index, values))
+    except TypeError:
+        raise _int_tuple_error(values, name, arg, unpacked) from None
+    if values and type(values[0]) is builtins.bool:
+        raise _int_tuple_error(values, name, arg, unpacked)
+    return ints
+
+
+def _int_tuple_error(values: Sequence[Any], name: str, arg: str, unpacked: bool) -> TypeError:
+    """torch's words for a "tuple of ints" that is not: they depend on whether the first item
+    is the bad one, and on how the sizes were passed."""
+    bad = next((i for i, v in enumerate(values) if not hasattr(v, "__index__")), 0)
+    kind = type_name_of(values[bad])
+    if bad > 0:  # f(2, None), f((2, 3.0))
+        return TypeError(
+            f"{name}(): argument '{arg}' failed to unpack the object at pos {bad + 1} with error "
+            f'"type must be tuple of ints,but got {kind}"'
+        )
+    if len(values) > 1 and not unpacked:  # f(2.0, 3)
+        return TypeError(f"{name}() takes 1 positional argument but {len(values)} were given")
+    start = f"{name}(): argument '{arg}' (position 1) must be tuple of ints"
+    if unpacked:  # f((2.0, 3)), f([True])
+        return TypeError(f"{start}, but found element of type {kind} at pos 0")
+    return TypeError(f"{start}, not {kind}")  # f(2.5), f(torch.ones(2)), f(None)
+
+
+def type_name_of(value: Any) -> str:
+    """A Python value's type as torch's messages name it: a C type by its full name
+    (``numpy.ndarray``), any other by its own (``list``, ``Tensor``)."""
+    kind = type(value)
+    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
 
 
 def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -78,6 +112,8 @@ def normalize_dim(dim: int, ndim: int) -> int:
     """A dim in ``[-ndim, ndim)`` as a non-negative index; IndexError naming the range."""
     bound = max(ndim, 1)  # a 0-d tensor accepts dim 0 and -1, like torch
     try:
+        if type(dim) is builtins.bool:  # (an int to Python, not to torch)
+            raise TypeError
         dim = operator.index(dim)
     except TypeError:
         raise TypeError(f"dim must be an int, got {type(dim).__name__}") from None
@@ -98,7 +134,9 @@ def normalize_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...
     """One dim or a list of dims, normalised; None means all dims. Duplicates are an error."""
     if dim is None:
         return _ALL_DIMS[ndim]
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    dims = tuple(dim) if isinstance(dim, tuple | list) else (dim,)  # (one: an int, a 0-d tensor)
+    if builtins.bool in map(type, dims[1:]):  # torch reads bools after the first as 0 and 1
+        dims = (dims[0], *map(int, dims[1:]))
     out = tuple(normalize_dim(d, ndim) for d in dims)
     for i, d in enumerate(out):
         if d in out[:i]:

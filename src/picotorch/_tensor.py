@@ -28,7 +28,7 @@ from . import autograd as _autograd
 from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._memory import check_reads, storage_offset
-from ._size import Size, broadcast_error, contiguous_strides, normalize_dim
+from ._size import Size, broadcast_error, contiguous_strides, normalize_dim, shape_arg
 from .autograd import grad_mode
 from .autograd.function import (
     NotImplementedBackward,
@@ -188,17 +188,17 @@ class Tensor:
     def new_zeros(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import zeros
 
-        return zeros(*size, **_of_dtype(self, options))
+        return zeros(*_new_size(size, "new_zeros"), **_of_dtype(self, options))
 
     def new_ones(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import ones
 
-        return ones(*size, **_of_dtype(self, options))
+        return ones(*_new_size(size, "new_ones"), **_of_dtype(self, options))
 
     def new_empty(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import empty
 
-        return empty(*size, **_of_dtype(self, options))
+        return empty(*_new_size(size, "new_empty"), **_of_dtype(self, options))
 
     def new_full(self, size: Any, fill_value: Any, **options: Any) -> Tensor:
         from ._creation import full
@@ -1461,6 +1461,12 @@ _NON_LEAF_GRAD_WARNING = (
     "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
     "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
 )
+
+
+def _new_size(size: tuple[Any, ...], name: str) -> tuple[Any, ...]:
+    """``new_zeros``' sizes read under its own name (for the errors); none if given as size=."""
+    return (shape_arg(size, name),) if size else ()
+
 
 _LEGACY_TYPE_NAMES = {
     _dtype.bool: "torch.BoolTensor",

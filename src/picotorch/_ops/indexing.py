@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
 from .._memory import check_reads
-from .._size import broadcast_shapes, contiguous_strides, normalize_dim
+from .._size import broadcast_shapes, contiguous_strides, normalize_dim, type_name_of
 from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
@@ -74,7 +74,7 @@ def _index_item(item: Any) -> tuple[Any, bool]:
         raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
     raise IndexError(
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-        f"valid indices (got {_python_type_name(item)})"
+        f"valid indices (got {type_name_of(item)})"
     )
 
 
@@ -364,13 +364,7 @@ def _check_value(a: Tensor, value: Any) -> None:
     TypeError (NumPy would take them, and None as NaN)."""
     if isinstance(value, Tensor | int | float | complex | np.integer):
         return
-    raise TypeError(f"can't assign a {_python_type_name(value)} to a {a.type()}")
-
-
-def _python_type_name(value: Any) -> str:
-    """A value's type as torch's messages name it: a C type's full name (``numpy.bool``)."""
-    kind = type(value)
-    return f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+    raise TypeError(f"can't assign a {type_name_of(value)} to a {a.type()}")
 
 
 def _check_value_overlap(a: Tensor, items: tuple[Any, ...], advanced: bool, value: Any) -> None:

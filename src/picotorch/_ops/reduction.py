@@ -214,6 +214,12 @@ def prod(
     dtype: dtype | None = None,
 ) -> Tensor:
     """The product over one ``dim`` (or of all elements)."""
+    if isinstance(dim, tuple | list):  # (torch's prod takes one dim only)
+        raise TypeError(
+            f"prod() received an invalid combination of arguments - got ({type(dim).__name__}), "
+            "but expected one of:\n * (*, torch.dtype dtype = None)\n * (int dim, bool keepdim "
+            "= False, *, torch.dtype dtype = None)\n"
+        )
     axes = None if dim is None else _reduce_axes(dim, input._data.ndim)
     x, target, keep = input._data, _accumulate_dtype(input, dtype), keepdim and dim is not None
     if target is _dtype.float16 and x.ndim and x.size:

@@ -10,7 +10,6 @@ its gradient back to where it was cut from, and zeros everywhere else.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,17 +18,10 @@ from numpy.lib.stride_tricks import as_strided
 
 from .._dtype import dtype, promote_types
 from .._memory import empty_laid_out_like
-from .._size import normalize_dim
+from .._size import int_tuple, normalize_dim
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad, record
-
-
-def _sizes(args: Sequence[Any]) -> tuple[int, ...]:
-    """Sizes given as ``f(2, -1)`` or ``f((2, -1))``; -1 is allowed (views infer it)."""
-    if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
-        args = tuple(args[0])
-    return tuple(operator.index(a) for a in args)
 
 
 def _infer_size(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
@@ -101,7 +93,7 @@ def view(a: Tensor, *shape: Any) -> Tensor:
     ``view(dtype)`` reads the same bytes as another dtype instead (``view_as_dtype``)."""
     if len(shape) == 1 and isinstance(shape[0], dtype):
         return view_as_dtype(a, shape[0])
-    new_shape = _infer_size(_sizes(shape), a._data.size)
+    new_shape = _infer_size(int_tuple(shape, "view"), a._data.size)
     try:
         data = _reshaped_view(a._data, new_shape)
     except ValueError:
@@ -167,7 +159,7 @@ class ViewBackward0(Node):
 
 def reshape(a: Tensor, *shape: Any) -> Tensor:
     """Like ``view`` when the memory layout allows it, otherwise a reshaped row-major copy."""
-    new_shape = _infer_size(_sizes(shape), a._data.size)
+    new_shape = _infer_size(int_tuple(shape, "reshape", "shape"), a._data.size)
     try:
         data = _reshaped_view(a._data, new_shape)
     except ValueError:  # no strides can describe it: copy to row-major first (as torch does)
@@ -253,7 +245,7 @@ class TransposeBackward0(Node):
 
 def permute(a: Tensor, *dims: Any) -> Tensor:
     """Reorder all dims (a view)."""
-    order = _sizes(dims)
+    order = int_tuple(dims, "permute", "dims")
     n = a._data.ndim
     if len(order) != n:
         raise RuntimeError(
@@ -390,7 +382,7 @@ def expand(a: Tensor, *sizes: Any) -> Tensor:
     """
     if not sizes:
         raise TypeError('expand() missing 1 required positional arguments: "size"')
-    target = _sizes(sizes)
+    target = int_tuple(sizes, "expand")
     shape, strides = a._data.shape, a._data.strides
     if len(target) < len(shape):
         raise RuntimeError(
