@@ -241,6 +241,21 @@ def test_dir_lists_registered_names() -> None:
     check(fn)
 
 
+@pytest.mark.parametrize("getter", ["get_parameter", "get_buffer"])
+@pytest.mark.parametrize(
+    "target", ["0.weight", "0.bias", "b", "0", "0.nope", "1.weight", "0.weight.x", ""]
+)
+def test_get_parameter_and_buffer(getter: str, target: str) -> None:
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(2, 2))
+        model.register_buffer("b", lib.ones(1))
+        return getattr(model, getter)(target)
+
+    found = target in (("0.weight", "0.bias") if getter == "get_parameter" else ("b",))
+    check(fn, raises=None if found else AttributeError, same_message=True)
+
+
 def test_get_submodule() -> None:
     check(lambda lib: repr(tiny(lib).get_submodule("scale")))
     check(lambda lib: tiny(lib).get_submodule("") is not None)

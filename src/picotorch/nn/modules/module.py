@@ -267,6 +267,28 @@ class Module:
                 raise AttributeError(f"`{item}` is not an nn.Module")
         return module
 
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path (``'fc1.weight'``)."""
+        owner, name = self._owner_of(target)
+        if name not in owner._parameters:
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return owner._parameters[name]  # type: ignore[return-value]
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path (``'bn.running_mean'``)."""
+        owner, name = self._owner_of(target)
+        if name not in owner._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return owner._buffers[name]  # type: ignore[return-value]
+
+    def _owner_of(self, target: str) -> tuple[Module, str]:
+        """The module that holds the attribute at a dotted path, and the attribute's name."""
+        path, _, name = target.rpartition(".")
+        owner = self.get_submodule(path)
+        if not hasattr(owner, name):
+            raise AttributeError(f"{owner._get_name()} has no attribute `{name}`")
+        return owner, name
+
     # --- walking the tree (lists, built eagerly: cheaper than nested generators)
     def _collect_modules(
         self, out: list[tuple[str, Module]], memo: set[Module], prefix: str, dedupe: bool
