@@ -398,6 +398,13 @@ err("out-dtype", lambda L, a: L.add(a, a, out=L.zeros(2, 3, dtype=L.int64)), F, 
 # an ``out=`` tensor that is also an input is written in place: never resized
 err("out-is-input-shape", lambda L, a: L.add(a, L.ones(2, 2, 3), out=a), F, raises=RuntimeError)
 err("out-is-other-shape", lambda L, a: L.mul(L.ones(2, 2, 3), a, out=a), F, raises=RuntimeError)
+for fn in ("add", "sub"):  # (the scaled operand is an input too)
+    err(
+        f"out-is-scaled-other-shape-{fn}",
+        lambda L, a, fn=fn: getattr(L, fn)(L.ones(2, 2, 3), a, alpha=2, out=a),
+        F,
+        raises=RuntimeError,
+    )
 err("out-is-input-clamp", lambda L, a: L.clamp(a, L.zeros(2, 2, 3), out=a), F, raises=RuntimeError)
 # keywords torch's functions do not take (picotorch's in-place machinery must not leak out)
 for _name, _call in [

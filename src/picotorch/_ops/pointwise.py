@@ -187,10 +187,7 @@ def _write_out(
     shape = broadcast_shapes(*(np.shape(x) for x in args))
     if shape != out._data.shape:
         if in_place:
-            raise RuntimeError(
-                f"output with shape {list(out._data.shape)} doesn't match the broadcast shape "
-                f"{list(shape)}"
-            )
+            raise _in_place_shape_error(out, shape)
         _resize_out(out, shape)
     if isinstance(func, np.ufunc):
         func(*args, out=out._data, casting="unsafe")
@@ -198,6 +195,12 @@ def _write_out(
         np.copyto(out._data, func(*args), casting="unsafe")
     out._bump_version()
     return out
+
+
+def _in_place_shape_error(out: Tensor, shape: tuple[int, ...]) -> RuntimeError:
+    return RuntimeError(
+        f"output with shape {list(out._data.shape)} doesn't match the broadcast shape {list(shape)}"
+    )
 
 
 def _check_cast(common: dtype, out: Tensor) -> None:
@@ -302,6 +305,10 @@ def _scaled(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> Opera
     of ``x``'s memory: _write_out only sees the scaled copy."""
     if out is not None:
         out._check_reads((x,))
+        if out is x and isinstance(input, Tensor):  # out= the scaled operand: written in place
+            shape = broadcast_shapes(input._data.shape, x._data.shape)
+            if shape != x._data.shape:
+                raise _in_place_shape_error(out, shape)
     common = result_type(input, x)
     if isinstance(alpha, bool) and common is not _dtype.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
