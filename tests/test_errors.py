@@ -476,6 +476,12 @@ err("setitem-list-value", lambda L, a: a.__setitem__(0, [1.0, 2.0, 3.0]), F, rai
 err("setitem-none-value", lambda L, a: a.__setitem__(0, None), IM, raises=TypeError)
 err("setitem-np-float32-value", lambda L, b: b.__setitem__(0, np.float32(1)), B, raises=TypeError)
 err("setitem-ndarray-value", lambda L, a: a.__setitem__(..., np.ones(3)), F, raises=TypeError)
+for dtype in ("float32", "float16", "int32", "uint8"):
+    err(
+        f"setitem-complex-value-{dtype}",
+        lambda L, dtype=dtype: L.zeros(2, dtype=getattr(L, dtype)).__setitem__(0, 1 + 2j),
+        raises=RuntimeError,
+    )
 err("index-np-bool", lambda L, a: a[np.bool_(True)], F, raises=IndexError)
 err(
     "setitem-index-put-shape-before-dtype",

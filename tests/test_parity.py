@@ -588,6 +588,8 @@ SET_VALUES = {
     "row-float": lambda L: L.tensor([1.0, 2.0, 3.0]),
     "row-int": lambda L: L.tensor([1, 2, 3]),
     "row-float64": lambda L: L.tensor([1.5, 2.5, 3.5], dtype=L.float64),
+    "complex": lambda L: 1 + 2j,  # (RuntimeError: it does not fit a real dtype)
+    "real-complex": lambda L: 2 + 0j,
 }
 for (iname, index), (vname, value) in itertools.product(SET_INDICES.items(), SET_VALUES.items()):
     for dtype in ("float32", "int64"):

@@ -328,7 +328,7 @@ class IndexAddBackward0(IndexPutImplBackward0):
 
 def setitem(a: Tensor, index: Any, value: Any) -> None:
     """``a[index] = value``: writes into ``a``'s memory (seen by every view), like ``copy_``."""
-    _check_value(a, value)
+    value = _assignable(a, value)
     items, advanced = _numpy_index(a, index)
     if a._dtype.is_floating_point and needs_grad(a, value):
         _check_put_dtype(a, index, items, value, advanced)
@@ -358,13 +358,33 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
     a._bump_version()
 
 
-def _check_value(a: Tensor, value: Any) -> None:
-    """torch assigns a tensor or a number: an int (NumPy's too) or bool, a float (np.float64
-    is one, np.float32 is not), a complex. Anything else, a list or an ndarray too, is its
+def _assignable(a: Tensor, value: Any) -> Any:
+    """The value of ``a[index] = value`` as torch takes it: a tensor or a number, an int
+    (NumPy's too) or bool, a float (np.float64 is one, np.float32 is not), or a complex that
+    is real (or goes into a bool tensor). Anything else, a list or an ndarray too, is torch's
     TypeError (NumPy would take them, and None as NaN)."""
-    if isinstance(value, Tensor | int | float | complex | np.integer):
-        return
+    if isinstance(value, Tensor | int | float | np.integer):
+        return value
+    if isinstance(value, complex):
+        if value.imag == 0 or a._dtype is _dtype.bool:
+            return value.real if a._dtype is not _dtype.bool else bool(value)
+        raise RuntimeError(
+            f"value cannot be converted to type {_COMPLEX_TARGETS[a._dtype]} without overflow"
+        )
     raise TypeError(f"can't assign a {type_name_of(value)} to a {a.type()}")
+
+
+# the C type torch names when a complex number can't be written into a tensor of each dtype
+_COMPLEX_TARGETS = {
+    _dtype.uint8: "uint8_t",
+    _dtype.int8: "int8_t",
+    _dtype.int16: "int16_t",
+    _dtype.int32: "int",
+    _dtype.int64: "int64_t",
+    _dtype.float16: "double",
+    _dtype.float32: "float",
+    _dtype.float64: "double",
+}
 
 
 def _check_value_overlap(a: Tensor, items: tuple[Any, ...], advanced: bool, value: Any) -> None:
@@ -491,9 +511,9 @@ class FillBackward3(IndexPutBackward0):
 def _check_put_dtype(
     a: Tensor, index: Any, items: tuple[Any, ...], value: Any, advanced: bool
 ) -> None:
-    """torch's index_put_ takes only a value of the tensor's dtype. Not used: for a single mask
-    and a 0-d value (a masked_fill, which converts) and for Python bools as the only indices
-    other than basic ones (torch takes ``x[True]`` as ``x[None]``, and copies)."""
+    """torch's index_put_ takes only a value of the tensor's dtype. Two exceptions, which
+    convert: a single mask with a 0-d value (a masked_fill), and Python bools as the only
+    indices that are not basic ones (torch takes ``x[True]`` as ``x[None]``, and copies)."""
     if not advanced or not isinstance(value, Tensor) or value._dtype is a._dtype:
         return
     if all(_is_basic(i) or type(i) is bool for i in (index if type(index) is tuple else (index,))):
