@@ -55,6 +55,8 @@ VIEWS: dict[str, Fn] = {
     "swapaxes": lambda t, x: x.swapaxes(1, 2),
     "permute": lambda t, x: x.permute(2, 0, 1),
     "permute_neg": lambda t, x: x.permute(-1, 0, -2),
+    "flip": lambda t, x: x.flip(0, 2),  # (a copy, not a view: its gradient is checked here too)
+    "reversed": lambda t, x: reversed(x.mT),
     "unsqueeze": lambda t, x: x.unsqueeze(1),
     "unsqueeze_end": lambda t, x: x.unsqueeze(-1),
     "flatten": lambda t, x: x.flatten(),

@@ -399,6 +399,25 @@ case("permute", lambda L, x: x.permute(2, 0, 1), M3, strides=True)
 case("permute-tuple", lambda L, x: x.permute((1, 2, 0)), M3, strides=True)
 case("permute-neg", lambda L, x: x.permute(-1, 0, -2), M3, strides=True)
 case("permute-fn", lambda L, x: L.permute(x, (1, 0, 2)), M3, strides=True)
+for name, fn in {
+    "one-dim": lambda L, x: x.flip(0),
+    "dims": lambda L, x: x.flip(0, 2),
+    "list": lambda L, x: x.flip([1, -1]),
+    "none": lambda L, x: x.flip(()),
+    "fn": lambda L, x: L.flip(x, (2,)),
+    "transposed": lambda L, x: x.transpose(0, 2).flip(1),  # (laid out as its input)
+    "expanded": lambda L, x: x[:1].expand(3, 3, 4).flip(0),
+    "reversed": lambda L, x: reversed(x),
+    "reversed-0d": lambda L, x: reversed(x[0, 0, 0]),
+    "bool": lambda L, x: (x > 0).flip(1),
+}.items():
+    case(f"flip-{name}", fn, M3, strides=True)
+for name, fn in {
+    "fn-int": lambda L, x: L.flip(x, 0),
+    "repeated": lambda L, x: x.flip(0, 0),
+    "out-of-range": lambda L, x: x.flip(3),
+}.items():
+    case(f"flip-{name}", fn, M3, raises=(TypeError if name == "fn-int" else None))
 S = sample((1, 3, 1, 2))
 case("squeeze-all", lambda L, x: x.squeeze(), S, strides=True)
 case("squeeze-dim", lambda L, x: x.squeeze(2), S, strides=True)

@@ -120,6 +120,7 @@ from ._ops.shape import (
     cat,
     chunk,
     flatten,
+    flip,
     narrow,
     permute,
     reshape,

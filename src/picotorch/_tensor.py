@@ -912,6 +912,15 @@ class Tensor:
     def permute(self, *dims: Any) -> Tensor:
         return _shape.permute(self, *dims)
 
+    def flip(self, *dims: Any) -> Tensor:
+        return _shape.flip(
+            self, dims[0] if len(dims) == 1 and isinstance(dims[0], tuple | list) else dims
+        )
+
+    def __reversed__(self) -> Tensor:
+        """``reversed(t)``: ``t.flip(0)``, as in torch (a 0-d tensor is itself)."""
+        return self if self._data.ndim == 0 else _shape.flip(self, (0,))
+
     def squeeze(self, dim: Any = None) -> Tensor:
         return _shape.squeeze(self, dim)
 

@@ -18,7 +18,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .._dtype import dtype, promote_types
 from .._memory import empty_laid_out_like
-from .._size import int_tuple, normalize_dim
+from .._size import int_tuple, normalize_dim, normalize_dims
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad, record
@@ -779,6 +779,33 @@ class StackBackward0(Node):
 
 
 # --- copies
+def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """The elements in reverse order along ``dims`` (a tuple or list, also for one dim; the
+    method takes them one by one too): a copy (torch has no negative strides), laid out as
+    ``input`` is."""
+    if not isinstance(dims, tuple | list):
+        raise TypeError(
+            f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"
+        )
+    a = input
+    axes = normalize_dims(int_tuple((dims,), "flip", "dims"), a._data.ndim)
+    out = empty_laid_out_like(a._data)
+    np.copyto(out, np.flip(a._data, axes))
+    result = Tensor._make(out)
+    if needs_grad(a):
+        record(result, FlipBackward0, (a,), dims=axes)
+    return result
+
+
+class FlipBackward0(Node):
+    """Flipping moves each element somewhere else: the gradient moves back the same way."""
+
+    dims: tuple[int, ...]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        return (flip(grad, self.dims),)  # (dims: a tuple)
+
+
 def clone(a: Tensor, *, row_major: bool = False) -> Tensor:
     """A copy with its own memory, laid out like ``a`` (or ``row_major``, for ``contiguous``)."""
     result = Tensor._make(a._data.copy() if row_major else _copy_laid_out(a._data))
