@@ -482,6 +482,7 @@ for dtype in ("float32", "float16", "int32", "uint8"):
         lambda L, dtype=dtype: L.zeros(2, dtype=getattr(L, dtype)).__setitem__(0, 1 + 2j),
         raises=RuntimeError,
     )
+err("delitem", lambda L, a: a.__delitem__(0), F, raises=TypeError)
 err("index-np-bool", lambda L, a: a[np.bool_(True)], F, raises=IndexError)
 err(
     "setitem-index-put-shape-before-dtype",

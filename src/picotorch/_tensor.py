@@ -864,6 +864,9 @@ class Tensor:
     def __setitem__(self, index: Any, value: Any) -> None:
         _indexing.setitem(self, index, value)
 
+    def __delitem__(self, index: Any) -> None:
+        raise TypeError("Tensor does not support deleting items")
+
     # --- shape (in _ops/shape.py)
     @property
     def T(self) -> Tensor:
