@@ -482,6 +482,14 @@ for dtype in ("float32", "float16", "int32", "uint8"):
         lambda L, dtype=dtype: L.zeros(2, dtype=getattr(L, dtype)).__setitem__(0, 1 + 2j),
         raises=RuntimeError,
     )
+for name, fn in {
+    "to-int": lambda L: L.ones(2).to(0),
+    "to-device-int": lambda L: L.ones(2).to(device=0),
+    "zeros-device-int": lambda L: L.zeros(2, device=0),
+    "device-int": lambda L: L.device(1),
+    "module-to-int": lambda L: L.nn.Linear(1, 1).to(0),
+}.items():
+    err(f"accelerator-index-{name}", fn, raises=RuntimeError)
 err("delitem", lambda L, a: a.__delitem__(0), F, raises=TypeError)
 err("index-np-bool", lambda L, a: a[np.bool_(True)], F, raises=IndexError)
 err(

@@ -1332,6 +1332,14 @@ case(
     IM,
 )
 case("np-bool-add_-int", lambda L, i: i.add_(np.bool_(True)), IM)
+case(
+    "sizes-in-bytes-and-dims",
+    lambda L, x: [
+        (t.nbytes, t.itemsize, t.element_size(), t.ndimension(), L.is_floating_point(t))
+        for t in (x, x.double()[:, :2], x[:1].expand(5, 4), x.long(), x > 0, x[0, 0])
+    ],
+    M,
+)
 case("matmul-number", lambda L, x: x @ 2, M, raises=TypeError)
 case("rmatmul-list", lambda L, x: [1.0, 2.0, 3.0, 4.0] @ x.t(), M, raises=TypeError)
 case(

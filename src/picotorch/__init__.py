@@ -158,6 +158,10 @@ def is_tensor(obj: object) -> _builtins.bool:
     return isinstance(obj, Tensor)
 
 
+def is_floating_point(input: Tensor) -> _builtins.bool:
+    return input.is_floating_point()
+
+
 def numel(input: Tensor) -> _builtins.int:
     """The number of elements of ``input``."""
     return input.numel()

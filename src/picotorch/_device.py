@@ -20,6 +20,8 @@ class device:  # noqa: N801 - torch spells it lower-case
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
+        if isinstance(type, int) and not isinstance(type, bool):  # an accelerator's index
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         name, colon, idx = str(type).partition(":")
         if name not in _KNOWN_TYPES:
             raise RuntimeError(

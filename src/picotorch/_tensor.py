@@ -80,7 +80,7 @@ def to_arguments(
             target_dtype = _dtype.resolve(arg, "to")  # Python's types, as torch takes them
         elif isinstance(arg, Tensor):
             target_dtype, target_device = arg._dtype, arg.device
-        elif isinstance(arg, (str, device)):
+        elif isinstance(arg, (str, device)) or type(arg) is builtins.int:  # (int: accelerator)
             target_device = arg
         elif not (bool_ok and isinstance(arg, bool)):
             raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
@@ -247,6 +247,8 @@ class Tensor:
         """The number of dimensions."""
         return self._data.ndim
 
+    ndimension = dim
+
     def numel(self) -> builtins.int:
         """The number of elements."""
         return self._data.size
@@ -256,6 +258,15 @@ class Tensor:
     def element_size(self) -> builtins.int:
         """Bytes per element."""
         return self._data.itemsize
+
+    @property
+    def itemsize(self) -> builtins.int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> builtins.int:
+        """Bytes of all elements (an expanded tensor's repeats counted, as in torch)."""
+        return self._data.size * self._data.itemsize
 
     def stride(self, dim: builtins.int | None = None) -> Any:
         """Steps, in elements, between neighbours along each dim (0 for an expanded dim)."""
