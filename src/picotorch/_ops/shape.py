@@ -787,13 +787,12 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
         raise TypeError(
             f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"
         )
-    a = input
-    axes = normalize_dims(int_tuple((dims,), "flip", "dims"), a._data.ndim)
-    out = empty_laid_out_like(a._data)
-    np.copyto(out, np.flip(a._data, axes))
+    axes = normalize_dims(int_tuple((dims,), "flip", "dims"), input._data.ndim)
+    out = empty_laid_out_like(input._data)
+    np.copyto(out, np.flip(input._data, axes))
     result = Tensor._make(out)
-    if needs_grad(a):
-        record(result, FlipBackward0, (a,), dims=axes)
+    if needs_grad(input):
+        record(result, FlipBackward0, (input,), dims=axes)
     return result
 
 
