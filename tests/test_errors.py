@@ -302,6 +302,23 @@ for name, fn in {
     "softmax": lambda a: a.softmax(True),
 }.items():
     err(f"dim-bool-{name}", lambda L, a, fn=fn: fn(a), F, raises=TypeError, match="bool")
+# an int argument: not a bool, nor a float (picotorch took randperm(2.5) for randperm(2))
+for name, fn in {
+    "randperm-bool": lambda L: L.randperm(True),
+    "randperm-float": lambda L: L.randperm(2.5),
+    "eye-bool": lambda L: L.eye(True),
+    "eye-float": lambda L: L.eye(2.5),
+    "randint-high-bool": lambda L: L.randint(True, (2,)),
+    "randint-high-float": lambda L: L.randint(2.5, (2,)),
+    "randint-high-keyword-bool": lambda L: L.randint(high=True, size=(2,)),
+}.items():
+    err(f"int-argument-{name}", fn, raises=TypeError)
+for name, fn in {
+    "eye-m-bool": lambda L: L.eye(2, True),
+    "randint-low-high-bool": lambda L: L.randint(0, True, (2,)),
+    "randint-low-bool": lambda L: L.randint(True, 5, (2,)),
+}.items():
+    err(f"int-argument-{name}", fn, raises=TypeError, match="invalid combination of arguments")
 err("prod-dims", lambda L, a: a.prod((0, 1)), F, raises=TypeError)
 err("eye-negative", lambda L: L.eye(-1), raises=RuntimeError)
 err("arange-zero-step", lambda L: L.arange(0, 5, 0), raises=RuntimeError)

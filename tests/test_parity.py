@@ -635,6 +635,16 @@ case(
     M,
 )
 case(
+    "int-arguments-of-other-int-types",
+    lambda L: (
+        L.randperm(np.int64(3)).shape,
+        L.randperm(L.tensor(3)).shape,
+        L.eye(np.int64(2), L.tensor(3)),
+        L.randint(np.int64(3), (2,)).shape,
+        L.randint(L.tensor(3), (2,)).shape,
+    ),
+)
+case(
     "dims-of-other-int-types",
     lambda L, a: (
         a.sum(L.tensor(1)),

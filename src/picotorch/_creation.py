@@ -16,7 +16,7 @@ from . import _dtype, _random
 from ._device import check_device
 from ._dtype import dtype
 from ._memory import empty_laid_out_like, first_byte
-from ._size import shape_arg
+from ._size import int_arg, shape_arg, type_name_of
 from ._tensor import Tensor
 
 
@@ -365,6 +365,15 @@ def eye(
 ) -> Tensor:
     """An ``n x m`` matrix with ones on the diagonal."""
     check_device(device)
+    n = int_arg(n, "eye", "n")
+    if m is not None:
+        try:
+            m = int_arg(m, "eye", "m", 2)
+        except TypeError:  # (torch has two forms, eye(n) and eye(n, m): neither fits)
+            raise TypeError(
+                f"eye() received an invalid combination of arguments - got (int, "
+                f"{type_name_of(m)}), but expected one of: (n), (n, m)"
+            ) from None
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
@@ -590,7 +599,9 @@ def randint(
     forms = (("high", "size"), ("low", "high", "size"))
     given = _arguments("randint", forms, args, {"low": low, "high": high, "size": size})
     low, high = given.get("low", 0), given["high"]
-    if not (hasattr(low, "__index__") and hasattr(high, "__index__")):  # 2.5 is no int
+    if "low" not in given:  # randint(high, size): torch names the argument (2.5 is no int)
+        high = int_arg(high, "randint", "high", 1 if args else None)
+    elif not builtins.all(type(v) is not bool and hasattr(v, "__index__") for v in (low, high)):
         raise _combination_error("randint", forms)
     # the size as torch's message numbers it: the last positional argument, if it was one
     shape = _size_arg("randint", given["size"], len(args) if size is None else None)
@@ -612,5 +623,6 @@ def randperm(
 ) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     check_device(device)
+    n = int_arg(n, "randperm", "n")
     dt = _dtype.resolve(dtype, "randperm") or _dtype.int64
     return _finish(_random.randperm(n, dt.numpy, generator), requires_grad)

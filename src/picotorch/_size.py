@@ -92,6 +92,18 @@ def _int_tuple_error(values: Sequence[Any], name: str, arg: str, unpacked: bool)
     return TypeError(f"{start}, not {kind}")  # f(2.5), f(torch.ones(2)), f(None)
 
 
+def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:
+    """torch's int argument: a Python or NumPy int, or a one-element integer tensor; not a bool
+    (nor a float: ``randperm(2.5)`` is torch's TypeError). ``position`` None: given by name."""
+    if type(value) is not builtins.bool:
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    at = "" if position is None else f" (position {position})"
+    raise TypeError(f"{name}(): argument '{arg}'{at} must be int, not {type_name_of(value)}")
+
+
 def type_name_of(value: Any) -> str:
     """A Python value's type as torch's messages name it: a C type by its full name
     (``numpy.ndarray``), any other by its own (``list``, ``Tensor``)."""
