@@ -319,6 +319,26 @@ for name, fn in {
     "randint-low-bool": lambda L: L.randint(True, 5, (2,)),
 }.items():
     err(f"int-argument-{name}", fn, raises=TypeError, match="invalid combination of arguments")
+for name, fn in {
+    "select-float": lambda a: a.select(0, 1.5),
+    "select-bool": lambda a: a.select(0, True),
+    "narrow-float": lambda a: a.narrow(0, 0.5, 1),
+    "narrow-bool": lambda a: a.narrow(0, True, 1),
+    "split-float": lambda a: a.split(1.5),
+    "split-bool": lambda a: a.split(True),
+    "split-numpy-int": lambda a: a.split(np.int64(1)),
+    "split-float-sizes": lambda a: a.split([1.5, 0.5]),
+    "chunk-float": lambda a: a.chunk(2.5),
+    "chunk-bool": lambda a: a.chunk(True),
+}.items():
+    # (torch words narrow's and split's as "invalid combination of arguments")
+    kind = name.split("-")[-1]
+    match = (
+        (name.split("-")[0] + "()", kind)
+        if name in ("narrow-float", "narrow-bool", "split-bool")
+        else None
+    )
+    err(f"int-argument-{name}", lambda L, a, fn=fn: fn(a), F, raises=TypeError, match=match)
 err("prod-dims", lambda L, a: a.prod((0, 1)), F, raises=TypeError)
 err("eye-negative", lambda L: L.eye(-1), raises=RuntimeError)
 err("arange-zero-step", lambda L: L.arange(0, 5, 0), raises=RuntimeError)

@@ -645,6 +645,17 @@ case(
     ),
 )
 case(
+    "split-select-narrow-chunk-take-int-like",
+    lambda L, x: (
+        x.split(L.tensor(2)),
+        x.split([1, True, 1]),
+        x.chunk(L.tensor(2)),
+        x.select(0, L.tensor(1)),
+        x.narrow(0, L.tensor(1), np.int64(1)),
+    ),
+    M,
+)
+case(
     "dims-of-other-int-types",
     lambda L, a: (
         a.sum(L.tensor(1)),

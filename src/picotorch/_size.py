@@ -57,24 +57,28 @@ def shape_arg(size: Sequence[Any], name: str = "tensor") -> tuple[int, ...]:
     return shape
 
 
-def int_tuple(args: Sequence[Any], name: str, arg: str = "size") -> tuple[int, ...]:
+def int_tuple(
+    args: Sequence[Any], name: str, arg: str = "size", position: int = 1
+) -> tuple[int, ...]:
     """torch's "tuple of ints" argument, given as ``f(2, 3)`` or as one tuple, list or
     ``torch.Size``. Each is an int: a Python or NumPy one, or an integer tensor of one element.
     torch tells a list of ints by its first item, which must not be a bool; bools after it
     count as 0 and 1 (``zeros(2, True)`` is ``zeros(2, 1)``, ``zeros(True)`` an error).
-    ``name`` and ``arg`` (the function and argument) are for the TypeError."""
+    ``name``, ``arg`` and ``position`` (the function and argument) are for the TypeError."""
     unpacked = len(args) == 1 and isinstance(args[0], tuple | list)
     values = args[0] if unpacked else args
     try:
         ints = tuple(map(operator.index, values))
     except TypeError:
-        raise _int_tuple_error(values, name, arg, unpacked) from None
+        raise _int_tuple_error(values, name, arg, position, unpacked) from None
     if values and type(values[0]) is builtins.bool:
-        raise _int_tuple_error(values, name, arg, unpacked)
+        raise _int_tuple_error(values, name, arg, position, unpacked)
     return ints
 
 
-def _int_tuple_error(values: Sequence[Any], name: str, arg: str, unpacked: bool) -> TypeError:
+def _int_tuple_error(
+    values: Sequence[Any], name: str, arg: str, position: int, unpacked: bool
+) -> TypeError:
     """torch's words for a "tuple of ints" that is not: they depend on whether the first item
     is the bad one, and on how the sizes were passed."""
     bad = next((i for i, v in enumerate(values) if not hasattr(v, "__index__")), 0)
@@ -86,7 +90,7 @@ def _int_tuple_error(values: Sequence[Any], name: str, arg: str, unpacked: bool)
         )
     if len(values) > 1 and not unpacked:  # f(2.0, 3)
         return TypeError(f"{name}() takes 1 positional argument but {len(values)} were given")
-    start = f"{name}(): argument '{arg}' (position 1) must be tuple of ints"
+    start = f"{name}(): argument '{arg}' (position {position}) must be tuple of ints"
     if unpacked:  # f((2.0, 3)), f([True])
         return TypeError(f"{start}, but found element of type {kind} at pos 0")
     return TypeError(f"{start}, not {kind}")  # f(2.5), f(torch.ones(2)), f(None)

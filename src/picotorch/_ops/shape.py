@@ -18,7 +18,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .._dtype import dtype, promote_types
 from .._memory import empty_laid_out_like
-from .._size import int_tuple, normalize_dim, normalize_dims
+from .._size import int_arg, int_tuple, normalize_dim, normalize_dims, type_name_of
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad, record
@@ -454,6 +454,7 @@ def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
     if a._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, a._data.ndim)
+    start, length = int_arg(start, "narrow", "start", 2), int_arg(length, "narrow", "length", 3)
     size = a._data.shape[d]
     if not -size <= start <= size:
         raise IndexError(
@@ -495,6 +496,7 @@ def select(a: Tensor, dim: int, index: int) -> Tensor:
     if a._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, a._data.ndim)
+    index = int_arg(index, "select", "index", 2)
     size = a._data.shape[d]
     if not -size <= index < size:
         raise IndexError(
@@ -555,15 +557,25 @@ def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = normalize_dim(dim, a._data.ndim)
     size = a._data.shape[d]
-    if isinstance(split_size_or_sections, (int, np.integer)):
-        step = int(split_size_or_sections)
+    given = split_size_or_sections
+    if isinstance(given, Tensor) and given._data.ndim == 0:
+        given = given.item()  # (torch reads a 0-d tensor as the number it holds)
+    # one size is a Python int (torch's split refuses a NumPy one), sizes a tuple or list
+    if not isinstance(given, tuple | list | int):
+        raise TypeError(
+            "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
+            f"{type_name_of(given)}"
+        )
+    by_size = isinstance(given, int)
+    if by_size:
+        step = int_arg(given, "split", "split_size", 1)
         if step <= 0 and size > 0:
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
             )
         sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
     else:
-        sizes = [int(s) for s in split_size_or_sections]
+        sizes = list(int_tuple((given,), "split_with_sizes", "split_sizes", 2))
         if sum(sizes) != size:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
@@ -575,7 +587,6 @@ def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
         pieces.append(_piece(a, a._data[index]))
         offset += s
     if needs_grad(a):  # one node for all the pieces: piece i is its output i
-        by_size = isinstance(split_size_or_sections, (int, np.integer))
         kind = SplitBackward0 if by_size else SplitWithSizesBackward0
         node = record(
             pieces[0], kind, (a,), shape=a._data.shape, dim=d, sizes=sizes, num_outputs=len(pieces)
@@ -620,6 +631,7 @@ def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces (fewer if the dim is too short)."""
     if a._data.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    chunks = int_arg(chunks, "chunk", "chunks")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     size = a._data.shape[normalize_dim(dim, a._data.ndim)]
