@@ -339,6 +339,32 @@ for name, fn in {
         else None
     )
     err(f"int-argument-{name}", lambda L, a, fn=fn: fn(a), F, raises=TypeError, match=match)
+# a bool argument is True or False (x.sum(0, 1) is no keepdim=True)
+for name, fn in {
+    "sum-keepdim-int": lambda a: a.sum(0, 1),
+    "sum-keepdim-str": lambda a: a.sum(0, keepdim="yes"),
+    "mean-keepdim-none": lambda a: a.mean(0, keepdim=None),
+    "max-keepdim-int": lambda a: a.max(0, 1),
+    "argmax-keepdim-int": lambda a: a.argmax(0, 1),
+    "prod-keepdim-int": lambda a: a.prod(0, 1),
+    "norm-keepdim-int": lambda a: a.norm(2, 0, 1),
+    "any-keepdim-int": lambda a: a.any(0, keepdim=1),
+    "std-unbiased-int": lambda a: a.std(0, 0),
+    "var-unbiased-keyword-int": lambda a: a.var(0, unbiased=2),
+    "requires_grad_-numpy-bool": lambda a: a.requires_grad_(np.bool_(True)),
+}.items():
+    # (torch adds the position when it was given by position; its std, var, any word it otherwise)
+    function = name.split("-")[0]
+    match = (f"{function}()",) if function in ("std", "var", "any") else ("must be bool, not",)
+    err(f"bool-argument-{name}", lambda L, a, fn=fn: fn(a), F, raises=TypeError, match=match)
+for name, fn in {
+    "ones-requires_grad-int": lambda L: L.ones(2, requires_grad=1),
+    "tensor-requires_grad-int": lambda L: L.tensor([1.0], requires_grad=1),
+}.items():
+    err(
+        f"bool-argument-{name}", fn, raises=TypeError, match="argument 'requires_grad' must be bool"
+    )
+err("type-python-type", lambda L, a: a.type(float), F, raises=ValueError)
 err("prod-dims", lambda L, a: a.prod((0, 1)), F, raises=TypeError)
 err("eye-negative", lambda L: L.eye(-1), raises=RuntimeError)
 err("arange-zero-step", lambda L: L.arange(0, 5, 0), raises=RuntimeError)

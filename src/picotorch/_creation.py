@@ -24,6 +24,8 @@ def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
     """Wrap a new array; ``requires_grad=True`` needs a float dtype (torch's message here
     differs from the one ``requires_grad_()`` gives)."""
     t = Tensor._make(data)
+    if requires_grad is not False and requires_grad is not True:  # (torch names the function)
+        raise TypeError(f"argument 'requires_grad' must be bool, not {type_name_of(requires_grad)}")
     if requires_grad:
         if not t._dtype.is_floating_point:
             raise RuntimeError(

@@ -28,7 +28,14 @@ from . import autograd as _autograd
 from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._memory import check_reads, storage_offset
-from ._size import Size, broadcast_error, contiguous_strides, normalize_dim, shape_arg
+from ._size import (
+    Size,
+    bool_arg,
+    broadcast_error,
+    contiguous_strides,
+    normalize_dim,
+    shape_arg,
+)
 from .autograd import grad_mode
 from .autograd.function import (
     NotImplementedBackward,
@@ -443,6 +450,8 @@ class Tensor:
         where ``dtype`` may also be such a name (``x.type('torch.IntTensor')``)."""
         if dtype is None:
             return _LEGACY_TYPE_NAMES[self._dtype]
+        if isinstance(dtype, type):  # (Python's float is no tensor type: to(float) takes it)
+            raise ValueError(f"invalid type: '{dtype.__name__}'")
         if isinstance(dtype, str):
             if dtype.startswith("torch.cuda."):  # what CPU-only torch says
                 raise RuntimeError("Cannot initialize CUDA without ATen_cuda library.")
@@ -521,11 +530,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Ask autograd to record the ops on this (leaf) tensor."""
-        if not isinstance(requires_grad, builtins.bool):
-            raise TypeError(
-                "requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
-                f"{type(requires_grad).__name__}"
-            )
+        bool_arg(requires_grad, "requires_grad_", "requires_grad", 1)
         if requires_grad and not self._dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if self.grad_fn is not None:  # a non-leaf already requires grad: only False is an error

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import dtype
-from .._size import normalize_dim, normalize_dims
+from .._size import bool_arg, normalize_dim, normalize_dims
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, type_name, where
@@ -93,6 +93,8 @@ def sum(  # noqa: A001 - torch's name
     dtype: dtype | None = None,
 ) -> Tensor:
     """The sum over ``dim`` (all dims by default)."""
+    if keepdim is not False and keepdim is not True:
+        bool_arg(keepdim, "sum", "keepdim")
     if dim is None and not keepdim and dtype is None and input._dtype.is_floating_point:
         # the total of a float tensor (a loss, ``x.sum()``), the commonest call: what the
         # general path below does for it, without the argument handling
@@ -166,6 +168,7 @@ def mean(
     dtype: dtype | None = None,
 ) -> Tensor:
     """The average over ``dim``; only for floating tensors (``long`` has no mean in torch)."""
+    bool_arg(keepdim, "mean", "keepdim")
     target = dtype or input._dtype
     if not target.is_floating_point:
         raise RuntimeError(
@@ -220,6 +223,7 @@ def prod(
             "but expected one of:\n * (*, torch.dtype dtype = None)\n * (int dim, bool keepdim "
             "= False, *, torch.dtype dtype = None)\n"
         )
+    bool_arg(keepdim, "prod", "keepdim")
     axes = None if dim is None else _reduce_axes(dim, input._data.ndim)
     x, target, keep = input._data, _accumulate_dtype(input, dtype), keepdim and dim is not None
     if target is _dtype.float16 and x.ndim and x.size:
@@ -305,6 +309,7 @@ def _extreme(
     dim: Any,
     keepdim: bool,
 ) -> Any:
+    bool_arg(keepdim, name, "keepdim")
     if dim is None:
         if input._data.size == 0:
             raise RuntimeError(
@@ -390,6 +395,7 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
 
 
 def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    bool_arg(keepdim, name, "keepdim")
     if input._dtype is _dtype.bool:
         raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None and input._data.size == 0:
@@ -427,6 +433,7 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
     """The length of the elements (along ``dim``) as a vector: ``(sum |x|^p)^(1/p)``; ``p=2``
     (also called ``'fro'``) by default, ``inf``/``-inf`` the largest/smallest ``|x|``, 0 counts
     the nonzero elements. Recorded as torch records it, as ``linalg.vector_norm``."""
+    bool_arg(keepdim, "norm", "keepdim")
     if not input._dtype.is_floating_point:
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
@@ -508,16 +515,17 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> list[int]:
 
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether every element (along ``dim``) is nonzero (NaN counts as nonzero)."""
-    return _logical(np.logical_and, input, dim, keepdim)
+    return _logical("all", np.logical_and, input, dim, keepdim)
 
 
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether some element (along ``dim``) is nonzero (NaN counts as nonzero)."""
-    return _logical(np.logical_or, input, dim, keepdim)
+    return _logical("any", np.logical_or, input, dim, keepdim)
 
 
-def _logical(ufunc: np.ufunc, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
+def _logical(name: str, ufunc: np.ufunc, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     """``all``/``any``: a bool result, but uint8 for a uint8 input, as in torch."""
+    bool_arg(keepdim, name, "keepdim")
     x = input._data
     axes = _reduce_axes(dim, x.ndim)
     out = ufunc.reduce(x != 0, axis=axes, keepdims=keepdim)
@@ -525,7 +533,9 @@ def _logical(ufunc: np.ufunc, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     return Tensor._make(np.asarray(out).astype(dt.numpy))
 
 
-def _var_args(dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, int, bool]:
+def _var_args(
+    name: str, dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Any, int, bool]:
     """torch accepts ``var(dim, unbiased, keepdim)``, ``var(unbiased)`` and ``correction=``."""
     unbiased = kwargs.pop("unbiased", None)
     keepdim = kwargs.pop("keepdim", False)
@@ -538,6 +548,9 @@ def _var_args(dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[
         unbiased = args[0]
         if len(args) > 1:
             keepdim = args[1]
+    if unbiased is not None:
+        bool_arg(unbiased, name, "unbiased")
+    bool_arg(keepdim, name, "keepdim")
     if correction is None:
         correction = 0 if unbiased is False else 1
     return dim, correction, keepdim
@@ -548,7 +561,7 @@ def _variance(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """The variance as an ndarray: the mean squared deviation, divided by ``N - correction``;
     and how it was reduced (what the backward needs to know)."""
-    dim, correction, keepdim = _var_args(dim, args, kwargs)
+    dim, correction, keepdim = _var_args(name, dim, args, kwargs)
     if not input._dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     x = input._data
