@@ -1354,6 +1354,18 @@ case(
 )
 case("np-bool-add_-int", lambda L, i: i.add_(np.bool_(True)), IM)
 case(
+    "where-condition-alone",  # the indices where it holds, as nonzero(as_tuple=True)
+    lambda L, x: (
+        L.where(x > 0),
+        L.where(x),
+        L.where(x[0, 0] > 0),
+        L.where(L.zeros(0, 3)),
+        L.where(x.requires_grad_() > 0),
+    ),
+    M,
+)
+case("where-condition-and-one-value", lambda L, x: L.where(x > 0, 1.0), M, raises=TypeError)
+case(
     "sizes-in-bytes-and-dims",
     lambda L, x: [
         (t.nbytes, t.itemsize, t.element_size(), t.ndimension(), L.is_floating_point(t))

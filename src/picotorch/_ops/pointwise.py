@@ -1312,8 +1312,24 @@ def _inside(x: Tensor, lo: Any, hi: Any) -> Tensor:
     return above if below is None else above & below
 
 
-def where(condition: Tensor, input: Operand, other: Operand) -> Tensor:
-    """``input`` where ``condition`` is True, else ``other``; all three broadcast."""
+_NOT_GIVEN: Any = object()
+
+
+def where(condition: Tensor, input: Operand = _NOT_GIVEN, other: Operand = _NOT_GIVEN) -> Any:
+    """``input`` where ``condition`` is True, else ``other``; all three broadcast. With the
+    condition alone, the indices where it holds: ``nonzero(condition, as_tuple=True)``."""
+    if input is _NOT_GIVEN and other is _NOT_GIVEN:
+        from .indexing import nonzero  # (indexing.py imports this module)
+
+        return nonzero(condition, as_tuple=True)
+    if input is _NOT_GIVEN or other is _NOT_GIVEN:
+        given = ", ".join(
+            type(a).__name__ for a in (condition, input, other) if a is not _NOT_GIVEN
+        )
+        raise TypeError(
+            f"where() received an invalid combination of arguments - got ({given}), but expected "
+            "one of: (condition), (condition, input, other)"
+        )
     if condition._dtype is not _dtype.bool:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
