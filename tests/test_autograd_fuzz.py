@@ -17,6 +17,7 @@ conventions must be followed exactly.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -398,6 +399,21 @@ def draw_maximum(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step 
     return (lambda t, x, y: t.maximum(x, y)), (i, j), "maximum(x, y)"
 
 
+INPLACE_OPS = (
+    "mul_",
+    "add_",
+    "relu_",
+    "neg_",
+    "exp_",
+    "clamp_",
+    "sigmoid_",
+    "tanh_",
+    "sin_",
+    "abs_",
+)
+INPLACE_OPS += ("**=",)  # (Python's augmented assignment: Tensor.__ipow__)
+
+
 def draw_inplace(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step | None:
     """An in-place op on a non-leaf (rebasing its history) or on a tensor without history (which
     may get one, and its views with it): may invalidate what an earlier op saved, and then
@@ -411,7 +427,7 @@ def draw_inplace(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step 
         # (tests/test_autograd_engine.py compares the refusals); any other view is written
         # through its base's history (CopySlices)
         return None
-    name = data.draw(st.sampled_from(["mul_", "add_", "relu_", "neg_", "exp_", "clamp_"]))
+    name = data.draw(st.sampled_from(INPLACE_OPS))
     if name in ("mul_", "add_") and data.draw(st.booleans()):
         # by a tensor of the pool that broadcasts to x's shape and lies in other memory
         # (an overlapping one is an error in torch: tests/test_memory_overlap.py)
@@ -431,6 +447,8 @@ def draw_inplace(data: st.DataObject, pool: list[torch.Tensor], i: int) -> Step 
         return None
     if name == "clamp_":
         return (lambda t, x: x.clamp_(-1.0, 0.5)), (i,), "x.clamp_(-1, 0.5)"
+    if name == "**=":  # (Python's augmented assignment: Tensor.__ipow__, in place)
+        return (lambda t, x: operator.ipow(x, 2)), (i,), "x **= 2"
     return (lambda t, x: getattr(x, name)()), (i,), f"x.{name}()"
 
 
@@ -474,13 +492,15 @@ def draw_write_through_view(data: st.DataObject, pool: list[torch.Tensor], i: in
     v = take(torch, a)  # (drawing runs under no_grad: nothing recorded)
     if v._base is None or 0 in v.stride() or v.numel() == 0:
         return None  # a copy, an expanded view (torch refuses the write) or nothing to write
-    name = data.draw(st.sampled_from(["mul_", "add_", "relu_", "neg_", "clamp_"]))
+    name = data.draw(st.sampled_from(["mul_", "add_", "relu_", "neg_", "clamp_", "tanh_", "*="]))
     c = _scalar(data)
 
     def write(t: Any, x: Any) -> Any:
         w = take(t, x)
         if name in ("mul_", "add_"):
             return getattr(w, name)(c)
+        if name == "*=":
+            return operator.imul(w, c)
         return w.clamp_(-1.0, 0.5) if name == "clamp_" else getattr(w, name)()
 
     return write, (i,), f"{text}, then {name}"
