@@ -16,7 +16,7 @@ from . import _dtype, _random
 from ._device import check_device
 from ._dtype import dtype
 from ._memory import empty_laid_out_like, first_byte
-from ._size import int_arg, shape_arg, type_name_of
+from ._size import bool_arg, int_arg, shape_arg, type_name_of
 from ._tensor import Tensor
 
 
@@ -24,9 +24,7 @@ def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
     """Wrap a new array; ``requires_grad=True`` needs a float dtype (torch's message here
     differs from the one ``requires_grad_()`` gives)."""
     t = Tensor._make(data)
-    if requires_grad is not False and requires_grad is not True:  # (torch names the function)
-        raise TypeError(f"argument 'requires_grad' must be bool, not {type_name_of(requires_grad)}")
-    if requires_grad:
+    if bool_arg(requires_grad, None, "requires_grad"):  # (torch names the function too)
         if not t._dtype.is_floating_point:
             raise RuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients"

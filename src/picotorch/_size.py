@@ -108,13 +108,15 @@ def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:
     raise TypeError(f"{name}(): argument '{arg}'{at} must be int, not {type_name_of(value)}")
 
 
-def bool_arg(value: Any, name: str, arg: str, position: int | None = None) -> bool:
+def bool_arg(value: Any, name: str | None, arg: str, position: int | None = None) -> bool:
     """torch's bool argument (``keepdim``, ``requires_grad``): True or False, nothing else
-    (``x.sum(0, 1)`` is an error, not ``keepdim=True``; nor is a NumPy bool taken)."""
+    (``x.sum(0, 1)`` is an error, not ``keepdim=True``; nor is a NumPy bool taken). ``name``:
+    the function, for the message (None where the caller can't tell)."""
     if value is True or value is False:
         return value
     at = "" if position is None else f" (position {position})"
-    raise TypeError(f"{name}(): argument '{arg}'{at} must be bool, not {type_name_of(value)}")
+    function = "" if name is None else f"{name}(): "
+    raise TypeError(f"{function}argument '{arg}'{at} must be bool, not {type_name_of(value)}")
 
 
 def type_name_of(value: Any) -> str:
