@@ -645,6 +645,85 @@ err("int-many", lambda L, a: int(a), F, raises=ValueError)
 err("index-float-scalar-tensor", lambda L: [1, 2, 3][L.tensor(1.0)], raises=TypeError)
 err("numpy-requires-grad", lambda L: L.ones(2, requires_grad=True).numpy(), raises=RuntimeError)
 
+# ---------------------------------------------------------------------------- argument forms
+# torch's functions take one tuple where its methods also take the sizes one by one, and a
+# size missing or given twice is a TypeError (picotorch reshaped to [], flipped nothing, ...)
+for name, fn in {
+    "torch-reshape-int": lambda L, a: L.reshape(a, 6),
+    "torch-reshape-sizes": lambda L, a: L.reshape(a, 3, 2),
+    "torch-permute-dims": lambda L, a: L.permute(a, 1, 0),
+    "torch-flip-int": lambda L, a: L.flip(a, 0),
+    "reshape-nothing": lambda L, a: a.reshape(),
+    "permute-nothing": lambda L, a: a.permute(),
+    "flip-nothing": lambda L, a: a.flip(),
+    "expand-nothing": lambda L, a: a.expand(),
+    "reshape-twice": lambda L, a: a.reshape(-1, shape=(6,)),
+    "flip-twice": lambda L, a: a.flip(0, dims=(1,)),
+    "reshape-keyword-int": lambda L, a: a.reshape(shape=6),
+    "expand-keyword-none": lambda L, a: a.expand(size=None),
+    "permute-keyword-none": lambda L, a: a.permute(dims=None),
+}.items():
+    err(f"sizes-{name}", fn, F, raises=TypeError)
+err(
+    "sizes-reshape-keyword-float",
+    lambda L, a: a.reshape(shape=(6.0,)),
+    F,
+    raises=TypeError,
+    match="tuple of ints",
+)
+for name, fn in {
+    "view-nothing": lambda L, a: a.view(),
+    "view-size-and-sizes": lambda L, a: a.view(6, size=None),
+    "view-size-and-dtype": lambda L, a: a.view(size=(6,), dtype=L.int32),
+    "torch-max-tensor-keepdim": lambda L, a: L.max(a, a, True),
+    "max-dim-other": lambda L, a: L.max(a, 0, other=a),
+    "max-other-keepdim": lambda L, a: L.max(a, other=a, keepdim=False),
+    # prod, max and min take keepdim only with an int dim (picotorch ignored keepdim=True)
+    "max-keepdim-alone": lambda L, a: a.max(keepdim=True),
+    "min-keepdim-alone": lambda L, a: a.min(keepdim=False),
+    "prod-keepdim-alone": lambda L, a: a.prod(keepdim=True),
+    "torch-max-keepdim-alone": lambda L, a: L.max(a, keepdim=False),
+    "max-dim-none": lambda L, a: a.max(None),
+    "max-dim-keyword-none": lambda L, a: a.max(dim=None),
+    "prod-dim-none": lambda L, a: a.prod(dim=None),
+}.items():
+    err(f"arguments-{name}", fn, F, raises=TypeError, match="invalid combination of arguments")
+# copy_ takes a tensor or a number: picotorch wrote NaN for None and took lists and ndarrays
+for name, value in {
+    "none": None,
+    "list": [1.0, 2.0, 3.0],
+    "ndarray": np.ones(3),
+    "str": "1",
+}.items():
+    err(f"copy-from-{name}", lambda L, a, v: a.copy_(v), F, Raw(value), raises=TypeError)
+err(
+    "copy-non-blocking-int",
+    lambda L, a: a.copy_(a, non_blocking=1),
+    F,
+    raises=TypeError,
+    match="bool",
+)
+for name, fn in {
+    "equal-number": lambda L, a: a.equal(1.0),
+    "torch-equal-number": lambda L, a: L.equal(a, 1.0),
+    "allclose-number": lambda L, a: a.allclose(1.0),
+    "torch-allclose-list": lambda L, a: L.allclose(a, [1.0]),
+}.items():
+    err(name, fn, F, raises=TypeError)
+err("max-dim-none-keepdim", lambda L, a: a.max(None, True), F, raises=TypeError, match="max()")
+err("prod-dim-none-keepdim", lambda L, a: a.prod(None, True), F, raises=TypeError, match="prod()")
+err("max-tensor-keepdim", lambda L, a: a.max(a, keepdim=True), F, raises=TypeError, match="max()")
+err("allclose-dtypes", lambda L, a: a.allclose(a.long()), F, raises=RuntimeError)
+err("allclose-float64", lambda L, a: L.allclose(a, a.double()), F, raises=RuntimeError)
+err("allclose-shapes", lambda L, a: L.allclose(a, a[:, :2]), F, raises=RuntimeError, match="size")
+err(
+    "gather-sparse-grad-int",
+    lambda L, a: a.gather(1, L.zeros(2, 1, dtype=L.long), sparse_grad=1),
+    F,
+    raises=TypeError,
+    match="bool",
+)
+
 
 @pytest.mark.parametrize(("fn", "inputs", "raises", "match"), CASES)
 def test_bad_input(
@@ -670,3 +749,19 @@ def test_from_numpy_dtypes_picotorch_lacks(np_dtype: type) -> None:
         picotorch.from_numpy(array)
     with pytest.raises(TypeError, match=f"can't convert np.ndarray of type numpy.{array.dtype}"):
         picotorch.tensor(array)
+
+
+def test_gather_with_a_sparse_gradient_is_refused() -> None:
+    """torch's ``gather(..., sparse_grad=True)`` gives the input a sparse gradient; picotorch has
+    no sparse tensors, so it refuses rather than hand back a dense gradient that prints and
+    behaves otherwise."""
+    import torch
+
+    index = [[0], [1]]
+    x = torch.ones(2, 3, requires_grad=True)
+    x.gather(1, torch.tensor(index), sparse_grad=True).sum().backward()
+    assert x.grad is not None and x.grad.is_sparse  # what picotorch can't give
+    with pytest.raises(NotImplementedError, match="sparse_grad=True"):
+        picotorch.ones(2, 3).gather(1, picotorch.tensor(index), sparse_grad=True)
+    with pytest.raises(NotImplementedError, match="sparse_grad=True"):
+        picotorch.gather(picotorch.ones(2, 3), 1, picotorch.tensor(index), sparse_grad=True)

@@ -1750,6 +1750,67 @@ NEW = {
 for name, fn in NEW.items():
     case(f"new-{name}", fn, np.array([1.5], np.float64))
 
+# ---------------------------------------------------------------------------- keyword names
+# every argument can be given by its name in torch, under torch's name for it (picotorch's
+# reshape(shape=...), permute(dims=...), copy_(other=...) ... were TypeErrors)
+KEYWORDS = {
+    "reshape-shape": lambda L, x: x.reshape(shape=(4, 3)),
+    "reshape-shape-size": lambda L, x: x.reshape(shape=L.Size([2, 6])),
+    "torch-reshape-shape": lambda L, x: L.reshape(input=x, shape=[12]),
+    "view-size-list": lambda L, x: x.view(size=[6, 2]),
+    "expand-size": lambda L, x: x[:1].expand(size=(2, 3, 4)),
+    "permute-dims": lambda L, x: x.permute(dims=(1, 0)),
+    "torch-permute-dims": lambda L, x: L.permute(input=x, dims=[1, 0]),
+    "flip-dims": lambda L, x: x.flip(dims=(0, 1)),
+    "torch-flip-dims": lambda L, x: L.flip(input=x, dims=[1]),
+    "zeros-like-input": lambda L, x: L.zeros_like(input=x),
+    "ones-like-input": lambda L, x: L.ones_like(input=x, dtype=L.int64),
+    "full-like-input": lambda L, x: L.full_like(input=x, fill_value=2.5),
+    "empty-like-input": lambda L, x: L.empty_like(input=x).shape,
+    "rand-like-input": lambda L, x: (L.manual_seed(0), L.rand_like(input=x))[1],
+    "randn-like-input": lambda L, x: (L.manual_seed(0), L.randn_like(input=x))[1],
+    "copy-other": lambda L, x: x.copy_(other=x.flip(0)),
+    "copy-non-blocking": lambda L, x: x.copy_(x.flip(1), non_blocking=True),
+    "copy-non-blocking-positional": lambda L, x: x.copy_(x.flip(1), False),
+    "dot-tensor": lambda L, x: x[0].dot(tensor=x[1]),
+    "torch-dot-tensor": lambda L, x: L.dot(input=x[0], tensor=x[1]),
+    "max-other": lambda L, x: x.max(other=x.flip(0)),
+    "torch-max-other": lambda L, x: L.max(x, other=x.flip(0)),
+    "torch-min-input-other": lambda L, x: L.min(input=x, other=x[0]),
+    "gather-sparse-grad-false": lambda L, x: x.gather(
+        1, L.tensor([[0], [2], [1]]), sparse_grad=False
+    ),
+    "torch-gather-sparse-grad-false": lambda L, x: L.gather(
+        x, 1, L.tensor([[0], [2], [1]]), sparse_grad=False
+    ),
+    "equal-method": lambda L, x: (x.equal(x), x.equal(other=x + 1), x.equal(x.double())),
+    "equal-shapes": lambda L, x: (L.equal(x, x[:1]), L.equal(input=x, other=x)),
+    "allclose-method": lambda L, x: (
+        x.allclose(x + 1e-9),
+        x.allclose(other=x + 1),
+        x.allclose(x[:1]),
+    ),
+    "allclose-arguments": lambda L, x: x.allclose(x + 0.5, 0.0, 0.6, True),
+}
+for name, fn in KEYWORDS.items():
+    case(f"keyword-{name}", fn, M)
+case(
+    "keyword-allclose-nan",
+    lambda L: L.tensor([float("nan")]).allclose(L.tensor([float("nan")]), equal_nan=True),
+)
+# copy_ takes a number too, NumPy's included; a complex one with torch's warning
+for name, number in {
+    "int": 2,
+    "float": 2.5,
+    "bool": True,
+    "complex": 1 + 2j,
+    "np-float32": np.float32(1.5),
+    "np-int64": np.int64(3),
+    "np-bool": np.bool_(True),
+    "np-complex": np.complex64(2 + 1j),
+}.items():
+    case(f"copy-number-{name}", lambda L, x, v: x.copy_(v), M, Raw(number))
+
 
 @pytest.mark.parametrize(("fn", "inputs", "options"), CASES)
 def test_parity(fn: Callable[..., Any], inputs: tuple[Any, ...], options: dict[str, Any]) -> None:

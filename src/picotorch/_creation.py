@@ -513,25 +513,25 @@ def _like(name: str, t: Tensor, dtype: Any, device: Any) -> tuple[np.ndarray, dt
 
 
 def zeros_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    data, _ = _like("zeros_like", t, dtype, device)
+    data, _ = _like("zeros_like", input, dtype, device)
     data.fill(0)
     return _finish(data, requires_grad)
 
 
 def ones_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    data, _ = _like("ones_like", t, dtype, device)
+    data, _ = _like("ones_like", input, dtype, device)
     data.fill(1)
     return _finish(data, requires_grad)
 
 
 def rand_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    data, dt = _like("rand_like", t, dtype, device)
+    data, dt = _like("rand_like", input, dtype, device)
     _require_float("check_uniform_bounds", dt)
     Tensor._make(data).uniform_()  # memory front to back, as torch fills it
     return _finish(data, requires_grad)
@@ -541,30 +541,30 @@ def rand_like(
 
 
 def empty_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    data, _ = _like("empty_like", t, dtype, device)
+    data, _ = _like("empty_like", input, dtype, device)
     data.fill(0)  # (torch leaves whatever the memory held)
     return _finish(data, requires_grad)
 
 
 def full_like(
-    t: Tensor,
+    input: Tensor,
     fill_value: Any,
     *,
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    data, _ = _like("full_like", t, dtype, device)
+    data, _ = _like("full_like", input, dtype, device)
     data[...] = np.full((), fill_value, data.dtype)  # (converted as np.full converts)
     return _finish(data, requires_grad)
 
 
 def randn_like(
-    t: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    data, dt = _like("randn_like", t, dtype, device)
+    data, dt = _like("randn_like", input, dtype, device)
     _require_float("normal_kernel_cpu", dt)
     Tensor._make(data).normal_()  # (as rand_like)
     return _finish(data, requires_grad)

@@ -57,14 +57,19 @@ def shape_arg(size: Sequence[Any], name: str = "tensor") -> tuple[int, ...]:
     return shape
 
 
+# The default of an argument that may also be given as None (which is then an error)
+NOT_GIVEN: Any = object()
+
+
 def int_tuple(
-    args: Sequence[Any], name: str, arg: str = "size", position: int = 1
+    args: Sequence[Any], name: str, arg: str = "size", position: int | None = 1
 ) -> tuple[int, ...]:
     """torch's "tuple of ints" argument, given as ``f(2, 3)`` or as one tuple, list or
     ``torch.Size``. Each is an int: a Python or NumPy one, or an integer tensor of one element.
     torch tells a list of ints by its first item, which must not be a bool; bools after it
     count as 0 and 1 (``zeros(2, True)`` is ``zeros(2, 1)``, ``zeros(True)`` an error).
-    ``name``, ``arg`` and ``position`` (the function and argument) are for the TypeError."""
+    ``name``, ``arg`` and ``position`` (the function and argument; None: given by name) are
+    for the TypeError."""
     unpacked = len(args) == 1 and isinstance(args[0], tuple | list)
     values = args[0] if unpacked else args
     try:
@@ -77,7 +82,7 @@ def int_tuple(
 
 
 def _int_tuple_error(
-    values: Sequence[Any], name: str, arg: str, position: int, unpacked: bool
+    values: Sequence[Any], name: str, arg: str, position: int | None, unpacked: bool
 ) -> TypeError:
     """torch's words for a "tuple of ints" that is not: they depend on whether the first item
     is the bad one, and on how the sizes were passed."""
@@ -90,10 +95,35 @@ def _int_tuple_error(
         )
     if len(values) > 1 and not unpacked:  # f(2.0, 3)
         return TypeError(f"{name}() takes 1 positional argument but {len(values)} were given")
-    start = f"{name}(): argument '{arg}' (position {position}) must be tuple of ints"
+    at = "" if position is None else f" (position {position})"
+    start = f"{name}(): argument '{arg}'{at} must be tuple of ints"
     if unpacked:  # f((2.0, 3)), f([True])
         return TypeError(f"{start}, but found element of type {kind} at pos 0")
     return TypeError(f"{start}, not {kind}")  # f(2.5), f(torch.ones(2)), f(None)
+
+
+def one_int_tuple(value: Any, name: str, arg: str, position: int | None) -> tuple[int, ...]:
+    """A "tuple of ints" given as one argument: a tuple, list or ``torch.Size``, never a bare
+    int (``torch.reshape(x, (2, 3))``, ``torch.flip(x, [0])``, ``x.reshape(shape=(2, 3))``)."""
+    if not isinstance(value, tuple | list):
+        at = "" if position is None else f" (position {position})"
+        raise TypeError(
+            f"{name}(): argument '{arg}'{at} must be tuple of ints, not {type_name_of(value)}"
+        )
+    return int_tuple((value,), name, arg, position)
+
+
+def method_sizes(args: tuple[Any, ...], keyword: Any, name: str, arg: str) -> tuple[int, ...]:
+    """A Tensor method's sizes or dims, which torch takes one by one (``x.reshape(2, 3)``), as
+    one tuple (``x.reshape((2, 3))``) or by the argument's name (``x.reshape(shape=(2, 3))``);
+    ``keyword`` is the last, NOT_GIVEN if absent."""
+    if keyword is NOT_GIVEN:
+        if not args:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "{arg}"')
+        return int_tuple(args, name, arg)
+    if args:
+        raise TypeError(f"{name}() got multiple values for argument '{arg}'")
+    return one_int_tuple(keyword, name, arg, None)
 
 
 def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:

@@ -29,12 +29,16 @@ from ._device import CPU, check_device, device
 from ._dtype import dtype
 from ._memory import check_reads, storage_offset
 from ._size import (
+    NOT_GIVEN,
     Size,
     bool_arg,
     broadcast_error,
     contiguous_strides,
+    method_sizes,
     normalize_dim,
+    one_int_tuple,
     shape_arg,
+    type_name_of,
 )
 from .autograd import grad_mode
 from .autograd.function import (
@@ -686,13 +690,18 @@ class Tensor:
 
     # --8<-- [end:rebase]
 
-    def copy_(self, src: Tensor | Any) -> Tensor:
-        """Copy ``src`` (broadcast to this shape, converted to this dtype) into this memory."""
-        if self._dtype.is_floating_point and needs_grad(self, src):
-            return self._inplace(_shape.copy, src)  # recorded: the gradient flows to src
+    def copy_(self, other: Tensor | Any, non_blocking: builtins.bool = False) -> Tensor:
+        """Copy ``other`` (a tensor or a number, broadcast to this shape, converted to this
+        dtype) into this memory. ``non_blocking`` only matters between devices."""
+        if non_blocking is not False:
+            bool_arg(non_blocking, "copy_", "non_blocking")
+        if not isinstance(other, Tensor):
+            other = _copied_number(other)
+        if self._dtype.is_floating_point and needs_grad(self, other):
+            return self._inplace(_shape.copy, other)  # recorded: the gradient flows to other
         self._check_inplace()
-        self._check_reads((src,))
-        value = src._data if isinstance(src, Tensor) else np.asarray(src)
+        self._check_reads((other,))
+        value = other._data if isinstance(other, Tensor) else np.asarray(other)
         try:
             np.copyto(self._data, value, casting="unsafe")
         except ValueError:
@@ -892,30 +901,32 @@ class Tensor:
             if key not in _warned_transpose:  # torch warns once per process (TORCH_WARN_ONCE)
                 _warned_transpose.add(key)
                 warnings.warn(_TRANSPOSE_WARNINGS[key], UserWarning, stacklevel=2)
-        return _shape.permute(self, *range(self._data.ndim - 1, -1, -1))
+        return _shape.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
         """The last two dims swapped (a batch of transposed matrices)."""
         return _shape.transpose(self, -2, -1)
 
-    def view(self, *shape: Any, size: Any = None, dtype: Any = None) -> Tensor:
+    def view(self, *shape: Any, size: Any = NOT_GIVEN, dtype: Any = NOT_GIVEN) -> Tensor:
         """``view(2, 3)``, ``view((2, 3))``, ``view(size=(2, 3))``; or ``view(torch.int32)``,
-        ``view(dtype=torch.int32)``: the same bytes as another dtype."""
-        if size is not None or dtype is not None:
-            if shape or (size is not None and dtype is not None):
-                raise TypeError(
-                    "view() received an invalid combination of arguments - expected one of: "
-                    "(tuple of ints size), (torch.dtype dtype)"
-                )
-            shape = (size if dtype is None else dtype,)
-        return _shape.view(self, *shape)
+        ``view(dtype=torch.int32)``: the same bytes as another dtype. Exactly one of them."""
+        if shape and size is NOT_GIVEN and dtype is NOT_GIVEN:
+            return _shape.view(self, *shape)
+        if not shape and size is not NOT_GIVEN and dtype is NOT_GIVEN:
+            return _shape.view(self, one_int_tuple(size, "view", "size", None))
+        if not shape and size is NOT_GIVEN and isinstance(dtype, DType):
+            return _shape.view(self, dtype)
+        raise TypeError(
+            "view() received an invalid combination of arguments - expected one of: "
+            "(tuple of ints size), (torch.dtype dtype)"
+        )
 
     def view_as(self, other: Tensor) -> Tensor:
         return _shape.view(self, other.shape)
 
-    def reshape(self, *shape: Any) -> Tensor:
-        return _shape.reshape(self, *shape)
+    def reshape(self, *sizes: Any, shape: Any = NOT_GIVEN) -> Tensor:
+        return _shape.reshape(self, method_sizes(sizes, shape, "reshape", "shape"))
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return _shape.reshape(self, other.shape)
@@ -928,13 +939,11 @@ class Tensor:
 
     swapaxes = transpose
 
-    def permute(self, *dims: Any) -> Tensor:
-        return _shape.permute(self, *dims)
+    def permute(self, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        return _shape.permute(self, method_sizes(order, dims, "permute", "dims"))
 
-    def flip(self, *dims: Any) -> Tensor:
-        return _shape.flip(
-            self, dims[0] if len(dims) == 1 and isinstance(dims[0], tuple | list) else dims
-        )
+    def flip(self, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
+        return _shape.flip(self, method_sizes(order, dims, "flip", "dims"))
 
     def __reversed__(self) -> Tensor:
         """``reversed(t)``: ``t.flip(0)``, as in torch (a 0-d tensor is itself)."""
@@ -949,8 +958,8 @@ class Tensor:
     def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
         return _shape.flatten(self, start_dim, end_dim)
 
-    def expand(self, *sizes: Any) -> Tensor:
-        return _shape.expand(self, *sizes)
+    def expand(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
+        return _shape.expand(self, method_sizes(sizes, size, "expand", "size"))
 
     def expand_as(self, other: Tensor) -> Tensor:
         return _shape.expand(self, other.shape)
@@ -971,8 +980,10 @@ class Tensor:
         return _shape.unbind(self, dim)
 
     # --- indexing (in _ops/indexing.py)
-    def gather(self, dim: builtins.int, index: Tensor) -> Tensor:
-        return _indexing.gather(self, dim, index)
+    def gather(
+        self, dim: builtins.int, index: Tensor, *, sparse_grad: builtins.bool = False
+    ) -> Tensor:
+        return _indexing.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def scatter(
         self,
@@ -1177,6 +1188,18 @@ class Tensor:
     def minimum(self, other: Tensor) -> Tensor:
         return _pw.minimum(self, other)
 
+    def equal(self, other: Tensor) -> builtins.bool:
+        return _pw.equal(self, other, first=None)
+
+    def allclose(
+        self,
+        other: Tensor,
+        rtol: builtins.float = 1e-05,
+        atol: builtins.float = 1e-08,
+        equal_nan: builtins.bool = False,
+    ) -> builtins.bool:
+        return _pw.allclose(self, other, rtol, atol, equal_nan, first=None)
+
     def eq(self, other: Any) -> Tensor:
         return _pw.eq(self, other)
 
@@ -1374,19 +1397,15 @@ class Tensor:
         return _red.mean(self, dim, keepdim, dtype=dtype)
 
     def prod(
-        self,
-        dim: builtins.int | None = None,
-        keepdim: builtins.bool = False,
-        *,
-        dtype: DType | None = None,
+        self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, dtype: DType | None = None
     ) -> Tensor:
         return _red.prod(self, dim, keepdim, dtype=dtype)
 
-    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
-        return _red.max(self, dim, keepdim)
+    def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None) -> Any:
+        return _red.max(self, dim, keepdim, other=other)
 
-    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
-        return _red.min(self, dim, keepdim)
+    def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None) -> Any:
+        return _red.min(self, dim, keepdim, other=other)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.norm(self, p, dim, keepdim)
@@ -1422,8 +1441,8 @@ class Tensor:
     def mv(self, vec: Tensor) -> Tensor:
         return _linalg.mv(self, vec)
 
-    def dot(self, other: Tensor) -> Tensor:
-        return _linalg.dot(self, other)
+    def dot(self, tensor: Tensor) -> Tensor:
+        return _linalg.dot(self, tensor)
 
     # --- softmax (in _ops/activation.py) and addmm (in _ops/linalg.py)
     def softmax(self, dim: builtins.int, dtype: DType | None = None) -> Tensor:
@@ -1489,6 +1508,23 @@ _NON_LEAF_GRAD_WARNING = (
     "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
     "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
 )
+
+
+def _copied_number(value: Any) -> Any:
+    """What ``copy_`` takes besides a tensor: a Python or NumPy number (a complex one loses its
+    imaginary part, with torch's warning); not a list, an ndarray or None."""
+    if not isinstance(value, builtins.int | builtins.float | complex | np.number | np.bool_):
+        raise TypeError(
+            f"copy_(): argument 'other' (position 1) must be Tensor, not {type_name_of(value)}"
+        )
+    if isinstance(value, np.complexfloating):  # torch reads it as float() does: NumPy warns
+        return builtins.float(value)
+    if isinstance(value, complex):
+        warnings.warn(
+            "Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3
+        )
+        return value.real
+    return value
 
 
 def _new_size(size: tuple[Any, ...], name: str) -> tuple[Any, ...]:

@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
 from .._memory import check_reads
-from .._size import broadcast_shapes, contiguous_strides, normalize_dim, type_name_of
+from .._size import bool_arg, broadcast_shapes, contiguous_strides, normalize_dim, type_name_of
 from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
@@ -563,6 +563,15 @@ def _setitem_shape_error(
     )
 
 
+def _refuse_sparse_grad(sparse_grad: Any) -> None:
+    """torch's ``gather(..., sparse_grad=True)`` gives ``input`` a sparse gradient: picotorch
+    has no sparse tensors, so it says so rather than hand back a dense one."""
+    if bool_arg(sparse_grad, "gather", "sparse_grad"):
+        raise NotImplementedError(
+            "gather(sparse_grad=True): picotorch has no sparse tensors (use sparse_grad=False)"
+        )
+
+
 def _check_index_tensor(a: Tensor, dim: int, index: Tensor) -> int:
     """gather's checks: an int32/int64 index of the same rank as the input."""
     if not isinstance(index, Tensor):
@@ -591,11 +600,13 @@ def _corner(data: np.ndarray, shape: tuple[int, ...], skip: int) -> np.ndarray:
 
 
 # --8<-- [start:gather]
-def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """Pick values along ``dim`` by position: for a 3-d input and ``dim=1``,
 
     ``out[i][j][k] = input[i][index[i][j][k]][k]``. The output has ``index``'s shape.
     """
+    if sparse_grad is not False:
+        _refuse_sparse_grad(sparse_grad)
     d = _check_index_tensor(input, dim, index)
     data, idx = (
         input._data.reshape(input._data.shape or (1,)),

@@ -336,17 +336,17 @@ class MvBackward0(Node):
         return grad_a, grad_v
 
 
-def dot(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+def dot(input: Tensor, tensor: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The inner product of two 1-d tensors of the same length (a 0-d tensor)."""
-    _require_tensors("dot", input, other, second="tensor")
-    _refuse_out_with_grad("dot", out, input, other)
-    a, b = input._data, other._data
+    _require_tensors("dot", input, tensor, second="tensor")
+    _refuse_out_with_grad("dot", out, input, tensor)
+    a, b = input._data, tensor._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
-    _check_dtypes("dot", input, other)
+    _check_dtypes("dot", input, tensor)
     result = _finish(_dot(a, b), out)
-    if needs_grad(input, other):
-        record(result, DotBackward0, (input, other), saved=(input, other))
+    if needs_grad(input, tensor):
+        record(result, DotBackward0, (input, tensor), saved=(input, tensor))
     return result
 
 

@@ -865,8 +865,10 @@ def ge(input: Operand, other: Operand) -> Tensor:
     return _compare(np.greater_equal, input, other)
 
 
-def equal(input: Tensor, other: Tensor) -> bool:
-    """True if both tensors have the same shape and the same values."""
+def equal(input: Tensor, other: Tensor, *, first: str | None = "input") -> bool:
+    """True if both tensors have the same shape and the same values (of any dtypes).
+    ``first``: the first argument's name, None for the method (``x.equal(y)``), for errors."""
+    _require_two_tensors("equal", input, other, first)
     return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
 
 
@@ -876,9 +878,21 @@ def allclose(
     rtol: float = 1e-05,
     atol: float = 1e-08,
     equal_nan: bool = False,
+    *,
+    first: str | None = "input",
 ) -> bool:
-    """Whether ``|input - other| <= atol + rtol * |other|`` everywhere."""
+    """Whether ``|input - other| <= atol + rtol * |other|`` everywhere (broadcast); both of one
+    dtype. ``first`` as for ``equal``."""
+    _require_two_tensors("allclose", input, other, first)
+    if input._dtype is not other._dtype:
+        raise RuntimeError(f"{type_name(input._dtype)} did not match {type_name(other._dtype)}")
+    broadcast_shapes(input._data.shape, other._data.shape)  # (torch's error if they don't)
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def _require_two_tensors(name: str, input: Any, other: Any, first: str | None) -> None:
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        require_tensors(name, {"other": other} if first is None else {first: input, "other": other})
 
 
 def _bitwise(

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import dtype
-from .._size import bool_arg, normalize_dim, normalize_dims
+from .._size import NOT_GIVEN, bool_arg, normalize_dim, normalize_dims
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, type_name, where
@@ -211,21 +211,15 @@ class MeanBackward1(_Averaged, SumBackward1):
 
 def prod(
     input: Tensor,
-    dim: int | None = None,
-    keepdim: bool = False,
+    dim: Any = NOT_GIVEN,
+    keepdim: Any = NOT_GIVEN,
     *,
     dtype: dtype | None = None,
 ) -> Tensor:
     """The product over one ``dim`` (or of all elements)."""
-    if isinstance(dim, tuple | list):  # (torch's prod takes one dim only)
-        raise TypeError(
-            f"prod() received an invalid combination of arguments - got ({type(dim).__name__}), "
-            "but expected one of:\n * (*, torch.dtype dtype = None)\n * (int dim, bool keepdim "
-            "= False, *, torch.dtype dtype = None)\n"
-        )
-    bool_arg(keepdim, "prod", "keepdim")
+    dim, keepdim = _one_dim_or_all("prod", dim, keepdim)
     axes = None if dim is None else _reduce_axes(dim, input._data.ndim)
-    x, target, keep = input._data, _accumulate_dtype(input, dtype), keepdim and dim is not None
+    x, target = input._data, _accumulate_dtype(input, dtype)
     if target is _dtype.float16 and x.ndim and x.size:
         # torch multiplies halves one after the other, rounding each product to half (NumPy
         # would round once, at the end): a product can overflow on the way, as in torch. (From
@@ -233,9 +227,9 @@ def prod(
         # the last bit can differ.)
         axis = 0 if axes is None else axes[0]
         products = np.multiply.accumulate(x.ravel("K") if axes is None else x, axis, np.float16)
-        out = products.take([-1] if keep else -1, axis)
+        out = products.take([-1] if keepdim else -1, axis)
     else:
-        out = np.prod(x, axis=axes, keepdims=keep, dtype=target.numpy)
+        out = np.prod(x, axis=axes, keepdims=keepdim, dtype=target.numpy)
     result = Tensor._make(out)
     if needs_grad(input):
         if dim is None:
@@ -307,9 +301,9 @@ def _extreme(
     result: type,
     input: Tensor,
     dim: Any,
-    keepdim: bool,
+    keepdim: Any,
 ) -> Any:
-    bool_arg(keepdim, name, "keepdim")
+    dim, keepdim = _one_dim_or_all(name, dim, keepdim)
     if dim is None:
         if input._data.size == 0:
             raise RuntimeError(
@@ -377,21 +371,62 @@ class MinBackward0(MaxBackward0):
     """``min(dim)``: the same rule as ``max(dim)``."""
 
 
-def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+def max(  # noqa: A001
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None
+) -> Any:
     """The largest value; with ``dim``, a ``(values, indices)`` pair along that dim.
 
-    ``torch.max(a, b)`` with a second tensor is the elementwise ``maximum``.
+    ``torch.max(a, b)`` (or ``other=b``) with a second tensor is the elementwise ``maximum``.
     """
-    if isinstance(dim, Tensor):
-        return maximum(input, dim)
+    if isinstance(dim, Tensor) or other is not None:
+        return maximum(input, _second_tensor("max", dim, keepdim, other))
     return _extreme("max", np.max, np.argmax, max_return, input, dim, keepdim)
 
 
-def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
-    """The smallest value; with ``dim``, a ``(values, indices)`` pair along that dim."""
-    if isinstance(dim, Tensor):
-        return minimum(input, dim)
+def min(  # noqa: A001
+    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None
+) -> Any:
+    """The smallest value; with ``dim``, a ``(values, indices)`` pair along that dim; with a
+    second tensor, the elementwise ``minimum``."""
+    if isinstance(dim, Tensor) or other is not None:
+        return minimum(input, _second_tensor("min", dim, keepdim, other))
     return _extreme("min", np.min, np.argmin, min_return, input, dim, keepdim)
+
+
+# torch's prod, max and min have an overload for all elements, with neither ``dim`` nor
+# ``keepdim``, and one for a single int ``dim`` (not None, not a list); max and min have a
+# third for a second tensor, with nothing else
+def _one_dim_or_all(name: str, dim: Any, keepdim: Any) -> tuple[Any, bool]:
+    """``dim`` (None: all elements) and ``keepdim`` (a bool) of a call to ``name``."""
+    if dim is NOT_GIVEN and keepdim is NOT_GIVEN:
+        return None, False
+    if dim is NOT_GIVEN or dim is None or isinstance(dim, tuple | list):
+        given = "keepdim=bool, " if dim is NOT_GIVEN else type(dim).__name__
+        raise _invalid_combination(name, given)
+    return dim, False if keepdim is NOT_GIVEN else bool_arg(keepdim, name, "keepdim")
+
+
+def _second_tensor(name: str, dim: Any, keepdim: Any, other: Any) -> Any:
+    """The tensor of ``max(a, b)``/``max(a, other=b)``."""
+    if keepdim is not NOT_GIVEN or (other is not None and dim is not NOT_GIVEN):
+        raise _invalid_combination(name, "Tensor, ...")
+    return dim if other is None else other
+
+
+def _invalid_combination(name: str, given: str) -> TypeError:
+    """torch's TypeError when no overload fits (the method's list of overloads)."""
+    overloads = _OVERLOADS["prod" if name == "prod" else "max"]
+    return TypeError(
+        f"{name}() received an invalid combination of arguments - got ({given}), but expected "
+        f"one of:\n{overloads}"
+    )
+
+
+_OVERLOADS = {
+    "prod": " * (*, torch.dtype dtype = None)\n"
+    " * (int dim, bool keepdim = False, *, torch.dtype dtype = None)\n",
+    "max": " * ()\n * (Tensor other)\n * (int dim, bool keepdim = False)\n",
+}
 
 
 def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:

@@ -18,7 +18,14 @@ from numpy.lib.stride_tricks import as_strided
 
 from .._dtype import dtype, promote_types
 from .._memory import empty_laid_out_like
-from .._size import int_arg, int_tuple, normalize_dim, normalize_dims, type_name_of
+from .._size import (
+    int_arg,
+    int_tuple,
+    normalize_dim,
+    normalize_dims,
+    one_int_tuple,
+    type_name_of,
+)
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, attach, needs_grad, record
@@ -157,21 +164,22 @@ class ViewBackward0(Node):
         return (grad.reshape(self.shape),)
 
 
-def reshape(a: Tensor, *shape: Any) -> Tensor:
-    """Like ``view`` when the memory layout allows it, otherwise a reshaped row-major copy."""
-    new_shape = _infer_size(int_tuple(shape, "reshape", "shape"), a._data.size)
+def reshape(input: Tensor, shape: Any) -> Tensor:
+    """Like ``view`` when the memory layout allows it, otherwise a reshaped row-major copy.
+    ``shape``: one tuple (the method also takes the sizes one by one)."""
+    new_shape = _infer_size(one_int_tuple(shape, "reshape", "shape", 2), input._data.size)
     try:
-        data = _reshaped_view(a._data, new_shape)
+        data = _reshaped_view(input._data, new_shape)
     except ValueError:  # no strides can describe it: copy to row-major first (as torch does)
-        copy = clone(a, row_major=True)
+        copy = clone(input, row_major=True)
         result = Tensor._make(copy._data.reshape(new_shape))
         if needs_grad(copy):
             record(result, UnsafeViewBackward0, (copy,), shape=copy._data.shape)
         return result
-    result = a._view_of(data)
-    if needs_grad(a):  # torch records a view of a non-contiguous tensor under another name
-        node = ViewBackward0 if a._data.flags.c_contiguous else ReshapeAliasBackward0
-        record(result, node, (a,), shape=a._data.shape)
+    result = input._view_of(data)
+    if needs_grad(input):  # torch records a view of a non-contiguous tensor under another name
+        node = ViewBackward0 if input._data.flags.c_contiguous else ReshapeAliasBackward0
+        record(result, node, (input,), shape=input._data.shape)
     return result
 
 
@@ -243,10 +251,10 @@ class TransposeBackward0(Node):
         return (grad.transpose(*self.dims),)
 
 
-def permute(a: Tensor, *dims: Any) -> Tensor:
-    """Reorder all dims (a view)."""
-    order = int_tuple(dims, "permute", "dims")
-    n = a._data.ndim
+def permute(input: Tensor, dims: Any) -> Tensor:
+    """Reorder all dims (a view). ``dims``: one tuple (the method takes them one by one too)."""
+    order = one_int_tuple(dims, "permute", "dims", 2)
+    n = input._data.ndim
     if len(order) != n:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -256,9 +264,9 @@ def permute(a: Tensor, *dims: Any) -> Tensor:
     axes = tuple(normalize_dim(d, n) for d in order)
     if len(set(axes)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    result = a._view_of(np.transpose(a._data, axes))
-    if needs_grad(a):
-        record(result, PermuteBackward0, (a,), dims=axes)
+    result = input._view_of(np.transpose(input._data, axes))
+    if needs_grad(input):
+        record(result, PermuteBackward0, (input,), dims=axes)
     return result
 
 
@@ -363,7 +371,7 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     shape = a._data.shape
     start, end = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
     if not shape:  # (0-d: dims 0 and -1 only, checked above)
-        return reshape(a, 1)
+        return reshape(a, (1,))
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:
@@ -380,8 +388,6 @@ def expand(a: Tensor, *sizes: Any) -> Tensor:
 
     ``-1`` keeps a dim's size. Every element of an expanded dim is the same memory.
     """
-    if not sizes:
-        raise TypeError('expand() missing 1 required positional arguments: "size"')
     target = int_tuple(sizes, "expand")
     shape, strides = a._data.shape, a._data.strides
     if len(target) < len(shape):
@@ -795,11 +801,7 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     """The elements in reverse order along ``dims`` (a tuple or list, also for one dim; the
     method takes them one by one too): a copy (torch has no negative strides), laid out as
     ``input`` is."""
-    if not isinstance(dims, tuple | list):
-        raise TypeError(
-            f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}"
-        )
-    axes = normalize_dims(int_tuple((dims,), "flip", "dims"), input._data.ndim)
+    axes = normalize_dims(one_int_tuple(dims, "flip", "dims", 2), input._data.ndim)
     out = empty_laid_out_like(input._data)
     np.copyto(out, np.flip(input._data, axes))
     result = Tensor._make(out)
