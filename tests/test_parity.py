@@ -1798,6 +1798,75 @@ case(
     "keyword-allclose-nan",
     lambda L: L.tensor([float("nan")]).allclose(L.tensor([float("nan")]), equal_nan=True),
 )
+# the first argument of torch's functions is named too (picotorch named it ``a`` in some)
+INPUT_BY_NAME = {
+    "squeeze": lambda L, x: L.squeeze(input=x[None], dim=0),
+    "unsqueeze": lambda L, x: L.unsqueeze(input=x, dim=1),
+    "narrow": lambda L, x: L.narrow(input=x, dim=1, start=1, length=2),
+    "select": lambda L, x: L.select(input=x, dim=0, index=2),
+    "chunk": lambda L, x: L.chunk(input=x, chunks=2, dim=1),
+    "unbind": lambda L, x: L.unbind(input=x, dim=1),
+    "flatten": lambda L, x: L.flatten(input=x, start_dim=0),
+    "transpose": lambda L, x: L.transpose(input=x, dim0=0, dim1=1),
+    "t": lambda L, x: L.t(input=x),
+    "split": lambda L, x: L.split(tensor=x, split_size_or_sections=[1, 2], dim=0),
+    "index-select": lambda L, x: L.index_select(input=x, dim=1, index=L.tensor([3, 0])),
+    "masked-fill": lambda L, x: L.masked_fill(input=x, mask=x > 0, value=0.0),
+    "scatter": lambda L, x: L.scatter(input=x, dim=0, index=L.tensor([[1, 0]]), value=7.0),
+    "scatter-add": lambda L, x: L.scatter_add(
+        input=x, dim=1, index=L.tensor([[1], [0]]), src=x[:2, :1]
+    ),
+}
+for name, fn in INPUT_BY_NAME.items():
+    case(f"keyword-input-{name}", fn, M)
+# NumPy's names axis= and keepdims=, which torch's argument parser takes for dim= and keepdim=
+# in every function written in C (not in those written in Python: F.softmax, x.split, x.norm)
+BOOLS = M > 0
+INDEX = np.zeros((1, 4), np.int64)
+NUMPY_NAMES = {
+    "sum": lambda L, x: (x.sum(axis=0), L.sum(x, axis=1, keepdims=True), x.sum(axis=(0, 1))),
+    "mean": lambda L, x: (x.mean(axis=0), L.mean(x, axis=1, keepdims=True)),
+    "prod": lambda L, x: (x.prod(axis=0, keepdims=True), L.prod(x, axis=1)),
+    "max": lambda L, x: (x.max(axis=0), L.max(x, axis=1, keepdims=True)),
+    "min": lambda L, x: (x.min(axis=0, keepdims=True), L.min(x, axis=1)),
+    "argmax": lambda L, x: (x.argmax(axis=0), L.argmax(x, axis=1, keepdims=True)),
+    "argmin": lambda L, x: (x.argmin(axis=0, keepdims=True), L.argmin(x, axis=1)),
+    "std": lambda L, x: (x.std(axis=0), L.std(x, axis=1, keepdims=True, unbiased=False)),
+    "var": lambda L, x: (x.var(axis=0, keepdims=True), L.var(x, axis=1, correction=0)),
+    "softmax": lambda L, x: (x.softmax(axis=1), L.softmax(x, axis=0)),
+    "log-softmax": lambda L, x: (x.log_softmax(axis=1), L.log_softmax(x, axis=0)),
+    "squeeze": lambda L, x: (x[None].squeeze(axis=0), L.squeeze(x[:, None], axis=1)),
+    "unsqueeze": lambda L, x: (x.unsqueeze(axis=0), L.unsqueeze(x, axis=2)),
+    "size": lambda L, x: x.size(axis=1),
+    "gather": lambda L, x, i: (x.gather(axis=0, index=i), L.gather(x, axis=0, index=i)),
+    "chunk": lambda L, x: (x.chunk(2, axis=1), L.chunk(x, 2, axis=1)),
+    "select": lambda L, x: (x.select(axis=0, index=1), L.select(x, axis=1, index=0)),
+    "narrow": lambda L, x: (x.narrow(axis=1, start=1, length=2), L.narrow(x, 0, 1, 1)),
+    "index-select": lambda L, x: x.index_select(axis=1, index=L.tensor([0, 2])),
+    "torch-index-select": lambda L, x: L.index_select(x, axis=0, index=L.tensor([1])),
+    "scatter": lambda L, x, i: (
+        x.scatter(axis=0, index=i, value=1.0),
+        L.scatter(x, axis=0, index=i, src=x),
+    ),
+    "scatter-in-place": lambda L, x, i: x.clone().scatter_(axis=0, index=i, src=x),
+    "scatter-add": lambda L, x, i: (
+        x.scatter_add(axis=0, index=i, src=x),
+        L.scatter_add(x, axis=0, index=i, src=x),
+        x.clone().scatter_add_(axis=0, index=i, src=x),
+    ),
+    "unbind": lambda L, x: (x.unbind(axis=1), L.unbind(x, axis=1)),
+    "cat": lambda L, x: (
+        L.cat([x, x], axis=1),
+        L.concat([x, x], axis=1),
+        L.concatenate([x], axis=0),
+    ),
+    "stack": lambda L, x: L.stack([x, x], axis=1),
+}
+for name, fn in NUMPY_NAMES.items():
+    with_index = fn.__code__.co_argcount == 3  # (L, x, i)
+    case(f"numpy-names-{name}", fn, *((M, INDEX) if with_index else (M,)))
+case("numpy-names-all-any", lambda L, b: (b.all(axis=0), L.any(b, axis=1, keepdims=True)), BOOLS)
+case("numpy-names-grad", lambda L, x: x.requires_grad_().sum(axis=0, keepdims=True), M)
 # copy_ takes a number too, NumPy's included; a complex one with torch's warning
 for name, number in {
     "int": 2,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import operator
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -124,6 +125,31 @@ def method_sizes(args: tuple[Any, ...], keyword: Any, name: str, arg: str) -> tu
     if args:
         raise TypeError(f"{name}() got multiple values for argument '{arg}'")
     return one_int_tuple(keyword, name, arg, None)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def numpy_names(function: _F) -> _F:
+    """Let ``function`` also take NumPy's names ``axis=`` for ``dim=`` and ``keepdims=`` for
+    ``keepdim=`` (``x.sum(axis=0)``, ``torch.cat(ts, axis=1)``), as torch's argument parser does
+    for every function written in C. (Those torch writes in Python, such as ``F.softmax`` or
+    ``x.split``, take no such names, so picotorch's don't either.)"""
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if "axis" in kwargs or "keepdims" in kwargs:
+            for numpy_name, name in (("axis", "dim"), ("keepdims", "keepdim")):
+                if numpy_name in kwargs:
+                    if name in kwargs:  # both names: torch knows only one of them
+                        raise TypeError(
+                            f"{function.__name__}() got an unexpected keyword argument "
+                            f"'{numpy_name}'"
+                        )
+                    kwargs[name] = kwargs.pop(numpy_name)
+        return function(*args, **kwargs)
+
+    return call  # type: ignore[return-value]
 
 
 def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:

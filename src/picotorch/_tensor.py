@@ -36,6 +36,7 @@ from ._size import (
     contiguous_strides,
     method_sizes,
     normalize_dim,
+    numpy_names,
     one_int_tuple,
     shape_arg,
     type_name_of,
@@ -242,6 +243,7 @@ class Tensor:
 
     # --8<-- [end:attributes]
 
+    @numpy_names
     def size(self, dim: builtins.int | None = None) -> Any:
         """``size()`` is ``shape``; ``size(d)`` is one dimension's length."""
         if dim is None:
@@ -949,9 +951,11 @@ class Tensor:
         """``reversed(t)``: ``t.flip(0)``, as in torch (a 0-d tensor is itself)."""
         return self if self._data.ndim == 0 else _shape.flip(self, (0,))
 
+    @numpy_names
     def squeeze(self, dim: Any = None) -> Tensor:
         return _shape.squeeze(self, dim)
 
+    @numpy_names
     def unsqueeze(self, dim: builtins.int) -> Tensor:
         return _shape.unsqueeze(self, dim)
 
@@ -964,27 +968,33 @@ class Tensor:
     def expand_as(self, other: Tensor) -> Tensor:
         return _shape.expand(self, other.shape)
 
+    @numpy_names
     def select(self, dim: builtins.int, index: builtins.int) -> Tensor:
         return _shape.select(self, dim, index)
 
+    @numpy_names
     def narrow(self, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
         return _shape.narrow(self, dim, start, length)
 
     def split(self, split_size: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         return _shape.split(self, split_size, dim)
 
+    @numpy_names
     def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         return _shape.chunk(self, chunks, dim)
 
+    @numpy_names
     def unbind(self, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         return _shape.unbind(self, dim)
 
     # --- indexing (in _ops/indexing.py)
+    @numpy_names
     def gather(
         self, dim: builtins.int, index: Tensor, *, sparse_grad: builtins.bool = False
     ) -> Tensor:
         return _indexing.gather(self, dim, index, sparse_grad=sparse_grad)
 
+    @numpy_names
     def scatter(
         self,
         dim: builtins.int,
@@ -996,6 +1006,7 @@ class Tensor:
     ) -> Tensor:
         return _indexing.scatter(self, dim, index, src, value=value, reduce=reduce)
 
+    @numpy_names
     def scatter_(
         self,
         dim: builtins.int,
@@ -1007,9 +1018,11 @@ class Tensor:
     ) -> Tensor:
         return _indexing.scatter_(self, dim, index, src, value=value, reduce=reduce)
 
+    @numpy_names
     def scatter_add(self, dim: builtins.int, index: Tensor, src: Tensor) -> Tensor:
         return _indexing.scatter_add(self, dim, index, src)
 
+    @numpy_names
     def scatter_add_(self, dim: builtins.int, index: Tensor, src: Tensor) -> Tensor:
         return _indexing.scatter_add_(self, dim, index, src)
 
@@ -1019,6 +1032,7 @@ class Tensor:
     def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
         return _indexing.masked_fill_(self, mask, value)
 
+    @numpy_names
     def index_select(self, dim: builtins.int, index: Tensor) -> Tensor:
         return _indexing.index_select(self, dim, index)
 
@@ -1386,45 +1400,56 @@ class Tensor:
         return _pw.ge(self, other)
 
     # --- reductions (in _ops/reduction.py)
+    @numpy_names
     def sum(
         self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: DType | None = None
     ) -> Tensor:
         return _red.sum(self, dim, keepdim, dtype=dtype)
 
+    @numpy_names
     def mean(
         self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: DType | None = None
     ) -> Tensor:
         return _red.mean(self, dim, keepdim, dtype=dtype)
 
+    @numpy_names
     def prod(
         self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, dtype: DType | None = None
     ) -> Tensor:
         return _red.prod(self, dim, keepdim, dtype=dtype)
 
+    @numpy_names
     def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None) -> Any:
         return _red.max(self, dim, keepdim, other=other)
 
+    @numpy_names
     def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None) -> Any:
         return _red.min(self, dim, keepdim, other=other)
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.norm(self, p, dim, keepdim)
 
+    @numpy_names
     def all(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.all(self, dim, keepdim)
 
+    @numpy_names
     def any(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.any(self, dim, keepdim)
 
+    @numpy_names
     def argmax(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.argmax(self, dim, keepdim)
 
+    @numpy_names
     def argmin(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Tensor:
         return _red.argmin(self, dim, keepdim)
 
+    @numpy_names
     def std(self, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
         return _red.std(self, dim, *args, **kwargs)
 
+    @numpy_names
     def var(self, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
         return _red.var(self, dim, *args, **kwargs)
 
@@ -1445,11 +1470,13 @@ class Tensor:
         return _linalg.dot(self, tensor)
 
     # --- softmax (in _ops/activation.py) and addmm (in _ops/linalg.py)
+    @numpy_names
     def softmax(self, dim: builtins.int, dtype: DType | None = None) -> Tensor:
         from ._ops.activation import softmax
 
         return softmax(self, dim, dtype)
 
+    @numpy_names
     def log_softmax(self, dim: builtins.int, dtype: DType | None = None) -> Tensor:
         from ._ops.activation import log_softmax
 

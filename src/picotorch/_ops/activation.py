@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import _dtype, _random
 from .._dtype import dtype
-from .._size import normalize_dim
+from .._size import normalize_dim, numpy_names
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import mul, require_tensors, type_name
@@ -54,6 +54,7 @@ def _shifted(x: np.ndarray, axis: int) -> np.ndarray:
 
 
 # --8<-- [start:softmax]
+@numpy_names
 def softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
     """``exp(x) / exp(x).sum(dim)``: each slice along ``dim`` becomes probabilities summing to 1.
 
@@ -120,6 +121,7 @@ class SoftmaxBackwardDataBackward0(Node):
 
 
 # --8<-- [start:log_softmax]
+@numpy_names
 def log_softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
     """``log(softmax(x))``, computed stably as ``x - max - log(sum(exp(x - max)))``."""
     source, axis = _prepare("log_softmax", input, dim, dtype)

@@ -20,7 +20,14 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
 from .._memory import check_reads
-from .._size import bool_arg, broadcast_shapes, contiguous_strides, normalize_dim, type_name_of
+from .._size import (
+    bool_arg,
+    broadcast_shapes,
+    contiguous_strides,
+    normalize_dim,
+    numpy_names,
+    type_name_of,
+)
 from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
@@ -600,6 +607,7 @@ def _corner(data: np.ndarray, shape: tuple[int, ...], skip: int) -> np.ndarray:
 
 
 # --8<-- [start:gather]
+@numpy_names
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """Pick values along ``dim`` by position: for a 3-d input and ``dim=1``,
 
@@ -737,8 +745,9 @@ def _scatter_src(src: Any, value: Any, name: str) -> Any:
     )
 
 
+@numpy_names
 def scatter(
-    a: Tensor,
+    input: Tensor,
     dim: int,
     index: Tensor,
     src: Any = None,
@@ -749,7 +758,7 @@ def scatter(
     """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``. ``src`` may be
     a number, also given as ``value=``."""
     src = _scatter_src(src, value, "scatter")
-    return _scatter(a, dim, index, src, reduce, in_place=False)
+    return _scatter(input, dim, index, src, reduce, in_place=False)
 
 
 def scatter_(
@@ -850,9 +859,10 @@ def _warn_scatter_reduce() -> None:
         )
 
 
-def scatter_add(a: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+@numpy_names
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """Like scatter, but values landing on the same place are summed."""
-    return _scatter_add(a, dim, index, src, in_place=False)
+    return _scatter_add(input, dim, index, src, in_place=False)
 
 
 def scatter_add_(a: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
@@ -887,19 +897,19 @@ class ScatterAddBackward0(Node):
         return grad, grad_src
 
 
-def masked_fill(a: Tensor, mask: Tensor, value: Any) -> Tensor:
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """``value`` where ``mask`` (broadcast to ``a``) is True, ``a`` elsewhere."""
-    fill = _masked_fill_value(a, mask, value)
-    shape = broadcast_shapes(mask._data.shape, a._data.shape)  # torch's error if they don't
-    out = np.empty(shape, a._data.dtype)  # row-major, as torch's out-of-place form gives
-    np.copyto(out, a._data)
+    fill = _masked_fill_value(input, mask, value)
+    shape = broadcast_shapes(mask._data.shape, input._data.shape)  # torch's error if they don't
+    out = np.empty(shape, input._data.dtype)  # row-major, as torch's out-of-place form gives
+    np.copyto(out, input._data)
     np.copyto(out, fill, where=mask._data)
     result = Tensor._make(out)
-    if needs_grad(a, value):
+    if needs_grad(input, value):
         if isinstance(value, Tensor):
-            record(result, MaskedFillBackward1, (a, value), saved=(mask,))
+            record(result, MaskedFillBackward1, (input, value), saved=(mask,))
         else:
-            record(result, MaskedFillBackward0, (a,), saved=(mask,))
+            record(result, MaskedFillBackward0, (input,), saved=(mask,))
     return result
 
 
@@ -973,24 +983,29 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     return Tensor._make(np.argwhere(input._data).astype(np.int64))
 
 
-def index_select(a: Tensor, dim: int, index: Tensor) -> Tensor:
+@numpy_names
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices at positions ``index`` (a vector of ints) along ``dim``, as a copy."""
     if index._dtype not in (_dtype.int64, _dtype.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    d = normalize_dim(dim, a._data.ndim)
+    d = normalize_dim(dim, input._data.ndim)
     idx = index._data.reshape(-1)
-    size = a._data.shape[d] if a._data.ndim else 1
+    size = input._data.shape[d] if input._data.ndim else 1
     if ((idx < 0) | (idx >= size)).any():
         raise IndexError("index out of range in self")
-    if a._data.ndim == 0 and idx.size != 1:
+    if input._data.ndim == 0 and idx.size != 1:
         raise RuntimeError(
             f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
         )
-    result = Tensor._make(np.take(a._data, idx, axis=d) if a._data.ndim else a._data.copy())
-    if needs_grad(a):
-        record(result, IndexSelectBackward0, (a,), saved=(index,), shape=a._data.shape, dim=d)
+    result = Tensor._make(
+        np.take(input._data, idx, axis=d) if input._data.ndim else input._data.copy()
+    )
+    if needs_grad(input):
+        record(
+            result, IndexSelectBackward0, (input,), saved=(index,), shape=input._data.shape, dim=d
+        )
     return result
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import dtype
-from .._size import NOT_GIVEN, bool_arg, normalize_dim, normalize_dims
+from .._size import NOT_GIVEN, bool_arg, normalize_dim, normalize_dims, numpy_names
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, type_name, where
@@ -85,6 +85,7 @@ def _np_mean(
     return mean if acc is target else np.asarray(mean).astype(target.numpy)
 
 
+@numpy_names
 def sum(  # noqa: A001 - torch's name
     input: Tensor,
     dim: Any = None,
@@ -160,6 +161,7 @@ def _spread(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]) -> 
 # --8<-- [end:sum_backward]
 
 
+@numpy_names
 def mean(
     input: Tensor,
     dim: Any = None,
@@ -209,6 +211,7 @@ class MeanBackward1(_Averaged, SumBackward1):
     """``mean(dim)``: the same along the reduced dims only."""
 
 
+@numpy_names
 def prod(
     input: Tensor,
     dim: Any = NOT_GIVEN,
@@ -371,6 +374,7 @@ class MinBackward0(MaxBackward0):
     """``min(dim)``: the same rule as ``max(dim)``."""
 
 
+@numpy_names
 def max(  # noqa: A001
     input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None
 ) -> Any:
@@ -383,6 +387,7 @@ def max(  # noqa: A001
     return _extreme("max", np.max, np.argmax, max_return, input, dim, keepdim)
 
 
+@numpy_names
 def min(  # noqa: A001
     input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None
 ) -> Any:
@@ -454,11 +459,13 @@ def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) ->
     )
 
 
+@numpy_names
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """The position of the largest value (in the flattened tensor if ``dim`` is None)."""
     return _arg("argmax", np.argmax, input, dim, keepdim)
 
 
+@numpy_names
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """The position of the smallest value (in the flattened tensor if ``dim`` is None)."""
     return _arg("argmin", np.argmin, input, dim, keepdim)
@@ -548,11 +555,13 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> list[int]:
     return [1 if d in axes else n for d, n in enumerate(shape)]
 
 
+@numpy_names
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether every element (along ``dim``) is nonzero (NaN counts as nonzero)."""
     return _logical("all", np.logical_and, input, dim, keepdim)
 
 
+@numpy_names
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
     """Whether some element (along ``dim``) is nonzero (NaN counts as nonzero)."""
     return _logical("any", np.logical_or, input, dim, keepdim)
@@ -620,6 +629,7 @@ def _variance(
     return variance, how | {"correction": correction, "keepdim": keepdim}
 
 
+@numpy_names
 def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
     variance, how = _variance("var", input, dim, args, kwargs)
@@ -629,6 +639,7 @@ def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     return result
 
 
+@numpy_names
 def std(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The standard deviation: the square root of ``var`` with the same arguments."""
     variance, how = _variance("std", input, dim, args, kwargs)

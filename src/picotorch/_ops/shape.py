@@ -23,6 +23,7 @@ from .._size import (
     int_tuple,
     normalize_dim,
     normalize_dims,
+    numpy_names,
     one_int_tuple,
     type_name_of,
 )
@@ -191,15 +192,15 @@ class UnsafeViewBackward0(ViewBackward0):
     """``reshape``'s view of its own fresh copy: the same rule as ``view``."""
 
 
-def t(a: Tensor) -> Tensor:
+def t(input: Tensor) -> Tensor:
     """The transpose of a matrix (vectors and scalars come back unchanged)."""
-    if a._data.ndim > 2:
+    if input._data.ndim > 2:
         raise RuntimeError(
-            f"t() expects a tensor with <= 2 dimensions, but self is {a._data.ndim}D"
+            f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D"
         )
-    result = a._view_of(a._data.T)
-    if needs_grad(a):
-        record(result, TBackward0, (a,))
+    result = input._view_of(input._data.T)
+    if needs_grad(input):
+        record(result, TBackward0, (input,))
     return result
 
 
@@ -232,13 +233,13 @@ class TBackward1(TBackward0):
     """``t_()``: the rule of ``t()``."""
 
 
-def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (a view: only the strides change)."""
-    n = a._data.ndim
+    n = input._data.ndim
     d0, d1 = normalize_dim(dim0, n), normalize_dim(dim1, n)
-    result = a._view_of(np.swapaxes(a._data, d0, d1) if n else a._data[...])
-    if needs_grad(a):
-        record(result, TransposeBackward0, (a,), dims=(d0, d1))
+    result = input._view_of(np.swapaxes(input._data, d0, d1) if n else input._data[...])
+    if needs_grad(input):
+        record(result, TransposeBackward0, (input,), dims=(d0, d1))
     return result
 
 
@@ -282,9 +283,10 @@ class PermuteBackward0(Node):
         return (grad.permute(inverse),)
 
 
-def squeeze(a: Tensor, dim: Any = None) -> Tensor:
+@numpy_names
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """Drop dims of size 1 (all of them, or only those named by ``dim`` that are size 1)."""
-    shape = a._data.shape
+    shape = input._data.shape
     if dim is None:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
     else:
@@ -292,15 +294,15 @@ def squeeze(a: Tensor, dim: Any = None) -> Tensor:
         axes = tuple(
             d for d in (normalize_dim(d, len(shape)) for d in dims) if shape and shape[d] == 1
         )
-    result = a._view_of(np.squeeze(a._data, axis=axes))
-    if needs_grad(a):
+    result = input._view_of(np.squeeze(input._data, axis=axes))
+    if needs_grad(input):
         if dim is None:
             node: type[SqueezeBackward0] = SqueezeBackward0
         elif isinstance(dim, (int, np.integer)):
             node = SqueezeBackward1
         else:
             node = SqueezeBackward2
-        record(result, node, (a,), axes=tuple(sorted(axes)))
+        record(result, node, (input,), axes=tuple(sorted(axes)))
     return result
 
 
@@ -323,12 +325,13 @@ class SqueezeBackward2(SqueezeBackward0):
     """``squeeze(dims)``: the same rule."""
 
 
-def unsqueeze(a: Tensor, dim: int) -> Tensor:
+@numpy_names
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a dim of size 1 at ``dim`` (which may be ``ndim``, i.e. at the end)."""
-    d = normalize_dim(dim, a._data.ndim + 1)
-    result = a._view_of(unsqueeze_array(a._data, d))
-    if needs_grad(a):
-        record(result, UnsqueezeBackward0, (a,), dim=d)
+    d = normalize_dim(dim, input._data.ndim + 1)
+    result = input._view_of(unsqueeze_array(input._data, d))
+    if needs_grad(input):
+        record(result, UnsqueezeBackward0, (input,), dim=d)
     return result
 
 
@@ -366,20 +369,20 @@ def unsqueeze_array(data: np.ndarray, d: int) -> np.ndarray:
     return strided_view(data, shape, strides)
 
 
-def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim..end_dim`` into one (a view when the layout allows)."""
-    shape = a._data.shape
+    shape = input._data.shape
     start, end = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
     if not shape:  # (0-d: dims 0 and -1 only, checked above)
-        return reshape(a, (1,))
+        return reshape(input, (1,))
     if start > end:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if start == end:
-        return a  # nothing to merge: torch returns the very same tensor
+        return input  # nothing to merge: torch returns the very same tensor
     merged = 1
     for s in shape[start : end + 1]:
         merged *= s
-    return reshape(a, (*shape[:start], merged, *shape[end + 1 :]))
+    return reshape(input, (*shape[:start], merged, *shape[end + 1 :]))
 
 
 # --8<-- [start:expand]
@@ -455,13 +458,14 @@ def broadcast_to(a: Tensor, size: Sequence[int]) -> Tensor:
     return expand(a, tuple(size))
 
 
-def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
+@numpy_names
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """Elements ``start .. start+length-1`` along ``dim`` (a view)."""
-    if a._data.ndim == 0:
+    if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-    d = normalize_dim(dim, a._data.ndim)
+    d = normalize_dim(dim, input._data.ndim)
     start, length = int_arg(start, "narrow", "start", 2), int_arg(length, "narrow", "length", 3)
-    size = a._data.shape[d]
+    size = input._data.shape[d]
     if not -size <= start <= size:
         raise IndexError(
             f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
@@ -469,7 +473,7 @@ def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
     start %= size if size else 1
     if length < 0 or start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return slice_dim(a, d, slice(start, start + length))
+    return slice_dim(input, d, slice(start, start + length))
 
 
 # --- taking part of a tensor, and the backward of that: putting a part into zeros
@@ -497,19 +501,20 @@ def _embed(
     return result
 
 
-def select(a: Tensor, dim: int, index: int) -> Tensor:
+@numpy_names
+def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice at position ``index`` along ``dim``, without that dim (``a[:, i]``)."""
-    if a._data.ndim == 0:
+    if input._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    d = normalize_dim(dim, a._data.ndim)
+    d = normalize_dim(dim, input._data.ndim)
     index = int_arg(index, "select", "index", 2)
-    size = a._data.shape[d]
+    size = input._data.shape[d]
     if not -size <= index < size:
         raise IndexError(
-            f"select(): index {index} out of range for tensor of size {list(a._data.shape)} at "
+            f"select(): index {index} out of range for tensor of size {list(input._data.shape)} at "
             f"dimension {d}"
         )
-    return _part(a, (slice(None),) * d + (index, Ellipsis), SelectBackward0)
+    return _part(input, (slice(None),) * d + (index, Ellipsis), SelectBackward0)
 
 
 def slice_dim(a: Tensor, dim: int, part: slice) -> Tensor:
@@ -557,12 +562,12 @@ class AliasBackward0(Node):
         return (grad,)
 
 
-def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Cut along ``dim`` into pieces of one size (the last may be smaller) or of given sizes."""
-    if a._data.ndim == 0:
+    if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
-    d = normalize_dim(dim, a._data.ndim)
-    size = a._data.shape[d]
+    d = normalize_dim(dim, tensor._data.ndim)
+    size = tensor._data.shape[d]
     given = split_size_or_sections
     if isinstance(given, Tensor) and given._data.ndim == 0:
         given = given.item()  # (torch reads a 0-d tensor as the number it holds)
@@ -590,12 +595,18 @@ def split(a: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
     pieces, offset = [], 0
     for s in sizes:
         index = (slice(None),) * d + (slice(offset, offset + s),)
-        pieces.append(_piece(a, a._data[index]))
+        pieces.append(_piece(tensor, tensor._data[index]))
         offset += s
-    if needs_grad(a):  # one node for all the pieces: piece i is its output i
+    if needs_grad(tensor):  # one node for all the pieces: piece i is its output i
         kind = SplitBackward0 if by_size else SplitWithSizesBackward0
         node = record(
-            pieces[0], kind, (a,), shape=a._data.shape, dim=d, sizes=sizes, num_outputs=len(pieces)
+            pieces[0],
+            kind,
+            (tensor,),
+            shape=tensor._data.shape,
+            dim=d,
+            sizes=sizes,
+            num_outputs=len(pieces),
         )
         for i, piece in enumerate(pieces[1:], start=1):
             attach(piece, node, output_nr=i)
@@ -633,28 +644,35 @@ def _piece(a: Tensor, data: np.ndarray) -> Tensor:
     return piece
 
 
-def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+@numpy_names
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces (fewer if the dim is too short)."""
-    if a._data.ndim == 0:
+    if input._data.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     chunks = int_arg(chunks, "chunk", "chunks")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    size = a._data.shape[normalize_dim(dim, a._data.ndim)]
+    size = input._data.shape[normalize_dim(dim, input._data.ndim)]
     if size == 0:  # split would give one empty piece; torch gives ``chunks`` of them
-        return split(a, [0] * chunks, dim)
-    return split(a, -(-size // chunks), dim)
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-size // chunks), dim)
 
 
-def unbind(a: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+@numpy_names
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """All slices along ``dim``, each without that dim."""
-    if a._data.ndim == 0:
+    if input._data.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    d = normalize_dim(dim, a._data.ndim)
-    pieces = tuple(_piece(a, x) for x in np.moveaxis(a._data, d, 0))
-    if needs_grad(a) and pieces:  # one node for all the pieces: piece i is its output i
+    d = normalize_dim(dim, input._data.ndim)
+    pieces = tuple(_piece(input, x) for x in np.moveaxis(input._data, d, 0))
+    if needs_grad(input) and pieces:  # one node for all the pieces: piece i is its output i
         node = record(
-            pieces[0], UnbindBackward0, (a,), shape=a._data.shape, dim=d, num_outputs=len(pieces)
+            pieces[0],
+            UnbindBackward0,
+            (input,),
+            shape=input._data.shape,
+            dim=d,
+            num_outputs=len(pieces),
         )
         for i, piece in enumerate(pieces[1:], start=1):
             attach(piece, node, output_nr=i)
@@ -688,6 +706,7 @@ def _tensor_list(name: str, tensors: Sequence[Any]) -> list[Tensor]:
 
 
 # --8<-- [start:cat]
+@numpy_names
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors end to end along an existing dim; all other sizes must match."""
     parts = _tensor_list("cat", tensors)
@@ -761,6 +780,7 @@ class CatBackward0(Node):
 
 
 # --8<-- [start:stack]
+@numpy_names
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a NEW dim (so n tensors of shape s give (n, *s))."""
     parts = _tensor_list("stack", tensors)
