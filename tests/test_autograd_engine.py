@@ -442,6 +442,48 @@ def test_autograd_grad_unused_inputs() -> None:
     same(contradiction, raises=ValueError)
 
 
+def test_grad_and_backward_take_torchs_deprecated_arguments_in_torchs_order() -> None:
+    """grad's only_inputs (ignored, a FutureWarning when False) sits before allow_unused, so
+    a positional allow_unused is the 7th argument; backward still takes grad_variables."""
+
+    def grad_positional(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        z = t.tensor([3.0], requires_grad=True)
+        return t.autograd.grad((x * x).sum(), [x, z], None, False, False, True, True)
+
+    same(grad_positional)
+
+    def only_inputs_false(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        return t.autograd.grad((x * x).sum(), x, only_inputs=False)
+
+    same(only_inputs_false)  # (the FutureWarning is compared too)
+
+    def grad_variables(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        t.autograd.backward(x * 3, grad_variables=t.tensor([1.0, 0.5]))
+        return x.grad
+
+    same(grad_variables)
+
+    def both_names(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        t.autograd.backward(x * 3, grad_tensors=t.ones(2), grad_variables=t.ones(2))
+
+    same(both_names, raises=RuntimeError)
+
+
+def test_batched_grads_are_refused() -> None:
+    """Not like torch: ``is_grads_batched=True`` needs vmap, which picotorch lacks; it says so
+    rather than treat the batch dim as part of the gradient's shape."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    (batched,) = torch.autograd.grad(x * x, x, torch.eye(2), is_grads_batched=True)
+    assert batched.shape == (2, 2)  # one gradient per row of grad_outputs
+    p = picotorch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="is_grads_batched"):
+        picotorch.autograd.grad(p * p, p, picotorch.eye(2), is_grads_batched=True)
+
+
 def test_autograd_grad_input_errors() -> None:
     def not_requiring(t: Any) -> Any:
         x = t.tensor([1.0, 2.0], requires_grad=True)

@@ -729,6 +729,9 @@ for name, fn in {
 }.items():
     same_words = name.startswith(("torch", "F", "nn"))  # (where both raise from Python itself)
     err(f"numpy-names-{name}", fn, F, raises=TypeError, match=None if same_words else "()")
+# torch writes F.sigmoid and F.tanh in Python: input.sigmoid(), no out=
+err("F-sigmoid-out", lambda L, a: L.nn.functional.sigmoid(a, out=a), F, raises=TypeError)
+err("F-tanh-number", lambda L: L.nn.functional.tanh(1.0), raises=AttributeError)
 err("max-dim-none-keepdim", lambda L, a: a.max(None, True), F, raises=TypeError, match="max()")
 err("prod-dim-none-keepdim", lambda L, a: a.prod(None, True), F, raises=TypeError, match="prod()")
 err("max-tensor-keepdim", lambda L, a: a.max(a, keepdim=True), F, raises=TypeError, match="max()")

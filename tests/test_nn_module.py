@@ -371,6 +371,7 @@ def test_shared_modules_and_tied_weights() -> None:
             [n for n, _ in seq.named_children()],
             len(list(seq.children())),
             len(list(seq.modules())),
+            len(list(seq.modules(remove_duplicate=False))),
             list(seq.state_dict()),
         )
 

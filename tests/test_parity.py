@@ -1817,6 +1817,7 @@ INPUT_BY_NAME = {
         input=x, dim=1, index=L.tensor([[1], [0]]), src=x[:2, :1]
     ),
 }
+INPUT_BY_NAME["set-default-device"] = lambda L, x: L.set_default_device(device="cpu")
 for name, fn in INPUT_BY_NAME.items():
     case(f"keyword-input-{name}", fn, M)
 # NumPy's names axis= and keepdims=, which torch's argument parser takes for dim= and keepdim=

@@ -67,10 +67,10 @@ def check_device(d: str | device | None) -> None:
         raise RuntimeError(f"picotorch only supports the CPU; cannot use device '{d}'")
 
 
-def set_default_device(d: str | device | None) -> None:
+def set_default_device(device: str | device | None) -> None:
     """Where new tensors go by default: only the CPU here. (torch accepts ``'cuda'`` on a
     CPU-only build and fails at the next tensor it makes; picotorch fails at once.)"""
-    check_device(d)
+    check_device(device)
 
 
 def get_default_device() -> device:

@@ -25,7 +25,6 @@ from .._ops.loss import (
     one_hot,
 )
 from .._ops.normalization import batch_norm
-from .._ops.pointwise import sigmoid, tanh
 from .._tensor import Tensor
 
 __all__ = [
@@ -50,6 +49,16 @@ __all__ = [
     "softmax",
     "tanh",
 ]
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """``1 / (1 + exp(-x))`` elementwise: ``input.sigmoid()`` (as torch's, no ``out=``)."""
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    """``tanh(x)`` elementwise: ``input.tanh()``."""
+    return input.tanh()
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

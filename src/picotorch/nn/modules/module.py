@@ -368,8 +368,8 @@ class Module:
         self._collect_modules(out, set() if memo is None else memo, prefix, remove_duplicate)
         yield from out
 
-    def modules(self) -> Iterator[Module]:
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     # --- state_dict
