@@ -686,6 +686,10 @@ for name, fn in {
     "max-dim-none": lambda L, a: a.max(None),
     "max-dim-keyword-none": lambda L, a: a.max(dim=None),
     "prod-dim-none": lambda L, a: a.prod(dim=None),
+    # sum and mean too: keepdim without dim (dim=None is allowed there)
+    "sum-keepdim-alone": lambda L, a: a.sum(keepdim=True),
+    "mean-keepdim-alone": lambda L, a: a.mean(keepdim=False),
+    "torch-sum-keepdim-alone": lambda L, a: L.sum(a, keepdim=True),
 }.items():
     err(f"arguments-{name}", fn, F, raises=TypeError, match="invalid combination of arguments")
 # copy_ takes a tensor or a number: picotorch wrote NaN for None and took lists and ndarrays
@@ -733,6 +737,13 @@ for name, fn in {
 err("F-sigmoid-out", lambda L, a: L.nn.functional.sigmoid(a, out=a), F, raises=TypeError)
 err("F-tanh-number", lambda L: L.nn.functional.tanh(1.0), raises=AttributeError)
 err("max-dim-none-keepdim", lambda L, a: a.max(None, True), F, raises=TypeError, match="max()")
+err(
+    "sum-dtype-keepdim",
+    lambda L, a: a.sum(dtype=L.float64, keepdim=True),
+    F,
+    raises=TypeError,
+    match="sum()",
+)
 err("prod-dim-none-keepdim", lambda L, a: a.prod(None, True), F, raises=TypeError, match="prod()")
 err("max-tensor-keepdim", lambda L, a: a.max(a, keepdim=True), F, raises=TypeError, match="max()")
 err("allclose-dtypes", lambda L, a: a.allclose(a.long()), F, raises=RuntimeError)

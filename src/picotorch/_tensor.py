@@ -1402,13 +1402,13 @@ class Tensor:
     # --- reductions (in _ops/reduction.py)
     @numpy_names
     def sum(
-        self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: DType | None = None
+        self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, dtype: DType | None = None
     ) -> Tensor:
         return _red.sum(self, dim, keepdim, dtype=dtype)
 
     @numpy_names
     def mean(
-        self, dim: Any = None, keepdim: builtins.bool = False, *, dtype: DType | None = None
+        self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, dtype: DType | None = None
     ) -> Tensor:
         return _red.mean(self, dim, keepdim, dtype=dtype)
 

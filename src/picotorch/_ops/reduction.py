@@ -88,15 +88,18 @@ def _np_mean(
 @numpy_names
 def sum(  # noqa: A001 - torch's name
     input: Tensor,
-    dim: Any = None,
-    keepdim: bool = False,
+    dim: Any = NOT_GIVEN,
+    keepdim: Any = NOT_GIVEN,
     *,
     dtype: dtype | None = None,
 ) -> Tensor:
     """The sum over ``dim`` (all dims by default)."""
-    if keepdim is not False and keepdim is not True:
-        bool_arg(keepdim, "sum", "keepdim")
-    if dim is None and not keepdim and dtype is None and input._dtype.is_floating_point:
+    if (
+        dim is NOT_GIVEN
+        and keepdim is NOT_GIVEN
+        and dtype is None
+        and input._dtype.is_floating_point
+    ):
         # the total of a float tensor (a loss, ``x.sum()``), the commonest call: what the
         # general path below does for it, without the argument handling
         data = input._data
@@ -104,6 +107,7 @@ def sum(  # noqa: A001 - torch's name
         if needs_grad(input):
             record(result, SumBackward0, (input,))
         return result
+    dim, keepdim = _dims_or_all("sum", dim, keepdim)
     axes = _reduce_axes(dim, input._data.ndim)
     result = Tensor._make(_np_sum(input._data, axes, keepdim, _accumulate_dtype(input, dtype)))
     if needs_grad(input):
@@ -164,13 +168,13 @@ def _spread(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]) -> 
 @numpy_names
 def mean(
     input: Tensor,
-    dim: Any = None,
-    keepdim: bool = False,
+    dim: Any = NOT_GIVEN,
+    keepdim: Any = NOT_GIVEN,
     *,
     dtype: dtype | None = None,
 ) -> Tensor:
     """The average over ``dim``; only for floating tensors (``long`` has no mean in torch)."""
-    bool_arg(keepdim, "mean", "keepdim")
+    dim, keepdim = _dims_or_all("mean", dim, keepdim)
     target = dtype or input._dtype
     if not target.is_floating_point:
         raise RuntimeError(
@@ -398,9 +402,19 @@ def min(  # noqa: A001
     return _extreme("min", np.min, np.argmin, min_return, input, dim, keepdim)
 
 
-# torch's prod, max and min have an overload for all elements, with neither ``dim`` nor
-# ``keepdim``, and one for a single int ``dim`` (not None, not a list); max and min have a
-# third for a second tensor, with nothing else
+# torch's sum, mean, prod, max and min have an overload for all elements, with neither ``dim``
+# nor ``keepdim`` (``x.sum(keepdim=True)`` is an error), and one with a ``dim``: any dims for sum
+# and mean (None too), a single int for the others; max and min have a third for a second
+# tensor, with nothing else
+def _dims_or_all(name: str, dim: Any, keepdim: Any) -> tuple[Any, bool]:
+    """``dim`` (None: all) and ``keepdim`` (a bool) of a call to sum or mean."""
+    if dim is NOT_GIVEN:
+        if keepdim is not NOT_GIVEN:
+            raise _invalid_combination(name, "keepdim=bool, ")
+        return None, False
+    return dim, False if keepdim is NOT_GIVEN else bool_arg(keepdim, name, "keepdim")
+
+
 def _one_dim_or_all(name: str, dim: Any, keepdim: Any) -> tuple[Any, bool]:
     """``dim`` (None: all elements) and ``keepdim`` (a bool) of a call to ``name``."""
     if dim is NOT_GIVEN and keepdim is NOT_GIVEN:
@@ -420,7 +434,7 @@ def _second_tensor(name: str, dim: Any, keepdim: Any, other: Any) -> Any:
 
 def _invalid_combination(name: str, given: str) -> TypeError:
     """torch's TypeError when no overload fits (the method's list of overloads)."""
-    overloads = _OVERLOADS["prod" if name == "prod" else "max"]
+    overloads = _OVERLOADS[{"mean": "sum", "min": "max"}.get(name, name)]
     return TypeError(
         f"{name}() received an invalid combination of arguments - got ({given}), but expected "
         f"one of:\n{overloads}"
@@ -428,6 +442,8 @@ def _invalid_combination(name: str, given: str) -> TypeError:
 
 
 _OVERLOADS = {
+    "sum": " * (*, torch.dtype dtype = None)\n"
+    " * (tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)\n",
     "prod": " * (*, torch.dtype dtype = None)\n"
     " * (int dim, bool keepdim = False, *, torch.dtype dtype = None)\n",
     "max": " * ()\n * (Tensor other)\n * (int dim, bool keepdim = False)\n",
