@@ -714,6 +714,58 @@ for name, fn in {
     "torch-allclose-list": lambda L, a: L.allclose(a, [1.0]),
 }.items():
     err(name, fn, F, raises=TypeError)
+# arguments of the wrong kind that picotorch took (found by fuzzing both libraries' methods
+# with arguments of every kind): fill_(None) wrote NaN, new_tensor(dtype=0) kept the dtype,
+# allclose took a tensor for rtol, nonzero(as_tuple=1) gave a tuple ...
+BT = np.array([[True, False, True], [False, True, True]])
+for name, fn in {
+    "fill-none": lambda L, a, b: a.fill_(None),
+    "fill-list": lambda L, a, b: a.fill_([1.0]),
+    "fill-str": lambda L, a, b: a.fill_("a"),
+    "masked-fill-none": lambda L, a, b: a.masked_fill(b, None),
+    "masked-fill-list": lambda L, a, b: a.masked_fill(b, [1.0]),
+    "masked-fill-in-place-none": lambda L, a, b: a.masked_fill_(b, None),
+    "full-none": lambda L, a, b: L.full((2,), None),
+    "full-list": lambda L, a, b: L.full((2,), [1.0]),
+    "full-1d-tensor": lambda L, a, b: L.full((2,), L.tensor([2.0])),
+    "full-like-none": lambda L, a, b: L.full_like(a, None),
+    "new-full-none": lambda L, a, b: a.new_full((2,), None),
+    "new-full-int-size": lambda L, a, b: a.new_full(2, 1.0),
+    "new-full-tensor-size": lambda L, a, b: a.new_full(L.tensor(2), 1.0),
+    "full-tensor-size": lambda L, a, b: L.full(L.tensor([2]), 1.0),
+    "new-tensor-dtype-int": lambda L, a, b: a.new_tensor(2, dtype=0),
+    "new-zeros-dtype-int": lambda L, a, b: a.new_zeros(2, dtype=0),
+    "new-full-dtype-int": lambda L, a, b: a.new_full((2,), 1.0, dtype=0),
+    "sum-dtype-int": lambda L, a, b: a.sum(dtype=0),
+    "torch-sum-dtype-int": lambda L, a, b: L.sum(a, 0, dtype=1),
+    "mean-dtype-int": lambda L, a, b: a.mean(dtype=0),
+    "prod-dtype-int": lambda L, a, b: a.prod(dtype=0),
+    "softmax-dtype-int": lambda L, a, b: a.softmax(0, dtype=0),
+    "log-softmax-dtype-str": lambda L, a, b: a.log_softmax(0, dtype="a"),
+    "nonzero-as-tuple-int": lambda L, a, b: a.nonzero(as_tuple=1),
+    "nonzero-as-tuple-none": lambda L, a, b: L.nonzero(a, as_tuple=None),
+    "std-unbiased-none": lambda L, a, b: a.std(0, unbiased=None),
+    "var-unbiased-none": lambda L, a, b: a.var(unbiased=None),
+    "var-positional-none": lambda L, a, b: a.var(0, None),
+    "allclose-tensor-rtol": lambda L, a, b: a.allclose(a[0], a[0], 0),
+    "allclose-tensor-atol": lambda L, a, b: L.allclose(a, a, 1e-5, a),
+    "allclose-equal-nan-int": lambda L, a, b: a.allclose(a, 1e-5, 1e-8, 1),
+    "clamp-tensor-and-number": lambda L, a, b: a.clamp(a, 1.0),
+    "clamp-number-and-tensor": lambda L, a, b: a.clamp(min=1, max=a),
+    "clamp-in-place-mixed": lambda L, a, b: a.clamp_(b, 0.5),
+    "clip-mixed": lambda L, a, b: a.clip(0, a),
+    "clamp-str": lambda L, a, b: a.clamp("a"),
+}.items():
+    err(f"argument-kind-{name}", fn, F, BT, raises=TypeError, match="()")
+# torch has no clamp kernel for bools (one tensor bound goes through maximum/minimum instead)
+for name, fn in {
+    "min-number": lambda L, b: b.clamp(min=True),
+    "max-number": lambda L, b: b.clone().clip_(max=True),
+    "both-numbers": lambda L, b: b.clamp(True, False),
+    "both-tensors": lambda L, b: b.clamp(b, b),
+    "tensor-0d-and-number": lambda L, b: b.clamp(L.tensor(True), True),
+}.items():
+    err(f"clamp-bool-{name}", fn, BT, raises=NotImplementedError)
 # NumPy's names only where torch's parser takes them, and not beside torch's own (the
 # messages differ: each library words its own Python-level TypeError; both name the function)
 for name, fn in {

@@ -1868,6 +1868,49 @@ for name, fn in NUMPY_NAMES.items():
     case(f"numpy-names-{name}", fn, *((M, INDEX) if with_index else (M,)))
 case("numpy-names-all-any", lambda L, b: (b.all(axis=0), L.any(b, axis=1, keepdims=True)), BOOLS)
 case("numpy-names-grad", lambda L, x: x.requires_grad_().sum(axis=0, keepdims=True), M)
+# arguments of kinds torch takes (found with the wrong kinds above, in test_errors)
+BM = np.array([[True, False, True, False], [False, True, True, True], [True, True, False, False]])
+KINDS = {
+    "any-no-dims": lambda L, x, b: (b.any(()), x.all([]), L.any(b, (), keepdim=True)),
+    "squeeze-0d-tensor-dim": lambda L, x, b: (x.squeeze(L.tensor(0)), x[None].squeeze(L.tensor(0))),
+    "squeeze-0d-tensor-dim-grad": lambda L, x, b: x[None].requires_grad_().squeeze(L.tensor(0)),
+    "clamp-0d-tensor-and-number": lambda L, x, b: (
+        x.clamp(L.tensor(0.0), 1.0),
+        x.clamp(0, L.tensor(1.0)),
+    ),
+    "clamp-bool-one-tensor": lambda L, x, b: (
+        b.clamp(min=b),
+        b.clamp(max=b[0]),
+        b.clamp(L.tensor(True)),
+    ),
+    "clamp-bool-int-bounds": lambda L, x, b: (b.clamp(0, 1), L.clamp(b, 0)),
+    "fill-number-kinds": lambda L, x, b: (
+        x.clone().fill_(np.bool_(True)),
+        x.clone().fill_(L.tensor(2)),
+    ),
+    "masked-fill-numpy-number": lambda L, x, b: x.masked_fill(b, np.float32(2.5)),
+    "full-0d-tensor": lambda L, x, b: (L.full((2,), L.tensor(2.5)), x.new_full([2], L.tensor(3))),
+    "full-numpy-numbers": lambda L, x, b: (
+        L.full((2,), np.float32(1.5)),
+        L.full_like(x, np.bool_(True)),
+    ),
+    "allclose-number-kinds": lambda L, x, b: (
+        x.allclose(x, L.tensor(0.1)),
+        x.allclose(x + 1, 0, 2),
+        x.allclose(x, np.float32(0.1)),
+    ),
+    "nonzero-as-tuple-bool": lambda L, x, b: (
+        x.nonzero(as_tuple=False),
+        L.nonzero(b, as_tuple=True),
+    ),
+    "dtype-as-python-type": lambda L, x, b: (
+        x.sum(dtype=float),
+        x.new_zeros(2, dtype=int),
+        x.mean(dtype=L.float64),
+    ),
+}
+for name, fn in KINDS.items():
+    case(f"argument-kind-{name}", fn, M, BM)
 # copy_ takes a number too, NumPy's included; a complex one with torch's warning
 for name, number in {
     "int": 2,

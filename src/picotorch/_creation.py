@@ -7,7 +7,6 @@ import functools
 import itertools
 import math
 import warnings
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ from . import _dtype, _random
 from ._device import check_device
 from ._dtype import dtype
 from ._memory import empty_laid_out_like, first_byte
-from ._size import bool_arg, int_arg, shape_arg, type_name_of
+from ._size import bool_arg, int_arg, number_arg, one_int_tuple, shape_arg, type_name_of
 from ._tensor import Tensor
 
 
@@ -270,12 +269,7 @@ def _factory(
 
 def _size_arg(name: str, size: Any, position: int | None = None) -> tuple[int, ...]:
     """A shape given as one argument: a tuple, list or Size of ints (a bare int is refused)."""
-    if not isinstance(size, Iterable):
-        at = f" (position {position})" if position else ""
-        raise TypeError(
-            f"{name}(): argument 'size'{at} must be tuple of ints, not {type(size).__name__}"
-        )
-    return shape_arg((size,), name)
+    return shape_arg((one_int_tuple(size, name, "size", position),), name)
 
 
 def zeros(
@@ -349,10 +343,16 @@ def full(
     """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it)."""
     check_device(device)
     shape = _size_arg("full", size, position=1)
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
+    fill_value = _fill_value("full", fill_value)
     dt = _dtype.resolve(dtype, "full") or _dtype.scalar_dtype(fill_value)
     return _finish(np.full(shape, fill_value, dt.numpy), requires_grad)
+
+
+def _fill_value(name: str, value: Any) -> Any:
+    """``full``'s fill value: a number, or a 0-d tensor's."""
+    if isinstance(value, Tensor) and value._data.ndim == 0:
+        return value.item()
+    return number_arg(value, name, "fill_value", 2)
 
 
 def eye(
@@ -557,6 +557,7 @@ def full_like(
     requires_grad: bool = False,
 ) -> Tensor:
     data, _ = _like("full_like", input, dtype, device)
+    fill_value = _fill_value("full_like", fill_value)
     data[...] = np.full((), fill_value, data.dtype)  # (converted as np.full converts)
     return _finish(data, requires_grad)
 

@@ -152,6 +152,28 @@ def numpy_names(function: _F) -> _F:
     return call  # type: ignore[return-value]
 
 
+# torch's Number, a Scalar argument (fill values, clamp's bounds): a Python or NumPy number or
+# bool (torch also takes a 0-d tensor there, as its value: the callers check for that first)
+NUMBERS = (builtins.int, builtins.float, complex, np.number, np.bool_)
+
+
+def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
+    """``value`` if it is torch's Number, else torch's TypeError."""
+    if isinstance(value, NUMBERS):
+        return value
+    at = "" if position is None else f" (position {position})"
+    raise TypeError(f"{name}(): argument '{arg}'{at} must be Number, not {type_name_of(value)}")
+
+
+def invalid_combination(name: str, got: str, *overloads: str) -> TypeError:
+    """torch's TypeError when the arguments fit none of a function's overloads."""
+    listed = "".join(f" * ({o})\n" for o in overloads)
+    return TypeError(
+        f"{name}() received an invalid combination of arguments - got ({got}), but expected one "
+        f"of:\n{listed}"
+    )
+
+
 def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:
     """torch's int argument: a Python or NumPy int, or a one-element integer tensor; not a bool
     (nor a float: ``randperm(2.5)`` is torch's TypeError). ``position`` None: given by name."""

@@ -30,10 +30,12 @@ from ._dtype import dtype
 from ._memory import check_reads, storage_offset
 from ._size import (
     NOT_GIVEN,
+    NUMBERS,
     Size,
     bool_arg,
     broadcast_error,
     contiguous_strides,
+    invalid_combination,
     method_sizes,
     normalize_dim,
     numpy_names,
@@ -195,27 +197,28 @@ class Tensor:
     def new_tensor(self, data: Any, **options: Any) -> Tensor:
         from ._creation import tensor
 
-        return tensor(data, **_of_dtype(self, options))
+        return tensor(data, **_of_dtype(self, options, "new_tensor"))
 
     def new_zeros(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import zeros
 
-        return zeros(*_new_size(size, "new_zeros"), **_of_dtype(self, options))
+        return zeros(*_new_size(size, "new_zeros"), **_of_dtype(self, options, "new_zeros"))
 
     def new_ones(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import ones
 
-        return ones(*_new_size(size, "new_ones"), **_of_dtype(self, options))
+        return ones(*_new_size(size, "new_ones"), **_of_dtype(self, options, "new_ones"))
 
     def new_empty(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import empty
 
-        return empty(*_new_size(size, "new_empty"), **_of_dtype(self, options))
+        return empty(*_new_size(size, "new_empty"), **_of_dtype(self, options, "new_empty"))
 
     def new_full(self, size: Any, fill_value: Any, **options: Any) -> Tensor:
-        from ._creation import full
+        from ._creation import _fill_value, _size_arg, full
 
-        return full(size, fill_value, **_of_dtype(self, options))
+        size, fill_value = _size_arg("new_full", size, 1), _fill_value("new_full", fill_value)
+        return full(size, fill_value, **_of_dtype(self, options, "new_full"))
 
     def __new__(cls, *args: Any) -> Tensor:
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype."""
@@ -723,6 +726,9 @@ class Tensor:
                 "fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value._data.ndim} dimensions."
             )
+        if not isinstance(value, (Tensor, *NUMBERS)):
+            got = type_name_of(value)
+            raise invalid_combination("fill_", got, "Tensor value", "Number value")
         number = value.item() if isinstance(value, Tensor) else value
         if needs_grad(self, value):
             node = _pw.FillBackward3 if isinstance(value, Tensor) else _pw.FillBackward2
@@ -1595,9 +1601,10 @@ class _RemovableHandle:
         self._remove()
 
 
-def _of_dtype(t: Tensor, options: dict[str, Any]) -> dict[str, Any]:
+def _of_dtype(t: Tensor, options: dict[str, Any], name: str) -> dict[str, Any]:
     """``new_*``'s options: ``t``'s dtype unless another one is given (``dtype=None`` is none)."""
-    return {**options, "dtype": options.get("dtype") or t._dtype}
+    dtype = _dtype.resolve(options.get("dtype"), name)
+    return {**options, "dtype": t._dtype if dtype is None else dtype}
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:

@@ -33,7 +33,7 @@ def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[T
         )
     ndim = input._data.ndim
     axis = dim if type(dim) is int and 0 <= dim < ndim else normalize_dim(dim, ndim)
-    x = input if dtype is None else input.to(dtype)
+    x = input if dtype is None else input.to(_dtype.resolve(dtype, name))
     if not x._dtype.is_floating_point:
         last = x._data.ndim == 0 or axis == x._data.ndim - 1
         kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"

@@ -21,9 +21,11 @@ from numpy.lib.stride_tricks import as_strided
 from .. import _dtype
 from .._memory import check_reads
 from .._size import (
+    NUMBERS,
     bool_arg,
     broadcast_shapes,
     contiguous_strides,
+    invalid_combination,
     normalize_dim,
     numpy_names,
     type_name_of,
@@ -951,6 +953,11 @@ def _masked_fill_value(a: Tensor, mask: Tensor, value: Any) -> np.ndarray:
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
             f"{value._data.ndim} dimension(s)."
         )
+    if not isinstance(value, (Tensor, *NUMBERS)):
+        got = f"Tensor, {type_name_of(value)}"
+        raise invalid_combination(
+            "masked_fill", got, "Tensor mask, Tensor value", "Tensor mask, Number value"
+        )
     return np.asarray(value.item() if isinstance(value, Tensor) else value).astype(a._data.dtype)
 
 
@@ -977,7 +984,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """The indices of the non-zero elements: an int64 (count, ndim) tensor, one row per element
     in row-major order; ``as_tuple=True`` gives one 1-d tensor per dim instead (a 0-d input
     counts as 1-d there, as in torch). Not differentiable: indices have no gradient."""
-    if as_tuple:
+    if bool_arg(as_tuple, "nonzero", "as_tuple"):
         data = input._data.reshape(1) if input._data.ndim == 0 else input._data
         return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(data))
     return Tensor._make(np.argwhere(input._data).astype(np.int64))

@@ -17,7 +17,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import _FROM_NUMPY, dtype, result_type
 from .._memory import check_reads
-from .._size import broadcast_shapes
+from .._size import NUMBERS, bool_arg, broadcast_shapes, invalid_combination, type_name_of
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
@@ -884,10 +884,21 @@ def allclose(
     """Whether ``|input - other| <= atol + rtol * |other|`` everywhere (broadcast); both of one
     dtype. ``first`` as for ``equal``."""
     _require_two_tensors("allclose", input, other, first)
+    rtol, atol = _float_arg(rtol, "allclose", "rtol"), _float_arg(atol, "allclose", "atol")
+    bool_arg(equal_nan, "allclose", "equal_nan")
     if input._dtype is not other._dtype:
         raise RuntimeError(f"{type_name(input._dtype)} did not match {type_name(other._dtype)}")
     broadcast_shapes(input._data.shape, other._data.shape)  # (torch's error if they don't)
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def _float_arg(value: Any, name: str, arg: str) -> float:
+    """torch's float argument: a real Python or NumPy number, or a 0-d tensor's value."""
+    if isinstance(value, Tensor) and not value._data.ndim:
+        value = value.item()
+    if not isinstance(value, float | int | np.floating | np.integer):
+        raise TypeError(f"{name}(): argument '{arg}' must be float, not {type_name_of(value)}")
+    return float(value)
 
 
 def _require_two_tensors(name: str, input: Any, other: Any, first: str | None) -> None:
@@ -1266,10 +1277,13 @@ def clamp(
     out: Tensor | None = None,
 ) -> Tensor:
     """Limit every element to ``[min, max]`` (``min`` is applied first, then ``max``)."""
+    _clamp_overload(min, max)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
     common = result_type(input, *bounds)
+    if common is _dtype.bool:
+        _refuse_bool_clamp(min, max)
     result = _array(input, common)
     if min is not None:
         result = np.maximum(_array(min, common), result)  # (the bound first: see _relu)
@@ -1288,6 +1302,34 @@ def clamp(
         else:
             record(out, ClampBackward1, (input,), saved=(input, min, max))
     return out
+
+
+def _clamp_overload(min: Any, max: Any) -> str:
+    """Which of torch's clamps takes these bounds: ``(Tensor min, Tensor max)``, or
+    ``(Number min, Number max)``, where a 0-d tensor counts as a number too; a tensor with
+    dims beside a number fits neither (torch's TypeError)."""
+    given = [b for b in (min, max) if b is not None]
+    if all(isinstance(b, Tensor) for b in given):
+        return "Tensor"
+    if all(isinstance(b, NUMBERS) or (isinstance(b, Tensor) and not b._data.ndim) for b in given):
+        return "Number"
+    got = ", ".join(c_type_text(b) for b in (min, max))
+    overloads = ("Tensor min = None, Tensor max = None", "Number min = None, Number max = None")
+    raise invalid_combination("clamp", got, *overloads)
+
+
+def _refuse_bool_clamp(min: Any, max: Any) -> None:
+    """torch has no clamp kernel for bools (though a single tensor bound takes its other
+    form, maximum or minimum, which has one); its error names the kernel."""
+    if _clamp_overload(min, max) == "Tensor":
+        if min is None or max is None:
+            return
+        kernel = "clamp_cpu"
+    else:
+        kernel = {(True, True): "clamp", (True, False): "clamp_min", (False, True): "clamp_max"}[
+            (min is not None, max is not None)
+        ] + "_scalar_cpu"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 class ClampBackward1(Node):

@@ -38,10 +38,10 @@ max_return = _return_type("max")
 min_return = _return_type("min")
 
 
-def _accumulate_dtype(a: Tensor, requested: dtype | None) -> dtype:
+def _accumulate_dtype(name: str, a: Tensor, requested: Any) -> dtype:
     """The result dtype of sum/prod: the one asked for, the input's if float, else int64."""
     if requested is not None:
-        return requested
+        return _dtype.resolve(requested, name)  # type: ignore[return-value]
     return a._dtype if a._dtype.is_floating_point else _dtype.int64
 
 
@@ -109,7 +109,9 @@ def sum(  # noqa: A001 - torch's name
         return result
     dim, keepdim = _dims_or_all("sum", dim, keepdim)
     axes = _reduce_axes(dim, input._data.ndim)
-    result = Tensor._make(_np_sum(input._data, axes, keepdim, _accumulate_dtype(input, dtype)))
+    result = Tensor._make(
+        _np_sum(input._data, axes, keepdim, _accumulate_dtype("sum", input, dtype))
+    )
     if needs_grad(input):
         if dim is None and not keepdim:  # the total, 0-d (torch's other overload: SumBackward0)
             record(result, SumBackward0, (input,))
@@ -175,7 +177,7 @@ def mean(
 ) -> Tensor:
     """The average over ``dim``; only for floating tensors (``long`` has no mean in torch)."""
     dim, keepdim = _dims_or_all("mean", dim, keepdim)
-    target = dtype or input._dtype
+    target = _dtype.resolve(dtype, "mean") or input._dtype
     if not target.is_floating_point:
         raise RuntimeError(
             f"mean(): could not infer output dtype. {'Input' if dtype is None else 'Optional'} "
@@ -226,7 +228,7 @@ def prod(
     """The product over one ``dim`` (or of all elements)."""
     dim, keepdim = _one_dim_or_all("prod", dim, keepdim)
     axes = None if dim is None else _reduce_axes(dim, input._data.ndim)
-    x, target = input._data, _accumulate_dtype(input, dtype)
+    x, target = input._data, _accumulate_dtype("prod", input, dtype)
     if target is _dtype.float16 and x.ndim and x.size:
         # torch multiplies halves one after the other, rounding each product to half (NumPy
         # would round once, at the end): a product can overflow on the way, as in torch. (From
@@ -587,7 +589,8 @@ def _logical(name: str, ufunc: np.ufunc, input: Tensor, dim: Any, keepdim: bool)
     """``all``/``any``: a bool result, but uint8 for a uint8 input, as in torch."""
     bool_arg(keepdim, name, "keepdim")
     x = input._data
-    axes = _reduce_axes(dim, x.ndim)
+    # (no dims is no reduction here: the legacy "empty means all" of sum and mean is not theirs)
+    axes = () if isinstance(dim, tuple | list) and not dim else _reduce_axes(dim, x.ndim)
     out = ufunc.reduce(x != 0, axis=axes, keepdims=keepdim)
     dt = input._dtype if input._dtype is _dtype.uint8 else _dtype.bool
     return Tensor._make(np.asarray(out).astype(dt.numpy))
@@ -597,7 +600,7 @@ def _var_args(
     name: str, dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[Any, int, bool]:
     """torch accepts ``var(dim, unbiased, keepdim)``, ``var(unbiased)`` and ``correction=``."""
-    unbiased = kwargs.pop("unbiased", None)
+    unbiased = kwargs.pop("unbiased", NOT_GIVEN)
     keepdim = kwargs.pop("keepdim", False)
     correction = kwargs.pop("correction", None)
     if kwargs:
@@ -608,7 +611,7 @@ def _var_args(
         unbiased = args[0]
         if len(args) > 1:
             keepdim = args[1]
-    if unbiased is not None:
+    if unbiased is not NOT_GIVEN:
         bool_arg(unbiased, name, "unbiased")
     bool_arg(keepdim, name, "keepdim")
     if correction is None:

@@ -287,10 +287,11 @@ class PermuteBackward0(Node):
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """Drop dims of size 1 (all of them, or only those named by ``dim`` that are size 1)."""
     shape = input._data.shape
+    one_dim = isinstance(dim, int | np.integer) or (isinstance(dim, Tensor) and not dim._data.ndim)
     if dim is None:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
     else:
-        dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+        dims = (dim,) if one_dim else tuple(dim)
         axes = tuple(
             d for d in (normalize_dim(d, len(shape)) for d in dims) if shape and shape[d] == 1
         )
@@ -298,7 +299,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     if needs_grad(input):
         if dim is None:
             node: type[SqueezeBackward0] = SqueezeBackward0
-        elif isinstance(dim, (int, np.integer)):
+        elif one_dim:
             node = SqueezeBackward1
         else:
             node = SqueezeBackward2
