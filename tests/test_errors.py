@@ -755,6 +755,24 @@ for name, fn in {
     "clamp-in-place-mixed": lambda L, a, b: a.clamp_(b, 0.5),
     "clip-mixed": lambda L, a, b: a.clip(0, a),
     "clamp-str": lambda L, a, b: a.clamp("a"),
+    # the methods take no out= (only the torch.* functions do)
+    "method-add-out": lambda L, a, b: a.add(a, out=a),
+    "method-mul-out": lambda L, a, b: a.mul(2, out=L.empty(2, 3)),
+    "method-div-out": lambda L, a, b: a.div(a, out=a),
+    "method-matmul-out": lambda L, a, b: a.matmul(a.T, out=L.empty(2, 2)),
+    "method-multiply-out": lambda L, a, b: a.multiply(b, out=a),
+    # *_as and type_as take a tensor (picotorch took anything with a shape, or leaked an
+    # AttributeError)
+    "view-as-ndarray": lambda L, a, b: a.view_as(np.ones((3, 2))),
+    "reshape-as-number": lambda L, a, b: a.reshape_as(np.float32(1)),
+    "expand-as-list": lambda L, a, b: a.expand_as([[1.0, 2.0, 3.0]]),
+    "type-as-dtype": lambda L, a, b: a.type_as(L.float64),
+    # squeeze: no None (squeeze() is all dims), several dims one by one but not beside a tuple
+    "squeeze-none": lambda L, a, b: a.squeeze(None),
+    "torch-squeeze-none": lambda L, a, b: L.squeeze(a, dim=None),
+    "torch-squeeze-dims-one-by-one": lambda L, a, b: L.squeeze(a, 0, 1),
+    "squeeze-tuple-and-int": lambda L, a, b: a.squeeze((0,), 1),
+    "squeeze-int-and-keyword": lambda L, a, b: a.squeeze(0, dim=1),
 }.items():
     err(f"argument-kind-{name}", fn, F, BT, raises=TypeError, match="()")
 # torch has no clamp kernel for bools (one tensor bound goes through maximum/minimum instead)
@@ -788,6 +806,7 @@ for name, fn in {
 # torch writes F.sigmoid and F.tanh in Python: input.sigmoid(), no out=
 err("F-sigmoid-out", lambda L, a: L.nn.functional.sigmoid(a, out=a), F, raises=TypeError)
 err("F-tanh-number", lambda L: L.nn.functional.tanh(1.0), raises=AttributeError)
+err("squeeze-repeated-dim", lambda L, a: a[None].squeeze(0, 0), F, raises=RuntimeError)
 err("max-dim-none-keepdim", lambda L, a: a.max(None, True), F, raises=TypeError, match="max()")
 err(
     "sum-dtype-keepdim",

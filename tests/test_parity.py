@@ -1903,6 +1903,11 @@ KINDS = {
         x.nonzero(as_tuple=False),
         L.nonzero(b, as_tuple=True),
     ),
+    "squeeze-dims-one-by-one": lambda L, x, b: (
+        x[None, :, None].squeeze(0, 2),
+        x[None].squeeze(dim=(0,)),
+    ),
+    "squeeze-no-dims": lambda L, x, b: (x[None].squeeze(()), x[None].squeeze([])),
     "dtype-as-python-type": lambda L, x, b: (
         x.sum(dtype=float),
         x.new_zeros(2, dtype=int),

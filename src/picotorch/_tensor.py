@@ -450,7 +450,7 @@ class Tensor:
     # --8<-- [start:type_as]
     def type_as(self, other: Tensor) -> Tensor:
         """This tensor converted to ``other``'s dtype (no copy if it already matches)."""
-        return self.to(other._dtype)
+        return self.to(_other_tensor("type_as", other)._dtype)
 
     # --8<-- [end:type_as]
 
@@ -931,13 +931,13 @@ class Tensor:
         )
 
     def view_as(self, other: Tensor) -> Tensor:
-        return _shape.view(self, other.shape)
+        return _shape.view(self, _other_tensor("view_as", other).shape)
 
     def reshape(self, *sizes: Any, shape: Any = NOT_GIVEN) -> Tensor:
         return _shape.reshape(self, method_sizes(sizes, shape, "reshape", "shape"))
 
     def reshape_as(self, other: Tensor) -> Tensor:
-        return _shape.reshape(self, other.shape)
+        return _shape.reshape(self, _other_tensor("reshape_as", other).shape)
 
     def t(self) -> Tensor:
         return _shape.t(self)
@@ -958,7 +958,15 @@ class Tensor:
         return self if self._data.ndim == 0 else _shape.flip(self, (0,))
 
     @numpy_names
-    def squeeze(self, dim: Any = None) -> Tensor:
+    def squeeze(self, *dims: Any, dim: Any = NOT_GIVEN) -> Tensor:
+        """``squeeze()``, ``squeeze(d)``, ``squeeze(d1, d2)`` or ``squeeze((d1, d2))``."""
+        if len(dims) == 1 and dim is NOT_GIVEN:
+            dim = dims[0]
+        elif dims:  # several dims one by one: ints only, and not beside dim=
+            if dim is not NOT_GIVEN or any(isinstance(d, tuple | list) for d in dims):
+                got = ", ".join(type_name_of(d) for d in dims)
+                raise invalid_combination("squeeze", got, "", "int dim", "tuple of ints dim")
+            dim = dims
         return _shape.squeeze(self, dim)
 
     @numpy_names
@@ -972,7 +980,7 @@ class Tensor:
         return _shape.expand(self, method_sizes(sizes, size, "expand", "size"))
 
     def expand_as(self, other: Tensor) -> Tensor:
-        return _shape.expand(self, other.shape)
+        return _shape.expand(self, _other_tensor("expand_as", other).shape)
 
     @numpy_names
     def select(self, dim: builtins.int, index: builtins.int) -> Tensor:
@@ -1045,20 +1053,18 @@ class Tensor:
     def nonzero(self, *, as_tuple: builtins.bool = False) -> Any:
         return _indexing.nonzero(self, as_tuple=as_tuple)
 
-    # --- maths (in _ops/pointwise.py)
-    def add(self, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
-        return _pw.add(self, other, alpha=alpha, out=out)
+    # --- maths (in _ops/pointwise.py; only the torch.* functions take out=, as in torch)
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _pw.add(self, other, alpha=alpha)
 
-    def sub(self, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
-        return _pw.sub(self, other, alpha=alpha, out=out)
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _pw.sub(self, other, alpha=alpha)
 
-    def mul(self, other: Any, *, out: Tensor | None = None) -> Tensor:
-        return _pw.mul(self, other, out=out)
+    def mul(self, other: Any) -> Tensor:
+        return _pw.mul(self, other)
 
-    def div(
-        self, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None
-    ) -> Tensor:
-        return _pw.div(self, other, rounding_mode=rounding_mode, out=out)
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _pw.div(self, other, rounding_mode=rounding_mode)
 
     def pow(self, exponent: Any) -> Tensor:
         return _pw.pow(self, exponent)
@@ -1460,8 +1466,8 @@ class Tensor:
         return _red.var(self, dim, *args, **kwargs)
 
     # --- linear algebra (in _ops/linalg.py)
-    def matmul(self, other: Tensor, *, out: Tensor | None = None) -> Tensor:
-        return _linalg.matmul(self, other, out=out)
+    def matmul(self, other: Tensor) -> Tensor:
+        return _linalg.matmul(self, other)
 
     def mm(self, mat2: Tensor) -> Tensor:
         return _linalg.mm(self, mat2)
@@ -1541,6 +1547,13 @@ _NON_LEAF_GRAD_WARNING = (
     "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
     "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
 )
+
+
+def _other_tensor(name: str, other: Any) -> Tensor:
+    """The tensor argument of ``x.view_as(other)`` and the like, else torch's TypeError."""
+    if not isinstance(other, Tensor):
+        _pw.require_tensors(name, {"other": other})
+    return other
 
 
 def _copied_number(value: Any) -> Any:

@@ -19,8 +19,10 @@ from numpy.lib.stride_tricks import as_strided
 from .._dtype import dtype, promote_types
 from .._memory import empty_laid_out_like
 from .._size import (
+    NOT_GIVEN,
     int_arg,
     int_tuple,
+    invalid_combination,
     normalize_dim,
     normalize_dims,
     numpy_names,
@@ -284,20 +286,20 @@ class PermuteBackward0(Node):
 
 
 @numpy_names
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+def squeeze(input: Tensor, dim: Any = NOT_GIVEN) -> Tensor:
     """Drop dims of size 1 (all of them, or only those named by ``dim`` that are size 1)."""
     shape = input._data.shape
     one_dim = isinstance(dim, int | np.integer) or (isinstance(dim, Tensor) and not dim._data.ndim)
-    if dim is None:
+    if dim is None:  # (torch has no squeeze(None): "all dims" is squeeze())
+        raise invalid_combination("squeeze", "NoneType", "", "int dim", "tuple of ints dim")
+    if dim is NOT_GIVEN:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
     else:
-        dims = (dim,) if one_dim else tuple(dim)
-        axes = tuple(
-            d for d in (normalize_dim(d, len(shape)) for d in dims) if shape and shape[d] == 1
-        )
+        dims = normalize_dims(dim if one_dim else tuple(dim), len(shape))  # (repeats: an error)
+        axes = tuple(d for d in dims if shape and shape[d] == 1)
     result = input._view_of(np.squeeze(input._data, axis=axes))
     if needs_grad(input):
-        if dim is None:
+        if dim is NOT_GIVEN:
             node: type[SqueezeBackward0] = SqueezeBackward0
         elif one_dim:
             node = SqueezeBackward1
