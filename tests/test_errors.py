@@ -775,6 +775,53 @@ for name, fn in {
     "squeeze-int-and-keyword": lambda L, a, b: a.squeeze(0, dim=1),
 }.items():
     err(f"argument-kind-{name}", fn, F, BT, raises=TypeError, match="()")
+# torch parses every argument before it checks anything else, so an argument of the wrong kind
+# is its TypeError even where another check would fail too (picotorch checked the dtype, the
+# dim's range or the 0-d case first, or leaked NumPy's ValueError or an AttributeError)
+Z = np.array(3.0, np.float32)
+for name, (fn, inputs) in {
+    "size-dtype-of-0d": (lambda L, z: z.size(L.float64), (Z,)),
+    "stride-float-of-0d": (lambda L, z: z.stride(1.5), (Z,)),
+    "unbind-bool-of-0d": (lambda L, z: z.unbind(True), (Z,)),
+    "argmax-dtype-of-bool": (lambda L, b: b.argmax(L.float64), (BT,)),
+    "mean-float-dim-of-bool": (lambda L, b: b.mean(L.tensor(0.0)), (BT,)),
+    "std-dtype-dim-of-int": (lambda L, a: a.long().std(L.float64), (F,)),
+    "var-list-dim-of-bool": (lambda L, b: b.var([None]), (BT,)),
+    "split-str-of-0d": (lambda L, z: z.split("a"), (Z,)),
+    "split-dim-dtype-of-0d": (lambda L, z: z.split(2, L.bool), (Z,)),
+    "sub-dtype-of-bool": (lambda L, b: b.sub(L.float64), (BT,)),
+    "div-list-with-bad-mode": (lambda L, a: a.div([1.0], rounding_mode="x"), (F,)),
+    "div-tensor-mode": (lambda L, a: a.div(2.0, rounding_mode=a), (F,)),
+    "index-select-tuple": (lambda L, a: a.index_select(0, (0,)), (F,)),
+    "index-select-dim-float": (lambda L, a: a.index_select(0.5, L.tensor([0])), (F,)),
+    "masked-fill-bool-mask": (lambda L, a: a.masked_fill(False, 1.0), (F,)),
+    "masked-fill-int-mask-list-value": (lambda L, a: a.masked_fill(L.tensor(1), [1, 0]), (F,)),
+    "where-numbers": (lambda L, a: a.where(1.0, 0.5), (F,)),
+    "torch-where-list": (lambda L, b: L.where(b, [1.0], 0.0), (BT,)),
+    "scatter-add-number-src": (lambda L, a: a.scatter_add(1, L.tensor([[0, 1]]), 0), (F,)),
+    "select-tensor-dim-of-0d": (lambda L, z: z.select(L.ones(2), 0), (Z,)),
+    "softmax-float-dtype": (lambda L, a: a.softmax(2, 0.5), (F,)),
+    "narrow-dtype-length": (lambda L, a: a.narrow(2, 0, L.float32), (F,)),
+    "flatten-dtype-end-dim": (lambda L, a: a.flatten(2, L.int64), (F,)),
+    "chunk-list-of-0d": (lambda L, z: z.chunk([1]), (Z,)),
+    "transpose-float-dim": (lambda L, a: a.transpose(3, 0.5), (F,)),
+    "squeeze-1d-tensor-dim": (lambda L, a: a.squeeze(L.tensor([0, 1])), (F,)),
+    "squeeze-dims-dtype": (lambda L, a: a.squeeze(3, L.int64), (F,)),
+    "prod-dtype-str-bad-dim": (lambda L, b: b.prod(5, dtype="a"), (BT,)),
+}.items():
+    # (the exception type is what these compare: the two libraries word these TypeErrors apart)
+    err(f"kind-first-{name}", fn, *inputs, raises=TypeError, match="")
+for name, (fn, inputs, raises) in {
+    "gather-dim-before-index-dtype": (lambda L, z: z.gather(3, z), (Z,), IndexError),
+    "index-select-dim-before-dtype": (lambda L, a: a.index_select(2, a), (F,), IndexError),
+    "mean-dtype-before-dim-range": (lambda L, b: b.mean(5), (BT,), RuntimeError),
+    "std-dtype-before-dim-range": (lambda L, b: b.std((0, 5)), (BT,), RuntimeError),
+    "clamp-bound-shape": (lambda L, a: a.clamp(L.tensor([0.0, 2.0])), (F,), RuntimeError),
+    "bitwise-not-float": (lambda L, a: a.bitwise_not(), (F,), NotImplementedError),
+    "torch-bitwise-not-float": (lambda L, a: L.bitwise_not(a), (F,), NotImplementedError),
+    "invert-float": (lambda L, a: ~a, (F,), TypeError),
+}.items():
+    err(name, fn, *inputs, raises=raises)
 # torch has no clamp kernel for bools (one tensor bound goes through maximum/minimum instead)
 for name, fn in {
     "min-number": lambda L, b: b.clamp(min=True),

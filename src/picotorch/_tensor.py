@@ -35,6 +35,8 @@ from ._size import (
     bool_arg,
     broadcast_error,
     contiguous_strides,
+    int_arg,
+    int_tuple,
     invalid_combination,
     method_sizes,
     normalize_dim,
@@ -251,6 +253,7 @@ class Tensor:
         """``size()`` is ``shape``; ``size(d)`` is one dimension's length."""
         if dim is None:
             return Size(self._data.shape)
+        dim = int_arg(dim, "size", "dim")
         if self._data.ndim == 0:  # unlike most ops, size(0) of a 0-d tensor is an error
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[normalize_dim(dim, self._data.ndim)]
@@ -294,7 +297,7 @@ class Tensor:
             strides = contiguous_strides(data.shape)
         if dim is None:
             return strides
-
+        dim = int_arg(dim, "stride", "dim")
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return strides[normalize_dim(dim, self._data.ndim)]
@@ -966,7 +969,7 @@ class Tensor:
             if dim is not NOT_GIVEN or any(isinstance(d, tuple | list) for d in dims):
                 got = ", ".join(type_name_of(d) for d in dims)
                 raise invalid_combination("squeeze", got, "", "int dim", "tuple of ints dim")
-            dim = dims
+            dim = int_tuple(dims, "squeeze", "dim")  # (their kinds before their range)
         return _shape.squeeze(self, dim)
 
     @numpy_names
@@ -1257,6 +1260,10 @@ class Tensor:
         return _pw.abs(self)
 
     def __invert__(self) -> Tensor:
+        if self._dtype.is_floating_point:  # (the operator's own check, before the kernel's)
+            raise TypeError(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+            )
         return _pw.bitwise_not(self)
 
     @_operator

@@ -27,13 +27,15 @@ def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[T
     """The input converted to ``dtype`` (recorded, if asked for) and ``dim`` as an axis."""
     if not isinstance(input, Tensor):
         require_tensors(name, {"input": input})
+    if dtype is not None:  # (its kind first: torch parses every argument before any check)
+        dtype = _dtype.resolve(dtype, name)
     if isinstance(dim, bool) or not hasattr(dim, "__index__"):  # (an int, or a 0-d int tensor)
         raise TypeError(
             f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}"
         )
     ndim = input._data.ndim
     axis = dim if type(dim) is int and 0 <= dim < ndim else normalize_dim(dim, ndim)
-    x = input if dtype is None else input.to(_dtype.resolve(dtype, name))
+    x = input if dtype is None else input.to(dtype)
     if not x._dtype.is_floating_point:
         last = x._data.ndim == 0 or axis == x._data.ndim - 1
         kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"

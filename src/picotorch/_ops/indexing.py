@@ -25,6 +25,7 @@ from .._size import (
     bool_arg,
     broadcast_shapes,
     contiguous_strides,
+    int_arg,
     invalid_combination,
     normalize_dim,
     numpy_names,
@@ -33,7 +34,7 @@ from .._size import (
 from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
-from .pointwise import c_type_name, type_name, where
+from .pointwise import c_type_name, require_tensors, type_name, where
 from .shape import AliasBackward0, CopyBackwards, _part, select, slice_dim, unsqueeze
 
 
@@ -587,9 +588,9 @@ def _check_index_tensor(a: Tensor, dim: int, index: Tensor) -> int:
         raise TypeError(
             f"gather(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
         )
+    d = normalize_dim(dim, a._data.ndim)
     if index._dtype is not _dtype.int64 and index._dtype is not _dtype.int32:
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
-    d = normalize_dim(dim, a._data.ndim)
     if index._data.ndim != a._data.ndim and not (index._data.ndim <= 1 and a._data.ndim <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     return d
@@ -877,6 +878,9 @@ def scatter_add_(a: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
 def _scatter_add(a: Tensor, dim: int, index: Tensor, src: Tensor, in_place: bool) -> Tensor:
     # (torch's checks and messages for scatter_add are scatter's, "scatter()" included)
+    if not (isinstance(index, Tensor) and isinstance(src, Tensor)):
+        name = "scatter_add_" if in_place else "scatter_add"
+        require_tensors(name, {"index": index, "src": src}, first_position=2)
     d, out, data, target, values = _scatter_setup(a, dim, index, src, in_place)
     np.add.at(data, target, values)
     out._bump_version()
@@ -943,6 +947,10 @@ def masked_fill_(a: Tensor, mask: Tensor, value: Any) -> Tensor:
 def _masked_fill_value(a: Tensor, mask: Tensor, value: Any) -> np.ndarray:
     """Check masked_fill's mask and value as torch does; the value as a 0-d array of a's
     dtype."""
+    if not isinstance(mask, Tensor) or not isinstance(value, (Tensor, *NUMBERS)):
+        got = f"{type_name_of(mask)}, {type_name_of(value)}"
+        overloads = ("Tensor mask, Tensor value", "Tensor mask, Number value")
+        raise invalid_combination("masked_fill", got, *overloads)  # (kinds first, as torch)
     if mask._dtype is not _dtype.bool:
         raise RuntimeError(
             "masked_fill_ only supports boolean masks, but got mask with dtype "
@@ -952,11 +960,6 @@ def _masked_fill_value(a: Tensor, mask: Tensor, value: Any) -> np.ndarray:
         raise RuntimeError(
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
             f"{value._data.ndim} dimension(s)."
-        )
-    if not isinstance(value, (Tensor, *NUMBERS)):
-        got = f"Tensor, {type_name_of(value)}"
-        raise invalid_combination(
-            "masked_fill", got, "Tensor mask, Tensor value", "Tensor mask, Number value"
         )
     return np.asarray(value.item() if isinstance(value, Tensor) else value).astype(a._data.dtype)
 
@@ -993,11 +996,14 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
 @numpy_names
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices at positions ``index`` (a vector of ints) along ``dim``, as a copy."""
+    dim = int_arg(dim, "index_select", "dim")
+    if not isinstance(index, Tensor):
+        require_tensors("index_select", {"index": index}, first_position=2)
+    d = normalize_dim(dim, input._data.ndim)
     if index._dtype not in (_dtype.int64, _dtype.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    d = normalize_dim(dim, input._data.ndim)
     idx = index._data.reshape(-1)
     size = input._data.shape[d] if input._data.ndim else 1
     if ((idx < 0) | (idx >= size)).any():

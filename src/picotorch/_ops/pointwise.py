@@ -67,10 +67,12 @@ def c_type_text(value: Any) -> str:
     return f"{t.__module__}.{t.__name__}"
 
 
-def require_tensors(fn: str, arguments: dict[str, Any], optional: str = "") -> None:
-    """torch's TypeError for the first of ``arguments`` (name: value, from position 1) that is
-    no Tensor; ``optional`` names the one that may be None."""
-    for pos, (name, value) in enumerate(arguments.items(), start=1):
+def require_tensors(
+    fn: str, arguments: dict[str, Any], optional: str = "", first_position: int = 1
+) -> None:
+    """torch's TypeError for the first of ``arguments`` (name: value, from ``first_position``)
+    that is no Tensor; ``optional`` names the one that may be None."""
+    for pos, (name, value) in enumerate(arguments.items(), start=first_position):
         if not isinstance(value, Tensor) and not (value is None and name == optional):
             raise TypeError(
                 f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
@@ -399,6 +401,8 @@ def sub(
     out: Tensor | None = None,
 ) -> Tensor:
     """``input - alpha * other``; refused if an operand is bool (even ``x - True``), like torch."""
+    if not isinstance(other, Tensor):
+        _check_operand(other)  # (its kind first, as torch parses it)
     if _is_bool(input) or _is_bool(other):
         if _is_bool(input) and _is_bool(other):
             raise RuntimeError(
@@ -505,6 +509,8 @@ def div(
     out: Tensor | None = None,
 ) -> Tensor:
     """True division (``/``; ints give floats), or ``'floor'``/``'trunc'`` rounded division."""
+    if not isinstance(other, Tensor | float | int):
+        _check_operand(other)  # (its kind first, as torch parses it)
     if rounding_mode is None:
         result = _binary(np.true_divide, input, other, to_float=True, out=out)
         if needs_grad(input, other):
@@ -512,6 +518,10 @@ def div(
             keep_input = input if getattr(other, "_requires_grad", False) else None
             record(result, DivBackward0, (input, other), saved=(keep_input, other))
         return result
+    if not isinstance(rounding_mode, str):
+        raise TypeError(
+            f"div(): argument 'rounding_mode' must be str, not {type_name_of(rounding_mode)}"
+        )
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
@@ -935,9 +945,8 @@ def bitwise_xor(input: Operand, other: Operand, *, out: Tensor | None = None) ->
 def bitwise_not(input: Tensor) -> Tensor:
     """``~``: logical not for bool tensors, bitwise not for ints."""
     if input._dtype.is_floating_point:
-        raise TypeError(
-            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
-        )
+        kernel = '"bitwise_not_cpu"'
+        raise NotImplementedError(f"{kernel} not implemented for '{type_name(input._dtype)}'")
     return Tensor._make(np.invert(input._data))
 
 
@@ -1284,6 +1293,10 @@ def clamp(
     common = result_type(input, *bounds)
     if common is _dtype.bool:
         _refuse_bool_clamp(min, max)
+    # torch's error for tensor bounds that don't broadcast (NumPy's would be a ValueError)
+    broadcast_shapes(
+        input._data.shape, *(np.shape(b._data) for b in bounds if isinstance(b, Tensor))
+    )
     result = _array(input, common)
     if min is not None:
         result = np.maximum(_array(min, common), result)  # (the bound first: see _relu)
@@ -1378,14 +1391,16 @@ def where(condition: Tensor, input: Operand = _NOT_GIVEN, other: Operand = _NOT_
         from .indexing import nonzero  # (indexing.py imports this module)
 
         return nonzero(condition, as_tuple=True)
-    if input is _NOT_GIVEN or other is _NOT_GIVEN:
-        given = ", ".join(
-            type(a).__name__ for a in (condition, input, other) if a is not _NOT_GIVEN
-        )
-        raise TypeError(
-            f"where() received an invalid combination of arguments - got ({given}), but expected "
-            "one of: (condition), (condition, input, other)"
-        )
+    given = (condition, input, other)
+    if (
+        input is _NOT_GIVEN
+        or other is _NOT_GIVEN
+        or not isinstance(condition, Tensor)
+        or not all(isinstance(v, (Tensor, *NUMBERS)) for v in (input, other))
+    ):
+        got = ", ".join(c_type_text(a) for a in given if a is not _NOT_GIVEN)
+        overloads = ("Tensor condition", "Tensor condition, Tensor input, Tensor other")
+        raise invalid_combination("where", got, *overloads)
     if condition._dtype is not _dtype.bool:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "

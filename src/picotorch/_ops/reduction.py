@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 import warnings
 from collections import namedtuple
 from typing import Any, cast
@@ -16,7 +17,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import dtype
-from .._size import NOT_GIVEN, bool_arg, normalize_dim, normalize_dims, numpy_names
+from .._size import NOT_GIVEN, bool_arg, int_arg, normalize_dim, normalize_dims, numpy_names
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, type_name, where
@@ -52,6 +53,21 @@ def _reduce_axes(dim: Any, ndim: int) -> tuple[int, ...]:
         dim = None
     axes = normalize_dims(dim, ndim)
     return axes if ndim else ()
+
+
+def _check_dims_kind(name: str, dim: Any) -> None:
+    """torch parses ``dim`` (None, an int, or a tuple or list of ints) before any other check:
+    a dim of the wrong kind is its TypeError even where the dtype is wrong too."""
+    for i, d in enumerate(dim if isinstance(dim, tuple | list) else (dim,)):
+        try:  # (bools after the first item count as 0 and 1: see normalize_dims)
+            if (type(d) is builtins.bool and i == 0) or (d is None and dim is not None):
+                raise TypeError
+            if d is not None:
+                operator.index(d)
+        except TypeError:
+            raise TypeError(
+                f"{name}(): argument 'dim' must be tuple of ints, not {type(d).__name__}"
+            ) from None
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -177,6 +193,7 @@ def mean(
 ) -> Tensor:
     """The average over ``dim``; only for floating tensors (``long`` has no mean in torch)."""
     dim, keepdim = _dims_or_all("mean", dim, keepdim)
+    _check_dims_kind("mean", dim)
     target = _dtype.resolve(dtype, "mean") or input._dtype
     if not target.is_floating_point:
         raise RuntimeError(
@@ -226,6 +243,7 @@ def prod(
     dtype: dtype | None = None,
 ) -> Tensor:
     """The product over one ``dim`` (or of all elements)."""
+    dtype = _dtype.resolve(dtype, "prod")  # (checked first, as torch parses it)
     dim, keepdim = _one_dim_or_all("prod", dim, keepdim)
     axes = None if dim is None else _reduce_axes(dim, input._data.ndim)
     x, target = input._data, _accumulate_dtype("prod", input, dtype)
@@ -453,6 +471,8 @@ _OVERLOADS = {
 
 
 def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+    if dim is not None:
+        dim = int_arg(dim, name, "dim")
     bool_arg(keepdim, name, "keepdim")
     if input._dtype is _dtype.bool:
         raise RuntimeError(f"{name}(): does not support bool input")
@@ -625,6 +645,7 @@ def _variance(
     """The variance as an ndarray: the mean squared deviation, divided by ``N - correction``;
     and how it was reduced (what the backward needs to know)."""
     dim, correction, keepdim = _var_args(name, dim, args, kwargs)
+    _check_dims_kind(name, dim)
     if not input._dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     x = input._data

@@ -237,6 +237,7 @@ class TBackward1(TBackward0):
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (a view: only the strides change)."""
+    dim0, dim1 = int_arg(dim0, "transpose", "dim0"), int_arg(dim1, "transpose", "dim1", 2)
     n = input._data.ndim
     d0, d1 = normalize_dim(dim0, n), normalize_dim(dim1, n)
     result = input._view_of(np.swapaxes(input._data, d0, d1) if n else input._data[...])
@@ -290,8 +291,11 @@ def squeeze(input: Tensor, dim: Any = NOT_GIVEN) -> Tensor:
     """Drop dims of size 1 (all of them, or only those named by ``dim`` that are size 1)."""
     shape = input._data.shape
     one_dim = isinstance(dim, int | np.integer) or (isinstance(dim, Tensor) and not dim._data.ndim)
-    if dim is None:  # (torch has no squeeze(None): "all dims" is squeeze())
-        raise invalid_combination("squeeze", "NoneType", "", "int dim", "tuple of ints dim")
+    if dim is None or (
+        isinstance(dim, Tensor) and not one_dim
+    ):  # (torch has no squeeze(None): "all dims" is squeeze())
+        got = type_name_of(dim)
+        raise invalid_combination("squeeze", got, "", "int dim", "tuple of ints dim")
     if dim is NOT_GIVEN:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
     else:
@@ -375,6 +379,8 @@ def unsqueeze_array(data: np.ndarray, d: int) -> np.ndarray:
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim..end_dim`` into one (a view when the layout allows)."""
     shape = input._data.shape
+    start_dim = int_arg(start_dim, "flatten", "start_dim")
+    end_dim = int_arg(end_dim, "flatten", "end_dim", 2)
     start, end = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
     if not shape:  # (0-d: dims 0 and -1 only, checked above)
         return reshape(input, (1,))
@@ -464,10 +470,12 @@ def broadcast_to(a: Tensor, size: Sequence[int]) -> Tensor:
 @numpy_names
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """Elements ``start .. start+length-1`` along ``dim`` (a view)."""
+    # (as torch, the arguments' kinds are checked before anything else)
+    dim, start = int_arg(dim, "narrow", "dim", 1), int_arg(start, "narrow", "start", 2)
+    length = int_arg(length, "narrow", "length", 3)
     if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input._data.ndim)
-    start, length = int_arg(start, "narrow", "start", 2), int_arg(length, "narrow", "length", 3)
     size = input._data.shape[d]
     if not -size <= start <= size:
         raise IndexError(
@@ -507,10 +515,10 @@ def _embed(
 @numpy_names
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice at position ``index`` along ``dim``, without that dim (``a[:, i]``)."""
+    dim, index = int_arg(dim, "select", "dim", 1), int_arg(index, "select", "index", 2)
     if input._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input._data.ndim)
-    index = int_arg(index, "select", "index", 2)
     size = input._data.shape[d]
     if not -size <= index < size:
         raise IndexError(
@@ -567,19 +575,19 @@ class AliasBackward0(Node):
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Cut along ``dim`` into pieces of one size (the last may be smaller) or of given sizes."""
-    if tensor._data.ndim == 0:
-        raise RuntimeError("split expects at least a 1-dimensional tensor")
-    d = normalize_dim(dim, tensor._data.ndim)
-    size = tensor._data.shape[d]
-    given = split_size_or_sections
-    if isinstance(given, Tensor) and given._data.ndim == 0:
-        given = given.item()  # (torch reads a 0-d tensor as the number it holds)
+    given, dim = split_size_or_sections, int_arg(dim, "split", "dim", 2)
+    if isinstance(given, Tensor) and given._data.size == 1:
+        given = int(given.item())  # (torch's split reads a one-element tensor with int())
     # one size is a Python int (torch's split refuses a NumPy one), sizes a tuple or list
     if not isinstance(given, tuple | list | int):
         raise TypeError(
             "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
             f"{type_name_of(given)}"
         )
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = normalize_dim(dim, tensor._data.ndim)
+    size = tensor._data.shape[d]
     by_size = isinstance(given, int)
     if by_size:
         step = int_arg(given, "split", "split_size", 1)
@@ -650,9 +658,9 @@ def _piece(a: Tensor, data: np.ndarray) -> Tensor:
 @numpy_names
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces (fewer if the dim is too short)."""
+    chunks, dim = int_arg(chunks, "chunk", "chunks"), int_arg(dim, "chunk", "dim", 2)
     if input._data.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
-    chunks = int_arg(chunks, "chunk", "chunks")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     size = input._data.shape[normalize_dim(dim, input._data.ndim)]
@@ -664,6 +672,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 @numpy_names
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """All slices along ``dim``, each without that dim."""
+    dim = int_arg(dim, "unbind", "dim")
     if input._data.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = normalize_dim(dim, input._data.ndim)
@@ -825,6 +834,7 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     method takes them one by one too): a copy (torch has no negative strides), laid out as
     ``input`` is."""
     axes = normalize_dims(one_int_tuple(dims, "flip", "dims", 2), input._data.ndim)
+    axes = axes if input._data.ndim else ()  # (a 0-d tensor takes dim 0 and -1: nothing to flip)
     out = empty_laid_out_like(input._data)
     np.copyto(out, np.flip(input._data, axes))
     result = Tensor._make(out)
