@@ -120,7 +120,7 @@ def check(
     return mine.value
 
 
-def _builtin_base(t: type) -> type:
+def builtin_base(t: type) -> type:
     """The first builtin exception class in ``t``'s ancestry (``t`` itself if builtin)."""
     return next(c for c in t.__mro__ if c.__module__ == "builtins")
 
@@ -139,7 +139,7 @@ def _compare_errors(
     if isinstance(ref, AttributeError | NameError) and raises is None:
         # both failing to find a name is most likely a mistake in the test itself
         raise AssertionError(f"both libraries raised {type(ref).__name__}: {ref}")
-    expected = _builtin_base(type(ref))
+    expected = builtin_base(type(ref))
     assert type(mine) is expected, (
         f"exception types differ: picotorch {type(mine).__name__}: {mine}\n"
         f"torch {type(ref).__name__}: {ref}"

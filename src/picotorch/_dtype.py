@@ -122,6 +122,13 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """
     if a is b:
         return a
+    for position, d in enumerate((a, b), start=1):
+        if not isinstance(d, dtype):
+            kind = type(d)
+            raise TypeError(
+                f"promote_types(): argument 'type{position}' (position {position}) must be "
+                f"torch.dtype, not {kind.__name__}"
+            )
     if a._kind != b._kind and (a._kind == 2 or b._kind == 2):
         return a if a._kind == 2 else b
     return _FROM_NUMPY[np.promote_types(a.numpy, b.numpy)]

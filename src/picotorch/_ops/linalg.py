@@ -36,6 +36,14 @@ def _check_dtypes(kernel: str, a: Tensor, b: Tensor) -> None:
     """Both operands of one dtype, and not bool; each torch kernel words this its own way."""
     if a._dtype is b._dtype and a._dtype._kind:  # the usual case (kind 0 is bool)
         return
+    # torch first checks that the product can be formed (dot: only before the bool check)
+    sa, sb = a._data.shape, b._data.shape
+    if kernel == "mm" and len(sa) == len(sb) == 2:
+        _check_mm_shapes(sa, sb)
+    elif kernel == "mv" and len(sa) == 2 and len(sb) == 1:
+        _check_mv_shapes(sa, sb)
+    elif kernel == "dot" and a._dtype is b._dtype and len(sa) == len(sb) == 1:
+        _check_dot_shapes(sa, sb)
     if a._dtype is not b._dtype:
         ta, tb = type_name(a._dtype), type_name(b._dtype)
         messages = {
@@ -212,31 +220,40 @@ class SqueezeBackward4(SqueezeBackward0):
 
 
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if a.shape[1] != b.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a.shape)} and "
-            f"{_shape_str(b.shape)})"
-        )
+    _check_mm_shapes(a.shape, b.shape)
     return np.dot(a, b)  # for matrices the same BLAS product as matmul, with less dispatch
 
 
-def _mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
-    if a.shape[1] != v.shape[0]:
+def _check_mm_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> None:
+    if a[1] != b[0]:
         raise RuntimeError(
-            f"size mismatch, got input ({a.shape[0]}), mat ({_shape_str(a.shape)}), "
-            f"vec ({v.shape[0]})"
+            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a)} and {_shape_str(b)})"
         )
+
+
+def _mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    _check_mv_shapes(a.shape, v.shape)
     return np.matmul(a, v)
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if a.shape[0] != b.shape[0]:
+def _check_mv_shapes(a: tuple[int, ...], v: tuple[int, ...]) -> None:
+    if a[1] != v[0]:
         raise RuntimeError(
-            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
-            f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
-            "elements respectively"
+            f"size mismatch, got input ({a[0]}), mat ({_shape_str(a)}), vec ({v[0]})"
         )
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    _check_dot_shapes(a.shape, b.shape)
     return np.asarray(np.dot(a, b))
+
+
+def _check_dot_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> None:
+    if a[0] != b[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] to have the "
+            f"same number of elements, but got {a[0]} and {b[0]} elements respectively"
+        )
 
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
@@ -317,6 +334,8 @@ def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     _require_tensors("mv", input, vec, second="vec")
     _refuse_out_with_grad("mv", out, input, vec)
     a, v = input._data, vec._data
+    if a.ndim == 0:  # (torch reads the matrix's size(0) first)
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
     _check_dtypes("mv", input, vec)

@@ -17,7 +17,14 @@ import numpy as np
 from .. import _dtype
 from .._dtype import _FROM_NUMPY, dtype, result_type
 from .._memory import check_reads
-from .._size import NUMBERS, bool_arg, broadcast_shapes, invalid_combination, type_name_of
+from .._size import (
+    NUMBERS,
+    bool_arg,
+    broadcast_shapes,
+    invalid_combination,
+    number_arg,
+    type_name_of,
+)
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
@@ -290,6 +297,8 @@ def add(
     out: Tensor | None = None,
 ) -> Tensor:
     """``input + alpha * other``, broadcast, with torch's type promotion."""
+    if type(alpha) is not int:
+        alpha = _alpha_arg("add", other, alpha)
     scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha, out)
     result = _binary(np.add, input, scaled, out=out)
     if needs_grad(input, other):
@@ -298,6 +307,16 @@ def add(
         else:
             record(result, AddBackward0, (input, other), alpha=alpha)
     return result
+
+
+def _alpha_arg(name: str, other: Any, alpha: Any) -> Any:
+    """add/sub's ``alpha`` other than an int: torch's Number (a 0-d tensor as its value), read
+    after ``other``'s kind, as torch parses them."""
+    if not isinstance(other, Tensor):
+        _check_operand(other)
+    if isinstance(alpha, Tensor) and not alpha._data.ndim:
+        return alpha.item()
+    return number_arg(alpha, name, "alpha", None)
 
 
 def _scaled(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> Operand:
@@ -413,6 +432,8 @@ def sub(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
+    if type(alpha) is not int:
+        alpha = _alpha_arg("sub", other, alpha)
     scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha, out)
     result = _binary(np.subtract, input, scaled, out=out)
     if needs_grad(input, other):
@@ -923,6 +944,7 @@ def _bitwise(
     if common.is_floating_point:
         if out is not None:
             _check_cast(common, out)  # torch checks the output's dtype first (``int_x &= 0.5``)
+        broadcast_shapes(np.shape(a), np.shape(b))  # (then the shapes, then the kernel)
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(common)}'")
     return _binary(ufunc, a, b, out=out)
 

@@ -17,7 +17,17 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import dtype
-from .._size import NOT_GIVEN, bool_arg, int_arg, normalize_dim, normalize_dims, numpy_names
+from .._size import (
+    NOT_GIVEN,
+    NUMBERS,
+    bool_arg,
+    int_arg,
+    normalize_dim,
+    normalize_dims,
+    number_arg,
+    numpy_names,
+    type_name_of,
+)
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, type_name, where
@@ -406,7 +416,7 @@ def max(  # noqa: A001
 
     ``torch.max(a, b)`` (or ``other=b``) with a second tensor is the elementwise ``maximum``.
     """
-    if isinstance(dim, Tensor) or other is not None:
+    if _is_other(dim, keepdim, other):
         return maximum(input, _second_tensor("max", dim, keepdim, other))
     return _extreme("max", np.max, np.argmax, max_return, input, dim, keepdim)
 
@@ -417,7 +427,7 @@ def min(  # noqa: A001
 ) -> Any:
     """The smallest value; with ``dim``, a ``(values, indices)`` pair along that dim; with a
     second tensor, the elementwise ``minimum``."""
-    if isinstance(dim, Tensor) or other is not None:
+    if _is_other(dim, keepdim, other):
         return minimum(input, _second_tensor("min", dim, keepdim, other))
     return _extreme("min", np.min, np.argmin, min_return, input, dim, keepdim)
 
@@ -443,6 +453,16 @@ def _one_dim_or_all(name: str, dim: Any, keepdim: Any) -> tuple[Any, bool]:
         given = "keepdim=bool, " if dim is NOT_GIVEN else type(dim).__name__
         raise _invalid_combination(name, given)
     return dim, False if keepdim is NOT_GIVEN else bool_arg(keepdim, name, "keepdim")
+
+
+def _is_other(dim: Any, keepdim: Any, other: Any) -> bool:
+    """Whether ``max``/``min`` is called with a second tensor: ``other=``, or a tensor for
+    ``dim`` (unless ``keepdim`` says it is a dim, a 0-d integer tensor: ``x.max(t, True)``)."""
+    if other is not None:
+        return True
+    if not isinstance(dim, Tensor):
+        return False
+    return keepdim is NOT_GIVEN or bool(dim._data.ndim) or dim._dtype.is_floating_point
 
 
 def _second_tensor(name: str, dim: Any, keepdim: Any, other: Any) -> Any:
@@ -514,14 +534,22 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
     (also called ``'fro'``) by default, ``inf``/``-inf`` the largest/smallest ``|x|``, 0 counts
     the nonzero elements. Recorded as torch records it, as ``linalg.vector_norm``."""
     bool_arg(keepdim, "norm", "keepdim")
+    _check_dims_kind("norm", dim)
+    if not (p is None or isinstance(p, (str, *NUMBERS)) or (isinstance(p, Tensor) and not p.ndim)):
+        raise TypeError(  # (torch's norm passes ``p`` on as linalg_vector_norm's ``ord``)
+            f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
+            f"{type_name_of(p)}"
+        )
     if not input._dtype.is_floating_point:
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
             f"Got {type_name(input._dtype)}"
         )
-    if isinstance(p, str) and p != "fro":
+    if isinstance(p, str) and p != "fro":  # (torch takes other strings for matrix norms)
+        if p != "nuc":
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         raise NotImplementedError(f"picotorch's norm has vector norms only, not p='{p}'")
-    p = 2.0 if p is None or p == "fro" else float(p)
+    p = 2.0 if p is None or p == "fro" else float(p)  # type: ignore[arg-type]
     x = np.abs(input._data)
     if x.dtype == np.float16:  # (torch accumulates half in float32)
         x = x.astype(np.float32)
@@ -625,6 +653,10 @@ def _var_args(
     correction = kwargs.pop("correction", None)
     if kwargs:
         raise TypeError(f"got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if isinstance(correction, Tensor) and not correction._data.ndim:
+        correction = correction.item()  # (torch's Number: a 0-d tensor as its value)
+    elif correction is not None:
+        number_arg(correction, name, "correction", None)
     if isinstance(dim, bool):  # std(False): the positional bool is `unbiased`
         dim, unbiased = None, dim
     if args:

@@ -584,13 +584,13 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
             "split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
             f"{type_name_of(given)}"
         )
+    by_size = isinstance(given, int)
+    step = int_arg(given, "split", "split_size", 1) if by_size else 0  # (not a bool)
     if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = normalize_dim(dim, tensor._data.ndim)
     size = tensor._data.shape[d]
-    by_size = isinstance(given, int)
     if by_size:
-        step = int_arg(given, "split", "split_size", 1)
         if step <= 0 and size > 0:
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
