@@ -822,6 +822,44 @@ for name, (fn, inputs, raises) in {
     "invert-float": (lambda L, a: ~a, (F,), TypeError),
 }.items():
     err(name, fn, *inputs, raises=raises)
+# nn.functional: argument kinds first there too, and torch's errors (found by fuzzing F)
+X4 = np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)
+for name, (fn, raises) in {
+    "max-pool-stride-kind-before-kernel-length": (
+        lambda L, x: L.nn.functional.max_pool2d(x, [], "a"),
+        TypeError,
+    ),
+    "max-pool-ceil-mode-int": (
+        lambda L, x: L.nn.functional.max_pool2d(x, 2, ceil_mode=1),
+        TypeError,
+    ),
+    "avg-pool-ceil-mode-tuple": (
+        lambda L, x: L.nn.functional.avg_pool2d(x, 2, ceil_mode=()),
+        TypeError,
+    ),
+    "pad-mode-int": (lambda L, x: L.nn.functional.pad(x, (1, 1), 3), TypeError),
+    "batch-norm-eval-without-running-var": (
+        lambda L, x: L.nn.functional.batch_norm(x, L.zeros(1), None),
+        RuntimeError,
+    ),
+    "batch-norm-training-without-running-mean": (
+        lambda L, x: L.nn.functional.batch_norm(x, None, L.ones(1), training=True),
+        ValueError,
+    ),
+    "bce-weight-int": (  # (torch's Python code asks the weight for its size())
+        lambda L, x: L.nn.functional.binary_cross_entropy(x.sigmoid(), x.sigmoid(), weight=0),
+        AttributeError,
+    ),
+    "bce-with-logits-pos-weight-str": (
+        lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(x, x, pos_weight="a"),
+        TypeError,
+    ),
+    "adaptive-pool-vector": (
+        lambda L, x: L.nn.functional.adaptive_avg_pool2d(x[0, 0, 0], 1),
+        IndexError,
+    ),
+}.items():
+    err(f"functional-{name}", fn, X4, raises=raises, match="")
 # torch has no clamp kernel for bools (one tensor bound goes through maximum/minimum instead)
 for name, fn in {
     "min-number": lambda L, b: b.clamp(min=True),

@@ -1908,6 +1908,9 @@ KINDS = {
         x[None].squeeze(dim=(0,)),
     ),
     "squeeze-no-dims": lambda L, x, b: (x[None].squeeze(()), x[None].squeeze([])),
+    "adaptive-pool-matrix-to-1": lambda L, x, b: L.nn.functional.adaptive_avg_pool2d(
+        x.requires_grad_(), 1
+    ),
     "dtype-as-python-type": lambda L, x, b: (
         x.sum(dtype=float),
         x.new_zeros(2, dtype=int),

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import _dtype
+from .._size import bool_arg
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_name, c_type_text, type_name
@@ -482,18 +483,21 @@ class ConvolutionBackward0(Node):
 
 
 # ---------------------------------------------------------------------- pooling
-def _pool_ints(value: Any, fn: str, arg: str, pos: int) -> tuple[int, int]:
+def _pool_ints(value: Any, fn: str, arg: str, pos: int) -> list[int]:
+    """A pooling size argument's ints (``_two`` checks that they are two)."""
     if type(value) is int:  # the usual case, first
-        return value, value
+        return [value, value]
     if isinstance(value, (tuple, list)):
-        items = _ints(value, 2, fn, arg)
-    elif isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
+        return _ints(value, 2, fn, arg)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
         raise TypeError(
             f"{fn}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
             f"{c_type_text(value)}"
         )
-    else:
-        items = [operator.index(value)] * 2
+    return [operator.index(value)] * 2
+
+
+def _two(items: list[int], fn: str, arg: str) -> tuple[int, int]:
     if len(items) != 2:
         what = {
             "kernel_size": "kernel_size must either be a single int, or a tuple of two ints",
@@ -537,11 +541,16 @@ def _pool_geometry(
 ) -> Geometry:
     """Parse pooling arguments as torch does, then check them (see ``_pool_layout``)."""
     _require_tensor(fn, input, "input", 1)
-    kernel = _pool_ints(kernel_size, fn, "kernel_size", 2)
+    # every argument's kind first, then their lengths (torch parses, then checks)
+    kernel_ints = _pool_ints(kernel_size, fn, "kernel_size", 2)
     no_stride = stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0)
-    strides = kernel if no_stride else _pool_ints(stride, fn, "stride", 3)
-    pads = _pool_ints(padding, fn, "padding", 4)
-    dilations = _pool_ints(dilation, fn, "dilation", 5)
+    stride_ints = kernel_ints if no_stride else _pool_ints(stride, fn, "stride", 3)
+    pad_ints = _pool_ints(padding, fn, "padding", 4)
+    dilation_ints = _pool_ints(dilation, fn, "dilation", 5)
+    bool_arg(ceil_mode, fn, "ceil_mode")
+    kernel = _two(kernel_ints, fn, "kernel_size")
+    strides = kernel if no_stride else _two(stride_ints, fn, "stride")
+    pads, dilations = _two(pad_ints, fn, "padding"), _two(dilation_ints, fn, "dilation")
     return _pool_layout(
         fn, input._data.shape, kernel, strides, pads, dilations, bool(ceil_mode), divisor_override
     )
@@ -918,6 +927,8 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     tensor([0, 1, 2, 0, 0])
     """
     _require_tensor("pad", input, "input", 1)
+    if not isinstance(mode, str):
+        raise TypeError(f"pad(): argument 'mode' (position 3) must be str, not {c_type_text(mode)}")
     if not isinstance(pad, (tuple, list)):
         raise TypeError(
             f"pad(): argument 'pad' (position 2) must be tuple of ints, not {c_type_text(pad)}"
@@ -1108,6 +1119,10 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     ``floor(i * H / oh)`` to ``ceil((i + 1) * H / oh)`` (so windows may overlap by one).
     ``None`` in ``output_size`` keeps that dim's size. A 1x1 output is the mean, as in torch."""
     x = input._data
+    if x.ndim < 3 and type(output_size) is int and output_size == 1:
+        # torch takes its 1x1 shortcut, the mean of the last two dims, before checking the
+        # input's dims: a matrix pools to its mean, a vector is an IndexError
+        return input.mean((-1, -2), keepdim=True)
     if x.ndim not in (3, 4):
         raise RuntimeError(
             f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(x.shape)}"

@@ -25,7 +25,14 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import log_softmax
-from .pointwise import _zeros_like, div_scalar, mul_scalar, tensor_arguments, type_name
+from .pointwise import (
+    _zeros_like,
+    div_scalar,
+    mul_scalar,
+    require_tensors,
+    tensor_arguments,
+    type_name,
+)
 from .reduction import _np_mean, _np_sum
 from .summation import nll_total
 
@@ -612,6 +619,8 @@ def _output_shape_check(shape: tuple[int, ...], *others: Tensor | None) -> None:
 
 def _expand_weight(weight: Tensor, shape: tuple[int, ...]) -> Tensor:
     """binary_cross_entropy's ``weight``, expanded to broadcast with the target."""
+    if not isinstance(weight, Tensor):  # (torch's Python code asks it for ``weight.size()``)
+        raise AttributeError(f"'{type(weight).__name__}' object has no attribute 'size'")
     try:
         full = tuple(np.broadcast_shapes(shape, weight._data.shape))
     except ValueError:
@@ -739,6 +748,9 @@ def binary_cross_entropy_with_logits(
             f"Target size ({Size(target._data.shape)}) must be the same as input size "
             f"({Size(input._data.shape)})"
         )
+    if not isinstance(weight, Tensor | None) or not isinstance(pos_weight, Tensor | None):
+        weights = {"weight": weight, "pos_weight": pos_weight}
+        require_tensors("binary_cross_entropy_with_logits", weights, ("weight", "pos_weight"), 3)
     if not input._dtype.is_floating_point:
         raise NotImplementedError(
             f"\"log_sigmoid_cpu\" not implemented for '{type_name(input._dtype)}'"

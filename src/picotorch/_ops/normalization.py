@@ -45,6 +45,9 @@ def _check_arguments(
             f"{type(momentum).__name__}"
         )
     if (params["running_mean"] is None) != (params["running_var"] is None):
+        if not training:  # (torch's kernel needs both, and says which is missing)
+            missing = "running_mean" if params["running_mean"] is None else "running_var"
+            raise RuntimeError(f"{missing} must be defined in evaluation mode")
         raise ValueError("running_mean and running_var must either both be None or neither be None")
     shape = input._data.shape
     if training and shape[0] * int(np.prod(shape[2:])) == 1:

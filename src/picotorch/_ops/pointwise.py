@@ -75,19 +75,25 @@ def c_type_text(value: Any) -> str:
 
 
 def require_tensors(
-    fn: str, arguments: dict[str, Any], optional: str = "", first_position: int = 1
+    fn: str,
+    arguments: dict[str, Any],
+    optional: str | tuple[str, ...] = (),
+    first_position: int = 1,
 ) -> None:
     """torch's TypeError for the first of ``arguments`` (name: value, from ``first_position``)
-    that is no Tensor; ``optional`` names the one that may be None."""
+    that is no Tensor; ``optional`` names those that may be None."""
+    optional = (optional,) if isinstance(optional, str) else optional
     for pos, (name, value) in enumerate(arguments.items(), start=first_position):
-        if not isinstance(value, Tensor) and not (value is None and name == optional):
+        if not isinstance(value, Tensor) and not (value is None and name in optional):
             raise TypeError(
                 f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
                 f"{c_type_text(value)}"
             ) from None  # (raised instead of the error that it explains)
 
 
-def tensor_arguments(fn: str, *names: str, optional: str = "") -> Callable[[F], F]:
+def tensor_arguments(
+    fn: str, *names: str, optional: str | tuple[str, ...] = ()
+) -> Callable[[F], F]:
     """An op's errors as torch's when an argument is no Tensor: torch parses its arguments
     before anything else, so its error names the argument (``require_tensors``), where the op
     would fail on some attribute. Checked only once the op has failed: a correct call pays for
