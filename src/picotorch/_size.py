@@ -96,8 +96,7 @@ def _int_tuple_error(
         )
     if len(values) > 1 and not unpacked:  # f(2.0, 3)
         return TypeError(f"{name}() takes 1 positional argument but {len(values)} were given")
-    at = "" if position is None else f" (position {position})"
-    start = f"{name}(): argument '{arg}'{at} must be tuple of ints"
+    start = f"{name}(): argument '{arg}'{_at(position)} must be tuple of ints"
     if unpacked:  # f((2.0, 3)), f([True])
         return TypeError(f"{start}, but found element of type {kind} at pos 0")
     return TypeError(f"{start}, not {kind}")  # f(2.5), f(torch.ones(2)), f(None)
@@ -107,9 +106,9 @@ def one_int_tuple(value: Any, name: str, arg: str, position: int | None) -> tupl
     """A "tuple of ints" given as one argument: a tuple, list or ``torch.Size``, never a bare
     int (``torch.reshape(x, (2, 3))``, ``torch.flip(x, [0])``, ``x.reshape(shape=(2, 3))``)."""
     if not isinstance(value, tuple | list):
-        at = "" if position is None else f" (position {position})"
+        kind = type_name_of(value)
         raise TypeError(
-            f"{name}(): argument '{arg}'{at} must be tuple of ints, not {type_name_of(value)}"
+            f"{name}(): argument '{arg}'{_at(position)} must be tuple of ints, not {kind}"
         )
     return int_tuple((value,), name, arg, position)
 
@@ -161,8 +160,9 @@ def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
     """``value`` if it is torch's Number, else torch's TypeError."""
     if isinstance(value, NUMBERS):
         return value
-    at = "" if position is None else f" (position {position})"
-    raise TypeError(f"{name}(): argument '{arg}'{at} must be Number, not {type_name_of(value)}")
+    raise TypeError(
+        f"{name}(): argument '{arg}'{_at(position)} must be Number, not {type_name_of(value)}"
+    )
 
 
 def invalid_combination(name: str, got: str, *overloads: str) -> TypeError:
@@ -182,8 +182,9 @@ def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:
             return operator.index(value)
         except TypeError:
             pass
-    at = "" if position is None else f" (position {position})"
-    raise TypeError(f"{name}(): argument '{arg}'{at} must be int, not {type_name_of(value)}")
+    raise TypeError(
+        f"{name}(): argument '{arg}'{_at(position)} must be int, not {type_name_of(value)}"
+    )
 
 
 def bool_arg(value: Any, name: str | None, arg: str, position: int | None = None) -> bool:
@@ -192,9 +193,16 @@ def bool_arg(value: Any, name: str | None, arg: str, position: int | None = None
     the function, for the message (None where the caller can't tell)."""
     if value is True or value is False:
         return value
-    at = "" if position is None else f" (position {position})"
     function = "" if name is None else f"{name}(): "
-    raise TypeError(f"{function}argument '{arg}'{at} must be bool, not {type_name_of(value)}")
+    raise TypeError(
+        f"{function}argument '{arg}'{_at(position)} must be bool, not {type_name_of(value)}"
+    )
+
+
+def _at(position: int | None) -> str:
+    """Where a bad argument was in torch's messages: `` (position 2)``, or nothing if given by
+    name."""
+    return "" if position is None else f" (position {position})"
 
 
 def type_name_of(value: Any) -> str:

@@ -141,6 +141,7 @@ def _check_operand(x: Any) -> None:
 # A Python int or float with a float tensor keeps the tensor's dtype (torch.result_type), and
 # NumPy (NEP 50) computes ``float32_array * 0.5`` in float32 too: no conversion is needed.
 _KEEPS_FLOAT_DTYPE = (int, float)
+_TENSOR_OR_NUMBER = (Tensor, float, int)
 
 
 # --8<-- [start:binary]
@@ -536,7 +537,7 @@ def div(
     out: Tensor | None = None,
 ) -> Tensor:
     """True division (``/``; ints give floats), or ``'floor'``/``'trunc'`` rounded division."""
-    if not isinstance(other, Tensor | float | int):
+    if not isinstance(other, _TENSOR_OR_NUMBER):  # (a tuple: ``x / 2`` is a hot path)
         _check_operand(other)  # (its kind first, as torch parses it)
     if rounding_mode is None:
         result = _binary(np.true_divide, input, other, to_float=True, out=out)

@@ -22,6 +22,7 @@ from .._size import (
     NUMBERS,
     bool_arg,
     int_arg,
+    invalid_combination,
     normalize_dim,
     normalize_dims,
     number_arg,
@@ -473,20 +474,21 @@ def _second_tensor(name: str, dim: Any, keepdim: Any, other: Any) -> Any:
 
 
 def _invalid_combination(name: str, given: str) -> TypeError:
-    """torch's TypeError when no overload fits (the method's list of overloads)."""
+    """torch's TypeError when no overload fits, listing the method's overloads."""
     overloads = _OVERLOADS[{"mean": "sum", "min": "max"}.get(name, name)]
-    return TypeError(
-        f"{name}() received an invalid combination of arguments - got ({given}), but expected "
-        f"one of:\n{overloads}"
-    )
+    return invalid_combination(name, given, *overloads)
 
 
 _OVERLOADS = {
-    "sum": " * (*, torch.dtype dtype = None)\n"
-    " * (tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)\n",
-    "prod": " * (*, torch.dtype dtype = None)\n"
-    " * (int dim, bool keepdim = False, *, torch.dtype dtype = None)\n",
-    "max": " * ()\n * (Tensor other)\n * (int dim, bool keepdim = False)\n",
+    "sum": (
+        "*, torch.dtype dtype = None",
+        "tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None",
+    ),
+    "prod": (
+        "*, torch.dtype dtype = None",
+        "int dim, bool keepdim = False, *, torch.dtype dtype = None",
+    ),
+    "max": ("", "Tensor other", "int dim, bool keepdim = False"),
 }
 
 

@@ -290,10 +290,9 @@ class PermuteBackward0(Node):
 def squeeze(input: Tensor, dim: Any = NOT_GIVEN) -> Tensor:
     """Drop dims of size 1 (all of them, or only those named by ``dim`` that are size 1)."""
     shape = input._data.shape
-    one_dim = isinstance(dim, int | np.integer) or (isinstance(dim, Tensor) and not dim._data.ndim)
-    if dim is None or (
-        isinstance(dim, Tensor) and not one_dim
-    ):  # (torch has no squeeze(None): "all dims" is squeeze())
+    one_dim = isinstance(dim, (int, np.integer)) or (isinstance(dim, Tensor) and not dim._data.ndim)
+    # (torch has no squeeze(None), "all dims" is squeeze(); nor a dim that is a vector)
+    if dim is None or (isinstance(dim, Tensor) and not one_dim):
         got = type_name_of(dim)
         raise invalid_combination("squeeze", got, "", "int dim", "tuple of ints dim")
     if dim is NOT_GIVEN:
