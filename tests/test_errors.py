@@ -435,6 +435,18 @@ err("cuda-method", lambda L, a: a.cuda(), F, raises=AssertionError)
 err("zeros-cuda", lambda L: L.zeros(2, device="cuda"), raises=AssertionError)
 err("tensor-cuda", lambda L: L.tensor([1.0], device="cuda:0"), raises=AssertionError)
 err("device-invalid", lambda L: L.device("gpu"), raises=RuntimeError)
+# a device of the wrong kind is a TypeError (picotorch read str(value) as a device name)
+for name, fn in {
+    "zeros-device-dtype": lambda L: L.zeros(2, device=L.bool),
+    "zeros-device-tensor": lambda L: L.zeros(2, device=L.ones(2)),
+    "zeros-device-float": lambda L: L.zeros(2, device=1.5),
+    "zeros-device-bool": lambda L: L.zeros(2, device=True),
+    "linear-device-dtype": lambda L: L.nn.Linear(2, 3, device=L.bool),
+    "to-device-tensor": lambda L: L.ones(2).to(device=L.ones(2)),
+    "device-of-float": lambda L: L.device(1.5),
+    "device-of-none": lambda L: L.device(None),
+}.items():
+    err(f"device-kind-{name}", fn, raises=TypeError, match="device")
 err("to-invalid-device", lambda L, a: a.to("tpu"), F, raises=RuntimeError)
 err(
     "type-cuda",

@@ -22,6 +22,12 @@ class device:  # noqa: N801 - torch spells it lower-case
             return
         if isinstance(type, int) and not isinstance(type, bool):  # an accelerator's index
             raise RuntimeError("Cannot access accelerator device when none is available.")
+        if not isinstance(type, str):
+            raise TypeError(
+                f"device() received an invalid combination of arguments - got "
+                f"({_kind_of(type)}), but expected one of: (torch.device device), (str type, "
+                "int index = -1)"
+            )
         name, colon, idx = str(type).partition(":")
         if name not in _KNOWN_TYPES:
             raise RuntimeError(
@@ -56,10 +62,18 @@ class device:  # noqa: N801 - torch spells it lower-case
 CPU = device("cpu")
 
 
+def _kind_of(value: object) -> str:
+    """A value's type as torch's messages name it (its dtypes are ``torch.dtype``)."""
+    kind = type(value)
+    return "torch.dtype" if kind.__name__ == "dtype" else kind.__name__
+
+
 def check_device(d: str | device | None) -> None:
     """picotorch, like a CPU-only build of torch, can only place tensors on the CPU."""
     if d is None:
         return
+    if isinstance(d, bool) or not isinstance(d, str | device | int):
+        raise TypeError(f"argument 'device' must be torch.device, not {_kind_of(d)}")
     d = device(d)
     if d.type == "cuda":
         raise AssertionError("Torch not compiled with CUDA enabled")
