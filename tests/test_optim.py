@@ -153,6 +153,34 @@ def test_tensor_learning_rate(
     check(fn)
 
 
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("SGD", {"momentum": 0.9, "dampening": 0.1, "weight_decay": 0.05}),
+        ("SGD", {"momentum": 0.5, "nesterov": True}),
+        ("Adam", {"eps": 1e-3, "weight_decay": 0.05, "betas": (0.8, 0.95)}),
+        ("AdamW", {"weight_decay": 0.1}),
+        ("RMSprop", {"alpha": 0.9, "eps": 1e-3, "weight_decay": 0.05, "momentum": 0.5}),
+    ],
+    ids=str,
+)
+def test_other_hyperparameters_as_0d_tensors(name: str, options: dict[str, Any]) -> None:
+    """torch takes a 0-d tensor for any hyper-parameter and steps with the number it holds
+    (picotorch computed with the tensor and failed in NumPy); betas must be both floats or both
+    tensors."""
+
+    def fn(lib: Any) -> Any:
+        as_tensors = {
+            k: tuple(map(lib.tensor, v)) if isinstance(v, tuple) else lib.tensor(v)
+            for k, v in options.items()
+            if k != "nesterov"
+        }
+        params, _ = train(lib, name, {"lr": 0.01, **options, **as_tensors})
+        return params
+
+    check(fn)
+
+
 def test_a_step_differs_from_torch_only_in_rounding() -> None:
     # torch rounds ``p - lr * g`` once (a fused multiply-add), NumPy rounds the product too:
     # that is half an ulp of the larger term, on top of each library's final rounding (at most

@@ -13,6 +13,7 @@ from .optimizer import (
     ParamsT,
     _bump,
     _check_tensor_lr,
+    _number,
     _scalar,
     _state_tensor,
     _step_counter,
@@ -59,7 +60,9 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
         if not weight_decay >= 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
+        if not all(isinstance(b, float) for b in betas[:2]) and not all(
+            isinstance(b, Tensor) for b in betas[:2]
+        ):
             raise ValueError("betas must be either both floats or both Tensors")
         if capturable or differentiable or fused:
             raise NotImplementedError(
@@ -96,8 +99,9 @@ class Adam(Optimizer):
         """Update every parameter that has a gradient, once."""
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, (beta1, beta2), eps = _scalar(group["lr"]), group["betas"], group["eps"]
-            weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]
+            lr, (beta1, beta2) = _scalar(group["lr"]), map(_number, group["betas"])
+            eps, weight_decay = _number(group["eps"]), _number(group["weight_decay"])
+            amsgrad = group["amsgrad"]
             for p in group["params"]:
                 if p.grad is None:
                     continue

@@ -283,6 +283,12 @@ def _scalar(value: Any) -> Any:
     return value._data.reshape(())[()] if isinstance(value, Tensor) else value
 
 
+def _number(value: Any) -> Any:
+    """Any other hyper-parameter given as a 0-d tensor (``eps=torch.tensor(1e-8)``): torch's
+    steps use it as the number it holds."""
+    return value.item() if isinstance(value, Tensor) else value
+
+
 def _bump(*tensors: Tensor) -> None:
     """Record an in-place write on each tensor (as every in-place op of torch does)."""
     for t in tensors:

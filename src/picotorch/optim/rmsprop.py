@@ -14,6 +14,7 @@ from .optimizer import (
     ParamsT,
     _bump,
     _check_tensor_lr,
+    _number,
     _scalar,
     _state_tensor,
     _step_counter,
@@ -85,8 +86,8 @@ class RMSprop(Optimizer):
         """Update every parameter that has a gradient, once."""
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, alpha, eps = _scalar(group["lr"]), group["alpha"], group["eps"]
-            weight_decay, momentum = group["weight_decay"], group["momentum"]
+            lr, alpha, eps = _scalar(group["lr"]), _number(group["alpha"]), _number(group["eps"])
+            weight_decay, momentum = _number(group["weight_decay"]), _number(group["momentum"])
             for p in group["params"]:
                 if p.grad is None:
                     continue

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .optimizer import Optimizer, ParamsT, _bump, _check_tensor_lr, _scalar, _state_tensor
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _bump,
+    _check_tensor_lr,
+    _number,
+    _scalar,
+    _state_tensor,
+)
 
 
 class SGD(Optimizer):
@@ -65,8 +73,9 @@ class SGD(Optimizer):
         """Update every parameter that has a gradient, once."""
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, momentum, dampening = _scalar(group["lr"]), group["momentum"], group["dampening"]
-            weight_decay, nesterov = group["weight_decay"], group["nesterov"]
+            lr, momentum = _scalar(group["lr"]), _number(group["momentum"])
+            dampening, weight_decay = _number(group["dampening"]), _number(group["weight_decay"])
+            nesterov = group["nesterov"]
             for p in group["params"]:
                 if p.grad is None:
                     continue  # not used by the last backward: left as it is
