@@ -904,6 +904,13 @@ for name, fn in {
 err("F-sigmoid-out", lambda L, a: L.nn.functional.sigmoid(a, out=a), F, raises=TypeError)
 err("F-tanh-number", lambda L: L.nn.functional.tanh(1.0), raises=AttributeError)
 err("squeeze-repeated-dim", lambda L, a: a[None].squeeze(0, 0), F, raises=RuntimeError)
+for name, fn in {
+    "add-tensor-then-number": lambda L, a: a.add(a, 2),
+    "subtract-number-then-tensor": lambda L, a: a.subtract(2, a),
+    "add-alpha-twice": lambda L, a: a.add(2, a, alpha=3),
+    "sub-three": lambda L, a: a.sub(1, 2, 3),
+}.items():
+    err(f"positional-alpha-{name}", fn, F, raises=TypeError, match="()")
 err("max-dim-none-keepdim", lambda L, a: a.max(None, True), F, raises=TypeError, match="max()")
 err(
     "sum-dtype-keepdim",

@@ -1919,6 +1919,27 @@ KINDS = {
 }
 for name, fn in KINDS.items():
     case(f"argument-kind-{name}", fn, M, BM)
+# two positional arguments to add/sub: torch's deprecated ``(alpha, other)``, which older
+# tutorials' SGD steps use; subtract's ``(other, alpha)`` (picotorch: TypeErrors)
+POSITIONAL_ALPHA = {
+    "add-alpha-tensor": lambda L, x: x.add(2, x.flip(0)),
+    "sub-alpha-number": lambda L, x: x.sub(-1, 0.5),
+    "add-in-place": lambda L, x: x.clone().add_(0.5, x),
+    "sub-in-place-0d-alpha": lambda L, x: x.clone().sub_(L.tensor(2.0), x),
+    "subtract-two-numbers": lambda L, x: (x.subtract(2, 3), x.clone().subtract_(L.tensor(2.0), 3)),
+    "old-sgd-step": lambda L, x: _old_sgd_step(L, x),
+}
+
+
+def _old_sgd_step(L: Any, x: Any) -> Any:
+    w = x.clone().requires_grad_()
+    (w * w).sum().backward()
+    w.data.add_(-0.1, w.grad.data)
+    return w
+
+
+for name, fn in POSITIONAL_ALPHA.items():
+    case(f"positional-alpha-{name}", fn, M)
 # copy_ takes a number too, NumPy's included; a complex one with torch's warning
 for name, number in {
     "int": 2,

@@ -1057,10 +1057,15 @@ class Tensor:
         return _indexing.nonzero(self, as_tuple=as_tuple)
 
     # --- maths (in _ops/pointwise.py; only the torch.* functions take out=, as in torch)
-    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+    # (``*alpha_first``: ``x.add(a, b)``, two more overloads of torch: see _pw.two_positional)
+    def add(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
+        if alpha_first:
+            other, alpha = _pw.two_positional("add", other, alpha_first, alpha)
         return _pw.add(self, other, alpha=alpha)
 
-    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+    def sub(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
+        if alpha_first:
+            other, alpha = _pw.two_positional("sub", other, alpha_first, alpha)
         return _pw.sub(self, other, alpha=alpha)
 
     def mul(self, other: Any) -> Tensor:
@@ -1072,10 +1077,14 @@ class Tensor:
     def pow(self, exponent: Any) -> Tensor:
         return _pw.pow(self, exponent)
 
-    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+    def add_(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
+        if alpha_first:
+            other, alpha = _pw.two_positional("add_", other, alpha_first, alpha)
         return self._inplace(_pw.add, other, alpha=alpha)
 
-    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+    def sub_(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
+        if alpha_first:
+            other, alpha = _pw.two_positional("sub_", other, alpha_first, alpha)
         return self._inplace(_pw.sub, other, alpha=alpha)
 
     def mul_(self, other: Any) -> Tensor:
@@ -1089,7 +1098,17 @@ class Tensor:
 
     # torch's other names for the same ops
     multiply, multiply_ = mul, mul_
-    subtract, subtract_ = sub, sub_
+
+    def subtract(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
+        if alpha_first:  # (not torch's deprecated form: see _pw.two_positional)
+            other, alpha = _pw.two_positional("subtract", other, alpha_first, alpha, False)
+        return _pw.sub(self, other, alpha=alpha)
+
+    def subtract_(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
+        if alpha_first:
+            other, alpha = _pw.two_positional("subtract_", other, alpha_first, alpha, False)
+        return self._inplace(_pw.sub, other, alpha=alpha)
+
     divide, divide_ = div, div_
     true_divide, true_divide_ = div, div_
 

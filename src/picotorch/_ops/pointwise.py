@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -314,6 +315,46 @@ def add(
         else:
             record(result, AddBackward0, (input, other), alpha=alpha)
     return result
+
+
+_warned_alpha_first = False  # torch warns once per process, for all its deprecated overloads
+
+
+def two_positional(
+    name: str, first: Any, rest: tuple[Any, ...], keyword: Any, deprecated: bool = True
+) -> tuple[Any, Any]:
+    """``(other, alpha)`` of a method given two positional arguments. torch reads ``x.add(a, b)``
+    and ``x.sub(a, b)`` (and their in-place forms) by its deprecated overload ``(Number alpha,
+    Tensor other)``, where a number counts as a tensor, with its warning, once per process;
+    older code still steps that way (``p.data.add_(-lr, p.grad.data)``). ``subtract``'s is
+    ``(Number other, Number alpha)`` instead (``deprecated=False``). A 0-d tensor is a Number."""
+    global _warned_alpha_first
+    if type(keyword) is not int or keyword != 1:  # alpha given twice
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got unrecognized keyword "
+            "arguments: alpha"
+        )
+    alpha, other = (first, rest[0]) if deprecated else (rest[0], first)
+    fits = len(rest) == 1 and _is_number(alpha)
+    fits = fits and (isinstance(other, (Tensor, *NUMBERS)) if deprecated else _is_number(other))
+    if not fits:
+        raise TypeError(f"{name}() takes 1 positional argument but {len(rest) + 1} were given")
+    if deprecated and not _warned_alpha_first:
+        _warned_alpha_first = True
+        warnings.warn(
+            f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\n"
+            "Consider using one of the following signatures instead:\n\t"
+            f"{name}(Tensor other, *, Number alpha = 1) (Triggered internally at "
+            "/__w/pytorch/pytorch/torch/csrc/utils/python_arg_parser.cpp:1841.)",
+            UserWarning,
+            stacklevel=3,
+        )
+    return other, alpha
+
+
+def _is_number(value: Any) -> bool:
+    """torch's Number: a Python or NumPy number or bool, or a 0-d tensor."""
+    return isinstance(value, NUMBERS) or (isinstance(value, Tensor) and not value._data.ndim)
 
 
 def _alpha_arg(name: str, other: Any, alpha: Any) -> Any:
