@@ -1938,6 +1938,12 @@ def _old_sgd_step(L: Any, x: Any) -> Any:
     return w
 
 
+POSITIONAL_ALPHA["bool-with-bool-number-and-alpha"] = lambda L, x: (  # (picotorch gave int64)
+    (x > 0).add(True, alpha=2),
+    (x > 0).add(False, alpha=3),
+    (x > 0).clone().add_(True, alpha=2),
+    (x > 0).long().add(True, alpha=2),
+)
 for name, fn in POSITIONAL_ALPHA.items():
     case(f"positional-alpha-{name}", fn, M)
 # copy_ takes a number too, NumPy's included; a complex one with torch's warning

@@ -385,10 +385,12 @@ def _scaled(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> Opera
         raise RuntimeError(
             "For integral input tensors, argument alpha must not be a floating point number."
         )
-    if not isinstance(x, Tensor):
-        return x * alpha
     if common is _dtype.bool:  # alpha counts as a bool: x itself, or no x at all
         alpha = bool(alpha)
+        if not isinstance(x, Tensor):  # (``bool_tensor.add(True, alpha=2)`` stays bool)
+            return bool(x) and alpha
+    if not isinstance(x, Tensor):
+        return x * alpha
     elif x._dtype is not common:
         x = _make(x._data.astype(common.numpy))
     with grad_mode.no_grad():
