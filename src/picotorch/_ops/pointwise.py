@@ -1396,7 +1396,7 @@ def _clamp_overload(min: Any, max: Any) -> str:
     given = [b for b in (min, max) if b is not None]
     if all(isinstance(b, Tensor) for b in given):
         return "Tensor"
-    if all(isinstance(b, NUMBERS) or (isinstance(b, Tensor) and not b._data.ndim) for b in given):
+    if all(_is_number(b) for b in given):
         return "Number"
     got = ", ".join(c_type_text(b) for b in (min, max))
     overloads = ("Tensor min = None, Tensor max = None", "Number min = None, Number max = None")
