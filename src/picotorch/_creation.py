@@ -343,16 +343,9 @@ def full(
     """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it)."""
     check_device(device)
     shape = _size_arg("full", size, position=1)
-    fill_value = _fill_value("full", fill_value)
+    fill_value = number_arg(fill_value, "full", "fill_value", 2)
     dt = _dtype.resolve(dtype, "full") or _dtype.scalar_dtype(fill_value)
     return _finish(np.full(shape, fill_value, dt.numpy), requires_grad)
-
-
-def _fill_value(name: str, value: Any) -> Any:
-    """``full``'s fill value: a number, or a 0-d tensor's."""
-    if isinstance(value, Tensor) and value._data.ndim == 0:
-        return value.item()
-    return number_arg(value, name, "fill_value", 2)
 
 
 def eye(
@@ -557,7 +550,7 @@ def full_like(
     requires_grad: bool = False,
 ) -> Tensor:
     data, _ = _like("full_like", input, dtype, device)
-    fill_value = _fill_value("full_like", fill_value)
+    fill_value = number_arg(fill_value, "full_like", "fill_value", 2)
     data[...] = np.full((), fill_value, data.dtype)  # (converted as np.full converts)
     return _finish(data, requires_grad)
 

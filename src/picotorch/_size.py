@@ -151,15 +151,19 @@ def numpy_names(function: _F) -> _F:
     return call  # type: ignore[return-value]
 
 
-# torch's Number, a Scalar argument (fill values, clamp's bounds): a Python or NumPy number or
-# bool (torch also takes a 0-d tensor there, as its value: the callers check for that first)
+# torch's Number, a Scalar argument (fill values, alpha, clamp's bounds): a Python or NumPy
+# number or bool (torch also takes a 0-d tensor there, as its value)
 NUMBERS = (builtins.int, builtins.float, complex, np.number, np.bool_)
 
 
 def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
-    """``value`` if it is torch's Number, else torch's TypeError."""
+    """``value`` if it is torch's Number, a 0-d tensor's value, else torch's TypeError."""
     if isinstance(value, NUMBERS):
         return value
+    from ._tensor import Tensor  # (here, not above: _tensor imports this module)
+
+    if isinstance(value, Tensor) and not value._data.ndim:
+        return value.item()
     raise TypeError(
         f"{name}(): argument '{arg}'{_at(position)} must be Number, not {type_name_of(value)}"
     )

@@ -40,6 +40,7 @@ from ._size import (
     invalid_combination,
     method_sizes,
     normalize_dim,
+    number_arg,
     numpy_names,
     one_int_tuple,
     shape_arg,
@@ -217,9 +218,10 @@ class Tensor:
         return empty(*_new_size(size, "new_empty"), **_of_dtype(self, options, "new_empty"))
 
     def new_full(self, size: Any, fill_value: Any, **options: Any) -> Tensor:
-        from ._creation import _fill_value, _size_arg, full
+        from ._creation import _size_arg, full
 
-        size, fill_value = _size_arg("new_full", size, 1), _fill_value("new_full", fill_value)
+        size = _size_arg("new_full", size, 1)
+        fill_value = number_arg(fill_value, "new_full", "fill_value", 2)
         return full(size, fill_value, **_of_dtype(self, options, "new_full"))
 
     def __new__(cls, *args: Any) -> Tensor:
@@ -1585,7 +1587,7 @@ def _other_tensor(name: str, other: Any) -> Tensor:
 def _copied_number(value: Any) -> Any:
     """What ``copy_`` takes besides a tensor: a Python or NumPy number (a complex one loses its
     imaginary part, with torch's warning); not a list, an ndarray or None."""
-    if not isinstance(value, builtins.int | builtins.float | complex | np.number | np.bool_):
+    if not isinstance(value, NUMBERS):
         raise TypeError(
             f"copy_(): argument 'other' (position 1) must be Tensor, not {type_name_of(value)}"
         )

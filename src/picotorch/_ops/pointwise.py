@@ -362,8 +362,6 @@ def _alpha_arg(name: str, other: Any, alpha: Any) -> Any:
     after ``other``'s kind, as torch parses them."""
     if not isinstance(other, Tensor):
         _check_operand(other)
-    if isinstance(alpha, Tensor) and not alpha._data.ndim:
-        return alpha.item()
     return number_arg(alpha, name, "alpha", None)
 
 
@@ -470,7 +468,7 @@ def sub(
     out: Tensor | None = None,
 ) -> Tensor:
     """``input - alpha * other``; refused if an operand is bool (even ``x - True``), like torch."""
-    if not isinstance(other, Tensor):
+    if not isinstance(other, _TENSOR_OR_NUMBER):  # (a tuple: ``x - 1`` is a hot path)
         _check_operand(other)  # (its kind first, as torch parses it)
     if _is_bool(input) or _is_bool(other):
         if _is_bool(input) and _is_bool(other):

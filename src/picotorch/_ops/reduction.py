@@ -655,10 +655,8 @@ def _var_args(
     correction = kwargs.pop("correction", None)
     if kwargs:
         raise TypeError(f"got an unexpected keyword argument '{next(iter(kwargs))}'")
-    if isinstance(correction, Tensor) and not correction._data.ndim:
-        correction = correction.item()  # (torch's Number: a 0-d tensor as its value)
-    elif correction is not None:
-        number_arg(correction, name, "correction", None)
+    if correction is not None:
+        correction = number_arg(correction, name, "correction", None)
     if isinstance(dim, bool):  # std(False): the positional bool is `unbiased`
         dim, unbiased = None, dim
     if args:
