@@ -7,22 +7,30 @@ import functools
 import itertools
 import math
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from . import _dtype, _random
 from ._device import check_device
-from ._dtype import dtype
+from ._dtype import dtype, type_name
 from ._memory import empty_laid_out_like, first_byte
+from ._out import check_out, resize_out, write_out
 from ._size import bool_arg, int_arg, number_arg, one_int_tuple, shape_arg, type_name_of
 from ._tensor import Tensor
 
 
-def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
-    """Wrap a new array; ``requires_grad=True`` needs a float dtype (torch's message here
+def _finish(data: np.ndarray, requires_grad: bool, out: Tensor | None = None) -> Tensor:
+    """Wrap a new array, or write it into ``out`` (resized without a warning, as torch's
+    factories resize); ``requires_grad=True`` needs a float dtype (torch's message here
     differs from the one ``requires_grad_()`` gives)."""
-    t = Tensor._make(data)
+    return _requiring_grad(
+        Tensor._make(data) if out is None else write_out(out, data, warn=False), requires_grad
+    )
+
+
+def _requiring_grad(t: Tensor, requires_grad: bool) -> Tensor:
     if bool_arg(requires_grad, None, "requires_grad"):  # (torch names the function too)
         if not t._dtype.is_floating_point:
             raise RuntimeError(
@@ -252,12 +260,12 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 # --8<-- [start:factories]
 def _factory(
-    name: str, sizes: tuple[Any, ...], size: Any, dtype: Any, device: Any
+    name: str, sizes: tuple[Any, ...], size: Any, dtype: Any, device: Any, out: Tensor | None
 ) -> tuple[tuple[int, ...], dtype]:
     """The shape and dtype every factory (zeros, ones, rand, ...) starts from. The shape comes
     as ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (``sizes`` or ``size``), never both."""
     check_device(device)
-    dt = _dtype.resolve(dtype, name) or _dtype.get_default_dtype()
+    dt = _out_dtype(name, dtype, out) or _dtype.get_default_dtype()
     if size is not None:
         if sizes:
             raise TypeError(f"{name}() got multiple values for argument 'size'")
@@ -278,10 +286,11 @@ def zeros(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """A tensor of the given shape filled with 0."""
-    shape, dt = _factory("zeros", sizes, size, dtype, device)
-    return _finish(np.zeros(shape, dt.numpy), requires_grad)
+    shape, dt = _factory("zeros", sizes, size, dtype, device, out)
+    return _finish(np.zeros(shape, dt.numpy), requires_grad, out)
 
 
 def ones(
@@ -290,10 +299,11 @@ def ones(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """A tensor of the given shape filled with 1."""
-    shape, dt = _factory("ones", sizes, size, dtype, device)
-    return _finish(np.ones(shape, dt.numpy), requires_grad)
+    shape, dt = _factory("ones", sizes, size, dtype, device, out)
+    return _finish(np.ones(shape, dt.numpy), requires_grad, out)
 
 
 def rand(
@@ -303,20 +313,54 @@ def rand(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """Uniform samples from [0, 1), the same numbers torch draws for the same seed."""
-    shape, dt = _factory("rand", sizes, size, dtype, device)
+    shape, dt = _factory("rand", sizes, size, dtype, device, out)
     _require_float("check_uniform_bounds", dt)
-    return _finish(_random.uniform(shape, dt.numpy, 0.0, 1.0, generator), requires_grad)
+    # drawn by uniform_ into new memory (or out's), front to back, as torch fills it: _drawn
+    return _drawn(shape, dt, lambda t: t.uniform_(generator=generator), requires_grad, out)
 
 
 # --8<-- [end:factories]
 
 
+def _out_dtype(name: str, dtype: Any, out: Tensor | None) -> dtype | None:
+    """The dtype asked for; with ``out=``, ``out``'s (it must be the one asked for, if any)."""
+    asked = _dtype.resolve(dtype, name)
+    if out is None:
+        return asked
+    check_out(f"aten::{name}", out)
+    if asked is not None and asked is not out._dtype:
+        raise RuntimeError(
+            f"dtype {type_name(asked)} does not match dtype of out parameter "
+            f"({type_name(out._dtype)})"
+        )
+    return out._dtype
+
+
+def _drawn(
+    shape: tuple[int, ...],
+    dt: dtype,
+    fill: Callable[[Tensor], Any],
+    requires_grad: bool,
+    out: Tensor | None,
+) -> Tensor:
+    """Random values of ``shape``: ``fill(t)`` draws them into tensor ``t`` front to back in
+    memory, as torch writes them. ``t`` is new memory, or ``out`` (resized silently if its shape
+    differs; a transposed ``out`` gets its values transposed, as in torch)."""
+    if out is None:
+        t = Tensor._make(np.empty(shape, dt.numpy))
+    else:
+        if out._data.shape != shape:
+            resize_out(out, shape, warn=False)
+        t = out
+    fill(t)
+    return _requiring_grad(t, requires_grad)
+
+
 def _require_float(name: str, dt: dtype) -> None:
     if not dt.is_floating_point:
-        from ._ops.pointwise import type_name
-
         raise NotImplementedError(f"\"{name}\" not implemented for '{type_name(dt)}'")
 
 
@@ -326,10 +370,11 @@ def empty(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """A tensor of the given shape whose values are whatever (here: zeros, to be reproducible)."""
-    shape, dt = _factory("empty", sizes, size, dtype, device)
-    return _finish(np.zeros(shape, dt.numpy), requires_grad)
+    shape, dt = _factory("empty", sizes, size, dtype, device, out)
+    return _finish(np.zeros(shape, dt.numpy), requires_grad, out)
 
 
 def full(
@@ -339,13 +384,14 @@ def full(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it)."""
     check_device(device)
     shape = _size_arg("full", size, position=1)
     fill_value = number_arg(fill_value, "full", "fill_value", 2)
-    dt = _dtype.resolve(dtype, "full") or _dtype.scalar_dtype(fill_value)
-    return _finish(np.full(shape, fill_value, dt.numpy), requires_grad)
+    dt = _out_dtype("full", dtype, out) or _dtype.scalar_dtype(fill_value)
+    return _finish(np.full(shape, fill_value, dt.numpy), requires_grad, out)
 
 
 def eye(
@@ -355,6 +401,7 @@ def eye(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """An ``n x m`` matrix with ones on the diagonal."""
     check_device(device)
@@ -370,8 +417,8 @@ def eye(
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    dt = _dtype.resolve(dtype, "eye") or _dtype.get_default_dtype()
-    return _finish(np.eye(n, n if m is None else m, dtype=dt.numpy), requires_grad)
+    dt = _out_dtype("eye", dtype, out) or _dtype.get_default_dtype()
+    return _finish(np.eye(n, n if m is None else m, dtype=dt.numpy), requires_grad, out)
 
 
 def _arguments(
@@ -404,13 +451,14 @@ def arange(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """``start, start+step, ...`` up to (not including) ``end``; int64 unless a bound is a float.
 
     torch's forms: ``arange(end)``, ``arange(start, end)`` and ``arange(start, end, step)``.
     """
     check_device(device)
-    dtype = _dtype.resolve(dtype, "arange")
+    dtype = _out_dtype("arange", dtype, out)
     forms = (("end",), ("start", "end"), ("start", "end", "step"))
     bounds = _arguments("arange", forms, args, {"start": start, "end": end, "step": step})
     start, end, step = bounds.get("start", 0), bounds["end"], bounds.get("step", 1)
@@ -424,6 +472,8 @@ def arange(
     if dtype is None:
         floaty = builtins.any(isinstance(v, float) for v in values)
         dtype = _dtype.get_default_dtype() if floaty else _dtype.int64
+    if dtype is _dtype.bool:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     n = builtins.max(math.ceil((values[1] - values[0]) / values[2]), 0)
     if dtype is _dtype.float32:
         data = _arange_float32(values[0], values[2], n)
@@ -431,8 +481,23 @@ def arange(
         # (torch's float64 and float16 values differ from these in the last bit now and then)
         data = values[0] + np.arange(n, dtype=np.float64) * values[2]
     else:
-        data = np.arange(values[0], values[1], values[2], dtype=np.int64)
-    return _finish(data.astype(dtype.numpy), requires_grad)
+        data = _arange_integers(values, n, int64=dtype is _dtype.int64)
+    return _finish(_ranged(data.astype(dtype.numpy), out, warn=True), requires_grad, out)
+
+
+def _arange_integers(values: list[Any], n: int, *, int64: bool) -> np.ndarray:
+    """torch's integer ``arange``: the values are ``start + i * step`` with start and step cut
+    to integers first (toward zero, as C converts them); their count ``n`` comes from the
+    bounds as given, except in int64, which counts with the cut numbers too (in C's integer
+    division) and refuses a step cut to 0. So ``arange(0, 3, 1.5)`` is ``[0, 1]`` in int32 and
+    ``[0, 1, 2]`` in int64."""
+    start, end, step = (int(v) for v in values)
+    if int64:
+        if step == 0:
+            raise ValueError("step must be nonzero")
+        span = end - start + step - (1 if step > 0 else -1)
+        n = builtins.max(span // step if (span < 0) == (step < 0) else -(-span // step), 0)
+    return start + np.arange(n, dtype=np.int64) * step
 
 
 def _arange_float32(start: float, step: float, n: int) -> np.ndarray:
@@ -455,17 +520,38 @@ def linspace(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
     check_device(device)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    dt = _dtype.resolve(dtype, "linspace") or _dtype.get_default_dtype()
+    dt = _out_dtype("linspace", dtype, out) or _dtype.get_default_dtype()
     if steps <= 1:  # the one value is start
-        return _finish(np.full(steps, start).astype(dt.numpy), requires_grad)
-    if dt is _dtype.bool:
+        data = np.full(steps, start).astype(dt.numpy)
+    elif dt is _dtype.bool:
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
-    return _finish(_linspace(start, end, steps, dt), requires_grad)
+    else:
+        data = _linspace(start, end, steps, dt)
+    return _finish(_ranged(data, out, warn=False), requires_grad, out)
+
+
+def _ranged(values: np.ndarray, out: Tensor | None, *, warn: bool) -> np.ndarray:
+    """``arange``/``linspace``'s values for ``out=``: in ``out``'s shape if it has as many
+    elements (filled in row-major order), else 1-d (``out`` resized; ``arange`` warns)."""
+    if out is None or out._data.size == values.size:
+        return values if out is None else values.reshape(out._data.shape)
+    if warn and out._data.size:
+        warnings.warn(
+            f"The number of elements in the out tensor of shape {list(out._data.shape)} is "
+            f"{out._data.size} which does not match the computed number of elements "
+            f"{values.size}. Note that this may occur as a result of rounding error. The out "
+            f"tensor will be resized to a tensor of shape ({values.size},). (Triggered "
+            "internally at /__w/pytorch/pytorch/aten/src/ATen/native/RangeFactories.cpp:199.)",
+            UserWarning,
+            stacklevel=3,
+        )
+    return values
 
 
 def _linspace(start: float, end: float, steps: int, dt: dtype) -> np.ndarray:
@@ -571,11 +657,12 @@ def randn(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """Standard normal samples, the same numbers torch draws for the same seed."""
-    shape, dt = _factory("randn", sizes, size, dtype, device)
+    shape, dt = _factory("randn", sizes, size, dtype, device, out)
     _require_float("normal_kernel_cpu", dt)
-    return _finish(_random.normal(shape, dt.numpy, 0.0, 1.0, generator), requires_grad)
+    return _drawn(shape, dt, lambda t: t.normal_(generator=generator), requires_grad, out)
 
 
 def randint(
@@ -587,6 +674,7 @@ def randint(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """Random integers in ``[low, high)``: ``randint(high, size)``, ``randint(low, high, size)``."""
     check_device(device)
@@ -603,8 +691,13 @@ def randint(
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    dt = _dtype.resolve(dtype, "randint") or _dtype.int64
-    return _finish(_random.randint(low, high, shape, dt.numpy, generator), requires_grad)
+    dt = _out_dtype("randint", dtype, out) or _dtype.int64
+
+    def fill(t: Tensor) -> None:
+        memory = t._in_memory_order()
+        t._fill_from(_random.randint(low, high, memory.shape, dt.numpy, generator), None)
+
+    return _drawn(shape, dt, fill, requires_grad, out)
 
 
 def randperm(
@@ -614,9 +707,10 @@ def randperm(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    out: Tensor | None = None,
 ) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     check_device(device)
     n = int_arg(n, "randperm", "n")
-    dt = _dtype.resolve(dtype, "randperm") or _dtype.int64
-    return _finish(_random.randperm(n, dt.numpy, generator), requires_grad)
+    dt = _out_dtype("randperm", dtype, out) or _dtype.int64
+    return _finish(_random.randperm(n, dt.numpy, generator), requires_grad, out)

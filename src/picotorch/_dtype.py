@@ -62,6 +62,42 @@ ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
 _FROM_NUMPY = {d.numpy: d for d in ALL_DTYPES}
 
 
+_NAMES = {
+    bool: "Bool",
+    uint8: "Byte",
+    int8: "Char",
+    int16: "Short",
+    int32: "Int",
+    int64: "Long",
+    float16: "Half",
+    float32: "Float",
+    float64: "Double",
+}
+
+
+def type_name(d: dtype) -> str:
+    """torch's C++ name of a dtype, as its error messages spell it (``Float``, ``Long``)."""
+    return _NAMES[d]
+
+
+_C_NAMES = {
+    bool: "bool",
+    uint8: "unsigned char",
+    int8: "signed char",
+    int16: "short int",
+    int32: "int",
+    int64: "long int",
+    float16: "c10::Half",
+    float32: "float",
+    float64: "double",
+}
+
+
+def c_type_name(d: dtype) -> str:
+    """The C type behind a dtype, as some of torch's messages spell it (``float``, ``long int``)."""
+    return _C_NAMES[d]
+
+
 def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
     """The picotorch dtype holding values of ``np_dtype``; TypeError if torch has none."""
     try:

@@ -26,7 +26,7 @@ import numpy as np
 from . import _dtype
 from . import autograd as _autograd
 from ._device import CPU, check_device, device
-from ._dtype import dtype
+from ._dtype import c_type_name, dtype, type_name
 from ._memory import check_reads, storage_offset
 from ._size import (
     NOT_GIVEN,
@@ -1543,8 +1543,6 @@ def _requires_grad_leaf_error(value: builtins.bool) -> str:
 
 def _check_assigned_grad(t: Tensor, grad: Any) -> None:
     """What torch checks when ``t.grad = grad`` is assigned: a tensor of t's dtype and shape."""
-    from ._ops.pointwise import c_type_name, type_name
-
     if not isinstance(grad, Tensor):
         raise TypeError(
             "assigned grad expected to be a Tensor or None but got grad of type "

@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype, _random
-from .._dtype import dtype
+from .._dtype import dtype, type_name
+from .._out import check_out, check_same_dtype, write_out
 from .._size import normalize_dim, numpy_names
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import mul, require_tensors, type_name
+from .pointwise import mul, require_tensors
 
 
 def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[Tensor, int]:
@@ -57,11 +58,17 @@ def _shifted(x: np.ndarray, axis: int) -> np.ndarray:
 
 # --8<-- [start:softmax]
 @numpy_names
-def softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
+def softmax(
+    input: Tensor, dim: int, dtype: dtype | None = None, *, out: Tensor | None = None
+) -> Tensor:
     """``exp(x) / exp(x).sum(dim)``: each slice along ``dim`` becomes probabilities summing to 1.
 
     ``dtype``: convert the input to it first (e.g. float64 for more precision).
     """
+    if out is not None:
+        check_out("aten::softmax", out, input)
+        check_same_dtype(out, _dtype.resolve(dtype, "softmax") or input._dtype)  # (first)
+        return write_out(out, softmax(input, dim, dtype))
     source, axis = _prepare("softmax", input, dim, dtype)
     x = _as_float32(source._data)
     if x.ndim == 0 or x.size == 0:
@@ -124,16 +131,22 @@ class SoftmaxBackwardDataBackward0(Node):
 
 # --8<-- [start:log_softmax]
 @numpy_names
-def log_softmax(input: Tensor, dim: int, dtype: dtype | None = None) -> Tensor:
+def log_softmax(
+    input: Tensor, dim: int, dtype: dtype | None = None, *, out: Tensor | None = None
+) -> Tensor:
     """``log(softmax(x))``, computed stably as ``x - max - log(sum(exp(x - max)))``."""
+    if out is not None:
+        check_out("aten::log_softmax", out, input)
+        check_same_dtype(out, _dtype.resolve(dtype, "log_softmax") or input._dtype)
+        return write_out(out, log_softmax(input, dim, dtype))
     source, axis = _prepare("log_softmax", input, dim, dtype)
     x = _as_float32(source._data)
     if x.ndim == 0 or x.size == 0:
-        out = x - x  # log(1) = 0 for a single element (NaN stays NaN)
+        y = x - x  # log(1) = 0 for a single element (NaN stays NaN)
     else:
-        out = _shifted(x, axis)
-        out -= np.log(np.add.reduce(np.exp(out), axis, keepdims=True))
-    result = Tensor._make(np.asarray(out, source._data.dtype, order="C"))  # (as softmax)
+        y = _shifted(x, axis)
+        y -= np.log(np.add.reduce(np.exp(y), axis, keepdims=True))
+    result = Tensor._make(np.asarray(y, source._data.dtype, order="C"))  # (as softmax)
     if needs_grad(source):
         record(result, LogSoftmaxBackward0, (source,), saved=(result,), axis=axis)
     return result

@@ -26,10 +26,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import _dtype
+from .._dtype import c_type_name, type_name
 from .._size import bool_arg
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
-from .pointwise import c_type_name, c_type_text, type_name
+from .pointwise import c_type_text
 from .shape import strided_view
 
 IntPair = int | tuple[int, ...] | list[int]

@@ -19,7 +19,9 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
+from .._dtype import c_type_name, type_name
 from .._memory import check_reads
+from .._out import check_out, write_out
 from .._size import (
     NUMBERS,
     bool_arg,
@@ -34,7 +36,7 @@ from .._size import (
 from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
-from .pointwise import c_type_name, require_tensors, type_name, where
+from .pointwise import require_tensors, where
 from .shape import AliasBackward0, CopyBackwards, _part, select, slice_dim, unsqueeze
 
 
@@ -611,11 +613,22 @@ def _corner(data: np.ndarray, shape: tuple[int, ...], skip: int) -> np.ndarray:
 
 # --8<-- [start:gather]
 @numpy_names
-def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+def gather(
+    input: Tensor,
+    dim: int,
+    index: Tensor,
+    *,
+    sparse_grad: bool = False,
+    out: Tensor | None = None,
+) -> Tensor:
     """Pick values along ``dim`` by position: for a 3-d input and ``dim=1``,
 
     ``out[i][j][k] = input[i][index[i][j][k]][k]``. The output has ``index``'s shape.
     """
+    if out is not None:
+        check_out("gather", out, input)
+        result = gather(input, dim, index, sparse_grad=sparse_grad)
+        return write_out(out, result, dtype="same", reads=(input, index))
     if sparse_grad is not False:
         _refuse_sparse_grad(sparse_grad)
     d = _check_index_tensor(input, dim, index)
@@ -633,8 +646,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
             )
     _check_index_range(idx, d, data.shape[d])
     # take_along_axis needs the other dims to agree: read only the corner the index covers
-    out = np.take_along_axis(_corner(data, idx.shape, d), idx, axis=d)
-    result = Tensor._make(np.asarray(out.reshape(index._data.shape), order="C"))  # (as torch's)
+    picked = np.take_along_axis(_corner(data, idx.shape, d), idx, axis=d)
+    result = Tensor._make(np.asarray(picked.reshape(index._data.shape), order="C"))  # (as torch's)
     if needs_grad(input):
         # torch saves the input too (its backward doesn't read it, but modifying it in place
         # before backward is then the same error as in torch)
@@ -757,9 +770,14 @@ def scatter(
     *,
     value: Any = None,
     reduce: str | None = None,
+    out: Tensor | None = None,
 ) -> Tensor:
     """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``. ``src`` may be
     a number, also given as ``value=``."""
+    if out is not None:
+        check_out("scatter", out, input, src)
+        result = scatter(input, dim, index, src, value=value, reduce=reduce)
+        return write_out(out, result, dtype="same")
     src = _scatter_src(src, value, "scatter")
     return _scatter(input, dim, index, src, reduce, in_place=False)
 
@@ -863,8 +881,13 @@ def _warn_scatter_reduce() -> None:
 
 
 @numpy_names
-def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+def scatter_add(
+    input: Tensor, dim: int, index: Tensor, src: Tensor, *, out: Tensor | None = None
+) -> Tensor:
     """Like scatter, but values landing on the same place are summed."""
+    if out is not None:
+        check_out("scatter_add", out, input, src)
+        return write_out(out, scatter_add(input, dim, index, src), dtype="same")
     return _scatter_add(input, dim, index, src, in_place=False)
 
 
@@ -983,10 +1006,20 @@ class MaskedFillBackward1(Node):
         return grad_a, grad_value
 
 
-def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: bool = False) -> Any:
     """The indices of the non-zero elements: an int64 (count, ndim) tensor, one row per element
     in row-major order; ``as_tuple=True`` gives one 1-d tensor per dim instead (a 0-d input
     counts as 1-d there, as in torch). Not differentiable: indices have no gradient."""
+    if out is not None:
+        if bool_arg(as_tuple, "nonzero", "as_tuple"):
+            raise RuntimeError("nonzero does not support the out kwarg when as_tuple is True")
+        if isinstance(out, Tensor) and out._dtype is not _dtype.int64:
+            raise RuntimeError(
+                "nonzero: Expected out tensor to have scalar type Long but got scalar type"
+                f"{type_name(out._dtype)}"
+            )
+        check_out("nonzero", out, differentiable=False)
+        return write_out(out, nonzero(input), reads=(input,), differentiable=False)
     if bool_arg(as_tuple, "nonzero", "as_tuple"):
         data = input._data.reshape(1) if input._data.ndim == 0 else input._data
         return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(data))
@@ -994,8 +1027,14 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
 
 
 @numpy_names
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The slices at positions ``index`` (a vector of ints) along ``dim``, as a copy."""
+    if out is not None:
+        check_out("index_select", out, input)
+        result = index_select(input, dim, index)
+        if out._dtype is not input._dtype:
+            raise RuntimeError("index_select(): self and result must have the same scalar type")
+        return write_out(out, result, reads=(input, index))
     dim = int_arg(dim, "index_select", "dim")
     if not isinstance(index, Tensor):
         require_tensors("index_select", {"index": index}, first_position=2)

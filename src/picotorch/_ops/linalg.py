@@ -12,10 +12,12 @@ from typing import Any
 
 import numpy as np
 
+from .._dtype import c_type_name, type_name
+from .._out import check_out, write_out
 from .._size import broadcast_shapes
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import c_type_name, require_tensors, tensor_arguments, type_name
+from .pointwise import require_tensors, tensor_arguments
 from .reduction import _np_sum
 from .shape import SqueezeBackward0, UnsafeViewBackward0
 
@@ -59,25 +61,12 @@ def _check_dtypes(kernel: str, a: Tensor, b: Tensor) -> None:
 
 
 def _refuse_out_with_grad(name: str, out: Tensor | None, *inputs: Tensor) -> None:
-    if out is not None and needs_grad(out, *inputs):  # (out counts: its history would be stale)
-        raise RuntimeError(
-            f"{name}(): functions with out=... arguments don't support automatic "
-            "differentiation, but one of the arguments requires grad."
-        )
+    if out is not None:
+        check_out(name, out, *inputs)
 
 
 def _finish(result: np.ndarray, out: Tensor | None) -> Tensor:
-    if out is None:
-        return Tensor._make(result)
-    if out._dtype.numpy != result.dtype:
-        raise RuntimeError(
-            f"Expected out tensor to have dtype {result.dtype}, but got {out._dtype.numpy} instead"
-        )
-    if out._data.shape != result.shape:
-        out._data = np.empty(result.shape, result.dtype)
-    out._data[...] = result
-    out._bump_version()
-    return out
+    return Tensor._make(result) if out is None else write_out(out, result, dtype="same")
 
 
 # --8<-- [start:matmul]
@@ -363,6 +352,11 @@ def dot(input: Tensor, tensor: Tensor, *, out: Tensor | None = None) -> Tensor:
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     _check_dtypes("dot", input, tensor)
+    if out is not None and out._dtype is not input._dtype:
+        raise RuntimeError(
+            f"result dtype {type_name(out._dtype)} does not match input dtype "
+            f"{type_name(input._dtype)}"
+        )
     result = _finish(_dot(a, b), out)
     if needs_grad(input, tensor):
         record(result, DotBackward0, (input, tensor), saved=(input, tensor))

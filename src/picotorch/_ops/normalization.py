@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
+from .._dtype import type_name
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import type_name
 
 _PARAMETERS = ("weight", "bias", "running_mean", "running_var")
 _POSITIONS = {"input": 1, "weight": 2, "bias": 3, "running_mean": 4, "running_var": 5}

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import _dtype
-from .._dtype import _FROM_NUMPY, dtype, result_type
+from .._dtype import _FROM_NUMPY, dtype, result_type, type_name
 from .._memory import check_reads
+from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
     NUMBERS,
     bool_arg,
@@ -33,36 +34,6 @@ from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 Operand = Tensor | int | float | bool
 _make = Tensor._make  # every op's result is made here: looked up once, not per call
 F = TypeVar("F", bound=Callable[..., Any])
-
-_NAMES = {
-    _dtype.bool: "Bool",
-    _dtype.uint8: "Byte",
-    _dtype.int8: "Char",
-    _dtype.int16: "Short",
-    _dtype.int32: "Int",
-    _dtype.int64: "Long",
-    _dtype.float16: "Half",
-    _dtype.float32: "Float",
-    _dtype.float64: "Double",
-}
-
-
-def type_name(d: dtype) -> str:
-    """torch's C++ name of a dtype, as its error messages spell it (``Float``, ``Long``)."""
-    return _NAMES[d]
-
-
-_C_NAMES = {
-    _dtype.bool: "bool",
-    _dtype.uint8: "unsigned char",
-    _dtype.int8: "signed char",
-    _dtype.int16: "short int",
-    _dtype.int32: "int",
-    _dtype.int64: "long int",
-    _dtype.float16: "c10::Half",
-    _dtype.float32: "float",
-    _dtype.float64: "double",
-}
 
 
 def c_type_text(value: Any) -> str:
@@ -115,11 +86,6 @@ def tensor_arguments(
         return checked  # type: ignore[return-value]
 
     return decorate
-
-
-def c_type_name(d: dtype) -> str:
-    """The C type behind a dtype, as some of torch's messages spell it (``float``, ``long int``)."""
-    return _C_NAMES[d]
 
 
 def _array(x: Operand, d: dtype) -> Any:
@@ -175,8 +141,8 @@ def _binary(
         common = _dtype.get_default_dtype()
         x, y = _array(a, common), _array(b, common)
     if out is not None:
-        if needs_grad(a, b, out):  # (out counts: its history would be stale)
-            raise _out_with_grad_error(ufunc)
+        if not isinstance(out, Tensor) or needs_grad(a, b, out):
+            check_out(_op_name(ufunc), out, a, b)  # (raises torch's error)
         return _write_out(ufunc, (x, y), common, out, in_place=out is a or out is b)
     try:
         return _make(ufunc(x, y))
@@ -198,14 +164,14 @@ def _write_out(
     refuses ``int_tensor.add_(0.5)``). ``in_place``: ``out`` is one of the op's inputs, so
     the result must keep its shape (torch resizes other ``out=`` tensors, with a warning).
     """
-    _check_cast(common, out)
+    check_cast(common, out)
     out._check_inplace()
     check_reads(out._data, args)
     shape = broadcast_shapes(*(np.shape(x) for x in args))
     if shape != out._data.shape:
         if in_place:
             raise _in_place_shape_error(out, shape)
-        _resize_out(out, shape)
+        resize_out(out, shape)
     if isinstance(func, np.ufunc):
         func(*args, out=out._data, casting="unsafe")
     else:  # picotorch's own kernels (_remainder, _sign, ...) compute first, then copy
@@ -218,32 +184,6 @@ def _in_place_shape_error(out: Tensor, shape: tuple[int, ...]) -> RuntimeError:
     return RuntimeError(
         f"output with shape {list(out._data.shape)} doesn't match the broadcast shape {list(shape)}"
     )
-
-
-def _check_cast(common: dtype, out: Tensor) -> None:
-    """The result dtype must convert to ``out``'s without leaving its category."""
-    if common._kind > out._dtype._kind:
-        raise RuntimeError(
-            f"result type {type_name(common)} can't be cast to the desired output type "
-            f"{type_name(out._dtype)}"
-        )
-
-
-def _resize_out(out: Tensor, shape: tuple[int, ...]) -> None:
-    """Give an ``out=`` tensor of the wrong shape new memory of the right one, as torch does."""
-    if out._data.size != 0:
-        import warnings
-
-        warnings.warn(
-            f"An output with one or more elements was resized since it had shape "
-            f"{list(out._data.shape)}, which does not match the required output shape "
-            f"{list(shape)}. This behavior is deprecated, and in a future PyTorch release "
-            "outputs will not be resized unless they have zero elements. You can explicitly "
-            "reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
-            UserWarning,
-            stacklevel=4,
-        )
-    out._data = np.empty(shape, out._data.dtype)
 
 
 def _float_dtype(a: Tensor) -> dtype:
@@ -264,22 +204,25 @@ def _unary(
     x = _array(a, common)
     if out is None:
         return Tensor._make(ufunc(x))
-    if needs_grad(a, out):
-        raise _out_with_grad_error(ufunc)
+    if not isinstance(out, Tensor) or needs_grad(a, out):
+        check_out(_op_name(ufunc), out, a)  # (raises torch's error)
+    if not to_float and out._dtype is not common:  # (neg, abs, sign: no conversion)
+        raise RuntimeError(f"Found dtype {type_name(out._dtype)} but expected {type_name(common)}")
     return _write_out(ufunc, (x,), common, out, in_place=out is a)
 
 
-def _out_with_grad_error(func: Callable[..., Any] | str) -> RuntimeError:
-    """torch's refusal of ``out=`` when autograd is involved: an input or ``out`` itself
-    requires grad (``func``: the op, or the function that computes it)."""
-    name = func if isinstance(func, str) else getattr(func, "__name__", "op").lstrip("_")
-    name = {"multiply": "mul", "true_divide": "div", "subtract": "sub", "power": "pow"}.get(
-        name, name
-    )
-    return RuntimeError(
-        f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-        "but one of the arguments requires grad."
-    )
+def _op_name(func: Callable[..., Any]) -> str:
+    """torch's name of the op that ``func`` (a ufunc, or picotorch's own kernel) computes."""
+    name = getattr(func, "__name__", "op").lstrip("_")
+    torch_names = {
+        "multiply": "mul",
+        "true_divide": "div",
+        "subtract": "sub",
+        "power": "pow",
+        "negative": "neg",
+        "absolute": "abs",
+    }
+    return torch_names.get(name, name)
 
 
 def check_inplace_result(result: Tensor, target: Tensor) -> None:
@@ -851,19 +794,19 @@ def _int_power(x: Any, y: Any) -> Any:
     return np.where(negative, fractions, powers).astype(powers.dtype)
 
 
-def maximum(input: Tensor, other: Tensor) -> Tensor:
+def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The elementwise larger of two tensors (NaN wins, as in torch)."""
     _require_tensors("maximum", input, other)
-    result = _binary(np.maximum, input, other)
+    result = _binary(np.maximum, input, other, out=out)
     if needs_grad(input, other):
         record(result, MaximumBackward0, (input, other), saved=(input, other))
     return result
 
 
-def minimum(input: Tensor, other: Tensor) -> Tensor:
+def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The elementwise smaller of two tensors (NaN wins, as in torch)."""
     _require_tensors("minimum", input, other)
-    result = _binary(np.minimum, input, other)
+    result = _binary(np.minimum, input, other, out=out)
     if needs_grad(input, other):
         record(result, MinimumBackward0, (input, other), saved=(input, other))
     return result
@@ -899,8 +842,13 @@ def _is_bool(x: Operand) -> bool:
 _COMPARABLE = (Tensor, int, float, np.number, np.bool_)
 
 
-def _compare(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
-    """Compare in the promoted dtype (so ``int_tensor < 2.5`` compares as floats); bool out."""
+def _compare(
+    ufunc: Callable[..., Any], a: Operand, b: Operand, out: Tensor | None = None, name: str = ""
+) -> Tensor:
+    """Compare in the promoted dtype (so ``int_tensor < 2.5`` compares as floats); bool, or
+    written into ``out`` (of the torch function ``name``)."""
+    if out is not None:
+        return _into_any_dtype(name, out, _compare(ufunc, a, b))
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
         return _compared(ufunc, a._data, b._data)
     if not isinstance(a, _COMPARABLE) or not isinstance(b, _COMPARABLE):
@@ -920,28 +868,35 @@ def _compared(ufunc: Callable[..., Any], x: Any, y: Any) -> Tensor:
         raise
 
 
-def eq(input: Operand, other: Operand) -> Tensor:
-    return _compare(np.equal, input, other)
+def eq(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.equal, input, other, out, "eq")
 
 
-def ne(input: Operand, other: Operand) -> Tensor:
-    return _compare(np.not_equal, input, other)
+def ne(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.not_equal, input, other, out, "ne")
 
 
-def lt(input: Operand, other: Operand) -> Tensor:
-    return _compare(np.less, input, other)
+def lt(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.less, input, other, out, "lt")
 
 
-def le(input: Operand, other: Operand) -> Tensor:
-    return _compare(np.less_equal, input, other)
+def le(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.less_equal, input, other, out, "le")
 
 
-def gt(input: Operand, other: Operand) -> Tensor:
-    return _compare(np.greater, input, other)
+def gt(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.greater, input, other, out, "gt")
 
 
-def ge(input: Operand, other: Operand) -> Tensor:
-    return _compare(np.greater_equal, input, other)
+def ge(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
+    return _compare(np.greater_equal, input, other, out, "ge")
+
+
+def _into_any_dtype(name: str, out: Tensor, result: Tensor) -> Tensor:
+    """``out=`` of a comparison or ``logical_not``: the result written in ``out``'s dtype,
+    whatever it is (and no autograd check: they have no gradient)."""
+    check_out(name, out, differentiable=False)
+    return write_out(out, result, differentiable=False)
 
 
 def equal(input: Tensor, other: Tensor, *, first: str | None = "input") -> bool:
@@ -991,7 +946,7 @@ def _bitwise(
     common = result_type(a, b)
     if common.is_floating_point:
         if out is not None:
-            _check_cast(common, out)  # torch checks the output's dtype first (``int_x &= 0.5``)
+            check_cast(common, out)  # torch checks the output's dtype first (``int_x &= 0.5``)
         broadcast_shapes(np.shape(a), np.shape(b))  # (then the shapes, then the kernel)
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(common)}'")
     return _binary(ufunc, a, b, out=out)
@@ -1012,16 +967,25 @@ def bitwise_xor(input: Operand, other: Operand, *, out: Tensor | None = None) ->
     return _bitwise(np.bitwise_xor, "bitwise_xor", input, other, out)
 
 
-def bitwise_not(input: Tensor) -> Tensor:
+def bitwise_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``~``: logical not for bool tensors, bitwise not for ints."""
+    if out is not None:
+        check_out("aten::bitwise_not", out, input)
+        if out._dtype is not input._dtype:
+            raise RuntimeError(
+                f"Found dtype {type_name(out._dtype)} but expected {type_name(input._dtype)}"
+            )
+        return write_out(out, bitwise_not(input))
     if input._dtype.is_floating_point:
         kernel = '"bitwise_not_cpu"'
         raise NotImplementedError(f"{kernel} not implemented for '{type_name(input._dtype)}'")
     return Tensor._make(np.invert(input._data))
 
 
-def logical_not(input: Tensor) -> Tensor:
-    return Tensor._make(np.logical_not(input._data))
+def logical_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Elementwise not: bool, or ``out``'s dtype (no autograd check: it has no gradient)."""
+    result = Tensor._make(np.logical_not(input._data))
+    return result if out is None else _into_any_dtype("logical_not", out, result)
 
 
 # ---------------------------------------------------------------------- unary maths
@@ -1373,8 +1337,7 @@ def clamp(
     if max is not None:
         result = np.minimum(_array(max, common), result)
     if out is not None:
-        if needs_grad(input, min, max, out):
-            raise _out_with_grad_error("clamp")
+        check_out("clamp", out, input, min, max)
         out._check_reads((input, min, max))  # (``result`` is new memory: _write_out can't tell)
         in_place = out is input or out is min or out is max
         return _write_out(np.asarray, (result,), common, out, in_place=in_place)  # (a copy)
@@ -1454,9 +1417,26 @@ def _inside(x: Tensor, lo: Any, hi: Any) -> Tensor:
 _NOT_GIVEN: Any = object()
 
 
-def where(condition: Tensor, input: Operand = _NOT_GIVEN, other: Operand = _NOT_GIVEN) -> Any:
+def where(
+    condition: Tensor,
+    input: Operand = _NOT_GIVEN,
+    other: Operand = _NOT_GIVEN,
+    *,
+    out: Tensor | None = None,
+) -> Any:
     """``input`` where ``condition`` is True, else ``other``; all three broadcast. With the
-    condition alone, the indices where it holds: ``nonzero(condition, as_tuple=True)``."""
+    condition alone, the indices where it holds: ``nonzero(condition, as_tuple=True)``.
+    ``out=`` takes tensors only, of the result's dtype."""
+    if out is not None:
+        require_tensors("where", {"condition": condition, "input": input, "other": other})
+        check_out("where", out, input, other)
+        result = where(condition, input, other)
+        if out._dtype is not result._dtype:
+            raise RuntimeError(
+                f"Expected out type to be {type_name(result._dtype)} but got "
+                f"{type_name(out._dtype)}"
+            )
+        return write_out(out, result)
     if input is _NOT_GIVEN and other is _NOT_GIVEN:
         from .indexing import nonzero  # (indexing.py imports this module)
 

@@ -16,7 +16,8 @@ from typing import Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._dtype import dtype
+from .._dtype import dtype, type_name
+from .._out import DtypeRule, check_out, write_out
 from .._size import (
     NOT_GIVEN,
     NUMBERS,
@@ -31,7 +32,7 @@ from .._size import (
 )
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import maximum, minimum, type_name, where
+from .pointwise import maximum, minimum, where
 from .shape import strided_view
 from .summation import float_sum
 
@@ -48,6 +49,8 @@ def _return_type(name: str) -> type:
 
 max_return = _return_type("max")
 min_return = _return_type("min")
+max_out_return = _return_type("max_out")  # (what ``torch.max(x, 1, out=(v, i))`` returns)
+min_out_return = _return_type("min_out")
 
 
 def _accumulate_dtype(name: str, a: Tensor, requested: Any) -> dtype:
@@ -119,8 +122,11 @@ def sum(  # noqa: A001 - torch's name
     keepdim: Any = NOT_GIVEN,
     *,
     dtype: dtype | None = None,
+    out: Tensor | None = None,
 ) -> Tensor:
     """The sum over ``dim`` (all dims by default)."""
+    if out is not None:
+        return _reduce_into(out, sum, input, dim, keepdim, dtype, all_ok=False, rule="any")
     if (
         dim is NOT_GIVEN
         and keepdim is NOT_GIVEN
@@ -201,8 +207,11 @@ def mean(
     keepdim: Any = NOT_GIVEN,
     *,
     dtype: dtype | None = None,
+    out: Tensor | None = None,
 ) -> Tensor:
     """The average over ``dim``; only for floating tensors (``long`` has no mean in torch)."""
+    if out is not None:
+        return _reduce_into(out, mean, input, dim, keepdim, dtype, all_ok=True, rule="category")
     dim, keepdim = _dims_or_all("mean", dim, keepdim)
     _check_dims_kind("mean", dim)
     target = _dtype.resolve(dtype, "mean") or input._dtype
@@ -220,6 +229,33 @@ def mean(
         else:
             record(result, MeanBackward1, (input,), axes=axes, keepdim=keepdim, count=count)
     return result
+
+
+def _reduce_into(
+    out: Tensor,
+    op: Any,
+    input: Tensor,
+    dim: Any,
+    keepdim: Any,
+    dtype: dtype | None,
+    *,
+    all_ok: bool,
+    rule: DtypeRule,
+) -> Tensor:
+    """``sum``/``mean``/``prod`` with ``out=``: torch's overload for all elements has no
+    ``out=`` for sum and prod (``all_ok``: mean's has); a ``dtype=`` asked for is the one
+    ``out`` must have."""
+    name = op.__name__
+    if dim is NOT_GIVEN and not all_ok:
+        raise _invalid_combination(name, "Tensor, out=Tensor")
+    check_out(name, out, input)
+    result = op(input, dim, keepdim, dtype=dtype)
+    if dim is NOT_GIVEN and result._dtype._kind > out._dtype._kind:  # (mean's own message)
+        raise RuntimeError(
+            f"{name}.dtype_out(): input types can't be cast to the desired output type "
+            f"{type_name(out._dtype)}"
+        )
+    return write_out(out, result, dtype="same" if dtype else rule)
 
 
 class _Averaged(Node):
@@ -252,8 +288,11 @@ def prod(
     keepdim: Any = NOT_GIVEN,
     *,
     dtype: dtype | None = None,
+    out: Tensor | None = None,
 ) -> Tensor:
     """The product over one ``dim`` (or of all elements)."""
+    if out is not None:
+        return _reduce_into(out, prod, input, dim, keepdim, dtype, all_ok=False, rule="any")
     dtype = _dtype.resolve(dtype, "prod")  # (checked first, as torch parses it)
     dim, keepdim = _one_dim_or_all("prod", dim, keepdim)
     axes = None if dim is None else _reduce_axes(dim, input._data.ndim)
@@ -265,10 +304,10 @@ def prod(
         # the last bit can differ.)
         axis = 0 if axes is None else axes[0]
         products = np.multiply.accumulate(x.ravel("K") if axes is None else x, axis, np.float16)
-        out = products.take([-1] if keepdim else -1, axis)
+        product = products.take([-1] if keepdim else -1, axis)
     else:
-        out = np.prod(x, axis=axes, keepdims=keepdim, dtype=target.numpy)
-    result = Tensor._make(out)
+        product = np.prod(x, axis=axes, keepdims=keepdim, dtype=target.numpy)
+    result = Tensor._make(product)
     if needs_grad(input):
         if dim is None:
             record(result, ProdBackward0, (input,), saved=(input, result))
@@ -411,26 +450,75 @@ class MinBackward0(MaxBackward0):
 
 @numpy_names
 def max(  # noqa: A001
-    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None
+    input: Tensor,
+    dim: Any = NOT_GIVEN,
+    keepdim: Any = NOT_GIVEN,
+    *,
+    other: Any = None,
+    out: Any = None,
 ) -> Any:
     """The largest value; with ``dim``, a ``(values, indices)`` pair along that dim.
 
     ``torch.max(a, b)`` (or ``other=b``) with a second tensor is the elementwise ``maximum``.
     """
     if _is_other(dim, keepdim, other):
-        return maximum(input, _second_tensor("max", dim, keepdim, other))
+        return maximum(input, _second_tensor("max", dim, keepdim, other), out=out)
+    if out is not None:
+        return _extreme_into(out, max, max_out_return, input, dim, keepdim)
     return _extreme("max", np.max, np.argmax, max_return, input, dim, keepdim)
 
 
 @numpy_names
 def min(  # noqa: A001
-    input: Tensor, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None
+    input: Tensor,
+    dim: Any = NOT_GIVEN,
+    keepdim: Any = NOT_GIVEN,
+    *,
+    other: Any = None,
+    out: Any = None,
 ) -> Any:
     """The smallest value; with ``dim``, a ``(values, indices)`` pair along that dim; with a
     second tensor, the elementwise ``minimum``."""
     if _is_other(dim, keepdim, other):
-        return minimum(input, _second_tensor("min", dim, keepdim, other))
+        return minimum(input, _second_tensor("min", dim, keepdim, other), out=out)
+    if out is not None:
+        return _extreme_into(out, min, min_out_return, input, dim, keepdim)
     return _extreme("min", np.min, np.argmin, min_return, input, dim, keepdim)
+
+
+def _extreme_into(out: Any, op: Any, result: type, input: Tensor, dim: Any, keepdim: Any) -> Any:
+    """``max``/``min`` with ``out=``: one tensor for the value of all elements (any dtype the
+    input's converts to without leaving its category), a pair for the values and indices along
+    a dim (of exactly the dtypes they have)."""
+    name = op.__name__
+    if dim is NOT_GIVEN:
+        check_out(name, out, input)
+        value = op(input, dim, keepdim)
+        if input._dtype._kind > out._dtype._kind:
+            raise RuntimeError(
+                "Expected canCast( typeMetaToScalarType(self.dtype()), typeMetaToScalarType("
+                "out.dtype())) to be true, but got false.  (Could this error message be "
+                "improved?  If so, please report an enhancement request to PyTorch.)"
+            )
+        return write_out(out, value)
+    if not isinstance(out, tuple | list):
+        raise invalid_combination(
+            name,
+            f"Tensor, {type_name_of(dim)}, out={type_name_of(out)}",
+            "Tensor input, *, Tensor out = None",
+            "Tensor input, Tensor other, *, Tensor out = None",
+            "Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None",
+        )
+    if len(out) != 2:
+        raise TypeError(f"expected tuple of 2 elements but got {len(out)}")
+    for i, t in enumerate(out):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 3, but got {type_name_of(t)}"
+            )
+        check_out(name, t, input)
+    values, indices = op(input, dim, keepdim)
+    return result(write_out(out[0], values, dtype="same"), write_out(out[1], indices, dtype="same"))
 
 
 # torch's sum, mean, prod, max and min have an overload for all elements, with neither ``dim``
@@ -520,21 +608,48 @@ def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) ->
 
 
 @numpy_names
-def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmax(
+    input: Tensor, dim: int | None = None, keepdim: bool = False, *, out: Tensor | None = None
+) -> Tensor:
     """The position of the largest value (in the flattened tensor if ``dim`` is None)."""
+    if out is not None:
+        return _indices_into("argmax", out, argmax(input, dim, keepdim))
     return _arg("argmax", np.argmax, input, dim, keepdim)
 
 
 @numpy_names
-def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def argmin(
+    input: Tensor, dim: int | None = None, keepdim: bool = False, *, out: Tensor | None = None
+) -> Tensor:
     """The position of the smallest value (in the flattened tensor if ``dim`` is None)."""
+    if out is not None:
+        return _indices_into("argmin", out, argmin(input, dim, keepdim))
     return _arg("argmin", np.argmin, input, dim, keepdim)
 
 
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+def _indices_into(name: str, out: Tensor, indices: Tensor) -> Tensor:
+    """``argmax``/``argmin`` with ``out=``: an int64 ``out`` (no autograd check: indices have
+    no gradient)."""
+    check_out(name, out, differentiable=False)
+    return write_out(out, indices, dtype="same", differentiable=False)
+
+
+def norm(
+    input: Tensor,
+    p: Any = "fro",
+    dim: Any = None,
+    keepdim: bool = False,
+    out: Tensor | None = None,
+    dtype: Any = None,
+) -> Tensor:
     """The length of the elements (along ``dim``) as a vector: ``(sum |x|^p)^(1/p)``; ``p=2``
     (also called ``'fro'``) by default, ``inf``/``-inf`` the largest/smallest ``|x|``, 0 counts
     the nonzero elements. Recorded as torch records it, as ``linalg.vector_norm``."""
+    if dtype is not None:
+        raise NotImplementedError("picotorch's norm has no dtype= (it computes in the input's)")
+    if out is not None:
+        check_out("linalg_vector_norm", out, input)
+        return write_out(out, norm(input, p, dim, keepdim), dtype="same")
     bool_arg(keepdim, "norm", "keepdim")
     _check_dims_kind("norm", dim)
     if not (p is None or isinstance(p, (str, *NUMBERS)) or (isinstance(p, Tensor) and not p.ndim)):
@@ -562,16 +677,16 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
             "operation does not have an identity"
         )
     if p == math.inf:
-        out = np.max(x, axis=axes, keepdims=keepdim, initial=0)
+        length = np.max(x, axis=axes, keepdims=keepdim, initial=0)
     elif p == -math.inf:
-        out = np.min(x, axis=axes, keepdims=keepdim, initial=math.inf)
+        length = np.min(x, axis=axes, keepdims=keepdim, initial=math.inf)
     elif p == 0:
-        out = np.count_nonzero(x, axis=axes, keepdims=keepdim)
+        length = np.count_nonzero(x, axis=axes, keepdims=keepdim)
     elif p == 2:
-        out = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
+        length = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
     else:
-        out = np.sum(x**p, axis=axes, keepdims=keepdim) ** (1 / p)
-    result = Tensor._make(np.asarray(out).astype(input._data.dtype))
+        length = np.sum(x**p, axis=axes, keepdims=keepdim) ** (1 / p)
+    result = Tensor._make(np.asarray(length).astype(input._data.dtype))
     if needs_grad(input):
         record(
             result,
@@ -624,19 +739,34 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> list[int]:
 
 
 @numpy_names
-def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+def all(  # noqa: A001
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Tensor | None = None
+) -> Tensor:
     """Whether every element (along ``dim``) is nonzero (NaN counts as nonzero)."""
-    return _logical("all", np.logical_and, input, dim, keepdim)
+    return _logical("all", np.logical_and, input, dim, keepdim, out)
 
 
 @numpy_names
-def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+def any(  # noqa: A001
+    input: Tensor, dim: Any = None, keepdim: bool = False, *, out: Tensor | None = None
+) -> Tensor:
     """Whether some element (along ``dim``) is nonzero (NaN counts as nonzero)."""
-    return _logical("any", np.logical_or, input, dim, keepdim)
+    return _logical("any", np.logical_or, input, dim, keepdim, out)
 
 
-def _logical(name: str, ufunc: np.ufunc, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
-    """``all``/``any``: a bool result, but uint8 for a uint8 input, as in torch."""
+def _logical(
+    name: str, ufunc: np.ufunc, input: Tensor, dim: Any, keepdim: bool, out: Tensor | None
+) -> Tensor:
+    """``all``/``any``: a bool result, but uint8 for a uint8 input, as in torch (``out``
+    may be either)."""
+    if out is not None:
+        if isinstance(out, Tensor) and out._dtype not in (_dtype.bool, _dtype.uint8):
+            raise RuntimeError(
+                f"{name} only supports bool tensor for result, got: {type_name(out._dtype)}"
+            )
+        check_out(name, out, differentiable=False)
+        result = _logical(name, ufunc, input, dim, keepdim, None)
+        return write_out(out, result, differentiable=False)
     bool_arg(keepdim, name, "keepdim")
     x = input._data
     # (no dims is no reduction here: the legacy "empty means all" of sum and mean is not theirs)
@@ -704,6 +834,9 @@ def _variance(
 @numpy_names
 def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
+    out = kwargs.pop("out", None)
+    if out is not None:
+        return _variance_into(out, var, input, dim, args, kwargs)
     variance, how = _variance("var", input, dim, args, kwargs)
     result = Tensor._make(variance.astype(input._data.dtype, order="C"))  # (torch's: row-major)
     if needs_grad(input):
@@ -714,11 +847,20 @@ def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
 @numpy_names
 def std(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
     """The standard deviation: the square root of ``var`` with the same arguments."""
+    out = kwargs.pop("out", None)
+    if out is not None:
+        return _variance_into(out, std, input, dim, args, kwargs)
     variance, how = _variance("std", input, dim, args, kwargs)
     result = Tensor._make(np.sqrt(variance).astype(input._data.dtype, order="C"))
     if needs_grad(input):
         record(result, StdBackward0, (input,), saved=(input, result), **how)
     return result
+
+
+def _variance_into(out: Tensor, op: Any, input: Tensor, dim: Any, args: Any, kwargs: Any) -> Tensor:
+    """``var``/``std`` with ``out=``."""
+    check_out(op.__name__, out, input)
+    return write_out(out, op(input, dim, *args, **kwargs), dtype="category")
 
 
 class VarBackward0(Node):

@@ -10,14 +10,15 @@ its gradient back to where it was cut from, and zeros everywhere else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .._dtype import dtype, promote_types
-from .._memory import empty_laid_out_like
+from .._dtype import dtype, promote_types, type_name
+from .._memory import check_reads, empty_laid_out_like
+from .._out import check_out, resize_out, write_out
 from .._size import (
     NOT_GIVEN,
     int_arg,
@@ -130,7 +131,6 @@ def view_as_dtype(a: Tensor, to: dtype) -> Tensor:
 
 
 def _check_dtype_view(a: Tensor, to: dtype) -> None:
-    from .pointwise import type_name
 
     def refuse(condition: str, got: int | None = None) -> None:
         view = f"to view {type_name(a._dtype)} as {type_name(to)} (different element sizes)"
@@ -718,9 +718,11 @@ def _tensor_list(name: str, tensors: Sequence[Any]) -> list[Tensor]:
 
 # --8<-- [start:cat]
 @numpy_names
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     """Join tensors end to end along an existing dim; all other sizes must match."""
     parts = _tensor_list("cat", tensors)
+    if out is not None:
+        return _joined_into("cat", out, parts, lambda: cat(parts, dim))
     if not parts:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     # torch still skips 1-d empty tensors here, a legacy rule kept for old code
@@ -792,9 +794,11 @@ class CatBackward0(Node):
 
 # --8<-- [start:stack]
 @numpy_names
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     """Join same-shaped tensors along a NEW dim (so n tensors of shape s give (n, *s))."""
     parts = _tensor_list("stack", tensors)
+    if out is not None:
+        return _joined_into("stack", out, parts, lambda: stack(parts, dim))
     if not parts:
         raise RuntimeError("stack expects a non-empty TensorList")
     shape = parts[0]._data.shape
@@ -825,6 +829,23 @@ class StackBackward0(Node):
             select(grad, self.dim, i) if node is not None else None
             for i, (node, _) in enumerate(self.next_functions)
         )
+
+
+def _joined_into(name: str, out: Tensor, parts: list[Tensor], join: Callable[[], Tensor]) -> Tensor:
+    """``cat``/``stack`` with ``out=``: the result may go into a dtype of its category or a
+    higher one; ``out`` may share no memory with the inputs (it would overwrite what is still
+    to be read)."""
+    check_out(name, out, *parts)
+    result = join()
+    check_reads(out._data, [t._data for t in parts], full_ok=False)
+    if name == "stack" and out._data.shape != result._data.shape:
+        resize_out(out, result._data.shape)  # (torch's stack sizes out, then cats into it)
+    if result._dtype._kind > out._dtype._kind:
+        raise TypeError(
+            "torch.cat(): input types can't be cast to the desired output type "
+            f"{type_name(out._dtype)}"
+        )
+    return write_out(out, result)
 
 
 # --- copies
