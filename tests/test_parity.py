@@ -8,6 +8,7 @@ per library); see ``tests/parity.py`` for what is compared.
 from __future__ import annotations
 
 import itertools
+import math
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -2008,3 +2009,38 @@ def test_broadcasting_binary_ops(
         return getattr(L, op)(x, y)
 
     check(fn, x, y)
+
+
+# a number becoming an element of a dtype (a fill value, a clamp bound, where's number): torch
+# refuses one that does not fit ("value cannot be converted to type uint8_t without overflow"),
+# except an int wrapping into an unsigned dtype down to -max; NumPy wrapped, made inf or raised
+# OverflowError. float16 is checked on some paths only (see _dtype.check_fits).
+FIT_DTYPES = ["bool", "uint8", "int8", "int32", "int64", "float16", "float32"]
+FIT_VALUES = [1.5, -1.5, 300, -1, -129, 128, -256, 2**40, math.nan, math.inf, 255.9, 1e10, 1e300]
+
+
+def _set(x: Any, index: Any, value: Any) -> Any:
+    x[index] = value
+    return x
+
+
+FIT_CALLS = {
+    "full": lambda L, d, v: L.full((2,), v, dtype=d),
+    "full one element": lambda L, d, v: L.full((1,), v, dtype=d),
+    "full_like": lambda L, d, v: L.full_like(L.zeros(2, dtype=d), v),
+    "new_full": lambda L, d, v: L.zeros(2, dtype=d).new_full((3,), v),
+    "fill_": lambda L, d, v: L.zeros(2, dtype=d).fill_(v),
+    "fill_ one element": lambda L, d, v: L.zeros(1, dtype=d).fill_(v),
+    "masked_fill": lambda L, d, v: L.zeros(2, dtype=d).masked_fill(L.tensor([True, False]), v),
+    "setitem": lambda L, d, v: _set(L.zeros(2, dtype=d), 0, v),
+    "setitem slice": lambda L, d, v: _set(L.zeros(2, dtype=d), slice(None), v),
+    "clamp": lambda L, d, v: L.zeros(2, dtype=d).clamp(max=v) if d is not L.bool else None,
+    "where": lambda L, d, v: L.where(L.tensor([True, False]), L.zeros(2, dtype=d), v),
+}
+
+
+@pytest.mark.parametrize("value", FIT_VALUES, ids=str)
+@pytest.mark.parametrize("dtype", FIT_DTYPES)
+@pytest.mark.parametrize("call", FIT_CALLS)
+def test_a_number_that_does_not_fit_the_dtype(call: str, dtype: str, value: Any) -> None:
+    check(lambda L: FIT_CALLS[call](L, getattr(L, dtype), value), same_message=True)

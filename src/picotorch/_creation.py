@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _dtype, _random
 from ._device import check_device
-from ._dtype import dtype, type_name
+from ._dtype import dtype, fitted, type_name
 from ._memory import empty_laid_out_like, first_byte
 from ._out import check_out, resize_out, write_out
 from ._size import bool_arg, int_arg, number_arg, one_int_tuple, shape_arg, type_name_of
@@ -391,7 +391,8 @@ def full(
     shape = _size_arg("full", size, position=1)
     fill_value = number_arg(fill_value, "full", "fill_value", 2)
     dt = _out_dtype("full", dtype, out) or _dtype.scalar_dtype(fill_value)
-    return _finish(np.full(shape, fill_value, dt.numpy), requires_grad, out)
+    value = fitted(fill_value, dt, half=math.prod(shape) != 1)  # (see fill_)
+    return _finish(np.full(shape, value, dt.numpy), requires_grad, out)
 
 
 def eye(
@@ -635,9 +636,9 @@ def full_like(
     device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
-    data, _ = _like("full_like", input, dtype, device)
+    data, dt = _like("full_like", input, dtype, device)
     fill_value = number_arg(fill_value, "full_like", "fill_value", 2)
-    data[...] = np.full((), fill_value, data.dtype)  # (converted as np.full converts)
+    data[...] = fitted(fill_value, dt, half=data.size != 1)  # (see fill_)
     return _finish(data, requires_grad)
 
 

@@ -7,6 +7,8 @@ Every picotorch dtype maps one-to-one to a NumPy dtype: a tensor's values live i
 from __future__ import annotations
 
 import builtins
+import math
+from typing import Any
 
 import numpy as np
 
@@ -96,6 +98,43 @@ _C_NAMES = {
 def c_type_name(d: dtype) -> str:
     """The C type behind a dtype, as some of torch's messages spell it (``float``, ``long int``)."""
     return _C_NAMES[d]
+
+
+def fitted(value: Any, d: dtype, *, half: builtins.bool = True) -> Any:
+    """A number as an element of dtype ``d`` (a NumPy scalar), as torch converts a fill value:
+    ``check_fits``, then C's conversion (-1 is 255 in uint8). A complex number is returned as
+    it is."""
+    if isinstance(value, complex):
+        return value
+    check_fits(value, d, half=half)
+    with np.errstate(over="ignore"):  # (float16 unchecked: inf, as torch's conversion gives)
+        return np.array(value).astype(d.numpy)[()]
+
+
+def check_fits(value: Any, d: dtype, *, half: builtins.bool = True) -> None:
+    """torch's check when a number becomes an element of dtype ``d`` (a fill value, a clamp
+    bound, a number in ``where``): a value that does not fit is torch's RuntimeError, never
+    wrapped around nor made inf. But an int may wrap into an unsigned dtype down to ``-max``
+    (-1 is 255 in uint8, as in C); NaN fits no integer dtype; inf fits every float dtype.
+    ``half=False``: no check for float16 (torch's paths through a 0-d tensor, and its fill of a
+    single element, convert to half unchecked)."""
+    if d._kind == 1 and not isinstance(value, _BOOLS):
+        info = np.iinfo(d.name)
+        wraps = info.min == 0 and not isinstance(value, _FLOATS)
+        fits = (-info.max if wraps else info.min) <= value <= info.max  # (False for NaN)
+    elif d in _LARGEST and (half or d is not float16) and not isinstance(value, complex):
+        fits = not math.isfinite(value) or abs(value) <= _LARGEST[d]
+    else:
+        fits = True
+    if not fits:
+        name = _CHECKED_NAMES.get(d, f"{d.name}_t")
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+_BOOLS = (builtins.bool, np.bool_)
+_FLOATS = (builtins.float, np.floating)
+_LARGEST = {d: builtins.float(np.finfo(d.numpy).max) for d in (float16, float32)}
+_CHECKED_NAMES = {int32: "int", float16: "c10::Half", float32: "float"}
 
 
 def from_numpy_dtype(np_dtype: np.dtype) -> dtype:

@@ -734,7 +734,11 @@ class Tensor:
         if not isinstance(value, (Tensor, *NUMBERS)):
             got = type_name_of(value)
             raise invalid_combination("fill_", got, "Tensor value", "Number value")
-        number = value.item() if isinstance(value, Tensor) else value
+        if isinstance(value, Tensor):
+            number = value.item()
+        else:
+            # (torch fills a single element on a path that converts to half unchecked)
+            number = _dtype.fitted(value, self._dtype, half=self._data.size != 1)
         if needs_grad(self, value):
             node = _pw.FillBackward3 if isinstance(value, Tensor) else _pw.FillBackward2
             return self._overwrite(np.full_like(self._data, number), node, value)

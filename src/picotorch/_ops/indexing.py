@@ -19,7 +19,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
-from .._dtype import c_type_name, type_name
+from .._dtype import c_type_name, fitted, type_name
 from .._memory import check_reads
 from .._out import check_out, write_out
 from .._size import (
@@ -375,8 +375,10 @@ def _assignable(a: Tensor, value: Any) -> Any:
     (NumPy's too) or bool, a float (np.float64 is one, np.float32 is not), or a complex that
     is real (or goes into a bool tensor). Anything else, a list or an ndarray too, is torch's
     TypeError (NumPy would take them, and None as NaN)."""
-    if isinstance(value, Tensor | int | float | np.integer):
+    if isinstance(value, Tensor):
         return value
+    if isinstance(value, int | float | np.integer):
+        return fitted(value, a._dtype, half=False)  # (torch writes through a 0-d tensor)
     if isinstance(value, complex):
         if value.imag == 0 or a._dtype is _dtype.bool:
             return value.real if a._dtype is not _dtype.bool else bool(value)
@@ -984,7 +986,9 @@ def _masked_fill_value(a: Tensor, mask: Tensor, value: Any) -> np.ndarray:
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
             f"{value._data.ndim} dimension(s)."
         )
-    return np.asarray(value.item() if isinstance(value, Tensor) else value).astype(a._data.dtype)
+    if isinstance(value, Tensor):
+        return np.asarray(value.item()).astype(a._data.dtype)
+    return np.asarray(fitted(value, a._dtype))
 
 
 class MaskedFillBackward0(Node):

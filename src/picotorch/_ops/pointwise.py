@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import _dtype
-from .._dtype import _FROM_NUMPY, dtype, result_type, type_name
+from .._dtype import _FROM_NUMPY, check_fits, dtype, result_type, type_name
 from .._memory import check_reads
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
@@ -1327,6 +1327,9 @@ def clamp(
     common = result_type(input, *bounds)
     if common is _dtype.bool:
         _refuse_bool_clamp(min, max)
+    for bound in bounds:
+        if not isinstance(bound, Tensor):
+            check_fits(bound, common)  # (``int8_x.clamp(max=128)`` is an error, not -128)
     # torch's error for tensor bounds that don't broadcast (NumPy's would be a ValueError)
     broadcast_shapes(
         input._data.shape, *(np.shape(b._data) for b in bounds if isinstance(b, Tensor))
@@ -1457,6 +1460,8 @@ def where(
             f"{type_name(condition._dtype)}"
         )
     common = result_type(input, other)
+    for number in (v for v in (input, other) if not isinstance(v, Tensor)):
+        check_fits(number, common, half=False)  # (torch makes it a 0-d tensor: unchecked half)
     x, y = _array(input, common), _array(other, common)
     broadcast_shapes(condition._data.shape, np.shape(x), np.shape(y))  # torch's error, if any
     result = Tensor._make(np.where(condition._data, x, y))
