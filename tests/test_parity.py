@@ -2044,3 +2044,55 @@ FIT_CALLS = {
 @pytest.mark.parametrize("call", FIT_CALLS)
 def test_a_number_that_does_not_fit_the_dtype(call: str, dtype: str, value: Any) -> None:
     check(lambda L: FIT_CALLS[call](L, getattr(L, dtype), value), same_message=True)
+
+
+# numbers (and one-element tensors) in arithmetic, value for value, compared exactly
+HALF = np.linspace(-100, 100, 801).astype(np.float16)
+SCALAR_ARITHMETIC = {
+    # torch computes a float16 product or quotient by a one-element operand in float32, from
+    # that operand's own value (x * 0.1 is not x * half(0.1); x * 2**40 is no inf)
+    "half * 0.1": lambda L, h: h * 0.1,
+    "half * 2.7": lambda L, h: h * 2.7,
+    "half / 0.3": lambda L, h: h / 0.3,
+    "half // 0.1": lambda L, h: h // 0.1,
+    "half trunc / 7.77": lambda L, h: L.div(h, 7.77, rounding_mode="trunc"),
+    "0.1 / half": lambda L, h: 0.1 / h,
+    "half * 2**40": lambda L, h: h * 2**40,
+    "half / 2**40": lambda L, h: h / 2**40,
+    "half * 0-d float32": lambda L, h: h * L.tensor(0.1),
+    "half * 0-d int64": lambda L, h: h * L.tensor(2**40),
+    "int16 / 0-d half": lambda L, h: (h * 300).to(L.int16) / L.tensor(0.3, dtype=L.float16),
+    "half + 0.1": lambda L, h: h + 0.1,
+    "half - 0.7": lambda L, h: h - 0.7,
+    # the exponents torch computes with products (x ** 3 is x * x * x, not pow)
+    "float32 ** 3": lambda L, h: h.float() ** 3,
+    "float32 ** 2": lambda L, h: h.float() ** 2,
+    "float32 ** -0.5": lambda L, h: h.float().abs() ** -0.5,
+    "float32 ** -1": lambda L, h: h.float() ** -1,
+    "float32 ** -2": lambda L, h: h.float() ** -2,
+    "float64 ** 3.0": lambda L, h: h.double() ** 3.0,
+    "int64 ** 3.0": lambda L, h: h.long() ** 3.0,
+    "pow(float32, 3)": lambda L, h: L.pow(h.float() + 0.1, 3),
+    # numbers that do not fit the dtype: torch's error, not a wrapped value
+    "int8 // 256": lambda L, h: L.tensor([5, -7], dtype=L.int8) // 256,
+    "int8 % 2**40": lambda L, h: L.tensor([5, -7], dtype=L.int8) % 2**40,
+    "uint8 trunc / 512": lambda L, h: L.div(
+        L.tensor([5, 7], dtype=L.uint8), 512, rounding_mode="trunc"
+    ),
+    "int8 // 0-d int64 256": lambda L, h: L.tensor([5, -7], dtype=L.int8) // L.tensor(256),
+    "int8 ** 300": lambda L, h: L.tensor([1, 2], dtype=L.int8) ** 300,
+    "half ** 2**40": lambda L, h: h**2**40,
+    "float32 ** 1e300": lambda L, h: h.float() ** 1e300,
+    "int8 ** 0-d uint8 255": lambda L, h: (
+        L.tensor([1, 2, -1], dtype=L.int8) ** L.tensor(255, dtype=L.uint8)
+    ),
+    "int8 add alpha 300": lambda L, h: L.tensor([1], dtype=L.int8).add(1, alpha=300),
+    "float32 sub alpha 1e300": lambda L, h: h.float().sub(h.float(), alpha=1e300),
+    "half add alpha 1e5": lambda L, h: h.add(h, alpha=1e5),
+    "uint8 sub alpha -1": lambda L, h: L.tensor([1, 9], dtype=L.uint8).sub(3, alpha=-1),
+}
+
+
+@pytest.mark.parametrize("name", SCALAR_ARITHMETIC)
+def test_numbers_in_arithmetic(name: str) -> None:
+    check(lambda L, h: SCALAR_ARITHMETIC[name](L, h), HALF, same_message=True, rtol=0, atol=0)

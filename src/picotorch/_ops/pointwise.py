@@ -108,6 +108,7 @@ def _check_operand(x: Any) -> None:
 # A Python int or float with a float tensor keeps the tensor's dtype (torch.result_type), and
 # NumPy (NEP 50) computes ``float32_array * 0.5`` in float32 too: no conversion is needed.
 _KEEPS_FLOAT_DTYPE = (int, float)
+_WIDE_FLOATS = (_dtype.float32, _dtype.float64)  # (float16 with a number: see _half_by_one)
 _TENSOR_OR_NUMBER = (Tensor, float, int)
 
 
@@ -128,7 +129,7 @@ def _binary(
     y: Any
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
         common, x, y = a._dtype, a._data, b._data  # the hot path: nothing to convert
-    elif isinstance(a, Tensor) and type(b) in _KEEPS_FLOAT_DTYPE and a._dtype._kind == 2:
+    elif isinstance(a, Tensor) and type(b) in _KEEPS_FLOAT_DTYPE and a._dtype in _WIDE_FLOATS:
         common, x, y = a._dtype, a._data, b  # float tensor with a number, e.g. ``x * 0.5``
     elif isinstance(b, Tensor) and type(a) in _KEEPS_FLOAT_DTYPE and b._dtype._kind == 2:
         common, x, y = b._dtype, a, b._data  # e.g. ``1 - x``
@@ -136,6 +137,8 @@ def _binary(
         _check_operand(a)
         _check_operand(b)
         common = result_type(a, b)
+        if common is _dtype.float16 and ufunc in _HALF_BY_ONE and _one_element(b) and out is None:
+            return _half_by_one(ufunc, a, b)
         x, y = _array(a, common), _array(b, common)
     if to_float and not common.is_floating_point:
         common = _dtype.get_default_dtype()
@@ -152,6 +155,18 @@ def _binary(
 
 
 # --8<-- [end:binary]
+
+
+def _half_by_one(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
+    """A float16 product or quotient whose second operand has one element (a number, a 0-d
+    tensor), as torch computes it: in float32, with that operand's own value, rounded to half
+    once at the end (``x * 0.1`` is not ``x * half(0.1)``, and ``x * 2**40`` is no inf)."""
+    x = np.asarray(_array(a, _dtype.float16), np.float32)  # (the first operand is half first)
+    return _make(np.asarray(ufunc(x, _array(b, _dtype.float32))).astype(np.float16))
+
+
+def _one_element(x: Operand) -> bool:
+    return not isinstance(x, Tensor) or x._data.size == 1
 
 
 def _write_out(
@@ -320,6 +335,7 @@ def _scaled(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> Opera
             if shape != x._data.shape:
                 raise _in_place_shape_error(out, shape)
     common = result_type(input, x)
+    check_fits(alpha, common)  # (``int8_x.add(y, alpha=300)`` is an error)
     if isinstance(alpha, bool) and common is not _dtype.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if isinstance(alpha, float) and not common.is_floating_point:
@@ -608,6 +624,10 @@ def _trunc_divide(x: Any, y: Any) -> Any:
     return q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
 
 
+# the float16 ops torch computes in float32 when the second operand has one element
+_HALF_BY_ONE = {np.multiply, np.true_divide, np.floor_divide, _trunc_divide}
+
+
 def _refuse_bool(kernel: str, input: Operand, other: Operand) -> None:
     """torch has no bool kernel for rounded division and remainder (``True // True``)."""
     if result_type(input, other) is _dtype.bool:
@@ -615,11 +635,12 @@ def _refuse_bool(kernel: str, input: Operand, other: Operand) -> None:
 
 
 def _check_integer_divisor(input: Operand, other: Operand) -> None:
-    """Integer division by zero is an error in torch (NumPy would quietly give 0)."""
-    if result_type(input, other).is_floating_point:
+    """Integer division by zero is an error in torch (NumPy would quietly give 0), also by a
+    number that becomes 0 in the dtype (``int8_x // 256``)."""
+    common = result_type(input, other)
+    if common.is_floating_point:
         return
-    divisor = other._data if isinstance(other, Tensor) else other
-    if np.any(np.asarray(divisor) == 0):
+    if np.any(np.asarray(_array(other, common)) == 0):
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -675,6 +696,8 @@ def pow(  # noqa: A001 - torch's name
     exponent *tensor* follow torch's integer kernel (see ``_int_power``).
     """
     common = result_type(input, exponent)
+    if not isinstance(exponent, Tensor) and common not in _WIDE_FLOATS:
+        check_fits(exponent, common)  # (``int8_x ** 300`` is an error; float32 takes a double)
     func: Callable[..., Any] = np.power
     if common is _dtype.bool:
         # torch has no bool pow kernel; ``x ** True`` copies x and ``x ** False`` fills ones
@@ -682,12 +705,16 @@ def pow(  # noqa: A001 - torch's name
         if isinstance(exponent, Tensor) or exponent not in (0, 1):
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         func = np.greater_equal  # for bools, x ** y is x >= y: true unless x = 0 and y = 1
-    elif not common.is_floating_point:
-        if not isinstance(exponent, Tensor):
-            if exponent < 0:
-                raise RuntimeError("Integers to negative integer powers are not allowed.")
-        elif np.any(exponent._data < 0):
-            func = _int_power
+    elif common.is_floating_point:
+        if isinstance(input, Tensor) and not isinstance(exponent, (Tensor, bool)):
+            func = _POWER_BY_PRODUCTS.get(exponent, func)
+    elif not isinstance(exponent, Tensor):
+        if exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    elif np.any(_array(exponent, common) < 0):  # (in the result's dtype: 255 may be -1)
+        func = _int_power
+    if out is not None:
+        check_out("pow", out, input, exponent)  # (named here: func may be no ufunc)
     result = _binary(func, input, exponent, out=out)
     if needs_grad(input, exponent):
         if not isinstance(exponent, Tensor):
@@ -782,6 +809,17 @@ class FillBackward3(Node):
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         grad_value = grad.sum() if self.next_functions[1][0] is not None else None
         return _zeros_like(grad), grad_value
+
+
+# the exponents torch's kernel computes with products and quotients instead of pow (the results
+# differ in the last bit: enough to change the losses a tutorial's ``x ** 3`` model prints)
+_POWER_BY_PRODUCTS: dict[float, Callable[[Any, Any], Any]] = {
+    2: lambda x, _: x * x,
+    3: lambda x, _: x * x * x,
+    -0.5: lambda x, _: 1 / np.sqrt(x),
+    -1: lambda x, _: 1 / x,
+    -2: lambda x, _: 1 / (x * x),
+}
 
 
 def _int_power(x: Any, y: Any) -> Any:
