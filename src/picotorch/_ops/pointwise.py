@@ -708,6 +708,8 @@ def pow(  # noqa: A001 - torch's name
     elif common.is_floating_point:
         if isinstance(input, Tensor) and not isinstance(exponent, (Tensor, bool)):
             func = _POWER_BY_PRODUCTS.get(exponent, func)
+            if common is _dtype.float16 and func is not np.power:  # (in float32, as torch)
+                func = functools.partial(_power_in_float32, func)
     elif not isinstance(exponent, Tensor):
         if exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -820,6 +822,11 @@ _POWER_BY_PRODUCTS: dict[float, Callable[[Any, Any], Any]] = {
     -1: lambda x, _: 1 / x,
     -2: lambda x, _: 1 / (x * x),
 }
+
+
+def _power_in_float32(shortcut: Callable[[Any, Any], Any], x: Any, y: Any) -> Any:
+    """A float16 ``x ** y`` by products, computed in float32 and rounded once, as torch does."""
+    return np.asarray(shortcut(np.asarray(x, np.float32), y)).astype(np.float16)
 
 
 def _int_power(x: Any, y: Any) -> Any:

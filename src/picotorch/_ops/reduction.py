@@ -821,7 +821,7 @@ def _variance(
             UserWarning,
             stacklevel=4,
         )
-    acc = np.float32 if input._dtype is _dtype.float16 else x.dtype  # as torch computes half
+    acc = _VARIANCE_IN.get(x.dtype, x.dtype)
     mean = np.sum(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
     deviation = x - mean
     squares = np.sum(deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc)
@@ -829,6 +829,11 @@ def _variance(
     # torch's backward takes the whole-tensor path for dim=None and for 0-d inputs
     how = {"axes": None if dim is None or x.ndim == 0 else axes, "n": n}
     return variance, how | {"correction": correction, "keepdim": keepdim}
+
+
+# the dtype torch's CPU kernel computes a variance in: float32's in double (computed in float32,
+# the result differed in the last bit for nearly half of the values, and overflowed sooner)
+_VARIANCE_IN = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64}
 
 
 @numpy_names
