@@ -2113,3 +2113,11 @@ def test_variance_to_the_last_bit(op: str, dim: Any, dtype: str) -> None:
     check(
         lambda L, x: getattr(x, op)() if dim is None else getattr(x, op)(dim), data, rtol=0, atol=0
     )
+
+
+@pytest.mark.parametrize("value", [1 + 0j, 1.5 - 0j, 300 + 0j, 2j], ids=str)
+@pytest.mark.parametrize("dtype", ["bool", "int8", "float32"])
+@pytest.mark.parametrize("call", ["full", "fill_", "masked_fill", "new_full", "setitem"])
+def test_a_complex_fill_value(call: str, dtype: str, value: complex) -> None:
+    """A complex number fills a real tensor with its real part, if it is real (and fits)."""
+    check(lambda L: FIT_CALLS[call](L, getattr(L, dtype), value), same_message=True)

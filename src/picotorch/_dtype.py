@@ -102,11 +102,10 @@ def c_type_name(d: dtype) -> str:
 
 def fitted(value: Any, d: dtype, *, half: builtins.bool = True) -> Any:
     """A number as an element of dtype ``d`` (a NumPy scalar), as torch converts a fill value:
-    ``check_fits``, then C's conversion (-1 is 255 in uint8). A complex number is returned as
-    it is."""
-    if isinstance(value, complex):
-        return value
+    ``check_fits``, then C's conversion (-1 is 255 in uint8; a complex number's real part)."""
     check_fits(value, d, half=half)
+    if isinstance(value, _COMPLEX):
+        value = builtins.bool(value) if d is bool else value.real
     with np.errstate(over="ignore"):  # (float16 unchecked: inf, as torch's conversion gives)
         return np.array(value).astype(d.numpy)[()]
 
@@ -117,21 +116,32 @@ def check_fits(value: Any, d: dtype, *, half: builtins.bool = True) -> None:
     wrapped around nor made inf. But an int may wrap into an unsigned dtype down to ``-max``
     (-1 is 255 in uint8, as in C); NaN fits no integer dtype; inf fits every float dtype.
     ``half=False``: no check for float16 (torch's paths through a 0-d tensor, and its fill of a
-    single element, convert to half unchecked)."""
+    single element, convert to half unchecked). A complex number fits if it is real and its
+    real part fits (any fits into bool)."""
+    if isinstance(value, _COMPLEX) and d is not bool:
+        if value.imag != 0:
+            raise RuntimeError(
+                f"value cannot be converted to type {_checked_name(d)} without overflow"
+            )
+        value = value.real
     if d._kind == 1 and not isinstance(value, _BOOLS):
         info = np.iinfo(d.name)
         wraps = info.min == 0 and not isinstance(value, _FLOATS)
         fits = (-info.max if wraps else info.min) <= value <= info.max  # (False for NaN)
-    elif d in _LARGEST and (half or d is not float16) and not isinstance(value, complex):
+    elif d in _LARGEST and (half or d is not float16):
         fits = not math.isfinite(value) or abs(value) <= _LARGEST[d]
     else:
         fits = True
     if not fits:
-        name = _CHECKED_NAMES.get(d, f"{d.name}_t")
-        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        raise RuntimeError(f"value cannot be converted to type {_checked_name(d)} without overflow")
+
+
+def _checked_name(d: dtype) -> str:
+    return _CHECKED_NAMES.get(d, f"{d.name}_t")
 
 
 _BOOLS = (builtins.bool, np.bool_)
+_COMPLEX = (complex, np.complexfloating)
 _FLOATS = (builtins.float, np.floating)
 _LARGEST = {d: builtins.float(np.finfo(d.numpy).max) for d in (float16, float32)}
 _CHECKED_NAMES = {int32: "int", float16: "c10::Half", float32: "float"}

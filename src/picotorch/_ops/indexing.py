@@ -381,7 +381,7 @@ def _assignable(a: Tensor, value: Any) -> Any:
         return fitted(value, a._dtype, half=False)  # (torch writes through a 0-d tensor)
     if isinstance(value, complex):
         if value.imag == 0 or a._dtype is _dtype.bool:
-            return value.real if a._dtype is not _dtype.bool else bool(value)
+            return fitted(value, a._dtype, half=False)
         raise RuntimeError(
             f"value cannot be converted to type {_COMPLEX_TARGETS[a._dtype]} without overflow"
         )
