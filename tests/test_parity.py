@@ -2121,3 +2121,20 @@ def test_variance_to_the_last_bit(op: str, dim: Any, dtype: str) -> None:
 def test_a_complex_fill_value(call: str, dtype: str, value: complex) -> None:
     """A complex number fills a real tensor with its real part, if it is real (and fits)."""
     check(lambda L: FIT_CALLS[call](L, getattr(L, dtype), value), same_message=True)
+
+
+def _set_0d(L: Any, index: Any) -> Any:
+    x = L.tensor(5.0)
+    x[index] = 2.0
+    return x
+
+
+ZERO_D_INDICES = [0, -1, 1, slice(1, None), slice(None), (None, 0), (0, 0), Ellipsis, True, [0]]
+
+
+@pytest.mark.parametrize("index", ZERO_D_INDICES, ids=repr)
+@pytest.mark.parametrize("write", [False, True])
+def test_indexing_a_0d_tensor(index: Any, write: bool) -> None:
+    """torch's messages: "invalid index of a 0-dim tensor" for 0 only, "index -1 is out of
+    bounds for dimension 0 with size 0", "slice() cannot be applied to a 0-dim tensor."."""
+    check(lambda L: _set_0d(L, index) if write else L.tensor(5.0)[index], same_message=True)

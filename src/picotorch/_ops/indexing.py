@@ -103,11 +103,8 @@ def _is_tuple_like(index: Any) -> bool:
 
 
 def _numpy_index(a: Tensor, index: Any) -> tuple[tuple[Any, ...], bool]:
-    if not a._data.ndim and isinstance(index, (int, np.integer)) and not isinstance(index, bool):
-        raise IndexError(  # torch's own message, for a bare int only
-            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
-        )
+    if not a._data.ndim:
+        _check_0d_index(index)
     if _is_tuple_like(index):
         warnings.warn(
             "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
@@ -125,6 +122,20 @@ def _numpy_index(a: Tensor, index: Any) -> tuple[tuple[Any, ...], bool]:
         converted.append(np_item)
         advanced = advanced or is_adv
     return tuple(converted), advanced
+
+
+def _check_0d_index(index: Any) -> None:
+    """torch's own messages for a bare int or slice into a 0-d tensor (more than one index is
+    "too many indices", as NumPy finds)."""
+    if isinstance(index, (int, np.integer)) and not isinstance(index, bool):
+        if index == 0:
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
+        raise IndexError(f"index {index} is out of bounds for dimension 0 with size 0")
+    if isinstance(index, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
 
 
 def _index_error(err: IndexError, index: tuple[Any, ...], shape: tuple[int, ...]) -> IndexError:
