@@ -2138,3 +2138,54 @@ def test_indexing_a_0d_tensor(index: Any, write: bool) -> None:
     """torch's messages: "invalid index of a 0-dim tensor" for 0 only, "index -1 is out of
     bounds for dimension 0 with size 0", "slice() cannot be applied to a 0-dim tensor."."""
     check(lambda L: _set_0d(L, index) if write else L.tensor(5.0)[index], same_message=True)
+
+
+MEMORY_FORMATS = ["contiguous_format", "preserve_format", "channels_last", "channels_last_3d"]
+LAYOUT_SOURCES = {
+    "matrix": lambda L: L.arange(6.0).reshape(2, 3),
+    "transposed": lambda L: L.arange(6.0).reshape(2, 3).t(),
+    "4-d": lambda L: L.arange(24.0).reshape(1, 2, 3, 4),
+    "4-d channels innermost": lambda L: L.arange(24.0).reshape(1, 2, 3, 4).transpose(1, 3),
+    "5-d": lambda L: L.arange(24.0).reshape(1, 2, 3, 2, 2),
+}
+LAYOUT_CALLS = {
+    "contiguous": lambda L, x, f: x.contiguous(memory_format=f),
+    "is_contiguous": lambda L, x, f: x.is_contiguous(memory_format=f),
+    "clone": lambda L, x, f: x.clone(memory_format=f),
+    "torch.clone": lambda L, x, f: L.clone(x, memory_format=f),
+    "zeros_like": lambda L, x, f: L.zeros_like(x, memory_format=f),
+    "full_like": lambda L, x, f: L.full_like(x, 3, memory_format=f),
+    "rand_like": lambda L, x, f: (L.manual_seed(0), L.rand_like(x, memory_format=f))[1],
+    "empty": lambda L, x, f: L.empty(*x.shape, memory_format=f).zero_(),
+}
+
+
+@pytest.mark.parametrize("fmt", MEMORY_FORMATS)
+@pytest.mark.parametrize("source", LAYOUT_SOURCES)
+@pytest.mark.parametrize("call", LAYOUT_CALLS)
+def test_memory_formats(call: str, source: str, fmt: str) -> None:
+    """``torch.channels_last`` and the other memory formats: the layout (strides) of what each
+    call returns, its values, and torch's errors for the wrong rank."""
+    check(
+        lambda L: LAYOUT_CALLS[call](L, LAYOUT_SOURCES[source](L), getattr(L, fmt)),
+        same_message=True,
+        strides=True,
+    )
+
+
+def test_memory_format_objects() -> None:
+    import copy
+    import pickle
+
+    import torch
+
+    import picotorch
+
+    for L in (torch, picotorch):
+        assert [repr(getattr(L, f)) for f in MEMORY_FORMATS] == [
+            f"torch.{f}" for f in MEMORY_FORMATS
+        ]
+        assert copy.deepcopy(L.channels_last) is L.channels_last
+        assert pickle.loads(pickle.dumps(L.contiguous_format)) is L.contiguous_format
+        assert isinstance(L.preserve_format, L.memory_format)
+    check(lambda L: L.ones(2).contiguous(memory_format=1), raises=TypeError, same_message=True)

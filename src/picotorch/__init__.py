@@ -60,6 +60,13 @@ from ._dtype import (
     short,
     uint8,
 )
+from ._memory_format import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    memory_format,
+    preserve_format,
+)
 from ._ops.activation import log_softmax, softmax
 from ._ops.indexing import gather, index_select, masked_fill, nonzero, scatter, scatter_add
 from ._ops.linalg import addmm, bmm, dot, matmul, mm, mv
@@ -167,6 +174,6 @@ def numel(input: Tensor) -> _builtins.int:
     return input.numel()
 
 
-def clone(input: Tensor) -> Tensor:
+def clone(input: Tensor, *, memory_format: object = preserve_format) -> Tensor:  # noqa: F811
     """A copy of ``input`` with its own memory."""
-    return input.clone()
+    return input.clone(memory_format=memory_format)

@@ -16,6 +16,7 @@ from . import _dtype, _random
 from ._device import check_device
 from ._dtype import dtype, fitted, type_name
 from ._memory import empty_laid_out_like, first_byte
+from ._memory_format import contiguous_format, laid_out, memory_format_arg, preserve_format
 from ._out import check_out, resize_out, write_out
 from ._size import bool_arg, int_arg, number_arg, one_int_tuple, shape_arg, type_name_of
 from ._tensor import Tensor
@@ -371,10 +372,14 @@ def empty(
     device: Any = None,
     requires_grad: bool = False,
     out: Tensor | None = None,
+    memory_format: Any = contiguous_format,
 ) -> Tensor:
     """A tensor of the given shape whose values are whatever (here: zeros, to be reproducible)."""
     shape, dt = _factory("empty", sizes, size, dtype, device, out)
-    return _finish(np.zeros(shape, dt.numpy), requires_grad, out)
+    fmt = memory_format_arg(memory_format, "empty", len(shape))
+    if fmt is preserve_format:
+        raise RuntimeError("unsupported memory format Preserve")
+    return _finish(laid_out(np.zeros(shape, dt.numpy), fmt), requires_grad, out)
 
 
 def full(
@@ -584,34 +589,55 @@ def _linspace(start: float, end: float, steps: int, dt: dtype) -> np.ndarray:
 
 
 # --8<-- [start:like]
-def _like(name: str, t: Tensor, dtype: Any, device: Any) -> tuple[np.ndarray, dtype]:
+def _like(
+    name: str, t: Tensor, dtype: Any, device: Any, memory_format: Any
+) -> tuple[np.ndarray, dtype]:
     """New memory for ``*_like``: the shape and, unless told otherwise, the dtype of ``t``,
-    laid out like ``t`` (a transposed tensor's is transposed: see ``empty_laid_out_like``)."""
+    laid out like ``t`` (a transposed tensor's is transposed: see ``empty_laid_out_like``), or
+    as ``memory_format`` says."""
     check_device(device)
     dt = _dtype.resolve(dtype, name) or t._dtype
-    return empty_laid_out_like(t._data, dt.numpy), dt
+    fmt = memory_format_arg(memory_format, name, t._data.ndim)
+    if fmt is preserve_format:
+        return empty_laid_out_like(t._data, dt.numpy), dt
+    return laid_out(np.empty(t._data.shape, dt.numpy), fmt), dt
 
 
 def zeros_like(
-    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
-    data, _ = _like("zeros_like", input, dtype, device)
+    data, _ = _like("zeros_like", input, dtype, device, memory_format)
     data.fill(0)
     return _finish(data, requires_grad)
 
 
 def ones_like(
-    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
-    data, _ = _like("ones_like", input, dtype, device)
+    data, _ = _like("ones_like", input, dtype, device, memory_format)
     data.fill(1)
     return _finish(data, requires_grad)
 
 
 def rand_like(
-    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
-    data, dt = _like("rand_like", input, dtype, device)
+    data, dt = _like("rand_like", input, dtype, device, memory_format)
     _require_float("check_uniform_bounds", dt)
     Tensor._make(data).uniform_()  # memory front to back, as torch fills it
     return _finish(data, requires_grad)
@@ -621,9 +647,14 @@ def rand_like(
 
 
 def empty_like(
-    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
-    data, _ = _like("empty_like", input, dtype, device)
+    data, _ = _like("empty_like", input, dtype, device, memory_format)
     data.fill(0)  # (torch leaves whatever the memory held)
     return _finish(data, requires_grad)
 
@@ -635,17 +666,23 @@ def full_like(
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
-    data, dt = _like("full_like", input, dtype, device)
+    data, dt = _like("full_like", input, dtype, device, memory_format)
     fill_value = number_arg(fill_value, "full_like", "fill_value", 2)
     data[...] = fitted(fill_value, dt, half=data.size != 1)  # (see fill_)
     return _finish(data, requires_grad)
 
 
 def randn_like(
-    input: Tensor, *, dtype: dtype | None = None, device: Any = None, requires_grad: bool = False
+    input: Tensor,
+    *,
+    dtype: dtype | None = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    memory_format: Any = preserve_format,
 ) -> Tensor:
-    data, dt = _like("randn_like", input, dtype, device)
+    data, dt = _like("randn_like", input, dtype, device, memory_format)
     _require_float("normal_kernel_cpu", dt)
     Tensor._make(data).normal_()  # (as rand_like)
     return _finish(data, requires_grad)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
+from . import _memory_format as _mf
 from . import autograd as _autograd
 from ._device import CPU, check_device, device
 from ._dtype import c_type_name, dtype, type_name
@@ -309,9 +310,14 @@ class Tensor:
         counter = self._version_counter
         return storage_offset(self._data, counter[1] if len(counter) > 1 else None)
 
-    def is_contiguous(self) -> builtins.bool:
-        """Whether the elements lie in memory in row-major order without gaps."""
-        return bool(self._data.flags.c_contiguous)
+    def is_contiguous(self, memory_format: Any = _mf.contiguous_format) -> builtins.bool:
+        """Whether the elements lie in memory in row-major order without gaps (or in the order
+        ``memory_format`` says: ``torch.channels_last``)."""
+        if memory_format is _mf.contiguous_format:
+            return bool(self._data.flags.c_contiguous)
+        if not isinstance(memory_format, _mf.memory_format):  # (another rank: just False)
+            _mf.memory_format_arg(memory_format, "is_contiguous", self._data.ndim)
+        return _mf.is_laid_out(self._data, memory_format)
 
     def is_floating_point(self) -> builtins.bool:
         return self._dtype.is_floating_point
@@ -509,10 +515,10 @@ class Tensor:
         check_device("cuda")
         return self
 
-    def clone(self) -> Tensor:
+    def clone(self, *, memory_format: Any = _mf.preserve_format) -> Tensor:
         """A copy with its own memory (and its own version counter), in the same layout:
         a transposed tensor's clone is transposed too (torch's ``preserve_format``)."""
-        return _shape.clone(self)
+        return _shape.clone(self, memory_format=memory_format)
 
     def detach(self) -> Tensor:
         """The same memory (and version counter), cut off from autograd: no grad_fn, no grad.
@@ -536,11 +542,17 @@ class Tensor:
             view._base_grad_fn = None  # (not stale: its base has no history of its own now)
         return self
 
-    def contiguous(self) -> Tensor:
-        """``self`` if already row-major without gaps, else a row-major copy."""
-        if self._data.flags.c_contiguous:
+    def contiguous(self, memory_format: Any = _mf.contiguous_format) -> Tensor:
+        """``self`` if already row-major without gaps, else a row-major copy (or laid out as
+        ``memory_format`` says: ``torch.channels_last``)."""
+        if memory_format is _mf.contiguous_format and self._data.flags.c_contiguous:
+            return self  # (the common case first)
+        fmt = _mf.memory_format_arg(memory_format, "contiguous", self._data.ndim)
+        if _mf.is_laid_out(self._data, fmt):
             return self
-        return _shape.clone(self, row_major=True)
+        if fmt is _mf.preserve_format:
+            raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+        return _shape.clone(self, memory_format=fmt)
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Ask autograd to record the ops on this (leaf) tensor."""

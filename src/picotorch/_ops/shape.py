@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .. import _memory_format as _mf
 from .._dtype import dtype, promote_types, type_name
 from .._memory import check_reads, empty_laid_out_like
 from .._out import check_out, resize_out, write_out
@@ -174,7 +175,7 @@ def reshape(input: Tensor, shape: Any) -> Tensor:
     try:
         data = _reshaped_view(input._data, new_shape)
     except ValueError:  # no strides can describe it: copy to row-major first (as torch does)
-        copy = clone(input, row_major=True)
+        copy = clone(input, memory_format=_mf.contiguous_format)
         result = Tensor._make(copy._data.reshape(new_shape))
         if needs_grad(copy):
             record(result, UnsafeViewBackward0, (copy,), shape=copy._data.shape)
@@ -872,9 +873,11 @@ class FlipBackward0(Node):
         return (flip(grad, self.dims),)  # (dims: a tuple)
 
 
-def clone(a: Tensor, *, row_major: bool = False) -> Tensor:
-    """A copy with its own memory, laid out like ``a`` (or ``row_major``, for ``contiguous``)."""
-    result = Tensor._make(a._data.copy() if row_major else _copy_laid_out(a._data))
+def clone(a: Tensor, *, memory_format: Any = _mf.preserve_format) -> Tensor:
+    """A copy with its own memory, laid out like ``a`` (or as ``memory_format`` says)."""
+    fmt = _mf.memory_format_arg(memory_format, "clone", a._data.ndim)
+    data = _copy_laid_out(a._data) if fmt is _mf.preserve_format else _mf.laid_out(a._data, fmt)
+    result = Tensor._make(data)
     if needs_grad(a):
         record(result, CloneBackward0, (a,))
     return result

@@ -1,0 +1,66 @@
+"""``torch.memory_format``: the order in which a tensor's elements lie in memory.
+
+``contiguous_format`` is row-major; ``channels_last`` keeps a 4-d (N, C, H, W) tensor's
+channels innermost, as (N, H, W, C) in memory, and ``channels_last_3d`` does the same for 5-d
+tensors; ``preserve_format`` (the default of ``clone`` and the ``*_like`` factories) keeps the
+source's layout. A picotorch tensor's memory is a NumPy array, which may be laid out any way,
+so a channels-last tensor is a row-major (N, H, W, C) array viewed as (N, C, H, W).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._size import type_name_of
+
+
+class memory_format:  # noqa: N801 - torch spells it lower-case
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self._name}"
+
+    def __reduce__(self) -> str:
+        return self._name  # (pickled by name: there is one object of each)
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+# the channels-last formats: the dims in the order they lie in memory, outermost first
+_MEMORY_ORDER = {channels_last: (0, 2, 3, 1), channels_last_3d: (0, 2, 3, 4, 1)}
+
+
+def memory_format_arg(value: Any, name: str, ndim: int) -> memory_format:
+    """``value`` as a memory format for a tensor of ``ndim`` dims, or torch's error."""
+    if not isinstance(value, memory_format):
+        raise TypeError(
+            f"{name}(): argument 'memory_format' must be torch.memory_format, not "
+            f"{type_name_of(value)}"
+        )
+    order = _MEMORY_ORDER.get(value)
+    if order is not None and len(order) != ndim:
+        raise RuntimeError(f"required rank {len(order)} tensor to use {value._name} format")
+    return value
+
+
+def laid_out(data: np.ndarray, fmt: memory_format) -> np.ndarray:
+    """A copy of ``data`` in layout ``fmt`` (contiguous or channels-last)."""
+    order = _MEMORY_ORDER.get(fmt)
+    if order is None:
+        return data.copy(order="C")
+    inverse = tuple(int(i) for i in np.argsort(order))
+    return np.ascontiguousarray(data.transpose(order)).transpose(inverse)
+
+
+def is_laid_out(data: np.ndarray, fmt: memory_format) -> bool:
+    """Whether ``data`` lies in memory as ``fmt`` says, without gaps (preserve: row-major)."""
+    order = _MEMORY_ORDER.get(fmt)
+    if order is None:
+        return bool(data.flags.c_contiguous)
+    return len(order) == data.ndim and bool(data.transpose(order).flags.c_contiguous)
