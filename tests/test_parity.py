@@ -2157,6 +2157,8 @@ LAYOUT_CALLS = {
     "full_like": lambda L, x, f: L.full_like(x, 3, memory_format=f),
     "rand_like": lambda L, x, f: (L.manual_seed(0), L.rand_like(x, memory_format=f))[1],
     "empty": lambda L, x, f: L.empty(*x.shape, memory_format=f).zero_(),
+    "to float64": lambda L, x, f: x.to(L.float64, memory_format=f),
+    "to a copy": lambda L, x, f: x.to(copy=True, memory_format=f),
 }
 
 

@@ -451,10 +451,15 @@ class Tensor:
 
         Returns ``self`` when nothing changes, like torch, so ``.to()`` is cheap to sprinkle.
         """
-        target_dtype, options = to_arguments(args, kwargs, {"copy": False})
+        target_dtype, options = to_arguments(args, kwargs, {"copy": False, "memory_format": None})
+        fmt = options["memory_format"]
+        if fmt is not None:  # (a layout for the copy, if one is made)
+            fmt = _mf.memory_format_arg(fmt, "to", self._data.ndim)
         if target_dtype is None or target_dtype is self._dtype:
-            return _shape.to_copy(self, self._dtype) if options["copy"] else self
-        return _shape.to_copy(self, target_dtype)
+            if not options["copy"]:
+                return self
+            target_dtype = self._dtype
+        return _shape.to_copy(self, target_dtype, fmt)
 
     # --8<-- [end:to]
 

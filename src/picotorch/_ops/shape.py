@@ -897,9 +897,14 @@ class CloneBackward0(Node):
         return (grad,)
 
 
-def to_copy(a: Tensor, target: dtype) -> Tensor:
-    """A copy converted to dtype ``target`` (``a.to(target)``)."""
-    result = Tensor._make(_copy_laid_out(a._data, target.numpy))
+def to_copy(a: Tensor, target: dtype, memory_format: Any = None) -> Tensor:
+    """A copy converted to dtype ``target`` (``a.to(target)``), laid out like ``a`` or as
+    ``memory_format`` says."""
+    if memory_format in (None, _mf.preserve_format):
+        data = _copy_laid_out(a._data, target.numpy)
+    else:
+        data = _mf.laid_out(a._data.astype(target.numpy, copy=False), memory_format)
+    result = Tensor._make(data)
     if needs_grad(a):
         record(result, ToCopyBackward0, (a,), dtype=a._dtype)
     return result
