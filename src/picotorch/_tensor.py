@@ -315,7 +315,9 @@ class Tensor:
         ``memory_format`` says: ``torch.channels_last``)."""
         if memory_format is _mf.contiguous_format:
             return bool(self._data.flags.c_contiguous)
-        if not isinstance(memory_format, _mf.memory_format):  # (another rank: just False)
+        # (a format of the wrong kind is torch's TypeError; channels-last formats are just
+        # False for a tensor of another rank, not the error contiguous() gives)
+        if not isinstance(memory_format, _mf.memory_format):
             _mf.memory_format_arg(memory_format, "is_contiguous", self._data.ndim)
         return _mf.is_laid_out(self._data, memory_format)
 
