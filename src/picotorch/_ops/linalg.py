@@ -60,7 +60,8 @@ def _check_dtypes(kernel: str, a: Tensor, b: Tensor) -> None:
         raise NotImplementedError(f"\"{_KERNELS[kernel]}\" not implemented for 'Bool'")
 
 
-def _refuse_out_with_grad(name: str, out: Tensor | None, *inputs: Tensor) -> None:
+def _check_optional_out(name: str, out: Tensor | None, *inputs: Tensor) -> None:
+    """``check_out`` when an ``out`` was given (a tensor; no argument requiring grad)."""
     if out is not None:
         check_out(name, out, *inputs)
 
@@ -84,7 +85,7 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
-    _refuse_out_with_grad("matmul", out, input, other)
+    _check_optional_out("matmul", out, input, other)
     if needs_grad(input, other):
         return _recorded_matmul(input, other)
     if b.ndim <= 2 and a.ndim != 1:
@@ -252,7 +253,7 @@ def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"{'self' if input._data.ndim != 2 else 'mat2'} must be a matrix")
     if out is None:
         return _matrix_product(input, mat2)
-    _refuse_out_with_grad("mm", out, input, mat2)
+    _check_optional_out("mm", out, input, mat2)
     _check_dtypes("mm", input, mat2)
     return _finish(_mm(input._data, mat2._data), out)
 
@@ -290,7 +291,7 @@ class MmBackward0(Node):
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """A batch of matrix products: (b, n, m) @ (b, m, p) -> (b, n, p), no broadcasting."""
     _require_tensors("bmm", input, mat2)
-    _refuse_out_with_grad("bmm", out, input, mat2)
+    _check_optional_out("bmm", out, input, mat2)
     a, b = input._data, mat2._data
     if a.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
@@ -321,7 +322,7 @@ class BmmBackward0(Node):
 def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix times vector: (n, m) @ (m,) -> (n,)."""
     _require_tensors("mv", input, vec, second="vec")
-    _refuse_out_with_grad("mv", out, input, vec)
+    _check_optional_out("mv", out, input, vec)
     a, v = input._data, vec._data
     if a.ndim == 0:  # (torch reads the matrix's size(0) first)
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
@@ -347,7 +348,7 @@ class MvBackward0(Node):
 def dot(input: Tensor, tensor: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The inner product of two 1-d tensors of the same length (a 0-d tensor)."""
     _require_tensors("dot", input, tensor, second="tensor")
-    _refuse_out_with_grad("dot", out, input, tensor)
+    _check_optional_out("dot", out, input, tensor)
     a, b = input._data, tensor._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
@@ -423,8 +424,7 @@ def addmm(
         input.expand(shape)  # raises torch's error if input does not broadcast to the product
     if not (input._dtype is mat1._dtype is mat2._dtype and mat2._dtype._kind):
         _check_addmm_dtypes(input, mat1, mat2)
-    if out is not None:
-        _refuse_out_with_grad("addmm", out, input, mat1, mat2)
+    _check_optional_out("addmm", out, input, mat1, mat2)
     if not mat2._dtype.is_floating_point:  # integer tensors take integer factors, as in C++
         beta, alpha = int(beta), int(alpha)
     result = np.dot(a, b)  # a fresh array: the scaling and the bias go in place
