@@ -7,6 +7,9 @@ as equal: the sign of a zero result is not checked here.)
 A sweep like this found picotorch's silent differences in arithmetic (float16 products by a
 number computed from the number rounded to half, integer division by a number that wraps to 0,
 ``x ** 3`` by ``pow``); it keeps them found.
+
+Last, the unary maths (exp, log, ...) on random values: torch's are not correctly rounded for
+every input, so those tests bound the share of results that differ in the last bit.
 """
 
 from __future__ import annotations
@@ -15,8 +18,12 @@ import itertools
 import math
 from typing import Any
 
+import numpy as np
 import pytest
+import torch
 from parity import check
+
+import picotorch
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 
@@ -110,3 +117,113 @@ def test_binary_op_with_a_number(op: str, da: str, number: Any) -> None:
     check(
         lambda L: OPS[op](L, _tensor(L, da, VALUES[da]), number), same_message=True, rtol=0, atol=0
     )
+
+
+# --- unary maths, to the last bit ----------------------------------------------------------------
+
+# torch's exp, log, sin, cos and tanh (Intel MKL's on x86) and its sigmoid (with SLEEF's exp)
+# are not correctly rounded for every input, so picotorch (which rounds the exact value once)
+# cannot match them everywhere; these are the largest shares of random inputs allowed to differ
+# in the last bit, about twice what was measured. Before picotorch rounded from a wider float,
+# NumPy's own loops differed for 39 % of float32 exps, 32 % of tanhs (21 % in float64), 17 % of
+# logs and sigmoids.
+LAST_BIT_SHARE = {
+    ("exp", "float32"): 0.02,
+    ("exp", "float64"): 0.01,
+    ("log", "float32"): 0.12,
+    ("log", "float64"): 0.002,
+    ("sin", "float32"): 0.08,
+    ("sin", "float64"): 0.002,
+    ("cos", "float32"): 0.08,
+    ("cos", "float64"): 0.002,
+    ("tanh", "float32"): 0.005,
+    ("tanh", "float64"): 0.012,
+    ("sigmoid", "float32"): 0.07,
+    ("sigmoid", "float64"): 0.05,
+}
+
+
+@pytest.mark.parametrize(("op", "dtype"), list(LAST_BIT_SHARE), ids=map("-".join, LAST_BIT_SHARE))
+def test_unary_maths_to_the_last_bit(op: str, dtype: str) -> None:
+    x = np.random.default_rng(7).standard_normal(20_000).astype(dtype) * 4
+    if op == "log":
+        x = np.abs(x) + 1e-3
+    expected = getattr(torch, op)(torch.from_numpy(x)).numpy()
+    got = getattr(picotorch, op)(picotorch.from_numpy(x)).numpy()
+    bits = np.int32 if dtype == "float32" else np.int64
+    ulps = np.abs(expected.view(bits).astype(np.int64) - got.view(bits))
+    assert ulps.max() <= (2 if op == "sigmoid" else 1)  # (one rounding of its own, then 1/(1+e))
+    assert np.count_nonzero(ulps) / x.size <= LAST_BIT_SHARE[op, dtype]
+
+
+# softmax and log_softmax, forward and backward, along the last dim (torch's vectorised kernel)
+# and along another (its in-order one): the largest shares of elements, of the result or of the
+# gradient, allowed to differ from torch in the last bit (about twice what was measured; before
+# picotorch added in torch's orders and fused its multiply-adds, 7 to 78 % differed).
+SOFTMAX_LAST_BIT_SHARE = {
+    ("softmax", "float32", -1): 0.2,
+    ("softmax", "float32", 0): 0.1,
+    ("softmax", "float64", -1): 0.1,
+    ("softmax", "float64", 0): 0.25,
+    ("softmax", "float16", -1): 0.01,
+    ("softmax", "float16", 0): 0.4,
+    ("log_softmax", "float32", -1): 0.06,
+    ("log_softmax", "float32", 0): 0.02,
+    ("log_softmax", "float64", -1): 0.05,
+    ("log_softmax", "float64", 0): 0.01,
+    ("log_softmax", "float16", -1): 0.16,  # (its forward as before: 15 %)
+    ("log_softmax", "float16", 0): 0.01,
+}
+
+
+@pytest.mark.parametrize(
+    ("op", "dtype", "dim"),
+    list(SOFTMAX_LAST_BIT_SHARE),
+    ids=[f"{op}-{dtype}-dim{dim}" for op, dtype, dim in SOFTMAX_LAST_BIT_SHARE],
+)
+@pytest.mark.parametrize("threads", [1, 2])  # (torch's kernels round differently on one)
+def test_softmax_to_the_last_bit(op: str, dtype: str, dim: int, threads: int) -> None:
+    before = [L.get_num_threads() for L in (torch, picotorch)]
+    for L in (torch, picotorch):
+        L.set_num_threads(threads)
+    try:
+        _check_softmax_last_bits(op, dtype, dim)
+    finally:
+        for L, count in zip((torch, picotorch), before, strict=True):
+            L.set_num_threads(count)
+
+
+def _check_softmax_last_bits(op: str, dtype: str, dim: int) -> None:
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal((64, 10)) * 3).astype(dtype)
+    grad = rng.standard_normal((64, 10)).astype(dtype)
+    results = []
+    for L in (torch, picotorch):
+        leaf = L.tensor(x, requires_grad=True)
+        y = getattr(L.nn.functional, op)(leaf, dim)
+        y.backward(L.tensor(grad))
+        results.append((y.detach().numpy(), leaf.grad.numpy()))
+    tolerance = 1e-3 if dtype == "float16" else 1e-6
+    for expected, got in zip(*results, strict=True):
+        assert np.allclose(got, expected, rtol=10 * tolerance, atol=tolerance)
+        share = np.count_nonzero(got != expected) / got.size
+        assert share <= SOFTMAX_LAST_BIT_SHARE[op, dtype, dim]
+
+
+def test_cross_entropy_loss_to_the_last_bit() -> None:
+    """The loss a training loop prints with ``loss.item()`` (all its digits): over 200 random
+    batches, float32, it differs from torch's in the last bit for a few (2 measured; 23 before
+    picotorch's log_softmax added and rounded as torch's does)."""
+    rng = np.random.default_rng(1)
+    differ = 0
+    for n, classes in [(64, 10), (16, 3), (5, 100), (1, 10), (200, 10)]:
+        for _ in range(40):
+            x = (rng.standard_normal((n, classes)) * rng.uniform(0.1, 5)).astype(np.float32)
+            y = rng.integers(0, classes, n)
+            losses = [
+                L.nn.functional.cross_entropy(L.tensor(x), L.tensor(y)).item()
+                for L in (torch, picotorch)
+            ]
+            assert losses[1] == pytest.approx(losses[0], rel=1e-6)
+            differ += losses[0] != losses[1]
+    assert differ <= 8

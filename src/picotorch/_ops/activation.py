@@ -21,7 +21,8 @@ from .._out import check_out, check_same_dtype, write_out
 from .._size import normalize_dim, numpy_names
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import mul, require_tensors
+from .pointwise import _exp, _fma, _log, mul, require_tensors
+from .summation import get_num_threads, softmax_sums
 
 
 def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[Tensor, int]:
@@ -74,8 +75,11 @@ def softmax(
     if x.ndim == 0 or x.size == 0:
         e = np.exp(x - x)  # a 0-d slice holds one element: probability 1 (NaN stays NaN)
     else:
-        e = np.exp(_shifted(x, axis))
-        e /= np.add.reduce(e, axis, keepdims=True)
+        e = _exp(_shifted(x, axis))
+        if axis == x.ndim - 1:  # (torch's kernel for the last dim multiplies by 1 / sum)
+            e *= 1 / softmax_sums(e, axis)
+        else:
+            e /= softmax_sums(e, axis)
     result = Tensor._make(np.asarray(e, source._data.dtype, order="C"))  # (torch's: row-major)
     if needs_grad(source):
         record(result, SoftmaxBackward0, (source,), saved=(result,), axis=axis)
@@ -95,21 +99,32 @@ class SoftmaxBackward0(Node):
 # --8<-- [end:softmax]
 
 
-def _sum(x: np.ndarray, axis: int) -> np.ndarray:
-    return np.add.reduce(x, axis, keepdims=True) if x.ndim else x
-
-
 def _softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tensor:
     """softmax's backward as an op: ``y * (g - sum(g * y))``. Recorded under ``create_graph``,
     so that second derivatives through softmax work."""
     g, y = grad._data, output._data
-    gy = g * y
-    result = Tensor._make(gy - y * _sum(gy, axis))
+    if g.dtype == np.float16:  # (torch computes half in float32)
+        g32, y32 = g.astype(np.float32), y.astype(np.float32)
+        result = Tensor._make(_softmax_grad(g32, y32, axis).astype(np.float16))
+    else:
+        result = Tensor._make(_softmax_grad(g, y, axis))
     if needs_grad(grad, output):
         record(
             result, SoftmaxBackwardDataBackward0, (grad, output), saved=(grad, output), axis=axis
         )
     return result
+
+
+def _softmax_grad(g: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
+    """``(g - sum(g * y)) * y`` along ``axis``, with torch's sums: along the last dim in vectors,
+    along another in order, each product added by a fused multiply-add."""
+    if g.ndim == 0 or axis == g.ndim - 1:
+        factors = (g, y) if get_num_threads() == 1 else None  # (see softmax_sums)
+        return (g - softmax_sums(g * y, axis, factors)) * y
+    s = np.zeros(np.delete(g.shape, axis), g.dtype)
+    for g_i, y_i in zip(np.moveaxis(g, axis, 0), np.moveaxis(y, axis, 0), strict=True):
+        s = _fma(g_i, y_i, s)
+    return (g - np.expand_dims(s, axis)) * y
 
 
 class SoftmaxBackwardDataBackward0(Node):
@@ -145,7 +160,7 @@ def log_softmax(
         y = x - x  # log(1) = 0 for a single element (NaN stays NaN)
     else:
         y = _shifted(x, axis)
-        y -= np.log(np.add.reduce(np.exp(y), axis, keepdims=True))
+        y -= _log(softmax_sums(_exp(y), axis))
     result = Tensor._make(np.asarray(y, source._data.dtype, order="C"))  # (as softmax)
     if needs_grad(source):
         record(result, LogSoftmaxBackward0, (source,), saved=(result,), axis=axis)
@@ -181,8 +196,11 @@ def _log_softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tenso
 
 
 def _log_softmax_grad(g: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
-    """``g - exp(y) * sum(g)`` along ``axis``, on the arrays."""
-    return g - np.exp(y) * _sum(g, axis)
+    """``g - exp(y) * sum(g)`` along ``axis``, on the arrays (torch's kernel: the last step a
+    fused multiply-add, and half in float32)."""
+    if g.dtype == np.float16:
+        return _log_softmax_grad(g.astype(np.float32), y.astype(np.float32), axis).astype(g.dtype)
+    return _fma(-_exp(y), softmax_sums(g, axis), g)
 
 
 class LogSoftmaxBackwardDataBackward0(Node):

@@ -550,3 +550,56 @@ def _nll_total_one_by_one(values: np.ndarray, skipped: np.ndarray, step: int) ->
     for level in levels:
         total = total + level
     return total
+
+
+# --- softmax's orders ---------------------------------------------------------------------------
+
+
+def softmax_sums(
+    x: np.ndarray, axis: int, factors: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    """The sums along ``axis`` (kept as a dim of 1) that torch's softmax and log_softmax kernels
+    (SoftMaxKernel.cpp), forward and backward, add: along the last dim in vectors
+    (``_vector_sums``), along another dim strictly in order from the first.
+
+    ``factors``: ``x`` is their product, and softmax's backward runs on one thread, where
+    torch's compiled kernel adds the leftover float32 products as fused multiply-adds (measured:
+    on more threads it does not, nor for float64)."""
+    if x.ndim == 0:
+        return x
+    if axis == x.ndim - 1:
+        n = x.shape[-1]
+        rows = [a if a.ndim == 2 else a.reshape(-1, n) for a in (x, *(factors or ()))]
+        return _vector_sums(*rows).reshape(*x.shape[:-1], 1)
+    return np.expand_dims(_in_order(np.moveaxis(x, axis, 0)), axis)
+
+
+def _vector_sums(rows: np.ndarray, *factors: np.ndarray) -> np.ndarray:
+    """The sums of ``rows`` (2-d) as ATen's ``vec::reduce_all`` adds a row: a row shorter than a
+    vector left to right; a longer one into one accumulator vector, a vector at a time, the
+    leftover numbers into its first lanes; then its lanes: float32's by halves (AVX's shuffles:
+    lane i and lane i + 4, then i + 2, then i + 1), float64's one after another.
+
+    (The lanes are held one per line, the rows' sums side by side: for the small batches of
+    a training step each NumPy call costs more than its arithmetic, and whole lines are the
+    cheapest to add.)"""
+    width = _VECTOR_BYTES // rows.itemsize
+    n = rows.shape[1]
+    if n < width:
+        return _in_order(rows.T)
+    full = n - n % width
+    if full == width:
+        lanes = rows[:, :width].T.copy()
+    else:  # (vectors, lanes, rows): the vectors added in turn
+        lanes = _in_order(rows[:, :full].reshape(len(rows), -1, width).transpose(1, 2, 0))
+    if full < n and factors and rows.dtype == np.float32:  # x * y + lane, rounded once
+        a, b = (f[:, full:].T for f in factors)
+        lanes[: n - full] = (a.astype(np.float64) * b + lanes[: n - full]).astype(np.float32)
+    elif full < n:
+        lanes[: n - full] += rows[:, full:].T
+    if rows.dtype == np.float64:
+        return _in_order(lanes)
+    while width > 1:
+        width //= 2
+        lanes = lanes[:width] + lanes[width:]
+    return lanes[0]
