@@ -185,10 +185,26 @@ def run_checks(
     size: str = "full",
     impls: tuple[str, ...] = ("numpy", "picotorch"),
 ) -> list[CheckResult]:
-    """Compares each implementation in ``impls`` with torch on each workload."""
+    """Compares each implementation in ``impls`` with torch on each workload, with torch and
+    picotorch on one thread, as the timed runs are (their thread counts are restored after)."""
     import torch
 
-    torch.set_num_threads(1)
+    import picotorch
+
+    libs = (torch, picotorch)
+    before = [lib.get_num_threads() for lib in libs]
+    for lib in libs:
+        lib.set_num_threads(1)
+    try:
+        return _compare_all(workloads, data, size, impls, torch)
+    finally:
+        for lib, count in zip(libs, before, strict=True):
+            lib.set_num_threads(count)
+
+
+def _compare_all(
+    workloads: list[str], data: dict, size: str, impls: tuple[str, ...], torch: ModuleType
+) -> list[CheckResult]:
     results = []
     for workload in workloads:
         run_lib, run_numpy = CHECKS[workload]
