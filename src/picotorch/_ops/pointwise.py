@@ -1097,6 +1097,7 @@ class SignBackward0(Node):
         return (_zeros_like(grad),)
 
 
+# --8<-- [start:rounded_from_wider]
 # float32 in double, double in x86's 80-bit long double (elsewhere that is double itself)
 _WIDER = {np.dtype(np.float32): np.float64, np.dtype(np.float64): np.longdouble}
 
@@ -1114,6 +1115,9 @@ def _rounded_from_wider(ufunc: np.ufunc) -> Callable[[Any], Any]:
 
     kernel.__name__ = ufunc.__name__  # (the op's name in out='s errors)
     return kernel
+
+
+# --8<-- [end:rounded_from_wider]
 
 
 def _fma(x: np.ndarray, y: np.ndarray, z: Any) -> np.ndarray:
