@@ -8,8 +8,9 @@ A sweep like this found picotorch's silent differences in arithmetic (float16 pr
 number computed from the number rounded to half, integer division by a number that wraps to 0,
 ``x ** 3`` by ``pow``); it keeps them found.
 
-Last, the unary maths (exp, log, ...) on random values: torch's are not correctly rounded for
-every input, so those tests bound the share of results that differ in the last bit.
+Last, the unary maths (exp, log, ...), softmax, log_softmax and cross-entropy on random values:
+torch's are not correctly rounded for every input, so those tests bound the share of results
+that differ in the last bit.
 """
 
 from __future__ import annotations
