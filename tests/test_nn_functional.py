@@ -274,7 +274,12 @@ SOFTMAX_NAMES = ["softmax", "log_softmax"]
 @pytest.mark.parametrize("dtype", [F32, F64])
 @pytest.mark.parametrize("name", SOFTMAX_NAMES)
 @pytest.mark.parametrize(
-    ("shape", "dim"), [((5,), 0), ((3, 5), 1), ((3, 5), 0), ((3, 5), -1), ((2, 3, 4), 1), ((), 0)]
+    ("shape", "dim"),
+    [
+        *[((5,), 0), ((3, 5), 1), ((3, 5), 0), ((3, 5), -1), ((2, 3, 4), 1), ((), 0)],
+        # rows of several vectors (with leftovers or without), and none: torch's order of adding
+        *[((4, 17), 1), ((3, 16), -1), ((2, 40), 1), ((0, 10), 1), ((2, 3, 9), 2)],
+    ],
 )
 def test_softmax_values_and_grads(name: str, shape: tuple[int, ...], dim: int, dtype: Any) -> None:
     x = np.asarray(randn(*shape, dtype=dtype) * 3)

@@ -591,7 +591,8 @@ def _vector_sums(rows: np.ndarray, *factors: np.ndarray) -> np.ndarray:
     if full == width:
         lanes = rows[:, :width].T.copy()
     else:  # (vectors, lanes, rows): the vectors added in turn
-        lanes = _in_order(rows[:, :full].reshape(len(rows), -1, width).transpose(1, 2, 0))
+        vectors = rows[:, :full].reshape(len(rows), full // width, width)
+        lanes = _in_order(vectors.transpose(1, 2, 0))
     if full < n and factors and rows.dtype == np.float32:  # x * y + lane, rounded once
         a, b = (f[:, full:].T for f in factors)
         lanes[: n - full] = (a.astype(np.float64) * b + lanes[: n - full]).astype(np.float32)
