@@ -22,7 +22,7 @@ from .._size import normalize_dim, numpy_names
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import _exp, _fma, _log, mul, require_tensors
-from .summation import get_num_threads, softmax_sums
+from .summation import softmax_sums
 
 
 def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[Tensor, int]:
@@ -102,12 +102,7 @@ class SoftmaxBackward0(Node):
 def _softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tensor:
     """softmax's backward as an op: ``y * (g - sum(g * y))``. Recorded under ``create_graph``,
     so that second derivatives through softmax work."""
-    g, y = grad._data, output._data
-    if g.dtype == np.float16:  # (torch computes half in float32)
-        g32, y32 = g.astype(np.float32), y.astype(np.float32)
-        result = Tensor._make(_softmax_grad(g32, y32, axis).astype(np.float16))
-    else:
-        result = Tensor._make(_softmax_grad(g, y, axis))
+    result = Tensor._make(_softmax_grad(grad._data, output._data, axis))
     if needs_grad(grad, output):
         record(
             result, SoftmaxBackwardDataBackward0, (grad, output), saved=(grad, output), axis=axis
@@ -117,10 +112,11 @@ def _softmax_backward_data(grad: Tensor, output: Tensor, axis: int) -> Tensor:
 
 def _softmax_grad(g: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
     """``(g - sum(g * y)) * y`` along ``axis``, with torch's sums: along the last dim in vectors,
-    along another in order, each product added by a fused multiply-add."""
+    along another in order, each product added by a fused multiply-add; half in float32."""
+    if g.dtype == np.float16:
+        return _softmax_grad(_as_float32(g), _as_float32(y), axis).astype(g.dtype)
     if g.ndim == 0 or axis == g.ndim - 1:
-        factors = (g, y) if get_num_threads() == 1 else None  # (see softmax_sums)
-        return (g - softmax_sums(g * y, axis, factors)) * y
+        return (g - softmax_sums(g * y, axis, factors=(g, y))) * y
     s = np.zeros(np.delete(g.shape, axis), g.dtype)
     for g_i, y_i in zip(np.moveaxis(g, axis, 0), np.moveaxis(y, axis, 0), strict=True):
         s = _fma(g_i, y_i, s)
@@ -199,7 +195,7 @@ def _log_softmax_grad(g: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
     """``g - exp(y) * sum(g)`` along ``axis``, on the arrays (torch's kernel: the last step a
     fused multiply-add, and half in float32)."""
     if g.dtype == np.float16:
-        return _log_softmax_grad(g.astype(np.float32), y.astype(np.float32), axis).astype(g.dtype)
+        return _log_softmax_grad(_as_float32(g), _as_float32(y), axis).astype(g.dtype)
     return _fma(-_exp(y), softmax_sums(g, axis), g)
 
 

@@ -562,16 +562,18 @@ def softmax_sums(
     (SoftMaxKernel.cpp), forward and backward, add: along the last dim in vectors
     (``_vector_sums``), along another dim strictly in order from the first.
 
-    ``factors``: ``x`` is their product, and softmax's backward runs on one thread, where
+    ``factors``: ``x`` is their product (softmax's backward). On one thread (``set_num_threads``)
     torch's compiled kernel adds the leftover float32 products as fused multiply-adds (measured:
     on more threads it does not, nor for float64)."""
     if x.ndim == 0:
         return x
-    if axis == x.ndim - 1:
-        n = x.shape[-1]
-        rows = [a if a.ndim == 2 else a.reshape(-1, n) for a in (x, *(factors or ()))]
-        return _vector_sums(*rows).reshape(*x.shape[:-1], 1)
-    return np.expand_dims(_in_order(np.moveaxis(x, axis, 0)), axis)
+    if axis != x.ndim - 1:
+        return np.expand_dims(_in_order(np.moveaxis(x, axis, 0)), axis)
+    fused = factors if factors is not None and _threads == 1 else ()
+    if x.ndim == 2:  # (the commonest: a batch of rows)
+        return _vector_sums(x, *fused)[:, None]
+    n = x.shape[-1]
+    return _vector_sums(*(a.reshape(-1, n) for a in (x, *fused))).reshape(*x.shape[:-1], 1)
 
 
 def _vector_sums(rows: np.ndarray, *factors: np.ndarray) -> np.ndarray:
