@@ -1132,6 +1132,7 @@ def _fma(x: np.ndarray, y: np.ndarray, z: Any) -> np.ndarray:
 
 _exp = _rounded_from_wider(np.exp)
 _log = _rounded_from_wider(np.log)
+_log1p = _rounded_from_wider(np.log1p)
 _sin = _rounded_from_wider(np.sin)
 _cos = _rounded_from_wider(np.cos)
 _tanh = _rounded_from_wider(np.tanh, float64_too=True)
