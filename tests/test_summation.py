@@ -269,3 +269,54 @@ def test_vectors_are_as_wide_as_torchs() -> None:
     assert summation._torch_vector_bytes("avx2", {"avx512vl", "avx512bw", "avx512dq", "fma"}) == 32
     assert summation._torch_vector_bytes("", {"avx512vl", "avx512bw", "avx512dq", "fma"}) == 64
     assert summation._torch_vector_bytes("", {"avx2", "fma"}) == 32
+
+
+@pytest.mark.filterwarnings("ignore:.*degrees of freedom")  # (over size-1 dims: inf or nan)
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_variance_has_torchs_bits(dtype: str, layout: str) -> None:
+    """torch has two variance kernels: the whole tensor's (its squared deviations added one by
+    one in double) and Welford's (more than one result, float64 shows its last bits). Before
+    picotorch followed them, most float64 variances differed from torch's in the last bit."""
+    rng = np.random.default_rng(6)
+    arrange = LAYOUTS[layout]
+    for shape in [(1,), (5,), (100,), (3, 4), (64, 10), (33, 70), (1, 9), (4, 1, 7), (7, 6, 5)]:
+        if layout != "contiguous" and len(shape) < 2:
+            continue
+        array = (rng.standard_normal(shape) * 3 + 2).astype(dtype)
+        for dim in dim_choices(len(shape)):
+            for op, kwargs in [("var", {}), ("std", {"keepdim": True}), ("var", {"correction": 0})]:
+                if dim is None and kwargs.get("keepdim"):
+                    continue
+
+                def spread(lib: Any, x: Any, dim: Any = dim, op: str = op, k: Any = kwargs) -> Any:
+                    return getattr(arrange(x), op)(dim, **k)
+
+                p, t = both(spread, array)
+                assert same_bits(p, t), (shape, layout, dim, op, kwargs)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_big_variances_split_between_threads_as_torchs(n: int) -> None:
+    """A whole tensor's variance over 32 768 elements: each thread adds its share's squares."""
+    rng = np.random.default_rng(7)
+    with threads(n):
+        for dtype in ("float32", "float64"):
+            for shape, arrange in [
+                ((70001,), lambda t: t),
+                ((300, 301), lambda t: t[:, 1:]),  # blocks: the rest of a row, then rows
+                ((4, 100, 301), lambda t: t[..., ::2]),
+            ]:
+                array = (rng.standard_normal(shape) + 1).astype(dtype)
+                p, t = both(lambda lib, x, a=arrange: a(x).std(), array)
+                assert same_bits(p, t), (n, dtype, shape)
+
+
+def test_long_float64_variances_are_close_to_torchs() -> None:
+    """Welford's steps go one by one, so past ``_WELFORD_MAX`` elements per result float64
+    takes the two-pass sums: as accurate, not always the same last bit."""
+    from picotorch._ops.reduction import _WELFORD_MAX
+
+    array = np.random.default_rng(8).standard_normal((_WELFORD_MAX + 1, 2))
+    p, t = both(lambda lib, x: x.var(0), array)
+    np.testing.assert_allclose(p.numpy(), t.numpy(), rtol=1e-13)

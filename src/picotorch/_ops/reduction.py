@@ -34,7 +34,7 @@ from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, where
 from .shape import strided_view
-from .summation import float_sum
+from .summation import float_sum, squared_deviations_sum, welford_squares
 
 
 def _return_type(name: str) -> type:
@@ -822,14 +822,31 @@ def _variance(
             stacklevel=4,
         )
     acc = _VARIANCE_IN.get(x.dtype, x.dtype)
-    mean = np.sum(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
-    deviation = x - mean
-    squares = np.sum(deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc)
+    shape = [1 if a in axes else size for a, size in enumerate(x.shape) if keepdim or a not in axes]
+    squares: np.ndarray
+    if x.size == n and n and x.dtype != np.float16:
+        # one result: torch's whole-tensor kernel (the deviations from torch's mean, in x's
+        # dtype, squared and added one by one in double)
+        whole_mean = _np_mean(x, tuple(range(x.ndim)), False, input._dtype, n)
+        squares = np.full(shape, squared_deviations_sum(x, float(whole_mean)))
+    elif x.dtype == np.float64 and 0 < n <= _WELFORD_MAX and x.size:
+        # several results: torch's Welford kernel (float32 and float16 round its results in
+        # double to the same values as the two-pass sums below; float64 shows its last bits)
+        squares = welford_squares(x, axes).reshape(shape)
+    else:
+        mean = np.sum(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
+        deviation = x - mean
+        squares = np.sum(deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc)
     variance = np.asarray(squares / np.asarray(builtins.max(n - correction, 0), acc))  # nan/inf
     # torch's backward takes the whole-tensor path for dim=None and for 0-d inputs
     how = {"axes": None if dim is None or x.ndim == 0 else axes, "n": n}
     return variance, how | {"correction": correction, "keepdim": keepdim}
 
+
+# Welford's steps go one by one (``welford_squares``): over longer reductions, whose last bits
+# it would take seconds to match, float64 takes the two-pass sums (as accurate; a few results a
+# last bit off torch's)
+_WELFORD_MAX = 10_000
 
 # the dtype torch's CPU kernel computes a variance in: float32's in double (computed in float32,
 # the result differed in the last bit for nearly half of the values, and overflowed sooner)

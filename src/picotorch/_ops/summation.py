@@ -21,6 +21,9 @@ where NumPy's order gives exactly 1 (``tensor(1.)``). So picotorch adds in torch
    thread sums a share and the shares' sums are added last (``_two_pass``); into several,
    each thread takes a share of the outputs (``_split_outputs``). See ``set_num_threads``.
 
+torch's variances add in orders of their own: a whole tensor's squares one by one in double
+(``squared_deviations_sum``), several results by Welford's steps (``welford_squares``).
+
 float16 adds in float32 and rounds to float16 when the result is stored, as torch does (over
 reduced dims that do not merge, torch sums a float32 copy and rounds once at the end).
 Integer sums are exact in any order and stay with ``np.add.reduce``.
@@ -37,7 +40,9 @@ On a CPU with AVX-512 torch's vectors are twice as wide, and so are picotorch's 
 from __future__ import annotations
 
 import functools
+import math
 import os
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -144,17 +149,13 @@ def float_sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> Any:
         and dtype is not _FLOAT16
     ):
         return _short_row_sum(x)  # the most common sum of all: a small tensor's
-    if x.strides and min(x.strides) < 0:  # (NumPy's views can have them; torch's cannot)
-        x = np.ascontiguousarray(x)
-    plan = _plan(x.shape, x.strides, x.itemsize, axes)
+    plan, view = _laid_out(x, axes)
     if x.size == 0:
         return np.zeros(plan.kept, dtype)
     if dtype is _FLOAT16 and plan.reduced > 1:
         # torch sums float16 over two or more reduced dims in float32, rounding once at the
         # end (storing each row's sum as float16 would round it again and again)
         return float_sum(x, axes, _FLOAT32).astype(_FLOAT16)
-    # x's axes as the dims, innermost first
-    view = x if plan.order is None else x.transpose(plan.order).reshape(plan.view_shape).T
     if plan.reduced == 0:  # no reduced dim left (all had size 1): a copy, as 0 + x
         sums = _stored(view, dtype)
     elif x.size >= _GRAIN_SIZE and _threads > 1:  # torch splits the work between threads
@@ -167,6 +168,15 @@ def float_sum(x: np.ndarray, axes: tuple[int, ...], dtype: np.dtype) -> Any:
     if sums.ndim > 1:  # the view's kept dims are innermost first; torch's result is row-major
         sums = np.ascontiguousarray(sums.T)
     return sums if sums.shape == plan.kept else sums.reshape(plan.kept)
+
+
+def _laid_out(x: np.ndarray, axes: tuple[int, ...]) -> tuple[_Plan, np.ndarray]:
+    """TensorIterator's layout of a reduction of ``x`` over ``axes`` (``_plan``), and ``x``
+    viewed as its dims, innermost first."""
+    if x.strides and min(x.strides) < 0:  # (NumPy's views can have them; torch's cannot)
+        x = np.ascontiguousarray(x)
+    plan = _plan(x.shape, x.strides, x.itemsize, axes)
+    return plan, x if plan.order is None else x.transpose(plan.order).reshape(plan.view_shape).T
 
 
 def _as_summand(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -451,12 +461,24 @@ def _two_pass(view: np.ndarray, dims: Dims, dtype: np.dtype) -> Any:
 
 
 def _share(view: np.ndarray, dims: Dims, begin: int, end: int, dtype: np.dtype) -> Any:
-    """One thread's sum of elements ``begin:end`` (in iteration order, innermost dim fastest),
-    walked as torch's DimCounter walks them: the rest of a row, then whole rows, and so on."""
+    """One thread's sum of elements ``begin:end`` (in iteration order, innermost dim fastest)."""
     if len(dims) == 1:
         return _serial(view[begin:end], ((end - begin, dims[0][1], True),), dtype)
-    sizes = view.shape
     out = np.zeros((), dtype)
+    for block in _blocks(view, begin, end):
+        step0, step1 = block.shape
+        block_dims = ((step0, dims[0][1], True), (step1, dims[1][1], True))
+        sums = _kernel(block, _choose(block_dims, view.itemsize))
+        out = _add_in_turn(np.concatenate([[out], sums.reshape(-1)]), dtype)
+    return out
+
+
+def _blocks(view: np.ndarray, begin: int, end: int) -> Iterator[np.ndarray]:
+    """Elements ``begin:end`` of ``view`` (in iteration order, innermost dim first), in the
+    blocks torch's DimCounter hands its loop one after another: the rest of a row, then whole
+    rows up to the end of the next dim, and so on. Each block is 2-d (rows, row count)."""
+    sizes = view.shape if view.ndim > 1 else (view.size, 1)
+    view = view.reshape(sizes)
     offset = begin
     while offset < end:
         index, rest = [], offset  # where element ``offset`` is, innermost dim first
@@ -468,12 +490,45 @@ def _share(view: np.ndarray, dims: Dims, begin: int, end: int, dtype: np.dtype) 
         if step0 == sizes[0]:
             step1 = min(sizes[1] - index[1], (end - offset) // sizes[0])
         rows = slice(index[0], index[0] + step0)
-        block = view[(rows, slice(index[1], index[1] + step1), *index[2:])]
-        block_dims = ((step0, dims[0][1], True), (step1, dims[1][1], True))
-        sums = _kernel(block, _choose(block_dims, view.itemsize))
-        out = _add_in_turn(np.concatenate([[out], sums.reshape(-1)]), dtype)
+        yield view[(rows, slice(index[1], index[1] + step1), *index[2:])]
         offset += step0 * step1
-    return out
+
+
+def squared_deviations_sum(x: np.ndarray, mean: float) -> np.float64:
+    """``((x - mean) ** 2).sum()`` over all of ``x`` (float32 or float64) as torch's variance of
+    a whole tensor adds it (``std_var_all_cpu``): in double, one square after another in
+    iteration order, each block the DimCounter hands over summed on its own first; over 32 768
+    elements, each thread takes a share, and the shares' sums are added last."""
+    _, view = _laid_out(x, tuple(range(x.ndim)))
+    numel = x.size
+    used = 1 if numel <= _GRAIN_SIZE else min(_threads, -(-numel // _GRAIN_SIZE))
+    share = -(-numel // used)
+    total = np.float64(0)
+    for t in range(used):
+        thread_sum = np.float64(0)
+        for block in _blocks(view, t * share, min(numel, (t + 1) * share)):
+            deviations = block.T.reshape(-1).astype(np.float64) - mean  # (in iteration order)
+            thread_sum += np.add.accumulate(deviations * deviations)[-1]  # one after another
+        total += thread_sum
+    return total
+
+
+def welford_squares(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """The sums of squared deviations from the mean over ``axes`` (sorted; dropped from the
+    result), for float64 ``x`` with more than one output, as torch's variance kernel computes
+    them (``WelfordOps``): one element after another in iteration order, each step updating the
+    running mean and the running sum of squares. (The steps go one by one, so this costs a few
+    NumPy calls per element of a reduction; it works on all the outputs at once.)"""
+    plan, view = _laid_out(x, axes)
+    count = view.size // math.prod(plan.kept)
+    steps = view.reshape(count, -1, order="F")  # a row per step, a column per output
+    mean = np.zeros(steps.shape[1])
+    squares = np.zeros(steps.shape[1])
+    for k, row in enumerate(steps):
+        delta = row - mean
+        mean += delta / (k + 1)
+        squares += delta * (row - mean)
+    return squares.reshape(plan.kept)
 
 
 def _split_outputs(view: np.ndarray, dims: Dims, dtype: np.dtype) -> np.ndarray:
