@@ -840,14 +840,15 @@ def avg_pool2d(
     if x.dtype == np.bool_:
         raise NotImplementedError("\"avg_pool2d\" not implemented for 'Bool'")
     planes = _padded_planes(x, geo, 0)
-    total = np.zeros((geo.shape[0], *geo.out), x.dtype)
+    acc = _sum_dtype(x.dtype)
+    total = np.zeros((geo.shape[0], *geo.out), acc)
     for i in range(geo.kernel[0]):
         for j in range(geo.kernel[1]):
             rows, columns = geo.offset(i, j)
             total += planes[:, rows, columns]
     divisor = divisor_override or _avg_divisors(geo, count_include_pad)
     if x.dtype.kind == "f":
-        mean = total / np.asarray(divisor, x.dtype)
+        mean = (total / np.asarray(divisor, acc)).astype(x.dtype, copy=False)
     else:  # integer division truncates toward zero, as C++'s
         mean = (np.sign(total) * (np.abs(total) // divisor)).astype(x.dtype)
     out = Tensor._make(mean.reshape(x.shape[:-2] + geo.out))
@@ -880,13 +881,15 @@ def avg_pool2d_backward(
     grad: Tensor, x: Tensor, geo: Geometry, divisor: Any, settings: tuple[bool, bool, int | None]
 ) -> Tensor:
     """The gradient of average pooling for input ``x``: each window's gradient over its
-    divisor, spread over the window (summed where windows overlap)."""
+    divisor, spread over the window (summed where windows overlap, in torch's order: window
+    after window, row by row, so an input element takes the shares of windows further down
+    and right last: their kernel elements further up and left)."""
     b, _, h, w = geo.shape
     share = grad._data.reshape(b, *geo.out) / np.asarray(divisor, grad._data.dtype)
     hp, wp = geo.padded_size()
     padded = np.zeros((b, hp, wp), grad._data.dtype)
-    for i in range(geo.kernel[0]):
-        for j in range(geo.kernel[1]):
+    for i in reversed(range(geo.kernel[0])):
+        for j in reversed(range(geo.kernel[1])):
             rows, columns = geo.offset(i, j)
             padded[:, rows, columns] += share
     (ph, pw) = geo.padding
@@ -1152,10 +1155,11 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         return input.mean((-1, -2), keepdim=True)
     windows = [(rows, columns) for rows in _spans(h, oh) for columns in _spans(w, ow)]
     out = np.empty((*x.shape[:-2], oh * ow), x.dtype)
+    acc = _sum_dtype(x.dtype)
     for k, (rows, columns) in enumerate(windows):
         # summed element by element, row after row, then divided by the window's height and
         # then by its width: torch's order, so the same roundings
-        total = np.zeros(x.shape[:-2], x.dtype)
+        total = np.zeros(x.shape[:-2], acc)
         for i in range(rows.start, rows.stop):
             for j in range(columns.start, columns.stop):
                 total += x[..., i, j]
@@ -1164,6 +1168,12 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     if needs_grad(input):
         record(result, AdaptiveAvgPool2DBackward0, (input,), saved=(input,), windows=windows)
     return result
+
+
+def _sum_dtype(dt: np.dtype) -> Any:
+    """What torch's average pooling adds in: float16 in float32 (then rounds the mean once),
+    the others in their own dtype."""
+    return np.float32 if dt == np.float16 else dt
 
 
 def _length(span: slice) -> int:
