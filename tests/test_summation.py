@@ -320,3 +320,41 @@ def test_long_float64_variances_are_close_to_torchs() -> None:
     array = np.random.default_rng(8).standard_normal((_WELFORD_MAX + 1, 2))
     p, t = both(lambda lib, x: x.var(0), array)
     np.testing.assert_allclose(p.numpy(), t.numpy(), rtol=1e-13)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_norms_have_torchs_bits(dtype: str, layout: str) -> None:
+    """The 1- and 2-norms add in the orders of torch's norm kernels: along one contiguous dim
+    its vectorised 2-norm (lanes, then leftovers with fused products), otherwise one element
+    after another. Before, most whole-tensor norms differed from torch's in the last bit."""
+    rng = np.random.default_rng(9)
+    arrange = LAYOUTS[layout]
+    for shape in SHAPES:
+        if layout != "contiguous" and len(shape) < 2:
+            continue
+        array = rng.standard_normal(shape).astype(dtype)
+        for dim in dim_choices(len(shape)):
+            for p in (2, 1, "fro"):
+                for keepdim in (False, True) if dim is not None else (False,):
+
+                    def length(
+                        lib: Any, x: Any, p: Any = p, dim: Any = dim, k: bool = keepdim
+                    ) -> Any:
+                        return arrange(x).norm(p, dim, k)
+
+                    p_, t = both(length, array)
+                    assert same_bits(p_, t), (shape, layout, dim, p, keepdim)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_big_norms_split_between_threads_as_torchs(n: int) -> None:
+    """A single norm over 32 768 elements, one element after another: each thread adds its
+    share (torch's vectorised 2-norm, along a contiguous dim, runs on one thread)."""
+    rng = np.random.default_rng(10)
+    with threads(n):
+        for shape, arrange in [((70001,), lambda t: t), ((300, 301), lambda t: t[:, 1:])]:
+            array = rng.standard_normal(shape).astype("float32")
+            for p in (1, 2):
+                got, expected = both(lambda lib, x, a=arrange, p=p: a(x).norm(p), array)
+                assert same_bits(got, expected), (n, shape, p)

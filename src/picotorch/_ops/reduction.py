@@ -34,7 +34,7 @@ from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, where
 from .shape import strided_view
-from .summation import float_sum, squared_deviations_sum, welford_squares
+from .summation import float_sum, norm_sums, squared_deviations_sum, welford_squares
 
 
 def _return_type(name: str) -> type:
@@ -668,23 +668,30 @@ def norm(
         raise NotImplementedError(f"picotorch's norm has vector norms only, not p='{p}'")
     p = 2.0 if p is None or p == "fro" else float(p)  # type: ignore[arg-type]
     x = np.abs(input._data)
-    if x.dtype == np.float16:  # (torch accumulates half in float32)
-        x = x.astype(np.float32)
     axes = _reduce_axes(dim, x.ndim)
     if math.isinf(p) and x.size == 0:
         raise RuntimeError(
             "linalg.vector_norm cannot compute the inf norm on an empty tensor because the "
             "operation does not have an identity"
         )
-    if p == math.inf:
+    if x.size and builtins.all(x.shape[a] == 1 for a in axes):
+        length = x if keepdim else x.reshape(_kept_shape(x.shape, axes)).squeeze(axes)  # |x|
+        if p == 0:
+            length = length != 0
+    elif p == math.inf:
         length = np.max(x, axis=axes, keepdims=keepdim, initial=0)
     elif p == -math.inf:
         length = np.min(x, axis=axes, keepdims=keepdim, initial=math.inf)
     elif p == 0:
         length = np.count_nonzero(x, axis=axes, keepdims=keepdim)
-    elif p == 2:
-        length = np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdim))
+    elif p in (1, 2):  # (added in torch's order: their last bits show)
+        length = norm_sums(input._data, axes, squares=p == 2)
+        length = np.sqrt(length) if p == 2 else length
+        if keepdim:
+            length = length.reshape(_kept_shape(x.shape, axes))
     else:
+        if x.dtype == np.float16:  # (torch accumulates half in float32)
+            x = x.astype(np.float32)
         length = np.sum(x**p, axis=axes, keepdims=keepdim) ** (1 / p)
     result = Tensor._make(np.asarray(length).astype(input._data.dtype))
     if needs_grad(input):

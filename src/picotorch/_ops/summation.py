@@ -48,6 +48,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._memory import non_overlapping_and_dense, sort_dims
+from .pointwise import _fma
 
 _GRAIN_SIZE = 32768  # at::internal::GRAIN_SIZE: a reduction this big is split between threads
 
@@ -513,6 +514,50 @@ def squared_deviations_sum(x: np.ndarray, mean: float) -> np.float64:
     return total
 
 
+def norm_sums(x: np.ndarray, axes: tuple[int, ...], squares: bool) -> np.ndarray:
+    """The sums inside torch's 2-norm (``squares``: of ``x * x``, each product rounded) or
+    1-norm (of ``|x|``) over ``axes`` (sorted; dropped from the result), in the order torch's
+    norm kernels add them, which depends on ``x``'s layout (float16 in float32, as torch):
+
+    - a 2-norm of float32 or float64 along one contiguous dim (after TensorIterator merges
+      dims), torch's vectorised kernel: a row into one accumulator vector, a vector at a time;
+      its lanes one after another; then the leftover numbers, their products fused with the
+      additions (but for float32's first four when there are four or more, which the compiled
+      loop multiplies four at a time: measured);
+    - otherwise one element after another in iteration order; a single sum over 32 768
+      elements is cut into one share per thread, and the shares' sums are added last."""
+    plan, view = _laid_out(x, axes)
+    count = view.size // math.prod(plan.kept) if view.size else 0
+    steps = view.reshape(count, -1, order="F")  # a row per element, a column per output
+    _, stride, reduced = plan.dims[0]  # the innermost dim
+    if squares and plan.reduced == 1 and reduced and stride == 1 and x.dtype != _FLOAT16:
+        return _norm_rows(steps.T).reshape(plan.kept)
+    steps = steps.astype(_FLOAT32) if x.dtype == _FLOAT16 else steps
+    steps = steps * steps if squares else np.abs(steps)
+    if steps.shape[1] > 1 or count <= _GRAIN_SIZE or _threads == 1:
+        return _in_order(steps).reshape(plan.kept)
+    used = min(_threads, -(-count // _GRAIN_SIZE))
+    share = -(-count // used)
+    shares = [_in_order(steps[t * share : (t + 1) * share]) for t in range(used)]
+    return _in_order(np.concatenate([np.zeros(1, steps.dtype), *shares])).reshape(plan.kept)
+
+
+def _norm_rows(rows: np.ndarray) -> np.ndarray:
+    """The sums of squares of ``rows`` (2-d) as torch's vectorised 2-norm adds a row."""
+    width = _VECTOR_BYTES // rows.itemsize
+    n = rows.shape[1]
+    full = n - n % width
+    vectors = rows[:, :full].reshape(len(rows), full // width, width)
+    lanes = _in_order((vectors * vectors).transpose(1, 2, 0))  # (lanes, rows)
+    total = _in_order(lanes) if full else np.zeros(len(rows), rows.dtype)
+    unfused = 4 if rows.dtype == _FLOAT32 and n - full >= 4 else 0
+    for k in range(full, n):
+        column = rows[:, k]
+        fused = k >= full + unfused
+        total = _fma(column, column, total) if fused else total + column * column
+    return total
+
+
 def welford_squares(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """The sums of squared deviations from the mean over ``axes`` (sorted; dropped from the
     result), for float64 ``x`` with more than one output, as torch's variance kernel computes
@@ -652,7 +697,7 @@ def _vector_sums(rows: np.ndarray, *factors: np.ndarray) -> np.ndarray:
         lanes = _in_order(vectors.transpose(1, 2, 0))
     if full < n and factors and rows.dtype == np.float32:  # x * y + lane, rounded once
         a, b = (f[:, full:].T for f in factors)
-        lanes[: n - full] = (a.astype(np.float64) * b + lanes[: n - full]).astype(np.float32)
+        lanes[: n - full] = _fma(a, b, lanes[: n - full])
     elif full < n:
         lanes[: n - full] += rows[:, full:].T
     if rows.dtype == np.float64:
