@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -607,56 +606,6 @@ def test_random_call_sequences_match_torch(seed: int, sequence: list) -> None:
     for op in sequence:
         run_op(op, g, tg)
     assert_same(g.get_state(), tg.get_state())
-
-
-# --------------------------------------------------------------------------------------------
-# the exact fused multiply-add helpers
-# --------------------------------------------------------------------------------------------
-
-
-def exact_fma(a: float, b: float, c: float, dtype: type) -> float:
-    """Correctly rounded a*b + c via exact rational arithmetic (reference)."""
-    v = Fraction(float(a)) * Fraction(float(b)) + Fraction(float(c))
-    f = float(v)  # correctly rounded to float64
-    if dtype is np.float64:
-        return f
-    # round to float32: find the two float32 neighbours of v and pick by exact distance
-    lo = np.float32(f)
-    if Fraction(float(lo)) > v:
-        lo = np.nextafter(lo, np.float32(-np.inf))
-    hi = np.nextafter(lo, np.float32(np.inf))
-    if Fraction(float(lo)) == v:
-        return float(lo)
-    d_lo, d_hi = v - Fraction(float(lo)), Fraction(float(hi)) - v
-    if d_lo != d_hi:
-        return float(lo if d_lo < d_hi else hi)
-    return float(lo if (int(lo.view(np.int32)) & 1) == 0 else hi)
-
-
-def test_fma32_is_exactly_rounded() -> None:
-    rng = np.random.default_rng(0)
-    a = rng.standard_normal(3000).astype(np.float32)
-    b = rng.standard_normal(3000).astype(np.float32)
-    c = (rng.standard_normal(3000) * 10.0 ** rng.integers(-12, 3, 3000)).astype(np.float32)
-    # a tie for plain double rounding: a*b = 1 + 2**-11 + 2**-24 exactly, c a tiny nudge up
-    a[0] = b[0] = np.float32(1 + 2**-12)
-    c[0] = np.float32(2**-80)
-    c[1] = -np.float32(2**-80)
-    a[1] = b[1] = a[0]
-    got = R._fma32(a, b, c)
-    want = np.array([exact_fma(x, y, z, np.float32) for x, y, z in zip(a, b, c)], np.float32)
-    np.testing.assert_array_equal(got, want)
-    assert got[0] == np.float32(1 + 2**-11 + 2**-23)  # plain double rounding gives 1 + 2**-11
-
-
-def test_fma64_is_exactly_rounded() -> None:
-    rng = np.random.default_rng(1)
-    a = rng.standard_normal(3000)
-    b, c = 3.7, -1.25
-    got = R._fma64(a, b, c)
-    want = np.array([exact_fma(x, b, c, np.float64) for x in a])
-    np.testing.assert_array_equal(got, want)
-    assert R._fma64(np.array([1 + 2**-30]), 1 + 2**-30, -1.0)[0] == 2**-29 + 2**-60
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ._device import device as _device_cls
+from ._fma import fma32, fma64
 
 __all__ = [
     "Generator",
@@ -261,70 +262,6 @@ def _shape(shape: ShapeLike) -> tuple[int, ...]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Fused multiply-add, exactly rounded
-# ---------------------------------------------------------------------------------------------
-# torch's CPU kernels are compiled with FMA enabled, so ``x * (high - low) + low`` and
-# ``n * std + mean`` are rounded once, not twice. NumPy has no fma, so we emulate it exactly with
-# error-free transformations and "round to odd" (Boldo & Melquiond, 2008).
-
-
-def _round_to_odd_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a + b in float64, rounded to odd: if inexact, the neighbour whose last bit is 1."""
-    s = a + b
-    bv = s - a
-    err = (a - (s - bv)) + (b - bv)  # exact a + b - s (Knuth's TwoSum)
-    bits = s.view(np.int64)
-    nudge = (err != 0) & ((bits & 1) == 0)
-    # One ulp toward err: +1 on the bit pattern grows |s|, so the step's sign is sign(s*err).
-    step = np.where(np.signbit(s) == np.signbit(err), 1, -1)
-    return (bits + nudge * step).view(np.float64)
-
-
-def _fma32(a: Any, b: Any, c: Any) -> np.ndarray:
-    """float32 ``a * b + c`` rounded once, like the CPU's fused multiply-add (arrays or scalars)."""
-    a, b, c = (np.asarray(v, np.float32) for v in (a, b, c))
-    # The float32 product is exact in float64 (24 + 24 bits), so the float64 sum is rounded once.
-    s = np.multiply(a, b, dtype=np.float64)
-    s += c
-    out = s.astype(np.float32)
-    # Rounding again to float32 can only go wrong if the float64 sum fell exactly halfway
-    # between two float32s (low 29 of its 52 fraction bits = 1000...0). That is rare: redo
-    # just those elements with round-to-odd, which makes the double rounding exact.
-    low = s.view(np.int64)
-    low &= 0x1FFFFFFF
-    tie = low == 0x10000000
-    if tie.any():
-        a64, b64, c64 = np.broadcast_arrays(*(v.astype(np.float64) for v in (a, b, c)))
-        out[tie] = _round_to_odd_sum(a64[tie] * b64[tie], c64[tie]).astype(np.float32)
-    return out
-
-
-def _fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
-    """float64 ``a * b + c`` rounded once (Boldo-Melquiond emulated FMA)."""
-    a = np.asarray(a, np.float64)
-    b64, c64 = np.float64(b), np.float64(c)
-    naive = a * b64 + c64
-    if not (np.isfinite(b64) and np.isfinite(c64)):
-        return naive
-    # Dekker's exact product: a*b == ph + pl
-    split = 134217729.0  # 2**27 + 1
-    ta = split * a
-    ah = ta - (ta - a)
-    al = a - ah
-    tb = split * b64
-    bh = tb - (tb - b64)
-    bl = b64 - bh
-    ph = a * b64
-    pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl
-    # c + ph == th + tl exactly, then the tail is rounded to odd before the final rounding.
-    th = c64 + ph
-    bv = th - c64
-    tl = (c64 - (th - bv)) + (ph - bv)
-    out = th + _round_to_odd_sum(tl, pl)
-    return np.where(np.isfinite(naive), out, naive)
-
-
-# ---------------------------------------------------------------------------------------------
 # uniform: torch.rand, Tensor.uniform_
 # ---------------------------------------------------------------------------------------------
 
@@ -379,12 +316,12 @@ def uniform(
     default = low == 0.0 and high == 1.0  # x * 1 + 0 is exact: skip the fma
     if dt == np.float64:
         x = _unit_float64(g._random64(n))
-        out = x if default else _fma64(x, high - low, low)
+        out = x if default else fma64(x, high - low, low)
     elif dt in (np.float32, np.float16):
         # float16 is computed in float32 (torch's "opmath" type) and rounded at the end.
         x = _unit_float32(g._random(n))
         span = np.float32(high) - np.float32(low)  # to - from, in float32 like torch
-        out = x if default else _fma32(x, span, low)
+        out = x if default else fma32(x, span, low)
         out = out.astype(dt, copy=False)
     else:
         raise NotImplementedError(f'"check_uniform_bounds" not implemented for {_name(dt)}')
@@ -427,7 +364,7 @@ def _log_f32(x: np.ndarray) -> np.ndarray:
     """log(x) for float32 x in (0, 1], bit-for-bit like torch's AVX2 ``log256_ps``.
 
     x = m * 2**e with m in [sqrt(1/2), sqrt(2)); log x = log m + e log 2, log m by a polynomial.
-    The multiply-adds that GCC fuses in torch's build are fused here too (``_fma32``).
+    The multiply-adds that GCC fuses in torch's build are fused here too (``fma32``).
     """
     f32 = np.float32
     bits = x.view(np.int32)
@@ -439,9 +376,9 @@ def _log_f32(x: np.ndarray) -> np.ndarray:
     z = m * m
     y = np.full_like(m, f32(_LOG_P[0]))
     for p in _LOG_P[1:]:  # Horner's rule, one fma per coefficient
-        y = _fma32(y, m, p)
+        y = fma32(y, m, p)
     y = y * m
-    y = _fma32(y, z, e * f32(_LOG_Q1))
+    y = fma32(y, z, e * f32(_LOG_Q1))
     y = y - z * f32(0.5)
     return (m + y) + e * f32(_LOG_Q2)
 
@@ -453,15 +390,15 @@ def _sincos_f32(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     j = (j + 1) & ~1
     y = j.astype(np.float32)
     for dp in _DP:  # x - y * pi/4 in extended precision
-        x = _fma32(y, dp, x)
+        x = fma32(y, dp, x)
     flip_sin = (j & 4) != 0
     flip_cos = ((j - 2) & 4) == 0
     use_sin_poly = (j & 2) == 0  # in this octant sin comes from the sine polynomial
     z = x * x
-    c = _fma32(_fma32(_COS_P[0], z, _COS_P[1]), z, _COS_P[2])
-    c = _fma32(c * z, z, -(z * f32(0.5))) + f32(1)  # 1 - z/2 + z**2 * poly(z)
-    s = _fma32(_fma32(_SIN_P[0], z, _SIN_P[1]), z, _SIN_P[2])
-    s = _fma32(s * z, x, x)  # x + x * z * poly(z)
+    c = fma32(fma32(_COS_P[0], z, _COS_P[1]), z, _COS_P[2])
+    c = fma32(c * z, z, -(z * f32(0.5))) + f32(1)  # 1 - z/2 + z**2 * poly(z)
+    s = fma32(fma32(_SIN_P[0], z, _SIN_P[1]), z, _SIN_P[2])
+    s = fma32(s * z, x, x)  # x + x * z * poly(z)
     sin = np.where(use_sin_poly, s, c)
     cos = np.where(use_sin_poly, c, s)
     return np.where(flip_sin, -sin, sin), np.where(flip_cos, -cos, cos)
@@ -476,11 +413,11 @@ def _box_muller_16(u: np.ndarray, mean: float, std: float) -> np.ndarray:
         z = np.concatenate([radius * cos, radius * sin], axis=1)
         if mean == 0.0 and std == 1.0:
             return z
-        return _fma32(z, std, mean)
+        return fma32(z, std, mean)
     radius = np.sqrt(-2.0 * np.log(1.0 - u[:, :8]))
     theta = 2.0 * np.pi * u[:, 8:]
     z = np.concatenate([radius * np.cos(theta), radius * np.sin(theta)], axis=1)
-    return z if (mean == 0.0 and std == 1.0) else _fma64(z, std, mean)
+    return z if (mean == 0.0 and std == 1.0) else fma64(z, std, mean)
 
 
 def _normal_blocks(g: Generator, n: int, dt: np.dtype, mean: float, std: float) -> np.ndarray:
@@ -525,7 +462,7 @@ def _normal_scalar(g: Generator, n: int, dt: np.dtype, mean: float, std: float) 
         if (n - start) % 2:
             g._next_normal = float(z[-1])  # the unused sine waits for the next call
     if not (mean == 0.0 and std == 1.0):
-        out = _fma64(out, std, mean)
+        out = fma64(out, std, mean)
     if dt == np.float16:
         return out.astype(np.float32).astype(np.float16)  # c10::Half is built from a float
     return out.astype(dt)

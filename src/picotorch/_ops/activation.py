@@ -17,11 +17,12 @@ import numpy as np
 
 from .. import _dtype, _random
 from .._dtype import dtype, type_name
+from .._fma import fma
 from .._out import check_out, check_same_dtype, write_out
 from .._size import normalize_dim, numpy_names
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import _exp, _fma, _log, mul, require_tensors
+from .pointwise import _exp, _log, mul, require_tensors
 from .summation import softmax_sums
 
 
@@ -119,7 +120,7 @@ def _softmax_grad(g: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
         return (g - softmax_sums(g * y, axis, factors=(g, y))) * y
     s = np.zeros(np.delete(g.shape, axis), g.dtype)
     for g_i, y_i in zip(np.moveaxis(g, axis, 0), np.moveaxis(y, axis, 0), strict=True):
-        s = _fma(g_i, y_i, s)
+        s = fma(g_i, y_i, s)
     return (g - np.expand_dims(s, axis)) * y
 
 
@@ -196,7 +197,7 @@ def _log_softmax_grad(g: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
     fused multiply-add, and half in float32)."""
     if g.dtype == np.float16:
         return _log_softmax_grad(_as_float32(g), _as_float32(y), axis).astype(g.dtype)
-    return _fma(-_exp(y), softmax_sums(g, axis), g)
+    return fma(-_exp(y), softmax_sums(g, axis), g)
 
 
 class LogSoftmaxBackwardDataBackward0(Node):

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import _FROM_NUMPY, check_fits, dtype, result_type, type_name
+from .._fma import fma
 from .._memory import check_reads
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
@@ -30,6 +31,7 @@ from .._size import (
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
+from .summation import _VECTOR_BYTES
 
 Operand = Tensor | int | float | bool
 _make = Tensor._make  # every op's result is made here: looked up once, not per call
@@ -265,8 +267,10 @@ def add(
     """``input + alpha * other``, broadcast, with torch's type promotion."""
     if type(alpha) is not int:
         alpha = _alpha_arg("add", other, alpha)
-    scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha, out)
-    result = _binary(np.add, input, scaled, out=out)
+    if alpha == 1 and type(alpha) is int:
+        result = _binary(np.add, input, other, out=out)
+    else:
+        result = _with_alpha(np.add, input, other, alpha, out)
     if needs_grad(input, other):
         if alpha == 1:  # (the usual a + b: AddBackward0's default alpha, no facts to keep)
             record(result, AddBackward0, (input, other))
@@ -323,11 +327,73 @@ def _alpha_arg(name: str, other: Any, alpha: Any) -> Any:
     return number_arg(alpha, name, "alpha", None)
 
 
-def _scaled(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> Operand:
-    """``alpha * x`` for add/sub's ``alpha`` (not recorded: their own node accounts for it),
-    computed as torch does, in the result's dtype: a uint8 ``x`` times 200 must not wrap
-    around when the result is float. An ``out`` (or ``add_``'s target) must not share part
-    of ``x``'s memory: _write_out only sees the scaled copy."""
+def _with_alpha(
+    ufunc: np.ufunc, input: Operand, other: Operand, alpha: Any, out: Tensor | None
+) -> Tensor:
+    """``input ± alpha * other`` (``ufunc``: np.add or np.subtract), not recorded: floats as
+    ``add_scaled`` computes them, other dtypes the product, then the sum."""
+    common = _check_alpha(input, other, alpha, out)
+    if not common.is_floating_point:
+        return _binary(ufunc, input, _scaled(common, other, alpha), out=out)
+    scale = alpha if ufunc is np.add else -alpha
+
+    def kernel(x: Any, y: Any) -> np.ndarray:
+        return add_scaled(np.asarray(x, common.numpy), np.asarray(y, common.numpy), scale)
+
+    kernel.__name__ = "add" if ufunc is np.add else "sub"  # (the op's name in out='s errors)
+    return _binary(kernel, input, other, out=out)
+
+
+def add_scaled(x: np.ndarray, y: np.ndarray, alpha: Any) -> np.ndarray:
+    """``x + alpha * y`` for float arrays of one dtype, as torch's add and sub kernels compute it
+    (and with them its optimizers' steps, ``p.add_(g, alpha=-lr)``), alpha first converted to
+    the dtype. float32 and float64: one fused multiply-add, rounded once (rounding the product
+    first changed the last bit of a fifth of the results), but for a few elements when
+    ``other`` is a number (``_unfused_positions``). float16: ``_half_with_alpha``."""
+    alpha = x.dtype.type(alpha)
+    if x.dtype == np.float16:
+        return _half_with_alpha(x, y, alpha)
+    result = fma(y, alpha, x)
+    if y.size == 1 and x.ndim:  # (one number for every element of x)
+        unfused = _unfused_positions(x.size, x.itemsize)
+        result.reshape(-1)[unfused] = x.reshape(-1)[unfused] + alpha * y.reshape(())
+    return result
+
+
+def _half_with_alpha(x: np.ndarray, y: np.ndarray, alpha: np.float16) -> Any:
+    """A float16 ``x + alpha * y`` as torch computes it (measured on AVX2): its vectorised
+    loop, two vectors at a time, converts to float32 and rounds once at the end; the elements
+    left over in each row in half arithmetic, the product rounded to half, then the sum. (An
+    operand that is not contiguous sends every element the second way.)"""
+    result = x + alpha * y
+    if not result.ndim or not (x.flags.c_contiguous and y.flags.c_contiguous):
+        return result
+    row = result.size if x.shape == y.shape or not (x.ndim and y.ndim) else result.shape[-1]
+    full = row - row % (2 * _VECTOR_BYTES // 2)
+    if full:
+        x32, y32 = (np.broadcast_to(t, result.shape).astype(np.float32) for t in (x, y))
+        fused = (x32 + np.float32(alpha) * y32).astype(np.float16)
+        rows, fused = result.reshape(-1, row), fused.reshape(-1, row)
+        rows[:, :full] = fused[:, :full]
+    return result
+
+
+def _unfused_positions(n: int, itemsize: int) -> slice:
+    """Where torch's add/sub with ``alpha`` and one number as ``other`` (a number, or a tensor
+    of one element) rounds the product before the sum, of ``n`` elements (measured on AVX2, for
+    contiguous tensors): its
+    vectorised loop fuses, two vectors at a time; of the elements left over, the compiled
+    scalar loop fuses the first and the last few, and does the others four float32 (two
+    float64) at a time without fusing."""
+    left = n % (2 * _VECTOR_BYTES // itemsize)
+    in_fours = (left - 1) // (16 // itemsize) * (16 // itemsize) if left else 0
+    return slice(n - left + 1, n - left + 1 + in_fours)
+
+
+def _check_alpha(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> dtype:
+    """torch's checks of add/sub's ``alpha`` against the result's dtype, which it returns. An
+    ``out`` (or ``add_``'s target) must not share part of ``x``'s memory: _write_out only sees
+    the scaled copy."""
     if out is not None:
         out._check_reads((x,))
         if out is x and isinstance(input, Tensor):  # out= the scaled operand: written in place
@@ -335,13 +401,20 @@ def _scaled(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> Opera
             if shape != x._data.shape:
                 raise _in_place_shape_error(out, shape)
     common = result_type(input, x)
-    check_fits(alpha, common)  # (``int8_x.add(y, alpha=300)`` is an error)
     if isinstance(alpha, bool) and common is not _dtype.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if isinstance(alpha, float) and not common.is_floating_point:
         raise RuntimeError(
             "For integral input tensors, argument alpha must not be a floating point number."
         )
+    check_fits(alpha, common)  # (``int8_x.add(y, alpha=300)`` is an error)
+    return common
+
+
+def _scaled(common: dtype, x: Operand, alpha: Any) -> Operand:
+    """``alpha * x`` for add/sub's ``alpha`` (not recorded: their own node accounts for it),
+    computed as torch does, in the result's dtype ``common``: a uint8 ``x`` times 200 must not
+    wrap around when the result is float."""
     if common is _dtype.bool:  # alpha counts as a bool: x itself, or no x at all
         alpha = bool(alpha)
         if not isinstance(x, Tensor):  # (``bool_tensor.add(True, alpha=2)`` stays bool)
@@ -441,8 +514,10 @@ def sub(
         )
     if type(alpha) is not int:
         alpha = _alpha_arg("sub", other, alpha)
-    scaled = other if alpha == 1 and type(alpha) is int else _scaled(input, other, alpha, out)
-    result = _binary(np.subtract, input, scaled, out=out)
+    if alpha == 1 and type(alpha) is int:
+        result = _binary(np.subtract, input, other, out=out)
+    else:
+        result = _with_alpha(np.subtract, input, other, alpha, out)
     if needs_grad(input, other):
         if isinstance(input, Tensor):
             record(result, SubBackward0, (input, other), alpha=alpha)
@@ -1123,13 +1198,6 @@ def _rounded_from_wider(ufunc: np.ufunc, *, float64_too: bool = False) -> Callab
 # --8<-- [end:rounded_from_wider]
 
 
-def _fma(x: np.ndarray, y: np.ndarray, z: Any) -> np.ndarray:
-    """``x * y + z`` rounded once, as a fused multiply-add computes it (the compiler fuses
-    some of torch's kernels' ``x * y + z``): in the wider float, where the product is exact for
-    float32 (and all but exact for float64). ``x``: float32 or float64, the result's dtype."""
-    return (x.astype(_WIDER[x.dtype]) * y + z).astype(x.dtype)
-
-
 _exp = _rounded_from_wider(np.exp)
 _log = _rounded_from_wider(np.log)
 _log1p = _rounded_from_wider(np.log1p)
@@ -1252,7 +1320,7 @@ def _tanh_grad(g: np.ndarray, y: np.ndarray) -> np.ndarray:
     # (torch's kernel computes 1 - y² as one fused multiply-add, and half in float32)
     if y.dtype == np.float16:
         return _tanh_grad(g.astype(np.float32), y.astype(np.float32)).astype(np.float16)
-    return g * _fma(-y, y, 1)
+    return g * fma(-y, y, 1)
 
 
 class TanhBackwardBackward0(Node):

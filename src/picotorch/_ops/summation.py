@@ -47,8 +47,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._fma import fma
 from .._memory import non_overlapping_and_dense, sort_dims
-from .pointwise import _fma
 
 _GRAIN_SIZE = 32768  # at::internal::GRAIN_SIZE: a reduction this big is split between threads
 
@@ -554,7 +554,7 @@ def _norm_rows(rows: np.ndarray) -> np.ndarray:
     for k in range(full, n):
         column = rows[:, k]
         fused = k >= full + unfused
-        total = _fma(column, column, total) if fused else total + column * column
+        total = fma(column, column, total) if fused else total + column * column
     return total
 
 
@@ -697,7 +697,7 @@ def _vector_sums(rows: np.ndarray, *factors: np.ndarray) -> np.ndarray:
         lanes = _in_order(vectors.transpose(1, 2, 0))
     if full < n and factors and rows.dtype == np.float32:  # x * y + lane, rounded once
         a, b = (f[:, full:].T for f in factors)
-        lanes[: n - full] = _fma(a, b, lanes[: n - full])
+        lanes[: n - full] = fma(a, b, lanes[: n - full])
     elif full < n:
         lanes[: n - full] += rows[:, full:].T
     if rows.dtype == np.float64:
