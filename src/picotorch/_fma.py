@@ -39,8 +39,8 @@ def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
     low &= 0x1FFFFFFF
     tie = low == 0x10000000
     if tie.any():
-        a64, b64, c64 = np.broadcast_arrays(*(v.astype(np.float64) for v in (a, b, c)))
-        out[tie] = _round_to_odd_sum(a64[tie] * b64[tie], c64[tie]).astype(np.float32)
+        a64, b64, c64 = (v[tie].astype(np.float64) for v in np.broadcast_arrays(a, b, c))
+        out[tie] = _round_to_odd_sum(a64 * b64, c64).astype(np.float32)
     return out
 
 

@@ -346,10 +346,10 @@ def _with_alpha(
 
 def add_scaled(x: np.ndarray, y: np.ndarray, alpha: Any) -> np.ndarray:
     """``x + alpha * y`` for float arrays of one dtype, as torch's add and sub kernels compute it
-    (and with them its optimizers' steps, ``p.add_(g, alpha=-lr)``), alpha first converted to
+    (an SGD step written by hand, ``p.add_(g, alpha=-lr)``, is one), alpha first converted to
     the dtype. float32 and float64: one fused multiply-add, rounded once (rounding the product
     first changed the last bit of a fifth of the results), but for a few elements when
-    ``other`` is a number (``_unfused_positions``). float16: ``_half_with_alpha``."""
+    ``other`` is one number (``_unfused_positions``). float16: ``_half_with_alpha``."""
     alpha = x.dtype.type(alpha)
     if x.dtype == np.float16:
         return _half_with_alpha(x, y, alpha)
@@ -369,7 +369,7 @@ def _half_with_alpha(x: np.ndarray, y: np.ndarray, alpha: np.float16) -> Any:
     if not result.ndim or not (x.flags.c_contiguous and y.flags.c_contiguous):
         return result
     row = result.size if x.shape == y.shape or not (x.ndim and y.ndim) else result.shape[-1]
-    full = row - row % (2 * _VECTOR_BYTES // 2)
+    full = row - row % (2 * _VECTOR_BYTES // x.itemsize)
     if full:
         x32, y32 = (np.broadcast_to(t, result.shape).astype(np.float32) for t in (x, y))
         fused = (x32 + np.float32(alpha) * y32).astype(np.float16)
@@ -381,10 +381,9 @@ def _half_with_alpha(x: np.ndarray, y: np.ndarray, alpha: np.float16) -> Any:
 def _unfused_positions(n: int, itemsize: int) -> slice:
     """Where torch's add/sub with ``alpha`` and one number as ``other`` (a number, or a tensor
     of one element) rounds the product before the sum, of ``n`` elements (measured on AVX2, for
-    contiguous tensors): its
-    vectorised loop fuses, two vectors at a time; of the elements left over, the compiled
-    scalar loop fuses the first and the last few, and does the others four float32 (two
-    float64) at a time without fusing."""
+    contiguous tensors): its vectorised loop fuses, two vectors at a time; of the elements left
+    over, the compiled scalar loop fuses the first and the last few, and does the others four
+    float32 (two float64) at a time without fusing."""
     left = n % (2 * _VECTOR_BYTES // itemsize)
     in_fours = (left - 1) // (16 // itemsize) * (16 // itemsize) if left else 0
     return slice(n - left + 1, n - left + 1 + in_fours)
@@ -392,8 +391,8 @@ def _unfused_positions(n: int, itemsize: int) -> slice:
 
 def _check_alpha(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> dtype:
     """torch's checks of add/sub's ``alpha`` against the result's dtype, which it returns. An
-    ``out`` (or ``add_``'s target) must not share part of ``x``'s memory: _write_out only sees
-    the scaled copy."""
+    ``out`` (or ``add_``'s target) must not share part of ``x``'s memory (on the integer path
+    _write_out only sees a scaled copy of ``x``)."""
     if out is not None:
         out._check_reads((x,))
         if out is x and isinstance(input, Tensor):  # out= the scaled operand: written in place
