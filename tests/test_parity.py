@@ -939,6 +939,7 @@ UNARY = {
     "abs": lambda L, x: L.abs(x),
     "exp": lambda L, x: x.exp(),
     "log": lambda L, x: L.log(x),
+    "log1p": lambda L, x: L.log1p(x),
     "sqrt": lambda L, x: x.sqrt(),
     "sin": lambda L, x: L.sin(x),
     "cos": lambda L, x: x.cos(),

@@ -89,6 +89,7 @@ from ._ops.pointwise import (
     gt,
     le,
     log,
+    log1p,
     logical_not,
     lt,
     maximum,

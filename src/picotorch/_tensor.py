@@ -1191,6 +1191,9 @@ class Tensor:
     def log(self) -> Tensor:
         return _pw.log(self)
 
+    def log1p(self) -> Tensor:
+        return _pw.log1p(self)
+
     def sqrt(self) -> Tensor:
         return _pw.sqrt(self)
 
@@ -1217,6 +1220,9 @@ class Tensor:
 
     def log_(self) -> Tensor:
         return self._inplace(_pw.log)
+
+    def log1p_(self) -> Tensor:
+        return self._inplace(_pw.log1p)
 
     def sqrt_(self) -> Tensor:
         return self._inplace(_pw.sqrt)

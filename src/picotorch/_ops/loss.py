@@ -734,7 +734,7 @@ def _log_sigmoid(x: np.ndarray) -> np.ndarray:
 
 def _log_sigmoid_tensor(x: Tensor) -> Tensor:
     """``_log_sigmoid`` with Tensor ops (differentiable, for a target's gradient)."""
-    return x.clamp(max=0.0) - ((-x.abs()).exp() + 1).log()
+    return x.clamp(max=0.0) - (-x.abs()).exp().log1p()
 
 
 # --8<-- [start:binary_cross_entropy_with_logits]

@@ -1199,7 +1199,7 @@ def _rounded_from_wider(ufunc: np.ufunc, *, float64_too: bool = False) -> Callab
 
 _exp = _rounded_from_wider(np.exp)
 _log = _rounded_from_wider(np.log)
-_log1p = _rounded_from_wider(np.log1p)
+_log1p = _rounded_from_wider(np.log1p, float64_too=True)
 _sin = _rounded_from_wider(np.sin)
 _cos = _rounded_from_wider(np.cos)
 _tanh = _rounded_from_wider(np.tanh, float64_too=True)
@@ -1235,6 +1235,23 @@ class LogBackward0(Node):
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         (x,) = self.saved_tensors
         return (grad / x,)
+
+
+def log1p(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """``log(1 + x)``, elementwise, accurate where x is tiny (``1 + x`` alone would round it
+    away)."""
+    result = _unary(_log1p, input, to_float=True, out=out)
+    if needs_grad(input):
+        record(result, Log1PBackward0, (input,), saved=(input,))
+    return result
+
+
+class Log1PBackward0(Node):
+    """d log(1 + x) = dx / (1 + x)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        return (grad / (x + 1),)
 
 
 def sqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
