@@ -77,13 +77,19 @@ def _ragged_error(data: Any) -> Exception:
     return walk(data, 0) or ValueError("could not convert the nested sequence into a tensor")
 
 
-def _object_error(arr: np.ndarray) -> Exception:
-    """Why NumPy could only make an ``object`` array: an int too big for int64, or a non-number."""
+def _object_error(arr: np.ndarray, target: dtype | None = None) -> Exception:
+    """Why NumPy could only make an ``object`` array: an int too big for int64, or a non-number
+    (which torch cannot infer a dtype from; given the dtype, cannot convert to it)."""
     for x in arr.flat:
         if isinstance(x, builtins.int) and not -(2**63) <= x < 2**63:
             return ValueError("Overflow when unpacking long long")
         if not isinstance(x, (builtins.int, builtins.float, np.generic)):
-            return RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+            name = "torch.dtype" if isinstance(x, dtype) else type(x).__name__  # (C's names)
+            if target is None:
+                return RuntimeError(f"Could not infer dtype of {name}")
+            if target.is_floating_point:
+                return TypeError(f"must be real number, not {name}")
+            return TypeError(f"'{name}' object cannot be interpreted as an integer")
     return TypeError("could not convert the data into a tensor")
 
 
@@ -125,7 +131,7 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
     except ValueError:
         raise _ragged_error(data) from None
     if arr.dtype == object:
-        raise _object_error(arr)
+        raise _object_error(arr, dtype)
     kind = arr.dtype.kind
     if kind in "US":
         first = data

@@ -206,24 +206,28 @@ class Tensor:
     def new_zeros(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import zeros
 
-        return zeros(*_new_size(size, "new_zeros"), **_of_dtype(self, options, "new_zeros"))
+        options = _of_dtype(self, options, "new_zeros")
+        return zeros(*_new_size(size, "new_zeros"), **options)
 
     def new_ones(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import ones
 
-        return ones(*_new_size(size, "new_ones"), **_of_dtype(self, options, "new_ones"))
+        options = _of_dtype(self, options, "new_ones")
+        return ones(*_new_size(size, "new_ones"), **options)
 
     def new_empty(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import empty
 
-        return empty(*_new_size(size, "new_empty"), **_of_dtype(self, options, "new_empty"))
+        options = _of_dtype(self, options, "new_empty")
+        return empty(*_new_size(size, "new_empty"), **options)
 
     def new_full(self, size: Any, fill_value: Any, **options: Any) -> Tensor:
         from ._creation import _size_arg, full
 
+        options = _of_dtype(self, options, "new_full")
         size = _size_arg("new_full", size, 1)
         fill_value = number_arg(fill_value, "new_full", "fill_value", 2)
-        return full(size, fill_value, **_of_dtype(self, options, "new_full"))
+        return full(size, fill_value, **options)
 
     def __new__(cls, *args: Any) -> Tensor:
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype."""
@@ -1670,7 +1674,11 @@ class _RemovableHandle:
 
 
 def _of_dtype(t: Tensor, options: dict[str, Any], name: str) -> dict[str, Any]:
-    """``new_*``'s options: ``t``'s dtype unless another one is given (``dtype=None`` is none)."""
+    """``new_*``'s options: ``t``'s dtype unless another one is given (``dtype=None`` is none).
+    An unknown keyword is torch's TypeError before anything else is looked at."""
+    for key in options:
+        if key not in ("size", "dtype", "device", "requires_grad"):
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
     dtype = _dtype.resolve(options.get("dtype"), name)
     return {**options, "dtype": t._dtype if dtype is None else dtype}
 

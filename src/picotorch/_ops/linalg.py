@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .._dtype import c_type_name, type_name
+from .._dtype import c_type_name, dtype, type_name
 from .._out import check_out, write_out
-from .._size import broadcast_shapes
+from .._size import NOT_GIVEN, broadcast_shapes
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import require_tensors, tensor_arguments
@@ -246,9 +246,12 @@ def _check_dot_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> None:
         )
 
 
-def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+def mm(
+    input: Tensor, mat2: Tensor, out_dtype: Any = NOT_GIVEN, *, out: Tensor | None = None
+) -> Tensor:
     """The product of two matrices (2-d tensors only, no broadcasting)."""
     _require_tensors("mm", input, mat2)
+    _no_out_dtype("mm", out_dtype, out)
     if input._data.ndim != 2 or mat2._data.ndim != 2:
         raise RuntimeError(f"{'self' if input._data.ndim != 2 else 'mat2'} must be a matrix")
     if out is None:
@@ -256,6 +259,26 @@ def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     _check_optional_out("mm", out, input, mat2)
     _check_dtypes("mm", input, mat2)
     return _finish(_mm(input._data, mat2._data), out)
+
+
+def _no_out_dtype(name: str, out_dtype: Any, out: Tensor | None) -> None:
+    """torch's ``mm``/``bmm`` take an ``out_dtype`` (a third argument) only in an overload that
+    has no CPU kernel: its dispatcher's error, or the parser's for anything but a dtype."""
+    if out_dtype is NOT_GIVEN:
+        return
+    if not isinstance(out_dtype, dtype):
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got (Tensor, Tensor, "
+            f"{type(out_dtype).__name__}), but expected one of:\n"
+            " * (Tensor input, Tensor mat2, *, Tensor out = None)\n"
+            " * (Tensor input, Tensor mat2, torch.dtype out_dtype, *, Tensor out = None)\n"
+        )
+    overload = "dtype" if out is None else "dtype_out"
+    raise NotImplementedError(
+        f"Could not run 'aten::{name}.{overload}' with arguments from the 'CPU' backend. This "
+        "could be because the operator doesn't exist for this backend, or was omitted during "
+        "the selective/custom build process (if using custom build)."
+    )
 
 
 def _matrix_product(input: Tensor, mat2: Tensor) -> Tensor:
@@ -288,9 +311,12 @@ class MmBackward0(Node):
 # --8<-- [end:mm_backward]
 
 
-def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+def bmm(
+    input: Tensor, mat2: Tensor, out_dtype: Any = NOT_GIVEN, *, out: Tensor | None = None
+) -> Tensor:
     """A batch of matrix products: (b, n, m) @ (b, m, p) -> (b, n, p), no broadcasting."""
     _require_tensors("bmm", input, mat2)
+    _no_out_dtype("bmm", out_dtype, out)
     _check_optional_out("bmm", out, input, mat2)
     a, b = input._data, mat2._data
     if a.ndim != 3:
