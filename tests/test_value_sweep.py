@@ -321,3 +321,24 @@ def test_bce_with_logits_target_gradient_to_the_last_bit(dtype: str) -> None:
     expected, got = grads
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
     assert np.count_nonzero(got != expected) / got.size <= 0.05
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_maximum_and_minimum_break_zero_ties_as_torch(dtype: str) -> None:
+    """0.0 and -0.0 tie: torch's vectorised loop returns the second operand, the elements left
+    over after it the first (NumPy: the second in float32 and float64, the first in float16).
+    The sign shows when printed (``tensor([-0.])``)."""
+    rng = np.random.default_rng(12)
+    for n in [*range(1, 70), 1001]:
+        shape = (3, n)
+        a = np.where(rng.random(shape) < 0.5, 0.0, -0.0).astype(dtype)
+        b = np.where(rng.random(shape) < 0.5, 0.0, -0.0).astype(dtype)
+        a.flat[::7] = rng.standard_normal(a.flat[::7].shape)
+        for op in ("maximum", "minimum"):
+            expected, got = (
+                getattr(L, op)(L.tensor(a), L.tensor(b)).numpy() for L in (torch, picotorch)
+            )
+            np.testing.assert_array_equal(
+                np.signbit(got), np.signbit(expected), err_msg=f"{op} n={n}"
+            )
+            np.testing.assert_array_equal(got, expected)
