@@ -371,8 +371,7 @@ def _half_with_alpha(x: np.ndarray, y: np.ndarray, alpha: np.float16) -> Any:
     row = result.size if x.shape == y.shape or not (x.ndim and y.ndim) else result.shape[-1]
     full = row - row % (2 * _VECTOR_BYTES // x.itemsize)
     if full:
-        x32, y32 = (np.broadcast_to(t, result.shape).astype(np.float32) for t in (x, y))
-        fused = (x32 + np.float32(alpha) * y32).astype(np.float16)
+        fused = (x.astype(np.float32) + np.float32(alpha) * y.astype(np.float32)).astype(np.float16)
         rows, fused = result.reshape(-1, row), fused.reshape(-1, row)
         rows[:, :full] = fused[:, :full]
     return result

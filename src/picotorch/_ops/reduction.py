@@ -675,7 +675,7 @@ def norm(
             "operation does not have an identity"
         )
     if x.size and builtins.all(x.shape[a] == 1 for a in axes):
-        length = x if keepdim else x.reshape(_kept_shape(x.shape, axes)).squeeze(axes)  # |x|
+        length = x if keepdim else x.squeeze(axes)  # |x|
         if p == 0:
             length = length != 0
     elif p == math.inf:
