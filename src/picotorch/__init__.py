@@ -106,6 +106,7 @@ from ._ops.pointwise import (
     sin,
     sqrt,
     sub,
+    subtract,
     tanh,
     where,
 )
@@ -153,7 +154,6 @@ clip = clamp
 concat = cat
 concatenate = cat
 multiply = mul
-subtract = sub
 divide = div
 true_divide = div
 swapaxes = transpose

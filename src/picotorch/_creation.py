@@ -13,12 +13,21 @@ from typing import Any
 import numpy as np
 
 from . import _dtype, _random
-from ._device import check_device
+from ._device import check_device, check_placement, device_arg
 from ._dtype import dtype, fitted, type_name
 from ._memory import empty_laid_out_like, first_byte
 from ._memory_format import contiguous_format, laid_out, memory_format_arg, preserve_format
 from ._out import check_out, resize_out, write_out
-from ._size import bool_arg, int_arg, number_arg, one_int_tuple, shape_arg, type_name_of
+from ._size import (
+    bool_arg,
+    int_arg,
+    int_tuple,
+    non_negative,
+    number_arg,
+    one_int_tuple,
+    shape_arg,
+    type_name_of,
+)
 from ._tensor import Tensor
 
 
@@ -168,8 +177,8 @@ def tensor(
     >>> torch.tensor([[1, 2], [3, 4]]).dtype
     torch.int64
     """
-    check_device(device)
     dtype = _dtype.resolve(dtype, "tensor")
+    place = device_arg(device)  # (its kind and name now, the CPU check once data is read)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
@@ -181,6 +190,7 @@ def tensor(
         arr = data._data.copy(order="K") if dtype is None else data._data.astype(dtype.numpy)
     else:
         arr = _infer_array(data, dtype)
+    check_placement(place)
     return _finish(arr, requires_grad)
 
 
@@ -236,13 +246,14 @@ def _promoted_dtype(data: Any) -> dtype:
 
 def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:
     """Like ``tensor``, but shares memory with an ndarray or tensor when no conversion is needed."""
-    check_device(device)
     dtype = _dtype.resolve(dtype, "as_tensor")
     if isinstance(data, Tensor):
+        check_device(device)
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or dtype.numpy == data.dtype):
+        check_device(device)
         return from_numpy(data)
-    return tensor(data, dtype=dtype)
+    return tensor(data, dtype=dtype, device=device)
 
 
 # --8<-- [start:from_numpy]
@@ -270,16 +281,19 @@ def _factory(
     name: str, sizes: tuple[Any, ...], size: Any, dtype: Any, device: Any, out: Tensor | None
 ) -> tuple[tuple[int, ...], dtype]:
     """The shape and dtype every factory (zeros, ones, rand, ...) starts from. The shape comes
-    as ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (``sizes`` or ``size``), never both."""
-    check_device(device)
-    dt = _out_dtype(name, dtype, out) or _dtype.get_default_dtype()
+    as ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (``sizes`` or ``size``), never both.
+    The checks go in torch's order: the arguments' kinds (its parser's TypeErrors), the
+    device's name, ``out``, the device, then the sizes' values."""
     if size is not None:
         if sizes:
             raise TypeError(f"{name}() got multiple values for argument 'size'")
-        return _size_arg(name, size), dt
-    if not sizes:
+        ints = one_int_tuple(size, name, "size", None)
+    elif not sizes:
         raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
-    return shape_arg(sizes, name), dt
+    else:
+        ints = int_tuple(sizes, name)
+    dt = _out_dtype(name, dtype, out, device) or _dtype.get_default_dtype()
+    return non_negative(ints, name), dt
 
 
 def _size_arg(name: str, size: Any, position: int | None = None) -> tuple[int, ...]:
@@ -332,16 +346,24 @@ def rand(
 # --8<-- [end:factories]
 
 
-def _out_dtype(name: str, dtype: Any, out: Tensor | None) -> dtype | None:
-    """The dtype asked for; with ``out=``, ``out``'s (it must be the one asked for, if any)."""
+def _out_dtype(name: str, dtype: Any, out: Tensor | None, device: Any = None) -> dtype | None:
+    """The dtype asked for; with ``out=``, ``out``'s (it must be the one asked for, if any).
+    ``device``'s kind and name are checked after the dtype's kind; it must be the CPU, which
+    is ``out``'s device (torch says so before it would try another device)."""
     asked = _dtype.resolve(dtype, name)
+    place = device_arg(device)
     if out is None:
+        check_placement(place)
         return asked
     check_out(f"aten::{name}", out)
     if asked is not None and asked is not out._dtype:
         raise RuntimeError(
             f"dtype {type_name(asked)} does not match dtype of out parameter "
             f"({type_name(out._dtype)})"
+        )
+    if place is not None and place.type != "cpu":
+        raise RuntimeError(
+            f"device type {place.type} does not match device type of out parameter (cpu)"
         )
     return out._dtype
 
@@ -398,10 +420,10 @@ def full(
     out: Tensor | None = None,
 ) -> Tensor:
     """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it)."""
-    check_device(device)
-    shape = _size_arg("full", size, position=1)
+    ints = one_int_tuple(size, "full", "size", 1)
     fill_value = number_arg(fill_value, "full", "fill_value", 2)
-    dt = _out_dtype("full", dtype, out) or _dtype.scalar_dtype(fill_value)
+    dt = _out_dtype("full", dtype, out, device) or _dtype.scalar_dtype(fill_value)
+    shape = non_negative(ints, "full")
     value = fitted(fill_value, dt, half=math.prod(shape) != 1)  # (see fill_)
     return _finish(np.full(shape, value, dt.numpy), requires_grad, out)
 
@@ -416,7 +438,6 @@ def eye(
     out: Tensor | None = None,
 ) -> Tensor:
     """An ``n x m`` matrix with ones on the diagonal."""
-    check_device(device)
     n = int_arg(n, "eye", "n")
     if m is not None:
         try:
@@ -426,10 +447,10 @@ def eye(
                 f"eye() received an invalid combination of arguments - got (int, "
                 f"{type_name_of(m)}), but expected one of: (n), (n, m)"
             ) from None
+    dt = _out_dtype("eye", dtype, out, device) or _dtype.get_default_dtype()
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    dt = _out_dtype("eye", dtype, out) or _dtype.get_default_dtype()
     return _finish(np.eye(n, n if m is None else m, dtype=dt.numpy), requires_grad, out)
 
 
@@ -469,14 +490,13 @@ def arange(
 
     torch's forms: ``arange(end)``, ``arange(start, end)`` and ``arange(start, end, step)``.
     """
-    check_device(device)
-    dtype = _out_dtype("arange", dtype, out)
     forms = (("end",), ("start", "end"), ("start", "end", "step"))
     bounds = _arguments("arange", forms, args, {"start": start, "end": end, "step": step})
     start, end, step = bounds.get("start", 0), bounds["end"], bounds.get("step", 1)
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     if not builtins.all(isinstance(v, (int, float, np.number)) for v in values):  # (None, ...)
         raise _combination_error("arange", forms)
+    dtype = _out_dtype("arange", dtype, out, device)
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (values[1] - values[0]) * values[2] < 0:
@@ -535,10 +555,10 @@ def linspace(
     out: Tensor | None = None,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
-    check_device(device)
+    steps = int_arg(steps, "linspace", "steps", 3)
+    dt = _out_dtype("linspace", dtype, out, device) or _dtype.get_default_dtype()
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    dt = _out_dtype("linspace", dtype, out) or _dtype.get_default_dtype()
     if steps <= 1:  # the one value is start
         data = np.full(steps, start).astype(dt.numpy)
     elif dt is _dtype.bool:
@@ -601,8 +621,8 @@ def _like(
     """New memory for ``*_like``: the shape and, unless told otherwise, the dtype of ``t``,
     laid out like ``t`` (a transposed tensor's is transposed: see ``empty_laid_out_like``), or
     as ``memory_format`` says."""
-    check_device(device)
     dt = _dtype.resolve(dtype, name) or t._dtype
+    check_device(device)
     fmt = memory_format_arg(memory_format, name, t._data.ndim)
     if fmt is preserve_format:
         return empty_laid_out_like(t._data, dt.numpy), dt
@@ -674,8 +694,8 @@ def full_like(
     requires_grad: bool = False,
     memory_format: Any = preserve_format,
 ) -> Tensor:
-    data, dt = _like("full_like", input, dtype, device, memory_format)
     fill_value = number_arg(fill_value, "full_like", "fill_value", 2)
+    data, dt = _like("full_like", input, dtype, device, memory_format)
     data[...] = fitted(fill_value, dt, half=data.size != 1)  # (see fill_)
     return _finish(data, requires_grad)
 
@@ -721,7 +741,6 @@ def randint(
     out: Tensor | None = None,
 ) -> Tensor:
     """Random integers in ``[low, high)``: ``randint(high, size)``, ``randint(low, high, size)``."""
-    check_device(device)
     forms = (("high", "size"), ("low", "high", "size"))
     given = _arguments("randint", forms, args, {"low": low, "high": high, "size": size})
     low, high = given.get("low", 0), given["high"]
@@ -730,12 +749,14 @@ def randint(
     elif not builtins.all(type(v) is not bool and hasattr(v, "__index__") for v in (low, high)):
         raise _combination_error("randint", forms)
     # the size as torch's message numbers it: the last positional argument, if it was one
-    shape = _size_arg("randint", given["size"], len(args) if size is None else None)
+    position = len(args) if size is None else None
+    ints = one_int_tuple(given["size"], "randint", "size", position)
+    dt = _out_dtype("randint", dtype, out, device) or _dtype.int64
+    shape = non_negative(ints, "randint")
     if low >= high:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
-    dt = _out_dtype("randint", dtype, out) or _dtype.int64
 
     def fill(t: Tensor) -> None:
         memory = t._in_memory_order()
@@ -754,7 +775,6 @@ def randperm(
     out: Tensor | None = None,
 ) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
-    check_device(device)
     n = int_arg(n, "randperm", "n")
-    dt = _out_dtype("randperm", dtype, out) or _dtype.int64
+    dt = _out_dtype("randperm", dtype, out, device) or _dtype.int64
     return _finish(_random.randperm(n, dt.numpy, generator), requires_grad, out)

@@ -70,11 +70,23 @@ def _kind_of(value: object) -> str:
 
 def check_device(d: str | device | None) -> None:
     """picotorch, like a CPU-only build of torch, can only place tensors on the CPU."""
+    check_placement(device_arg(d))
+
+
+def device_arg(d: str | device | None) -> device | None:
+    """A ``device=`` argument read as torch's parser reads it: its kind, then its words (an
+    unknown type, a bad index); None if not given."""
     if d is None:
-        return
+        return None
     if isinstance(d, bool) or not isinstance(d, str | device | int):
         raise TypeError(f"argument 'device' must be torch.device, not {_kind_of(d)}")
-    d = device(d)
+    return device(d)
+
+
+def check_placement(d: device | None) -> None:
+    """Refuse any device but the CPU (``None``: the default, the CPU)."""
+    if d is None:
+        return
     if d.type == "cuda":
         raise AssertionError("Torch not compiled with CUDA enabled")
     if d.type != "cpu":

@@ -58,6 +58,33 @@ def laid_out(data: np.ndarray, fmt: memory_format) -> np.ndarray:
     return np.ascontiguousarray(data.transpose(order)).transpose(inverse)
 
 
+# the dims whose strides must grow one after another, smallest first, for torch to read a
+# tensor as channels-last (is_channels_last_strides_2d_s4 and _3d_s5 in c10's MemoryFormat.h)
+_STRIDES_ORDER = {channels_last: (1, 3, 2, 0), channels_last_3d: (1, 4, 3, 2, 0)}
+
+
+def suggested_format(data: np.ndarray) -> memory_format:
+    """The layout torch reads off a tensor's strides (``suggest_memory_format``): channels-last
+    if a 4-d (5-d) tensor's strides grow from the channels outwards, else contiguous. Where
+    size-1 dims leave it ambiguous (an (N, 1, 1, 1) tensor) torch says contiguous."""
+    strides = [s // data.itemsize for s in data.strides]
+    for fmt, dims in _STRIDES_ORDER.items():
+        if data.ndim == len(dims) and strides[1] != 0 and _strides_grow(data.shape, strides, dims):
+            return fmt
+    return contiguous_format
+
+
+def _strides_grow(shape: tuple[int, ...], strides: list[int], dims: tuple[int, ...]) -> bool:
+    least = 0
+    for d in dims:
+        if shape[d] == 0 or strides[d] < least:
+            return False
+        if d == 0 and least == strides[1]:  # (the ambiguous N111 case)
+            return False
+        least = strides[d] * max(shape[d], 1)
+    return True
+
+
 def is_laid_out(data: np.ndarray, fmt: memory_format) -> bool:
     """Whether ``data`` lies in memory as ``fmt`` says, without gaps (preserve: row-major)."""
     order = _MEMORY_ORDER.get(fmt)

@@ -26,7 +26,7 @@ import numpy as np
 from . import _dtype
 from . import _memory_format as _mf
 from . import autograd as _autograd
-from ._device import CPU, check_device, device
+from ._device import CPU, check_device, check_placement, device, device_arg
 from ._dtype import c_type_name, dtype, type_name
 from ._memory import check_reads, storage_offset
 from ._size import (
@@ -78,32 +78,95 @@ DType = dtype  # for annotations inside Tensor, whose own ``dtype`` property sha
 VersionCounter = list[int]
 
 
+# torch's overloads of ``to``, in the order its parser tries them: each gives (device, dtype,
+# non_blocking, copy, memory_format), Python's binding of the arguments saying whether they fit
+def _to_device(
+    device: Any = None,
+    dtype: Any = None,
+    non_blocking: Any = False,
+    copy: Any = NOT_GIVEN,
+    *,
+    memory_format: Any = None,
+) -> tuple[Any, ...]:
+    return device, dtype, non_blocking, copy, memory_format
+
+
+def _to_dtype(
+    dtype: Any, non_blocking: Any = False, copy: Any = NOT_GIVEN, *, memory_format: Any = None
+) -> tuple[Any, ...]:
+    if dtype is None:
+        raise TypeError  # (a dtype is required here)
+    return None, dtype, non_blocking, copy, memory_format
+
+
+def _to_other(
+    tensor: Any, non_blocking: Any = False, copy: Any = NOT_GIVEN, *, memory_format: Any = None
+) -> tuple[Any, ...]:
+    if isinstance(tensor, builtins.bool | builtins.int | builtins.float):
+        # torch's parser takes a number for this tensor, as a 0-d tensor of the number's own
+        # dtype: ``x.to(2.5)`` is float64 (an int is a device's index first: the overload above)
+        return (
+            None,
+            _dtype.from_numpy_dtype(np.asarray(tensor).dtype),
+            non_blocking,
+            copy,
+            memory_format,
+        )
+    if not isinstance(tensor, Tensor):
+        raise TypeError  # (fits no better than a missing argument)
+    return tensor.device, tensor._dtype, non_blocking, copy, memory_format
+
+
+_TO_SIGNATURES = tuple(
+    f"{first}, bool non_blocking = False, bool copy = False, *, torch.memory_format "
+    "memory_format = None"
+    for first in (
+        "torch.device device = None, torch.dtype dtype = None",
+        "torch.dtype dtype",
+        "Tensor tensor",
+    )
+)
+
+
+def _fits_to(device_: Any, dtype_: Any, non_blocking: Any, copy: Any, fmt: Any) -> bool:
+    """Whether the values have the kinds of ``to``'s parameters: a device is a name, a
+    ``torch.device`` or an accelerator's index (not a bool); a dtype may be one of Python's
+    types (``to(float)``); the flags are bools."""
+    if device_ is not None and not (
+        isinstance(device_, str | device) or type(device_) is builtins.int
+    ):
+        return False
+    if dtype_ is not None and not (
+        isinstance(dtype_, dtype) or dtype_ in (builtins.float, builtins.int, builtins.bool)
+    ):
+        return False
+    flags_ok = all(v is True or v is False or v is NOT_GIVEN for v in (non_blocking, copy))
+    return flags_ok and (fmt is None or isinstance(fmt, _mf.memory_format))
+
+
 def to_arguments(
-    args: tuple[Any, ...], kwargs: dict[str, Any], options: dict[str, Any], bool_ok: bool = False
-) -> tuple[DType | None, dict[str, Any]]:
-    """What ``to(...)`` was asked for (``Tensor.to`` and ``Module.to`` take the same forms):
-    the target dtype (None: keep it) and the values of the keywords in ``options`` (their
-    defaults otherwise). The device is checked (picotorch has only the CPU); ``non_blocking``
-    means nothing here, and a bool argument is accepted as one where ``bool_ok``."""
-    target_dtype = _dtype.resolve(kwargs.pop("dtype", None), "to")
-    target_device = kwargs.pop("device", None)
-    kwargs.pop("non_blocking", None)
-    values = {name: kwargs.pop(name, default) for name, default in options.items()}
-    if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    for arg in args:
-        if isinstance(arg, dtype):
-            target_dtype = arg
-        elif arg is builtins.float or arg is builtins.int or arg is builtins.bool:
-            target_dtype = _dtype.resolve(arg, "to")  # Python's types, as torch takes them
-        elif isinstance(arg, Tensor):
-            target_dtype, target_device = arg._dtype, arg.device
-        elif isinstance(arg, (str, device)) or type(arg) is builtins.int:  # (int: accelerator)
-            target_device = arg
-        elif not (bool_ok and isinstance(arg, bool)):
-            raise TypeError(f"to() received an invalid combination of arguments: {arg!r}")
-    check_device(target_device)  # AssertionError for 'cuda', as on CPU-only torch
-    return target_dtype, values
+    args: tuple[Any, ...], kwargs: dict[str, Any], module: bool = False
+) -> tuple[DType | None, device | None, builtins.bool, Any]:
+    """What ``to(...)`` was asked for, read as torch reads it (``Tensor.to`` and ``Module.to``
+    take the same forms): by the first of its overloads that fits, ``(device=None,
+    dtype=None, non_blocking=False, copy=False, *, memory_format=None)``, ``(dtype, ...)`` or
+    ``(tensor, ...)``, else its TypeError. Returns the target dtype (None: keep it), device
+    (its name checked, not yet that it is the CPU), ``copy`` and ``memory_format``;
+    ``non_blocking`` means nothing here. A module takes no ``copy`` (torch's RuntimeError)."""
+    for overload in (_to_device, _to_dtype, _to_other):
+        try:
+            target_device, target_dtype, non_blocking, copy, fmt = overload(*args, **kwargs)
+        except TypeError:
+            continue
+        if _fits_to(target_device, target_dtype, non_blocking, copy, fmt):
+            break
+    else:
+        given = [type_name_of(a) for a in args]
+        given += [f"{k}={type_name_of(v)}" for k, v in kwargs.items()]
+        raise invalid_combination("to", ", ".join(given), *_TO_SIGNATURES)
+    if module and copy is not NOT_GIVEN:
+        raise RuntimeError(".to() does not accept copy argument")
+    return _dtype.resolve(target_dtype, "to"), device_arg(target_device), copy is True, fmt
 
 
 _Method = typing.TypeVar("_Method", bound=Callable[..., Any])
@@ -207,25 +270,25 @@ class Tensor:
         from ._creation import zeros
 
         options = _of_dtype(self, options, "new_zeros")
-        return zeros(*_new_size(size, "new_zeros"), **options)
+        return zeros(*_new_size(size, "new_zeros", options), **options)
 
     def new_ones(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import ones
 
         options = _of_dtype(self, options, "new_ones")
-        return ones(*_new_size(size, "new_ones"), **options)
+        return ones(*_new_size(size, "new_ones", options), **options)
 
     def new_empty(self, *size: Any, **options: Any) -> Tensor:
         from ._creation import empty
 
         options = _of_dtype(self, options, "new_empty")
-        return empty(*_new_size(size, "new_empty"), **options)
+        return empty(*_new_size(size, "new_empty", options), **options)
 
     def new_full(self, size: Any, fill_value: Any, **options: Any) -> Tensor:
-        from ._creation import _size_arg, full
+        from ._creation import full
 
         options = _of_dtype(self, options, "new_full")
-        size = _size_arg("new_full", size, 1)
+        size = one_int_tuple(size, "new_full", "size", 1)
         fill_value = number_arg(fill_value, "new_full", "fill_value", 2)
         return full(size, fill_value, **options)
 
@@ -457,12 +520,14 @@ class Tensor:
 
         Returns ``self`` when nothing changes, like torch, so ``.to()`` is cheap to sprinkle.
         """
-        target_dtype, options = to_arguments(args, kwargs, {"copy": False, "memory_format": None})
-        fmt = options["memory_format"]
+        target_dtype, target_device, copy, fmt = to_arguments(args, kwargs)
+        check_placement(target_device)  # AssertionError for 'cuda', as on CPU-only torch
         if fmt is not None:  # (a layout for the copy, if one is made)
             fmt = _mf.memory_format_arg(fmt, "to", self._data.ndim)
         if target_dtype is None or target_dtype is self._dtype:
-            if not options["copy"]:
+            # (a layout asked for is kept if torch reads it off the strides already)
+            kept = fmt in (None, _mf.preserve_format) or fmt is _mf.suggested_format(self._data)
+            if not copy and kept:
                 return self
             target_dtype = self._dtype
         return _shape.to_copy(self, target_dtype, fmt)
@@ -1519,12 +1584,12 @@ class Tensor:
         return _red.argmin(self, dim, keepdim)
 
     @numpy_names
-    def std(self, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
-        return _red.std(self, dim, *args, **kwargs)
+    def std(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _red.deviation_of(self, args, kwargs)
 
     @numpy_names
-    def var(self, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
-        return _red.var(self, dim, *args, **kwargs)
+    def var(self, *args: Any, **kwargs: Any) -> Tensor:
+        return _red.variance_of(self, args, kwargs)
 
     # --- linear algebra (in _ops/linalg.py)
     def matmul(self, other: Tensor) -> Tensor:
@@ -1632,9 +1697,14 @@ def _copied_number(value: Any) -> Any:
     return value
 
 
-def _new_size(size: tuple[Any, ...], name: str) -> tuple[Any, ...]:
-    """``new_zeros``' sizes read under its own name (for the errors); none if given as size=."""
-    return (shape_arg(size, name),) if size else ()
+def _new_size(size: tuple[Any, ...], name: str, options: dict[str, Any]) -> tuple[Any, ...]:
+    """``new_zeros``' sizes read under its own name (for the errors), in torch's order: their
+    kinds, the device, their values; none if given as size=."""
+    if not size:
+        return ()
+    ints = int_tuple(size, name)
+    check_device(options.get("device"))
+    return (shape_arg(ints, name),)
 
 
 _LEGACY_TYPE_NAMES = {

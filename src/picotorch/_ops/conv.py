@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import c_type_name, type_name
-from .._size import bool_arg
+from .._size import bool_arg, int_tuple
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_text
@@ -1122,18 +1122,16 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     parts, whatever the input's size: output row ``i`` of ``oh`` averages input rows
     ``floor(i * H / oh)`` to ``ceil((i + 1) * H / oh)`` (so windows may overlap by one).
     ``None`` in ``output_size`` keeps that dim's size. A 1x1 output is the mean, as in torch."""
-    x = input._data
-    if x.ndim < 3 and type(output_size) is int and output_size == 1:
-        # torch takes its 1x1 shortcut, the mean of the last two dims, before checking the
-        # input's dims: a matrix pools to its mean, a vector is an IndexError
+    oh, ow = _adaptive_output_size(input, output_size)
+    if (oh, ow) == (1, 1):
+        # torch's shortcut, taken before it checks the input: the mean of the last two dims
+        # (a matrix or a 5-d tensor pools to it too, a vector is an IndexError)
         return input.mean((-1, -2), keepdim=True)
+    x = input._data
     if x.ndim not in (3, 4):
         raise RuntimeError(
             f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(x.shape)}"
         )
-    size = (output_size, output_size) if not isinstance(output_size, (tuple, list)) else output_size
-    if len(size) != 2:
-        raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
     for d in range(1, x.ndim):
         if x.shape[d] == 0:
             raise RuntimeError(
@@ -1145,14 +1143,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
             f"\"adaptive_avg_pool2d\" not implemented for '{type_name(input._dtype)}'"
         )
     h, w = x.shape[-2:]
-    oh, ow = (n if s is None else int(s) for n, s in zip((h, w), size, strict=True))
-    if oh < 0 or ow < 0:
-        raise RuntimeError(
-            "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 "
-            f"but received {{{oh}, {ow}}}"
-        )
-    if (oh, ow) == (1, 1):
-        return input.mean((-1, -2), keepdim=True)
     windows = [(rows, columns) for rows in _spans(h, oh) for columns in _spans(w, ow)]
     out = np.empty((*x.shape[:-2], oh * ow), x.dtype)
     acc = _sum_dtype(x.dtype)
@@ -1168,6 +1158,36 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     if needs_grad(input):
         record(result, AdaptiveAvgPool2DBackward0, (input,), saved=(input,), windows=windows)
     return result
+
+
+def _adaptive_output_size(input: Tensor, output_size: Any) -> tuple[int, int]:
+    """``output_size`` read as torch reads it. Its Python wrapper takes an int as it is and
+    anything else for a sequence (a NumPy int or a 0-d tensor is a TypeError, from ``len``), no
+    longer than the input's dims, whose sizes replace its Nones; its parser wants ints (a 0-d
+    integer tensor is one, a bool is not) and its kernel two of them, not negative."""
+    if isinstance(output_size, int) and type(output_size) is not bool:
+        oh = ow = output_size
+    else:
+        if isinstance(output_size, int):  # a bool
+            raise TypeError(
+                "adaptive_avg_pool2d(): argument 'output_size' (position 2) must be tuple of "
+                "ints, not bool"
+            )
+        n = len(output_size)
+        if input._data.ndim <= n:
+            raise ValueError(f"Input dimension should be at least {n + 1}")
+        sizes = input._data.shape[input._data.ndim - n :]
+        filled = [size if s is None else s for s, size in zip(output_size, sizes, strict=True)]
+        ints = int_tuple((filled,), "adaptive_avg_pool2d", "output_size", 2)
+        if len(ints) != 2:
+            raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
+        oh, ow = ints
+    if oh < 0 or ow < 0:
+        raise RuntimeError(
+            "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 "
+            f"but received {{{oh}, {ow}}}"
+        )
+    return oh, ow
 
 
 def _sum_dtype(dt: np.dtype) -> Any:

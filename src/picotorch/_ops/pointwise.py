@@ -260,11 +260,14 @@ def check_inplace_result(result: Tensor, target: Tensor) -> None:
 def add(
     input: Operand,
     other: Operand,
-    *,
+    *alpha_first: Any,
     alpha: Any = 1,
     out: Tensor | None = None,
 ) -> Tensor:
-    """``input + alpha * other``, broadcast, with torch's type promotion."""
+    """``input + alpha * other``, broadcast, with torch's type promotion. (``*alpha_first``:
+    ``torch.add(x, 2, y)``, torch's deprecated overload: see ``two_positional``.)"""
+    if alpha_first:
+        other, alpha = two_positional("add", other, alpha_first, alpha, function=True)
     if type(alpha) is not int:
         alpha = _alpha_arg("add", other, alpha)
     if alpha == 1 and type(alpha) is int:
@@ -283,15 +286,26 @@ _warned_alpha_first = False  # torch warns once per process, for all its depreca
 
 
 def two_positional(
-    name: str, first: Any, rest: tuple[Any, ...], keyword: Any, deprecated: bool = True
+    name: str,
+    first: Any,
+    rest: tuple[Any, ...],
+    keyword: Any,
+    deprecated: bool = True,
+    function: bool = False,
 ) -> tuple[Any, Any]:
     """``(other, alpha)`` of a method given two positional arguments. torch reads ``x.add(a, b)``
     and ``x.sub(a, b)`` (and their in-place forms) by its deprecated overload ``(Number alpha,
     Tensor other)``, where a number counts as a tensor, with its warning, once per process;
     older code still steps that way (``p.data.add_(-lr, p.grad.data)``). ``subtract``'s is
-    ``(Number other, Number alpha)`` instead (``deprecated=False``). A 0-d tensor is a Number."""
+    ``(Number other, Number alpha)`` instead (``deprecated=False``). A 0-d tensor is a Number.
+    The functions ``torch.add`` and ``torch.sub`` have the deprecated overload too
+    (``function``): ``(Tensor input, Number alpha, Tensor other, *, Tensor out)``."""
     global _warned_alpha_first
+    takes = "2 positional arguments" if function else "1 positional argument"
+    given = len(rest) + (2 if function else 1)
     if type(keyword) is not int or keyword != 1:  # alpha given twice
+        if function:  # (its overload has no alpha to take by name)
+            raise TypeError(f"{name}() takes {takes} but {given} were given")
         raise TypeError(
             f"{name}() received an invalid combination of arguments - got unrecognized keyword "
             "arguments: alpha"
@@ -300,13 +314,18 @@ def two_positional(
     fits = len(rest) == 1 and _is_number(alpha)
     fits = fits and (isinstance(other, (Tensor, *NUMBERS)) if deprecated else _is_number(other))
     if not fits:
-        raise TypeError(f"{name}() takes 1 positional argument but {len(rest) + 1} were given")
+        raise TypeError(f"{name}() takes {takes} but {given} were given")
     if deprecated and not _warned_alpha_first:
         _warned_alpha_first = True
+        if function:
+            used = "(Tensor input, Number alpha, Tensor other, *, Tensor out = None)"
+            instead = "(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)"
+        else:
+            used, instead = "(Number alpha, Tensor other)", "(Tensor other, *, Number alpha = 1)"
         warnings.warn(
-            f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\n"
-            "Consider using one of the following signatures instead:\n\t"
-            f"{name}(Tensor other, *, Number alpha = 1) (Triggered internally at "
+            f"This overload of {name} is deprecated:\n\t{name}{used}\n"
+            f"Consider using one of the following signatures instead:\n\t{name}{instead} "
+            "(Triggered internally at "
             "/__w/pytorch/pytorch/torch/csrc/utils/python_arg_parser.cpp:1841.)",
             UserWarning,
             stacklevel=3,
@@ -493,11 +512,14 @@ class RsubBackward1(Node):
 def sub(
     input: Operand,
     other: Operand,
-    *,
+    *alpha_first: Any,
     alpha: Any = 1,
     out: Tensor | None = None,
 ) -> Tensor:
-    """``input - alpha * other``; refused if an operand is bool (even ``x - True``), like torch."""
+    """``input - alpha * other``; refused if an operand is bool (even ``x - True``), like torch.
+    (``*alpha_first``: as ``add``'s.)"""
+    if alpha_first:
+        other, alpha = two_positional("sub", other, alpha_first, alpha, function=True)
     if not isinstance(other, _TENSOR_OR_NUMBER):  # (a tuple: ``x - 1`` is a hot path)
         _check_operand(other)  # (its kind first, as torch parses it)
     if _is_bool(input) or _is_bool(other):
@@ -522,6 +544,13 @@ def sub(
         else:  # 2 - x: torch records it as "reverse subtract" with x as the only input
             record(result, RsubBackward1, (other,), alpha=alpha)
     return result
+
+
+def subtract(
+    input: Operand, other: Operand, *, alpha: Any = 1, out: Tensor | None = None
+) -> Tensor:
+    """``sub`` by its other name, which has no deprecated overload."""
+    return sub(input, other, alpha=alpha, out=out)
 
 
 def mul(

@@ -783,37 +783,60 @@ def _logical(
     return Tensor._make(np.asarray(out).astype(dt.numpy))
 
 
+# torch's overloads of var and std, in the order its parser tries them; Python's own binding of
+# the arguments to each says whether they fit it (a TypeError when they don't)
+def _dim_unbiased(dim: Any, unbiased: Any = True, keepdim: Any = False) -> tuple[Any, ...]:
+    return dim, unbiased, None, keepdim
+
+
+def _dim_correction(
+    dim: Any = None, *, correction: Any = None, keepdim: Any = False
+) -> tuple[Any, ...]:
+    return dim, True, correction, keepdim
+
+
+def _unbiased_only(unbiased: Any = True) -> tuple[Any, ...]:
+    return None, unbiased, None, False
+
+
+_VAR_OVERLOADS = (_dim_unbiased, _dim_correction, _unbiased_only)
+_VAR_SIGNATURES = (
+    "tuple of ints dim, bool unbiased = True, bool keepdim = False",
+    "tuple of ints dim = None, *, Number correction = None, bool keepdim = False",
+    "bool unbiased = True",
+)
+
+
 def _var_args(
-    name: str, dim: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[Any, int, bool]:
-    """torch accepts ``var(dim, unbiased, keepdim)``, ``var(unbiased)`` and ``correction=``."""
-    unbiased = kwargs.pop("unbiased", NOT_GIVEN)
-    keepdim = kwargs.pop("keepdim", False)
-    correction = kwargs.pop("correction", None)
-    if kwargs:
-        raise TypeError(f"got an unexpected keyword argument '{next(iter(kwargs))}'")
-    if correction is not None:
-        correction = number_arg(correction, name, "correction", None)
-    if isinstance(dim, bool):  # std(False): the positional bool is `unbiased`
-        dim, unbiased = None, dim
-    if args:
-        unbiased = args[0]
-        if len(args) > 1:
-            keepdim = args[1]
-    if unbiased is not NOT_GIVEN:
+    name: str, args: tuple[Any, ...], kwargs: dict[str, Any], out: bool = False
+) -> tuple[Any, Any, bool]:
+    """``(dim, correction, keepdim)`` of a call to var/std, read by the first of torch's
+    overloads that fits: ``(dim, unbiased=True, keepdim=False)`` (a dim is required there),
+    ``(dim=None, *, correction=None, keepdim=False)``, ``(unbiased=True)``. A bool is no dim
+    (``x.var(False)`` is the third), and the third takes no ``out=``; arguments that fit none
+    (``x.var(True, True)``, ``x.std(unbiased=True, keepdim=True)``) are torch's TypeError."""
+    for overload in _VAR_OVERLOADS[: 2 if out else 3]:
+        try:
+            dim, unbiased, correction, keepdim = overload(*args, **kwargs)
+        except TypeError:
+            continue
+        if isinstance(dim, bool):
+            continue
         bool_arg(unbiased, name, "unbiased")
-    bool_arg(keepdim, name, "keepdim")
-    if correction is None:
-        correction = 0 if unbiased is False else 1
-    return dim, correction, keepdim
+        bool_arg(keepdim, name, "keepdim")
+        if correction is None:
+            return dim, 1 if unbiased else 0, keepdim
+        return dim, number_arg(correction, name, "correction", None), keepdim
+    given = [type_name_of(a) for a in args] + [f"{k}={type_name_of(v)}" for k, v in kwargs.items()]
+    raise invalid_combination(name, ", ".join(given), *_VAR_SIGNATURES)
 
 
 def _variance(
-    name: str, input: Tensor, dim: Any, args: Any, kwargs: Any
+    name: str, input: Tensor, args: Any, kwargs: Any
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """The variance as an ndarray: the mean squared deviation, divided by ``N - correction``;
     and how it was reduced (what the backward needs to know)."""
-    dim, correction, keepdim = _var_args(name, dim, args, kwargs)
+    dim, correction, keepdim = _var_args(name, args, kwargs)
     _check_dims_kind(name, dim)
     if not input._dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
@@ -861,12 +884,16 @@ _VARIANCE_IN = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float
 
 
 @numpy_names
-def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
+def var(input: Tensor, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Tensor:
     """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
-    out = kwargs.pop("out", None)
     if out is not None:
-        return _variance_into(out, var, input, dim, args, kwargs)
-    variance, how = _variance("var", input, dim, args, kwargs)
+        return _variance_into(out, var, input, args, kwargs)
+    return variance_of(input, args, kwargs)
+
+
+def variance_of(input: Tensor, args: Any, kwargs: Any) -> Tensor:
+    """``var`` without ``out=`` (``Tensor.var``'s: there ``out`` is an unknown keyword)."""
+    variance, how = _variance("var", input, args, kwargs)
     result = Tensor._make(variance.astype(input._data.dtype, order="C"))  # (torch's: row-major)
     if needs_grad(input):
         record(result, VarBackward0, (input,), saved=(input,), **how)
@@ -874,22 +901,27 @@ def var(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
 
 
 @numpy_names
-def std(input: Tensor, dim: Any = None, *args: Any, **kwargs: Any) -> Tensor:
+def std(input: Tensor, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Tensor:
     """The standard deviation: the square root of ``var`` with the same arguments."""
-    out = kwargs.pop("out", None)
     if out is not None:
-        return _variance_into(out, std, input, dim, args, kwargs)
-    variance, how = _variance("std", input, dim, args, kwargs)
+        return _variance_into(out, std, input, args, kwargs)
+    return deviation_of(input, args, kwargs)
+
+
+def deviation_of(input: Tensor, args: Any, kwargs: Any) -> Tensor:
+    """``std`` without ``out=`` (``Tensor.std``'s)."""
+    variance, how = _variance("std", input, args, kwargs)
     result = Tensor._make(np.sqrt(variance).astype(input._data.dtype, order="C"))
     if needs_grad(input):
         record(result, StdBackward0, (input,), saved=(input, result), **how)
     return result
 
 
-def _variance_into(out: Tensor, op: Any, input: Tensor, dim: Any, args: Any, kwargs: Any) -> Tensor:
+def _variance_into(out: Tensor, op: Any, input: Tensor, args: Any, kwargs: Any) -> Tensor:
     """``var``/``std`` with ``out=``."""
+    _var_args(op.__name__, args, kwargs, out=True)  # (torch's parser refuses first)
     check_out(op.__name__, out, input)
-    return write_out(out, op(input, dim, *args, **kwargs), dtype="category")
+    return write_out(out, op(input, *args, **kwargs), dtype="category")
 
 
 class VarBackward0(Node):

@@ -15,11 +15,13 @@ tree.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from ..._device import check_placement
 from ..._tensor import Tensor, to_arguments
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
@@ -575,14 +577,16 @@ class Module:
         """Convert floating-point parameters and buffers to a dtype and/or move them to a
         device: ``to(torch.float64)``, ``to('cpu')``, ``to(device, dtype)``, ``to(tensor)``.
         Integer buffers (BatchNorm's counter) keep their dtype. Changes the module in place."""
-        target_dtype, _ = to_arguments(args, kwargs, {"memory_format": None}, bool_ok=True)
-        if target_dtype is None:
-            return self
-        if not target_dtype.is_floating_point:
+        target_dtype, target_device, _, _ = to_arguments(args, kwargs, module=True)
+        if target_dtype is not None and not target_dtype.is_floating_point:
             raise TypeError(
                 "nn.Module.to only accepts floating point or complex dtypes, but got desired "
                 f"dtype={target_dtype}"
             )
+        if next(itertools.chain(self.parameters(), self.buffers()), None) is not None:
+            check_placement(target_device)  # (torch fails at the first tensor it moves)
+        if target_dtype is None:
+            return self
         return self._apply(lambda t: t.to(target_dtype) if t.is_floating_point() else t)
 
     def float(self: T) -> T:
