@@ -673,6 +673,23 @@ def test_to_converts_grads() -> None:
     check(fn)
 
 
+@pytest.mark.parametrize("fmt", ["channels_last", "contiguous_format"])
+def test_to_a_memory_format_lays_out_4d_parameters_and_grads(fmt: str) -> None:
+    """Only the 4-d tensors (a convolution's weight and its gradient) take the layout; the
+    parameters stay the same objects."""
+
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Conv2d(1, 2, 3), lib.nn.Conv2d(2, 3, 2).double())
+        weight = model[0].weight
+        weight.grad = lib.ones(2, 1, 3, 3)
+        model.to(lib.float32, memory_format=getattr(lib, fmt))
+        tensors = [weight, weight.grad, model[0].bias, model[1].weight]
+        return model[0].weight is weight, [(t.dtype, t.stride()) for t in tensors], tensors
+
+    check(fn)
+
+
 def test_to_device_and_errors() -> None:
     check(lambda lib: repr(lib.nn.Linear(2, 2).to("cpu")))
     check(lambda lib: repr(lib.nn.Linear(2, 2).to(lib.device("cpu")).cpu()))

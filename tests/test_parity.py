@@ -2148,6 +2148,10 @@ LAYOUT_SOURCES = {
     "4-d": lambda L: L.arange(24.0).reshape(1, 2, 3, 4),
     "4-d channels innermost": lambda L: L.arange(24.0).reshape(1, 2, 3, 4).transpose(1, 3),
     "5-d": lambda L: L.arange(24.0).reshape(1, 2, 3, 2, 2),
+    "4-d channels last": lambda L: (
+        L.arange(24.0).reshape(1, 2, 3, 4).contiguous(memory_format=L.channels_last)
+    ),
+    "4-d one channel": lambda L: L.arange(12.0).reshape(2, 1, 2, 3),
 }
 LAYOUT_CALLS = {
     "contiguous": lambda L, x, f: x.contiguous(memory_format=f),
@@ -2160,6 +2164,9 @@ LAYOUT_CALLS = {
     "empty": lambda L, x, f: L.empty(*x.shape, memory_format=f).zero_(),
     "to float64": lambda L, x, f: x.to(L.float64, memory_format=f),
     "to a copy": lambda L, x, f: x.to(copy=True, memory_format=f),
+    # a copy is new memory: writing it leaves the source as it was
+    "clone written": lambda L, x, f: (x.clone(memory_format=f).fill_(7), x)[1],
+    "copy written": lambda L, x, f: (x.to(copy=True, memory_format=f).fill_(7), x)[1],
 }
 
 

@@ -55,7 +55,9 @@ def laid_out(data: np.ndarray, fmt: memory_format) -> np.ndarray:
     if order is None:
         return data.copy(order="C")
     inverse = tuple(int(i) for i in np.argsort(order))
-    return np.ascontiguousarray(data.transpose(order)).transpose(inverse)
+    # (a copy always: ascontiguousarray would hand back data already laid out so, and new
+    # memory gets row-major strides for size-1 dims too, as torch's)
+    return data.transpose(order).copy(order="C").transpose(inverse)
 
 
 # the dims whose strides must grow one after another, smallest first, for torch to read a

@@ -576,8 +576,9 @@ class Module:
     def to(self: T, *args: Any, **kwargs: Any) -> T:
         """Convert floating-point parameters and buffers to a dtype and/or move them to a
         device: ``to(torch.float64)``, ``to('cpu')``, ``to(device, dtype)``, ``to(tensor)``.
-        Integer buffers (BatchNorm's counter) keep their dtype. Changes the module in place."""
-        target_dtype, target_device, _, _ = to_arguments(args, kwargs, module=True)
+        Integer buffers (BatchNorm's counter) keep their dtype; with ``memory_format=``, the
+        4-d and 5-d ones (a convolution's weight) are laid out so. Changes the module in place."""
+        target_dtype, target_device, _, fmt = to_arguments(args, kwargs, module=True)
         if target_dtype is not None and not target_dtype.is_floating_point:
             raise TypeError(
                 "nn.Module.to only accepts floating point or complex dtypes, but got desired "
@@ -585,9 +586,16 @@ class Module:
             )
         if next(itertools.chain(self.parameters(), self.buffers()), None) is not None:
             check_placement(target_device)  # (torch fails at the first tensor it moves)
-        if target_dtype is None:
+        if target_dtype is None and fmt is None:
             return self
-        return self._apply(lambda t: t.to(target_dtype) if t.is_floating_point() else t)
+
+        def convert(t: Tensor) -> Tensor:
+            dtype = target_dtype if t.is_floating_point() else None
+            if fmt is not None and t.dim() in (4, 5):
+                return t.to(dtype, memory_format=fmt)
+            return t.to(dtype)
+
+        return self._apply(convert)
 
     def float(self: T) -> T:
         """Floating-point parameters and buffers to float32."""
