@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -941,25 +942,82 @@ def _int_power(x: Any, y: Any) -> Any:
     return np.where(negative, fractions, powers).astype(powers.dtype)
 
 
+# torch's maximum, minimum and clamp choose between 0.0 and -0.0 where they tie by where an
+# element falls in the kernel's loop (measured on AVX2): the vectorised part takes the second
+# operand of each max/min, the scalar part the first (NumPy: the second in float32 and float64,
+# the first in float16). The sign shows when printed: ``tensor([-0.])``.
+def _vectorised(shape: tuple[int, ...], operands: tuple[np.ndarray, ...]) -> Any:
+    """Which elements of a new result of ``shape`` torch's vectorised loop computes, for a
+    kernel reading ``operands`` (broadcast to ``shape``): a bool array, or False for none.
+    TensorIterator walks the dims in the operands' memory order (``_iteration_order``) and
+    merges the innermost ones that every operand steps through evenly into one loop, run once
+    for each element of the other dims; the loop is vectorised when each operand steps one
+    element at a time, or one of them not at all (a broadcast one), and goes two vectors at a
+    time, leaving the last ``len % (2 * lanes)`` to the scalar loop."""
+    strides = [np.broadcast_to(a, shape).strides for a in operands]
+    order = _iteration_order(shape, strides)
+    loop, steps = 1, [0 for _ in operands]
+    for d in order:
+        if loop == 1:  # (a dim of size 1 steps as the one outside it)
+            steps = [s[d] for s in strides]
+        elif shape[d] != 1 and any(st * loop != s[d] for st, s in zip(steps, strides, strict=True)):
+            break
+        loop *= shape[d]
+    contiguous = [st == a.itemsize for st, a in zip(steps, operands, strict=True)]
+    if loop <= 1 or not (all(contiguous) or contiguous.count(False) == steps.count(0) == 1):
+        return False
+    full = loop - loop % (2 * _VECTOR_BYTES // operands[0].itemsize)
+    outer_first = order[::-1]
+    walked = np.arange(math.prod(shape)).reshape([shape[d] for d in outer_first])
+    return walked.transpose(np.argsort(outer_first)) % loop < full
+
+
+def _iteration_order(shape: tuple[int, ...], strides: list[tuple[int, ...]]) -> list[int]:
+    """The dims, innermost first, in the order TensorIterator walks them for a new result
+    (``reorder_dimensions``): sorted by the operands' strides, the first operand that tells two
+    dims apart deciding (a broadcast dim, stride 0, tells nothing), row-major where none does."""
+
+    def swap(d0: int, d1: int) -> int:
+        for s in strides:
+            if s[d0] == 0 or s[d1] == 0:
+                continue
+            if s[d0] != s[d1]:
+                return 1 if s[d0] > s[d1] else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    order = list(range(len(shape)))[::-1]
+    for i in range(1, len(order)):  # (TensorIterator's insertion sort, ties and all)
+        moving = i
+        for j in range(i - 1, -1, -1):
+            comparison = swap(order[j], order[moving])
+            if comparison > 0:
+                order[j], order[moving] = order[moving], order[j]
+                moving = j
+            elif comparison < 0:
+                break
+    return order
+
+
+def _ties_as_torch(result: Any, first: Any, second: Any, vectorised: Any) -> np.ndarray:
+    """``result``, a new max or min of ``first`` and ``second``, with ties taken from ``second``
+    where ``vectorised`` (see above) and from ``first`` elsewhere."""
+    result = np.asarray(result)
+    if result.dtype.kind != "f":
+        return result
+    tied = first == second
+    np.copyto(result, second, where=tied & vectorised)
+    np.copyto(result, first, where=tied & np.logical_not(vectorised))
+    return result
+
+
 def _zero_ties_as_torch(ufunc: np.ufunc) -> Callable[[Any, Any], np.ndarray]:
-    """``np.maximum``/``np.minimum`` with torch's choice between 0.0 and -0.0 when they tie
-    (measured on AVX2, for operands of one shape, contiguous): its vectorised loop, two vectors
-    at a time, takes the second operand; the elements left over after it, the first. (NumPy
-    takes the second in float32 and float64, the first in float16. The sign shows when
-    printed: ``tensor([-0.])``.)"""
+    """``np.maximum``/``np.minimum`` with torch's choice between 0.0 and -0.0 (above)."""
 
     def kernel(x: Any, y: Any) -> np.ndarray:
-        result = ufunc(x, y)
-        if result.dtype.kind != "f" or not np.shape(x) == np.shape(y) == result.shape:
-            return result
-        if not (result.ndim and x.flags.c_contiguous and y.flags.c_contiguous):
-            return result
-        ties = x == y
-        full = result.size - result.size % (2 * _VECTOR_BYTES // result.itemsize)
-        flat, first, second, tied = (t.reshape(-1) for t in (result, x, y, ties))
-        np.copyto(flat[:full], second[:full], where=tied[:full])
-        np.copyto(flat[full:], first[full:], where=tied[full:])
-        return result
+        result = np.asarray(ufunc(x, y))
+        return _ties_as_torch(result, x, y, _vectorised(result.shape, (x, y)))
 
     kernel.__name__ = ufunc.__name__  # (the op's name in out='s errors)
     return kernel
@@ -1565,11 +1623,26 @@ def clamp(
     broadcast_shapes(
         input._data.shape, *(np.shape(b._data) for b in bounds if isinstance(b, Tensor))
     )
-    result = _array(input, common)
-    if min is not None:
-        result = np.maximum(_array(min, common), result)  # (the bound first: see _relu)
-    if max is not None:
-        result = np.minimum(_array(max, common), result)
+    # where x ties with a bound (0.0 and -0.0, see _vectorised), torch's kernels keep x for
+    # number bounds; for one tensor bound, the kernel is maximum's (minimum's); for two, the
+    # bound where vectorised, x in the scalar loop
+    x = _array(input, common)
+    low, high = (None if b is None else _array(b, common) for b in (min, max))
+    if _clamp_overload(min, max) == "Number":
+        result = x
+        if low is not None:
+            result = _ties_as_torch(np.maximum(result, low), result, low, False)
+        if high is not None:
+            result = _ties_as_torch(np.minimum(result, high), result, high, False)
+    elif high is None:
+        result = _maximum(x, low)
+    elif low is None:
+        result = _minimum(x, high)
+    else:
+        shape = broadcast_shapes(x.shape, low.shape, high.shape)
+        where = _vectorised(shape, (x, low, high))
+        lower = _ties_as_torch(np.maximum(np.broadcast_to(x, shape), low), x, low, where)
+        result = _ties_as_torch(np.minimum(lower, high), lower, high, where)
     if out is not None:
         check_out("clamp", out, input, min, max)
         out._check_reads((input, min, max))  # (``result`` is new memory: _write_out can't tell)
