@@ -608,3 +608,39 @@ def test_a_scheduler_updates_a_tensor_lr_in_place() -> None:
         return initial, initial is lr, seen
 
     check(case)
+
+
+# --------------------------------------------------------------- torch's other step variants
+# fused=True (one kernel per tensor: the same update) is taken with torch's checks of it;
+# capturable=True too, refused at the step for a CPU tensor as torch refuses it (the fused
+# step excepted). differentiable=True is left out: picotorch has no step autograd can see
+# through, and refuses it when the optimizer is made (torch fails at a leaf's step instead)
+VARIANTS = [
+    {"fused": fused, "foreach": foreach, "differentiable": differentiable, "capturable": capt}
+    for fused in (None, False, True, 1)
+    for foreach in (None, False, True)
+    for differentiable in (False, True)
+    for capt in (False, True)
+    if not (differentiable and not fused)
+]
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop"])
+def test_fused_and_capturable_steps(name: str) -> None:
+    for variant in VARIANTS:
+        options = dict(variant)
+        if name == "SGD":
+            options.pop("capturable")
+        if name == "RMSprop":
+            if options.pop("fused") is not None:
+                continue  # (torch's RMSprop has no such argument)
+
+        def step_twice(lib: Any, options: dict[str, Any] = options) -> Any:
+            p = lib.ones(3, requires_grad=True)
+            optimizer = getattr(lib.optim, name)([p], lr=0.1, **options)
+            p.grad = lib.full((3,), 0.5)
+            optimizer.step()
+            optimizer.step()
+            return p.detach(), sorted(optimizer.defaults.items())
+
+        check(step_twice)

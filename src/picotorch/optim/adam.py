@@ -13,6 +13,7 @@ from .optimizer import (
     ParamsT,
     _bump,
     _check_tensor_lr,
+    _check_variants,
     _number,
     _scalar,
     _state_tensor,
@@ -64,10 +65,6 @@ class Adam(Optimizer):
             isinstance(b, Tensor) for b in betas[:2]
         ):
             raise ValueError("betas must be either both floats or both Tensors")
-        if capturable or differentiable or fused:
-            raise NotImplementedError(
-                "picotorch's Adam has no capturable, differentiable or fused variant"
-            )
         defaults = {
             "lr": lr,
             "betas": tuple(betas),
@@ -82,6 +79,7 @@ class Adam(Optimizer):
             "decoupled_weight_decay": decoupled_weight_decay,
         }
         super().__init__(params, defaults)
+        _check_variants(type(self).__name__, defaults)
 
     def _init_state(self, p: Any, amsgrad: bool) -> dict[str, Any]:
         """The state of a parameter's first step: zero averages, a step counter at 0."""

@@ -128,10 +128,18 @@ class Optimizer:
         """What every ``step`` does first: note that the optimizer stepped (the schedulers warn
         when they step before it), and run ``closure`` with gradients enabled; its loss."""
         self._opt_called = True
-        if closure is None:
-            return None
-        with enable_grad():
-            return closure()
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            capturable = group.get("capturable") and not group.get("fused")
+            if capturable and any(p.grad is not None for p in group["params"]):
+                raise AssertionError(
+                    "If capturable=True, params and state_steps must be on supported devices: "
+                    "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']."
+                )
+        return loss
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own settings (missing ones come from the defaults),
@@ -272,6 +280,22 @@ def _step_counter() -> Tensor:
     """A parameter's step count, 0 at first, as torch keeps it (and ``state_dict()`` shows it):
     a 0-d float tensor, float32 or float64 as the default dtype is."""
     return _state_tensor(np.zeros((), _dtype.get_default_dtype().numpy))
+
+
+def _check_variants(name: str, defaults: dict[str, Any]) -> None:
+    """torch's other implementations of a step, as asked for by its flags. ``fused=True`` (one
+    kernel per tensor) computes the same update as its loop, which picotorch's NumPy step is:
+    taken, with torch's checks of the flag. ``capturable=True`` (a step for CUDA graphs) is
+    taken too, and refused at the step as torch refuses it for a CPU tensor (unless fused: the
+    fused kernel is the one step there is). There is no
+    ``differentiable`` step (one autograd can see through) in picotorch."""
+    if defaults.get("fused"):
+        if defaults["differentiable"]:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if defaults["foreach"]:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if defaults["differentiable"]:
+        raise NotImplementedError(f"picotorch's {name} has no differentiable variant")
 
 
 def _check_tensor_lr(lr: Any) -> None:

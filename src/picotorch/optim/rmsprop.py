@@ -14,6 +14,7 @@ from .optimizer import (
     ParamsT,
     _bump,
     _check_tensor_lr,
+    _check_variants,
     _number,
     _scalar,
     _state_tensor,
@@ -52,10 +53,6 @@ class RMSprop(Optimizer):
         ):
             if not value >= 0.0:
                 raise ValueError(f"Invalid {name}: {value}")
-        if capturable or differentiable:
-            raise NotImplementedError(
-                "picotorch's RMSprop has no capturable or differentiable variant"
-            )
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -69,6 +66,7 @@ class RMSprop(Optimizer):
             "differentiable": differentiable,
         }
         super().__init__(params, defaults)
+        _check_variants("RMSprop", defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         """The state of a parameter's first step: zero averages (and buffer), step 0."""

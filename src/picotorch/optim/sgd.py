@@ -10,6 +10,7 @@ from .optimizer import (
     ParamsT,
     _bump,
     _check_tensor_lr,
+    _check_variants,
     _number,
     _scalar,
     _state_tensor,
@@ -51,8 +52,6 @@ class SGD(Optimizer):
             raise ValueError(f"Invalid momentum value: {momentum}")
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if differentiable or fused:
-            raise NotImplementedError("picotorch's SGD has no differentiable or fused variant")
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -67,6 +66,7 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
+        _check_variants("SGD", defaults)
 
     # --8<-- [start:step]
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
