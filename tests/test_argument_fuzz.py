@@ -464,6 +464,12 @@ ALPHA_FIRST = {
     "add(x, 2, [1, 2])": lambda L: L.add(L.ones(2), 2, [1.0, 2.0]),
     "add(x, 2, y, 3)": lambda L: L.add(L.ones(2), 2, L.ones(2), 3),
     "subtract(x, 2, y)": lambda L: L.subtract(L.ones(2), 2, L.ones(2)),
+    # the methods' overloads refuse an alpha by name besides, even alpha=1
+    "x.add(2, y, alpha=1)": lambda L: L.ones(2).add(2, L.ones(2), alpha=1),
+    "x.sub_(2, y, alpha=1)": lambda L: L.ones(2).sub_(2, L.ones(2), alpha=1),
+    "x.subtract(2, 3, alpha=1)": lambda L: L.ones(2).subtract(2, 3, alpha=1),
+    "x.add(y, alpha=None)": lambda L: L.ones(2).add(L.ones(2), alpha=None),
+    "x.add(y, alpha=1)": lambda L: L.ones(2).add(L.ones(2), alpha=1),
     "gradient": lambda L: _alpha_first_gradient(L),
 }  # fmt: skip
 

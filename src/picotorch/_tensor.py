@@ -1151,15 +1151,13 @@ class Tensor:
         return _indexing.nonzero(self, as_tuple=as_tuple)
 
     # --- maths (in _ops/pointwise.py; only the torch.* functions take out=, as in torch)
-    # (``*alpha_first``: ``x.add(a, b)``, two more overloads of torch: see _pw.two_positional)
-    def add(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
-        if alpha_first:
-            other, alpha = _pw.two_positional("add", other, alpha_first, alpha)
+    # (``*alpha_first``: ``x.add(a, b)``, two more overloads of torch: see _pw.method_operands)
+    def add(self, other: Any, *alpha_first: Any, alpha: Any = NOT_GIVEN) -> Tensor:
+        other, alpha = _pw.method_operands("add", other, alpha_first, alpha)
         return _pw.add(self, other, alpha=alpha)
 
-    def sub(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
-        if alpha_first:
-            other, alpha = _pw.two_positional("sub", other, alpha_first, alpha)
+    def sub(self, other: Any, *alpha_first: Any, alpha: Any = NOT_GIVEN) -> Tensor:
+        other, alpha = _pw.method_operands("sub", other, alpha_first, alpha)
         return _pw.sub(self, other, alpha=alpha)
 
     def mul(self, other: Any) -> Tensor:
@@ -1171,14 +1169,12 @@ class Tensor:
     def pow(self, exponent: Any) -> Tensor:
         return _pw.pow(self, exponent)
 
-    def add_(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
-        if alpha_first:
-            other, alpha = _pw.two_positional("add_", other, alpha_first, alpha)
+    def add_(self, other: Any, *alpha_first: Any, alpha: Any = NOT_GIVEN) -> Tensor:
+        other, alpha = _pw.method_operands("add_", other, alpha_first, alpha)
         return self._inplace(_pw.add, other, alpha=alpha)
 
-    def sub_(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
-        if alpha_first:
-            other, alpha = _pw.two_positional("sub_", other, alpha_first, alpha)
+    def sub_(self, other: Any, *alpha_first: Any, alpha: Any = NOT_GIVEN) -> Tensor:
+        other, alpha = _pw.method_operands("sub_", other, alpha_first, alpha)
         return self._inplace(_pw.sub, other, alpha=alpha)
 
     def mul_(self, other: Any) -> Tensor:
@@ -1193,14 +1189,12 @@ class Tensor:
     # torch's other names for the same ops
     multiply, multiply_ = mul, mul_
 
-    def subtract(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
-        if alpha_first:  # (not torch's deprecated form: see _pw.two_positional)
-            other, alpha = _pw.two_positional("subtract", other, alpha_first, alpha, False)
+    def subtract(self, other: Any, *alpha_first: Any, alpha: Any = NOT_GIVEN) -> Tensor:
+        other, alpha = _pw.method_operands("subtract", other, alpha_first, alpha, False)
         return _pw.sub(self, other, alpha=alpha)
 
-    def subtract_(self, other: Any, *alpha_first: Any, alpha: Any = 1) -> Tensor:
-        if alpha_first:
-            other, alpha = _pw.two_positional("subtract_", other, alpha_first, alpha, False)
+    def subtract_(self, other: Any, *alpha_first: Any, alpha: Any = NOT_GIVEN) -> Tensor:
+        other, alpha = _pw.method_operands("subtract_", other, alpha_first, alpha, False)
         return self._inplace(_pw.sub, other, alpha=alpha)
 
     divide, divide_ = div, div_

@@ -22,6 +22,7 @@ from .._fma import fma
 from .._memory import check_reads
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
+    NOT_GIVEN,
     NUMBERS,
     bool_arg,
     broadcast_shapes,
@@ -286,6 +287,17 @@ def add(
 _warned_alpha_first = False  # torch warns once per process, for all its deprecated overloads
 
 
+def method_operands(
+    name: str, other: Any, alpha_first: tuple[Any, ...], alpha: Any, deprecated: bool = True
+) -> tuple[Any, Any]:
+    """``(other, alpha)`` of ``x.add(...)`` and its kin, whose ``alpha`` defaults to NOT_GIVEN
+    (1): with a second positional argument, torch's other overloads (``two_positional``),
+    where an ``alpha`` given by name too is its TypeError, ``alpha=1`` included."""
+    if alpha_first:
+        return two_positional(name, other, alpha_first, alpha, deprecated)
+    return other, 1 if alpha is NOT_GIVEN else alpha
+
+
 def two_positional(
     name: str,
     first: Any,
@@ -304,9 +316,10 @@ def two_positional(
     global _warned_alpha_first
     takes = "2 positional arguments" if function else "1 positional argument"
     given = len(rest) + (2 if function else 1)
-    if type(keyword) is not int or keyword != 1:  # alpha given twice
-        if function:  # (its overload has no alpha to take by name)
-            raise TypeError(f"{name}() takes {takes} but {given} were given")
+    if function and (type(keyword) is not int or keyword != 1):
+        # alpha given by name too (the functions' default, 1, can't be told from alpha=1)
+        raise TypeError(f"{name}() takes {takes} but {given} were given")
+    if not function and keyword is not NOT_GIVEN:  # alpha given by name too
         raise TypeError(
             f"{name}() received an invalid combination of arguments - got unrecognized keyword "
             "arguments: alpha"
