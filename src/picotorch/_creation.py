@@ -25,7 +25,6 @@ from ._size import (
     non_negative,
     number_arg,
     one_int_tuple,
-    shape_arg,
     type_name_of,
 )
 from ._tensor import Tensor
@@ -294,11 +293,6 @@ def _factory(
         ints = int_tuple(sizes, name)
     dt = _out_dtype(name, dtype, out, device) or _dtype.get_default_dtype()
     return non_negative(ints, name), dt
-
-
-def _size_arg(name: str, size: Any, position: int | None = None) -> tuple[int, ...]:
-    """A shape given as one argument: a tuple, list or Size of ints (a bare int is refused)."""
-    return shape_arg((one_int_tuple(size, name, "size", position),), name)
 
 
 def zeros(

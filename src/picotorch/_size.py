@@ -44,15 +44,9 @@ class Size(tuple):
     __rmul__ = __mul__
 
 
-def shape_arg(size: Sequence[Any], name: str = "tensor") -> tuple[int, ...]:
-    """A new tensor's shape, given as ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or
-    ``f(torch.Size([2, 3]))`` (see ``int_tuple``); no size may be negative."""
-    return non_negative(int_tuple(size, name), name)
-
-
 def non_negative(shape: tuple[int, ...], name: str) -> tuple[int, ...]:
-    """``shape``, if no size in it is negative; else torch's RuntimeError (``name``: the
-    function)."""
+    """A new tensor's ``shape`` (read by ``int_tuple``), if no size in it is negative; else
+    torch's RuntimeError (``name``: the function)."""
     for s in shape:
         if s < 0:
             if name == "zeros":  # (torch's zeros has a check and words of its own)

@@ -40,11 +40,11 @@ from ._size import (
     int_tuple,
     invalid_combination,
     method_sizes,
+    non_negative,
     normalize_dim,
     number_arg,
     numpy_names,
     one_int_tuple,
-    shape_arg,
     type_name_of,
 )
 from .autograd import grad_mode
@@ -1698,7 +1698,7 @@ def _new_size(size: tuple[Any, ...], name: str, options: dict[str, Any]) -> tupl
         return ()
     ints = int_tuple(size, name)
     check_device(options.get("device"))
-    return (shape_arg(ints, name),)
+    return (non_negative(ints, name),)
 
 
 _LEGACY_TYPE_NAMES = {
