@@ -674,3 +674,42 @@ def test_norm_of_integers_is_refused() -> None:
 
 def test_half_norm_accumulates_in_float32() -> None:
     check(lambda L: L.tensor([300.0, 4.0], dtype=L.float16).norm())
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"p": 1}, {"p": float("inf")}, {"dim": 1}, {"p": 3, "dim": 0, "keepdim": True}],
+    ids=str,
+)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_norm_in_a_dtype(options: dict[str, Any], dtype: str) -> None:
+    """``dtype=``: computed in that dtype, recorded as one LinalgVectorNormBackward0 (no copy
+    node), the gradient in the input's dtype."""
+    x = np.array([[3.0, -4.0, 0.5], [0.0, 0.0, 0.0], [1.0, 0.0, -2.0]], np.float32)
+    check_grad(lambda L, t: t.norm(**options, dtype=getattr(L, dtype)), x)
+    check_grad(lambda L, t: L.norm(t, **options, dtype=getattr(L, dtype)), x)
+    check(lambda L: L.norm(L.tensor(x, dtype=L.float16), **options, dtype=getattr(L, dtype)))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda L: L.norm(L.ones(3), dtype=L.float16),  # narrowing
+        lambda L: L.norm(L.ones(3, dtype=L.float64), dtype=L.float32),
+        lambda L: L.norm(L.ones(3), dtype=L.int64),
+        lambda L: L.norm(L.ones(3, dtype=L.int64), dtype=L.float32),
+        lambda L: L.norm(L.ones(3), dtype=L.float64, out=L.empty(())),
+        lambda L: L.norm(L.ones(3), dtype="float64"),
+    ],
+)
+def test_norm_dtype_errors(call: Any) -> None:
+    check(call, same_message=True)
+
+
+def test_norm_in_a_dtype_into_out() -> None:
+    def fn(L: Any) -> Any:
+        out = L.empty((), dtype=L.float64)
+        L.norm(L.tensor([3.0, 4.0]), dtype=L.float64, out=out)
+        return out
+
+    check(fn)

@@ -254,9 +254,3 @@ def test_arange_with_float_bounds_in_an_integer_dtype(bounds, dtype):
     check(lambda L: L.arange(*bounds, dtype=getattr(L, dtype)), same_message=True)
 
 
-def test_norm_with_a_dtype_is_refused():
-    """torch's ``norm(x, dtype=torch.float64)`` computes in that dtype; picotorch's norm computes
-    in the input's only, so it refuses rather than return another dtype."""
-    assert torch.norm(torch.ones(2), dtype=torch.float64).dtype is torch.float64
-    with pytest.raises(NotImplementedError, match="dtype="):
-        picotorch.norm(picotorch.ones(2), dtype=picotorch.float64)

@@ -762,6 +762,8 @@ class Tensor:
             return op(self, *args, out=self, **kwargs)
         self._check_inplace(recorded=True)
         self._check_reads(args if reads is None else reads)
+        if reads is None:  # (an elementwise op, run out of place below: torch's check of the
+            _pw.check_in_place_shape(self, self, *args, *kwargs.values())  # shape comes first)
         old = Tensor._make(self._data.copy())  # the value before, as the graph will see it
         old._requires_grad, old.grad_fn = self._requires_grad, self.grad_fn
         old._output_nr, old._grad_accumulator = self._output_nr, self._grad_accumulator
@@ -1558,8 +1560,14 @@ class Tensor:
     def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None) -> Any:
         return _red.min(self, dim, keepdim, other=other)
 
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-        return _red.norm(self, p, dim, keepdim)
+    def norm(
+        self,
+        p: Any = "fro",
+        dim: Any = None,
+        keepdim: builtins.bool = False,
+        dtype: DType | None = None,
+    ) -> Tensor:
+        return _red.norm(self, p, dim, keepdim, dtype=dtype)
 
     @numpy_names
     def all(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:

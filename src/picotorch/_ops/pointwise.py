@@ -182,14 +182,16 @@ def _write_out(
     The result dtype must convert to ``out``'s dtype without leaving its category (torch
     refuses ``int_tensor.add_(0.5)``). ``in_place``: ``out`` is one of the op's inputs, so
     the result must keep its shape (torch resizes other ``out=`` tensors, with a warning).
+    The checks go in torch's order: ``out`` itself, the memory it shares, the shapes, then
+    the dtypes.
     """
-    check_cast(common, out)
     out._check_inplace()
     check_reads(out._data, args)
     shape = broadcast_shapes(*(np.shape(x) for x in args))
+    if in_place and shape != out._data.shape:
+        raise _in_place_shape_error(out, shape)
+    check_cast(common, out)
     if shape != out._data.shape:
-        if in_place:
-            raise _in_place_shape_error(out, shape)
         resize_out(out, shape)
     if isinstance(func, np.ufunc):
         func(*args, out=out._data, casting="unsafe")
@@ -197,6 +199,17 @@ def _write_out(
         np.copyto(out._data, func(*args), casting="unsafe")
     out._bump_version()
     return out
+
+
+def check_in_place_shape(out: Tensor | None, *operands: Any) -> None:
+    """An in-place op (``out`` one of its ``operands``) must keep its target's shape: torch
+    says so before it looks at dtypes and values (``bool_x //= bool_y`` of another shape is
+    this error, not a missing bool kernel)."""
+    if out is None or not any(out is x for x in operands):
+        return
+    shape = broadcast_shapes(*(x._data.shape for x in operands if isinstance(x, Tensor)))
+    if shape != out._data.shape:
+        raise _in_place_shape_error(out, shape)
 
 
 def _in_place_shape_error(out: Tensor, shape: tuple[int, ...]) -> RuntimeError:
@@ -245,16 +258,14 @@ def _op_name(func: Callable[..., Any]) -> str:
 
 
 def check_inplace_result(result: Tensor, target: Tensor) -> None:
-    """An in-place op must keep its target's shape, and its dtype's category or a lower one."""
+    """An in-place op must keep its target's shape, and its dtype's category or a lower one
+    (checked in torch's order)."""
+    if result._data.shape != target._data.shape:
+        raise _in_place_shape_error(target, result._data.shape)
     if result._dtype._kind > target._dtype._kind:
         raise RuntimeError(
             f"result type {type_name(result._dtype)} can't be cast to the desired output type "
             f"{type_name(target._dtype)}"
-        )
-    if result._data.shape != target._data.shape:
-        raise RuntimeError(
-            f"output with shape {list(target._data.shape)} doesn't match the broadcast shape "
-            f"{list(result._data.shape)}"
         )
 
 
@@ -693,6 +704,7 @@ def _rounded_division(
     rounding_mode: str,
     out: Tensor | None = None,
 ) -> Tensor:
+    check_in_place_shape(out, input, other)
     _refuse_bool(f"div_{rounding_mode}_cpu", input, other)
     _check_integer_divisor(input, other)
     func = np.floor_divide if rounding_mode == "floor" else _trunc_divide
@@ -762,6 +774,7 @@ def _check_integer_divisor(input: Operand, other: Operand) -> None:
 
 def remainder(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
     """Python-style modulo (``%``): the result has the sign of the divisor."""
+    check_in_place_shape(out, input, other)
     _refuse_bool("remainder_cpu", input, other)
     _check_integer_divisor(input, other)
     result = _binary(_remainder, input, other, out=out)
@@ -811,6 +824,7 @@ def pow(  # noqa: A001 - torch's name
     For integers, a negative *number* as exponent is an error, while negative values in an
     exponent *tensor* follow torch's integer kernel (see ``_int_power``).
     """
+    check_in_place_shape(out, input, exponent)
     common = result_type(input, exponent)
     if not isinstance(exponent, Tensor) and common not in _WIDE_FLOATS:
         check_fits(exponent, common)  # (``int8_x ** 300`` is an error; float32 takes a double)
@@ -1190,10 +1204,11 @@ def _bitwise(
     ufunc: Callable[..., Any], name: str, a: Operand, b: Operand, out: Tensor | None
 ) -> Tensor:
     common = result_type(a, b)
-    if common.is_floating_point:
+    if common.is_floating_point:  # (torch's checks come first: the shapes, then the dtypes)
+        broadcast_shapes(np.shape(a), np.shape(b))
+        check_in_place_shape(out, a, b)
         if out is not None:
-            check_cast(common, out)  # torch checks the output's dtype first (``int_x &= 0.5``)
-        broadcast_shapes(np.shape(a), np.shape(b))  # (then the shapes, then the kernel)
+            check_cast(common, out)  # (``int_x &= 0.5``)
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{type_name(common)}'")
     return _binary(ufunc, a, b, out=out)
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 import numpy as np
 
 from .. import _dtype
-from .._dtype import dtype, type_name
+from .._dtype import c_type_name, dtype, type_name
 from .._out import DtypeRule, check_out, write_out
 from .._size import (
     NOT_GIVEN,
@@ -644,12 +644,17 @@ def norm(
 ) -> Tensor:
     """The length of the elements (along ``dim``) as a vector: ``(sum |x|^p)^(1/p)``; ``p=2``
     (also called ``'fro'``) by default, ``inf``/``-inf`` the largest/smallest ``|x|``, 0 counts
-    the nonzero elements. Recorded as torch records it, as ``linalg.vector_norm``."""
-    if dtype is not None:
-        raise NotImplementedError("picotorch's norm has no dtype= (it computes in the input's)")
+    the nonzero elements. Recorded as torch records it, as ``linalg.vector_norm``. ``dtype``:
+    computed in that dtype (no narrower than the input's), the gradient in the input's."""
+    wanted = _dtype.resolve(dtype, "linalg_vector_norm")
     if out is not None:
         check_out("linalg_vector_norm", out, input)
-        return write_out(out, norm(input, p, dim, keepdim), dtype="same")
+        if wanted is not None and input._dtype.is_floating_point and out._dtype is not wanted:
+            raise RuntimeError(
+                f"Expected out tensor to have dtype {c_type_name(wanted)}, but got "
+                f"{c_type_name(out._dtype)} instead"
+            )
+        return write_out(out, norm(input, p, dim, keepdim, dtype=dtype), dtype="same")
     bool_arg(keepdim, "norm", "keepdim")
     _check_dims_kind("norm", dim)
     if not (p is None or isinstance(p, (str, *NUMBERS)) or (isinstance(p, Tensor) and not p.ndim)):
@@ -662,12 +667,13 @@ def norm(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
             f"Got {type_name(input._dtype)}"
         )
+    data = input._data if wanted is None else _norm_input(input, wanted)
     if isinstance(p, str) and p != "fro":  # (torch takes other strings for matrix norms)
         if p != "nuc":
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         raise NotImplementedError(f"picotorch's norm has vector norms only, not p='{p}'")
     p = 2.0 if p is None or p == "fro" else float(p)  # type: ignore[arg-type]
-    x = np.abs(input._data)
+    x = np.abs(data)
     axes = _reduce_axes(dim, x.ndim)
     if math.isinf(p) and x.size == 0:
         raise RuntimeError(
@@ -685,7 +691,7 @@ def norm(
     elif p == 0:
         length = np.count_nonzero(x, axis=axes, keepdims=keepdim)
     elif p in (1, 2):  # (added in torch's order: their last bits show)
-        length = norm_sums(input._data, axes, squares=p == 2)
+        length = norm_sums(data, axes, squares=p == 2)
         length = np.sqrt(length) if p == 2 else length
         if keepdim:
             length = length.reshape(_kept_shape(x.shape, axes))
@@ -693,7 +699,7 @@ def norm(
         if x.dtype == np.float16:  # (torch accumulates half in float32)
             x = x.astype(np.float32)
         length = np.sum(x**p, axis=axes, keepdims=keepdim) ** (1 / p)
-    result = Tensor._make(np.asarray(length).astype(input._data.dtype))
+    result = Tensor._make(np.asarray(length).astype(data.dtype))
     if needs_grad(input):
         record(
             result,
@@ -705,6 +711,22 @@ def norm(
             keepdim=keepdim,
         )
     return result
+
+
+def _norm_input(input: Tensor, wanted: dtype) -> np.ndarray:
+    """The input's values in the dtype ``norm`` was asked to compute in: a float dtype the
+    input's converts to without narrowing (float32 to float64, not back), as torch requires."""
+    if not wanted.is_floating_point:
+        raise RuntimeError(
+            "linalg.vector_norm: dtype should be floating point or complex, but got "
+            f"{type_name(wanted)}"
+        )
+    if _dtype.promote_types(input._dtype, wanted) is not wanted:
+        raise RuntimeError(
+            f"linalg.vector_norm: the dtype of the input ({type_name(input._dtype)}) should be "
+            f"convertible without narrowing to the specified dtype ({type_name(wanted)})"
+        )
+    return input._data.astype(wanted.numpy)
 
 
 class LinalgVectorNormBackward0(Node):
