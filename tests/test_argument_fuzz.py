@@ -210,7 +210,9 @@ def test_the_fuzzer_covers_the_methods() -> None:
 
 # calls the fuzzer found differing (kept here, since which calls it draws moves with the list of
 # shared names): non-numbers as a given dtype's data, mm's and bmm's out_dtype overload (no CPU
-# kernel in torch), new_*'s unknown keywords (torch's TypeError before the size is looked at)
+# kernel in torch), new_*'s unknown keywords (torch's TypeError before the size is looked at),
+# scatter's reduce of another kind than str, an in-place shape before a missing kernel,
+# narrow's overload with a 0-d integer tensor as start, stride's NumPy name axis=
 FOUND = {
     "new_tensor(dtype)": lambda L: L.tensor([1.0]).new_tensor(L.float32),
     "new_tensor(None) of int": lambda L: L.tensor([1]).new_tensor(None),
@@ -226,6 +228,17 @@ FOUND = {
     "new_zeros(-1, min=)": lambda L: L.tensor([True]).new_zeros(-1, min=L.bool),
     "new_ones(-1, unbiased=)": lambda L: L.tensor([1.0]).new_ones(-1, unbiased=True),
     "new_full(out=)": lambda L: L.tensor([1.0]).new_full((2,), 1.0, out=None),
+    "scatter_(reduce=False)": lambda L: L.tensor(1.0).scatter_(3, L.ones(2, 3), 1, reduce=False),
+    "scatter(reduce=3)": lambda L: L.ones(3).scatter(0, L.tensor([0]), 1.0, reduce=3),
+    "0-d float bitwise_and_": lambda L: L.tensor(1.0).bitwise_and_(L.ones(2, 3)),
+    "narrow(float tensor start)": lambda L: L.narrow(L.ones(2, 3), 1, L.ones(3), 0),
+    "narrow(0-d start)": lambda L: L.ones(2, 3).narrow(1, L.tensor(1), 2),
+    "narrow(0-d float start)": lambda L: L.ones(2, 3).narrow(1, L.tensor(1.0), 2),
+    "narrow(negative 0-d start)": lambda L: L.ones(2, 3).narrow(1, L.tensor(-1), 1),
+    "narrow(0-d start) of a leaf": lambda L: L.ones(2, 3, requires_grad=True).narrow(
+        1, L.tensor(1), 2
+    ),
+    "stride(axis=)": lambda L: L.ones(2, 3).stride(axis=1),
 }
 
 

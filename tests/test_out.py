@@ -252,5 +252,3 @@ def test_arange_with_float_bounds_in_an_integer_dtype(bounds, dtype):
     """torch cuts the start and step to integers first (int64 counts the values from the cut
     numbers too, and refuses a step cut to 0); NumPy's arange gave other values."""
     check(lambda L: L.arange(*bounds, dtype=getattr(L, dtype)), same_message=True)
-
-

@@ -357,6 +357,7 @@ class Tensor:
         """Bytes of all elements (an expanded tensor's repeats counted, as in torch)."""
         return self._data.size * self._data.itemsize
 
+    @numpy_names
     def stride(self, dim: builtins.int | None = None) -> Any:
         """Steps, in elements, between neighbours along each dim (0 for an expanded dim)."""
         data = self._data

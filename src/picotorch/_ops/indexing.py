@@ -756,15 +756,17 @@ def _scatter_setup(
     return d, out, data, _full_index(idx, d), values
 
 
-def _scatter_src(src: Any, value: Any, name: str) -> Any:
+def _scatter_src(src: Any, value: Any, name: str, reduce: Any = None) -> Any:
     """What to scatter: ``src``, a tensor or a number, or else ``value=``, a number (a 0-d
-    tensor counts as one); both, neither, or anything else is torch's TypeError."""
+    tensor counts as one); both, neither, anything else, or a ``reduce`` that is no string is
+    torch's TypeError (its parser's, before any other check)."""
     if isinstance(value, Tensor) and value._data.ndim == 0:
         value = value.item()
-    if src is None and isinstance(value, numbers.Number | np.bool_):
-        return value
-    if value is None and isinstance(src, Tensor | numbers.Number | np.bool_):
-        return src
+    if reduce is None or isinstance(reduce, str):
+        if src is None and isinstance(value, numbers.Number | np.bool_):
+            return value
+        if value is None and isinstance(src, Tensor | numbers.Number | np.bool_):
+            return src
     raise TypeError(
         f"{name}() received an invalid combination of arguments - expected one of:\n"
         " * (int dim, Tensor index, Tensor src)\n"
@@ -791,7 +793,7 @@ def scatter(
         check_out("scatter", out, input, src)
         result = scatter(input, dim, index, src, value=value, reduce=reduce)
         return write_out(out, result, dtype="same")
-    src = _scatter_src(src, value, "scatter")
+    src = _scatter_src(src, value, "scatter", reduce)
     return _scatter(input, dim, index, src, reduce, in_place=False)
 
 
@@ -805,7 +807,7 @@ def scatter_(
     reduce: str | None = None,
 ) -> Tensor:
     """``a.scatter_(...)``: scatter into ``a`` itself."""
-    src = _scatter_src(src, value, "scatter_")
+    src = _scatter_src(src, value, "scatter_", reduce)
     a._check_reads((src,), full_ok=False)  # (torch's scatter_ refuses any shared memory)
     if needs_grad(a, src):
         return a._inplace(scatter, dim, index, src, reduce=reduce, reads=())

@@ -469,10 +469,17 @@ def broadcast_to(a: Tensor, size: Sequence[int]) -> Tensor:
 
 @numpy_names
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
-    """Elements ``start .. start+length-1`` along ``dim`` (a view)."""
+    """Elements ``start .. start+length-1`` along ``dim`` (a view). ``start`` may be a 0-d
+    integer tensor (torch's other overload)."""
     # (as torch, the arguments' kinds are checked before anything else)
-    dim, start = int_arg(dim, "narrow", "dim", 1), int_arg(start, "narrow", "start", 2)
+    dim = int_arg(dim, "narrow", "dim", 1)
+    if not isinstance(start, Tensor):
+        start = int_arg(start, "narrow", "start", 2)
     length = int_arg(length, "narrow", "length", 3)
+    if isinstance(start, Tensor):
+        if start._data.ndim or start._dtype.is_floating_point:
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        start = int(start._data)
     if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input._data.ndim)
