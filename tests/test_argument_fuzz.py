@@ -212,7 +212,8 @@ def test_the_fuzzer_covers_the_methods() -> None:
 # shared names): non-numbers as a given dtype's data, mm's and bmm's out_dtype overload (no CPU
 # kernel in torch), new_*'s unknown keywords (torch's TypeError before the size is looked at),
 # scatter's reduce of another kind than str, an in-place shape before a missing kernel,
-# narrow's overload with a 0-d integer tensor as start, stride's NumPy name axis=
+# narrow's overload with a 0-d integer tensor as start, stride's NumPy name axis=,
+# broadcast_to's size, norm's string p
 FOUND = {
     "new_tensor(dtype)": lambda L: L.tensor([1.0]).new_tensor(L.float32),
     "new_tensor(None) of int": lambda L: L.tensor([1]).new_tensor(None),
@@ -239,6 +240,18 @@ FOUND = {
         1, L.tensor(1), 2
     ),
     "stride(axis=)": lambda L: L.ones(2, 3).stride(axis=1),
+    "broadcast_to(tensor size)": lambda L: L.broadcast_to(L.tensor(1.0), L.tensor([0, 2])),
+    "broadcast_to(int)": lambda L: L.broadcast_to(L.tensor(1.0), 3),
+    "Tensor.broadcast_to(3, 2)": lambda L: L.tensor([1.0, 2.0]).broadcast_to(3, 2),
+    "Tensor.broadcast_to(size=)": lambda L: L.ones(2, requires_grad=True).broadcast_to(size=(3, 2)),
+    # a string p other than 'fro' over two dims or fewer: linalg.matrix_norm's checks
+    "norm('nuc') of a vector": lambda L: L.tensor([1.0, 2]).norm("nuc"),
+    "norm('cpu') of ints": lambda L: L.tensor([[1, 2]]).norm("cpu"),
+    "norm('fro', 3 dims)": lambda L: L.ones(2, 3, 4).norm("fro", [0, 1, 2]),
+    "norm('fro', 0-d dim)": lambda L: L.tensor([[1, 2]]).norm("fro", L.tensor(0)),
+    "norm('nuc', one dim)": lambda L: L.ones(2, 3).norm("nuc", 0),
+    "norm('nuc', a dim twice)": lambda L: L.ones(2, 3).norm("nuc", (0, 0)),
+    "norm('cpu', 0-d dim)": lambda L: L.tensor([1, 2]).norm("cpu", L.tensor(0)),
 }
 
 

@@ -1079,6 +1079,9 @@ class Tensor:
     def expand(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
         return _shape.expand(self, method_sizes(sizes, size, "expand", "size"))
 
+    def broadcast_to(self, *sizes: Any, size: Any = NOT_GIVEN) -> Tensor:
+        return _shape.expand(self, method_sizes(sizes, size, "broadcast_to", "size"))
+
     def expand_as(self, other: Tensor) -> Tensor:
         return _shape.expand(self, _other_tensor("expand_as", other).shape)
 

@@ -23,6 +23,7 @@ from .._size import (
     NUMBERS,
     bool_arg,
     int_arg,
+    int_tuple,
     invalid_combination,
     normalize_dim,
     normalize_dims,
@@ -656,6 +657,10 @@ def norm(
             )
         return write_out(out, norm(input, p, dim, keepdim, dtype=dtype), dtype="same")
     bool_arg(keepdim, "norm", "keepdim")
+    if isinstance(p, str) and not (
+        p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2)
+    ):
+        _matrix_norm(input, p, list(range(input._data.ndim)) if dim is None else dim, wanted)
     _check_dims_kind("norm", dim)
     if not (p is None or isinstance(p, (str, *NUMBERS)) or (isinstance(p, Tensor) and not p.ndim)):
         raise TypeError(  # (torch's norm passes ``p`` on as linalg_vector_norm's ``ord``)
@@ -668,10 +673,6 @@ def norm(
             f"Got {type_name(input._dtype)}"
         )
     data = input._data if wanted is None else _norm_input(input, wanted)
-    if isinstance(p, str) and p != "fro":  # (torch takes other strings for matrix norms)
-        if p != "nuc":
-            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-        raise NotImplementedError(f"picotorch's norm has vector norms only, not p='{p}'")
     p = 2.0 if p is None or p == "fro" else float(p)  # type: ignore[arg-type]
     x = np.abs(data)
     axes = _reduce_axes(dim, x.ndim)
@@ -711,6 +712,37 @@ def norm(
             keepdim=keepdim,
         )
     return result
+
+
+def _matrix_norm(input: Tensor, p: str, dim: Any, wanted: dtype | None) -> None:
+    """torch's norm hands a string ``p`` other than 'fro' over 2 or fewer dims to
+    ``linalg.matrix_norm``: its checks, in its order; the one such norm it computes for these
+    arguments, the nuclear norm (the sum of singular values), picotorch has not."""
+    if isinstance(dim, Tensor):
+        raise TypeError("linalg_matrix_norm(): argument 'dim' must be tuple of ints, not Tensor")
+    dims = int_tuple((dim,), "linalg_matrix_norm", "dim", 3)
+    x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+        )
+    if not input._dtype.is_floating_point:
+        raise RuntimeError(
+            "linalg.matrix_norm: Expected a floating point or complex tensor as input. "
+            f"Got {type_name(input._dtype)}"
+        )
+    if len(dims) != 2:
+        raise RuntimeError(
+            f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}"
+        )
+    first, second = (normalize_dim(d, x.ndim) for d in dims)
+    if first == second:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({first}, {second})")
+    if wanted is not None:
+        _norm_input(input, wanted)
+    if p != "nuc":
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    raise NotImplementedError(f"picotorch's norm has vector norms only, not p='{p}'")
 
 
 def _norm_input(input: Tensor, wanted: dtype) -> np.ndarray:

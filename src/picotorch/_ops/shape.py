@@ -462,9 +462,9 @@ class ExpandBackward0(Node):
         return (grad,)
 
 
-def broadcast_to(a: Tensor, size: Sequence[int]) -> Tensor:
+def broadcast_to(a: Tensor, size: Any) -> Tensor:
     """``a`` expanded to ``size`` (the torch function form of ``expand``)."""
-    return expand(a, tuple(size))
+    return expand(a, one_int_tuple(size, "broadcast_to", "size", 2))
 
 
 @numpy_names
