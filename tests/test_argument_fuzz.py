@@ -240,6 +240,7 @@ FOUND = {
         1, L.tensor(1), 2
     ),
     "stride(axis=)": lambda L: L.ones(2, 3).stride(axis=1),
+    "bool sub(alpha=ndarray)": lambda L: L.tensor([True]).subtract(L.tensor(1.0), alpha=np.ones(1)),
     "broadcast_to(tensor size)": lambda L: L.broadcast_to(L.tensor(1.0), L.tensor([0, 2])),
     "broadcast_to(int)": lambda L: L.broadcast_to(L.tensor(1.0), 3),
     "Tensor.broadcast_to(3, 2)": lambda L: L.tensor([1.0, 2.0]).broadcast_to(3, 2),

@@ -547,6 +547,8 @@ def sub(
         other, alpha = two_positional("sub", other, alpha_first, alpha, function=True)
     if not isinstance(other, _TENSOR_OR_NUMBER):  # (a tuple: ``x - 1`` is a hot path)
         _check_operand(other)  # (its kind first, as torch parses it)
+    if type(alpha) is not int:
+        alpha = _alpha_arg("sub", other, alpha)  # (its kind next)
     if _is_bool(input) or _is_bool(other):
         if _is_bool(input) and _is_bool(other):
             raise RuntimeError(
@@ -557,8 +559,6 @@ def sub(
             "Subtraction, the `-` operator, with a bool tensor is not supported. "
             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    if type(alpha) is not int:
-        alpha = _alpha_arg("sub", other, alpha)
     if alpha == 1 and type(alpha) is int:
         result = _binary(np.subtract, input, other, out=out)
     else:
