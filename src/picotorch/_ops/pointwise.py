@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import _FROM_NUMPY, check_fits, dtype, result_type, type_name
 from .._fma import fma
-from .._memory import check_reads
+from .._memory import check_reads, sort_dims
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
     NOT_GIVEN,
@@ -1004,7 +1004,7 @@ def _iteration_order(shape: tuple[int, ...], strides: list[tuple[int, ...]]) -> 
     (``reorder_dimensions``): sorted by the operands' strides, the first operand that tells two
     dims apart deciding (a broadcast dim, stride 0, tells nothing), row-major where none does."""
 
-    def swap(d0: int, d1: int) -> int:
+    def outer(d0: int, d1: int) -> int:  # (TensorIterator's should_swap)
         for s in strides:
             if s[d0] == 0 or s[d1] == 0:
                 continue
@@ -1014,17 +1014,7 @@ def _iteration_order(shape: tuple[int, ...], strides: list[tuple[int, ...]]) -> 
                 return 1
         return 0
 
-    order = list(range(len(shape)))[::-1]
-    for i in range(1, len(order)):  # (TensorIterator's insertion sort, ties and all)
-        moving = i
-        for j in range(i - 1, -1, -1):
-            comparison = swap(order[j], order[moving])
-            if comparison > 0:
-                order[j], order[moving] = order[moving], order[j]
-                moving = j
-            elif comparison < 0:
-                break
-    return order
+    return sort_dims(len(shape), outer)
 
 
 def _ties_as_torch(result: Any, first: Any, second: Any, vectorised: Any) -> np.ndarray:
