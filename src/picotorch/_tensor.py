@@ -105,13 +105,7 @@ def _to_other(
     if isinstance(tensor, builtins.bool | builtins.int | builtins.float):
         # torch's parser takes a number for this tensor, as a 0-d tensor of the number's own
         # dtype: ``x.to(2.5)`` is float64 (an int is a device's index first: the overload above)
-        return (
-            None,
-            _dtype.from_numpy_dtype(np.asarray(tensor).dtype),
-            non_blocking,
-            copy,
-            memory_format,
-        )
+        tensor = Tensor._make(np.asarray(tensor))
     if not isinstance(tensor, Tensor):
         raise TypeError  # (fits no better than a missing argument)
     return tensor.device, tensor._dtype, non_blocking, copy, memory_format

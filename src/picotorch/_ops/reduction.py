@@ -11,7 +11,7 @@ import math
 import operator
 import warnings
 from collections import namedtuple
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import numpy as np
 
@@ -714,7 +714,7 @@ def norm(
     return result
 
 
-def _matrix_norm(input: Tensor, p: str, dim: Any, wanted: dtype | None) -> None:
+def _matrix_norm(input: Tensor, p: str, dim: Any, wanted: dtype | None) -> NoReturn:
     """torch's norm hands a string ``p`` other than 'fro' over 2 or fewer dims to
     ``linalg.matrix_norm``: its checks, in its order; the one such norm it computes for these
     arguments, the nuclear norm (the sum of singular values), picotorch has not."""

@@ -287,8 +287,8 @@ def _check_variants(name: str, defaults: dict[str, Any]) -> None:
     kernel per tensor) computes the same update as its loop, which picotorch's NumPy step is:
     taken, with torch's checks of the flag. ``capturable=True`` (a step for CUDA graphs) is
     taken too, and refused at the step as torch refuses it for a CPU tensor (unless fused: the
-    fused kernel is the one step there is). There is no
-    ``differentiable`` step (one autograd can see through) in picotorch."""
+    fused kernel is the one step there is). There is no ``differentiable`` step (one autograd
+    can see through) in picotorch."""
     if defaults.get("fused"):
         if defaults["differentiable"]:
             raise RuntimeError("`fused` does not support `differentiable`")
