@@ -213,7 +213,7 @@ def test_the_fuzzer_covers_the_methods() -> None:
 # kernel in torch), new_*'s unknown keywords (torch's TypeError before the size is looked at),
 # scatter's reduce of another kind than str, an in-place shape before a missing kernel,
 # narrow's overload with a 0-d integer tensor as start, stride's NumPy name axis=,
-# broadcast_to's size, norm's string p
+# broadcast_to's size, norm's string p, flip's dims checked one by one (sum's all first)
 FOUND = {
     "new_tensor(dtype)": lambda L: L.tensor([1.0]).new_tensor(L.float32),
     "new_tensor(None) of int": lambda L: L.tensor([1]).new_tensor(None),
@@ -240,6 +240,8 @@ FOUND = {
         1, L.tensor(1), 2
     ),
     "stride(axis=)": lambda L: L.ones(2, 3).stride(axis=1),
+    "flip(1, 0-d 1, 3)": lambda L: L.ones(2, 2).flip(np.int64(1), L.tensor(1), 3),
+    "sum((1, 1, 3))": lambda L: L.ones(2, 2).sum((1, 1, 3)),
     "bool sub(alpha=ndarray)": lambda L: L.tensor([True]).subtract(L.tensor(1.0), alpha=np.ones(1)),
     "broadcast_to(tensor size)": lambda L: L.broadcast_to(L.tensor(1.0), L.tensor([0, 2])),
     "broadcast_to(int)": lambda L: L.broadcast_to(L.tensor(1.0), 3),

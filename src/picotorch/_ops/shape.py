@@ -861,7 +861,11 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     """The elements in reverse order along ``dims`` (a tuple or list, also for one dim; the
     method takes them one by one too): a copy (torch has no negative strides), laid out as
     ``input`` is."""
-    axes = normalize_dims(one_int_tuple(dims, "flip", "dims", 2), input._data.ndim)
+    axes: tuple[int, ...] = ()
+    for d in one_int_tuple(dims, "flip", "dims", 2):  # (one by one: [1, 1, 9] is a repeat)
+        axes += normalize_dims(d, input._data.ndim)
+        if axes[-1] in axes[:-1]:
+            raise RuntimeError(f"dim {axes[-1]} appears multiple times in the list of dims")
     axes = axes if input._data.ndim else ()  # (a 0-d tensor takes dim 0 and -1: nothing to flip)
     out = empty_laid_out_like(input._data)
     np.copyto(out, np.flip(input._data, axes))
