@@ -242,6 +242,7 @@ FOUND = {
     "stride(axis=)": lambda L: L.ones(2, 3).stride(axis=1),
     "flip(1, 0-d 1, 3)": lambda L: L.ones(2, 2).flip(np.int64(1), L.tensor(1), 3),
     "sum((1, 1, 3))": lambda L: L.ones(2, 2).sum((1, 1, 3)),
+    "index_select(bool 2x3)": lambda L: L.ones(2, 3).index_select(-1, L.ones(2, 3, dtype=L.bool)),
     "bool sub(alpha=ndarray)": lambda L: L.tensor([True]).subtract(L.tensor(1.0), alpha=np.ones(1)),
     "broadcast_to(tensor size)": lambda L: L.broadcast_to(L.tensor(1.0), L.tensor([0, 2])),
     "broadcast_to(int)": lambda L: L.broadcast_to(L.tensor(1.0), 3),

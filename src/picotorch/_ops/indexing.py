@@ -1056,10 +1056,10 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None =
     if not isinstance(index, Tensor):
         require_tensors("index_select", {"index": index}, first_position=2)
     d = normalize_dim(dim, input._data.ndim)
+    if index._data.ndim > 1:  # (before its dtype, as torch)
+        raise IndexError("index_select(): Index is supposed to be a vector")
     if index._dtype not in (_dtype.int64, _dtype.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
-    if index._data.ndim > 1:
-        raise IndexError("index_select(): Index is supposed to be a vector")
     idx = index._data.reshape(-1)
     size = input._data.shape[d] if input._data.ndim else 1
     if ((idx < 0) | (idx >= size)).any():
