@@ -213,7 +213,9 @@ def test_the_fuzzer_covers_the_methods() -> None:
 # kernel in torch), new_*'s unknown keywords (torch's TypeError before the size is looked at),
 # scatter's reduce of another kind than str, an in-place shape before a missing kernel,
 # narrow's overload with a 0-d integer tensor as start, stride's NumPy name axis=,
-# broadcast_to's size, norm's string p, flip's dims checked one by one (sum's all first)
+# broadcast_to's size, norm's string p, flip's dims checked one by one (sum's all first),
+# true_divide's missing rounding_mode, allclose's negative tolerances, NumPy floats and bools
+# read as Python's int for an integer dtype
 FOUND = {
     "new_tensor(dtype)": lambda L: L.tensor([1.0]).new_tensor(L.float32),
     "new_tensor(None) of int": lambda L: L.tensor([1]).new_tensor(None),
@@ -243,6 +245,18 @@ FOUND = {
     "flip(1, 0-d 1, 3)": lambda L: L.ones(2, 2).flip(np.int64(1), L.tensor(1), 3),
     "sum((1, 1, 3))": lambda L: L.ones(2, 2).sum((1, 1, 3)),
     "index_select(bool 2x3)": lambda L: L.ones(2, 3).index_select(-1, L.ones(2, 3, dtype=L.bool)),
+    "true_divide(rounding_mode=)": lambda L: L.ones(2).true_divide(2, rounding_mode="floor"),
+    "torch.true_divide(rounding_mode=)": lambda L: L.true_divide(L.ones(2), 2, rounding_mode=None),
+    "true_divide_(rounding_mode=)": lambda L: L.ones(2).true_divide_(2, rounding_mode="floor"),
+    "allclose(rtol=-1)": lambda L: L.allclose(L.tensor(1.0), L.ones(3), -1),
+    "allclose(atol=nan)": lambda L: L.allclose(L.ones(3), L.ones(3), 0, float("nan")),
+    "allclose(rtol=-1) of two dtypes": lambda L: L.allclose(L.ones(2), L.ones(2).double(), -1),
+    "allclose(rtol=-0.0)": lambda L: L.allclose(L.ones(2), L.ones(2), -0.0),
+    "int new_tensor(np.float32)": lambda L: L.tensor([1]).new_tensor(np.float32(0.5)),
+    "bool new_tensor([np.float16])": lambda L: L.tensor([True]).new_tensor([np.float16(1)]),
+    "tensor(np.bool_, dtype=int8)": lambda L: L.tensor(np.bool_(True), dtype=L.int8),
+    "tensor(np.bool_, dtype=bool)": lambda L: L.tensor(np.bool_(True), dtype=L.bool),
+    "tensor(np.float64, dtype=int64)": lambda L: L.tensor(np.float64(2.5), dtype=L.int64),
     "bool sub(alpha=ndarray)": lambda L: L.tensor([True]).subtract(L.tensor(1.0), alpha=np.ones(1)),
     "broadcast_to(tensor size)": lambda L: L.broadcast_to(L.tensor(1.0), L.tensor([0, 2])),
     "broadcast_to(int)": lambda L: L.broadcast_to(L.tensor(1.0), 3),

@@ -108,6 +108,7 @@ from ._ops.pointwise import (
     sub,
     subtract,
     tanh,
+    true_divide,
     where,
 )
 from ._ops.reduction import (
@@ -155,7 +156,6 @@ concat = cat
 concatenate = cat
 multiply = mul
 divide = div
-true_divide = div
 swapaxes = transpose
 
 __version__ = "0.1.0"

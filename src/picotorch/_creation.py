@@ -101,6 +101,19 @@ def _object_error(arr: np.ndarray, target: dtype | None = None) -> Exception:
     return TypeError("could not convert the data into a tensor")
 
 
+def _refuse_numpy_non_integers(types: set[type], target: dtype) -> None:
+    """torch reads each number for an integer or bool dtype as Python's int: a NumPy float
+    that is no Python float (float32, float16, unlike float64) is its TypeError, and so is a
+    NumPy bool for an integer dtype."""
+    for t in types:
+        if (issubclass(t, np.floating) and not issubclass(t, builtins.float)) or (
+            t is np.bool_ and target is not _dtype.bool
+        ):
+            raise TypeError(
+                f"'numpy.{np.dtype(t).name}' object cannot be interpreted as an integer"
+            )
+
+
 def _checked_cast(arr: np.ndarray, target: dtype, c_name: str | None = None) -> np.ndarray:
     """Python numbers converted to ``target`` as torch converts them: a value that does not fit
     an integer dtype is an error rather than wrapped around (but an int down to ``-max`` is
@@ -132,6 +145,8 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
         _dtype.from_numpy_dtype(data.dtype)  # TypeError for dtypes torch has no equivalent of
         return data.copy(order="K") if dtype is None else data.astype(dtype.numpy)
     types = _value_types(data)
+    if dtype is not None and not dtype.is_floating_point:
+        _refuse_numpy_non_integers(types, dtype)
     if any(issubclass(t, Tensor) for t in types):
         data = _tensors_as_numbers(data)
     try:

@@ -1198,7 +1198,12 @@ class Tensor:
         return self._inplace(_pw.sub, other, alpha=alpha)
 
     divide, divide_ = div, div_
-    true_divide, true_divide_ = div, div_
+
+    def true_divide(self, other: Any) -> Tensor:  # (div's other name, without rounding_mode)
+        return _pw.div(self, other)
+
+    def true_divide_(self, other: Any) -> Tensor:
+        return self._inplace(_pw.div, other)
 
     def floor_divide(self, other: Any) -> Tensor:
         return _pw.floor_divide(self, other)

@@ -622,6 +622,11 @@ class MulBackward1(Node):
         return (np.multiply(grad, self.other, dtype=grad.dtype),)
 
 
+def true_divide(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
+    """``div`` by its other name, which takes no ``rounding_mode``."""
+    return div(input, other, out=out)
+
+
 def div_scalar(t: Tensor, s: float) -> Tensor:
     """``t / s`` for a Python number (see ``_with_number``)."""
     return _with_number(np.true_divide, DivBackward1, t, s)
@@ -1172,6 +1177,11 @@ def allclose(
     bool_arg(equal_nan, "allclose", "equal_nan")
     if input._dtype is not other._dtype:
         raise RuntimeError(f"{type_name(input._dtype)} did not match {type_name(other._dtype)}")
+    for name, tolerance in (("rtol", rtol), ("atol", atol)):
+        if not tolerance >= 0:  # (NaN too)
+            raise RuntimeError(
+                f"{name} must be greater than or equal to zero, but got {tolerance:g}"
+            )
     broadcast_shapes(input._data.shape, other._data.shape)  # (torch's error if they don't)
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
