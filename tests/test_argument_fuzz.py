@@ -270,6 +270,8 @@ FOUND = {
     "norm('nuc', one dim)": lambda L: L.ones(2, 3).norm("nuc", 0),
     "norm('nuc', a dim twice)": lambda L: L.ones(2, 3).norm("nuc", (0, 0)),
     "norm('cpu', 0-d dim)": lambda L: L.tensor([1, 2]).norm("cpu", L.tensor(0)),
+    "norm('cpu', np.int64)": lambda L: L.tensor([1, 2]).norm("cpu", np.int64(1)),
+    "norm('nuc', True)": lambda L: L.ones(2, 3).norm("nuc", True),
 }
 
 

@@ -718,8 +718,11 @@ def _matrix_norm(input: Tensor, p: str, dim: Any, wanted: dtype | None) -> NoRet
     """torch's norm hands a string ``p`` other than 'fro' over 2 or fewer dims to
     ``linalg.matrix_norm``: its checks, in its order; the one such norm it computes for these
     arguments, the nuclear norm (the sum of singular values), picotorch has not."""
-    if isinstance(dim, Tensor):
-        raise TypeError("linalg_matrix_norm(): argument 'dim' must be tuple of ints, not Tensor")
+    # (its parser takes a single dim only as a Python int: no bool, NumPy int or tensor)
+    if not isinstance(dim, tuple | list) and type(dim) is not int:
+        raise TypeError(
+            f"linalg_matrix_norm(): argument 'dim' must be tuple of ints, not {type_name_of(dim)}"
+        )
     dims = int_tuple((dim,), "linalg_matrix_norm", "dim", 3)
     x = input._data
     if x.ndim < 2:
