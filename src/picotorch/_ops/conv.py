@@ -376,6 +376,10 @@ def conv2d(
     _require_tensor("conv2d", bias, "bias", 3, optional=True)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"conv2d(): argument 'groups' must be int, not {c_type_text(groups)}")
+    strides = _ints(stride, 2, "conv2d", "stride")  # (every argument's kind first, as torch)
+    dilations = _ints(dilation, 2, "conv2d", "dilation")
+    if not isinstance(padding, str):
+        pads = _ints(padding, 2, "conv2d", "padding")
     if input._data.ndim not in (3, 4):
         raise RuntimeError(
             "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
@@ -389,11 +393,7 @@ def conv2d(
         if padding == "same":
             x, pads, dilations = _same_padding(x, weight, stride, dilation)
         else:
-            pads, dilations = [0, 0], _ints(dilation, 2, "conv2d", "dilation")
-    else:
-        pads = _ints(padding, 2, "conv2d", "padding")
-        dilations = _ints(dilation, 2, "conv2d", "dilation")
-    strides = _ints(stride, 2, "conv2d", "stride")
+            pads = [0, 0]
     geo = _conv_geometry(
         x._data.shape,
         weight._data.shape,
@@ -945,6 +945,14 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
                 f"type {c_type_text(p)} at pos {pos}"
             )
         amounts.append(operator.index(p))
+    if isinstance(value, Tensor) and not value._data.ndim:  # (a 0-d tensor is a number)
+        value = value.item()
+    if value is not None and not isinstance(value, int | float | np.number):  # (bool is an int)
+        raise TypeError(
+            f"pad(): argument 'value' (position 4) must be float, not {c_type_text(value)}"
+        )
+    if mode not in ("constant", "reflect", "replicate", "circular"):  # (before the lengths)
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if len(amounts) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     ndim = input._data.ndim
@@ -955,8 +963,6 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         )
     if mode == "constant":
         return constant_pad_nd(input, amounts, 0 if value is None else value)
-    if mode not in ("reflect", "replicate", "circular"):
-        raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     spatial = len(amounts) // 2

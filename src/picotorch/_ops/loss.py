@@ -20,13 +20,14 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import from_numpy_dtype
-from .._size import Size, broadcast_shapes, normalize_dims
+from .._size import Size, broadcast_shapes, int_arg, normalize_dims
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import _as_float32, log_softmax
 from .pointwise import (
     _exp,
+    _float_arg,
     _log,
     _log1p,
     _zeros_like,
@@ -44,10 +45,10 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 def _reduction(reduction: str, size_average: bool | None, reduce: bool | None) -> str:
     """The reduction, from ``reduction`` or from the deprecated ``size_average``/``reduce``."""
-    if size_average is not None or reduce is not None:
-        mean = size_average is None or size_average
-        keep = reduce is None or reduce
-        reduction = "none" if not keep else ("mean" if mean else "sum")
+    if size_average is not None or reduce is not None:  # (read in torch's order: its errors)
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "mean" if size_average and reduce else ("sum" if reduce else "none")
         warnings.warn(
             "size_average and reduce args will be deprecated, please use "
             f"reduction='{reduction}' instead.",
@@ -253,7 +254,6 @@ def _targets(
     return t, (w if ignored is None else np.where(ignored, 0, w)), ignored
 
 
-@tensor_arguments("nll_loss_nd", "input", "target", "weight", optional="weight")
 def nll_loss(
     input: Tensor,
     target: Tensor,
@@ -271,8 +271,9 @@ def nll_loss(
     divides by the total weight of the samples taken. Samples whose target is
     ``ignore_index`` count for nothing.
     """
-    reduction = _reduction(reduction, size_average, reduce)
-    return _nll_loss_nd(input, target, weight, reduction, ignore_index)
+    reduction = _reduction(reduction, size_average, reduce)  # (first, as in cross_entropy)
+    ignore_index = int_arg(ignore_index, "nll_loss_nd", "ignore_index", 5)
+    return _nll_loss_op(input, target, weight, reduction, ignore_index)
 
 
 def _nll_loss_nd(
@@ -303,6 +304,13 @@ def _nll_loss_nd(
     flat_target = target.contiguous().view(n, 0 if empty else 1, 0 if empty else -1)
     out = _nll_loss2d(flat_input, flat_target, weight, reduction, ignore_index)
     return out if reduction != "none" else out.view(n, *input._data.shape[2:])
+
+
+# nll_loss's C++ op, its arguments' kinds checked as torch's parser checks them (cross_entropy
+# calls _nll_loss_nd itself, with arguments it has checked)
+_nll_loss_op = tensor_arguments("nll_loss_nd", "input", "target", "weight", optional="weight")(
+    _nll_loss_nd
+)
 
 
 def _nll_loss(
@@ -479,7 +487,6 @@ class NllLossBackwardBackward0(Node):
 
 # ---------------------------------------------------------------------- cross_entropy
 # --8<-- [start:cross_entropy]
-@tensor_arguments("cross_entropy_loss", "input", "target", "weight", optional="weight")
 def cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -497,7 +504,22 @@ def cross_entropy(
     class probabilities (float; the shape of ``input``). ``label_smoothing`` mixes the target
     with the uniform distribution over the classes.
     """
+    # (the reduction first, as torch's Python function reads it before its C++ op's arguments)
     reduction = _reduction(reduction, size_average, reduce)
+    return _cross_entropy(input, target, weight, reduction, ignore_index, label_smoothing)
+
+
+@tensor_arguments("cross_entropy_loss", "input", "target", "weight", optional="weight")
+def _cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None,
+    reduction: str,
+    ignore_index: int,
+    label_smoothing: float,
+) -> Tensor:
+    label_smoothing = _float_arg(label_smoothing, "cross_entropy_loss", "label_smoothing")
+    ignore_index = int_arg(ignore_index, "cross_entropy_loss", "ignore_index", 5)
     class_dim = 0 if input._data.ndim == 1 else 1
     if input._data.shape == target._data.shape:  # same shape: class probabilities
         return _cross_entropy_probabilities(
@@ -669,11 +691,11 @@ def binary_cross_entropy(
         )
     if weight is not None:
         weight = _expand_weight(weight, target._data.shape)
+    _check_same_dtype(input, target)  # (before the kernel's dtype, as torch)
     if not input._dtype.is_floating_point:
         raise NotImplementedError(
             f"\"binary_cross_entropy\" not implemented for '{type_name(input._dtype)}'"
         )
-    _check_same_dtype(input, target)
     _output_shape_check(input._data.shape, weight)
     _not_differentiable("binary_cross_entropy", "weight", weight)
     x, t = input._data, target._data
@@ -832,6 +854,13 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices (int64) to one-hot rows: a new last dim of size ``num_classes`` (by
     default one more than the largest index) with a 1 at each index and 0 elsewhere."""
+    # (torch's parser reads a 0-d integer tensor as an int, no other tensor)
+    if (
+        isinstance(num_classes, Tensor)
+        and not num_classes._data.ndim
+        and num_classes._dtype._kind == 1
+    ):
+        num_classes = int(num_classes._data)
     if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
         raise TypeError(
             "one_hot(): argument 'num_classes' (position 2) must be int, not "

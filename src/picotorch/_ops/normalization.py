@@ -26,7 +26,19 @@ _POSITIONS = {"input": 1, "weight": 2, "bias": 3, "running_mean": 4, "running_va
 def _check_arguments(
     input: Any, params: dict[str, Any], training: Any, momentum: Any, eps: Any
 ) -> None:
-    """torch's checks of batch_norm's arguments, in its order, with its messages."""
+    """torch's checks of batch_norm's arguments, in its order, with its messages: its Python
+    function's (the batch size when training, ``eps``), its parser's (the kinds), its
+    kernel's."""
+    if training:
+        size = input.size()  # (a 0-d input is Python's IndexError here, as in torch)
+        if size[0] * int(np.prod(size[2:])) == 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {size}"
+            )
+    if training and eps <= 0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     for name, value in (("input", input), *params.items()):
         if not isinstance(value, Tensor) and not (name != "input" and value is None):
             kind = "Tensor" if isinstance(value, Tensor) else type(value).__name__
@@ -50,23 +62,15 @@ def _check_arguments(
             raise RuntimeError(f"{missing} must be defined in evaluation mode")
         raise ValueError("running_mean and running_var must either both be None or neither be None")
     shape = input._data.shape
-    if training and shape[0] * int(np.prod(shape[2:])) == 1:
-        raise ValueError(
-            f"Expected more than 1 value per channel when training, got input size {input.shape}"
-        )
-    if training and eps <= 0:
-        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
-    if eps < 0:
-        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
     if not training and params["running_mean"] is None:
         raise RuntimeError("running_mean must be defined in evaluation mode")
-    if input._dtype is _dtype.bool or not input._dtype.is_floating_point:
-        raise NotImplementedError(f"\"batch_norm\" not implemented for '{type_name(input._dtype)}'")
     channels = shape[1] if len(shape) > 1 else 0
     for name in ("running_mean", "running_var", "weight", "bias"):  # torch's order here
         value = params[name]
         if value is not None and value._data.size != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {value._data.size}")
+    if input._dtype is _dtype.bool or not input._dtype.is_floating_point:  # (after the sizes)
+        raise NotImplementedError(f"\"batch_norm\" not implemented for '{type_name(input._dtype)}'")
     _check_dtypes(input, params)
     for name in ("running_mean", "running_var"):
         value = params[name]
