@@ -358,3 +358,28 @@ def test_big_norms_split_between_threads_as_torchs(n: int) -> None:
             for p in (1, 2):
                 got, expected = both(lambda lib, x, a=arrange, p=p: a(x).norm(p), array)
                 assert same_bits(got, expected), (n, shape, p)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_max_and_min_of_all_elements_keep_torchs_zero_sign(dtype: str, n_threads: int) -> None:
+    """Where the largest (smallest) element is 0 and both 0.0 and -0.0 are there, torch's
+    ``reduce_all`` decides the sign by its lanes: each keeps the last of its best elements,
+    float32's are folded in halves, float64's one by one, the thread shares in order. The sign
+    prints (``tensor(-0.)``). Sizes 1 to 69 and a few big ones (100 to 116 of these 288 results
+    differed before, per dtype and thread count)."""
+    rng = np.random.default_rng(11)
+    differences = []
+    with threads(n_threads):
+        for n in [*range(1, 70), 1000, 40000, 70001]:
+            x = rng.choice([0.0, -0.0, -1.0], n).astype(dtype)
+            x[rng.integers(n)] = rng.choice([0.0, -0.0])  # (a zero at least)
+            for op, data in (("max", x), ("min", -x)):
+                for shape in [(n,), (1, n)]:
+                    signs = [
+                        np.signbit(getattr(lib.from_numpy(data.reshape(shape).copy()), op)().item())
+                        for lib in LIBS
+                    ]
+                    if signs[0] != signs[1]:
+                        differences.append(f"{op} n={n} {shape}")
+    assert not differences, f"{len(differences)} differ: " + ", ".join(differences[:20])

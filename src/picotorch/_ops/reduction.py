@@ -35,7 +35,15 @@ from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import maximum, minimum, where
 from .shape import strided_view
-from .summation import float_sum, norm_sums, squared_deviations_sum, welford_squares
+from .summation import (
+    _GRAIN_SIZE,
+    _VECTOR_BYTES,
+    float_sum,
+    get_num_threads,
+    norm_sums,
+    squared_deviations_sum,
+    welford_squares,
+)
 
 
 def _return_type(name: str) -> type:
@@ -388,7 +396,7 @@ def _extreme(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument."
             )
-        value = Tensor._make(pick(input._data))
+        value = Tensor._make(_all_extreme(pick, name == "max", input._data))
         if needs_grad(input):
             node = MaxBackward1 if name == "max" else MinBackward1
             record(value, node, (input,), saved=(input, value))
@@ -410,6 +418,66 @@ def _extreme(
         record(out.values, by_dim, (input,), saved=(out.indices,), dim=d, keepdim=keepdim)
 
     return out
+
+
+def _all_extreme(pick: Any, largest: bool, x: np.ndarray) -> Any:
+    """The largest (smallest) element. Where it is 0 and both 0.0 and -0.0 are there, torch's
+    choice of sign (``_reduce_all_zero``); NumPy's otherwise (a layout not modelled)."""
+    value = pick(x)
+    if value == 0 and x.dtype in _LANES and x.flags.c_contiguous and _VECTOR_BYTES == 32:
+        value = _reduce_all_zero(x.reshape(-1), largest)
+    return value
+
+
+# the lanes of torch's 32-byte vectors
+_LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
+
+
+def _reduce_all_zero(flat: np.ndarray, largest: bool) -> Any:
+    """The element torch's ``max()``/``min()`` of all elements returns (``reduce_all_kernel``):
+    one share per thread (over 32 768 elements), each share reduced lane by lane in vectors,
+    the lanes then folded into one, the shares kept in order where they tie. Each vector max
+    (min) keeps its second operand on a tie, so a lane keeps the last of its best elements."""
+    n = flat.size
+    used = builtins.min(get_num_threads(), -(-n // _GRAIN_SIZE)) if n > _GRAIN_SIZE else 1
+    share = -(-n // used)
+    result = None
+    for t in range(used):
+        part = _lanes_reduce(flat[t * share : builtins.min(n, (t + 1) * share)], largest)
+        if result is None or (part > result if largest else part < result):
+            result = part  # (a tie keeps the earlier share: std::max(a, b) is a)
+    return result
+
+
+def _lanes_reduce(chunk: np.ndarray, largest: bool) -> Any:
+    """One share of ``_reduce_all_zero``: vectors of ``lanes`` elements, lane by lane."""
+    lanes = _LANES[chunk.dtype]
+
+    def vector_pick(a: Any, b: Any) -> Any:  # (vmaxps/vminps: b unless a is strictly better)
+        return a if (a > b if largest else a < b) else b
+
+    if chunk.size < lanes:  # (one short vector: its lanes folded into the first, one by one)
+        result = chunk[0]
+        for v in chunk[1:]:
+            result = vector_pick(result, v)
+        return result
+    full = chunk.size - chunk.size % lanes
+    rows = chunk[:full].reshape(-1, lanes)
+    best = rows.max(0) if largest else rows.min(0)
+    last = len(rows) - 1 - np.argmax((rows == best)[::-1], axis=0)  # each lane's last best
+    acc = list(rows[last, np.arange(lanes)])
+    for j, v in enumerate(chunk[full:]):  # (the leftovers, into the first lanes)
+        acc[j] = vector_pick(acc[j], v)
+    if lanes == 8:  # float32's lanes are folded in halves: lane i with lane i ^ half
+        half = lanes // 2
+        while half:
+            acc = [vector_pick(acc[i], acc[i ^ half]) for i in range(lanes)]
+            half //= 2
+        return acc[0]
+    result = acc[0]  # float64's, into the first lane one by one (measured, both)
+    for v in acc[1:]:
+        result = vector_pick(result, v)
+    return result
 
 
 class MaxBackward1(Node):
