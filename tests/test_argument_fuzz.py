@@ -215,7 +215,8 @@ def test_the_fuzzer_covers_the_methods() -> None:
 # narrow's overload with a 0-d integer tensor as start, stride's NumPy name axis=,
 # broadcast_to's size, norm's string p, flip's dims checked one by one (sum's all first),
 # true_divide's missing rounding_mode, allclose's negative tolerances, NumPy floats and bools
-# read as Python's int for an integer dtype
+# read as Python's int for an integer dtype, add's alpha a NumPy float or bool (a float to torch),
+# binary_cross_entropy's weight asked for its size()
 FOUND = {
     "new_tensor(dtype)": lambda L: L.tensor([1.0]).new_tensor(L.float32),
     "new_tensor(None) of int": lambda L: L.tensor([1]).new_tensor(None),
@@ -257,6 +258,15 @@ FOUND = {
     "tensor(np.bool_, dtype=int8)": lambda L: L.tensor(np.bool_(True), dtype=L.int8),
     "tensor(np.bool_, dtype=bool)": lambda L: L.tensor(np.bool_(True), dtype=L.bool),
     "tensor(np.float64, dtype=int64)": lambda L: L.tensor(np.float64(2.5), dtype=L.int64),
+    "int sub(alpha=np.float32)": lambda L: L.sub(L.ones(2, dtype=L.int64), 0, alpha=np.float32(2)),
+    "bool add(alpha=np.bool_)": lambda L: L.add(L.ones(2, dtype=L.bool), True, alpha=np.bool_(1)),
+    "float add(alpha=np.bool_)": lambda L: L.add(L.ones(2), 1, alpha=np.bool_(True)),
+    "BCE(weight=np.int64)": lambda L: L.nn.functional.binary_cross_entropy(
+        L.ones(3) / 2, L.ones(3), np.int64(1)
+    ),
+    "BCE(weight=list)": lambda L: L.nn.functional.binary_cross_entropy(
+        L.ones(3) / 2, L.ones(3), [1]
+    ),
     "bool sub(alpha=ndarray)": lambda L: L.tensor([True]).subtract(L.tensor(1.0), alpha=np.ones(1)),
     "broadcast_to(tensor size)": lambda L: L.broadcast_to(L.tensor(1.0), L.tensor([0, 2])),
     "broadcast_to(int)": lambda L: L.broadcast_to(L.tensor(1.0), 3),

@@ -644,8 +644,9 @@ def _output_shape_check(shape: tuple[int, ...], *others: Tensor | None) -> None:
 
 def _expand_weight(weight: Tensor, shape: tuple[int, ...]) -> Tensor:
     """binary_cross_entropy's ``weight``, expanded to broadcast with the target."""
-    if not isinstance(weight, Tensor):  # (torch's Python code asks it for ``weight.size()``)
-        raise AttributeError(f"'{type(weight).__name__}' object has no attribute 'size'")
+    if not isinstance(weight, Tensor):  # (torch's Python code asks it for ``weight.size()``:
+        weight.size()  # an AttributeError, or a TypeError for NumPy's ``size``, an int)
+        raise TypeError(f"expected a Tensor as weight, got {type(weight).__name__}")
     try:
         full = tuple(np.broadcast_shapes(shape, weight._data.shape))
     except ValueError:

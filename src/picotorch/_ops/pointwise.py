@@ -445,7 +445,8 @@ def _check_alpha(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> 
     common = result_type(input, x)
     if isinstance(alpha, bool) and common is not _dtype.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    if isinstance(alpha, float) and not common.is_floating_point:
+    # (torch's parser reads a NumPy float, and a NumPy bool too, as a floating-point number)
+    if isinstance(alpha, float | np.floating | np.bool_) and not common.is_floating_point:
         raise RuntimeError(
             "For integral input tensors, argument alpha must not be a floating point number."
         )
