@@ -147,6 +147,8 @@ def to_arguments(
     ``(tensor, ...)``, else its TypeError. Returns the target dtype (None: keep it), device
     (its name checked, not yet that it is the CPU), ``copy`` and ``memory_format``;
     ``non_blocking`` means nothing here. A module takes no ``copy`` (torch's RuntimeError)."""
+    if len(args) == 1 and not kwargs and isinstance(args[0], dtype):
+        return args[0], None, False, None  # (``x.float()``, ``x.to(torch.float64)``: the commonest)
     for overload in (_to_device, _to_dtype, _to_other):
         try:
             target_device, target_dtype, non_blocking, copy, fmt = overload(*args, **kwargs)

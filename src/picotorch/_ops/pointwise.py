@@ -1023,13 +1023,17 @@ def _iteration_order(shape: tuple[int, ...], strides: list[tuple[int, ...]]) -> 
     return sort_dims(len(shape), outer)
 
 
-def _ties_as_torch(result: Any, first: Any, second: Any, vectorised: Any) -> np.ndarray:
+def _ties_as_torch(result: Any, first: Any, second: Any, loop: tuple[Any, ...] | None) -> Any:
     """``result``, a new max or min of ``first`` and ``second``, with ties taken from ``second``
-    where ``vectorised`` (see above) and from ``first`` elsewhere."""
+    where torch's vectorised loop over the operands ``loop`` computes them (``_vectorised``;
+    None: a scalar loop alone) and from ``first`` elsewhere."""
     result = np.asarray(result)
     if result.dtype.kind != "f":
         return result
     tied = first == second
+    if not tied.any():  # (the usual case: nothing to choose)
+        return result
+    vectorised = False if loop is None else _vectorised(result.shape, loop)
     np.copyto(result, second, where=tied & vectorised)
     np.copyto(result, first, where=tied & np.logical_not(vectorised))
     return result
@@ -1040,7 +1044,7 @@ def _zero_ties_as_torch(ufunc: np.ufunc) -> Callable[[Any, Any], np.ndarray]:
 
     def kernel(x: Any, y: Any) -> np.ndarray:
         result = np.asarray(ufunc(x, y))
-        return _ties_as_torch(result, x, y, _vectorised(result.shape, (x, y)))
+        return _ties_as_torch(result, x, y, (x, y))
 
     kernel.__name__ = ufunc.__name__  # (the op's name in out='s errors)
     return kernel
@@ -1660,18 +1664,17 @@ def clamp(
     if _clamp_overload(min, max) == "Number":
         result = x
         if low is not None:
-            result = _ties_as_torch(np.maximum(result, low), result, low, False)
+            result = _ties_as_torch(np.maximum(result, low), result, low, None)
         if high is not None:
-            result = _ties_as_torch(np.minimum(result, high), result, high, False)
+            result = _ties_as_torch(np.minimum(result, high), result, high, None)
     elif high is None:
         result = _maximum(x, low)
     elif low is None:
         result = _minimum(x, high)
     else:
         shape = broadcast_shapes(x.shape, low.shape, high.shape)
-        where = _vectorised(shape, (x, low, high))
-        lower = _ties_as_torch(np.maximum(np.broadcast_to(x, shape), low), x, low, where)
-        result = _ties_as_torch(np.minimum(lower, high), lower, high, where)
+        lower = _ties_as_torch(np.maximum(np.broadcast_to(x, shape), low), x, low, (x, low, high))
+        result = _ties_as_torch(np.minimum(lower, high), lower, high, (x, low, high))
     if out is not None:
         check_out("clamp", out, input, min, max)
         out._check_reads((input, min, max))  # (``result`` is new memory: _write_out can't tell)
