@@ -407,6 +407,50 @@ def test_nll_and_cross_entropy_errors(case: str, name: str) -> None:
     check(fn, *args, raises=error, match=message)
 
 
+# One fault each; two together show which check torch makes first. Its order has three layers
+# (autograd's wrapper, the op's shape function, the kernel), and cross_entropy's log_softmax
+# comes before them all.
+NLL_FAULTS = {
+    "target dtype": lambda a: a.update(target=a["target"].astype(F32)),
+    "weight size": lambda a: a.update(weight=np.ones(4, F32)),
+    "input dtype": lambda a: a.update(input=a["input"].astype(np.int64)),
+    "weight dtype": lambda a: a.update(weight=a["weight"].astype(F64)),
+    "weight requires grad": lambda a: a.update(weight_grad=True),
+    "batch": lambda a: a.update(target=np.zeros((3, *a["target"].shape[1:]), a["target"].dtype)),
+    "target dims": lambda a: a.update(target=a["target"][..., np.newaxis]),
+    "target size": lambda a: a.update(target=np.zeros((*a["target"].shape[:-1], 5), np.int64)),
+}
+NLL_FAULT_PAIRS = [
+    (rank, first, second)
+    for rank in (1, 2, 3, 4)
+    for i, first in enumerate(NLL_FAULTS)
+    for second in list(NLL_FAULTS)[i + 1 :]
+    if rank >= 3 or "target size" not in (first, second)  # (the last dim of a spatial target)
+]
+
+
+@pytest.mark.parametrize("name", ["nll_loss", "cross_entropy", "cross_entropy smoothed"])
+@pytest.mark.parametrize(("rank", "first", "second"), NLL_FAULT_PAIRS)
+def test_nll_and_cross_entropy_check_order(rank: int, first: str, second: str, name: str) -> None:
+    shape = (3,) if rank == 1 else (2, 3, 2, 2)[:rank]
+    args = {
+        "input": np.ones(shape, F32),
+        "target": np.zeros(shape[:0] if rank == 1 else shape[:1] + shape[2:], np.int64),
+        "weight": np.ones(3, F32),
+    }
+    for fault in (first, second):
+        NLL_FAULTS[fault](args)
+    weight_grad = args.pop("weight_grad", False)
+    function, _, smoothed = name.partition(" ")
+
+    def fn(lib: Any, input: Any, target: Any, weight: Any) -> Any:
+        smoothing = {"label_smoothing": 0.1} if smoothed else {}
+        weight.requires_grad_(weight_grad)
+        return getattr(lib.nn.functional, function)(input, target, weight, **smoothing)
+
+    check(fn, args["input"], args["target"], args["weight"], same_message=True)
+
+
 def test_nll_loss_gradcheck() -> None:
     def fn(lib: Any, x: Any, t: Any, w: Any) -> Any:
         return lib.nn.functional.nll_loss(x, t, weight=w, reduction="mean")

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import from_numpy_dtype
-from .._size import Size, broadcast_shapes, int_arg, normalize_dims
+from .._size import Size, broadcast_shapes, check_int64, int_arg, normalize_dims
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
@@ -191,11 +191,18 @@ def l1_loss(
 
 
 # ---------------------------------------------------------------------- nll_loss
-def _check_nll_dtypes(name: str, input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+# torch checks nll_loss's arguments in three layers, each before the next: autograd's wrapper
+# (a weight must not require grad), the op's shape function (the target's dims and dtype, then
+# the sizes: ``_check_target_dtype``, ``_class_weights``), and the kernel, chosen by the input's
+# dtype (``_check_kernel_dtypes``).
+def _check_target_dtype(target: Tensor) -> None:
     if target._dtype not in (_dtype.int64, _dtype.uint8):
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {type_name(target._dtype)}"
         )
+
+
+def _check_kernel_dtypes(name: str, input: Tensor, weight: Tensor | None) -> None:
     if not input._dtype.is_floating_point:
         raise NotImplementedError(f"\"{name}\" not implemented for '{type_name(input._dtype)}'")
     if weight is not None and weight._dtype is not input._dtype:
@@ -214,12 +221,6 @@ def _class_weights(weight: Tensor | None, n_classes: int, spatial: bool) -> np.n
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_classes} classes or no classes "
             f"but got weight tensor of shape: {list(weight._data.shape)}"
-        )
-    op = "nll_loss2d_forward" if spatial else "nll_loss_forward"
-    if weight._requires_grad and grad_mode._enabled:
-        raise RuntimeError(
-            f"The function '{op}' is not differentiable with respect to argument 'weight'. "
-            "This input cannot have requires_grad True."
         )
     return weight._data
 
@@ -318,13 +319,15 @@ def _nll_loss(
 ) -> Tensor:
     """``nll_loss`` proper: input (C,) or (N, C)."""
     x, t = input._data, target._data
+    _not_differentiable("nll_loss_forward", "weight", weight)
     if t.ndim > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    _check_target_dtype(target)
     if x.ndim == 1 and t.ndim == 1 and t.size != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t.size}")
-    _check_nll_dtypes("nll_loss_out_frame", input, target, weight)
     n_classes = x.shape[-1]
     class_weights = _class_weights(weight, n_classes, spatial=False)
+    _check_kernel_dtypes("nll_loss_out_frame", input, weight)
     if x.ndim == 1:  # a single sample: a batch of one, and a 0-d result
         single = t.reshape(1)
         safe, w, ignored = _targets(single, n_classes, ignore_index, class_weights)
@@ -341,15 +344,17 @@ def _nll_loss2d(
 ) -> Tensor:
     """``nll_loss2d``: input (N, C, H, W), target (N, H, W)."""
     x, t = input._data, target._data
+    _not_differentiable("nll_loss2d_forward", "weight", weight)
     if t.ndim != 3:
         raise RuntimeError(
             "only batches of spatial targets supported (3D tensors) but got targets of "
             f"dimension: {t.ndim}"
         )
-    _check_nll_dtypes("nll_loss2d_forward_out_frame", input, target, weight)
+    _check_target_dtype(target)
     class_weights = _class_weights(weight, x.shape[1], spatial=True)
     if (x.shape[0], *x.shape[2:]) != t.shape:
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}")
+    _check_kernel_dtypes("nll_loss2d_forward_out_frame", input, weight)
     safe, w, ignored = _targets(t, x.shape[1], ignore_index, class_weights)
     return _nll(input, safe, w, ignored, reduction, t.shape, NllLoss2DBackward0)
 
@@ -867,6 +872,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
             "one_hot(): argument 'num_classes' (position 2) must be int, not "
             f"{type(num_classes).__name__}"
         )
+    check_int64(num_classes)
     if tensor._dtype is not _dtype.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     idx = tensor._data
