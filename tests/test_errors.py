@@ -932,6 +932,94 @@ err(
     match="bool",
 )
 
+# ---------------------------------------------------------------------------- ints beyond C's
+# A Number given as a Python int is a C int64, or a uint64 where it is too big for int64; beyond
+# both, Python's OverflowError (NumPy would have computed with the int as a float). An int
+# argument (a dim, a size, an index) must be an int64.
+BIG, NEGATIVE_BIG = 2**70, -(2**70)
+for name, fn in {
+    "add": lambda L, a: a + BIG,
+    "radd": lambda L, a: BIG + a,
+    "mul-float64": lambda L, a: a.double() * BIG,
+    "mul-half": lambda L, a: a.half() * BIG,
+    "rtruediv": lambda L, a: BIG / a,
+    "sub-negative": lambda L, a: a - NEGATIVE_BIG,
+    "add-2**64": lambda L, a: a.add(2**64),
+    "add-below-int64": lambda L, a: a.add(-(2**63) - 1),
+    "add-alpha": lambda L, a: a.add(a, alpha=BIG),
+    "sub-alpha-negative": lambda L, a: a.sub(a, alpha=NEGATIVE_BIG),
+    "eq": lambda L, a: a == BIG,
+    "lt": lambda L, a: a < BIG,
+    "pow": lambda L, a: a.pow(BIG),
+    "rpow": lambda L, a: BIG**a,
+    "long-ipow": lambda L, a: a.long().__ipow__(BIG),
+    "fill_": lambda L, a: a.fill_(BIG),
+    "full": lambda L, a: L.full((2,), BIG),
+    "full_like": lambda L, a: L.full_like(a, BIG),
+    "new_full": lambda L, a: a.new_full((2,), BIG),
+    "clamp": lambda L, a: a.clamp(BIG),
+    "clamp-max-negative": lambda L, a: a.clamp(max=NEGATIVE_BIG),
+    "clamp_": lambda L, a: a.clamp_(0, BIG),
+    "masked_fill": lambda L, a: a.masked_fill(a > 1, BIG),
+    "where": lambda L, a: L.where(a > 1, a, BIG),
+    "copy_": lambda L, a: a.copy_(BIG),
+    "std-correction": lambda L, a: a.std(correction=BIG),
+    "arange": lambda L, a: L.arange(BIG),
+    "arange-negative": lambda L, a: L.arange(NEGATIVE_BIG, 0),
+    "arange-step": lambda L, a: L.arange(0, 5, BIG),
+    "linspace": lambda L, a: L.linspace(0, BIG, 3),
+}.items():
+    err(f"big-int-{name}", fn, F, raises=OverflowError)
+for name, fn in {
+    "sum-dim": lambda L, a: a.sum(BIG),
+    "max-dim": lambda L, a: a.max(2**63),
+    "transpose": lambda L, a: a.transpose(0, BIG),
+    "unsqueeze": lambda L, a: a.unsqueeze(BIG),
+    "flatten": lambda L, a: a.flatten(BIG),
+    "narrow": lambda L, a: a.narrow(0, BIG, 1),
+    "index": lambda L, a: a[BIG],
+    "index-2**63": lambda L, a: a[0, 2**63],
+    "index-list": lambda L, a: a[[2**63]],
+    "setitem": lambda L, a: a.__setitem__(0, BIG),
+    "setitem-2**63": lambda L, a: a.long().__setitem__(0, 2**63),
+    "randint": lambda L, a: L.randint(0, 2**63, (2,)),
+    "randperm": lambda L, a: L.randperm(BIG),
+    "eye": lambda L, a: L.eye(BIG),
+    "one_hot": lambda L, a: L.nn.functional.one_hot(L.tensor([1]), BIG),
+}.items():
+    err(f"big-int-{name}", fn, F, raises=ValueError)
+for name, fn in {  # sizes: torch's message goes on with its C++ stack
+    "zeros": lambda L: L.zeros(2**63),
+    "empty": lambda L: L.empty(2, BIG),
+    "view": lambda L: L.ones(2).view(BIG),
+    "reshape": lambda L: L.ones(2).reshape(BIG),
+    "new_zeros": lambda L: L.ones(2).new_zeros(BIG),
+    "Linear": lambda L: L.nn.Linear(BIG, 2),
+}.items():
+    err(f"big-int-{name}", fn, raises=TypeError, match="Overflow when unpacking long long")
+# (the uint64 range is taken: ``a + 2**63`` is a number, and too big for an int64 result)
+err("uint64-int-arange", lambda L: L.arange(2**63), raises=RuntimeError)
+err("uint64-int-arange-step", lambda L: L.arange(0, 2**63, 2**62), raises=RuntimeError)
+err("arange-too-many", lambda L: L.arange(1e20), raises=RuntimeError)
+err("double-fill", lambda L, a: a.double().fill_(1j), F, raises=RuntimeError)
+err("double-masked_fill", lambda L, a: a.double().masked_fill(a > 1, 1j), F, raises=RuntimeError)
+# linspace's four overloads: its bounds are numbers or 0-d tensors, checked before its values
+for name, fn in {
+    "str": lambda L: L.linspace("a", 1, 3),
+    "none": lambda L: L.linspace(0, None, 3),
+    "float-steps": lambda L: L.linspace(0, 1, 3.5),
+    "ndarray": lambda L: L.linspace(np.zeros(()), 1, 3),
+}.items():
+    err(f"linspace-kind-{name}", fn, raises=TypeError)
+for name, fn in {
+    "end-1d": lambda L: L.linspace(0, L.ones(1), 3),
+    "both-1d": lambda L: L.linspace(L.ones(2), L.ones(2), 3),
+    "float32-overflow": lambda L: L.linspace(0, 1e39, 3),
+    "half-overflow": lambda L: L.linspace(0, 70000, 3, dtype=L.float16),
+    "one-step-overflow": lambda L: L.linspace(1e39, 1e39, 1),
+}.items():
+    err(f"linspace-{name}", fn, raises=RuntimeError)
+
 
 @pytest.mark.parametrize(("fn", "inputs", "raises", "match"), CASES)
 def test_bad_input(

@@ -14,14 +14,19 @@ import numpy as np
 
 from . import _dtype, _random
 from ._device import check_device, check_placement, device_arg
-from ._dtype import dtype, fitted, type_name
+from ._dtype import check_fits, dtype, fitted, type_name
 from ._memory import empty_laid_out_like, first_byte
 from ._memory_format import contiguous_format, laid_out, memory_format_arg, preserve_format
 from ._out import check_out, resize_out, write_out
 from ._size import (
+    INT64_MAX,
+    NUMBERS,
     bool_arg,
+    check_int64,
+    check_python_int,
     int_arg,
     int_tuple,
+    invalid_combination,
     non_negative,
     number_arg,
     one_int_tuple,
@@ -505,6 +510,8 @@ def arange(
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     if not builtins.all(isinstance(v, (int, float, np.number)) for v in values):  # (None, ...)
         raise _combination_error("arange", forms)
+    for v in values:
+        check_python_int(v)
     dtype = _out_dtype("arange", dtype, out, device)
     if step == 0:
         raise RuntimeError("step must be nonzero")
@@ -515,7 +522,14 @@ def arange(
         dtype = _dtype.get_default_dtype() if floaty else _dtype.int64
     if dtype is _dtype.bool:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
-    n = builtins.max(math.ceil((values[1] - values[0]) / values[2]), 0)
+    if dtype.is_floating_point:  # torch counts the values in double
+        n = builtins.max(math.ceil((float(values[1]) - float(values[0])) / float(values[2])), 0)
+    else:  # and an integer range in int64 (``arange(2**63)`` is too far)
+        for v in values:
+            check_fits(v, _dtype.int64)
+        n = builtins.max(math.ceil((values[1] - values[0]) / values[2]), 0)
+    if n > INT64_MAX:
+        raise RuntimeError("invalid size, possible overflow?")
     if dtype is _dtype.float32:
         data = _arange_float32(values[0], values[2], n)
     elif dtype.is_floating_point:  # start + i * step in double, then rounded to the dtype
@@ -564,10 +578,13 @@ def linspace(
     out: Tensor | None = None,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
-    steps = int_arg(steps, "linspace", "steps", 3)
+    start, end, steps = _linspace_arguments(start, end, steps)
     dt = _out_dtype("linspace", dtype, out, device) or _dtype.get_default_dtype()
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
+    if steps:
+        for bound in (start, end):
+            check_fits(bound, dt)  # (``linspace(0, 1e39, 3)`` is no row of infs and NaNs)
     if steps <= 1:  # the one value is start
         data = np.full(steps, start).astype(dt.numpy)
     elif dt is _dtype.bool:
@@ -575,6 +592,46 @@ def linspace(
     else:
         data = _linspace(start, end, steps, dt)
     return _finish(_ranged(data, out, warn=False), requires_grad, out)
+
+
+_LINSPACE_OVERLOADS = tuple(
+    f"{start} start, {end} end, int steps, *, Tensor out = None, torch.dtype dtype = None, "
+    "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False"
+    for start, end in (
+        ("Tensor", "Tensor"),
+        ("Number", "Tensor"),
+        ("Tensor", "Number"),
+        ("Number", "Number"),
+    )
+)
+
+
+def _linspace_arguments(start: Any, end: Any, steps: Any) -> tuple[Any, Any, int]:
+    """linspace's bounds as numbers (a bound may be a 0-d tensor) and its steps, checked as
+    torch's four overloads take them."""
+    bounds = (start, end)
+    try:
+        if not builtins.all(isinstance(b, (Tensor, *NUMBERS)) for b in bounds):
+            raise TypeError
+        steps = int_arg(steps, "linspace", "steps", 3)
+    except TypeError:
+        got = ", ".join(type_name_of(a) for a in (start, end, steps))
+        raise invalid_combination("linspace", got, *_LINSPACE_OVERLOADS) from None
+    with_dims = [
+        f"{name} with {b._data.ndim} dimension(s)"
+        for name, b in zip(("start", "end"), bounds, strict=True)
+        if isinstance(b, Tensor) and b._data.ndim
+    ]
+    if with_dims:
+        raise RuntimeError(
+            "linspace only supports 0-dimensional start and end tensors, but got "
+            f"{' and '.join(with_dims)}."
+        )
+    for b in bounds:
+        check_python_int(b)
+    start, end = (b.item() if isinstance(b, Tensor) else b for b in bounds)
+    return start, end, steps
 
 
 def _ranged(values: np.ndarray, out: Tensor | None, *, warn: bool) -> np.ndarray:
@@ -757,6 +814,9 @@ def randint(
         high = int_arg(high, "randint", "high", 1 if args else None)
     elif not builtins.all(type(v) is not bool and hasattr(v, "__index__") for v in (low, high)):
         raise _combination_error("randint", forms)
+    else:
+        check_int64(low)
+        check_int64(high)
     # the size as torch's message numbers it: the last positional argument, if it was one
     position = len(args) if size is None else None
     ints = one_int_tuple(given["size"], "randint", "size", position)

@@ -144,7 +144,7 @@ _BOOLS = (builtins.bool, np.bool_)
 _COMPLEX = (complex, np.complexfloating)
 _FLOATS = (builtins.float, np.floating)
 _LARGEST = {d: builtins.float(np.finfo(d.numpy).max) for d in (float16, float32)}
-_CHECKED_NAMES = {int32: "int", float16: "c10::Half", float32: "float"}
+_CHECKED_NAMES = {int32: "int", float16: "c10::Half", float32: "float", float64: "double"}
 
 
 def from_numpy_dtype(np_dtype: np.dtype) -> dtype:

@@ -60,6 +60,19 @@ def non_negative(shape: tuple[int, ...], name: str) -> tuple[int, ...]:
 # The default of an argument that may also be given as None (which is then an error)
 NOT_GIVEN: Any = object()
 
+# torch's parser reads a Number given as a Python int as a C int64, or as a uint64 where it is
+# too big for int64 (``x + 2**63`` is 9.2234e+18); beyond both it raises Python's OverflowError,
+# where NumPy would compute with the int as a float. An int argument (a dim, a size, an index)
+# must be an int64 (``check_int64``).
+INT64_MIN, INT64_MAX, UINT64_END = -(2**63), 2**63 - 1, 2**64
+_INT64_OVERFLOW = "Overflow when unpacking long long"
+
+
+def check_int64(number: int) -> None:
+    """torch's ValueError for an int argument (a dim, a size, an index) beyond int64."""
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise ValueError(_INT64_OVERFLOW)
+
 
 def int_tuple(
     args: Sequence[Any], name: str, arg: str = "size", position: int | None = 1
@@ -78,6 +91,12 @@ def int_tuple(
         raise _int_tuple_error(values, name, arg, position, unpacked) from None
     if values and type(values[0]) is builtins.bool:
         raise _int_tuple_error(values, name, arg, position, unpacked)
+    if ints and (max(ints) > INT64_MAX or min(ints) < INT64_MIN):
+        bad = next(i for i, n in enumerate(ints) if not INT64_MIN <= n <= INT64_MAX)
+        raise TypeError(
+            f"{name}(): argument '{arg}' failed to unpack the object at pos {bad + 1} with error "
+            f'"{_INT64_OVERFLOW}"'
+        )
     return ints
 
 
@@ -158,6 +177,7 @@ NUMBERS = (builtins.int, builtins.float, complex, np.number, np.bool_)
 def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
     """``value`` if it is torch's Number, a 0-d tensor's value, else torch's TypeError."""
     if isinstance(value, NUMBERS):
+        check_python_int(value)
         return value
     from ._tensor import Tensor  # (here, not above: _tensor imports this module)
 
@@ -166,6 +186,14 @@ def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
     raise TypeError(
         f"{name}(): argument '{arg}'{_at(position)} must be Number, not {type_name_of(value)}"
     )
+
+
+def check_python_int(value: Any) -> None:
+    """torch's OverflowError for a Python int that no C integer holds; other values pass."""
+    if type(value) is builtins.int and not INT64_MIN <= value < UINT64_END:
+        raise OverflowError(
+            "int too big to convert" if value > 0 else "can't convert negative int to unsigned"
+        )
 
 
 def invalid_combination(name: str, got: str, *overloads: str) -> TypeError:
@@ -182,9 +210,12 @@ def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:
     (nor a float: ``randperm(2.5)`` is torch's TypeError). ``position`` None: given by name."""
     if type(value) is not builtins.bool:
         try:
-            return operator.index(value)
+            number = operator.index(value)
         except TypeError:
             pass
+        else:
+            check_int64(number)
+            return number
     raise TypeError(
         f"{name}(): argument '{arg}'{_at(position)} must be int, not {type_name_of(value)}"
     )
@@ -234,6 +265,7 @@ def normalize_dim(dim: int, ndim: int) -> int:
     except TypeError:
         raise TypeError(f"dim must be an int, got {type(dim).__name__}") from None
     if not -bound <= dim < bound:
+        check_int64(dim)
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-bound}, {bound - 1}], "
             f"but got {dim})"

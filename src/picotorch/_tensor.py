@@ -35,6 +35,7 @@ from ._size import (
     Size,
     bool_arg,
     broadcast_error,
+    check_python_int,
     contiguous_strides,
     int_arg,
     int_tuple,
@@ -821,6 +822,7 @@ class Tensor:
         if not isinstance(value, (Tensor, *NUMBERS)):
             got = type_name_of(value)
             raise invalid_combination("fill_", got, "Tensor value", "Number value")
+        check_python_int(value)
         if isinstance(value, Tensor):
             number = value.item()
         else:
@@ -1694,6 +1696,7 @@ def _copied_number(value: Any) -> Any:
         raise TypeError(
             f"copy_(): argument 'other' (position 1) must be Tensor, not {type_name_of(value)}"
         )
+    check_python_int(value)
     if isinstance(value, np.complexfloating):  # torch reads it as float() does: NumPy warns
         return builtins.float(value)
     if isinstance(value, complex):

@@ -26,6 +26,8 @@ from .._size import (
     NUMBERS,
     bool_arg,
     broadcast_shapes,
+    check_int64,
+    check_python_int,
     contiguous_strides,
     int_arg,
     invalid_combination,
@@ -138,7 +140,7 @@ def _check_0d_index(index: Any) -> None:
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
 
 
-def _index_error(err: IndexError, index: tuple[Any, ...], shape: tuple[int, ...]) -> IndexError:
+def _index_error(err: Exception, index: tuple[Any, ...], shape: tuple[int, ...]) -> IndexError:
     """NumPy's complaint about ``index`` into ``shape``, said as torch says it."""
     msg = str(err)
     if msg.startswith("too many indices"):
@@ -227,7 +229,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         items = (*items, Ellipsis)
     try:
         data = a._data[items]
-    except IndexError as err:
+    except (IndexError, OverflowError) as err:  # (an int beyond int64: NumPy's OverflowError)
         _steps(a, items, _single(index))  # raises torch's error (NumPy counts dims otherwise)
         raise _index_error(err, items, a._data.shape) from None
     if None in items:
@@ -271,6 +273,7 @@ def _steps(a: Tensor, items: tuple[Any, ...], single: bool) -> tuple[Tensor, tup
             i = operator.index(item)
             size = result._data.shape[dim] if dim < result._data.ndim else 0  # (``...`` twice)
             if not -size <= i < size:  # torch's message numbers the item, not the dim
+                check_int64(i)
                 raise IndexError(
                     f"index {i} is out of bounds for dimension {position} with size {size}"
                 )
@@ -388,6 +391,8 @@ def _assignable(a: Tensor, value: Any) -> Any:
     TypeError (NumPy would take them, and None as NaN)."""
     if isinstance(value, Tensor):
         return value
+    if type(value) is int:
+        check_int64(value)  # (read as a C int64 here, not as a Number)
     if isinstance(value, int | float | np.integer):
         return fitted(value, a._dtype, half=False)  # (torch writes through a 0-d tensor)
     if isinstance(value, complex):
@@ -989,6 +994,7 @@ def _masked_fill_value(a: Tensor, mask: Tensor, value: Any) -> np.ndarray:
         got = f"{type_name_of(mask)}, {type_name_of(value)}"
         overloads = ("Tensor mask, Tensor value", "Tensor mask, Number value")
         raise invalid_combination("masked_fill", got, *overloads)  # (kinds first, as torch)
+    check_python_int(value)
     if mask._dtype is not _dtype.bool:
         raise RuntimeError(
             "masked_fill_ only supports boolean masks, but got mask with dtype "

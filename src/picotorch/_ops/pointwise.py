@@ -22,10 +22,13 @@ from .._fma import fma
 from .._memory import check_reads, sort_dims
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
+    INT64_MIN,
     NOT_GIVEN,
     NUMBERS,
+    UINT64_END,
     bool_arg,
     broadcast_shapes,
+    check_python_int,
     invalid_combination,
     number_arg,
     type_name_of,
@@ -107,11 +110,16 @@ def _array(x: Operand, d: dtype) -> Any:
 def _check_operand(x: Any) -> None:
     if not isinstance(x, (Tensor, int, float, bool, np.number, np.bool_)):
         raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+    check_python_int(x)
 
 
-# A Python int or float with a float tensor keeps the tensor's dtype (torch.result_type), and
-# NumPy (NEP 50) computes ``float32_array * 0.5`` in float32 too: no conversion is needed.
-_KEEPS_FLOAT_DTYPE = (int, float)
+def _keeps_float_dtype(x: Any) -> bool:
+    """A Python float, or an int that torch reads (see ``check_python_int``): with a float
+    tensor it keeps the tensor's dtype (torch.result_type), and NumPy (NEP 50) computes
+    ``float32_array * 0.5`` in float32 too, so no conversion is needed."""
+    return type(x) is float or (type(x) is int and INT64_MIN <= x < UINT64_END)
+
+
 _WIDE_FLOATS = (_dtype.float32, _dtype.float64)  # (float16 with a number: see _half_by_one)
 _TENSOR_OR_NUMBER = (Tensor, float, int)
 
@@ -133,9 +141,9 @@ def _binary(
     y: Any
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
         common, x, y = a._dtype, a._data, b._data  # the hot path: nothing to convert
-    elif isinstance(a, Tensor) and type(b) in _KEEPS_FLOAT_DTYPE and a._dtype in _WIDE_FLOATS:
+    elif isinstance(a, Tensor) and a._dtype in _WIDE_FLOATS and _keeps_float_dtype(b):
         common, x, y = a._dtype, a._data, b  # float tensor with a number, e.g. ``x * 0.5``
-    elif isinstance(b, Tensor) and type(a) in _KEEPS_FLOAT_DTYPE and b._dtype._kind == 2:
+    elif isinstance(b, Tensor) and b._dtype._kind == 2 and _keeps_float_dtype(a):
         common, x, y = b._dtype, a, b._data  # e.g. ``1 - x``
     else:
         _check_operand(a)
@@ -281,7 +289,7 @@ def add(
     ``torch.add(x, 2, y)``, torch's deprecated overload: see ``two_positional``.)"""
     if alpha_first:
         other, alpha = two_positional("add", other, alpha_first, alpha, function=True)
-    if type(alpha) is not int:
+    if type(alpha) is not int or alpha != 1:  # (the default, 1, needs no reading)
         alpha = _alpha_arg("add", other, alpha)
     if alpha == 1 and type(alpha) is int:
         result = _binary(np.add, input, other, out=out)
@@ -548,7 +556,7 @@ def sub(
         other, alpha = two_positional("sub", other, alpha_first, alpha, function=True)
     if not isinstance(other, _TENSOR_OR_NUMBER):  # (a tuple: ``x - 1`` is a hot path)
         _check_operand(other)  # (its kind first, as torch parses it)
-    if type(alpha) is not int:
+    if type(alpha) is not int or alpha != 1:
         alpha = _alpha_arg("sub", other, alpha)  # (its kind next)
     if _is_bool(input) or _is_bool(other):
         if _is_bool(input) and _is_bool(other):
@@ -830,6 +838,8 @@ def pow(  # noqa: A001 - torch's name
     For integers, a negative *number* as exponent is an error, while negative values in an
     exponent *tensor* follow torch's integer kernel (see ``_int_power``).
     """
+    check_python_int(input)
+    check_python_int(exponent)
     check_in_place_shape(out, input, exponent)
     common = result_type(input, exponent)
     if not isinstance(exponent, Tensor) and common not in _WIDE_FLOATS:
@@ -1116,6 +1126,8 @@ def _compare(
             f"unsupported operand types for comparison: '{type(a).__name__}' and "
             f"'{type(b).__name__}'"
         )
+    check_python_int(a)
+    check_python_int(b)
     common = result_type(a, b)
     return _compared(ufunc, _array(a, common), _array(b, common))
 
@@ -1697,6 +1709,8 @@ def _clamp_overload(min: Any, max: Any) -> str:
     if all(isinstance(b, Tensor) for b in given):
         return "Tensor"
     if all(_is_number(b) for b in given):
+        for bound in given:
+            check_python_int(bound)
         return "Number"
     got = ", ".join(c_type_text(b) for b in (min, max))
     overloads = ("Tensor min = None, Tensor max = None", "Number min = None, Number max = None")
@@ -1790,6 +1804,8 @@ def where(
         got = ", ".join(c_type_text(a) for a in given if a is not _NOT_GIVEN)
         overloads = ("Tensor condition", "Tensor condition, Tensor input, Tensor other")
         raise invalid_combination("where", got, *overloads)
+    check_python_int(input)
+    check_python_int(other)
     if condition._dtype is not _dtype.bool:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
