@@ -541,6 +541,55 @@ def test_add_and_sub_take_the_deprecated_overload(name: str) -> None:
     assert outcome_difference(ALPHA_FIRST[name], warnings_too=False) is None
 
 
+# addmm's overloads: torch's deprecated ones take the factors first, the function's also
+# ``input`` second; one with an ``out_dtype`` has no CPU kernel. Calls that fit none are its
+# TypeError, whichever way the number of arguments points
+def _addmm_operands(L: Any) -> tuple[Any, Any, Any]:
+    return L.ones(2, 2), L.ones(2, 3), L.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+
+
+ADDMM_OVERLOADS = {
+    "addmm(2, x, m, n)": lambda L, x, m, n: L.addmm(2, x, m, n),
+    "addmm(2, x, 3, m, n)": lambda L, x, m, n: L.addmm(2, x, 3, m, n),
+    "addmm(0.5, x, m, n, out=)": lambda L, x, m, n: L.addmm(0.5, x, m, n, out=L.empty(2, 2)),
+    "addmm(0-d, x, 3, m, n)": lambda L, x, m, n: L.addmm(L.tensor(2.0), x, 3, m, n),
+    "x.addmm(2, m, n)": lambda L, x, m, n: x.addmm(2, m, n),
+    "x.addmm(2.5, 3, m, n)": lambda L, x, m, n: x.addmm(2.5, 3, m, n),
+    "long x.addmm(2.5, m, n)": lambda L, x, m, n: x.long().addmm(2.5, m.long(), n.long()),
+    "addmm(x, m, n, float32)": lambda L, x, m, n: L.addmm(x, m, n, L.float32),
+    "x.addmm(m, n, float32)": lambda L, x, m, n: x.addmm(m, n, L.float32),
+    "addmm(x, 2, m, n)": lambda L, x, m, n: L.addmm(x, 2, m, n),
+    "x.addmm(m, 2, n)": lambda L, x, m, n: x.addmm(m, 2, n),
+    "addmm(2, x, m, n, beta=2)": lambda L, x, m, n: L.addmm(2, x, m, n, beta=2),
+    "x.addmm(2, m, n, alpha=2)": lambda L, x, m, n: x.addmm(2, m, n, alpha=2),
+    "addmm(2, x, m, n, n, n)": lambda L, x, m, n: L.addmm(2, x, m, n, n, n),
+    "x.addmm(2, 3, m, n, n)": lambda L, x, m, n: x.addmm(2, 3, m, n, n),
+    "x.addmm(1-d, m, n)": lambda L, x, m, n: x.addmm(L.ones(1), m, n),
+    "x.addmm('a', m, n)": lambda L, x, m, n: x.addmm("a", m, n),
+    "addmm(2, 3, m, n)": lambda L, x, m, n: L.addmm(2, 3, m, n),
+    "addmm(2, x, m, 3)": lambda L, x, m, n: L.addmm(2, x, m, 3),
+    "x.addmm(2, m)": lambda L, x, m, n: x.addmm(2, m),
+    "addmm(x, 'a', n)": lambda L, x, m, n: L.addmm(x, "a", n),
+    "addmm(x, m, n, beta='a')": lambda L, x, m, n: L.addmm(x, m, n, beta="a"),
+    "x.addmm(m, n, beta='a')": lambda L, x, m, n: x.addmm(m, n, beta="a"),
+    "addmm(x, 'a', n, beta='b')": lambda L, x, m, n: L.addmm(x, "a", n, beta="b"),
+    "gradient": lambda L, x, m, n: _addmm_first_gradient(L, m, n),
+}  # fmt: skip
+
+
+def _addmm_first_gradient(L: Any, m: Any, n: Any) -> Any:
+    m.requires_grad_()
+    L.addmm(0.5, L.ones(3), 2, m, n).sum().backward()
+    return m.grad
+
+
+@pytest.mark.parametrize("name", ADDMM_OVERLOADS)
+def test_addmm_overloads(name: str) -> None:
+    call = ADDMM_OVERLOADS[name]
+    difference = outcome_difference(lambda L: call(L, *_addmm_operands(L)), warnings_too=False)
+    assert difference is None
+
+
 _WARNING_SCRIPT = """
 import sys, warnings
 import {lib} as L
@@ -559,6 +608,10 @@ print(repr([str(w.message) for w in caught]))
     [
         ("L.add(x, 2, x)", "L.sub(x, 2, x)", "x.add_(2, x)"),
         ("x.sub_(2, x)", "L.add(x, 2, x)"),
+        ("L.addmm(2, L.eye(2), L.eye(2), L.eye(2))", "L.add(x, 2, x)"),
+        ("L.addmm(2, L.eye(2), 3, L.eye(2), L.eye(2))",),
+        ("L.eye(2).addmm(2, L.eye(2), L.eye(2))", "x.add_(2, x)"),
+        ("L.eye(2).addmm(2, 3, L.eye(2), L.eye(2))",),
     ],
 )
 def test_the_deprecated_overloads_warn_once_per_process_as_torch(calls: tuple[str, ...]) -> None:

@@ -236,6 +236,44 @@ def test_addmm_errors(name: str) -> None:
     check(lambda t, *a: t.addmm(*a), *args, raises=error, match=message)
 
 
+# beta and alpha are Numbers (a 0-d tensor's value is one) that must fit the dtype the kernel
+# computes in (float32 for float16); integer matrices take them truncated, or wrapped into uint8
+ADDMM_FACTORS = {
+    "beta str": ({"beta": "a"}, F32),
+    "alpha None": ({"alpha": None}, F32),
+    "beta 1-d tensor": ({"beta": lambda L: L.tensor([1.0])}, F32),
+    "beta 0-d ndarray": ({"beta": lambda L: np.array(2.0)}, F32),
+    "alpha 0-d tensor": ({"alpha": lambda L: L.tensor(2.0)}, F32),
+    "long beta 0-d tensor 2.5": ({"beta": lambda L: L.tensor(2.5)}, np.int64),
+    "beta complex": ({"beta": 1j}, F32),
+    "float64 beta complex": ({"beta": 1j}, F64),
+    "beta real complex": ({"beta": 2 + 0j}, F32),
+    "beta 1e300": ({"beta": 1e300}, F32),
+    "half beta 1e10": ({"beta": 1e10}, np.float16),
+    "half beta 1e300": ({"beta": 1e300}, np.float16),
+    "beta 2**70": ({"beta": 2**70}, F32),
+    "long alpha 2.5": ({"alpha": 2.5}, np.int64),
+    "long beta np.float32": ({"beta": np.float32(2.7), "alpha": True}, np.int64),
+    "long beta nan": ({"beta": float("nan")}, np.int64),
+    "uint8 beta -1": ({"beta": -1}, np.uint8),
+    "int8 alpha -1000": ({"alpha": -1000}, np.int8),
+    "int32 beta 2**40": ({"beta": 2**40}, np.int32),
+}
+
+
+@pytest.mark.parametrize("name", ADDMM_FACTORS)
+@pytest.mark.parametrize("form", ["function", "method"])
+def test_addmm_factors(name: str, form: str) -> None:
+    factors, dtype = ADDMM_FACTORS[name]
+    args = (np.ones(3, dtype), np.ones((2, 4), dtype), np.ones((4, 3), dtype))
+
+    def fn(lib: Any, c: Any, a: Any, b: Any) -> Any:  # (a callable factor: made by the library)
+        given = {k: v(lib) if callable(v) else v for k, v in factors.items()}
+        return lib.addmm(c, a, b, **given) if form == "function" else c.addmm(a, b, **given)
+
+    check(fn, *args)
+
+
 def test_addmm_gradcheck() -> None:
     gradcheck_both(lambda lib, c, a, b: lib.addmm(c, a, b), randn(3), randn(2, 4), randn(4, 3))
     gradcheck_both(

@@ -1629,7 +1629,13 @@ class Tensor:
 
         return log_softmax(self, dim, dtype)
 
-    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    def addmm(
+        self, mat1: Tensor, mat2: Tensor, *more: Any, beta: Any = 1, alpha: Any = 1
+    ) -> Tensor:
+        plain = isinstance(mat1, Tensor) and isinstance(mat2, Tensor)
+        if more or not plain or type(beta) is not builtins.int or type(alpha) is not builtins.int:
+            args = (self, mat1, mat2, *more)
+            _, mat1, mat2, beta, alpha = _linalg.addmm_arguments(args, beta, alpha, None, True)
         return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
 

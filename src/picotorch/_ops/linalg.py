@@ -12,12 +12,20 @@ from typing import Any
 
 import numpy as np
 
-from .._dtype import c_type_name, dtype, type_name
+from .. import _dtype
+from .._dtype import c_type_name, check_fits, dtype, fitted, type_name
 from .._out import check_out, write_out
-from .._size import NOT_GIVEN, broadcast_shapes
+from .._size import (
+    NOT_GIVEN,
+    broadcast_shapes,
+    check_python_int,
+    invalid_combination,
+    number_arg,
+    type_name_of,
+)
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import require_tensors, tensor_arguments
+from .pointwise import _is_number, require_tensors, tensor_arguments, warn_deprecated_overload
 from .reduction import _np_sum
 from .shape import SqueezeBackward0, UnsafeViewBackward0
 
@@ -404,6 +412,113 @@ class DotBackward0(Node):
 # (nn.Linear's op. A block of its own: the products above are the lead's.)
 
 
+def _tensors(*values: Any) -> bool:
+    return all(isinstance(v, Tensor) for v in values)
+
+
+# torch's addmm overloads, tried in order: the usual one; one with an ``out_dtype`` (no CPU
+# kernel has it); and the deprecated ones, which old code still calls with the factors first
+# (``torch.addmm(beta, input, alpha, mat1, mat2)``, ``x.addmm(beta, mat1, mat2)``) and which
+# torch's messages leave out. The method's overloads are the same without ``input``.
+_ADDMM = (
+    "Tensor input, Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1, "
+    "Tensor out = None"
+)
+_ADDMM_OUT_DTYPE = (
+    "Tensor input, Tensor mat1, Tensor mat2, torch.dtype out_dtype, *, Number beta = 1, "
+    "Number alpha = 1, Tensor out = None"
+)
+_ADDMM_METHOD = "Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1"
+
+
+def addmm_arguments(
+    given: tuple[Any, ...], beta: Any, alpha: Any, out: Any, method: bool
+) -> tuple[Any, Any, Any, Any, Any]:
+    """``(input, mat1, mat2, beta, alpha)`` of ``addmm(*given, beta=, alpha=, out=)`` (the
+    method's ``self`` first in ``given``) read by the first of torch's overloads it fits; its
+    TypeError if none does (from the one signature the number of arguments allows, else
+    naming them all). The factors are Numbers, a 0-d tensor's value taken."""
+    args = given[1:] if method else given  # (what torch counts and numbers)
+    named = {k: v for k, v in (("beta", beta), ("alpha", alpha)) if type(v) is not int or v != 1}
+    if out is not None:
+        named["out"] = out
+    kinds_fit = all(map(_is_number, (beta, alpha))) and (out is None or isinstance(out, Tensor))
+    if len(args) == 3 - method and _tensors(*args) and kinds_fit:
+        return (*given, _number(beta, "beta"), _number(alpha, "alpha"))
+    if not method and len(args) == 4 and _tensors(*args[:3]) and isinstance(args[3], dtype):
+        raise NotImplementedError(
+            "Could not run 'aten::addmm.dtype' with arguments from the 'CPU' backend."
+        )
+    if not named.keys() - {"out"} and len(args) in ((3, 4) if method else (4, 5)):
+        # deprecated: the method's (beta, [alpha,] mat1, mat2), the function's (beta, input,
+        # [alpha,] mat1, mat2)
+        tensor, rest = (given[0], args) if method else (args[1], (args[0], *args[2:]))
+        factors, mats = rest[:-2], rest[-2:]
+        if _tensors(tensor, *mats) and all(map(_is_number, factors)) and kinds_fit:
+            _warn_deprecated_addmm(method, with_alpha=len(factors) == 2)
+            alpha = _number(factors[1], "alpha") if len(factors) == 2 else 1
+            return tensor, *mats, _number(factors[0], "beta"), alpha
+    raise _addmm_type_error(args, named, method)
+
+
+def _number(value: Any, name: str) -> Any:
+    return number_arg(value, "addmm", name, None)
+
+
+def _warn_deprecated_addmm(method: bool, *, with_alpha: bool) -> None:
+    alpha = "Number alpha, " if with_alpha else ""
+    instead: tuple[str, ...]
+    if method:
+        used, instead = f"(Number beta, {alpha}Tensor mat1, Tensor mat2)", (f"({_ADDMM_METHOD})",)
+    else:
+        used = f"(Number beta, Tensor input, {alpha}Tensor mat1, Tensor mat2, *, Tensor out = None)"
+        instead = (f"({_ADDMM})", f"({_ADDMM_OUT_DTYPE})")
+    warn_deprecated_overload("addmm", used, instead, stacklevel=5 if method else 4)
+
+
+def _addmm_type_error(args: tuple[Any, ...], named: dict[str, Any], method: bool) -> TypeError:
+    """torch's TypeError for addmm arguments that fit no overload. Only the visible overloads
+    count; where the number of arguments fits one alone, torch says what is wrong with them
+    against that one."""
+    count = len(args) + len(named)
+    # each visible signature: how many arguments it takes, at least and at most
+    signatures = {_ADDMM_METHOD: (2, 4)} if method else {_ADDMM: (3, 6), _ADDMM_OUT_DTYPE: (4, 7)}
+    fitting = [s for s, (low, high) in signatures.items() if low <= count <= high]
+    if fitting == [_ADDMM_METHOD] or fitting == [_ADDMM]:
+        names = ("mat1", "mat2") if method else ("input", "mat1", "mat2")
+        if len(args) > len(names):
+            return TypeError(
+                f"addmm() takes {len(names)} positional arguments but {len(args)} were given"
+            )
+        for i, (name, value) in enumerate(zip(names, args, strict=False)):
+            if not isinstance(value, Tensor):
+                return TypeError(
+                    f"addmm(): argument '{name}' (position {i + 1}) must be Tensor, not "
+                    f"{type_name_of(value)}"
+                )
+        for name, value in named.items():
+            if not (isinstance(value, Tensor) if name == "out" else _is_number(value)):
+                kind = "Tensor" if name == "out" else "Number"
+                return TypeError(
+                    f"addmm(): argument '{name}' must be {kind}, not {type_name_of(value)}"
+                )
+    got = ", ".join(
+        [*map(type_name_of, args), *(f"{k}={type_name_of(v)}" for k, v in named.items())]
+    )
+    return invalid_combination("addmm", got, *signatures)
+
+
+def _factor(value: Any, d: dtype) -> Any:
+    """addmm's ``beta`` or ``alpha`` as its kernel takes it for matrices of dtype ``d``: in the
+    float dtype it computes in (float32 for float16), an error if it doesn't fit; for integer
+    matrices, as an integer (a float truncated, as C++ converts it)."""
+    check_python_int(value)
+    if d.is_floating_point:
+        check_fits(value, _dtype.float32 if d is _dtype.float16 else d)
+        return value.real if isinstance(value, complex) else value
+    return fitted(value, d)
+
+
 def _check_addmm_dtypes(input: Tensor, mat1: Tensor, mat2: Tensor) -> None:
     """All three of one dtype, as torch's addmm wants (each pair words it its own way)."""
     if input._dtype is not mat2._dtype:
@@ -425,7 +540,7 @@ def addmm(
     input: Tensor,
     mat1: Tensor,
     mat2: Tensor,
-    *,
+    *more: Any,
     beta: Any = 1,
     alpha: Any = 1,
     out: Tensor | None = None,
@@ -433,9 +548,13 @@ def addmm(
     """``beta * input + alpha * (mat1 @ mat2)``, with ``input`` broadcast to the product's shape.
 
     ``nn.Linear`` is this op: ``addmm(bias, x, weight.t())`` (one product, one addition).
+    (``*more``: for torch's other overloads, see ``addmm_arguments``.)
     """
-    if not (isinstance(input, Tensor) and isinstance(mat1, Tensor) and isinstance(mat2, Tensor)):
-        require_tensors("addmm", {"input": input, "mat1": mat1, "mat2": mat2})
+    plain = isinstance(input, Tensor) and isinstance(mat1, Tensor) and isinstance(mat2, Tensor)
+    if more or not plain or type(beta) is not int or type(alpha) is not int:
+        input, mat1, mat2, beta, alpha = addmm_arguments(  # noqa: A001
+            (input, mat1, mat2, *more), beta, alpha, out, method=False
+        )
     a, b, c = mat1._data, mat2._data, input._data
     if a.ndim != 2 or b.ndim != 2:
         name, m = ("mat1", a) if a.ndim != 2 else ("mat2", b)
@@ -451,8 +570,8 @@ def addmm(
     if not (input._dtype is mat1._dtype is mat2._dtype and mat2._dtype._kind):
         _check_addmm_dtypes(input, mat1, mat2)
     _check_optional_out("addmm", out, input, mat1, mat2)
-    if not mat2._dtype.is_floating_point:  # integer tensors take integer factors, as in C++
-        beta, alpha = int(beta), int(alpha)
+    if not (beta == alpha == 1 and type(beta) is type(alpha) is int):  # (nn.Linear's 1 and 1 pass)
+        beta, alpha = _factor(beta, mat2._dtype), _factor(alpha, mat2._dtype)
     result = np.dot(a, b)  # a fresh array: the scaling and the bias go in place
     if alpha != 1:
         result *= alpha

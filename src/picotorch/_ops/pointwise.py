@@ -303,7 +303,27 @@ def add(
     return result
 
 
-_warned_alpha_first = False  # torch warns once per process, for all its deprecated overloads
+_warned_deprecated = False  # torch warns once per process, for all its deprecated overloads
+
+
+def warn_deprecated_overload(
+    name: str, used: str, instead: tuple[str, ...], stacklevel: int
+) -> None:
+    """torch's warning for a call that only a deprecated overload of ``name`` fits, ``used``
+    (the first such call in the process: later ones, of any op, pass silently)."""
+    global _warned_deprecated
+    if _warned_deprecated:
+        return
+    _warned_deprecated = True
+    signatures = "".join(f"\n\t{name}{signature}" for signature in instead)
+    warnings.warn(
+        f"This overload of {name} is deprecated:\n\t{name}{used}\n"
+        f"Consider using one of the following signatures instead:{signatures} "
+        "(Triggered internally at "
+        "/__w/pytorch/pytorch/torch/csrc/utils/python_arg_parser.cpp:1841.)",
+        UserWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 def method_operands(
@@ -332,7 +352,6 @@ def two_positional(
     ``(Number other, Number alpha)`` instead (``deprecated=False``). A 0-d tensor is a Number.
     The functions ``torch.add`` and ``torch.sub`` have the deprecated overload too
     (``function``): ``(Tensor input, Number alpha, Tensor other, *, Tensor out)``."""
-    global _warned_alpha_first
     takes = "2 positional arguments" if function else "1 positional argument"
     given = len(rest) + (2 if function else 1)
     if function and (type(keyword) is not int or keyword != 1):
@@ -348,21 +367,13 @@ def two_positional(
     fits = fits and (isinstance(other, (Tensor, *NUMBERS)) if deprecated else _is_number(other))
     if not fits:
         raise TypeError(f"{name}() takes {takes} but {given} were given")
-    if deprecated and not _warned_alpha_first:
-        _warned_alpha_first = True
+    if deprecated:
         if function:
             used = "(Tensor input, Number alpha, Tensor other, *, Tensor out = None)"
             instead = "(Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)"
         else:
             used, instead = "(Number alpha, Tensor other)", "(Tensor other, *, Number alpha = 1)"
-        warnings.warn(
-            f"This overload of {name} is deprecated:\n\t{name}{used}\n"
-            f"Consider using one of the following signatures instead:\n\t{name}{instead} "
-            "(Triggered internally at "
-            "/__w/pytorch/pytorch/torch/csrc/utils/python_arg_parser.cpp:1841.)",
-            UserWarning,
-            stacklevel=3,
-        )
+        warn_deprecated_overload(name, used, (instead,), stacklevel=3)
     return other, alpha
 
 
