@@ -227,6 +227,17 @@ def test_clamp_at_bounds_number() -> None:
 
 
 @pytest.mark.parametrize(
+    "bounds",
+    [{"min": 1 + 0j}, {"max": 2 + 0j}, {"min": np.complex64(1j)}, {"min": np.complex64(1 + 1j)}],
+)
+def test_clamp_takes_a_real_complex_bound(bounds: dict[str, Any]) -> None:
+    """A Python complex bound is taken if it is real (torch converts it to double); NumPy's
+    complex64 is read as a float, its real part. (Not for a tensor that requires grad: torch's
+    backward then compares x with the complex bound, which it can't.)"""
+    check(lambda L, x: x.clamp(**bounds), np.linspace(-1, 3, 6, dtype=np.float32))
+
+
+@pytest.mark.parametrize(
     ("lo", "hi"),
     [
         ([-1.0, -1, -1, -1, -1, -1], [1.0, 1, 1, 1, 1, 1]),

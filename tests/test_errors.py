@@ -1003,6 +1003,17 @@ err("uint64-int-arange-step", lambda L: L.arange(0, 2**63, 2**62), raises=Runtim
 err("arange-too-many", lambda L: L.arange(1e20), raises=RuntimeError)
 err("double-fill", lambda L, a: a.double().fill_(1j), F, raises=RuntimeError)
 err("double-masked_fill", lambda L, a: a.double().masked_fill(a > 1, 1j), F, raises=RuntimeError)
+# complex numbers where picotorch has no complex tensors: as torch refuses them for real ones
+for name, fn in {
+    "clamp": lambda L, a: a.clamp(1j),
+    "clamp-half": lambda L, a: a.half().clamp(max=1j),
+    "add-alpha": lambda L, a: a.add(a, alpha=1 + 0j),
+    "sub-alpha": lambda L, a: a.sub(2, alpha=1j),
+    "add-alpha-long": lambda L, a: a.long().add(a.long(), alpha=1 + 0j),
+    "add-alpha-bool": lambda L, a: a.bool().add(a.bool(), alpha=1j),
+}.items():
+    err(f"complex-{name}", fn, F, raises=RuntimeError)
+err("complex-clamp-long", lambda L, a: a.long().clamp(1 + 0j), F, raises=NotImplementedError)
 # linspace's four overloads: its bounds are numbers or 0-d tensors, checked before its values
 for name, fn in {
     "str": lambda L: L.linspace("a", 1, 3),

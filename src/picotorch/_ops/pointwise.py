@@ -465,9 +465,13 @@ def _check_alpha(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> 
     if isinstance(alpha, bool) and common is not _dtype.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     # (torch's parser reads a NumPy float, and a NumPy bool too, as a floating-point number)
-    if isinstance(alpha, float | np.floating | np.bool_) and not common.is_floating_point:
+    if isinstance(alpha, float | complex | np.floating | np.bool_) and not common.is_floating_point:
         raise RuntimeError(
             "For integral input tensors, argument alpha must not be a floating point number."
+        )
+    if isinstance(alpha, complex):  # (picotorch has no complex tensors to take one)
+        raise RuntimeError(
+            "For non-complex input tensors, argument alpha must not be a complex number."
         )
     check_fits(alpha, common)  # (``int8_x.add(y, alpha=300)`` is an error)
     return common
@@ -1668,6 +1672,7 @@ def clamp(
     _clamp_overload(min, max)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    min, max = _real_bound(min, input), _real_bound(max, input)  # noqa: A001
     bounds = [b for b in (min, max) if b is not None]
     common = result_type(input, *bounds)
     if common is _dtype.bool:
@@ -1710,6 +1715,19 @@ def clamp(
         else:
             record(out, ClampBackward1, (input,), saved=(input, min, max))
     return out
+
+
+def _real_bound(bound: Any, input: Tensor) -> Any:
+    """A clamp bound that is a complex number as torch takes it: no bound of an integer tensor;
+    a float tensor's if it is real (torch converts it to a double). NumPy's complex64 is read
+    as a float, its real part (with NumPy's warning)."""
+    if not isinstance(bound, complex):
+        return float(bound) if isinstance(bound, np.complexfloating) else bound
+    if not input._dtype.is_floating_point:
+        raise NotImplementedError("clamp is not supported for complex types")
+    if bound.imag:
+        raise RuntimeError("value cannot be converted to type double without overflow")
+    return bound.real
 
 
 def _clamp_overload(min: Any, max: Any) -> str:
