@@ -968,6 +968,10 @@ for name, fn in {
     "arange-negative": lambda L, a: L.arange(NEGATIVE_BIG, 0),
     "arange-step": lambda L, a: L.arange(0, 5, BIG),
     "linspace": lambda L, a: L.linspace(0, BIG, 3),
+    "bitwise_and-float": lambda L, a: a.bitwise_and(NEGATIVE_BIG),
+    "bitwise_or_-int": lambda L, a: a.long().bitwise_or_(BIG),
+    "norm-p": lambda L, a: a.norm(BIG),
+    "bool-sub": lambda L, a: a.bool().sub(BIG),
 }.items():
     err(f"big-int-{name}", fn, F, raises=OverflowError)
 for name, fn in {
@@ -997,7 +1001,17 @@ for name, fn in {  # sizes: torch's message goes on with its C++ stack
     "Linear": lambda L: L.nn.Linear(BIG, 2),
 }.items():
     err(f"big-int-{name}", fn, raises=TypeError, match="Overflow when unpacking long long")
-# (the uint64 range is taken: ``a + 2**63`` is a number, and too big for an int64 result)
+# (the uint64 range is taken: ``a + 2**63`` is a number, and too big for an int64 result, and
+# one that torch can't promote with a bool tensor)
+for name, fn in {
+    "add": lambda L, a: a.bool() + 2**63,
+    "mul-0-d": lambda L, a: L.tensor(True) * (2**64 - 1),
+    "eq": lambda L, a: a.bool() == 2**63,
+    "where": lambda L, a: L.where(a > 1, a > 2, 2**63),
+    "clamp": lambda L, a: (a > 1).clamp(2**63),
+    "bitwise_and": lambda L, a: (a > 1) & 2**63,
+}.items():
+    err(f"uint64-int-bool-{name}", fn, F, raises=RuntimeError)
 err("uint64-int-arange", lambda L: L.arange(2**63), raises=RuntimeError)
 err("uint64-int-arange-step", lambda L: L.arange(0, 2**63, 2**62), raises=RuntimeError)
 err("arange-too-many", lambda L: L.arange(1e20), raises=RuntimeError)

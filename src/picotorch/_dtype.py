@@ -239,16 +239,26 @@ def result_type(*operands: object) -> dtype:
     (``int32 tensor + 2.5`` is float, ``int32 tensor + 2`` stays int32).
     """
     dim_result = zero_dim_result = scalar_result = None
+    uint64 = False  # a Python int too big for int64 (torch's parser made it a uint64)
     for op in operands:
         d = getattr(op, "dtype", None)
         if not isinstance(d, dtype):  # a Python number, or a NumPy one (np.float64(2.5))
             s = scalar_dtype(op)
             scalar_result = s if scalar_result is None else promote_types(scalar_result, s)
+            uint64 = uint64 or (type(op) is builtins.int and op > _INT64_MAX)
         elif op.ndim == 0:  # type: ignore[attr-defined]
             zero_dim_result = d if zero_dim_result is None else promote_types(zero_dim_result, d)
         else:
             dim_result = d if dim_result is None else promote_types(dim_result, d)
+    if uint64 and _combine(dim_result, zero_dim_result) is bool:  # (an int's dtype would count)
+        raise RuntimeError(
+            "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+            "Bool and UInt64"
+        )
     return _combine(dim_result, _combine(zero_dim_result, scalar_result))  # type: ignore[return-value]
+
+
+_INT64_MAX = 2**63 - 1
 
 
 def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:

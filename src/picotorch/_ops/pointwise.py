@@ -571,6 +571,8 @@ def sub(
         other, alpha = two_positional("sub", other, alpha_first, alpha, function=True)
     if not isinstance(other, _TENSOR_OR_NUMBER):  # (a tuple: ``x - 1`` is a hot path)
         _check_operand(other)  # (its kind first, as torch parses it)
+    elif type(other) is int:
+        check_python_int(other)
     if type(alpha) is not int or alpha != 1:
         alpha = _alpha_arg("sub", other, alpha)  # (its kind next)
     if _is_bool(input) or _is_bool(other):
@@ -1235,6 +1237,8 @@ def _require_two_tensors(name: str, input: Any, other: Any, first: str | None) -
 def _bitwise(
     ufunc: Callable[..., Any], name: str, a: Operand, b: Operand, out: Tensor | None
 ) -> Tensor:
+    check_python_int(a)
+    check_python_int(b)
     common = result_type(a, b)
     if common.is_floating_point:  # (torch's checks come first: the shapes, then the dtypes)
         broadcast_shapes(np.shape(a), np.shape(b))

@@ -22,6 +22,7 @@ from .._size import (
     NOT_GIVEN,
     NUMBERS,
     bool_arg,
+    check_python_int,
     int_arg,
     int_tuple,
     invalid_combination,
@@ -735,6 +736,7 @@ def norm(
             f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
             f"{type_name_of(p)}"
         )
+    check_python_int(p)
     if not input._dtype.is_floating_point:
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. "
