@@ -9,6 +9,7 @@ ties (max/min), zeros (pow, sqrt, prod), tiny divisors, broadcasting, Python-num
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -224,6 +225,13 @@ def test_clamp_at_bounds_number() -> None:
     check_grad(lambda t, x: t.clamp(x, -1.0, 1.0), x)
     check_grad(lambda t, x: t.clamp(x, 1.0, -1.0), x)  # min > max: everything becomes max
     check_grad(lambda t, x: t.clamp(x, 0.0, 0.0), x)
+
+
+@pytest.mark.parametrize("bounds", [(math.nan, 1e300), (1e300, math.nan), (math.nan, 1.0)])
+def test_clamp_with_a_nan_bound_fills_nan(bounds: tuple[float, float]) -> None:
+    """Two number bounds, one NaN: torch fills NaN without converting the other bound (1e300
+    fits no float32, and is no error here)."""
+    check_grad(lambda L, x: x.clamp(*bounds), np.linspace(-1, 3, 6, dtype=np.float32))
 
 
 @pytest.mark.parametrize(

@@ -1681,8 +1681,11 @@ def clamp(
     common = result_type(input, *bounds)
     if common is _dtype.bool:
         _refuse_bool_clamp(min, max)
+    numbers = _clamp_overload(min, max) == "Number"
+    # two number bounds, one NaN: torch fills NaN, without converting the other
+    nan_fill = numbers and len(bounds) == 2 and any(math.isnan(float(b)) for b in bounds)
     for bound in bounds:
-        if not isinstance(bound, Tensor):
+        if not isinstance(bound, Tensor) and not nan_fill:
             check_fits(bound, common)  # (``int8_x.clamp(max=128)`` is an error, not -128)
     # torch's error for tensor bounds that don't broadcast (NumPy's would be a ValueError)
     broadcast_shapes(
@@ -1692,8 +1695,10 @@ def clamp(
     # number bounds; for one tensor bound, the kernel is maximum's (minimum's); for two, the
     # bound where vectorised, x in the scalar loop
     x = _array(input, common)
-    low, high = (None if b is None else _array(b, common) for b in (min, max))
-    if _clamp_overload(min, max) == "Number":
+    low, high = (None if b is None or nan_fill else _array(b, common) for b in (min, max))
+    if nan_fill:
+        result = np.full(x.shape, np.nan, x.dtype)
+    elif numbers:
         result = x
         if low is not None:
             result = _ties_as_torch(np.maximum(result, low), result, low, None)
