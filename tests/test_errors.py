@@ -990,6 +990,18 @@ for name, fn in {
     "randperm": lambda L, a: L.randperm(BIG),
     "eye": lambda L, a: L.eye(BIG),
     "one_hot": lambda L, a: L.nn.functional.one_hot(L.tensor([1]), BIG),
+    "max_pool2d": lambda L, a: L.nn.functional.max_pool2d(a[None], BIG),
+    "avg_pool2d-stride": lambda L, a: L.nn.functional.avg_pool2d(a[None], 1, stride=2**63),
+    "conv2d-stride": lambda L, a: L.nn.functional.conv2d(
+        a[None, None], L.ones(1, 1, 1, 1), stride=BIG
+    ),
+    "adaptive_avg_pool2d": lambda L, a: L.nn.functional.adaptive_avg_pool2d(a[None], BIG),
+    "softmax": lambda L, a: L.nn.functional.softmax(a, BIG),
+    "cat": lambda L, a: L.cat([a], BIG),
+    "Flatten": lambda L, a: L.nn.Flatten(BIG)(a),
+    "nll_loss-ignore_index": lambda L, a: L.nn.functional.nll_loss(
+        a, L.tensor([0, 1]), ignore_index=BIG
+    ),
 }.items():
     err(f"big-int-{name}", fn, F, raises=ValueError)
 for name, fn in {  # sizes: torch's message goes on with its C++ stack
@@ -999,6 +1011,17 @@ for name, fn in {  # sizes: torch's message goes on with its C++ stack
     "reshape": lambda L: L.ones(2).reshape(BIG),
     "new_zeros": lambda L: L.ones(2).new_zeros(BIG),
     "Linear": lambda L: L.nn.Linear(BIG, 2),
+    "max_pool2d-list": lambda L: L.nn.functional.max_pool2d(L.ones(1, 4, 4), [2, BIG]),
+    "conv2d-padding": lambda L: L.nn.functional.conv2d(
+        L.ones(1, 1, 2, 2), L.ones(1, 1, 1, 1), padding=[BIG, 1]
+    ),
+    "adaptive_avg_pool2d-list": lambda L: L.nn.functional.adaptive_avg_pool2d(
+        L.ones(1, 4, 4), (None, BIG)
+    ),
+    "pad": lambda L: L.nn.functional.pad(L.ones(2, 2), (BIG, 0)),
+    "sum-dims": lambda L: L.ones(2, 2).sum((0, BIG)),
+    "std-dims": lambda L: L.ones(2, 2).std(dim=[2**63]),
+    "norm-dim": lambda L: L.ones(2, 2).norm(dim=BIG),
 }.items():
     err(f"big-int-{name}", fn, raises=TypeError, match="Overflow when unpacking long long")
 # (the uint64 range is taken: ``a + 2**63`` is a number, and too big for an int64 result, and

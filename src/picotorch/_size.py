@@ -91,13 +91,18 @@ def int_tuple(
         raise _int_tuple_error(values, name, arg, position, unpacked) from None
     if values and type(values[0]) is builtins.bool:
         raise _int_tuple_error(values, name, arg, position, unpacked)
+    check_int64_items(ints, name, arg)
+    return ints
+
+
+def check_int64_items(ints: Sequence[int], name: str, arg: str) -> None:
+    """torch's TypeError for a list of ints with one beyond int64 (``zeros(2, 2**70)``)."""
     if ints and (max(ints) > INT64_MAX or min(ints) < INT64_MIN):
         bad = next(i for i, n in enumerate(ints) if not INT64_MIN <= n <= INT64_MAX)
         raise TypeError(
             f"{name}(): argument '{arg}' failed to unpack the object at pos {bad + 1} with error "
             f'"{_INT64_OVERFLOW}"'
         )
-    return ints
 
 
 def _int_tuple_error(
@@ -285,6 +290,13 @@ def normalize_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...
     dims = tuple(dim) if isinstance(dim, tuple | list) else (dim,)  # (one: an int, a 0-d tensor)
     if builtins.bool in map(type, dims[1:]):  # torch reads bools after the first as 0 and 1
         dims = (dims[0], *map(int, dims[1:]))
+    if isinstance(dim, tuple | list):  # (torch unpacks a list of dims first: a TypeError)
+        for pos, d in enumerate(dims):
+            if type(d) is builtins.int and not INT64_MIN <= d <= INT64_MAX:
+                raise TypeError(
+                    f"argument 'dim' failed to unpack the object at pos {pos + 1} with error "
+                    f'"{_INT64_OVERFLOW}"'
+                )
     out = tuple(normalize_dim(d, ndim) for d in dims)
     for i, d in enumerate(out):
         if d in out[:i]:

@@ -27,7 +27,14 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import c_type_name, type_name
-from .._size import bool_arg, int_tuple
+from .._size import (
+    INT64_MAX,
+    INT64_MIN,
+    bool_arg,
+    check_int64,
+    check_int64_items,
+    int_tuple,
+)
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_text
@@ -49,10 +56,13 @@ def _ints(value: Any, n: int, fn: str, arg: str) -> list[int]:
                     f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos + 1} "
                     f'with error "type must be tuple of ints,but got {type(v).__name__}"'
                 ) from None
+        check_int64_items(items, fn, arg)
         return items * n if len(items) == 1 else items
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
         raise TypeError(f"{fn}(): argument '{arg}' must be tuple of ints, not {c_type_text(value)}")
-    return [operator.index(value)] * n
+    number = operator.index(value)
+    check_int64(number)
+    return [number] * n
 
 
 def _require_tensor(fn: str, value: Any, arg: str, pos: int, optional: bool = False) -> None:
@@ -486,7 +496,7 @@ class ConvolutionBackward0(Node):
 # ---------------------------------------------------------------------- pooling
 def _pool_ints(value: Any, fn: str, arg: str, pos: int) -> list[int]:
     """A pooling size argument's ints (``_two`` checks that they are two)."""
-    if type(value) is int:  # the usual case, first
+    if type(value) is int and INT64_MIN <= value <= INT64_MAX:  # the usual case, first
         return [value, value]
     if isinstance(value, (tuple, list)):
         return _ints(value, 2, fn, arg)
@@ -495,7 +505,7 @@ def _pool_ints(value: Any, fn: str, arg: str, pos: int) -> list[int]:
             f"{fn}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
             f"{c_type_text(value)}"
         )
-    return [operator.index(value)] * 2
+    return _ints(value, 2, fn, arg)
 
 
 def _two(items: list[int], fn: str, arg: str) -> tuple[int, int]:
@@ -945,6 +955,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
                 f"type {c_type_text(p)} at pos {pos}"
             )
         amounts.append(operator.index(p))
+    check_int64_items(amounts, "pad", "pad")
     if isinstance(value, Tensor) and not value._data.ndim:  # (a 0-d tensor is a number)
         value = value.item()
     if value is not None and not isinstance(value, int | float | np.number):  # (bool is an int)
@@ -1172,6 +1183,7 @@ def _adaptive_output_size(input: Tensor, output_size: Any) -> tuple[int, int]:
     longer than the input's dims, whose sizes replace its Nones; its parser wants ints (a 0-d
     integer tensor is one, a bool is not) and its kernel two of them, not negative."""
     if isinstance(output_size, int) and type(output_size) is not bool:
+        check_int64(output_size)
         oh = ow = output_size
     else:
         if isinstance(output_size, int):  # a bool

@@ -22,6 +22,7 @@ from .._size import (
     NOT_GIVEN,
     NUMBERS,
     bool_arg,
+    check_int64_items,
     check_python_int,
     int_arg,
     int_tuple,
@@ -731,6 +732,8 @@ def norm(
     ):
         _matrix_norm(input, p, list(range(input._data.ndim)) if dim is None else dim, wanted)
     _check_dims_kind("norm", dim)
+    if type(dim) is int:  # (torch's norm hands its dim on as a list)
+        check_int64_items((dim,), "linalg_vector_norm", "dim")
     if not (p is None or isinstance(p, (str, *NUMBERS)) or (isinstance(p, Tensor) and not p.ndim)):
         raise TypeError(  # (torch's norm passes ``p`` on as linalg_vector_norm's ``ord``)
             f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
