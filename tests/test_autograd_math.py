@@ -227,6 +227,11 @@ def test_clamp_at_bounds_number() -> None:
     check_grad(lambda t, x: t.clamp(x, 0.0, 0.0), x)
 
 
+def test_clamp_of_bools_by_a_float_and_a_uint64_number() -> None:
+    """The numbers promote to float first: no bool meets the uint64 (``bool + 2**63`` can't)."""
+    check(lambda L, x: x.clamp(0.5, 2**63), np.array([True, False]))
+
+
 @pytest.mark.parametrize("bounds", [(math.nan, 1e300), (1e300, math.nan), (math.nan, 1.0)])
 def test_clamp_with_a_nan_bound_fills_nan(bounds: tuple[float, float]) -> None:
     """Two number bounds, one NaN: torch fills NaN without converting the other bound (1e300

@@ -972,6 +972,7 @@ for name, fn in {
     "bitwise_or_-int": lambda L, a: a.long().bitwise_or_(BIG),
     "norm-p": lambda L, a: a.norm(BIG),
     "bool-sub": lambda L, a: a.bool().sub(BIG),
+    "bool-floor_divide": lambda L, a: a.bool().floor_divide(BIG),
 }.items():
     err(f"big-int-{name}", fn, F, raises=OverflowError)
 for name, fn in {
@@ -1024,6 +1025,20 @@ for name, fn in {  # sizes: torch's message goes on with its C++ stack
     "norm-dim": lambda L: L.ones(2, 2).norm(dim=BIG),
 }.items():
     err(f"big-int-{name}", fn, raises=TypeError, match="Overflow when unpacking long long")
+# every argument's kind before any int's range, as torch parses them all first
+for name, fn in {
+    "avg_pool2d": lambda L, a: L.nn.functional.avg_pool2d(a[None], -BIG, 0.5),
+    "max_pool2d": lambda L, a: L.nn.functional.max_pool2d(a[None], 2**63, 2, 0, "a"),
+    "ceil_mode": lambda L, a: L.nn.functional.avg_pool2d(a[None], BIG, ceil_mode=(0,)),
+}.items():
+    err(f"big-int-after-kinds-{name}", fn, F, raises=TypeError)
+err(
+    "big-int-after-kinds-conv2d",
+    lambda L, a: L.nn.functional.conv2d(a[None, None], a[None, None], None, (BIG, 1), 0, "a"),
+    F,
+    raises=TypeError,
+    match="conv2d()",
+)
 # (the uint64 range is taken: ``a + 2**63`` is a number, and too big for an int64 result, and
 # one that torch can't promote with a bool tensor)
 for name, fn in {

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ._size import INT64_MAX, INT64_MIN, check_python_int
+
 
 class dtype:  # noqa: N801 - torch spells it lower-case
     """A tensor element type, printed as ``torch.float32``."""
@@ -245,20 +247,20 @@ def result_type(*operands: object) -> dtype:
         if not isinstance(d, dtype):  # a Python number, or a NumPy one (np.float64(2.5))
             s = scalar_dtype(op)
             scalar_result = s if scalar_result is None else promote_types(scalar_result, s)
-            uint64 = uint64 or (type(op) is builtins.int and op > _INT64_MAX)
+            if type(op) is builtins.int and not INT64_MIN <= op <= INT64_MAX:
+                check_python_int(op)  # (beyond uint64 too: torch's OverflowError)
+                uint64 = True
         elif op.ndim == 0:  # type: ignore[attr-defined]
             zero_dim_result = d if zero_dim_result is None else promote_types(zero_dim_result, d)
         else:
             dim_result = d if dim_result is None else promote_types(dim_result, d)
-    if uint64 and _combine(dim_result, zero_dim_result) is bool:  # (an int's dtype would count)
+    # (a bool tensor meets the uint64 where the numbers' category is an int's)
+    if uint64 and scalar_result is int64 and _combine(dim_result, zero_dim_result) is bool:
         raise RuntimeError(
             "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
             "Bool and UInt64"
         )
     return _combine(dim_result, _combine(zero_dim_result, scalar_result))  # type: ignore[return-value]
-
-
-_INT64_MAX = 2**63 - 1
 
 
 def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:

@@ -28,8 +28,6 @@ import numpy as np
 from .. import _dtype
 from .._dtype import c_type_name, type_name
 from .._size import (
-    INT64_MAX,
-    INT64_MIN,
     bool_arg,
     check_int64,
     check_int64_items,
@@ -56,13 +54,21 @@ def _ints(value: Any, n: int, fn: str, arg: str) -> list[int]:
                     f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos + 1} "
                     f'with error "type must be tuple of ints,but got {type(v).__name__}"'
                 ) from None
-        check_int64_items(items, fn, arg)
         return items * n if len(items) == 1 else items
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
         raise TypeError(f"{fn}(): argument '{arg}' must be tuple of ints, not {c_type_text(value)}")
-    number = operator.index(value)
-    check_int64(number)
-    return [number] * n
+    return [operator.index(value)] * n
+
+
+def _check_int64s(fn: str, *parsed: tuple[str, Any, list[int]]) -> None:
+    """After every argument's kind (torch parses all of them first), the ints that are
+    beyond int64: ``(name, value given, its ints)`` each; a list's is a TypeError, a bare
+    int's a ValueError."""
+    for arg, value, ints in parsed:
+        if isinstance(value, (tuple, list)):
+            check_int64_items(ints, fn, arg)
+        elif ints:
+            check_int64(ints[0])
 
 
 def _require_tensor(fn: str, value: Any, arg: str, pos: int, optional: bool = False) -> None:
@@ -390,6 +396,13 @@ def conv2d(
     dilations = _ints(dilation, 2, "conv2d", "dilation")
     if not isinstance(padding, str):
         pads = _ints(padding, 2, "conv2d", "padding")
+    _check_int64s(
+        "conv2d",
+        ("stride", stride, strides),
+        ("dilation", dilation, dilations),
+        ("padding", padding, [] if isinstance(padding, str) else pads),
+        ("groups", groups, [groups]),
+    )
     if input._data.ndim not in (3, 4):
         raise RuntimeError(
             "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
@@ -496,7 +509,7 @@ class ConvolutionBackward0(Node):
 # ---------------------------------------------------------------------- pooling
 def _pool_ints(value: Any, fn: str, arg: str, pos: int) -> list[int]:
     """A pooling size argument's ints (``_two`` checks that they are two)."""
-    if type(value) is int and INT64_MIN <= value <= INT64_MAX:  # the usual case, first
+    if type(value) is int:  # the usual case, first
         return [value, value]
     if isinstance(value, (tuple, list)):
         return _ints(value, 2, fn, arg)
@@ -559,6 +572,13 @@ def _pool_geometry(
     pad_ints = _pool_ints(padding, fn, "padding", 4)
     dilation_ints = _pool_ints(dilation, fn, "dilation", 5)
     bool_arg(ceil_mode, fn, "ceil_mode")
+    _check_int64s(
+        fn,
+        ("kernel_size", kernel_size, kernel_ints),
+        ("stride", stride, [] if no_stride else stride_ints),
+        ("padding", padding, pad_ints),
+        ("dilation", dilation, dilation_ints),
+    )
     kernel = _two(kernel_ints, fn, "kernel_size")
     strides = kernel if no_stride else _two(stride_ints, fn, "stride")
     pads, dilations = _two(pad_ints, fn, "padding"), _two(dilation_ints, fn, "dilation")
