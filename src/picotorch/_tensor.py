@@ -1635,7 +1635,9 @@ class Tensor:
         plain = isinstance(mat1, Tensor) and isinstance(mat2, Tensor)
         if more or not plain or type(beta) is not builtins.int or type(alpha) is not builtins.int:
             args = (self, mat1, mat2, *more)
-            _, mat1, mat2, beta, alpha = _linalg.addmm_arguments(args, beta, alpha, None, True)
+            _, mat1, mat2, beta, alpha = _linalg.addmm_arguments(
+                args, beta, alpha, None, method=True
+            )
         return _linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
 

@@ -27,12 +27,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import c_type_name, type_name
-from .._size import (
-    bool_arg,
-    check_int64,
-    check_int64_items,
-    int_tuple,
-)
+from .._size import bool_arg, check_int64, check_int64_items, int_tuple
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_text
