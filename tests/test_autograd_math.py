@@ -489,6 +489,23 @@ def test_max_min_with_dim_pick_one_element_per_slice() -> None:
         check_grad(fn, x)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t, x: x.max(dim=t.tensor(1)),
+        lambda t, x: t.min(x, axis=t.tensor(0), keepdim=True),
+        lambda t, x: x.max(dim=t.tensor([1])),
+        lambda t, x: x.min(dim=t.tensor(1.0)),
+        lambda t, x: t.max(x, dim=t.tensor(True)),
+        lambda t, x: x.max(t.tensor(1.0)),
+    ],
+)
+def test_max_min_read_a_tensor_given_by_name_as_dim(call: Any) -> None:
+    """By name, a tensor is ``dim`` (a 0-d integer one) or torch's TypeError; only in dim's
+    position is it the elementwise ``other``."""
+    check_grad(call, arr([[1.0, 3.0, 3.0], [3.0, -1.0, -1.0]]))
+
+
 def test_max_min_with_nan() -> None:
     x = arr([1.0, np.nan, 3.0, np.nan])
     check_grad(lambda t, x: x.max(), x)

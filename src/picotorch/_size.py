@@ -152,6 +152,27 @@ def method_sizes(args: tuple[Any, ...], keyword: Any, name: str, arg: str) -> tu
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+def dim_by_name(function: _F) -> _F:
+    """``max``/``min`` as torch reads a tensor given by name as ``dim`` (or ``axis``): an int if
+    it is a 0-d integer tensor, else its TypeError. Only a tensor in ``dim``'s position is the
+    elementwise ``other`` (``x.max(t)``; ``x.max(dim=t)`` is no maximum)."""
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        dim = kwargs.get("dim")
+        if dim is not None and type(dim) is not builtins.int:
+            from ._tensor import Tensor  # (here, not above: _tensor imports this module)
+
+            if isinstance(dim, Tensor):
+                if dim._data.ndim or dim._dtype._kind != 1:
+                    overloads = ("", "Tensor other", "int dim, bool keepdim = False")
+                    raise invalid_combination(function.__name__, "dim=Tensor, ", *overloads)
+                kwargs["dim"] = int(dim._data)
+        return function(*args, **kwargs)
+
+    return call  # type: ignore[return-value]
+
+
 def numpy_names(function: _F) -> _F:
     """Let ``function`` also take NumPy's names ``axis=`` for ``dim=`` and ``keepdims=`` for
     ``keepdim=`` (``x.sum(axis=0)``, ``torch.cat(ts, axis=1)``), as torch's argument parser does

@@ -37,6 +37,7 @@ from ._size import (
     broadcast_error,
     check_python_int,
     contiguous_strides,
+    dim_by_name,
     int_arg,
     int_tuple,
     invalid_combination,
@@ -1560,10 +1561,12 @@ class Tensor:
         return _red.prod(self, dim, keepdim, dtype=dtype)
 
     @numpy_names
+    @dim_by_name
     def max(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None) -> Any:
         return _red.max(self, dim, keepdim, other=other)
 
     @numpy_names
+    @dim_by_name
     def min(self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, other: Any = None) -> Any:
         return _red.min(self, dim, keepdim, other=other)
 

@@ -24,6 +24,7 @@ from .._size import (
     bool_arg,
     check_int64_items,
     check_python_int,
+    dim_by_name,
     int_arg,
     int_tuple,
     invalid_combination,
@@ -520,6 +521,7 @@ class MinBackward0(MaxBackward0):
 
 
 @numpy_names
+@dim_by_name
 def max(  # noqa: A001
     input: Tensor,
     dim: Any = NOT_GIVEN,
@@ -540,6 +542,7 @@ def max(  # noqa: A001
 
 
 @numpy_names
+@dim_by_name
 def min(  # noqa: A001
     input: Tensor,
     dim: Any = NOT_GIVEN,
