@@ -14,7 +14,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 from parity import NoGrad, check, check_grad
+
+import picotorch
 
 F32, F64 = np.float32, np.float64
 rng = np.random.default_rng(1234)
@@ -225,6 +228,13 @@ def test_clamp_at_bounds_number() -> None:
     check_grad(lambda t, x: t.clamp(x, -1.0, 1.0), x)
     check_grad(lambda t, x: t.clamp(x, 1.0, -1.0), x)  # min > max: everything becomes max
     check_grad(lambda t, x: t.clamp(x, 0.0, 0.0), x)
+
+
+def test_an_operator_hands_a_numpy_uint64_beyond_int64_back_to_numpy() -> None:
+    """torch can't read it as a number, so ``+`` returns NotImplemented and NumPy adds."""
+    for lib in (picotorch, torch):
+        result = lib.zeros(2) + np.uint64(2**63)
+        assert type(result) is np.ndarray and result.tolist() == [2.0**63] * 2
 
 
 def test_clamp_of_bools_by_a_float_and_a_uint64_number() -> None:

@@ -1025,6 +1025,19 @@ for name, fn in {  # sizes: torch's message goes on with its C++ stack
     "norm-dim": lambda L: L.ones(2, 2).norm(dim=BIG),
 }.items():
     err(f"big-int-{name}", fn, raises=TypeError, match="Overflow when unpacking long long")
+# a NumPy uint64 beyond int64 as a Number: torch reads NumPy's ints as int64 (the operators
+# hand such an operand back to NumPy, as torch's do: ``x + np.uint64(2**63)`` is an ndarray)
+for name, fn in {
+    "add": lambda L, a: a.add(np.uint64(2**63)),
+    "fill_": lambda L, a: a.fill_(np.uint64(2**64 - 1)),
+    "full": lambda L, a: L.full((2,), np.uint64(2**63)),
+    "alpha": lambda L, a: a.add(a, alpha=np.uint64(2**63)),
+    "clamp": lambda L, a: a.clamp(np.uint64(2**63)),
+    "eq": lambda L, a: a.long().eq(np.uint64(2**63)),
+    "where": lambda L, a: L.where(a > 1, a, np.uint64(2**63)),
+    "arange": lambda L, a: L.arange(np.uint64(2**63)),
+}.items():
+    err(f"numpy-uint64-{name}", fn, F, raises=TypeError)
 # every argument's kind before any int's range, as torch parses them all first
 for name, fn in {
     "avg_pool2d": lambda L, a: L.nn.functional.avg_pool2d(a[None], -BIG, 0.5),

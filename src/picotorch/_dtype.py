@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._size import INT64_MAX, INT64_MIN, check_python_int
+from ._size import INT64_MAX, check_python_int
 
 
 class dtype:  # noqa: N801 - torch spells it lower-case
@@ -247,9 +247,8 @@ def result_type(*operands: object) -> dtype:
         if not isinstance(d, dtype):  # a Python number, or a NumPy one (np.float64(2.5))
             s = scalar_dtype(op)
             scalar_result = s if scalar_result is None else promote_types(scalar_result, s)
-            if type(op) is builtins.int and not INT64_MIN <= op <= INT64_MAX:
-                check_python_int(op)  # (beyond uint64 too: torch's OverflowError)
-                uint64 = True
+            check_python_int(op)  # (torch's errors for ints beyond the C integers it reads)
+            uint64 = uint64 or (type(op) is builtins.int and op > INT64_MAX)
         elif op.ndim == 0:  # type: ignore[attr-defined]
             zero_dim_result = d if zero_dim_result is None else promote_types(zero_dim_result, d)
         else:

@@ -215,11 +215,15 @@ def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
 
 
 def check_python_int(value: Any) -> None:
-    """torch's OverflowError for a Python int that no C integer holds; other values pass."""
+    """torch's error for a Number that is an int no C integer it reads holds: a Python int
+    beyond uint64 (OverflowError), a NumPy uint64 beyond int64 (TypeError: torch reads NumPy's
+    ints as int64). Other values pass."""
     if type(value) is builtins.int and not INT64_MIN <= value < UINT64_END:
         raise OverflowError(
             "int too big to convert" if value > 0 else "can't convert negative int to unsigned"
         )
+    if type(value) is np.uint64 and value > INT64_MAX:
+        raise TypeError("an integer is required")
 
 
 def invalid_combination(name: str, got: str, *overloads: str) -> TypeError:
