@@ -462,6 +462,34 @@ def test_device_objects() -> None:
     check(lambda L: L.device("cuda", -1), raises=RuntimeError, same_message=True)
 
 
+# a device's index as torch's parser reads it: a Python or NumPy int (no bool, no float), an
+# int64, not negative; and ``to`` reads a NumPy float, bool or complex64 as a Python float
+DEVICE_INDEXES = {
+    "zeros(device=np.int64)": lambda L: L.zeros(2, device=np.int64(0)),
+    "zeros(device=np.uint64 max)": lambda L: L.zeros(2, device=np.uint64(2**64 - 1)),
+    "zeros(device=2**70)": lambda L: L.zeros(2, device=2**70),
+    "zeros(device=-1)": lambda L: L.zeros(2, device=-1),
+    "device(np.int32)": lambda L: L.device(np.int32(1)),
+    "device(-1)": lambda L: L.device(-1),
+    "device(2**70)": lambda L: L.device(2**70),
+    "device('cpu', 2**70)": lambda L: L.device("cpu", 2**70),
+    "device('cpu', True)": lambda L: L.device("cpu", True),
+    "device('cpu', 1.5)": lambda L: L.device("cpu", 1.5),
+    "device('cpu', np.int64)": lambda L: repr(L.device("cpu", np.int64(2))),
+    "to(np.int64)": lambda L: L.zeros(2).to(np.int64(0)),
+    "to(-1)": lambda L: L.zeros(2).to(-1),
+    "Linear.to(np.int64)": lambda L: L.nn.Linear(2, 2).to(np.int64(0)),
+    "to(np.float32)": lambda L: L.zeros(2).to(np.float32(1.5)),
+    "to(np.bool_)": lambda L: L.zeros(2).to(np.bool_(True)),
+    "to(np.float16, copy=True)": lambda L: L.zeros(2).to(np.float16(1), copy=True),
+}
+
+
+@pytest.mark.parametrize("name", DEVICE_INDEXES)
+def test_device_indexes_and_numbers_as_torch_reads_them(name: str) -> None:
+    check(DEVICE_INDEXES[name])
+
+
 # ---------------------------------------------------------------------------- torch.Size
 def test_size() -> None:
     check(

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import operator
+
+import numpy as np
+
+from ._size import check_int64, int_arg
+
+# an accelerator's index: a Python or NumPy int (not a bool)
+_INDEX = (int, np.integer)
+
 # every device type torch knows by name (picotorch can name them all, but only use the CPU)
 _KNOWN_TYPES = (
     "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
@@ -20,7 +29,8 @@ class device:  # noqa: N801 - torch spells it lower-case
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
-        if isinstance(type, int) and not isinstance(type, bool):  # an accelerator's index
+        if isinstance(type, _INDEX) and not isinstance(type, bool):  # an accelerator's index
+            _check_index(operator.index(type))
             raise RuntimeError("Cannot access accelerator device when none is available.")
         if not isinstance(type, str):
             raise TypeError(
@@ -36,8 +46,9 @@ class device:  # noqa: N801 - torch spells it lower-case
             )
         if colon and not (idx.isdigit() and str(int(idx)) == idx):  # 'cuda:01' is refused too
             raise RuntimeError(f"Invalid device string: '{type}'")
-        if index is not None and index < 0:
-            raise RuntimeError("Device index must not be negative")
+        if index is not None:
+            index = int_arg(index, "device", "index", 2)
+            _check_index(index)
         self.type = name
         self.index = int(idx) if colon else index
 
@@ -68,6 +79,12 @@ def _kind_of(value: object) -> str:
     return "torch.dtype" if kind.__name__ == "dtype" else kind.__name__
 
 
+def _check_index(index: int) -> None:
+    check_int64(index)
+    if index < 0:
+        raise RuntimeError("Device index must not be negative")
+
+
 def check_device(d: str | device | None) -> None:
     """picotorch, like a CPU-only build of torch, can only place tensors on the CPU."""
     check_placement(device_arg(d))
@@ -78,7 +95,7 @@ def device_arg(d: str | device | None) -> device | None:
     unknown type, a bad index); None if not given."""
     if d is None:
         return None
-    if isinstance(d, bool) or not isinstance(d, str | device | int):
+    if isinstance(d, bool) or not isinstance(d, (str, device, *_INDEX)):
         raise TypeError(f"argument 'device' must be torch.device, not {_kind_of(d)}")
     return device(d)
 

@@ -104,6 +104,8 @@ def _to_dtype(
 def _to_other(
     tensor: Any, non_blocking: Any = False, copy: Any = NOT_GIVEN, *, memory_format: Any = None
 ) -> tuple[Any, ...]:
+    if isinstance(tensor, np.floating | np.bool_ | np.complex64):  # (NumPy warns for complex64)
+        tensor = builtins.float(tensor)  # (torch's parser reads these as Python floats)
     if isinstance(tensor, builtins.bool | builtins.int | builtins.float):
         # torch's parser takes a number for this tensor, as a 0-d tensor of the number's own
         # dtype: ``x.to(2.5)`` is float64 (an int is a device's index first: the overload above)
@@ -129,7 +131,7 @@ def _fits_to(device_: Any, dtype_: Any, non_blocking: Any, copy: Any, fmt: Any) 
     ``torch.device`` or an accelerator's index (not a bool); a dtype may be one of Python's
     types (``to(float)``); the flags are bools."""
     if device_ is not None and not (
-        isinstance(device_, str | device) or type(device_) is builtins.int
+        isinstance(device_, str | device | np.integer) or type(device_) is builtins.int
     ):
         return False
     if dtype_ is not None and not (
