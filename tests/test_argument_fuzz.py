@@ -344,6 +344,30 @@ def test_var_and_std_take_the_overload_torch_takes(chunk: int) -> None:
     assert not differences, "\n".join(differences)
 
 
+# found with ints beyond int64, NumPy numbers and out=None added to the values above
+OVERLOAD_EDGES = {
+    "torch.std(x, False, out=None)": lambda L, x: L.std(x, False, out=None),
+    "torch.var(x, unbiased=False, out=None)": lambda L, x: L.var(x, unbiased=False, out=None),
+    "torch.var(x, 0, out=None)": lambda L, x: L.var(x, 0, out=None),
+    "torch.var(x, 0.5, correction=2**70)": lambda L, x: L.var(x, 0.5, correction=2**70),
+    "x.std(correction=2**70)": lambda L, x: x.std(correction=2**70),
+    "x.to(2**70, False)": lambda L, x: x.to(2**70, False),
+    "x.to(2**70, copy=device)": lambda L, x: x.to(2**70, copy=L.device("cpu")),
+    "x.to(2**70)": lambda L, x: x.to(2**70),
+    "Linear.to(2**70, 0, memory_format=True)": lambda L, x: L.nn.Linear(1, 1).to(
+        2**70, 0, memory_format=True
+    ),
+}
+
+
+@pytest.mark.parametrize("name", OVERLOAD_EDGES)
+def test_overloads_at_the_edges(name: str) -> None:
+    """``out=None`` is an ``out`` given (the overload without one doesn't fit), and an int no C
+    integer holds is an error only once the overload fits by every argument's kind."""
+    call = OVERLOAD_EDGES[name]
+    assert outcome_difference(lambda L: call(L, L.tensor([[1.0, 2.0], [3.0, 5.0]]))) is None
+
+
 TO_KEYWORDS = ("device", "dtype", "non_blocking", "copy", "memory_format")
 
 

@@ -30,6 +30,8 @@ from ._device import CPU, check_device, check_placement, device, device_arg
 from ._dtype import c_type_name, dtype, type_name
 from ._memory import check_reads, storage_offset
 from ._size import (
+    INT64_MAX,
+    INT64_MIN,
     NOT_GIVEN,
     NUMBERS,
     Size,
@@ -106,6 +108,10 @@ def _to_other(
 ) -> tuple[Any, ...]:
     if isinstance(tensor, np.floating | np.bool_ | np.complex64):  # (NumPy warns for complex64)
         tensor = builtins.float(tensor)  # (torch's parser reads these as Python floats)
+    if type(tensor) is builtins.int and not INT64_MIN <= tensor <= INT64_MAX:
+        if _fits_to(None, None, non_blocking, copy, memory_format):  # (the others' kinds first)
+            check_python_int(tensor)  # (beyond uint64: torch's OverflowError)
+        raise TypeError  # (a uint64 tensor in torch, which picotorch lacks)
     if isinstance(tensor, builtins.bool | builtins.int | builtins.float):
         # torch's parser takes a number for this tensor, as a 0-d tensor of the number's own
         # dtype: ``x.to(2.5)`` is float64 (an int is a device's index first: the overload above)

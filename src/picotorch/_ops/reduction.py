@@ -957,6 +957,7 @@ def _var_args(
             continue
         bool_arg(unbiased, name, "unbiased")
         bool_arg(keepdim, name, "keepdim")
+        _check_dims_kind(name, dim)  # (every kind before a value: the correction's range)
         if correction is None:
             return dim, 1 if unbiased else 0, keepdim
         return dim, number_arg(correction, name, "correction", None), keepdim
@@ -970,7 +971,6 @@ def _variance(
     """The variance as an ndarray: the mean squared deviation, divided by ``N - correction``;
     and how it was reduced (what the backward needs to know)."""
     dim, correction, keepdim = _var_args(name, args, kwargs)
-    _check_dims_kind(name, dim)
     if not input._dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     x = input._data
@@ -1017,9 +1017,10 @@ _VARIANCE_IN = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float
 
 
 @numpy_names
-def var(input: Tensor, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Tensor:
-    """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default)."""
-    if out is not None:
+def var(input: Tensor, *args: Any, out: Any = NOT_GIVEN, **kwargs: Any) -> Tensor:
+    """The variance over ``dim``, dividing by ``N - correction`` (Bessel's ``N - 1`` by default).
+    (``out=None`` is given all the same: the overload ``(unbiased)`` takes no ``out``.)"""
+    if out is not NOT_GIVEN:
         return _variance_into(out, var, input, args, kwargs)
     return variance_of(input, args, kwargs)
 
@@ -1034,9 +1035,9 @@ def variance_of(input: Tensor, args: Any, kwargs: Any) -> Tensor:
 
 
 @numpy_names
-def std(input: Tensor, *args: Any, out: Tensor | None = None, **kwargs: Any) -> Tensor:
+def std(input: Tensor, *args: Any, out: Any = NOT_GIVEN, **kwargs: Any) -> Tensor:
     """The standard deviation: the square root of ``var`` with the same arguments."""
-    if out is not None:
+    if out is not NOT_GIVEN:
         return _variance_into(out, std, input, args, kwargs)
     return deviation_of(input, args, kwargs)
 
@@ -1050,9 +1051,11 @@ def deviation_of(input: Tensor, args: Any, kwargs: Any) -> Tensor:
     return result
 
 
-def _variance_into(out: Tensor, op: Any, input: Tensor, args: Any, kwargs: Any) -> Tensor:
-    """``var``/``std`` with ``out=``."""
+def _variance_into(out: Any, op: Any, input: Tensor, args: Any, kwargs: Any) -> Tensor:
+    """``var``/``std`` with ``out=`` (None too)."""
     _var_args(op.__name__, args, kwargs, out=True)  # (torch's parser refuses first)
+    if out is None:
+        return op(input, *args, **kwargs)
     check_out(op.__name__, out, input)
     return write_out(out, op(input, *args, **kwargs), dtype="category")
 
