@@ -1813,13 +1813,15 @@ def where(
     input: Operand = _NOT_GIVEN,
     other: Operand = _NOT_GIVEN,
     *,
-    out: Tensor | None = None,
+    out: Any = _NOT_GIVEN,
 ) -> Any:
     """``input`` where ``condition`` is True, else ``other``; all three broadcast. With the
     condition alone, the indices where it holds: ``nonzero(condition, as_tuple=True)``.
-    ``out=`` takes tensors only, of the result's dtype."""
-    if out is not None:
+    ``out=`` (None too) takes tensors only, of the result's dtype."""
+    if out is not _NOT_GIVEN:
         require_tensors("where", {"condition": condition, "input": input, "other": other})
+        if out is None:
+            return where(condition, input, other)
         check_out("where", out, input, other)
         result = where(condition, input, other)
         if out._dtype is not result._dtype:

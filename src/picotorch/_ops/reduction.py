@@ -134,10 +134,10 @@ def sum(  # noqa: A001 - torch's name
     keepdim: Any = NOT_GIVEN,
     *,
     dtype: dtype | None = None,
-    out: Tensor | None = None,
+    out: Any = NOT_GIVEN,
 ) -> Tensor:
     """The sum over ``dim`` (all dims by default)."""
-    if out is not None:
+    if out is not NOT_GIVEN:  # (out=None too: the overload for all elements takes none)
         return _reduce_into(out, sum, input, dim, keepdim, dtype, all_ok=False, rule="any")
     if (
         dim is NOT_GIVEN
@@ -244,7 +244,7 @@ def mean(
 
 
 def _reduce_into(
-    out: Tensor,
+    out: Tensor | None,
     op: Any,
     input: Tensor,
     dim: Any,
@@ -259,7 +259,9 @@ def _reduce_into(
     ``out`` must have."""
     name = op.__name__
     if dim is NOT_GIVEN and not all_ok:
-        raise _invalid_combination(name, "Tensor, out=Tensor")
+        raise _invalid_combination(name, f"Tensor, out={type_name_of(out)}")
+    if out is None:
+        return op(input, dim, keepdim, dtype=dtype)
     check_out(name, out, input)
     result = op(input, dim, keepdim, dtype=dtype)
     if dim is NOT_GIVEN and result._dtype._kind > out._dtype._kind:  # (mean's own message)
@@ -300,10 +302,10 @@ def prod(
     keepdim: Any = NOT_GIVEN,
     *,
     dtype: dtype | None = None,
-    out: Tensor | None = None,
+    out: Any = NOT_GIVEN,
 ) -> Tensor:
     """The product over one ``dim`` (or of all elements)."""
-    if out is not None:
+    if out is not NOT_GIVEN:  # (out=None too: the overload for all elements takes none)
         return _reduce_into(out, prod, input, dim, keepdim, dtype, all_ok=False, rule="any")
     dtype = _dtype.resolve(dtype, "prod")  # (checked first, as torch parses it)
     dim, keepdim = _one_dim_or_all("prod", dim, keepdim)
