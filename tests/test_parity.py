@@ -121,6 +121,43 @@ ZERO_D = {  # 0-d tensors in a list count by their own dtype (Raw cannot copy a 
 }
 for name, data in ZERO_D.items():
     case(f"tensor-{name}", lambda L, d: L.tensor(d(L)), Raw(data))
+# ints beyond int64: a float (or bool) dtype takes them as numbers, given or inferred from a
+# float beside them (NumPy made [0, 2**63] a float64 array silently); an integer dtype is
+# torch's ValueError
+for name, (data, dtype_name) in {
+    "2**63-float32": (2**63, "float32"),
+    "2**63-bool": (2**63, "bool"),
+    "2**70-float16": (2**70, "float16"),
+    "list-2**63-float64": ([2**63, 1], "float64"),
+    "2**64-float32": (2**64, "float32"),
+    "below-int64-float32": (-(2**63) - 1, "float32"),
+    "0-and-2**63": ([0, 2**63], None),
+    "0-and-2**63-int64": ([0, 2**63], "int64"),
+    "0-and-2**63-bool": ([0, 2**63], "bool"),
+    "nested-2**63": ([[1, 2], [3, 2**63]], None),
+    "float-and-2**63": ([0.5, 2**63], None),
+    "2**70-and-float": ([[2**70, 1.5]], None),
+    "2**70-and-np-float32": ([2**70, np.float32(1)], None),
+    "2**70-and-np-int64": ([2**70, np.int64(1)], None),
+    "2**70-and-bool": ([2**70, True], None),
+    "10**400-and-float": ([1.5, 10**400], None),
+    "2**70-and-none-float32": ([2**70, None], "float32"),
+    "none-and-2**70-int64": ([None, 2**70], "int64"),
+    "2**70-and-none": ([2**70, None], None),
+    "2**63-uint8": ([2**63, 1], "uint8"),
+    "2**63-and-np-int8-int64": ([2**63, np.int8(1)], "int64"),
+    "2**63-and-np-int8-float32": ([2**63, np.int8(1)], "float32"),
+    "2**63-and-np-float32": ([2**63, np.float32(1)], None),
+    "2**63-and-np-bool": ([2**63, np.bool_(True)], None),
+}.items():
+    case(
+        f"tensor-wide-int-{name}",
+        lambda L, d, n: L.tensor(d, dtype=None if n is None else getattr(L, n)),
+        Raw(data),
+        dtype_name,
+    )
+case("new_tensor-2**63-float32", lambda L: L.ones(2).new_tensor([2**63]))
+case("as_tensor-2**63-float32", lambda L: L.as_tensor(2**63, dtype=L.float32))
 case("tensor-np-int64-dtype-overflow", lambda L: L.tensor([np.int64(300), 4], dtype=L.int8))
 # a Python type as a dtype: float is float64, int int64, bool bool (as torch reads them)
 for name, py in {"float": float, "int": int, "bool": bool}.items():

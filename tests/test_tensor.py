@@ -485,6 +485,28 @@ DEVICE_INDEXES = {
 }
 
 
+def test_a_vector_times_a_matrix_is_squeezed_in_place_as_torch_squeezes_it() -> None:
+    """torch's ``vector @ matrix`` squeezes the one-row product in place: the result is at
+    version 1, which an error about a later in-place op shows (found by the autograd fuzz)."""
+    check(
+        lambda L: [
+            (L.ones(2) @ L.ones(2, 3))._version,
+            L.matmul(L.ones(2, requires_grad=True), L.ones(2, 3))._version,
+            (L.ones(2) @ L.ones(2))._version,
+            (L.ones(3, 2) @ L.ones(2))._version,
+        ]
+    )
+
+    def relu_twice(L: Any) -> Any:
+        leaf = L.ones(1, 1, dtype=L.float64, requires_grad=True)
+        product = leaf.reshape(1) @ leaf
+        product.relu_()
+        product.relu_()
+        product.sum().backward()
+
+    check(relu_twice, raises=RuntimeError, same_message=True)
+
+
 @pytest.mark.parametrize("name", DEVICE_INDEXES)
 def test_device_indexes_and_numbers_as_torch_reads_them(name: str) -> None:
     check(DEVICE_INDEXES[name])

@@ -90,11 +90,32 @@ def _ragged_error(data: Any) -> Exception:
     return walk(data, 0) or ValueError("could not convert the nested sequence into a tensor")
 
 
-def _object_error(arr: np.ndarray, target: dtype | None = None) -> Exception:
-    """Why NumPy could only make an ``object`` array: an int too big for int64, or a non-number
-    (which torch cannot infer a dtype from; given the dtype, cannot convert to it)."""
-    for x in arr.flat:
-        if isinstance(x, builtins.int) and not -(2**63) <= x < 2**63:
+def _wide_numbers(arr: np.ndarray, target: dtype | None) -> np.ndarray:
+    """An ``object`` array of numbers, some of them ints beyond int64 (NumPy's reason for
+    ``object``), read as torch reads each number: as a double for a floating dtype (``target``,
+    or the default one where a float is among the numbers), as a bool for bool. An integer
+    dtype holds no such int: torch's ValueError (see ``_object_error``)."""
+    items = arr.ravel().tolist()
+    numbers = all(isinstance(x, builtins.int | builtins.float | np.number) for x in items)
+    floaty = any(isinstance(x, builtins.float | np.floating) for x in items)
+    wide_ok = floaty if target is None else target._kind != 1  # (a float or bool dtype)
+    if not numbers or not wide_ok:
+        raise _object_error(arr, target, wide_ok)
+    if target is _dtype.bool:
+        return np.array([builtins.bool(x) for x in items]).reshape(arr.shape)
+    return np.array([builtins.float(x) for x in items]).reshape(arr.shape)
+
+
+def _object_error(arr: np.ndarray, target: dtype | None = None, wide_ok: bool = False) -> Exception:
+    """Why NumPy could only make an ``object`` array: a non-number (which torch cannot infer a
+    dtype from; given the dtype, cannot convert to it), or an int too big for int64 where the
+    dtype is an integer one (``wide_ok``: it is not). Given the dtype, torch converts the values
+    in order, the first bad one its error; without, it infers the dtype from them all first."""
+    values = list(arr.flat)
+    if target is None:  # (the non-numbers first)
+        values.sort(key=lambda x: isinstance(x, (builtins.int, builtins.float, np.generic)))
+    for x in values:
+        if isinstance(x, builtins.int) and not -(2**63) <= x < 2**63 and not wide_ok:
             return ValueError("Overflow when unpacking long long")
         if not isinstance(x, (builtins.int, builtins.float, np.generic)):
             name = "torch.dtype" if isinstance(x, dtype) else type(x).__name__  # (C's names)
@@ -159,7 +180,7 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
     except ValueError:
         raise _ragged_error(data) from None
     if arr.dtype == object:
-        raise _object_error(arr, dtype)
+        arr = _wide_numbers(arr, dtype)
     kind = arr.dtype.kind
     if kind in "US":
         first = data
@@ -171,8 +192,15 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
     if kind not in "biuf":
         raise TypeError(f"new(): invalid data type '{arr.dtype.name}'")
     typed = not types <= _PYTHON_NUMBERS  # NumPy values, tensors: own dtypes
-    if kind == "u" and arr.dtype.itemsize == 8 and not typed:
-        raise ValueError("Overflow when unpacking long long")  # NumPy's uint64 for 2**63
+    if builtins.int in types and kind in "uf" and _has_wide_int(data):
+        # NumPy's way out for an int beyond int64 (uint64 for 2**63, float64 for [0, 2**63]):
+        # torch takes it as a number for a float or bool dtype, given or inferred, no other
+        if dtype is not None:
+            taken = dtype._kind != 1
+        else:
+            taken = _promoted_dtype(data).is_floating_point if typed else builtins.float in types
+        if not taken:
+            raise ValueError("Overflow when unpacking long long")
     if dtype is not None:
         return _checked_cast(arr, dtype)
     if typed:
@@ -232,6 +260,13 @@ def _value_types(data: Any) -> set[type]:
     return set()
 
 
+def _has_wide_int(data: Any) -> bool:
+    """Whether nested lists hold a Python int beyond int64."""
+    if isinstance(data, (list, tuple)):
+        return any(map(_has_wide_int, data))
+    return type(data) is builtins.int and not -(2**63) <= data < 2**63
+
+
 def _tensors_as_numbers(data: Any) -> Any:
     """Nested lists with each tensor in them read as a number of its own dtype, as torch reads
     them: a tensor of one element (of any shape), warning as ``float()`` does if it requires
@@ -258,9 +293,7 @@ def _promoted_dtype(data: Any) -> dtype:
         return data._dtype
     if isinstance(data, (np.ndarray, np.generic)):
         return _dtype.from_numpy_dtype(data.dtype)
-    if isinstance(data, builtins.int) and not -(2**63) <= data < 2**63:
-        raise ValueError("Overflow when unpacking long long")
-    return _dtype.scalar_dtype(data)
+    return _dtype.scalar_dtype(data)  # (an int beyond int64 too: see _wide_numbers)
 
 
 def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:

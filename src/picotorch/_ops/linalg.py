@@ -106,9 +106,15 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
             _check_dtypes("mv", input, other)
             result = _mv(rows, b)
         return _finish(result.reshape(*a.shape[:-1], *b.shape[1:]), out)
-    if a.ndim == 1 and b.ndim <= 2:
-        _check_dtypes("dot" if b.ndim == 1 else "mm", input, other)
-        return _finish(_dot(a, b) if b.ndim == 1 else _mm(a[np.newaxis], b)[0], out)
+    if a.ndim == 1 and b.ndim == 1:
+        _check_dtypes("dot", input, other)
+        return _finish(_dot(a, b), out)
+    if a.ndim == 1 and b.ndim == 2:
+        _check_dtypes("mm", input, other)
+        product = _finish(_mm(a[np.newaxis], b)[0], out)
+        if out is None:  # (torch squeezes the one-row product in place: version 1, as above)
+            product._bump_version()
+        return product
     # batched: the last two dims multiply, the leading ones broadcast
     _check_dtypes("bmm", input, other)
     lhs = a[np.newaxis] if a.ndim == 1 else a  # a vector is a one-row matrix
@@ -203,8 +209,10 @@ def _unsafe_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 
 def _squeeze_row(t: Tensor) -> Tensor:
-    """``t.squeeze_(0)`` on the one-row product of a vector @ matrix."""
+    """``t.squeeze_(0)`` on the one-row product of a vector @ matrix: in place, so the result
+    is at version 1, as torch's (an in-place op of the result later shows it in its errors)."""
     result = Tensor._make(t._data[0])
+    result._bump_version()
     if needs_grad(t):
         record(result, SqueezeBackward4, (t,), axes=(0,))
     return result

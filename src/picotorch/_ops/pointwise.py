@@ -398,6 +398,8 @@ def _with_alpha(
     common = _check_alpha(input, other, alpha, out)
     if not common.is_floating_point:
         return _binary(ufunc, input, _scaled(common, other, alpha), out=out)
+    if isinstance(alpha, np.bool_):  # (torch's parser reads NumPy's bool as a float)
+        alpha = float(alpha)
     scale = alpha if ufunc is np.add else -alpha
 
     def kernel(x: Any, y: Any) -> np.ndarray:
