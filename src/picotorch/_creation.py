@@ -192,14 +192,14 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
     if kind not in "biuf":
         raise TypeError(f"new(): invalid data type '{arr.dtype.name}'")
     typed = not types <= _PYTHON_NUMBERS  # NumPy values, tensors: own dtypes
-    if builtins.int in types and kind in "uf" and _has_wide_int(data):
+    if builtins.int in types and kind in "uf":
         # NumPy's way out for an int beyond int64 (uint64 for 2**63, float64 for [0, 2**63]):
         # torch takes it as a number for a float or bool dtype, given or inferred, no other
         if dtype is not None:
             taken = dtype._kind != 1
         else:
             taken = _promoted_dtype(data).is_floating_point if typed else builtins.float in types
-        if not taken:
+        if not taken and _has_wide_int(data):
             raise ValueError("Overflow when unpacking long long")
     if dtype is not None:
         return _checked_cast(arr, dtype)
