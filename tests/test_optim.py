@@ -644,3 +644,39 @@ def test_fused_and_capturable_steps(name: str) -> None:
             return p.detach(), sorted(optimizer.defaults.items())
 
         check(step_twice)
+
+
+# flags and hyper-parameters at their edges, as torch reads them: ``differentiable``'s truth at
+# construction and its kind at the step, ``foreach``'s truth at the step, a bool weight decay
+# as the alpha of torch's ``grad.add(param, alpha=weight_decay)``
+OPTIMIZER_EDGES = {
+    "differentiable 0": ("SGD", {"differentiable": 0}),
+    "differentiable None": ("Adam", {"differentiable": None}),
+    "differentiable 2": ("RMSprop", {"differentiable": 2}),
+    "differentiable tuple": ("AdamW", {"differentiable": ()}),
+    "differentiable 0-d tensor": ("SGD", {"differentiable": lambda L: L.tensor(True)}),
+    "differentiable 2 tensor": ("Adam", {"differentiable": lambda L: L.tensor([True, False])}),
+    "differentiable ndarray": ("SGD", {"differentiable": lambda L: np.array([1, 2])}),
+    "foreach ndarray": ("AdamW", {"foreach": lambda L: np.array([1, 2])}),
+    "foreach tensor": ("SGD", {"foreach": lambda L: L.tensor([1, 2])}),
+    "foreach 0-d tensor": ("RMSprop", {"foreach": lambda L: L.tensor(1)}),
+    "SGD weight_decay True": ("SGD", {"weight_decay": True}),
+    "Adam weight_decay True": ("Adam", {"weight_decay": True}),
+    "RMSprop weight_decay True": ("RMSprop", {"weight_decay": True}),
+    "AdamW weight_decay True": ("AdamW", {"weight_decay": True}),
+}
+
+
+@pytest.mark.parametrize("name", OPTIMIZER_EDGES)
+def test_flags_and_hyperparameters_at_their_edges(name: str) -> None:
+    optimizer, options = OPTIMIZER_EDGES[name]
+
+    def fn(L: Any) -> Any:
+        w = L.ones(2, requires_grad=True)
+        given = {k: v(L) if callable(v) else v for k, v in options.items()}
+        step = getattr(L.optim, optimizer)([w], lr=0.1, **given)
+        (w * w).sum().backward()
+        step.step()
+        return w.detach()
+
+    check(fn)

@@ -14,6 +14,7 @@ from .optimizer import (
     _bump,
     _check_tensor_lr,
     _check_variants,
+    _decayed,
     _number,
     _scalar,
     _state_tensor,
@@ -115,7 +116,7 @@ class Adam(Optimizer):
                         param *= 1 - lr * weight_decay
                         _bump(p)
                     else:  # Adam: weight decay as part of the gradient
-                        g = g + weight_decay * param
+                        g = _decayed(g, weight_decay, param)
 
                 # m ← m + (1 - β1)(g - m), v ← β2 v + (1 - β2) g²
                 _lerp(m._data, g, 1 - beta1)

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype
+from .._size import bool_arg
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 
@@ -128,11 +129,15 @@ class Optimizer:
         """What every ``step`` does first: note that the optimizer stepped (the schedulers warn
         when they step before it), and run ``closure`` with gradients enabled; its loss."""
         self._opt_called = True
+        # (torch's step runs under set_grad_enabled(differentiable): a bool, nothing else)
+        bool_arg(self.defaults.get("differentiable", False), "set_grad_enabled", "enabled", 1)
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
+            if group.get("foreach") is not None:
+                bool(group["foreach"])  # (torch's step asks ``if foreach``: an array can't say)
             capturable = group.get("capturable") and not group.get("fused")
             if capturable and any(p.grad is not None for p in group["params"]):
                 raise AssertionError(
@@ -294,7 +299,9 @@ def _check_variants(name: str, defaults: dict[str, Any]) -> None:
             raise RuntimeError("`fused` does not support `differentiable`")
         if defaults["foreach"]:
             raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-    if defaults["differentiable"]:
+    differentiable = defaults["differentiable"]
+    # (torch asks its truth here, and refuses anything but a bool at the step)
+    if differentiable and differentiable is True:
         raise NotImplementedError(f"picotorch's {name} has no differentiable variant")
 
 
@@ -315,6 +322,14 @@ def _number(value: Any) -> Any:
     """Any other hyper-parameter given as a 0-d tensor (``eps=torch.tensor(1e-8)``): torch's
     steps use it as the number it holds."""
     return value.item() if isinstance(value, Tensor) else value
+
+
+def _decayed(g: np.ndarray, weight_decay: Any, param: np.ndarray) -> np.ndarray:
+    """``g + weight_decay * param``, torch's ``grad.add(param, alpha=weight_decay)``: a bool
+    ``weight_decay`` (True) is its error there."""
+    if weight_decay is True:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    return g + weight_decay * param
 
 
 def _bump(*tensors: Tensor) -> None:

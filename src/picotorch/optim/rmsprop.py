@@ -15,6 +15,7 @@ from .optimizer import (
     _bump,
     _check_tensor_lr,
     _check_variants,
+    _decayed,
     _number,
     _scalar,
     _state_tensor,
@@ -94,7 +95,7 @@ class RMSprop(Optimizer):
                 state["step"]._data += 1
                 _bump(state["step"])
                 if weight_decay != 0:
-                    g = g + weight_decay * p._data
+                    g = _decayed(g, weight_decay, p._data)
                 v = state["square_avg"]
                 v._data *= alpha  # v ← α v + (1 - α) g²
                 v._data += (1 - alpha) * g * g

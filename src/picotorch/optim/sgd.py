@@ -11,6 +11,7 @@ from .optimizer import (
     _bump,
     _check_tensor_lr,
     _check_variants,
+    _decayed,
     _number,
     _scalar,
     _state_tensor,
@@ -84,7 +85,7 @@ class SGD(Optimizer):
                 if group["maximize"]:
                     g = -g
                 if weight_decay != 0:
-                    g = g + weight_decay * param
+                    g = _decayed(g, weight_decay, param)
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
