@@ -1145,9 +1145,7 @@ def _compare(
             f"unsupported operand types for comparison: '{type(a).__name__}' and "
             f"'{type(b).__name__}'"
         )
-    check_python_int(a)
-    check_python_int(b)
-    common = result_type(a, b)
+    common = result_type(a, b)  # (it refuses an int no C integer holds, as torch's parser)
     return _compared(ufunc, _array(a, common), _array(b, common))
 
 
@@ -1239,9 +1237,7 @@ def _require_two_tensors(name: str, input: Any, other: Any, first: str | None) -
 def _bitwise(
     ufunc: Callable[..., Any], name: str, a: Operand, b: Operand, out: Tensor | None
 ) -> Tensor:
-    check_python_int(a)
-    check_python_int(b)
-    common = result_type(a, b)
+    common = result_type(a, b)  # (first: it refuses an int no C integer holds)
     if common.is_floating_point:  # (torch's checks come first: the shapes, then the dtypes)
         broadcast_shapes(np.shape(a), np.shape(b))
         check_in_place_shape(out, a, b)
@@ -1675,7 +1671,7 @@ def clamp(
     out: Tensor | None = None,
 ) -> Tensor:
     """Limit every element to ``[min, max]`` (``min`` is applied first, then ``max``)."""
-    _clamp_overload(min, max)
+    numbers = _clamp_overload(min, max) == "Number"
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     min, max = _real_bound(min, input), _real_bound(max, input)  # noqa: A001
@@ -1683,7 +1679,6 @@ def clamp(
     common = result_type(input, *bounds)
     if common is _dtype.bool:
         _refuse_bool_clamp(min, max)
-    numbers = _clamp_overload(min, max) == "Number"
     # two number bounds, one NaN: torch fills NaN, without converting the other
     nan_fill = numbers and len(bounds) == 2 and any(math.isnan(float(b)) for b in bounds)
     for bound in bounds:
