@@ -108,6 +108,17 @@ err("size-range-0d", lambda L: L.tensor(1.0).size(1), raises=IndexError)
 err("sum-dim-range", lambda L, a: a.sum(2), F, raises=IndexError)
 err("sum-dim-range-neg", lambda L, a: a.sum(-3), F, raises=IndexError)
 err("sum-dim-repeated", lambda L, a: a.sum((0, 0)), F, raises=RuntimeError)
+# a repeat before a dim out of range: the reductions wrap every dim first, squeeze, var and std
+# check each dim against those before it
+for name, fn in {
+    "sum": lambda L, a: a.sum((-1, 1, 3)),
+    "mean": lambda L, a: L.mean(a, dim=[1, -1, 5]),
+    "squeeze": lambda L, a: a.squeeze((-1, 1, 3)),
+    "var": lambda L, a: a.var([1, -1, 5]),
+    "std": lambda L, a: L.std(a, dim=(0, -2, 7), keepdim=True),
+}.items():
+    raises = IndexError if name in ("sum", "mean") else RuntimeError
+    err(f"dims-repeat-before-range-{name}", fn, F, raises=raises)
 err("max-dim-range", lambda L, a: a.max(5), F, raises=IndexError)
 err("argmax-dim-range", lambda L, a: a.argmax(2), F, raises=IndexError)
 err("std-dim-range", lambda L, a: a.std(2), F, raises=IndexError)
@@ -565,6 +576,67 @@ for name, fn in {
     "module-to-int": lambda L: L.nn.Linear(1, 1).to(0),
 }.items():
     err(f"accelerator-index-{name}", fn, raises=RuntimeError)
+# a factory's sizes after its first are unpacked once the dtype, device and out are read (the
+# parser tells a list of ints by its first item): the device's error, or out's, comes first
+for name, fn in {
+    "zeros": lambda L: L.zeros((1, "sum"), device=0),
+    "ones-varargs": lambda L: L.ones(1, 2.5, device=0),
+    "empty-size": lambda L: L.empty(size=(1, 2**63), device=0),
+    "rand-out-dtype": lambda L: L.rand((2, None), out=L.ones(2), dtype=L.float64),
+    "randn-big-first": lambda L: L.randn(2**63, 1, device=0),
+    "full": lambda L: L.full((1, "a"), 2.0, device=0),
+    "randint": lambda L: L.randint(3, (1, "a"), dtype=L.float64, device=0),
+    "new_zeros": lambda L: L.ones(1).new_zeros((1, "sum"), device=0),
+    "new_empty-varargs": lambda L: L.ones(1).new_empty(1, 2**70, device=0),
+    "new_ones-size": lambda L: L.ones(1).new_ones(size=(1, "sum"), device=0),
+    "new_full": lambda L: L.ones(1).new_full((1, 1.5), 2, device=0),
+    "linear": lambda L: L.nn.Linear("sum", 1, device=0),
+    # and so are its ints and numbers: their ranges are checked when it reads them
+    "randint-high": lambda L: L.randint(2**70, (2,), device=0),
+    "randint-low-out": lambda L: L.randint(2**63, 3, (2,), out=L.ones(2), dtype=L.int64),
+    "randperm": lambda L: L.randperm(2**70, device=0),
+    "eye": lambda L: L.eye(2, -(2**70), device=0),
+    "arange": lambda L: L.arange(0, 2**70, device=0),
+    "linspace-steps": lambda L: L.linspace(0, 1, 2**70, device=0),
+    "linspace-out": lambda L: L.linspace(2**70, 1, 3, dtype=L.int64, out=L.ones(2)),
+    "linspace-dims": lambda L: L.linspace(L.ones(2), 1, 3, device=0),
+    "full-fill": lambda L: L.full((1, 2), 2**70, device=0),
+    "full-fill-out": lambda L: L.full((2,), -(2**70), dtype=L.float32, out=L.ones(2).long()),
+    "full_like": lambda L: L.full_like(L.ones(2), 2**70, device=0),
+    "new_full-fill": lambda L: L.ones(1).new_full((1, 2), 2**70, device=0),
+    "ones_like-format": lambda L: L.ones_like(L.ones(2), memory_format=L.channels_last, device=0),
+}.items():
+    err(f"factory-sizes-after-device-{name}", fn, raises=RuntimeError)
+err("factory-sizes-after-cuda", lambda L: L.zeros((1, "a"), device="cuda"), raises=AssertionError)
+# the first item is the parser's: a TypeError before the device; the values read later come in
+# torch's order (a fill value before the sizes, randint's sizes before its bounds)
+for name, fn in {
+    "zeros": lambda L: L.zeros((1.5, "a"), device=0),
+    "zeros-bool-first": lambda L: L.zeros(True, 2, device=0),
+    "full": lambda L: L.full((None, 1), 2.0, device=0),
+    "new_zeros": lambda L: L.ones(1).new_zeros("a", size=(1,), device=0),
+    "randint": lambda L: L.randint(2**70, (2, "a")),
+}.items():
+    err(f"factory-values-in-order-{name}", fn, raises=TypeError)
+for name, fn in {
+    "new_full": lambda L: L.ones(1).new_full((1, "a"), 2**70),
+    "linspace": lambda L: L.linspace(L.ones(2), 2**70, 3),
+}.items():
+    err(f"factory-values-in-order-{name}", fn, raises=OverflowError)
+# a memory format's kind is the parser's, after the sizes' and before the dtype's
+for name, fn in {
+    "empty": lambda L: L.empty((1, "a"), dtype=3, memory_format=3),
+    "empty-size-first": lambda L: L.empty(2.5, memory_format=3),
+    "zeros_like": lambda L: L.zeros_like(L.ones(2), dtype=3, memory_format=3),
+    "full_like": lambda L: L.full_like(L.ones(2), "a", memory_format=3),
+}.items():
+    err(f"memory-format-kind-{name}", fn, raises=TypeError)
+for name in ("new_zeros", "new_ones", "new_empty"):
+    err(
+        f"{name}-size-twice",
+        lambda L, name=name: getattr(L.ones(1), name)((0, 1), size=None),
+        raises=TypeError,
+    )
 err("delitem", lambda L, a: a.__delitem__(0), F, raises=TypeError)
 err("index-np-bool", lambda L, a: a[np.bool_(True)], F, raises=IndexError)
 err(
@@ -1063,6 +1135,19 @@ for name, fn in {
     "bitwise_and": lambda L, a: (a > 1) & 2**63,
 }.items():
     err(f"uint64-int-bool-{name}", fn, F, raises=RuntimeError)
+# an integer or bool tensor to the power of an int: torch reads the exponent as an int64 before it
+# promotes (the overflow is int64's, not the tensor dtype's; a negative one is its own error)
+for name, fn in {
+    "bool": lambda L, a: a.bool() ** 2**63,
+    "bool-pow_": lambda L, a: a.bool().pow_(2**64 - 1),
+    "int8": lambda L, a: a.char() ** 2**63,
+    "int32-pow_": lambda L, a: a.int().pow_(2**63),
+    "int8-negative": lambda L, a: a.char() ** -(2**63),
+    "uint8-negative": lambda L, a: a.byte().pow(-(2**63)),
+    "bool-negative": lambda L, a: a.bool() ** -1,
+    "uint8-numpy-negative": lambda L, a: a.byte() ** np.int8(-1),
+}.items():
+    err(f"pow-integer-exponent-{name}", fn, F, raises=RuntimeError)
 err("uint64-int-arange", lambda L: L.arange(2**63), raises=RuntimeError)
 err("uint64-int-arange-step", lambda L: L.arange(0, 2**63, 2**62), raises=RuntimeError)
 err("arange-too-many", lambda L: L.arange(1e20), raises=RuntimeError)

@@ -268,6 +268,39 @@ def test_binary_cross_entropy_to_the_last_bit(op: str, dtype: str) -> None:
     assert share <= BINARY_LOSS_LAST_BIT_SHARE[op, dtype]
 
 
+# add/sub's alpha and a number operand as torch's parser reads them (NumPy's numbers as Python
+# ones, ints in the uint64 range too) and its kernels use them: the product in the result's
+# dtype, wrapping around; sub adds -alpha, negated in int64 and checked against the dtype
+ALPHAS = [0, -1, 3, 200, -128, 2**31, 2**63 - 1, -(2**63), 2**63, 2**64 - 1, 0.5, 1e300]
+ALPHAS += [np.uint8(200), np.int8(-128), np.int64(2**62), np.uint64(2**63 - 1), True]
+ALPHAS += [np.bool_(True), np.float16(-0.5)]
+ALPHA_OPERANDS = ["int8", "uint8", "float16", "bool", 5, 2**62, np.uint8(250), np.int8(-128), -3.5]
+ALPHA_OPS = {
+    "add": lambda L, x, y, alpha: x.add(y, alpha=alpha),
+    "sub": lambda L, x, y, alpha: L.sub(x, y, alpha=alpha),
+    "add_": lambda L, x, y, alpha: x.add_(y, alpha=alpha),
+    "sub_": lambda L, x, y, alpha: x.sub_(y, alpha=alpha),
+    "rsub": lambda L, x, y, alpha: L.sub(y, x, alpha=alpha),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("op", ALPHA_OPS)
+def test_add_and_sub_with_alpha_and_numbers(op: str, dtype: str) -> None:
+    """Before, NumPy's arithmetic leaked in: ``x.sub(1, alpha=np.uint8(200))`` was 57 (-199),
+    ``int_x.add(np.uint8(200), alpha=3)`` 88 (600), ``int8_x.sub(y, alpha=-128)`` computed (-alpha
+    does not fit int8), ``int32_x.sub(y, alpha=2**31)`` was an error: 1 521 differences in
+    11 700 calls, 624 of them wrong values."""
+    for other, alpha in itertools.product(ALPHA_OPERANDS, ALPHAS):
+
+        def call(L: Any, other: Any = other, alpha: Any = alpha) -> Any:
+            x = _tensor(L, dtype, [1, 0, 1])
+            y = _tensor(L, other, [3, 100, -7]) if isinstance(other, str) else other
+            return ALPHA_OPS[op](L, x, y, alpha)
+
+        check(call, same_message=True, rtol=0, atol=0)
+
+
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 @pytest.mark.parametrize("other", ["tensor", "number", "0-d", "row", "int tensor", "transposed"])
 def test_add_and_sub_with_alpha_to_the_last_bit(dtype: str, other: str) -> None:

@@ -16,20 +16,28 @@ from . import _dtype, _random
 from ._device import check_device, check_placement, device_arg
 from ._dtype import check_fits, dtype, fitted, type_name
 from ._memory import empty_laid_out_like, first_byte
-from ._memory_format import contiguous_format, laid_out, memory_format_arg, preserve_format
+from ._memory_format import (
+    check_memory_format_kind,
+    contiguous_format,
+    laid_out,
+    memory_format_arg,
+    preserve_format,
+)
 from ._out import check_out, resize_out, write_out
 from ._size import (
     INT64_MAX,
     NUMBERS,
     bool_arg,
     check_int64,
+    check_int_tuple_kind,
+    check_number_kind,
     check_python_int,
-    int_arg,
     int_tuple,
     invalid_combination,
     non_negative,
     number_arg,
     one_int_tuple,
+    parsed_int,
     type_name_of,
 )
 from ._tensor import Tensor
@@ -330,22 +338,29 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 # --8<-- [start:factories]
 def _factory(
-    name: str, sizes: tuple[Any, ...], size: Any, dtype: Any, device: Any, out: Tensor | None
+    name: str,
+    sizes: tuple[Any, ...],
+    size: Any,
+    dtype: Any,
+    device: Any,
+    out: Tensor | None,
+    memory_format: Any = contiguous_format,
 ) -> tuple[tuple[int, ...], dtype]:
     """The shape and dtype every factory (zeros, ones, rand, ...) starts from. The shape comes
     as ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (``sizes`` or ``size``), never both.
     The checks go in torch's order: the arguments' kinds (its parser's TypeErrors), the
-    device's name, ``out``, the device, then the sizes' values."""
+    device's name, ``out``, the device, then the sizes (unpacked only now) and their values."""
+    position: int | None = 1
     if size is not None:
         if sizes:
             raise TypeError(f"{name}() got multiple values for argument 'size'")
-        ints = one_int_tuple(size, name, "size", None)
+        sizes, position = (size,), None
     elif not sizes:
         raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
-    else:
-        ints = int_tuple(sizes, name)
+    check_int_tuple_kind(sizes, name, "size", position, one_argument=position is None)
+    check_memory_format_kind(memory_format, name)  # (empty's)
     dt = _out_dtype(name, dtype, out, device) or _dtype.get_default_dtype()
-    return non_negative(ints, name), dt
+    return non_negative(int_tuple(sizes, name, "size", position), name), dt
 
 
 def zeros(
@@ -450,7 +465,7 @@ def empty(
     memory_format: Any = contiguous_format,
 ) -> Tensor:
     """A tensor of the given shape whose values are whatever (here: zeros, to be reproducible)."""
-    shape, dt = _factory("empty", sizes, size, dtype, device, out)
+    shape, dt = _factory("empty", sizes, size, dtype, device, out, memory_format)
     fmt = memory_format_arg(memory_format, "empty", len(shape))
     if fmt is preserve_format:
         raise RuntimeError("unsupported memory format Preserve")
@@ -466,11 +481,15 @@ def full(
     requires_grad: bool = False,
     out: Tensor | None = None,
 ) -> Tensor:
-    """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it)."""
-    ints = one_int_tuple(size, "full", "size", 1)
+    """A tensor of the given shape filled with ``fill_value`` (its dtype inferred from it).
+    The arguments are read in torch's order: their kinds, the dtype, device and ``out``, the
+    fill value, the sizes."""
+    check_int_tuple_kind((size,), "full", "size", 1, one_argument=True)
+    check_number_kind(fill_value, "full", "fill_value", 2)
+    asked = _out_dtype("full", dtype, out, device)
     fill_value = number_arg(fill_value, "full", "fill_value", 2)
-    dt = _out_dtype("full", dtype, out, device) or _dtype.scalar_dtype(fill_value)
-    shape = non_negative(ints, "full")
+    dt = asked or _dtype.scalar_dtype(fill_value)
+    shape = non_negative(one_int_tuple(size, "full", "size", 1), "full")
     value = fitted(fill_value, dt, half=math.prod(shape) != 1)  # (see fill_)
     return _finish(np.full(shape, value, dt.numpy), requires_grad, out)
 
@@ -485,10 +504,10 @@ def eye(
     out: Tensor | None = None,
 ) -> Tensor:
     """An ``n x m`` matrix with ones on the diagonal."""
-    n = int_arg(n, "eye", "n")
+    n = parsed_int(n, "eye", "n")
     if m is not None:
         try:
-            m = int_arg(m, "eye", "m", 2)
+            m = parsed_int(m, "eye", "m", 2)
         except TypeError:  # (torch has two forms, eye(n) and eye(n, m): neither fits)
             raise TypeError(
                 f"eye() received an invalid combination of arguments - got (int, "
@@ -496,6 +515,8 @@ def eye(
             ) from None
     dt = _out_dtype("eye", dtype, out, device) or _dtype.get_default_dtype()
     for name, v in (("n", n), ("m", m)):
+        if v is not None:
+            check_int64(v)
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, n if m is None else m, dtype=dt.numpy), requires_grad, out)
@@ -543,9 +564,9 @@ def arange(
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     if not builtins.all(isinstance(v, (int, float, np.number)) for v in values):  # (None, ...)
         raise _combination_error("arange", forms)
-    for v in values:
-        check_python_int(v)
     dtype = _out_dtype("arange", dtype, out, device)
+    for v in values:  # (read after the device and out, as torch reads them)
+        check_python_int(v)
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (values[1] - values[0]) * values[2] < 0:
@@ -611,8 +632,9 @@ def linspace(
     out: Tensor | None = None,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
-    start, end, steps = _linspace_arguments(start, end, steps)
+    steps = _linspace_kinds(start, end, steps)
     dt = _out_dtype("linspace", dtype, out, device) or _dtype.get_default_dtype()
+    start, end = _linspace_bounds(start, end, steps)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     if steps:
@@ -640,17 +662,25 @@ _LINSPACE_OVERLOADS = tuple(
 )
 
 
-def _linspace_arguments(start: Any, end: Any, steps: Any) -> tuple[Any, Any, int]:
-    """linspace's bounds as numbers (a bound may be a 0-d tensor) and its steps, checked as
-    torch's four overloads take them."""
-    bounds = (start, end)
+def _linspace_kinds(start: Any, end: Any, steps: Any) -> int:
+    """linspace's arguments' kinds, as torch's four overloads take them; ``steps`` as an int
+    not yet checked against int64 (its parser's part: see ``_linspace_bounds``)."""
     try:
-        if not builtins.all(isinstance(b, (Tensor, *NUMBERS)) for b in bounds):
+        if not builtins.all(isinstance(b, (Tensor, *NUMBERS)) for b in (start, end)):
             raise TypeError
-        steps = int_arg(steps, "linspace", "steps", 3)
+        return parsed_int(steps, "linspace", "steps", 3)
     except TypeError:
         got = ", ".join(type_name_of(a) for a in (start, end, steps))
         raise invalid_combination("linspace", got, *_LINSPACE_OVERLOADS) from None
+
+
+def _linspace_bounds(start: Any, end: Any, steps: int) -> tuple[Any, Any]:
+    """linspace's bounds as numbers (a bound may be a 0-d tensor), read as torch reads them
+    once it has the device and ``out``: the steps, the numbers, then the tensors' dims."""
+    check_int64(steps)
+    bounds = (start, end)
+    for b in bounds:
+        check_python_int(b)
     with_dims = [
         f"{name} with {b._data.ndim} dimension(s)"
         for name, b in zip(("start", "end"), bounds, strict=True)
@@ -661,10 +691,8 @@ def _linspace_arguments(start: Any, end: Any, steps: Any) -> tuple[Any, Any, int
             "linspace only supports 0-dimensional start and end tensors, but got "
             f"{' and '.join(with_dims)}."
         )
-    for b in bounds:
-        check_python_int(b)
     start, end = (b.item() if isinstance(b, Tensor) else b for b in bounds)
-    return start, end, steps
+    return start, end
 
 
 def _ranged(values: np.ndarray, out: Tensor | None, *, warn: bool) -> np.ndarray:
@@ -720,12 +748,25 @@ def _like(
     """New memory for ``*_like``: the shape and, unless told otherwise, the dtype of ``t``,
     laid out like ``t`` (a transposed tensor's is transposed: see ``empty_laid_out_like``), or
     as ``memory_format`` says."""
+    dt = _like_dtype(name, t, dtype, device, memory_format)
+    return _like_memory(name, t, dt, memory_format), dt
+
+
+def _like_dtype(name: str, t: Tensor, dtype: Any, device: Any, memory_format: Any) -> dtype:
+    """``*_like``'s dtype, its options read in torch's order: the memory format's kind, the
+    dtype's, the device."""
+    check_memory_format_kind(memory_format, name)
     dt = _dtype.resolve(dtype, name) or t._dtype
     check_device(device)
+    return dt
+
+
+def _like_memory(name: str, t: Tensor, dt: dtype, memory_format: Any) -> np.ndarray:
+    """``*_like``'s new memory (see ``_like``)."""
     fmt = memory_format_arg(memory_format, name, t._data.ndim)
     if fmt is preserve_format:
-        return empty_laid_out_like(t._data, dt.numpy), dt
-    return laid_out(np.empty(t._data.shape, dt.numpy), fmt), dt
+        return empty_laid_out_like(t._data, dt.numpy)
+    return laid_out(np.empty(t._data.shape, dt.numpy), fmt)
 
 
 def zeros_like(
@@ -793,8 +834,10 @@ def full_like(
     requires_grad: bool = False,
     memory_format: Any = preserve_format,
 ) -> Tensor:
-    fill_value = number_arg(fill_value, "full_like", "fill_value", 2)
-    data, dt = _like("full_like", input, dtype, device, memory_format)
+    check_number_kind(fill_value, "full_like", "fill_value", 2)
+    dt = _like_dtype("full_like", input, dtype, device, memory_format)
+    fill_value = number_arg(fill_value, "full_like", "fill_value", 2)  # (read after the device)
+    data = _like_memory("full_like", input, dt, memory_format)
     data[...] = fitted(fill_value, dt, half=data.size != 1)  # (see fill_)
     return _finish(data, requires_grad)
 
@@ -844,16 +887,16 @@ def randint(
     given = _arguments("randint", forms, args, {"low": low, "high": high, "size": size})
     low, high = given.get("low", 0), given["high"]
     if "low" not in given:  # randint(high, size): torch names the argument (2.5 is no int)
-        high = int_arg(high, "randint", "high", 1 if args else None)
+        high = parsed_int(high, "randint", "high", 1 if args else None)
     elif not builtins.all(type(v) is not bool and hasattr(v, "__index__") for v in (low, high)):
         raise _combination_error("randint", forms)
-    else:
-        check_int64(low)
-        check_int64(high)
     # the size as torch's message numbers it: the last positional argument, if it was one
     position = len(args) if size is None else None
-    ints = one_int_tuple(given["size"], "randint", "size", position)
+    check_int_tuple_kind((given["size"],), "randint", "size", position, one_argument=True)
     dt = _out_dtype("randint", dtype, out, device) or _dtype.int64
+    ints = one_int_tuple(given["size"], "randint", "size", position)  # (then the bounds)
+    check_int64(low)
+    check_int64(high)
     shape = non_negative(ints, "randint")
     if low >= high:
         raise RuntimeError(
@@ -877,6 +920,7 @@ def randperm(
     out: Tensor | None = None,
 ) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
-    n = int_arg(n, "randperm", "n")
+    n = parsed_int(n, "randperm", "n")
     dt = _out_dtype("randperm", dtype, out, device) or _dtype.int64
+    check_int64(n)
     return _finish(_random.randperm(n, dt.numpy, generator), requires_grad, out)

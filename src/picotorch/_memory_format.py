@@ -38,15 +38,21 @@ _MEMORY_ORDER = {channels_last: (0, 2, 3, 1), channels_last_3d: (0, 2, 3, 4, 1)}
 
 def memory_format_arg(value: Any, name: str, ndim: int) -> memory_format:
     """``value`` as a memory format for a tensor of ``ndim`` dims, or torch's error."""
+    check_memory_format_kind(value, name)
+    order = _MEMORY_ORDER.get(value)
+    if order is not None and len(order) != ndim:
+        raise RuntimeError(f"required rank {len(order)} tensor to use {value._name} format")
+    return value
+
+
+def check_memory_format_kind(value: Any, name: str) -> None:
+    """torch's TypeError for a ``memory_format`` that is none (its parser's check, made before
+    the dtype's: a factory reads the format's rank after its device)."""
     if not isinstance(value, memory_format):
         raise TypeError(
             f"{name}(): argument 'memory_format' must be torch.memory_format, not "
             f"{type_name_of(value)}"
         )
-    order = _MEMORY_ORDER.get(value)
-    if order is not None and len(order) != ndim:
-        raise RuntimeError(f"required rank {len(order)} tensor to use {value._name} format")
-    return value
 
 
 def laid_out(data: np.ndarray, fmt: memory_format) -> np.ndarray:

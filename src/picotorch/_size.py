@@ -95,6 +95,33 @@ def int_tuple(
     return ints
 
 
+def check_int_tuple_kind(
+    args: Sequence[Any],
+    name: str,
+    arg: str = "size",
+    position: int | None = 1,
+    *,
+    one_argument: bool = False,
+) -> None:
+    """What torch's parser checks of a "tuple of ints" (given as ``int_tuple`` takes it; as
+    ``one_int_tuple`` takes it if ``one_argument``) while it matches the call to a signature:
+    that it is one, by its first item. The other items are unpacked when the op reads the
+    argument (``int_tuple``): a factory reads its dtype, device and ``out`` first, so
+    ``torch.zeros((2, 'a'), device='cuda')`` is the device's error."""
+    if one_argument:
+        one_int_tuple_kind(args[0], name, arg, position)
+    unpacked = len(args) == 1 and isinstance(args[0], tuple | list)
+    values = args[0] if unpacked else args
+    if not values:
+        return
+    try:
+        operator.index(values[0])
+    except TypeError:
+        raise _int_tuple_error(values, name, arg, position, unpacked) from None
+    if type(values[0]) is builtins.bool:
+        raise _int_tuple_error(values, name, arg, position, unpacked)
+
+
 def check_int64_items(ints: Sequence[int], name: str, arg: str) -> None:
     """torch's TypeError for a list of ints with one beyond int64 (``zeros(2, 2**70)``)."""
     if ints and (max(ints) > INT64_MAX or min(ints) < INT64_MIN):
@@ -128,12 +155,17 @@ def _int_tuple_error(
 def one_int_tuple(value: Any, name: str, arg: str, position: int | None) -> tuple[int, ...]:
     """A "tuple of ints" given as one argument: a tuple, list or ``torch.Size``, never a bare
     int (``torch.reshape(x, (2, 3))``, ``torch.flip(x, [0])``, ``x.reshape(shape=(2, 3))``)."""
+    one_int_tuple_kind(value, name, arg, position)
+    return int_tuple((value,), name, arg, position)
+
+
+def one_int_tuple_kind(value: Any, name: str, arg: str, position: int | None) -> None:
+    """A "tuple of ints" given as one argument must be a sequence."""
     if not isinstance(value, tuple | list):
         kind = type_name_of(value)
         raise TypeError(
             f"{name}(): argument '{arg}'{_at(position)} must be tuple of ints, not {kind}"
         )
-    return int_tuple((value,), name, arg, position)
 
 
 def method_sizes(args: tuple[Any, ...], keyword: Any, name: str, arg: str) -> tuple[int, ...]:
@@ -205,13 +237,19 @@ def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
     if isinstance(value, NUMBERS):
         check_python_int(value)
         return value
+    check_number_kind(value, name, arg, position)
+    return value.item()  # (a 0-d tensor)
+
+
+def check_number_kind(value: Any, name: str, arg: str, position: int | None) -> None:
+    """torch's TypeError if ``value`` is not a Number: its parser's check. The value is read
+    later, by ``number_arg``: a factory reads its device first (``torch.full((2,), 2**70,
+    device='cuda')`` is the device's error)."""
     from ._tensor import Tensor  # (here, not above: _tensor imports this module)
 
-    if isinstance(value, Tensor) and not value._data.ndim:
-        return value.item()
-    raise TypeError(
-        f"{name}(): argument '{arg}'{_at(position)} must be Number, not {type_name_of(value)}"
-    )
+    if not isinstance(value, NUMBERS) and not (isinstance(value, Tensor) and not value._data.ndim):
+        kind = type_name_of(value)
+        raise TypeError(f"{name}(): argument '{arg}'{_at(position)} must be Number, not {kind}")
 
 
 def check_python_int(value: Any) -> None:
@@ -238,14 +276,20 @@ def invalid_combination(name: str, got: str, *overloads: str) -> TypeError:
 def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:
     """torch's int argument: a Python or NumPy int, or a one-element integer tensor; not a bool
     (nor a float: ``randperm(2.5)`` is torch's TypeError). ``position`` None: given by name."""
+    number = parsed_int(value, name, arg, position)
+    check_int64(number)
+    return number
+
+
+def parsed_int(value: Any, name: str, arg: str, position: int | None = 1) -> int:
+    """An int argument as torch's parser takes it (see ``int_arg``), not yet unpacked into an
+    int64 (``check_int64``): a factory reads its device first (``torch.eye(2**70,
+    device='cuda')`` is the device's error)."""
     if type(value) is not builtins.bool:
         try:
-            number = operator.index(value)
+            return operator.index(value)
         except TypeError:
             pass
-        else:
-            check_int64(number)
-            return number
     raise TypeError(
         f"{name}(): argument '{arg}'{_at(position)} must be int, not {type_name_of(value)}"
     )
@@ -308,8 +352,14 @@ def normalize_dim(dim: int, ndim: int) -> int:
 _ALL_DIMS = tuple(tuple(range(n)) for n in range(65))
 
 
-def normalize_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
-    """One dim or a list of dims, normalised; None means all dims. Duplicates are an error."""
+def normalize_dims(
+    dim: int | Sequence[int] | None, ndim: int, *, in_turn: bool = False
+) -> tuple[int, ...]:
+    """One dim or a list of dims, normalised; None means all dims. Duplicates are an error.
+
+    Most ops wrap every dim before they look for a repeat (``x.sum((-1, 1, 3))`` of a matrix
+    is the range error of 3); ``squeeze``, ``var`` and ``std`` check each dim ``in_turn``
+    against those before it (there it is the repeat of 1)."""
     if dim is None:
         return _ALL_DIMS[ndim]
     dims = tuple(dim) if isinstance(dim, tuple | list) else (dim,)  # (one: an int, a 0-d tensor)
@@ -322,11 +372,22 @@ def normalize_dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...
                     f"argument 'dim' failed to unpack the object at pos {pos + 1} with error "
                     f'"{_INT64_OVERFLOW}"'
                 )
+    if in_turn:
+        out: tuple[int, ...] = ()
+        for d in dims:
+            out += (normalize_dim(d, ndim),)
+            _check_repeat(out)
+        return out
     out = tuple(normalize_dim(d, ndim) for d in dims)
-    for i, d in enumerate(out):
-        if d in out[:i]:
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    for i in range(2, len(out) + 1):
+        _check_repeat(out[:i])
     return out
+
+
+def _check_repeat(dims: tuple[int, ...]) -> None:
+    """The last of ``dims`` must not be one of those before it."""
+    if dims[-1] in dims[:-1]:
+        raise RuntimeError(f"dim {dims[-1]} appears multiple times in the list of dims")
 
 
 def broadcast_error(a: tuple[int, ...], b: tuple[int, ...]) -> RuntimeError:

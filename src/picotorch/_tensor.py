@@ -37,6 +37,8 @@ from ._size import (
     Size,
     bool_arg,
     broadcast_error,
+    check_int_tuple_kind,
+    check_number_kind,
     check_python_int,
     contiguous_strides,
     dim_by_name,
@@ -294,9 +296,11 @@ class Tensor:
         from ._creation import full
 
         options = _of_dtype(self, options, "new_full")
-        size = one_int_tuple(size, "new_full", "size", 1)
+        check_int_tuple_kind((size,), "new_full", "size", 1, one_argument=True)
+        check_number_kind(fill_value, "new_full", "fill_value", 2)
+        check_device(options.get("device"))  # (then the values: see full)
         fill_value = number_arg(fill_value, "new_full", "fill_value", 2)
-        return full(size, fill_value, **options)
+        return full(one_int_tuple(size, "new_full", "size", 1), fill_value, **options)
 
     def __new__(cls, *args: Any) -> Tensor:
         """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype."""
@@ -1728,12 +1732,14 @@ def _copied_number(value: Any) -> Any:
 
 def _new_size(size: tuple[Any, ...], name: str, options: dict[str, Any]) -> tuple[Any, ...]:
     """``new_zeros``' sizes read under its own name (for the errors), in torch's order: their
-    kinds, the device, their values; none if given as size=."""
+    kinds, the device, the sizes unpacked, their values; none if given as size=."""
     if not size:
         return ()
-    ints = int_tuple(size, name)
+    check_int_tuple_kind(size, name)
+    if "size" in options:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
     check_device(options.get("device"))
-    return (non_negative(ints, name),)
+    return (non_negative(int_tuple(size, name), name),)
 
 
 _LEGACY_TYPE_NAMES = {

@@ -394,13 +394,14 @@ def _with_alpha(
     ufunc: np.ufunc, input: Operand, other: Operand, alpha: Any, out: Tensor | None
 ) -> Tensor:
     """``input ± alpha * other`` (``ufunc``: np.add or np.subtract), not recorded: floats as
-    ``add_scaled`` computes them, other dtypes the product, then the sum."""
-    common = _check_alpha(input, other, alpha, out)
+    ``add_scaled`` computes them, other dtypes the product, then the sum. torch's sub adds
+    ``-alpha * other``: the dtype must hold ``-alpha`` (``_negated``)."""
+    scale = alpha if ufunc is np.add else _negated(alpha)
+    common = _check_alpha(input, other, alpha, scale, out)
     if not common.is_floating_point:
         return _binary(ufunc, input, _scaled(common, other, alpha), out=out)
-    if isinstance(alpha, np.bool_):  # (torch's parser reads NumPy's bool as a float)
-        alpha = float(alpha)
-    scale = alpha if ufunc is np.add else -alpha
+    if isinstance(scale, np.bool_):  # (torch's parser reads NumPy's bool as a float)
+        scale = float(scale)
 
     def kernel(x: Any, y: Any) -> np.ndarray:
         return add_scaled(np.asarray(x, common.numpy), np.asarray(y, common.numpy), scale)
@@ -453,10 +454,11 @@ def _unfused_positions(n: int, itemsize: int) -> slice:
     return slice(n - left + 1, n - left + 1 + in_fours)
 
 
-def _check_alpha(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> dtype:
-    """torch's checks of add/sub's ``alpha`` against the result's dtype, which it returns. An
-    ``out`` (or ``add_``'s target) must not share part of ``x``'s memory (on the integer path
-    _write_out only sees a scaled copy of ``x``)."""
+def _check_alpha(input: Operand, x: Operand, alpha: Any, scale: Any, out: Tensor | None) -> dtype:
+    """torch's checks of add/sub's ``alpha`` against the result's dtype, which it returns, and
+    of the ``scale`` its kernel multiplies ``x`` by (``-alpha`` for sub). An ``out`` (or
+    ``add_``'s target) must not share part of ``x``'s memory (on the integer path _write_out
+    only sees a scaled copy of ``x``)."""
     if out is not None:
         out._check_reads((x,))
         if out is x and isinstance(input, Tensor):  # out= the scaled operand: written in place
@@ -464,6 +466,8 @@ def _check_alpha(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> 
             if shape != x._data.shape:
                 raise _in_place_shape_error(out, shape)
     common = result_type(input, x)
+    if out is not None:  # (torch's iterator, built before alpha is looked at, checks this)
+        check_cast(common, out)
     if isinstance(alpha, bool) and common is not _dtype.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     # (torch's parser reads a NumPy float, and a NumPy bool too, as a floating-point number)
@@ -475,8 +479,24 @@ def _check_alpha(input: Operand, x: Operand, alpha: Any, out: Tensor | None) -> 
         raise RuntimeError(
             "For non-complex input tensors, argument alpha must not be a complex number."
         )
-    check_fits(alpha, common)  # (``int8_x.add(y, alpha=300)`` is an error)
+    check_fits(scale, common)  # (``int8_x.add(y, alpha=300)`` is an error, and sub's -128)
     return common
+
+
+def _negated(alpha: Any) -> Any:
+    """``-alpha`` as torch's sub negates it: the Python number its parser reads (not NumPy's
+    uint8 negation, which wraps around), an int as a C int64 (``-(-2**63)`` wraps around to
+    -2**63, and an int from 2**63, held as a uint64, is negated as the int64 of its bits)."""
+    alpha = _python_number(alpha)
+    if type(alpha) is not int:
+        return -alpha
+    return _wrapped(-_wrapped(alpha, np.int64), np.int64)
+
+
+def _wrapped(number: int, integer_type: type[np.integer]) -> int:
+    """``number`` wrapped around into an integer dtype's range, as C converts it."""
+    info = np.iinfo(integer_type)
+    return (number - info.min) % (info.max - info.min + 1) + info.min
 
 
 def _scaled(common: dtype, x: Operand, alpha: Any) -> Operand:
@@ -487,12 +507,19 @@ def _scaled(common: dtype, x: Operand, alpha: Any) -> Operand:
         alpha = bool(alpha)
         if not isinstance(x, Tensor):  # (``bool_tensor.add(True, alpha=2)`` stays bool)
             return bool(x) and alpha
-    if not isinstance(x, Tensor):
-        return x * alpha
+    if not isinstance(x, Tensor):  # (an integer dtype: bool and floats are not scaled here)
+        # of the numbers torch's parser reads (NumPy's would wrap in their own dtype: uint8
+        # 200 * 3 is 88), in the result's dtype
+        return _wrapped(_python_number(x) * _python_number(alpha), common.numpy)
     elif x._dtype is not common:
         x = _make(x._data.astype(common.numpy))
     with grad_mode.no_grad():
         return mul(x, alpha)
+
+
+def _python_number(number: Any) -> Any:
+    """A NumPy number as the Python number torch's parser reads it as."""
+    return number.item() if isinstance(number, np.generic) else number
 
 
 # --8<-- [start:add_mul_backward]
@@ -859,6 +886,8 @@ def pow(  # noqa: A001 - torch's name
     """
     check_python_int(input)
     check_python_int(exponent)
+    if isinstance(input, Tensor) and not input._dtype.is_floating_point:
+        _check_integer_exponent(exponent)
     check_in_place_shape(out, input, exponent)
     common = result_type(input, exponent)
     if not isinstance(exponent, Tensor) and common not in _WIDE_FLOATS:
@@ -875,10 +904,8 @@ def pow(  # noqa: A001 - torch's name
             func = _POWER_BY_PRODUCTS.get(exponent, func)
             if common is _dtype.float16 and func is not np.power:  # (in float32, as torch)
                 func = functools.partial(_power_in_float32, func)
-    elif not isinstance(exponent, Tensor):
-        if exponent < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-    elif np.any(_array(exponent, common) < 0):  # (in the result's dtype: 255 may be -1)
+    elif isinstance(exponent, Tensor) and np.any(_array(exponent, common) < 0):
+        # (read in the result's dtype: 255 may be -1; a negative number was refused above)
         func = _int_power
     if out is not None:
         check_out("pow", out, input, exponent)  # (named here: func may be no ufunc)
@@ -892,6 +919,20 @@ def pow(  # noqa: A001 - torch's name
         else:
             record(result, PowBackward1, (input, exponent), saved=(input, exponent, result))
     return result
+
+
+def _check_integer_exponent(exponent: Any) -> None:
+    """torch's first check of an integer or bool tensor to the power of a number: an integer
+    exponent, read as an int64, must not be negative (before the dtypes are promoted, so
+    ``int8_x ** 2**63`` is the int64 overflow and ``bool_x ** -1`` this error)."""
+    if isinstance(exponent, (int, np.integer)):  # (bools too)
+        if exponent > _INT64_MAX:
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")
+        if exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+_INT64_MAX = 2**63 - 1
 
 
 class PowBackward0(Node):

@@ -72,12 +72,12 @@ def _accumulate_dtype(name: str, a: Tensor, requested: Any) -> dtype:
     return a._dtype if a._dtype.is_floating_point else _dtype.int64
 
 
-def _reduce_axes(dim: Any, ndim: int) -> tuple[int, ...]:
+def _reduce_axes(dim: Any, ndim: int, *, in_turn: bool = False) -> tuple[int, ...]:
     """The axes to reduce over. None, and (a legacy of torch's) an empty list, mean all dims;
-    a 0-d tensor accepts dim 0 or -1, and reduces nothing."""
+    a 0-d tensor accepts dim 0 or -1, and reduces nothing. (``in_turn``: see normalize_dims.)"""
     if isinstance(dim, (tuple, list)) and not dim:
         dim = None
-    axes = normalize_dims(dim, ndim)
+    axes = normalize_dims(dim, ndim, in_turn=in_turn)
     return axes if ndim else ()
 
 
@@ -976,7 +976,7 @@ def _variance(
     if not input._dtype.is_floating_point:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     x = input._data
-    axes = _reduce_axes(dim, x.ndim)
+    axes = _reduce_axes(dim, x.ndim, in_turn=True)
     n = _count(x.shape, axes)
     if n - correction <= 0:
         warnings.warn(

@@ -299,7 +299,7 @@ def squeeze(input: Tensor, dim: Any = NOT_GIVEN) -> Tensor:
     if dim is NOT_GIVEN:
         axes = tuple(i for i, s in enumerate(shape) if s == 1)
     else:
-        dims = normalize_dims(dim if one_dim else tuple(dim), len(shape))  # (repeats: an error)
+        dims = normalize_dims(dim if one_dim else tuple(dim), len(shape), in_turn=True)
         axes = tuple(d for d in dims if shape and shape[d] == 1)
     result = input._view_of(np.squeeze(input._data, axis=axes))
     if needs_grad(input):
