@@ -131,7 +131,8 @@ def check_fits(value: Any, d: dtype, *, half: builtins.bool = True) -> None:
         wraps = info.min == 0 and not isinstance(value, _FLOATS)
         fits = (-info.max if wraps else info.min) <= value <= info.max  # (False for NaN)
     elif d in _LARGEST and (half or d is not float16):
-        fits = not math.isfinite(value) or abs(value) <= _LARGEST[d]
+        # (no abs(): NumPy's int64 -2**63 is its own absolute value)
+        fits = not math.isfinite(value) or -_LARGEST[d] <= value <= _LARGEST[d]
     else:
         fits = True
     if not fits:

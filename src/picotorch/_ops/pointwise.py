@@ -149,9 +149,9 @@ def _binary(
         _check_operand(a)
         _check_operand(b)
         common = result_type(a, b)
-        if common is _dtype.float16 and ufunc in _HALF_BY_ONE and _one_element(b) and out is None:
-            return _half_by_one(ufunc, a, b)
         x, y = _array(a, common), _array(b, common)
+        if common is _dtype.float16 and ufunc in _HALF_BY_ONE and _one_element(b):
+            ufunc, y = _half_by_one(ufunc), _array(b, _dtype.float32)
     if to_float and not common.is_floating_point:
         common = _dtype.get_default_dtype()
         x, y = _array(a, common), _array(b, common)
@@ -169,12 +169,17 @@ def _binary(
 # --8<-- [end:binary]
 
 
-def _half_by_one(ufunc: Callable[..., Any], a: Operand, b: Operand) -> Tensor:
-    """A float16 product or quotient whose second operand has one element (a number, a 0-d
-    tensor), as torch computes it: in float32, with that operand's own value, rounded to half
-    once at the end (``x * 0.1`` is not ``x * half(0.1)``, and ``x * 2**40`` is no inf)."""
-    x = np.asarray(_array(a, _dtype.float16), np.float32)  # (the first operand is half first)
-    return _make(np.asarray(ufunc(x, _array(b, _dtype.float32))).astype(np.float16))
+def _half_by_one(ufunc: Callable[..., Any]) -> Callable[[Any, Any], np.ndarray]:
+    """The kernel of a float16 product or quotient whose second operand has one element (a
+    number, a 0-d tensor: given to it in float32), as torch computes it: in float32, with that
+    operand's own value, rounded to half once at the end (``x * 0.1`` is not ``x * half(0.1)``,
+    and ``x * 2**40`` is no inf), in place too."""
+
+    def kernel(x: Any, y: Any) -> np.ndarray:
+        return np.asarray(ufunc(np.asarray(x, np.float32), y)).astype(np.float16)
+
+    kernel.__name__ = ufunc.__name__
+    return kernel
 
 
 def _one_element(x: Operand) -> bool:
@@ -493,9 +498,9 @@ def _negated(alpha: Any) -> Any:
     return _wrapped(-_wrapped(alpha, np.int64), np.int64)
 
 
-def _wrapped(number: int, integer_type: type[np.integer]) -> int:
+def _wrapped(number: int, integer_dtype: np.dtype[Any] | type[np.integer[Any]]) -> int:
     """``number`` wrapped around into an integer dtype's range, as C converts it."""
-    info = np.iinfo(integer_type)
+    info = np.iinfo(integer_dtype)
     return (number - info.min) % (info.max - info.min + 1) + info.min
 
 
@@ -900,10 +905,13 @@ def pow(  # noqa: A001 - torch's name
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         func = np.greater_equal  # for bools, x ** y is x >= y: true unless x = 0 and y = 1
     elif common.is_floating_point:
+        # (float16: torch's half kernel is pow for every number, computed in float32, as
+        # NumPy's: ``-0.0 ** -0.5`` is inf there, not 1 / sqrt(-0.0))
         if isinstance(input, Tensor) and not isinstance(exponent, (Tensor, bool)):
-            func = _POWER_BY_PRODUCTS.get(exponent, func)
-            if common is _dtype.float16 and func is not np.power:  # (in float32, as torch)
-                func = functools.partial(_power_in_float32, func)
+            if common is not _dtype.float16:
+                func = _POWER_BY_PRODUCTS.get(exponent, func)
+            if common is _dtype.float32 and func is np.power:
+                func = functools.partial(_float32_power, exponent=float(exponent))
     elif isinstance(exponent, Tensor) and np.any(_array(exponent, common) < 0):
         # (read in the result's dtype: 255 may be -1; a negative number was refused above)
         func = _int_power
@@ -1019,8 +1027,9 @@ class FillBackward3(Node):
         return _zeros_like(grad), grad_value
 
 
-# the exponents torch's kernel computes with products and quotients instead of pow (the results
-# differ in the last bit: enough to change the losses a tutorial's ``x ** 3`` model prints)
+# the exponents torch's float32 and float64 kernels compute with products and quotients instead
+# of pow (the results differ in the last bit: enough to change the losses a tutorial's ``x ** 3``
+# model prints)
 _POWER_BY_PRODUCTS: dict[float, Callable[[Any, Any], Any]] = {
     2: lambda x, _: x * x,
     3: lambda x, _: x * x * x,
@@ -1030,9 +1039,19 @@ _POWER_BY_PRODUCTS: dict[float, Callable[[Any, Any], Any]] = {
 }
 
 
-def _power_in_float32(shortcut: Callable[[Any, Any], Any], x: Any, y: Any) -> Any:
-    """A float16 ``x ** y`` by products, computed in float32 and rounded once, as torch does."""
-    return np.asarray(shortcut(np.asarray(x, np.float32), y)).astype(np.float16)
+def _float32_power(x: Any, y: Any, *, exponent: float) -> np.ndarray:
+    """A float32 ``x ** number`` as torch computes it (measured on AVX2): the elements of its
+    vectorised loop (``_vectorised``) to the power of the number rounded to float32, the others
+    in double, to the power of the number as given, rounded once. The two differ in the last
+    bit for most numbers float32 can't hold (``x ** 2.2`` of a few elements), and in the sign
+    where an odd exponent rounds to an even one (``(-3.5) ** (2**31 - 1)``)."""
+    x = np.asarray(x)
+    result = np.asarray(np.power(x, y))
+    if not result.ndim:
+        return (x.astype(np.float64) ** exponent).astype(np.float32)
+    scalar = ~np.asarray(_vectorised(result.shape, (x,)), dtype=bool) & np.ones(x.shape, bool)
+    result[scalar] = (x[scalar].astype(np.float64) ** exponent).astype(np.float32)
+    return result
 
 
 def _int_power(x: Any, y: Any) -> Any:
