@@ -256,6 +256,15 @@ err("tensor-strings", lambda L: L.tensor(["a", "b"]), raises=ValueError)
 err("tensor-none", lambda L: L.tensor([1, None]), raises=RuntimeError)
 err("tensor-int-overflow", lambda L: L.tensor([2**63]), raises=ValueError)
 err("tensor-huge-int", lambda L: L.tensor([2**64]), raises=ValueError)
+# a NumPy bool among ints: torch infers int64 (or the NumPy int's dtype), then can't read it
+# as an int (beside a float, or among bools, it is taken)
+for name, fn in {
+    "int": lambda L: L.tensor([np.bool_(True), 2]),
+    "nested": lambda L: L.tensor([[np.bool_(True)], [3]]),
+    "numpy-int": lambda L: L.tensor([np.bool_(False), np.int8(3)]),
+    "as_tensor": lambda L: L.as_tensor([np.bool_(True), 2]),
+}.items():
+    err(f"tensor-numpy-bool-among-ints-{name}", fn, raises=TypeError)
 err("tensor-uint8-overflow", lambda L: L.tensor([256], dtype=L.uint8), raises=RuntimeError)
 err("tensor-uint8-negative-float", lambda L: L.tensor([-0.5], dtype=L.uint8), raises=RuntimeError)
 err("tensor-int8-overflow", lambda L: L.tensor([300.0], dtype=L.int8), raises=RuntimeError)

@@ -93,6 +93,8 @@ for name, data in {
     "np_int32_np_int8": [np.int32(1), np.int8(2)],
     "np_uint8_np_int8": [np.uint8(1), np.int8(2)],
     "bool_np_int8": [True, np.int8(3)],
+    "np_bool_float": [np.bool_(True), 2.5],  # (among ints, torch's TypeError: test_errors)
+    "np_bool_bool": [np.bool_(True), False],
     "np_float64_np_float32": (np.float64(1.5), np.float32(2)),
     "np_float32_max_int": [np.finfo(np.float32).max, 2**40],
     "int_deep_np_int16": [[1, 2], [np.int16(3), 4]],

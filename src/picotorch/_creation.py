@@ -212,7 +212,10 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
     if dtype is not None:
         return _checked_cast(arr, dtype)
     if typed:
-        return arr.astype(_promoted_dtype(data).numpy)
+        inferred = _promoted_dtype(data)
+        if not inferred.is_floating_point:  # (a NumPy bool in ints: as for an integer dtype)
+            _refuse_numpy_non_integers(types, inferred)
+        return arr.astype(inferred.numpy)
     if kind == "f":
         return arr.astype(_dtype.get_default_dtype().numpy)
     if kind in "iu":
