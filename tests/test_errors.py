@@ -101,6 +101,18 @@ err("narrow-past-end", lambda L, a: a.narrow(1, 2, 2), F, raises=RuntimeError)
 err("narrow-start-range", lambda L, a: a.narrow(1, 4, 0), F, raises=IndexError)
 err("split-sizes-sum", lambda L, a: a.split([1, 1], dim=1), F, raises=RuntimeError)
 err("split-zero", lambda L, a: a.split(0), F, raises=RuntimeError)
+# negative sizes: split's checked before dim's range, split_with_sizes' before their sum (both
+# were taken: a negative size gave pieces of no sense); narrow's length before dim's range
+for name, fn in {
+    "split": lambda L, a: L.split(a, -1, 2),
+    "split-empty": lambda L, a: a[:, :0].split(-1, 1),
+    "split-method": lambda L, a: a.split(-2, 5),
+    "split_with_sizes": lambda L, a: a.split([-1, 4], 1),
+    "split_with_sizes-sum": lambda L, a: L.split(a, [-1, 2], 1),
+    "narrow": lambda L, a: a.narrow(5, 0, -1),
+    "narrow-in-range": lambda L, a: L.narrow(a, 1, 0, -1),
+}.items():
+    err(f"negative-size-{name}", fn, F, raises=RuntimeError)
 err("chunk-zero", lambda L, a: a.chunk(0), F, raises=RuntimeError)
 err("unbind-range", lambda L, a: a.unbind(2), F, raises=IndexError)
 err("size-range", lambda L, a: a.size(2), F, raises=IndexError)
@@ -256,6 +268,19 @@ err("tensor-strings", lambda L: L.tensor(["a", "b"]), raises=ValueError)
 err("tensor-none", lambda L: L.tensor([1, None]), raises=RuntimeError)
 err("tensor-int-overflow", lambda L: L.tensor([2**63]), raises=ValueError)
 err("tensor-huge-int", lambda L: L.tensor([2**64]), raises=ValueError)
+# pad's value is a double, converted to the tensor's dtype with torch's check (-1.0 and 255.5 are
+# no uint8: picotorch wrapped them into 255, NumPy's cast), or refused by NumPy for ints
+for name, value in {
+    "-1": -1,
+    "255.5": 255.5,
+    "nan": float("nan"),
+    "numpy-int8": np.int8(-128),
+}.items():
+    err(
+        f"pad-value-into-uint8-{name}",
+        lambda L, value=value: L.nn.functional.pad(L.ones(2, dtype=L.uint8), (1, 1), value=value),
+        raises=RuntimeError,
+    )
 # a NumPy bool among ints: torch infers int64 (or the NumPy int's dtype), then can't read it
 # as an int (beside a float, or among bools, it is taken)
 for name, fn in {

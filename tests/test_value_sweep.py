@@ -153,6 +153,45 @@ def test_binary_op_with_a_numpy_number(op: str, da: str) -> None:
         )
 
 
+# NumPy numbers (and bools, and 0-d tensors) where torch takes a double or a Number: read as the
+# Python number, never with NumPy's arithmetic (std's correction np.uint8(200) wrapped in
+# ``n - correction``, np.float16(0.1) rounded it) nor refused (batch_norm's momentum, pad's and
+# label smoothing's NumPy bool)
+DOUBLE_ARGUMENTS = {
+    "std correction": lambda L, n: L.tensor([1.0, 2.0, 4.0, 8.0]).std(correction=n),
+    "var correction": lambda L, n: L.var(L.tensor([1.0, 2.0, 4.0, 8.0]), 0, correction=n),
+    "batch_norm": lambda L, n: L.nn.functional.batch_norm(
+        L.arange(12.0).reshape(4, 3) / 7, L.zeros(3), L.ones(3), None, None, True, n, n
+    ),
+    "BatchNorm1d": lambda L, n: (
+        lambda m: (m(L.arange(12.0).reshape(4, 3) / 7), m.running_mean, m.running_var)
+    )(L.nn.BatchNorm1d(3, momentum=n, eps=n)),
+    "pad value": lambda L, n: L.nn.functional.pad(L.ones(2), (1, 1), value=n),
+    "pad value int": lambda L, n: L.nn.functional.pad(L.ones(2, dtype=L.int8), (1, 1), value=n),
+    "label smoothing": lambda L, n: L.nn.functional.cross_entropy(
+        L.arange(6.0).reshape(2, 3) / 5, L.tensor([0, 2]), label_smoothing=n / 1000
+    ),
+    "allclose": lambda L, n: L.allclose(L.ones(2), L.ones(2) + 0.5, rtol=n, atol=0),
+}
+
+
+@pytest.mark.parametrize("op", DOUBLE_ARGUMENTS)
+def test_numpy_numbers_as_double_and_number_arguments(op: str) -> None:
+    numbers = [np.uint8(200), np.int8(-128), np.float16(0.1), np.float32(0.1), np.float64(0.3)]
+    numbers += [np.int64(3), np.bool_(True), True, 0.25]
+    if op != "label smoothing":
+        numbers.append(picotorch.tensor(0.5))  # (swapped for torch's below)
+    for n in numbers:
+
+        def call(L: Any, n: Any = n) -> Any:
+            number = L.tensor(n.item()) if isinstance(n, picotorch.Tensor) else n
+            return DOUBLE_ARGUMENTS[op](L, number)
+
+        # (batch_norm's statistics differ in the last bit: torch sums in another order)
+        last_bit = op in ("batch_norm", "BatchNorm1d")
+        check(call, same_message=True, rtol=1e-6 if last_bit else 0, atol=1e-7 if last_bit else 0)
+
+
 # --- unary maths, to the last bit ----------------------------------------------------------------
 
 # torch's exp, log, sin, cos and tanh (Intel MKL's on x86) and its sigmoid (with SLEEF's exp)

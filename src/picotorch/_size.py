@@ -233,12 +233,30 @@ NUMBERS = (builtins.int, builtins.float, complex, np.number, np.bool_)
 
 
 def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
-    """``value`` if it is torch's Number, a 0-d tensor's value, else torch's TypeError."""
+    """``value`` if it is torch's Number, as the Python number its parser reads (a NumPy int
+    as an int, a NumPy float or bool as a float: no NumPy arithmetic rounds or wraps what is
+    done with it), a 0-d tensor's value; else torch's TypeError."""
     if isinstance(value, NUMBERS):
         check_python_int(value)
+        if isinstance(value, np.generic):
+            return builtins.float(value) if isinstance(value, np.bool_) else value.item()
         return value
     check_number_kind(value, name, arg, position)
     return value.item()  # (a 0-d tensor)
+
+
+def float_arg(value: Any, name: str, arg: str, position: int | None = None) -> float:
+    """torch's float argument (a C double): a real Python or NumPy number, a bool among them,
+    or a 0-d tensor's value, as a Python float (so that no NumPy float16 or float64 rounds the
+    arithmetic done with it); else torch's TypeError. ``position`` None: keyword-only."""
+    from ._tensor import Tensor  # (here, not above: _tensor imports this module)
+
+    if isinstance(value, Tensor) and not value._data.ndim:
+        value = value.item()
+    if not isinstance(value, NUMBERS) or isinstance(value, complex | np.complexfloating):
+        kind = type_name_of(value)
+        raise TypeError(f"{name}(): argument '{arg}'{_at(position)} must be float, not {kind}")
+    return builtins.float(value)
 
 
 def check_number_kind(value: Any, name: str, arg: str, position: int | None) -> None:

@@ -19,7 +19,7 @@ from .. import _dtype, _random
 from .._dtype import dtype, type_name
 from .._fma import fma
 from .._out import check_out, check_same_dtype, write_out
-from .._size import bool_arg, normalize_dim, numpy_names
+from .._size import bool_arg, normalize_dim, numpy_names, type_name_of
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import _exp, _log, mul, require_tensors
@@ -34,7 +34,7 @@ def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[T
         dtype = _dtype.resolve(dtype, name)
     if isinstance(dim, bool) or not hasattr(dim, "__index__"):  # (an int, or a 0-d int tensor)
         raise TypeError(
-            f"{name}(): argument 'dim' (position 2) must be int, not {type(dim).__name__}"
+            f"{name}(): argument 'dim' (position 2) must be int, not {type_name_of(dim)}"
         )
     ndim = input._data.ndim
     axis = dim if type(dim) is int and 0 <= dim < ndim else normalize_dim(dim, ndim)

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import _dtype
-from .._dtype import c_type_name, type_name
+from .._dtype import c_type_name, check_fits, type_name
 from .._size import bool_arg, check_int64, check_int64_items, int_tuple
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
@@ -973,10 +973,12 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     check_int64_items(amounts, "pad", "pad")
     if isinstance(value, Tensor) and not value._data.ndim:  # (a 0-d tensor is a number)
         value = value.item()
-    if value is not None and not isinstance(value, int | float | np.number):  # (bool is an int)
-        raise TypeError(
-            f"pad(): argument 'value' (position 4) must be float, not {c_type_text(value)}"
-        )
+    if value is not None:  # (a double: bool is an int, NumPy's bool a number too)
+        if not isinstance(value, int | float | np.number | np.bool_):
+            raise TypeError(
+                f"pad(): argument 'value' (position 4) must be float, not {c_type_text(value)}"
+            )
+        value = float(value)
     if mode not in ("constant", "reflect", "replicate", "circular"):  # (before the lengths)
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if len(amounts) % 2:
@@ -1021,6 +1023,7 @@ def constant_pad_nd(input: Tensor, amounts: list[int], value: Any) -> Tensor:
         if size + before + after < 0:
             raise RuntimeError("narrow(): length must be non-negative.")
         shape.append(size + before + after)
+    check_fits(value, input._dtype)  # (as a double: -1.0 is no uint8, 255.5 neither)
     out = np.full(shape, value, x.dtype)
     source = tuple(
         slice(max(-a, 0), size - max(-b, 0)) for size, (a, b) in zip(x.shape, pairs, strict=True)

@@ -20,14 +20,21 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import from_numpy_dtype
-from .._size import Size, broadcast_shapes, check_int64, int_arg, normalize_dims
+from .._size import (
+    Size,
+    broadcast_shapes,
+    check_int64,
+    float_arg,
+    int_arg,
+    normalize_dims,
+    type_name_of,
+)
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
 from .activation import _as_float32, log_softmax
 from .pointwise import (
     _exp,
-    _float_arg,
     _log,
     _log1p,
     _zeros_like,
@@ -523,7 +530,7 @@ def _cross_entropy(
     ignore_index: int,
     label_smoothing: float,
 ) -> Tensor:
-    label_smoothing = _float_arg(label_smoothing, "cross_entropy_loss", "label_smoothing")
+    label_smoothing = float_arg(label_smoothing, "cross_entropy_loss", "label_smoothing")
     ignore_index = int_arg(ignore_index, "cross_entropy_loss", "ignore_index", 5)
     class_dim = 0 if input._data.ndim == 1 else 1
     if input._data.shape == target._data.shape:  # same shape: class probabilities
@@ -870,7 +877,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
         raise TypeError(
             "one_hot(): argument 'num_classes' (position 2) must be int, not "
-            f"{type(num_classes).__name__}"
+            f"{type_name_of(num_classes)}"
         )
     check_int64(num_classes)
     if tensor._dtype is not _dtype.int64:

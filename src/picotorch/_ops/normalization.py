@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import type_name
+from .._size import float_arg
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
@@ -25,10 +26,10 @@ _POSITIONS = {"input": 1, "weight": 2, "bias": 3, "running_mean": 4, "running_va
 
 def _check_arguments(
     input: Any, params: dict[str, Any], training: Any, momentum: Any, eps: Any
-) -> None:
+) -> tuple[float, float]:
     """torch's checks of batch_norm's arguments, in its order, with its messages: its Python
     function's (the batch size when training, ``eps``), its parser's (the kinds), its
-    kernel's."""
+    kernel's. Returns ``momentum`` and ``eps`` as the Python floats torch reads."""
     if training:
         size = input.size()  # (a 0-d input is Python's IndexError here, as in torch)
         if size[0] * int(np.prod(size[2:])) == 1:
@@ -51,11 +52,8 @@ def _check_arguments(
             "batch_norm(): argument 'training' (position 6) must be bool, not "
             f"{type(training).__name__}"
         )
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)):
-        raise TypeError(
-            "batch_norm(): argument 'momentum' (position 7) must be float, not "
-            f"{type(momentum).__name__}"
-        )
+    momentum = float_arg(momentum, "batch_norm", "momentum", 7)
+    eps = float_arg(eps, "batch_norm", "eps", 8)
     if (params["running_mean"] is None) != (params["running_var"] is None):
         if not training:  # (torch's kernel needs both, and says which is missing)
             missing = "running_mean" if params["running_mean"] is None else "running_var"
@@ -79,6 +77,7 @@ def _check_arguments(
                 f"The function 'native_batch_norm' is not differentiable with respect to "
                 f"argument '{name}'. This input cannot have requires_grad True."
             )
+    return momentum, eps
 
 
 def _check_dtypes(input: Tensor, params: dict[str, Any]) -> None:
@@ -127,7 +126,7 @@ def batch_norm(
         "running_mean": running_mean,
         "running_var": running_var,
     }
-    _check_arguments(input, params, training, momentum, eps)
+    momentum, eps = _check_arguments(input, params, training, momentum, eps)
     x = input._data
     if x.dtype == np.float16:  # half precision is computed in float32, as torch does on CPU
         x = x.astype(np.float32)

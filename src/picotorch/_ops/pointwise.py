@@ -29,6 +29,7 @@ from .._size import (
     bool_arg,
     broadcast_shapes,
     check_python_int,
+    float_arg,
     invalid_combination,
     number_arg,
     type_name_of,
@@ -1267,7 +1268,7 @@ def allclose(
     """Whether ``|input - other| <= atol + rtol * |other|`` everywhere (broadcast); both of one
     dtype. ``first`` as for ``equal``."""
     _require_two_tensors("allclose", input, other, first)
-    rtol, atol = _float_arg(rtol, "allclose", "rtol"), _float_arg(atol, "allclose", "atol")
+    rtol, atol = float_arg(rtol, "allclose", "rtol"), float_arg(atol, "allclose", "atol")
     bool_arg(equal_nan, "allclose", "equal_nan")
     if input._dtype is not other._dtype:
         raise RuntimeError(f"{type_name(input._dtype)} did not match {type_name(other._dtype)}")
@@ -1278,15 +1279,6 @@ def allclose(
             )
     broadcast_shapes(input._data.shape, other._data.shape)  # (torch's error if they don't)
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-def _float_arg(value: Any, name: str, arg: str) -> float:
-    """torch's float argument: a real Python or NumPy number, or a 0-d tensor's value."""
-    if isinstance(value, Tensor) and not value._data.ndim:
-        value = value.item()
-    if not isinstance(value, float | int | np.floating | np.integer):
-        raise TypeError(f"{name}(): argument '{arg}' must be float, not {type_name_of(value)}")
-    return float(value)
 
 
 def _require_two_tensors(name: str, input: Any, other: Any, first: str | None) -> None:

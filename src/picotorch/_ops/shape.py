@@ -482,6 +482,8 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
         start = int(start._data)
     if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:  # (before dim's range, as torch)
+        raise RuntimeError("narrow(): length must be non-negative.")
     d = normalize_dim(dim, input._data.ndim)
     size = input._data.shape[d]
     if not -size <= start <= size:
@@ -489,7 +491,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
             f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
         )
     start %= size if size else 1
-    if length < 0 or start + length > size:
+    if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return slice_dim(input, d, slice(start, start + length))
 
@@ -595,16 +597,23 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
     step = int_arg(given, "split", "split_size", 1) if by_size else 0  # (not a bool)
     if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
+    if step < 0:  # (before dim's range, as torch)
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
     d = normalize_dim(dim, tensor._data.ndim)
     size = tensor._data.shape[d]
     if by_size:
-        if step <= 0 and size > 0:
+        if step == 0 and size > 0:
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
             )
         sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
     else:
         sizes = list(int_tuple((given,), "split_with_sizes", "split_sizes", 2))
+        if min(sizes, default=0) < 0:
+            raise RuntimeError(
+                "split_with_sizes expects split_sizes have only non-negative entries, but got "
+                f"split_sizes={sizes}"
+            )
         if sum(sizes) != size:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "

@@ -312,16 +312,23 @@ def _check_tensor_lr(lr: Any) -> None:
 
 
 def _scalar(value: Any) -> Any:
-    """A number as it is; a hyper-parameter given as a 1-element tensor (torch takes one for
-    ``lr``) as a NumPy scalar of its dtype: a step's arithmetic on it then rounds in that
-    dtype, as torch's on the tensor does (``lr / bias_correction`` in float32)."""
-    return value._data.reshape(())[()] if isinstance(value, Tensor) else value
+    """A number as ``_number`` reads it; a hyper-parameter given as a 1-element tensor (torch
+    takes one for ``lr``) as a NumPy scalar of its dtype: a step's arithmetic on it then rounds
+    in that dtype, as torch's on the tensor does (``lr / bias_correction`` in float32)."""
+    return value._data.reshape(())[()] if isinstance(value, Tensor) else _number(value)
 
 
 def _number(value: Any) -> Any:
-    """Any other hyper-parameter given as a 0-d tensor (``eps=torch.tensor(1e-8)``): torch's
-    steps use it as the number it holds."""
-    return value.item() if isinstance(value, Tensor) else value
+    """A hyper-parameter as torch's steps use it: a 0-d tensor (``eps=torch.tensor(1e-8)``) as
+    the number it holds; a NumPy float64 or int (``lr=np.logspace(-3, -1, 5)[i]``) as the
+    Python number torch's ops read it as, which computes the same in the step's own arithmetic
+    but, unlike NumPy's, does not make the arrays' arithmetic float64 (``v *= beta2``). NumPy's
+    float32 and float16 stay: the step's arithmetic on them rounds as torch's does."""
+    if isinstance(value, Tensor):
+        return value.item()
+    if isinstance(value, np.float64 | np.integer):
+        return value.item()
+    return value
 
 
 def _decayed(g: np.ndarray, weight_decay: Any, param: np.ndarray) -> np.ndarray:
