@@ -324,11 +324,10 @@ def _number(value: Any) -> Any:
     Python number torch's ops read it as, which computes the same in the step's own arithmetic
     but, unlike NumPy's, does not make the arrays' arithmetic float64 (``v *= beta2``). NumPy's
     float32 and float16 stay: the step's arithmetic on them rounds as torch's does."""
-    if isinstance(value, Tensor):
-        return value.item()
-    if isinstance(value, np.float64 | np.integer):
-        return value.item()
-    return value
+    return value.item() if isinstance(value, _READ_AS_PYTHON) else value
+
+
+_READ_AS_PYTHON = (Tensor, np.float64, np.integer)
 
 
 def _decayed(g: np.ndarray, weight_decay: Any, param: np.ndarray) -> np.ndarray:
