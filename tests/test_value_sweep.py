@@ -192,6 +192,28 @@ def test_numpy_numbers_as_double_and_number_arguments(op: str) -> None:
         check(call, same_message=True, rtol=1e-6 if last_bit else 0, atol=1e-7 if last_bit else 0)
 
 
+FILLS = {
+    "fill_": lambda L, d, v: L.zeros(2, dtype=d).fill_(v),
+    "full": lambda L, d, v: L.full((2,), v, dtype=d),
+    "masked_fill": lambda L, d, v: L.zeros(2, dtype=d).masked_fill(L.tensor([True, False]), v),
+    "pad": lambda L, d, v: L.nn.functional.pad(L.zeros(1, dtype=d), (1, 0), value=v),
+    "setitem": lambda L, d, v: (lambda t: (t.__setitem__(0, v), t)[1])(L.zeros(2, dtype=d)),
+    "tensor": lambda L, d, v: L.tensor([v], dtype=d),
+    "full_like": lambda L, d, v: L.full_like(L.zeros(2, dtype=d), v),
+}
+
+
+@pytest.mark.parametrize("fill", FILLS)
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64"])
+def test_a_float_fill_value_is_checked_in_double(fill: str, dtype: str) -> None:
+    """torch checks a float that becomes an integer element against the dtype's range in
+    double: 2.0**63 passes for int64 (and becomes -2**63, as C converts it; picotorch raised),
+    -1.0 and 255.5 fail for uint8 (pad wrapped them)."""
+    values = [2.0**63, -(2.0**63), 2.0**63 + 2048, 2.0**31, -(2.0**31) - 0.5, 255.5, -1.0, 127.5]
+    for v in values:
+        check(lambda L, v=v: FILLS[fill](L, getattr(L, dtype), v), same_message=True)
+
+
 # --- unary maths, to the last bit ----------------------------------------------------------------
 
 # torch's exp, log, sin, cos and tanh (Intel MKL's on x86) and its sigmoid (with SLEEF's exp)

@@ -128,8 +128,10 @@ def check_fits(value: Any, d: dtype, *, half: builtins.bool = True) -> None:
         value = value.real
     if d._kind == 1 and not isinstance(value, _BOOLS):
         info = np.iinfo(d.name)
-        wraps = info.min == 0 and not isinstance(value, _FLOATS)
-        fits = (-info.max if wraps else info.min) <= value <= info.max  # (False for NaN)
+        if isinstance(value, _FLOATS):  # compared in double, as torch: 2.0**63 fits int64
+            fits = builtins.float(info.min) <= value <= builtins.float(info.max)  # (not NaN)
+        else:
+            fits = (-info.max if info.min == 0 else info.min) <= value <= info.max
     elif d in _LARGEST and (half or d is not float16):
         # (no abs(): NumPy's int64 -2**63 is its own absolute value)
         fits = not math.isfinite(value) or -_LARGEST[d] <= value <= _LARGEST[d]

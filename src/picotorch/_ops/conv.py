@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import _dtype
-from .._dtype import c_type_name, check_fits, type_name
+from .._dtype import c_type_name, fitted, type_name
 from .._size import bool_arg, check_int64, check_int64_items, int_tuple
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
@@ -1023,8 +1023,8 @@ def constant_pad_nd(input: Tensor, amounts: list[int], value: Any) -> Tensor:
         if size + before + after < 0:
             raise RuntimeError("narrow(): length must be non-negative.")
         shape.append(size + before + after)
-    check_fits(value, input._dtype)  # (as a double: -1.0 is no uint8, 255.5 neither)
-    out = np.full(shape, value, x.dtype)
+    fill = fitted(value, input._dtype)  # (as a double: -1.0 is no uint8, 255.5 neither)
+    out = np.full(shape, fill, x.dtype)
     source = tuple(
         slice(max(-a, 0), size - max(-b, 0)) for size, (a, b) in zip(x.shape, pairs, strict=True)
     )
