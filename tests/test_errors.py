@@ -113,6 +113,39 @@ for name, fn in {
     "narrow-in-range": lambda L, a: L.narrow(a, 1, 0, -1),
 }.items():
     err(f"negative-size-{name}", fn, F, raises=RuntimeError)
+# an int beyond int64 beside an argument of the wrong kind: the kind's TypeError, as torch reads
+# every argument's kind before it unpacks an int; then the int's range before the op's checks
+for name, fn in {
+    "transpose": lambda L, a: a.transpose(2**63, "a"),
+    "swapaxes": lambda L, a: a.swapaxes(2**63, 1.5),
+    "select": lambda L, a: a.select(2**63, "a"),
+    "flatten": lambda L, a: a.flatten(-(2**70), 1j),
+    "chunk": lambda L, a: a.chunk(2**63, "a"),
+    "narrow": lambda L, a: a.narrow(2**63, 0, 1.5),
+    "argmax": lambda L, a: a.argmax(2**63, "a"),
+    "argmin": lambda L, a: L.argmin(a, 2**63, 1.5),
+    "index_select": lambda L, a: a.index_select(2**63, "a"),
+    "split": lambda L, a: L.split(a, a > 1, -(2**70)),
+}.items():
+    # (torch numbers the positions of some arguments differently, and names swapaxes' as
+    # transpose's: the fragment both messages share)
+    fragment = {"swapaxes": "not float", "narrow": "narrow()"}.get(name, "argument '")
+    err(f"big-int-beside-a-bad-kind-{name}", fn, F, raises=TypeError, match=fragment)
+for name, fn in {
+    "mean": lambda L, a: a.long().mean(2**63),
+    "mean-list": lambda L, a: a.long().mean([2**63, 0]),
+    "std": lambda L, a: a.long().std(2**63),
+    "var-list": lambda L, a: L.var(a.bool(), [0, -(2**70)]),
+    "chunk": lambda L, a: a[0, 0].chunk(2, 2**63),
+    "narrow-tensor-start": lambda L, a: a.narrow(2**63, L.tensor([0.5]), 1),
+}.items():
+    err(
+        f"big-int-before-the-op-{name}",
+        fn,
+        F,
+        raises=TypeError if name.endswith("list") else ValueError,
+        match="Overflow when unpacking long long",  # (torch's list message adds C++ frames)
+    )
 err("chunk-zero", lambda L, a: a.chunk(0), F, raises=RuntimeError)
 err("unbind-range", lambda L, a: a.unbind(2), F, raises=IndexError)
 err("size-range", lambda L, a: a.size(2), F, raises=IndexError)
@@ -652,6 +685,7 @@ for name, fn in {
     "randint": lambda L: L.randint(2**70, (2, "a")),
 }.items():
     err(f"factory-values-in-order-{name}", fn, raises=TypeError)
+err("factory-values-in-order-eye", lambda L: L.eye(-1, 2**70), raises=ValueError)
 for name, fn in {
     "new_full": lambda L: L.ones(1).new_full((1, "a"), 2**70),
     "linspace": lambda L: L.linspace(L.ones(2), 2**70, 3),

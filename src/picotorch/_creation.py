@@ -517,10 +517,11 @@ def eye(
                 f"{type_name_of(m)}), but expected one of: (n), (n, m)"
             ) from None
     dt = _out_dtype("eye", dtype, out, device) or _dtype.get_default_dtype()
-    for name, v in (("n", n), ("m", m)):
-        if v is not None:
-            check_int64(v)
-        if v is not None and v < 0:
+    sizes = (("n", n),) if m is None else (("n", n), ("m", m))
+    for _, v in sizes:  # (both read, then checked)
+        check_int64(v)
+    for name, v in sizes:
+        if v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, n if m is None else m, dtype=dt.numpy), requires_grad, out)
 

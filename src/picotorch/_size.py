@@ -301,6 +301,16 @@ def int_arg(value: Any, name: str, arg: str, position: int | None = 1) -> int:
     return number
 
 
+def int_args(name: str, *arguments: tuple[Any, str, int | None]) -> list[int]:
+    """Several int arguments ``(value, arg, position)`` of ``name``, read as torch's parser
+    reads them: every one's kind first, then each one's range (``x.transpose(2**63, 'a')`` is
+    the TypeError of 'a', not the overflow of 2**63)."""
+    ints = [parsed_int(value, name, arg, position) for value, arg, position in arguments]
+    for number in ints:
+        check_int64(number)
+    return ints
+
+
 def parsed_int(value: Any, name: str, arg: str, position: int | None = 1) -> int:
     """An int argument as torch's parser takes it (see ``int_arg``), not yet unpacked into an
     int64 (``check_int64``): a factory reads its device first (``torch.eye(2**70,

@@ -29,10 +29,10 @@ from .._size import (
     check_int64,
     check_python_int,
     contiguous_strides,
-    int_arg,
     invalid_combination,
     normalize_dim,
     numpy_names,
+    parsed_int,
     type_name_of,
 )
 from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
@@ -1058,9 +1058,10 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None =
         if out._dtype is not input._dtype:
             raise RuntimeError("index_select(): self and result must have the same scalar type")
         return write_out(out, result, reads=(input, index))
-    dim = int_arg(dim, "index_select", "dim")
+    dim = parsed_int(dim, "index_select", "dim")
     if not isinstance(index, Tensor):
         require_tensors("index_select", {"index": index}, first_position=2)
+    check_int64(dim)  # (once every kind is known, as torch)
     d = normalize_dim(dim, input._data.ndim)
     if index._data.ndim > 1:  # (before its dtype, as torch)
         raise IndexError("index_select(): Index is supposed to be a vector")

@@ -406,8 +406,6 @@ def _with_alpha(
     common = _check_alpha(input, other, alpha, scale, out)
     if not common.is_floating_point:
         return _binary(ufunc, input, _scaled(common, other, alpha), out=out)
-    if isinstance(scale, np.bool_):  # (torch's parser reads NumPy's bool as a float)
-        scale = float(scale)
 
     def kernel(x: Any, y: Any) -> np.ndarray:
         return add_scaled(np.asarray(x, common.numpy), np.asarray(y, common.numpy), scale)
@@ -490,10 +488,9 @@ def _check_alpha(input: Operand, x: Operand, alpha: Any, scale: Any, out: Tensor
 
 
 def _negated(alpha: Any) -> Any:
-    """``-alpha`` as torch's sub negates it: the Python number its parser reads (not NumPy's
-    uint8 negation, which wraps around), an int as a C int64 (``-(-2**63)`` wraps around to
-    -2**63, and an int from 2**63, held as a uint64, is negated as the int64 of its bits)."""
-    alpha = _python_number(alpha)
+    """``-alpha`` as torch's sub negates it (``alpha``: the Python number its parser reads, see
+    ``number_arg``): an int as a C int64 (``-(-2**63)`` wraps around to -2**63, and an int from
+    2**63, held as a uint64, is negated as the int64 of its bits)."""
     if type(alpha) is not int:
         return -alpha
     return _wrapped(-_wrapped(alpha, np.int64), np.int64)
@@ -516,7 +513,7 @@ def _scaled(common: dtype, x: Operand, alpha: Any) -> Operand:
     if not isinstance(x, Tensor):  # (an integer dtype: bool and floats are not scaled here)
         # of the numbers torch's parser reads (NumPy's would wrap in their own dtype: uint8
         # 200 * 3 is 88), in the result's dtype
-        return _wrapped(_python_number(x) * _python_number(alpha), common.numpy)
+        return _wrapped(_python_number(x) * alpha, common.numpy)
     elif x._dtype is not common:
         x = _make(x._data.astype(common.numpy))
     with grad_mode.no_grad():
@@ -1050,7 +1047,7 @@ def _float32_power(x: Any, y: Any, *, exponent: float) -> np.ndarray:
     result = np.asarray(np.power(x, y))
     if not result.ndim:
         return (x.astype(np.float64) ** exponent).astype(np.float32)
-    scalar = ~np.asarray(_vectorised(result.shape, (x,)), dtype=bool) & np.ones(x.shape, bool)
+    scalar = np.broadcast_to(np.logical_not(_vectorised(result.shape, (x,))), result.shape)
     result[scalar] = (x[scalar].astype(np.float64) ** exponent).astype(np.float32)
     return result
 

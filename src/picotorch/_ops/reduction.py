@@ -22,16 +22,17 @@ from .._size import (
     NOT_GIVEN,
     NUMBERS,
     bool_arg,
+    check_int64,
     check_int64_items,
     check_python_int,
     dim_by_name,
-    int_arg,
     int_tuple,
     invalid_combination,
     normalize_dim,
     normalize_dims,
     number_arg,
     numpy_names,
+    parsed_int,
     type_name_of,
 )
 from .._tensor import Tensor
@@ -94,6 +95,16 @@ def _check_dims_kind(name: str, dim: Any) -> None:
             raise TypeError(
                 f"{name}(): argument 'dim' must be tuple of ints, not {type(d).__name__}"
             ) from None
+
+
+def _check_dims_range(name: str, dim: Any) -> None:
+    """``dim``'s ints (of kinds checked) within int64, as torch unpacks them once it has every
+    argument's kind, before the op looks at the input (``int_x.mean(2**63)`` is the overflow,
+    not mean's dtype error)."""
+    if isinstance(dim, tuple | list):
+        check_int64_items([operator.index(d) for d in dim], name, "dim")
+    elif dim is not None:
+        check_int64(operator.index(dim))
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -227,6 +238,7 @@ def mean(
     dim, keepdim = _dims_or_all("mean", dim, keepdim)
     _check_dims_kind("mean", dim)
     target = _dtype.resolve(dtype, "mean") or input._dtype
+    _check_dims_range("mean", dim)
     if not target.is_floating_point:
         raise RuntimeError(
             f"mean(): could not infer output dtype. {'Input' if dtype is None else 'Optional'} "
@@ -658,8 +670,10 @@ _OVERLOADS = {
 
 def _arg(name: str, func: Any, input: Tensor, dim: int | None, keepdim: bool) -> Tensor:
     if dim is not None:
-        dim = int_arg(dim, name, "dim")
+        dim = parsed_int(dim, name, "dim")
     bool_arg(keepdim, name, "keepdim")
+    if dim is not None:  # (its range once every kind is known, as torch)
+        check_int64(dim)
     if input._dtype is _dtype.bool:
         raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None and input._data.size == 0:
@@ -960,6 +974,7 @@ def _var_args(
         bool_arg(unbiased, name, "unbiased")
         bool_arg(keepdim, name, "keepdim")
         _check_dims_kind(name, dim)  # (every kind before a value: the correction's range)
+        _check_dims_range(name, dim)
         if correction is None:
             return dim, 1 if unbiased else 0, keepdim
         return dim, number_arg(correction, name, "correction", None), keepdim

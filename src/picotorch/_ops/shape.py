@@ -22,13 +22,16 @@ from .._memory import check_reads, empty_laid_out_like
 from .._out import check_out, resize_out, write_out
 from .._size import (
     NOT_GIVEN,
+    check_int64,
     int_arg,
+    int_args,
     int_tuple,
     invalid_combination,
     normalize_dim,
     normalize_dims,
     numpy_names,
     one_int_tuple,
+    parsed_int,
     type_name_of,
 )
 from .._tensor import _LEGACY_TYPE_NAMES, Tensor
@@ -238,7 +241,7 @@ class TBackward1(TBackward0):
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims (a view: only the strides change)."""
-    dim0, dim1 = int_arg(dim0, "transpose", "dim0"), int_arg(dim1, "transpose", "dim1", 2)
+    dim0, dim1 = int_args("transpose", (dim0, "dim0", 1), (dim1, "dim1", 2))
     n = input._data.ndim
     d0, d1 = normalize_dim(dim0, n), normalize_dim(dim1, n)
     result = input._view_of(np.swapaxes(input._data, d0, d1) if n else input._data[...])
@@ -379,8 +382,7 @@ def unsqueeze_array(data: np.ndarray, d: int) -> np.ndarray:
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim..end_dim`` into one (a view when the layout allows)."""
     shape = input._data.shape
-    start_dim = int_arg(start_dim, "flatten", "start_dim")
-    end_dim = int_arg(end_dim, "flatten", "end_dim", 2)
+    start_dim, end_dim = int_args("flatten", (start_dim, "start_dim", 1), (end_dim, "end_dim", 2))
     start, end = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
     if not shape:  # (0-d: dims 0 and -1 only, checked above)
         return reshape(input, (1,))
@@ -472,10 +474,12 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """Elements ``start .. start+length-1`` along ``dim`` (a view). ``start`` may be a 0-d
     integer tensor (torch's other overload)."""
     # (as torch, the arguments' kinds are checked before anything else)
-    dim = int_arg(dim, "narrow", "dim", 1)
+    dim = parsed_int(dim, "narrow", "dim", 1)
     if not isinstance(start, Tensor):
-        start = int_arg(start, "narrow", "start", 2)
-    length = int_arg(length, "narrow", "length", 3)
+        start = parsed_int(start, "narrow", "start", 2)
+    length = parsed_int(length, "narrow", "length", 3)
+    for number in (dim, length) if isinstance(start, Tensor) else (dim, start, length):
+        check_int64(number)
     if isinstance(start, Tensor):
         if start._data.ndim or start._dtype.is_floating_point:
             raise RuntimeError("start must be an 0-dim integral Tensor.")
@@ -524,7 +528,7 @@ def _embed(
 @numpy_names
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice at position ``index`` along ``dim``, without that dim (``a[:, i]``)."""
-    dim, index = int_arg(dim, "select", "dim", 1), int_arg(index, "select", "index", 2)
+    dim, index = int_args("select", (dim, "dim", 1), (index, "index", 2))
     if input._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input._data.ndim)
@@ -584,7 +588,7 @@ class AliasBackward0(Node):
 
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Cut along ``dim`` into pieces of one size (the last may be smaller) or of given sizes."""
-    given, dim = split_size_or_sections, int_arg(dim, "split", "dim", 2)
+    given, dim = split_size_or_sections, parsed_int(dim, "split", "dim", 2)
     if isinstance(given, Tensor) and given._data.size == 1:
         given = int(given.item())  # (torch's split reads a one-element tensor with int())
     # one size is a Python int (torch's split refuses a NumPy one), sizes a tuple or list
@@ -594,7 +598,9 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
             f"{type_name_of(given)}"
         )
     by_size = isinstance(given, int)
-    step = int_arg(given, "split", "split_size", 1) if by_size else 0  # (not a bool)
+    step = parsed_int(given, "split", "split_size", 1) if by_size else 0  # (not a bool)
+    check_int64(dim)  # (the ranges once every kind is known, as torch)
+    check_int64(step)
     if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     if step < 0:  # (before dim's range, as torch)
@@ -674,7 +680,7 @@ def _piece(a: Tensor, data: np.ndarray) -> Tensor:
 @numpy_names
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces (fewer if the dim is too short)."""
-    chunks, dim = int_arg(chunks, "chunk", "chunks"), int_arg(dim, "chunk", "dim", 2)
+    chunks, dim = int_args("chunk", (chunks, "chunks", 1), (dim, "dim", 2))
     if input._data.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
