@@ -552,18 +552,18 @@ class MulBackward0(Node):
     def backward_arrays(self, grad: np.ndarray) -> tuple[Any, Any]:
         a, b = self.saved_tensors
         return (
-            grad * _in_dtype_of(b, grad) if self.next_functions[0][0] is not None else None,
-            grad * _in_dtype_of(a, grad) if self.next_functions[1][0] is not None else None,
+            _grad_times(grad, b) if self.next_functions[0][0] is not None else None,
+            _grad_times(grad, a) if self.next_functions[1][0] is not None else None,
         )
 
 
-def _in_dtype_of(x: Operand, grad: np.ndarray) -> Any:
-    """A saved operand for an array formula: a tensor's array in the gradient's dtype (torch
-    computes ``grad * b`` in the result's dtype, which the gradient has); a number as it is
-    (NumPy keeps the array's dtype for a Python number, as torch does)."""
-    if not isinstance(x, Tensor):
-        return x.item() if isinstance(x, np.generic) else x
-    return x._data if x._data.dtype is grad.dtype else x._data.astype(grad.dtype)
+def _grad_times(grad: np.ndarray, x: Operand) -> np.ndarray:
+    """``grad * x`` for an array formula, in the result's dtype, which the gradient has, as
+    torch computes it: a saved tensor's array in that dtype; a number as torch multiplies by
+    one (the Python number; a float16 gradient in float32: see ``_by_number``)."""
+    if isinstance(x, Tensor):
+        return grad * (x._data if x._data.dtype is grad.dtype else x._data.astype(grad.dtype))
+    return _by_number(np.multiply, grad, x.item() if isinstance(x, np.generic) else x)
 
 
 # --8<-- [end:add_mul_backward]
@@ -657,10 +657,19 @@ def _with_number(ufunc: Callable[..., Any], node: type[Node], t: Tensor, s: floa
     backward formulas) records such an op: ``MulBackward1``, ``DivBackward1``, ``AddBackward1``.
     (From Python, ``t * s`` is a ``MulBackward0``.) Computed in t's dtype, whatever the
     number's type (a NumPy float64 exponent of ``x ** e``, say)."""
-    result = Tensor._make(ufunc(t._data, s, dtype=t._data.dtype))
+    result = Tensor._make(_by_number(ufunc, t._data, s))
     if needs_grad(t):
         record(result, node, (t,), other=s)
     return result
+
+
+def _by_number(ufunc: Callable[..., Any], data: np.ndarray, s: float) -> np.ndarray:
+    """``ufunc(data, s)`` in data's dtype; a float16 product or quotient in float32 with the
+    number's float32 value, rounded once, as torch's kernels compute it (see ``_half_by_one``:
+    the gradient of ``half_x ** 0.1`` is ``0.1 * x ** -0.9`` so)."""
+    if data.dtype == np.float16 and ufunc in _HALF_BY_ONE:
+        return _half_by_one(ufunc)(data, np.float32(s))
+    return ufunc(data, s, dtype=data.dtype)
 
 
 def mul_scalar(t: Tensor, s: float) -> Tensor:
@@ -677,7 +686,7 @@ class MulBackward1(Node):
         return (mul_scalar(grad, self.other),)
 
     def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (np.multiply(grad, self.other, dtype=grad.dtype),)
+        return (_by_number(np.multiply, grad, self.other),)
 
 
 def true_divide(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
@@ -699,7 +708,7 @@ class DivBackward1(Node):
         return (div_scalar(grad, self.other),)
 
     def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        return (np.true_divide(grad, self.other, dtype=grad.dtype),)
+        return (_by_number(np.true_divide, grad, self.other),)
 
 
 def add_scalar(t: Tensor, s: float) -> Tensor:
@@ -973,7 +982,7 @@ class PowBackward2(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         n, y, result = self.saved_tensors
-        log_n = float(np.log(n))  # -inf for 0, nan for a negative base
+        log_n = float(np.log(float(n)))  # in double, as torch (NumPy's uint8 200: in float16)
         if n == 0:
             return (grad * where(y >= 0, 0.0, result * log_n),)
         return (grad * (result * log_n),)

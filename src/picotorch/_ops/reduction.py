@@ -37,7 +37,7 @@ from .._size import (
 )
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
-from .pointwise import maximum, minimum, where
+from .pointwise import _by_number, maximum, minimum, where
 from .shape import strided_view
 from .summation import (
     _GRAIN_SIZE,
@@ -296,7 +296,7 @@ class _Averaged(Node):
 
     def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
         (expanded,) = cast(tuple[np.ndarray], super().backward_arrays(grad))
-        return (np.true_divide(expanded, self.count, dtype=grad.dtype),)
+        return (_by_number(np.true_divide, expanded, self.count),)
 
 
 class MeanBackward0(_Averaged, SumBackward0):
