@@ -982,7 +982,9 @@ class PowBackward2(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         n, y, result = self.saved_tensors
-        log_n = float(np.log(float(n)))  # in double, as torch (NumPy's uint8 200: in float16)
+        # in double, as torch: -inf for 0, nan for a negative base (NumPy's log of its uint8
+        # 200 would be a float16)
+        log_n = float(np.log(float(n)))
         if n == 0:
             return (grad * where(y >= 0, 0.0, result * log_n),)
         return (grad * (result * log_n),)
