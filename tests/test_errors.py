@@ -707,6 +707,30 @@ for name in ("new_zeros", "new_ones", "new_empty"):
     )
 err("delitem", lambda L, a: a.__delitem__(0), F, raises=TypeError)
 err("index-np-bool", lambda L, a: a[np.bool_(True)], F, raises=IndexError)
+# index tensors torch has no kernel for (picotorch took int8 and int16 ones), masks of the wrong
+# shape even when empty (NumPy takes an empty mask as an empty index), and a uint8 mask with one
+# value to write (torch's masked_fill_, which takes bool masks only)
+for name, fn in {
+    "int8-tensor": lambda L, a: a[0, L.tensor([1], dtype=L.int8)],
+    "int16-tensor": lambda L, a: a[L.tensor([[0, 1]], dtype=L.int16)],
+    "float-0d-tensor": lambda L, a: a[L.tensor(1.0)],
+    "empty-mask": lambda L, a: a[np.array([], bool)],
+    "empty-bool-tensor-mask": lambda L, a: a[:, L.zeros(0, dtype=L.bool)],
+    "empty-2d-mask": lambda L, a: a[np.zeros((2, 0), bool)],
+    "setitem-empty-mask": lambda L, a: a.__setitem__(L.zeros(0, dtype=L.bool), 1.0),
+}.items():
+    err(f"index-{name}", fn, F, raises=IndexError)
+for name, fn in {
+    "tensor": lambda L, a: a.__setitem__(L.tensor([1, 0], dtype=L.uint8), 5.0),
+    "tuple": lambda L, a: a.__setitem__((L.tensor([1, 0], dtype=L.uint8), 0), 5.0),
+    "ellipsis-0-d-value": lambda L, a: a.__setitem__(
+        (..., L.ones(3, dtype=L.uint8)), L.tensor(5.0)
+    ),
+    "numpy": lambda L, a: a.__setitem__(np.array([1, 0], np.uint8), L.tensor([5.0])),
+    "numpy-list": lambda L, a: a.__setitem__([np.uint8(1), np.uint8(0)], 5),
+}.items():
+    err(f"setitem-uint8-mask-one-value-{name}", fn, F, raises=RuntimeError)
+err("index-list-numpy-float32", lambda L, a: a[[np.float32(1.5)]], F, raises=TypeError)
 err(
     "setitem-index-put-shape-before-dtype",
     lambda L, a: a.__setitem__(([0, 1], [1, 2]), L.ones(3, dtype=L.float64)),

@@ -414,6 +414,25 @@ for name, index in INDEXES.items():
     x = M3 if name.startswith("3d") else M
     case(f"getitem-{name}", lambda L, x, i: x[i], x, Raw(index), strides=True)
 case("getitem-0d-ellipsis", lambda L, x: x[...], np.array(3.0), strides=True)
+# sequences and ndarrays become index tensors as torch makes them: a bool or uint8 one is a mask
+# (uint8 with torch's warning), anything else int64, floats cut toward zero; int8 and int16
+# tensors of one element index as ints, a 0-d uint8 one is a mask without a word
+for name, fn in {
+    "floats": lambda L, x: x[[1.7, 0]],
+    "float-rows": lambda L, x: x[[[0.5, 1.5]]],
+    "ndarray-floats": lambda L, x: x[:, np.array([2.5])],
+    "ndarray-uint8": lambda L, x: x[np.array([1, 0], np.uint8)],
+    "list-numpy-uint8": lambda L, x: x[[np.uint8(1), np.uint8(0)]],
+    "ndarray-int8": lambda L, x: x[np.array([1, -1], np.int8)],
+    "bool-and-int": lambda L, x: x[[True, 1]],
+    "0-d-int8": lambda L, x: x[L.tensor(1, dtype=L.int8)],
+    "0-d-uint8": lambda L, x: x[L.tensor(1, dtype=L.uint8)],
+    "setitem-uint8-mask-values": lambda L, x: (
+        x.__setitem__(L.tensor([1, 0], dtype=L.uint8), L.tensor([5.0, 6.0, 7.0])),
+        x,
+    )[1],
+}.items():
+    case(f"getitem-sequence-{name}", fn, M)
 case("getitem-0d-none", lambda L, x: x[None], np.array(3.0), strides=True)
 case("getitem-view-shares", lambda L, x: (x[0].fill_(9), x)[1], M)
 case("view-flat", lambda L, x: x.view(12), M, strides=True)

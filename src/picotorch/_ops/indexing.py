@@ -45,18 +45,16 @@ from .shape import AliasBackward0, CopyBackwards, _part, select, slice_dim, unsq
 def _index_item(item: Any) -> tuple[Any, bool]:
     """One component of an index in NumPy's terms, and whether it is an advanced index."""
     if isinstance(item, Tensor):
-        if item._dtype.is_floating_point:
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if item._dtype is _dtype.uint8:  # the old spelling of a mask
-            warnings.warn(
-                "indexing with dtype torch.uint8 is now deprecated, please use a dtype "
-                "torch.bool instead.",
-                UserWarning,
-                stacklevel=5,  # the user's line: _index_item < _numpy_index < getitem < []
-            )
-            return item._data.astype(np.bool_), True
+        if item._dtype is _dtype.uint8:  # the old spelling of a mask (0-d: without a word)
+            if not item._data.ndim:
+                return item._data.astype(np.bool_), True
+            return _byte_mask(item._data, stacklevel=6), True
         if item._data.ndim == 0 and item._dtype is not _dtype.bool:
+            if item._dtype.is_floating_point:
+                raise IndexError(_INDEX_DTYPES)
             return int(item._data), False  # a 0-d integer tensor indexes like an int
+        if item._dtype not in (_dtype.bool, _dtype.int64, _dtype.int32):
+            raise IndexError(_INDEX_DTYPES)  # (int8, int16 and floats: torch has no kernel)
         return item._data, True
     if isinstance(item, slice):
         if item.step is not None and int(item.step) <= 0:
@@ -69,17 +67,7 @@ def _index_item(item: Any) -> tuple[Any, bool]:
         return item, False
     # a tuple inside the index is a list, and so is a range (torch takes any sequence)
     if isinstance(item, (list, tuple, range, np.ndarray)):
-        if isinstance(item, np.ndarray):
-            arr = item
-        elif len(item) == 0:
-            arr = np.zeros(0, np.int64)  # ``x[[]]``: an empty integer index
-        else:  # converted as torch.tensor converts it (and with its errors)
-            from .._creation import tensor
-
-            arr = tensor(item)._data
-        if arr.dtype.kind == "f":
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return arr, True
+        return _sequence_index(item), True
     if isinstance(item, bool):
         return item, True
     if item is None or item is Ellipsis or hasattr(item, "__index__"):
@@ -90,6 +78,41 @@ def _index_item(item: Any) -> tuple[Any, bool]:
         "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
         f"valid indices (got {type_name_of(item)})"
     )
+
+
+_INDEX_DTYPES = "tensors used as indices must be long, int, byte or bool tensors"
+
+
+def _sequence_index(item: Any) -> np.ndarray:
+    """A sequence (or an ndarray) as torch makes an index tensor of it: bool or uint8 (its
+    dtype, or the one inferred from its values) is a mask, anything else becomes int64, floats
+    cut toward zero (``x[[1.7]]`` is ``x[1]``, ``x[np.array([1, 0, 1], np.uint8)]`` a mask)."""
+    from .._creation import tensor
+
+    if isinstance(item, np.ndarray):
+        arr = item
+    elif len(item) == 0:
+        return np.zeros(0, np.int64)  # ``x[[]]``: an empty integer index
+    else:  # (inferred as torch.tensor infers it, and with its errors)
+        arr = tensor(item)._data
+    if arr.dtype == np.bool_:
+        return arr
+    if arr.dtype == np.uint8:
+        return _byte_mask(arr, stacklevel=7)
+    if isinstance(item, np.ndarray):
+        return arr.astype(np.int64)
+    return tensor(item, dtype=_dtype.int64)._data  # (a NumPy float32 in it: torch's TypeError)
+
+
+def _byte_mask(data: np.ndarray, stacklevel: int) -> np.ndarray:
+    """A uint8 index, the old spelling of a mask, with torch's warning (``stacklevel``: the
+    user's line, behind _index_item < _numpy_index < getitem < [] and this function)."""
+    warnings.warn(
+        "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return data.astype(np.bool_)
 
 
 def _is_tuple_like(index: Any) -> bool:
@@ -123,6 +146,13 @@ def _numpy_index(a: Tensor, index: Any) -> tuple[tuple[Any, ...], bool]:
         np_item, is_adv = _index_item(item)
         converted.append(np_item)
         advanced = advanced or is_adv
+    if advanced and any(
+        isinstance(i, np.ndarray) and i.dtype == bool and not i.size for i in converted
+    ):
+        # (NumPy takes an empty mask of any shape as an empty index; torch checks its shape)
+        error = _mask_error(tuple(converted), a._data.shape)
+        if error is not None:
+            raise error
     return tuple(converted), advanced
 
 
@@ -355,6 +385,10 @@ class IndexAddBackward0(IndexPutImplBackward0):
 def setitem(a: Tensor, index: Any, value: Any) -> None:
     """``a[index] = value``: writes into ``a``'s memory (seen by every view), like ``copy_``."""
     value = _assignable(a, value)
+    if _one_value(value) and _has_byte_mask(index):  # (torch's masked_fill_ takes these)
+        raise RuntimeError(
+            "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char"
+        )
     items, advanced = _numpy_index(a, index)
     if a._dtype.is_floating_point and needs_grad(a, value):
         _check_put_dtype(a, index, items, value, advanced)
@@ -382,6 +416,25 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
             _steps(a, items, single=False)  # raises torch's error (NumPy counts dims otherwise)
             raise
     a._bump_version()
+
+
+def _one_value(value: Any) -> bool:
+    """Whether ``a[index] = value`` writes one value (a number, a tensor of one element)."""
+    return not isinstance(value, Tensor) or value._data.size == 1
+
+
+def _has_byte_mask(index: Any) -> bool:
+    """Whether an index holds a uint8 mask (a tensor or an ndarray of that dtype, or a list of
+    NumPy uint8 numbers), which torch's ``a[index] = value`` refuses for one value."""
+    for item in index if isinstance(index, tuple) else (index,):
+        if isinstance(item, Tensor | np.ndarray) and item.ndim and item.dtype in _UINT8:
+            return True
+        if isinstance(item, list) and item and all(type(v) is np.uint8 for v in item):
+            return True
+    return False
+
+
+_UINT8 = (_dtype.uint8, np.uint8)
 
 
 def _assignable(a: Tensor, value: Any) -> Any:
