@@ -99,8 +99,8 @@ def _sequence_index(item: Any) -> np.ndarray:
         return arr
     if arr.dtype == np.uint8:
         return _byte_mask(arr, stacklevel=7)
-    if isinstance(item, np.ndarray):
-        return arr.astype(np.int64)
+    if isinstance(item, np.ndarray) or arr.dtype == np.int64:
+        return arr.astype(np.int64, copy=False)
     return tensor(item, dtype=_dtype.int64)._data  # (a NumPy float32 in it: torch's TypeError)
 
 
