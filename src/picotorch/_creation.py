@@ -26,6 +26,7 @@ from ._memory_format import (
 from ._out import check_out, resize_out, write_out
 from ._size import (
     INT64_MAX,
+    INT64_MIN,
     NUMBERS,
     bool_arg,
     check_int64,
@@ -123,7 +124,7 @@ def _object_error(arr: np.ndarray, target: dtype | None = None, wide_ok: bool = 
     if target is None:  # (the non-numbers first)
         values.sort(key=lambda x: isinstance(x, (builtins.int, builtins.float, np.generic)))
     for x in values:
-        if isinstance(x, builtins.int) and not -(2**63) <= x < 2**63 and not wide_ok:
+        if isinstance(x, builtins.int) and not INT64_MIN <= x <= INT64_MAX and not wide_ok:
             return ValueError("Overflow when unpacking long long")
         if not isinstance(x, (builtins.int, builtins.float, np.generic)):
             name = "torch.dtype" if isinstance(x, dtype) else type(x).__name__  # (C's names)
@@ -275,7 +276,7 @@ def _has_wide_int(data: Any) -> bool:
     """Whether nested lists hold a Python int beyond int64."""
     if isinstance(data, (list, tuple)):
         return any(map(_has_wide_int, data))
-    return type(data) is builtins.int and not -(2**63) <= data < 2**63
+    return type(data) is builtins.int and not INT64_MIN <= data <= INT64_MAX
 
 
 def _tensors_as_numbers(data: Any) -> Any:

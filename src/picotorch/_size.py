@@ -132,6 +132,16 @@ def check_int64_items(ints: Sequence[int], name: str, arg: str) -> None:
         )
 
 
+def check_int64_arg(name: str, arg: str, value: Any, ints: Sequence[int]) -> None:
+    """The ints read from an argument that is one int or a list of them (``value``, as given)
+    within int64, as torch unpacks them after every argument's kind: a list's TypeError naming
+    the position (``check_int64_items``), a bare int's ValueError."""
+    if isinstance(value, tuple | list):
+        check_int64_items(ints, name, arg)
+    elif ints:
+        check_int64(ints[0])
+
+
 def _int_tuple_error(
     values: Sequence[Any], name: str, arg: str, position: int | None, unpacked: bool
 ) -> TypeError:

@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
-from .._size import bool_arg, check_int64, check_int64_items, int_tuple
+from .._size import bool_arg, check_int64, check_int64_arg, check_int64_items, int_tuple
 from .._tensor import Tensor
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_text
@@ -57,13 +57,9 @@ def _ints(value: Any, n: int, fn: str, arg: str) -> list[int]:
 
 def _check_int64s(fn: str, *parsed: tuple[str, Any, list[int]]) -> None:
     """After every argument's kind (torch parses all of them first), the ints that are
-    beyond int64: ``(name, value given, its ints)`` each; a list's is a TypeError, a bare
-    int's a ValueError."""
+    beyond int64: ``(name, value given, its ints)`` each (see ``check_int64_arg``)."""
     for arg, value, ints in parsed:
-        if isinstance(value, (tuple, list)):
-            check_int64_items(ints, fn, arg)
-        elif ints:
-            check_int64(ints[0])
+        check_int64_arg(fn, arg, value, ints)
 
 
 def _require_tensor(fn: str, value: Any, arg: str, pos: int, optional: bool = False) -> None:

@@ -22,6 +22,7 @@ from .._fma import fma
 from .._memory import check_reads, sort_dims
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
+    INT64_MAX,
     INT64_MIN,
     NOT_GIVEN,
     NUMBERS,
@@ -152,7 +153,7 @@ def _binary(
         common = result_type(a, b)
         x, y = _array(a, common), _array(b, common)
         if common is _dtype.float16 and ufunc in _HALF_BY_ONE and _one_element(b):
-            ufunc, y = _half_by_one(ufunc), _array(b, _dtype.float32)
+            ufunc, y = _HALF_BY_ONE[ufunc], _array(b, _dtype.float32)
     if to_float and not common.is_floating_point:
         common = _dtype.get_default_dtype()
         x, y = _array(a, common), _array(b, common)
@@ -563,7 +564,7 @@ def _grad_times(grad: np.ndarray, x: Operand) -> np.ndarray:
     one (the Python number; a float16 gradient in float32: see ``_by_number``)."""
     if isinstance(x, Tensor):
         return grad * (x._data if x._data.dtype is grad.dtype else x._data.astype(grad.dtype))
-    return _by_number(np.multiply, grad, x.item() if isinstance(x, np.generic) else x)
+    return _by_number(np.multiply, grad, _python_number(x))
 
 
 # --8<-- [end:add_mul_backward]
@@ -668,7 +669,7 @@ def _by_number(ufunc: Callable[..., Any], data: np.ndarray, s: float) -> np.ndar
     number's float32 value, rounded once, as torch's kernels compute it (see ``_half_by_one``:
     the gradient of ``half_x ** 0.1`` is ``0.1 * x ** -0.9`` so)."""
     if data.dtype == np.float16 and ufunc in _HALF_BY_ONE:
-        return _half_by_one(ufunc)(data, np.float32(s))
+        return _HALF_BY_ONE[ufunc](data, np.float32(s))
     return ufunc(data, s, dtype=data.dtype)
 
 
@@ -824,8 +825,11 @@ def _trunc_divide(x: Any, y: Any) -> Any:
     return q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
 
 
-# the float16 ops torch computes in float32 when the second operand has one element
-_HALF_BY_ONE = {np.multiply, np.true_divide, np.floor_divide, _trunc_divide}
+# the float16 ops torch computes in float32 when the second operand has one element, each with
+# its kernel (see _half_by_one), built once
+_HALF_BY_ONE = {
+    f: _half_by_one(f) for f in (np.multiply, np.true_divide, np.floor_divide, _trunc_divide)
+}
 
 
 def _refuse_bool(kernel: str, input: Operand, other: Operand) -> None:
@@ -941,13 +945,10 @@ def _check_integer_exponent(exponent: Any) -> None:
     exponent, read as an int64, must not be negative (before the dtypes are promoted, so
     ``int8_x ** 2**63`` is the int64 overflow and ``bool_x ** -1`` this error)."""
     if isinstance(exponent, (int, np.integer)):  # (bools too)
-        if exponent > _INT64_MAX:
+        if exponent > INT64_MAX:
             raise RuntimeError("value cannot be converted to type int64_t without overflow")
         if exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-
-
-_INT64_MAX = 2**63 - 1
 
 
 class PowBackward0(Node):
@@ -1862,20 +1863,17 @@ def _inside(x: Tensor, lo: Any, hi: Any) -> Tensor:
     return above if below is None else above & below
 
 
-_NOT_GIVEN: Any = object()
-
-
 def where(
     condition: Tensor,
-    input: Operand = _NOT_GIVEN,
-    other: Operand = _NOT_GIVEN,
+    input: Operand = NOT_GIVEN,
+    other: Operand = NOT_GIVEN,
     *,
-    out: Any = _NOT_GIVEN,
+    out: Any = NOT_GIVEN,
 ) -> Any:
     """``input`` where ``condition`` is True, else ``other``; all three broadcast. With the
     condition alone, the indices where it holds: ``nonzero(condition, as_tuple=True)``.
     ``out=`` (None too) takes tensors only, of the result's dtype."""
-    if out is not _NOT_GIVEN:
+    if out is not NOT_GIVEN:
         require_tensors("where", {"condition": condition, "input": input, "other": other})
         if out is None:
             return where(condition, input, other)
@@ -1887,18 +1885,18 @@ def where(
                 f"{type_name(out._dtype)}"
             )
         return write_out(out, result)
-    if input is _NOT_GIVEN and other is _NOT_GIVEN:
+    if input is NOT_GIVEN and other is NOT_GIVEN:
         from .indexing import nonzero  # (indexing.py imports this module)
 
         return nonzero(condition, as_tuple=True)
     given = (condition, input, other)
     if (
-        input is _NOT_GIVEN
-        or other is _NOT_GIVEN
+        input is NOT_GIVEN
+        or other is NOT_GIVEN
         or not isinstance(condition, Tensor)
         or not all(isinstance(v, (Tensor, *NUMBERS)) for v in (input, other))
     ):
-        got = ", ".join(c_type_text(a) for a in given if a is not _NOT_GIVEN)
+        got = ", ".join(c_type_text(a) for a in given if a is not NOT_GIVEN)
         overloads = ("Tensor condition", "Tensor condition, Tensor input, Tensor other")
         raise invalid_combination("where", got, *overloads)
     check_python_int(input)

@@ -23,6 +23,7 @@ from .._size import (
     NUMBERS,
     bool_arg,
     check_int64,
+    check_int64_arg,
     check_int64_items,
     check_python_int,
     dim_by_name,
@@ -101,10 +102,9 @@ def _check_dims_range(name: str, dim: Any) -> None:
     """``dim``'s ints (of kinds checked) within int64, as torch unpacks them once it has every
     argument's kind, before the op looks at the input (``int_x.mean(2**63)`` is the overflow,
     not mean's dtype error)."""
-    if isinstance(dim, tuple | list):
-        check_int64_items([operator.index(d) for d in dim], name, "dim")
-    elif dim is not None:
-        check_int64(operator.index(dim))
+    if dim is not None:
+        ints = [operator.index(d) for d in (dim if isinstance(dim, tuple | list) else (dim,))]
+        check_int64_arg(name, "dim", dim, ints)
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
