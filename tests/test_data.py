@@ -215,6 +215,8 @@ def test_num_workers_gives_the_same_batches() -> None:
         ({"num_workers": -1}, "num_workers option should be non-negative"),
         ({"batch_size": 0}, "batch_size should be a positive integer value, but got batch_size=0"),
         ({"persistent_workers": True}, "persistent_workers option needs num_workers > 0"),
+        ({"prefetch_factor": 2}, "prefetch_factor option could only be specified in multi"),
+        ({"num_workers": 1, "prefetch_factor": -1}, "prefetch_factor option should be non-neg"),
     ],
 )
 def test_loader_option_errors(options: dict[str, Any], message: str) -> None:
@@ -409,6 +411,15 @@ def test_random_split_errors(lengths: list[Any], message: str) -> None:
         raises=ValueError,
         match=message,
         same_message=True,
+    )
+
+
+def test_random_split_lengths_summing_to_a_float() -> None:
+    # torch hands sum(lengths) to randperm, which takes no float (picotorch cut it to an int)
+    check(
+        lambda lib: lib.utils.data.random_split(range(10), [3.0, 7.0]),
+        raises=TypeError,
+        match="randperm()",
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from ... import _random
+from ..._creation import randperm
 from ..._tensor import Tensor
 
 T_co = TypeVar("T_co", covariant=True)
@@ -179,7 +180,8 @@ def random_split(
                 )
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    indices = _random.randperm(int(sum(lengths)), np.int64, generator).tolist()
+    # (torch's randperm: lengths summing to a float, [3.0, 7.0], are its TypeError)
+    indices = randperm(sum(lengths), generator=generator).tolist()  # type: ignore[arg-type]
     ends = list(accumulate(int(length) for length in lengths))
     return [
         Subset(dataset, indices[end - int(length) : end])
