@@ -1243,6 +1243,62 @@ for name, fn in {
 err("uint64-int-arange", lambda L: L.arange(2**63), raises=RuntimeError)
 err("uint64-int-arange-step", lambda L: L.arange(0, 2**63, 2**62), raises=RuntimeError)
 err("arange-too-many", lambda L: L.arange(1e20), raises=RuntimeError)
+# bounds checked in double (2**62 + 1 is 2**62 there), counts in int64 wrapping around
+for name, fn in {
+    "inf": lambda L: L.arange(0, float("inf")),
+    "nan": lambda L: L.arange(float("nan")),
+    "minus-inf": lambda L: L.arange(-float("inf"), 1, 0.5),
+    "nan-step": lambda L: L.arange(0, 1, float("nan")),
+    "nan-tensor": lambda L: L.arange(L.tensor(float("nan"))),
+    "int64-wraps": lambda L: L.arange(-(2**62), 2**62, 2**60),
+    "int64-wraps-down": lambda L: L.arange(2**62, -(2**62), -(2**60)),
+    "int64-from-min": lambda L: L.arange(-(2**63), 0, 2**62),
+    "bounds-equal-in-double": lambda L: L.arange(2**62 + 1, 2**62, 1),
+    "int32-count-first": lambda L: L.arange(0, 1e300, 1e200, dtype=L.int32),
+    "int32-step-too-big": lambda L: L.arange(0, 1e20, 1e19, dtype=L.int32),
+    "int64-end-too-big": lambda L: L.arange(0, 1e300, 1e200, dtype=L.int64),
+}.items():
+    err(f"arange-{name}", fn, raises=RuntimeError)
+# sizes too big: torch's checks of a new tensor's bytes and strides, then its allocator's error
+# (2**58 float32s are 2**60 bytes, beyond any machine's address space: never allocated)
+for name, fn in {
+    "zeros": lambda L: L.zeros(2**58),
+    "zeros-bytes-overflow": lambda L: L.zeros(2**61),
+    "zeros-numel-overflow": lambda L: L.zeros(2**32, 2**32, dtype=L.uint8),
+    "zeros-overflow-then-0": lambda L: L.zeros(2**32, 2**32, 0),
+    "zeros-stride-overflow": lambda L: L.zeros(0, 2**62, 2**62),
+    "zeros-out-numel": lambda L: L.zeros(2**63 - 1, 2, out=L.ones(1)),
+    "zeros-out-overflow-then-0": lambda L: L.zeros(2**32, 2**32, 0, out=L.ones(1)),
+    "zeros-out": lambda L: L.zeros(2**58, out=L.ones(1)),
+    "ones": lambda L: L.ones(2**59, dtype=L.int8),
+    "ones-int8-overflow": lambda L: L.ones(2**63 - 1, 2, dtype=L.int8),
+    "empty": lambda L: L.empty(2**58),
+    "empty-channels-last": lambda L: L.empty(1, 1, 2**29, 2**29, memory_format=L.channels_last),
+    "full": lambda L: L.full((2**58,), 1.0),
+    "full-overflow": lambda L: L.full((2**63 - 1, 2), 1),
+    "rand": lambda L: L.rand(2**58),
+    "randn-overflow": lambda L: L.randn(2**61),
+    "randn-out": lambda L: L.randn(2**58, out=L.ones(1)),
+    "randint": lambda L: L.randint(3, (2**58,)),
+    "randint-stride-overflow": lambda L: L.randint(2, (0, 2**62, 2**62)),
+    "randperm": lambda L: L.randperm(2**58),
+    "randperm-overflow": lambda L: L.randperm(2**62),
+    "arange": lambda L: L.arange(2**58),
+    "arange-overflow": lambda L: L.arange(2**61),
+    "arange-float": lambda L: L.arange(0, 2**58, 0.5),
+    "linspace": lambda L: L.linspace(0, 1, 2**60),
+    "linspace-overflow": lambda L: L.linspace(0, 1, 2**62),
+    "eye-numel": lambda L: L.eye(2**32, 2**31, dtype=L.int8),
+    "eye-bytes": lambda L: L.eye(2**31, 2**31),
+    "eye": lambda L: L.eye(2**29),
+    "new_zeros": lambda L: L.ones(3).new_zeros(2**58),
+    "new_full-overflow": lambda L: L.ones(3).new_full((2**63 - 1, 2), 2),
+    "Tensor": lambda L: L.Tensor(2**58),
+    "zeros_like": lambda L: L.zeros_like(L.ones(3).expand(2**58, 3)),
+    "full_like": lambda L: L.full_like(L.ones(3).expand(2**58, 3), 2),
+    "randn_like": lambda L: L.randn_like(L.ones(1, 3).expand(2**58, 3)),
+}.items():
+    err(f"too-big-{name}", fn, raises=RuntimeError)
 err("double-fill", lambda L, a: a.double().fill_(1j), F, raises=RuntimeError)
 err("double-masked_fill", lambda L, a: a.double().masked_fill(a > 1, 1j), F, raises=RuntimeError)
 # complex numbers where picotorch has no complex tensors: as torch refuses them for real ones

@@ -816,6 +816,25 @@ def test_linspace_is_torchs_bit_for_bit(dtype: str) -> None:
     check(lambda L: repr(L.linspace(-1, 1, 21)))
 
 
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        (-(2**63), 2**63 - 1, 2**62),  # the int64 count wraps around: torch's range is empty
+        (2**63 - 1, -(2**63), -(2**62)),
+        (-5, 2**63 - 1, 2**62),
+        (0, 2**60 + 1, 2**60),  # counted exactly in int64: 2 values
+        (2**62 + 1, 2**62 + 3, 1, "int32"),  # counted in double: none
+        (0, 2**63, 2**62, "int32"),  # end only counts: it need not be an int64
+        (0, 3, 1.5, "int32"),
+        (0, 3, 1.5, "int64"),
+        (-0.5, 3, 1, "int64"),
+    ],
+)
+def test_arange_counts_as_torch(bounds: tuple[Any, ...]) -> None:
+    *numbers, dtype = bounds if isinstance(bounds[-1], str) else (*bounds, "int64")
+    check(lambda L: L.arange(*numbers, dtype=getattr(L, dtype)))
+
+
 def test_float32_arange_is_torchs_bit_for_bit() -> None:
     # arange(-1, 1, 0.1)'s value 10 is -2.98e-09 in torch, so the tensor prints in scientific
     # notation; a value computed otherwise would be 0

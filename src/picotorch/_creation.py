@@ -7,14 +7,15 @@ import functools
 import itertools
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from . import _dtype, _random
 from ._device import check_device, check_placement, device_arg
-from ._dtype import check_fits, dtype, fitted, type_name
+from ._dtype import check_fits, dtype, fitted, type_name, wrapped
 from ._memory import empty_laid_out_like, first_byte
 from ._memory_format import (
     check_memory_format_kind,
@@ -39,6 +40,7 @@ from ._size import (
     number_arg,
     one_int_tuple,
     parsed_int,
+    storage_bytes,
     type_name_of,
 )
 from ._tensor import Tensor
@@ -51,6 +53,33 @@ def _finish(data: np.ndarray, requires_grad: bool, out: Tensor | None = None) ->
     return _requiring_grad(
         Tensor._make(data) if out is None else write_out(out, data, warn=False), requires_grad
     )
+
+
+@contextmanager
+def _allocating(
+    shape: tuple[int, ...], dt: dtype, out: Tensor | None, *, resized: bool = False
+) -> Iterator[None]:
+    """Around a factory's allocation of a tensor of ``shape`` and ``dt``: torch's checks of its
+    size first (``storage_bytes``; ``out`` is resized); memory that is not there is torch's
+    RuntimeError, where NumPy raises its MemoryError (``torch.zeros(2**40)``), or its ValueError
+    for an array too big to exist (``linspace``'s int64 index of 2**60 values, where the float32
+    result would fit torch's checks)."""
+    nbytes = storage_bytes(shape, dt.itemsize, resized=resized or out is not None)
+    try:
+        yield
+    except (MemoryError, ValueError) as error:
+        # (an empty tensor too big for NumPy to describe, ``zeros(0, 2**31, 2**31)``, which torch
+        # makes, stays NumPy's ValueError: picotorch cannot hold it)
+        if isinstance(error, ValueError) and not (nbytes and _TOO_BIG in str(error)):
+            raise
+        raise RuntimeError(
+            "[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "
+            f"memory: you tried to allocate {nbytes} bytes. Error code 12 (Cannot allocate "
+            "memory)"
+        ) from None
+
+
+_TOO_BIG = "array is too big"  # (NumPy's ValueError)
 
 
 def _requiring_grad(t: Tensor, requires_grad: bool) -> Tensor:
@@ -377,7 +406,8 @@ def zeros(
 ) -> Tensor:
     """A tensor of the given shape filled with 0."""
     shape, dt = _factory("zeros", sizes, size, dtype, device, out)
-    return _finish(np.zeros(shape, dt.numpy), requires_grad, out)
+    with _allocating(shape, dt, out):
+        return _finish(np.zeros(shape, dt.numpy), requires_grad, out)
 
 
 def ones(
@@ -390,7 +420,8 @@ def ones(
 ) -> Tensor:
     """A tensor of the given shape filled with 1."""
     shape, dt = _factory("ones", sizes, size, dtype, device, out)
-    return _finish(np.ones(shape, dt.numpy), requires_grad, out)
+    with _allocating(shape, dt, out):
+        return _finish(np.ones(shape, dt.numpy), requires_grad, out)
 
 
 def rand(
@@ -444,13 +475,14 @@ def _drawn(
     """Random values of ``shape``: ``fill(t)`` draws them into tensor ``t`` front to back in
     memory, as torch writes them. ``t`` is new memory, or ``out`` (resized silently if its shape
     differs; a transposed ``out`` gets its values transposed, as in torch)."""
-    if out is None:
-        t = Tensor._make(np.empty(shape, dt.numpy))
-    else:
-        if out._data.shape != shape:
-            resize_out(out, shape, warn=False)
-        t = out
-    fill(t)
+    with _allocating(shape, dt, out):
+        if out is None:
+            t = Tensor._make(np.empty(shape, dt.numpy))
+        else:
+            if out._data.shape != shape:
+                resize_out(out, shape, warn=False)
+            t = out
+        fill(t)
     return _requiring_grad(t, requires_grad)
 
 
@@ -473,7 +505,8 @@ def empty(
     fmt = memory_format_arg(memory_format, "empty", len(shape))
     if fmt is preserve_format:
         raise RuntimeError("unsupported memory format Preserve")
-    return _finish(laid_out(np.zeros(shape, dt.numpy), fmt), requires_grad, out)
+    with _allocating(shape, dt, out):
+        return _finish(laid_out(np.zeros(shape, dt.numpy), fmt), requires_grad, out)
 
 
 def full(
@@ -495,7 +528,8 @@ def full(
     dt = asked or _dtype.scalar_dtype(fill_value)
     shape = non_negative(one_int_tuple(size, "full", "size", 1), "full")
     value = fitted(fill_value, dt, half=math.prod(shape) != 1)  # (see fill_)
-    return _finish(np.full(shape, value, dt.numpy), requires_grad, out)
+    with _allocating(shape, dt, out):
+        return _finish(np.full(shape, value, dt.numpy), requires_grad, out)
 
 
 def eye(
@@ -524,7 +558,9 @@ def eye(
     for name, v in sizes:
         if v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    return _finish(np.eye(n, n if m is None else m, dtype=dt.numpy), requires_grad, out)
+    shape = (n, n if m is None else m)
+    with _allocating(shape, dt, out, resized=True):  # (torch's eye resizes an empty tensor)
+        return _finish(np.eye(*shape, dtype=dt.numpy), requires_grad, out)
 
 
 def _arguments(
@@ -572,46 +608,55 @@ def arange(
     dtype = _out_dtype("arange", dtype, out, device)
     for v in values:  # (read after the device and out, as torch reads them)
         check_python_int(v)
-    if step == 0:
+    start_d, end_d, step_d = (float(v) for v in values)  # (torch checks the bounds in double)
+    if not (step_d > 0 or step_d < 0):  # (NaN too)
         raise RuntimeError("step must be nonzero")
-    if (values[1] - values[0]) * values[2] < 0:
+    if not (math.isfinite(start_d) and math.isfinite(end_d)):
+        raise RuntimeError(f"unsupported range: {start_d:g} -> {end_d:g}")
+    if not ((step_d > 0 and end_d >= start_d) or (step_d < 0 and end_d <= start_d)):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         floaty = builtins.any(isinstance(v, float) for v in values)
         dtype = _dtype.get_default_dtype() if floaty else _dtype.int64
     if dtype is _dtype.bool:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
-    if dtype.is_floating_point:  # torch counts the values in double
-        n = builtins.max(math.ceil((float(values[1]) - float(values[0])) / float(values[2])), 0)
-    else:  # and an integer range in int64 (``arange(2**63)`` is too far)
+    if dtype is _dtype.int64:  # counted in int64: the numbers must be int64s (2**63 is not)
         for v in values:
             check_fits(v, _dtype.int64)
-        n = builtins.max(math.ceil((values[1] - values[0]) / values[2]), 0)
+        n = _int64_count(values)
+    else:  # counted in double, the other integer dtypes too
+        n = math.ceil((end_d - start_d) / step_d)
     if n > INT64_MAX:
         raise RuntimeError("invalid size, possible overflow?")
-    if dtype is _dtype.float32:
-        data = _arange_float32(values[0], values[2], n)
-    elif dtype.is_floating_point:  # start + i * step in double, then rounded to the dtype
-        # (torch's float64 and float16 values differ from these in the last bit now and then)
-        data = values[0] + np.arange(n, dtype=np.float64) * values[2]
-    else:
-        data = _arange_integers(values, n, int64=dtype is _dtype.int64)
-    return _finish(_ranged(data.astype(dtype.numpy), out, warn=True), requires_grad, out)
+    if not dtype.is_floating_point:  # (their kernel's start and step are int64s)
+        for v in (values[0], values[2]):
+            check_fits(v, _dtype.int64)
+    with _allocating((n,), dtype, out):
+        if dtype is _dtype.float32:
+            data = _arange_float32(values[0], values[2], n)
+        elif dtype.is_floating_point:  # start + i * step in double, then rounded to the dtype
+            # (torch's float64 and float16 values differ from these in the last bit now and then)
+            data = values[0] + np.arange(n, dtype=np.float64) * values[2]
+        else:  # start and step cut to integers (toward zero, as C converts them)
+            data = int(values[0]) + np.arange(n, dtype=np.int64) * int(values[2])
+        return _finish(_ranged(data.astype(dtype.numpy), out, warn=True), requires_grad, out)
 
 
-def _arange_integers(values: list[Any], n: int, *, int64: bool) -> np.ndarray:
-    """torch's integer ``arange``: the values are ``start + i * step`` with start and step cut
-    to integers first (toward zero, as C converts them); their count ``n`` comes from the
-    bounds as given, except in int64, which counts with the cut numbers too (in C's integer
-    division) and refuses a step cut to 0. So ``arange(0, 3, 1.5)`` is ``[0, 1]`` in int32 and
-    ``[0, 1, 2]`` in int64."""
+def _int64_count(values: list[Any]) -> int:
+    """How many values torch's int64 ``arange`` has: counted in int64 with the bounds and step
+    cut to integers, ``(end - start + step - sign(step)) / step``, wrapping around and dividing
+    (toward zero) as C's int64 does. So ``arange(0, 3, 1.5)`` has 3 values in int64 (2 in
+    int32, counted in double); a step cut to 0 is torch's ValueError; a range wider than int64
+    wraps: too few values (``arange(-2**63, 2**63 - 1, 2**62)`` is empty), or a negative count,
+    torch's RuntimeError."""
     start, end, step = (int(v) for v in values)
-    if int64:
-        if step == 0:
-            raise ValueError("step must be nonzero")
-        span = end - start + step - (1 if step > 0 else -1)
-        n = builtins.max(span // step if (span < 0) == (step < 0) else -(-span // step), 0)
-    return start + np.arange(n, dtype=np.int64) * step
+    if step == 0:
+        raise ValueError("step must be nonzero")
+    span = wrapped(end - start + step - (1 if step > 0 else -1), np.int64)
+    n = abs(span) // abs(step)
+    if n and (span < 0) != (step < 0):
+        raise RuntimeError("invalid size, possible overflow?")
+    return n
 
 
 def _arange_float32(start: float, step: float, n: int) -> np.ndarray:
@@ -650,7 +695,8 @@ def linspace(
     elif dt is _dtype.bool:
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     else:
-        data = _linspace(start, end, steps, dt)
+        with _allocating((steps,), dt, out):
+            data = _linspace(start, end, steps, dt)
     return _finish(_ranged(data, out, warn=False), requires_grad, out)
 
 
@@ -769,9 +815,10 @@ def _like_dtype(name: str, t: Tensor, dtype: Any, device: Any, memory_format: An
 def _like_memory(name: str, t: Tensor, dt: dtype, memory_format: Any) -> np.ndarray:
     """``*_like``'s new memory (see ``_like``)."""
     fmt = memory_format_arg(memory_format, name, t._data.ndim)
-    if fmt is preserve_format:
-        return empty_laid_out_like(t._data, dt.numpy)
-    return laid_out(np.empty(t._data.shape, dt.numpy), fmt)
+    with _allocating(t._data.shape, dt, None):
+        if fmt is preserve_format:
+            return empty_laid_out_like(t._data, dt.numpy)
+        return laid_out(np.empty(t._data.shape, dt.numpy), fmt)
 
 
 def zeros_like(
@@ -928,4 +975,5 @@ def randperm(
     n = parsed_int(n, "randperm", "n")
     dt = _out_dtype("randperm", dtype, out, device) or _dtype.int64
     check_int64(n)
-    return _finish(_random.randperm(n, dt.numpy, generator), requires_grad, out)
+    with _allocating((n,), dt, out):
+        return _finish(_random.randperm(n, dt.numpy, generator), requires_grad, out)

@@ -102,6 +102,14 @@ def c_type_name(d: dtype) -> str:
     return _C_NAMES[d]
 
 
+def wrapped(
+    number: builtins.int, integer_dtype: np.dtype[Any] | type[np.integer[Any]]
+) -> builtins.int:
+    """``number`` wrapped around into an integer dtype's range, as C converts it."""
+    info = np.iinfo(integer_dtype)
+    return (number - info.min) % (info.max - info.min + 1) + info.min
+
+
 def fitted(value: Any, d: dtype, *, half: builtins.bool = True) -> Any:
     """A number as an element of dtype ``d`` (a NumPy scalar), as torch converts a fill value:
     ``check_fits``, then C's conversion (-1 is 255 in uint8; a complex number's real part)."""

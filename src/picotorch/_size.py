@@ -68,6 +68,29 @@ INT64_MIN, INT64_MAX, UINT64_END = -(2**63), 2**63 - 1, 2**64
 _INT64_OVERFLOW = "Overflow when unpacking long long"
 
 
+def storage_bytes(shape: tuple[int, ...], itemsize: int, *, resized: bool = False) -> int:
+    """The bytes of new contiguous memory for ``shape``, checked as torch checks them before it
+    allocates (NumPy's own limits are other ones, with its ValueError). Its count of elements
+    and bytes, in uint64, must not overflow at any step (so ``(2**32, 2**32, 0)`` is refused
+    though it has no element) nor pass int64; each stride (the product of the later sizes, a 0
+    counted as 1) must fit int64. ``resized``: torch reaches the memory through ``resize_`` (an
+    ``out=``, ``eye``), which first counts the elements in int64."""
+    numel, overflowed = 1, False
+    for s in shape:
+        numel *= s
+        overflowed |= numel >= (INT64_MAX + 1 if resized else UINT64_END)
+    if resized and overflowed:
+        raise RuntimeError("numel: integer multiplication overflow")
+    if overflowed or numel * itemsize > INT64_MAX:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
+    stride = 1
+    for s in shape[:0:-1]:
+        stride *= builtins.max(s, 1)
+    if stride > INT64_MAX:
+        raise RuntimeError("Stride calculation overflowed")
+    return numel * itemsize
+
+
 def check_int64(number: int) -> None:
     """torch's ValueError for an int argument (a dim, a size, an index) beyond int64."""
     if not INT64_MIN <= number <= INT64_MAX:

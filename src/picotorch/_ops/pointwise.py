@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import _dtype
-from .._dtype import _FROM_NUMPY, check_fits, dtype, result_type, type_name
+from .._dtype import _FROM_NUMPY, check_fits, dtype, result_type, type_name, wrapped
 from .._fma import fma
 from .._memory import check_reads, sort_dims
 from .._out import check_cast, check_out, resize_out, write_out
@@ -494,13 +494,7 @@ def _negated(alpha: Any) -> Any:
     2**63, held as a uint64, is negated as the int64 of its bits)."""
     if type(alpha) is not int:
         return -alpha
-    return _wrapped(-_wrapped(alpha, np.int64), np.int64)
-
-
-def _wrapped(number: int, integer_dtype: np.dtype[Any] | type[np.integer[Any]]) -> int:
-    """``number`` wrapped around into an integer dtype's range, as C converts it."""
-    info = np.iinfo(integer_dtype)
-    return (number - info.min) % (info.max - info.min + 1) + info.min
+    return wrapped(-wrapped(alpha, np.int64), np.int64)
 
 
 def _scaled(common: dtype, x: Operand, alpha: Any) -> Operand:
@@ -514,7 +508,7 @@ def _scaled(common: dtype, x: Operand, alpha: Any) -> Operand:
     if not isinstance(x, Tensor):  # (an integer dtype: bool and floats are not scaled here)
         # of the numbers torch's parser reads (NumPy's would wrap in their own dtype: uint8
         # 200 * 3 is 88), in the result's dtype
-        return _wrapped(_python_number(x) * alpha, common.numpy)
+        return wrapped(_python_number(x) * alpha, common.numpy)
     elif x._dtype is not common:
         x = _make(x._data.astype(common.numpy))
     with grad_mode.no_grad():
