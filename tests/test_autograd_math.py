@@ -707,6 +707,8 @@ def test_matmul_shape_errors_with_grad() -> None:
         {"p": -float("inf")},
         {"keepdim": True},
         {"p": None},
+        {"p": 0},  # (no gradient at all: torch's backward gives None, not zeros)
+        {"p": 0, "dim": 1},
     ],
     ids=str,
 )
@@ -721,6 +723,65 @@ def test_norm(options: dict[str, Any]) -> None:
 def test_norm_of_integers_is_refused() -> None:
     check(lambda L: L.tensor([1, 2]).norm(), raises=RuntimeError, same_message=True)
     check(lambda L: L.zeros(0).norm(float("inf")), raises=RuntimeError, same_message=True)
+
+
+@pytest.mark.parametrize(
+    ("shape", "options"),
+    [
+        ((0,), {}),
+        ((0,), {"p": 1}),
+        ((0,), {"p": 3}),
+        ((0,), {"p": 0}),
+        ((0, 3), {"dim": 0}),
+        ((0, 3), {"dim": 1, "keepdim": True}),
+        ((0, 3), {"p": float("inf"), "dim": 1}),  # (a max of no element: over 0 rows only)
+        ((0, 3), {"p": -1, "dim": 1}),
+        ((2, 0, 3), {"p": "fro", "dim": (0, 2)}),
+        ((2, 0, 3), {"p": -2.5, "dim": (0, 2), "keepdim": True}),
+    ],
+    ids=str,
+)
+def test_norm_of_nothing(shape: tuple[int, ...], options: dict[str, Any]) -> None:
+    # sums of no element are 0: so are their roots, and their gradients are empty
+    check_grad(lambda L, t: t.norm(**options), np.zeros(shape, np.float32))
+
+
+NOTHING_OPS = {
+    "softmax": lambda L, t: t.softmax(0),
+    "softmax-last": lambda L, t: t.softmax(-1),
+    "log_softmax": lambda L, t: L.nn.functional.log_softmax(t, dim=-1),
+    "mse_loss": lambda L, t: L.nn.functional.mse_loss(t, t.detach() + 1),
+    "mse_loss-sum": lambda L, t: L.nn.functional.mse_loss(t, t.detach() + 1, reduction="sum"),
+    "mse_loss-none": lambda L, t: L.nn.functional.mse_loss(t, t.detach(), reduction="none"),
+}
+
+
+@pytest.mark.parametrize("shape", [(0,), (0, 3), (3, 0), (2, 0, 3)], ids=str)
+@pytest.mark.parametrize("name", NOTHING_OPS)
+def test_gradients_of_nothing(name: str, shape: tuple[int, ...]) -> None:
+    # (picotorch's softmax backward could not lay out a row of no element, and mse_loss's
+    # mean divided by 0 elements)
+    check_grad(NOTHING_OPS[name], np.zeros(shape, np.float32))
+
+
+@pytest.mark.parametrize(
+    ("shape", "options"),
+    [
+        ((0,), {"p": -1}),
+        ((0,), {"p": -0.5}),
+        ((0,), {"p": -float("inf")}),
+        ((0,), {"p": -1, "dim": 0}),
+        ((0, 3), {"p": -1, "dim": -2}),
+        ((0, 3), {"p": float("inf"), "dim": 0}),
+        ((2, 0, 3), {"p": -1, "dim": (2, 1)}),
+        ((2, 0, 3), {"p": -1, "dim": ()}),
+    ],
+    ids=str,
+)
+def test_norm_without_an_identity_of_nothing_is_refused(
+    shape: tuple[int, ...], options: dict[str, Any]
+) -> None:
+    check(lambda L: L.zeros(shape).norm(**options), raises=RuntimeError, same_message=True)
 
 
 def test_half_norm_accumulates_in_float32() -> None:

@@ -10,6 +10,8 @@ ops with some outputs unused, and the chains of nodes torch records for ``x[0, 1
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -605,4 +607,30 @@ def test_scalar_errors(name: str) -> None:
 
 
 def test_transpose_of_scalar() -> None:
-    check_grad(lambda t, s: (s.transpose(0, -1), s.T), randn(), depth=2)
+    check_grad(lambda t, s: (s.transpose(0, -1), s.T, s.mT), randn(), depth=2)
+
+
+_SCALAR_TRANSPOSES = """
+import warnings
+import {lib} as L
+x = L.tensor(2.0)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    seen = [x.mT is x, x.T is x, x.mT is x, x.T is x]
+print(seen, [str(w.message) for w in caught])
+"""
+
+
+def test_transposes_of_a_scalar_warn_once_per_process() -> None:
+    # mT of a 0-d tensor is the tensor itself, T a view of it; each warns once per process
+    said = {
+        lib: subprocess.run(
+            [sys.executable, "-c", _SCALAR_TRANSPOSES.format(lib=lib)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for lib in ("torch", "picotorch")
+    }
+    assert said["picotorch"] == said["torch"]
+    assert said["torch"].count("deprecated") == 2

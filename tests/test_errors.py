@@ -1243,6 +1243,8 @@ for name, fn in {
 err("uint64-int-arange", lambda L: L.arange(2**63), raises=RuntimeError)
 err("uint64-int-arange-step", lambda L: L.arange(0, 2**63, 2**62), raises=RuntimeError)
 err("arange-too-many", lambda L: L.arange(1e20), raises=RuntimeError)
+err("mT-1d", lambda L, a: a[0].mT, F, raises=RuntimeError)
+err("positive-bool", lambda L: +L.tensor([True, False]), raises=RuntimeError)
 # bounds checked in double (2**62 + 1 is 2**62 there), counts in int64 wrapping around
 for name, fn in {
     "inf": lambda L: L.arange(0, float("inf")),

@@ -1016,15 +1016,19 @@ class Tensor:
     def T(self) -> Tensor:
         """All dims reversed; for a matrix, its transpose."""
         if self._data.ndim != 2:
-            key = "0-d" if self._data.ndim == 0 else "n-d"
-            if key not in _warned_transpose:  # torch warns once per process (TORCH_WARN_ONCE)
-                _warned_transpose.add(key)
-                warnings.warn(_TRANSPOSE_WARNINGS[key], UserWarning, stacklevel=2)
+            _warn_transpose_once("0-d" if self._data.ndim == 0 else "n-d")
         return _shape.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
         """The last two dims swapped (a batch of transposed matrices)."""
+        if self._data.ndim == 1:
+            raise RuntimeError(
+                "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."
+            )
+        if self._data.ndim == 0:  # (torch's deprecated identity: the tensor itself)
+            _warn_transpose_once("mT 0-d")
+            return self
         return _shape.transpose(self, -2, -1)
 
     def view(self, *shape: Any, size: Any = NOT_GIVEN, dtype: Any = NOT_GIVEN) -> Tensor:
@@ -1389,6 +1393,8 @@ class Tensor:
         return _pw.neg(self)
 
     def __pos__(self) -> Tensor:
+        if self._dtype is _dtype.bool:
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
         return self
 
     def __abs__(self) -> Tensor:
@@ -1756,7 +1762,7 @@ _LEGACY_TYPE_NAMES = {
 
 
 _warned_float_of_grad = False  # float(t) of a tensor that requires grad warned already
-_warned_transpose: set[str] = set()  # which of Tensor.T's two warnings were given already
+_warned_transpose: set[str] = set()  # which of T's and mT's warnings were given already
 _TRANSPOSE_WARNINGS = {
     "0-d": "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
     "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)",
@@ -1765,7 +1771,17 @@ _TRANSPOSE_WARNINGS = {
     "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
     "dimensions of a tensor. (Triggered internally at "
     "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)",
+    "mT 0-d": "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these "
+    "cases. (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4373.)",
 }
+
+
+def _warn_transpose_once(key: str) -> None:
+    """A deprecation warning of ``T``/``mT``, once per process, as torch's TORCH_WARN_ONCE."""
+    if key not in _warned_transpose:
+        _warned_transpose.add(key)
+        warnings.warn(_TRANSPOSE_WARNINGS[key], UserWarning, stacklevel=3)
 
 
 class _RemovableHandle:

@@ -165,8 +165,10 @@ class MseLossBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, t = self.saved_tensors
-        # (torch's kernel takes the factor in the input's dtype: 2 / 40 is 0.05 rounded to half)
-        norm = x._data.dtype.type(2.0 / x._data.size if self.reduction == "mean" else 2.0)
+        # (torch's kernel takes the factor in the input's dtype: 2 / 40 is 0.05 rounded to half;
+        # the mean of no element has an empty gradient, whatever its factor)
+        n = x._data.size if self.reduction == "mean" else 1
+        norm = x._data.dtype.type(2.0 / n if n else 2.0)
         grad_x = (x - t) * norm * grad
         grad_t = -grad_x if self.next_functions[1][0] is not None else None
         return grad_x, grad_t

@@ -768,11 +768,8 @@ def norm(
     p = 2.0 if p is None or p == "fro" else float(p)  # type: ignore[arg-type]
     x = np.abs(data)
     axes = _reduce_axes(dim, x.ndim)
-    if math.isinf(p) and x.size == 0:
-        raise RuntimeError(
-            "linalg.vector_norm cannot compute the inf norm on an empty tensor because the "
-            "operation does not have an identity"
-        )
+    if x.size == 0 and (p < 0 or p == math.inf):
+        _check_identity(p, dim, x.shape)
     if x.size and builtins.all(x.shape[a] == 1 for a in axes):
         length = x if keepdim else x.squeeze(axes)  # |x|
         if p == 0:
@@ -783,6 +780,8 @@ def norm(
         length = np.min(x, axis=axes, keepdims=keepdim, initial=math.inf)
     elif p == 0:
         length = np.count_nonzero(x, axis=axes, keepdims=keepdim)
+    elif x.size == 0:  # sums of nothing: 0, as their roots
+        length = np.sum(x, axis=axes, keepdims=keepdim)
     elif p in (1, 2):  # (added in torch's order: their last bits show)
         length = norm_sums(data, axes, squares=p == 2)
         length = np.sqrt(length) if p == 2 else length
@@ -804,6 +803,24 @@ def norm(
             keepdim=keepdim,
         )
     return result
+
+
+def _check_identity(p: float, dim: Any, shape: tuple[int, ...]) -> None:
+    """torch's error for a norm that is a minimum, a maximum (``p`` inf) or a sum of inverses
+    (``p`` < 0), of no element: none has an identity. Over given dims, only an empty one is
+    refused (a (0, 3) tensor has a norm along dim 1: 0 of them)."""
+    dims = () if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+    if not dims:
+        raise RuntimeError(
+            f"linalg.vector_norm cannot compute the {p:g} norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
+    for d in dims:
+        if shape[d] == 0:  # (torch's message has no space before "because")
+            raise RuntimeError(
+                f"linalg.vector_norm cannot compute the {p:g} norm on the dimension {d}because "
+                "this dimension is empty and the operation does not have an identity"
+            )
 
 
 def _matrix_norm(input: Tensor, p: str, dim: Any, wanted: dtype | None) -> NoReturn:
@@ -859,21 +876,22 @@ def _norm_input(input: Tensor, wanted: dtype) -> np.ndarray:
 class LinalgVectorNormBackward0(Node):
     """torch's formulas: for p = 2, x / |x|; for p = 1, sign(x); for ±inf, sign(x) shared among
     the elements where |x| is the norm; otherwise sign(x) |x|^(p-1) / |x|_p^(p-1). Where the
-    norm is 0 (or, for p < 2, where x is 0) the gradient is 0; for p = 0 it is 0 everywhere."""
+    norm is 0 (or, for p < 2, where x is 0) the gradient is 0. For p = 0 there is none: torch's
+    backward gives no gradient (a leaf's ``.grad`` stays None), rather than zeros."""
 
     p: float
     axes: tuple[int, ...]
     keepdim: bool
 
-    def backward(self, grad: Tensor) -> tuple[Tensor]:
+    def backward(self, grad: Tensor) -> tuple[Tensor | None]:
+        if self.p == 0:
+            return (None,)
         x, norm = self.saved_tensors
         g = grad
         if not self.keepdim and self.axes:  # give them back the reduced dims, to broadcast
             kept = _kept_shape(x._data.shape, self.axes)
             norm, g = norm.view(kept), g.view(kept)
         p = self.p
-        if p == 0:
-            return (x * 0.0,)
         if p == 1:
             return (x.sign() * g,)
         if math.isinf(p):

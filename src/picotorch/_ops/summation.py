@@ -672,8 +672,8 @@ def softmax_sums(
     fused = factors if factors is not None and _threads == 1 else ()
     if x.ndim == 2:  # (the commonest: a batch of rows)
         return _vector_sums(x, *fused)[:, None]
-    n = x.shape[-1]
-    return _vector_sums(*(a.reshape(-1, n) for a in (x, *fused))).reshape(*x.shape[:-1], 1)
+    rows, n = math.prod(x.shape[:-1]), x.shape[-1]  # (rows, not -1: a row may be empty)
+    return _vector_sums(*(a.reshape(rows, n) for a in (x, *fused))).reshape(*x.shape[:-1], 1)
 
 
 def _vector_sums(rows: np.ndarray, *factors: np.ndarray) -> np.ndarray:
