@@ -455,8 +455,20 @@ def test_parameter_in_two_groups() -> None:
 
 def test_duplicate_parameter_in_one_group_warns() -> None:
     def fn(lib: Any) -> Any:
-        a = _params(lib)[0]
-        return len(lib.optim.SGD([a, a], lr=0.1).param_groups[0]["params"])
+        a, b = _params(lib)[:2]
+        opt = lib.optim.Adam([{"params": [a, b, a]}, {"params": [lib.nn.Parameter(lib.ones(2))]}])
+        (a.sum() + b.sum()).backward()
+        opt.step()
+        saved = opt.state_dict()  # (a is numbered by its later position, as in torch)
+        again = lib.optim.Adam([{"params": [a, b, a]}, {"params": [lib.nn.Parameter(lib.ones(2))]}])
+        again.load_state_dict(saved)
+        return len(opt.param_groups[0]["params"]), [
+            (
+                [g["params"] for g in s["param_groups"]],
+                [(i, sorted(v)) for i, v in s["state"].items()],
+            )
+            for s in (saved, again.state_dict())
+        ]
 
     check(fn)
 

@@ -220,10 +220,12 @@ class Optimizer:
         and ``state`` is keyed by those positions. The state tensors themselves are not copied.
         """
         ids: dict[int, int] = {}  # id(param) -> its position
-        for p in chain.from_iterable(g["params"] for g in self.param_groups):
-            ids.setdefault(id(p), len(ids))
-        param_groups = []
+        param_groups, start = [], 0
         for group in self.param_groups:
+            # (numbered as torch numbers them: a parameter given twice in one group, which
+            # torch warns about, has the later position)
+            ids.update({id(p): i for i, p in enumerate(group["params"], start) if id(p) not in ids})
+            start += len(group["params"])
             packed = {k: v for k, v in group.items() if k != "params"}
             packed["params"] = [ids[id(p)] for p in group["params"]]
             param_groups.append(packed)
