@@ -83,6 +83,24 @@ def test_regression_losses_weight(name: str, reduction: str) -> None:
         return getattr(lib.nn.functional, name)(x, y, reduction=reduction, weight=w)
 
     check_grad(fn, randn(3, 4), NoGrad(randn(3, 4)), probs(3, 4), depth=3)
+    # the weight has the input's shape as given, not as broadcast to the target's
+    check_grad(fn, randn(4), NoGrad(randn(3, 4)), probs(4), depth=3)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+@pytest.mark.parametrize(
+    "weight", [Raw(1), Raw(np.int64(1)), Raw([1.0, 2.0]), np.ones((2, 3), F32)], ids=repr
+)
+def test_regression_losses_check_the_weight_before_the_errors(name: str, weight: Any) -> None:
+    # (a bool target cannot be subtracted: torch says so only after the weight's check)
+    check(
+        lambda lib, x, t, w: getattr(lib.nn.functional, name)(x, t, weight=w),
+        np.ones((2, 3), np.int64),
+        np.ones((2, 3), bool),
+        weight,
+        raises=Exception,
+        same_message=True,
+    )
 
 
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])

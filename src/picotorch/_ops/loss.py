@@ -121,10 +121,16 @@ def _broadcast_pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
     return x, y
 
 
-def _weighted(errors: Tensor, weight: Tensor, input: Tensor, reduction: str) -> Tensor:
-    """The ``weight=`` form of mse_loss / l1_loss: per-element weights, a weighted mean."""
-    if weight._data.shape != input._data.shape:
+def _check_weight(weight: Any, input: Tensor) -> None:
+    """mse_loss's / l1_loss's ``weight=``: the input's shape, as given (not as broadcast to the
+    target's), checked before the errors are computed. (Something else than a tensor fails on
+    its ``size()``, as in torch.)"""
+    if weight.size() != input.size():
         raise ValueError("Weights and input must have the same size.")
+
+
+def _weighted(errors: Tensor, weight: Tensor, reduction: str) -> Tensor:
+    """The ``weight=`` form of mse_loss / l1_loss: per-element weights, a weighted mean."""
     weighted = errors * weight
     if reduction == "none":
         return weighted
@@ -146,7 +152,8 @@ def mse_loss(
     reduction = _reduction(reduction, size_average, reduce)
     x, y = _broadcast_pair(input, target)
     if weight is not None:
-        return _weighted((x - y) ** 2, weight, x, reduction)
+        _check_weight(weight, input)
+        return _weighted((x - y) ** 2, weight, reduction)
     common = _dtype.result_type(x, y)
     if not common.is_floating_point:
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{type_name(common)}'")
@@ -192,9 +199,10 @@ def l1_loss(
     _warn_if_broadcast(input, target)
     reduction = _reduction(reduction, size_average, reduce)
     x, y = _broadcast_pair(input, target)
-    errors = (x - y).abs()
     if weight is not None:
-        return _weighted(errors, weight, x, reduction)
+        _check_weight(weight, input)
+        return _weighted((x - y).abs(), weight, reduction)
+    errors = (x - y).abs()
     if reduction == "none":
         return errors
     return errors.sum() if reduction == "sum" else errors.mean()
