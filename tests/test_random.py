@@ -669,3 +669,22 @@ def test_samplers_return_new_arrays() -> None:
 )
 def test_size_keyword_draws_the_same_numbers(make: Callable[[Any], Any]) -> None:
     check(lambda lib: (lib.manual_seed(0), make(lib))[1])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda lib: lib.rand(2, 3),
+        lambda lib: lib.rand(2, requires_grad=True),
+        lambda lib: lib.randn(4, dtype=lib.float64),
+        lambda lib: lib.randint(5, (3,)),
+        lambda lib: lib.randperm(4),
+        lambda lib: lib.rand_like(lib.ones(2)),
+        lambda lib: lib.nn.Parameter(lib.rand(2)),
+        lambda lib: lib.rand(3, out=lib.zeros(3)),  # (out= is changed once)
+        lambda lib: lib.randn(3, out=lib.zeros(3).t()),
+    ],
+)
+def test_new_random_tensors_start_at_version_0(make: Callable[[Any], Any]) -> None:
+    # (picotorch draws into a tensor in place, which counted as a change of the new tensor)
+    check(lambda lib: make(lib)._version)

@@ -476,14 +476,14 @@ def _drawn(
     memory, as torch writes them. ``t`` is new memory, or ``out`` (resized silently if its shape
     differs; a transposed ``out`` gets its values transposed, as in torch)."""
     with _allocating(shape, dt, out):
-        if out is None:
-            t = Tensor._make(np.empty(shape, dt.numpy))
-        else:
-            if out._data.shape != shape:
-                resize_out(out, shape, warn=False)
-            t = out
-        fill(t)
-    return _requiring_grad(t, requires_grad)
+        if out is None:  # (filled through a scratch tensor: the new one is at version 0)
+            data = np.empty(shape, dt.numpy)
+            fill(Tensor._make(data))
+            return _finish(data, requires_grad)
+        if out._data.shape != shape:
+            resize_out(out, shape, warn=False)
+        fill(out)  # (which counts as out's one change, as in torch)
+    return _requiring_grad(out, requires_grad)
 
 
 def _require_float(name: str, dt: dtype) -> None:
