@@ -937,3 +937,65 @@ def test_save_and_load_as_the_tutorials_do(tmp_path: Path) -> None:
         return matched, list(state), list(state.values()), repr(loaded), repr(whole), whole(x)
 
     check(case)
+
+
+def _round_trip(L: Any, obj: Any, **options: Any) -> Any:
+    buffer = io.BytesIO()
+    L.save(obj, buffer)
+    buffer.seek(0)
+    return L.load(buffer, **options)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L: L.zeros(0, 3),  # (an empty array's bytes: the builtin bytes, refused before)
+        lambda L: [L.tensor(3), L.ones(2, dtype=L.float16), L.nn.Parameter(L.ones(2))],
+        lambda L: {1, 2},  # (builtins torch's weights-only unpickler takes)
+        lambda L: [complex(1, 2), bytearray(b"ab"), b"cd"],
+        lambda L: L.ones(2, requires_grad=True) * 2,
+    ],
+)
+def test_weights_only_round_trips(make: Any) -> None:
+    # a loaded tensor is at version 1: torch sets its memory in place
+    def case(L: Any) -> Any:
+        loaded = _round_trip(L, make(L))
+        tensors = loaded if isinstance(loaded, list) else [loaded]
+        versions = [(t._version, t.requires_grad, t.is_leaf) for t in tensors if L.is_tensor(t)]
+        return loaded, versions
+
+    check(case)
+
+
+@pytest.mark.parametrize("obj", [frozenset([1]), range(3), slice(1, 2)])
+@pytest.mark.parametrize("L", LIBS, ids=lambda L: L.__name__)
+def test_weights_only_refuses_other_builtins(obj: Any, L: Any) -> None:
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        _round_trip(L, obj)
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["cpu", "cuda", "cuda:0", "cpu:0", "foo", {"cpu": "cuda"}, {"cuda:0": "cpu"}, 3],
+    ids=repr,
+)
+@pytest.mark.parametrize("holds_tensors", [True, False])
+def test_map_location(where: Any, holds_tensors: bool) -> None:
+    # torch restores each tensor's memory where map_location says: only the CPU here (a file
+    # without tensors loads wherever it points)
+    def case(L: Any) -> Any:
+        obj = {"w": L.ones(2)} if holds_tensors else {"n": 1}
+        device = where if not isinstance(where, str) else L.device(where.split(":")[0])
+        return [list(_round_trip(L, obj, map_location=place).items()) for place in (where, device)]
+
+    check(case, same_message=True)
+
+
+@pytest.mark.parametrize("name", ["missing/x.pt", "missing/deeper/x.pt", "."])
+def test_save_to_a_path_that_cannot_be_written(tmp_path: Path, name: str) -> None:
+    # torch's file writer raises RuntimeError (Python's open would raise an OSError)
+    check(
+        lambda L: L.save(L.ones(1), str(tmp_path / name)),
+        raises=RuntimeError,
+        match=("Parent directory" if "/" in name else "open file failed with strerror: Is a"),
+    )

@@ -1805,9 +1805,11 @@ def _of_dtype(t: Tensor, options: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
-    """Unpickle a tensor. NumPy unpickles an empty array with zero strides: give it fresh ones."""
+    """Unpickle a tensor. NumPy unpickles an empty array with zero strides: give it fresh ones.
+    Its version is 1, as a tensor torch loads: torch sets its memory in place."""
     t = Tensor._make(data if data.size else np.empty(data.shape, data.dtype))
     t._requires_grad = requires_grad
+    t._version_counter[0] = 1
     return t
 
 

@@ -55,8 +55,10 @@ class Parameter(Tensor):
 
 
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
-    """Unpickle a Parameter (see ``Parameter.__reduce__``)."""
-    return Parameter(Tensor._make(data), requires_grad)
+    """Unpickle a Parameter (see ``Parameter.__reduce__``), at version 1 (see ``_rebuild``)."""
+    parameter = Parameter(Tensor._make(data), requires_grad)
+    parameter._version_counter[0] = 1
+    return parameter
 
 
 class Buffer(Tensor):
