@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import itertools
 import pickle
+import subprocess
+import sys
 import warnings
 from typing import Any
 
@@ -846,3 +848,92 @@ def test_float32_arange_is_torchs_bit_for_bit() -> None:
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
         assert str(ours.dtype) == str(theirs.dtype)
     check(lambda L: repr(L.arange(-1, 1, 0.1)))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L: L.tensor(np.arange(3)[::-1]),  # torch refuses negative strides, as from_numpy
+        lambda L: L.as_tensor(np.arange(3.0)[::-2]),
+        lambda L: L.Tensor(np.arange(3)[::-1]),
+        lambda L: L.tensor([1e39, 70000.0], dtype=L.float16),  # inf, without NumPy's warning
+        lambda L: L.tensor(1e39),
+        lambda L: L.tensor(b"ab"),
+        lambda L: L.tensor(bytearray(b"ab")),  # (its ints)
+        lambda L: L.Tensor(bytearray(b"ab")),
+        lambda L: L.tensor([L.tensor(1.5), 2], dtype=L.int64),  # (read as an index: refused)
+        lambda L: L.tensor([L.tensor(1.5)], dtype=L.bool),
+        lambda L: L.tensor([L.tensor(3), 2.5], dtype=L.int64),
+        lambda L: L.tensor([L.tensor([1, 2]), L.tensor([3, 4])], dtype=L.float32),
+        lambda L: L.tensor([L.tensor([1.0, 2.0])], dtype=L.int64),
+        lambda L: L.tensor([L.ones(2, requires_grad=True)]),  # (warns, then refuses)
+        lambda L: L.Tensor(L.tensor([1, 2])),  # a view of the tensor itself, in its own dtype
+        lambda L: L.Tensor(L.ones(2, requires_grad=True) * 2).grad_fn.name(),
+        lambda L: L.Tensor(np.int64(3)).shape,  # (an int: a size)
+        lambda L: L.Tensor(np.array(4)).shape,
+        lambda L: L.Tensor(np.array(4.5)),
+        lambda L: L.Tensor(np.array(True)),
+        lambda L: L.Tensor(1.5),  # (not a sequence)
+        lambda L: L.Tensor(True),
+        lambda L: L.Tensor(np.float32(1)),
+        lambda L: L.Tensor(None),
+        lambda L: L.Tensor(iter([1, 2])),
+        lambda L: L.Tensor(range(3)),
+    ],
+)
+def test_tensor_from_data_as_torch(make: Any) -> None:
+    check(make)
+
+
+def test_tensor_view_of_a_tensor_shares_its_memory_and_version() -> None:
+    def fn(L: Any) -> Any:
+        t = L.tensor([1, 2])
+        alias = L.Tensor(t)
+        alias.add_(1)
+        return t, t._version, alias._version, alias._base is t
+
+    check(fn)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [np.array(1), np.array(2)],  # torch reads a shape off the first element: a 0-d array
+        [[np.array(1)], [np.array(2)]],  # there is its TypeError
+        [1.5, np.array(2.0)],  # (elsewhere, a number)
+        [np.float32(1), np.array(2.0)],
+        [[1], [np.array(2)]],
+        [1.5, np.array([2.0])],  # (a row where a number should be)
+        [[1, 2], np.array([3])],  # (a row of another length)
+        [np.array([1, 2]), [1]],
+        [np.ones((2, 2)), np.ones((2, 2))],
+    ],
+)
+def test_tensor_of_arrays_in_a_list(data: list[Any]) -> None:
+    check(lambda L: L.tensor(data), warnings_match=False)  # (torch warns once per process)
+
+
+_ARRAYS_IN_A_LIST = """
+import warnings
+import numpy as np
+import {lib} as L
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    rows = L.tensor([np.array([1, 2]), np.array([3, 4])])
+    again = L.tensor((np.array([1.5]), [2.5]))
+print(rows.tolist(), again.tolist(), [str(w.message) for w in caught])
+"""
+
+
+def test_tensor_of_a_list_of_arrays_warns_once_per_process() -> None:
+    said = {
+        lib: subprocess.run(
+            [sys.executable, "-c", _ARRAYS_IN_A_LIST.format(lib=lib)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for lib in ("torch", "picotorch")
+    }
+    assert said["picotorch"] == said["torch"]
+    assert said["torch"].count("extremely slow") == 1

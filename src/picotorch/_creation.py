@@ -96,19 +96,24 @@ def _is_seq(x: Any) -> bool:
     return isinstance(x, (list, tuple))
 
 
+def _is_row(x: Any) -> bool:
+    """A list, a tuple, or an ndarray of one or more dims: what torch reads as a row."""
+    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+
+
 def _ragged_error(data: Any) -> Exception:
     """torch's error for nested lists that are not a grid: the shape is read off the first
     element at each depth; a row of another length is a ValueError naming its dim, a number
     where a row should be (or a row where a number should be) a TypeError."""
     shape, first = [], data
-    while _is_seq(first):
+    while _is_row(first):
         shape.append(len(first))
-        if not first:
+        if not len(first):
             break
         first = first[0]
 
     def walk(seq: Any, dim: int) -> Exception | None:
-        if not _is_seq(seq):
+        if not _is_row(seq):
             return TypeError("not a sequence")
         if len(seq) != shape[dim]:
             return ValueError(
@@ -119,6 +124,8 @@ def _ragged_error(data: Any) -> Exception:
                 err = walk(x, dim + 1)
                 if err:
                     return err
+            elif isinstance(x, np.ndarray) and x.ndim:
+                return TypeError("only 0-dimensional arrays can be converted to Python scalars")
             elif _is_seq(x):
                 if isinstance(first, builtins.float):
                     return TypeError(f"must be real number, not {type(x).__name__}")
@@ -207,12 +214,15 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
     """
     if isinstance(data, np.ndarray):
         _dtype.from_numpy_dtype(data.dtype)  # TypeError for dtypes torch has no equivalent of
+        _check_strides(data)
         return data.copy(order="K") if dtype is None else data.astype(dtype.numpy)
     types = _value_types(data)
+    if np.ndarray in types:
+        _check_arrays_in_a_list(data)
     if dtype is not None and not dtype.is_floating_point:
         _refuse_numpy_non_integers(types, dtype)
     if any(issubclass(t, Tensor) for t in types):
-        data = _tensors_as_numbers(data)
+        data = _tensors_as_numbers(data, dtype)
     try:
         arr = np.array(data)
     except ValueError:
@@ -276,8 +286,13 @@ def tensor(
             stacklevel=2,
         )
         arr = data._data.copy(order="K") if dtype is None else data._data.astype(dtype.numpy)
+    elif isinstance(data, (bytes, bytearray)):  # (torch reads a bytearray as its ints)
+        if isinstance(data, bytes):
+            raise TypeError("new(): invalid data type 'bytes'")
+        arr = _infer_array(list(data), dtype)
     else:
-        arr = _infer_array(data, dtype)
+        with np.errstate(over="ignore"):  # (a number too big for float32 or float16: inf,
+            arr = _infer_array(data, dtype)  # without NumPy's warning, as in torch)
     check_placement(place)
     return _finish(arr, requires_grad)
 
@@ -308,19 +323,47 @@ def _has_wide_int(data: Any) -> bool:
     return type(data) is builtins.int and not INT64_MIN <= data <= INT64_MAX
 
 
-def _tensors_as_numbers(data: Any) -> Any:
+def _check_arrays_in_a_list(data: Any) -> None:
+    """ndarrays inside a list: torch warns (once per process) that this is slow; it reads the
+    shape off the first element at each depth, taking a 0-d array's length there (an error)."""
+    global _warned_arrays_in_a_list
+    if not _warned_arrays_in_a_list:
+        _warned_arrays_in_a_list = True
+        warnings.warn(
+            "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider "
+            "converting the list to a single numpy.ndarray with numpy.array() before converting "
+            "to a tensor. (Triggered internally at "
+            "/__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:252.)",
+            UserWarning,
+            stacklevel=4,
+        )
+    first = data
+    while _is_row(first) and len(first):
+        first = first[0]
+        if isinstance(first, np.ndarray) and first.ndim == 0:
+            raise TypeError("len() of unsized object")
+
+
+_warned_arrays_in_a_list = False
+
+
+def _tensors_as_numbers(data: Any, target: dtype | None) -> Any:
     """Nested lists with each tensor in them read as a number of its own dtype, as torch reads
     them: a tensor of one element (of any shape), warning as ``float()`` does if it requires
-    grad. (``np.array`` would call each tensor's ``__array__``, which refuses such a tensor.)"""
+    grad. For an integer or bool ``target`` dtype, torch reads it as an index: it must be an
+    integer tensor. (``np.array`` would call each tensor's ``__array__``, which refuses such a
+    tensor.)"""
     if isinstance(data, (list, tuple)):
-        return [_tensors_as_numbers(x) for x in data]
+        return [_tensors_as_numbers(x, target) for x in data]
     if not isinstance(data, Tensor):
         return data
-    if data._data.size != 1:
-        if data._dtype.is_floating_point:
-            raise ValueError("only one element tensors can be converted to Python scalars")
+    floaty = data._dtype.is_floating_point if target is None else target.is_floating_point
+    if floaty:
+        data._warn_if_read_as_number()
+    if floaty and data._data.size != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    if not floaty and (data._data.size != 1 or data._dtype.is_floating_point):
         raise TypeError("only integer tensors of a single element can be converted to an index")
-    data._warn_if_read_as_number()
     return data._data.reshape(())[()]  # a NumPy number: it keeps the tensor's dtype
 
 
@@ -355,18 +398,24 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)  # TypeError for dtypes torch has no equivalent of
-    if builtins.any(s < 0 for s in ndarray.strides):
-        raise ValueError(
-            "At least one stride in the given numpy array is negative, and tensors with negative "
-            "strides are not currently supported. (You can probably work around this by making a "
-            "copy of your array  with array.copy().) "
-        )
+    _check_strides(ndarray)
     # no copy: the tensor wraps the very same buffer, which for torch starts at its first
     # element (storage_offset() is 0, even for a slice of a bigger array)
     return Tensor._make(ndarray, [0, first_byte(ndarray)])
 
 
 # --8<-- [end:from_numpy]
+
+
+def _check_strides(ndarray: np.ndarray) -> None:
+    """torch's refusal of an array with a negative stride (``a[::-1]``), in ``from_numpy`` and
+    in ``tensor`` too."""
+    if builtins.any(s < 0 for s in ndarray.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with negative "
+            "strides are not currently supported. (You can probably work around this by making a "
+            "copy of your array  with array.copy().) "
+        )
 
 
 # --8<-- [start:factories]

@@ -15,6 +15,7 @@ import builtins
 import copy
 import functools
 import numbers
+import operator
 import typing
 import warnings
 import weakref
@@ -303,12 +304,23 @@ class Tensor:
         return full(one_int_tuple(size, "new_full", "size", 1), fill_value, **options)
 
     def __new__(cls, *args: Any) -> Tensor:
-        """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype."""
+        """The legacy constructor ``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: default dtype.
+        One int (a NumPy one, a 0-d integer array) is a size; a tensor is given back as a view
+        of itself, in its own dtype; anything else must be a sequence."""
         from ._creation import empty, tensor
 
-        if len(args) == 1 and not isinstance(args[0], int):
-            return tensor(args[0], dtype=_dtype.get_default_dtype())
-        return empty(*args) if args else empty(0)  # torch.Tensor() is empty, not 0-d
+        if len(args) != 1:
+            return empty(*args) if args else empty(0)  # torch.Tensor() is empty, not 0-d
+        data = args[0]
+        if isinstance(data, Tensor):
+            return data[...]  # (torch's alias: AliasBackward0)
+        if isinstance(data, (builtins.int, np.integer)) and not isinstance(data, builtins.bool):
+            return empty(operator.index(data))
+        if isinstance(data, np.ndarray) and data.shape == () and data.dtype.kind in "iu":
+            return empty(operator.index(data))
+        if not isinstance(data, (list, tuple, range, np.ndarray, str, bytes, bytearray)):
+            raise TypeError(f"new(): data must be a sequence (got {type_name_of(data)})")
+        return tensor(data, dtype=_dtype.get_default_dtype())
 
     # --8<-- [start:attributes]
     @property
