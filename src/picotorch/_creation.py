@@ -291,8 +291,7 @@ def tensor(
             raise TypeError("new(): invalid data type 'bytes'")
         arr = _infer_array(list(data), dtype)
     else:
-        with np.errstate(over="ignore"):  # (a number too big for float32 or float16: inf,
-            arr = _infer_array(data, dtype)  # without NumPy's warning, as in torch)
+        arr = _infer_array(data, dtype)
     check_placement(place)
     return _finish(arr, requires_grad)
 
