@@ -954,3 +954,13 @@ def test_conversions_of_values_the_dtype_cannot_hold(source: str, target: str) -
         return x.to(getattr(L, target)), kept
 
     check(fn)
+
+
+def test_types_print_under_the_librarys_own_name() -> None:
+    # print(type(x)) is <class 'torch.Tensor'>: picotorch's is <class 'picotorch.Tensor'>
+    def fn(L: Any) -> Any:
+        x = L.ones(2)
+        shown = [str(type(v)) for v in (x, x.shape, x.dtype, x.device)]
+        return [s.replace(L.__name__, "torch") for s in shown]
+
+    check(fn)

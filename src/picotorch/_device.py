@@ -21,6 +21,8 @@ _KNOWN_TYPES = (
 class device:  # noqa: N801 - torch spells it lower-case
     """Where a tensor's memory lives: ``device('cpu')`` or ``device('cuda', 0)``."""
 
+    __module__ = "picotorch"  # (as torch.device: see Tensor)
+
     __slots__ = ("index", "type")
     type: str
     index: int | None

@@ -18,6 +18,8 @@ from ._size import INT64_MAX, check_python_int
 class dtype:  # noqa: N801 - torch spells it lower-case
     """A tensor element type, printed as ``torch.float32``."""
 
+    __module__ = "picotorch"  # (as torch.dtype: see Tensor)
+
     __slots__ = ("_kind", "_zero", "is_floating_point", "is_signed", "itemsize", "name", "numpy")
 
     _kind: builtins.int

@@ -14,6 +14,8 @@ import numpy as np
 class Size(tuple):
     """A tensor's shape: a tuple of ints that prints as ``torch.Size([2, 3])``."""
 
+    __module__ = "picotorch"  # (as torch.Size: see Tensor)
+
     __slots__ = ()
 
     def __repr__(self) -> str:

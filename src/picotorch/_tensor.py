@@ -200,6 +200,8 @@ def _operator(method: _Method) -> _Method:
 class Tensor:
     """A multi-dimensional array of one dtype, on the CPU, ready for autograd."""
 
+    __module__ = "picotorch"  # (``type(x)`` is ``picotorch.Tensor``, as torch's ``torch.Tensor``)
+
     # Every op makes a Tensor, so making one must be cheap: only what every tensor has its own
     # value of is set per tensor (slots); the rest are class-level defaults, overridden per
     # tensor (in its __dict__) only for the few that are views or part of an autograd graph.

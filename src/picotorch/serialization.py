@@ -24,12 +24,14 @@ from ._device import device
 _BUILTINS = ("bytes", "bytearray", "set", "complex")
 _WEIGHTS_ONLY = {
     ("collections", "OrderedDict"),
-    ("picotorch._size", "Size"),
-    ("picotorch._device", "device"),
+    # (named by the module picotorch shows them in; files of older versions, by their own)
+    *((module, "Size") for module in ("picotorch", "picotorch._size")),
+    *((module, "device") for module in ("picotorch", "picotorch._device")),
     *(
-        ("picotorch._dtype", name)
+        (module, name)
         for name, value in vars(_dtype).items()
         if isinstance(value, _dtype.dtype)
+        for module in ("picotorch", "picotorch._dtype")
     ),
     ("picotorch._tensor", "_rebuild"),
     ("picotorch.nn.parameter", "_rebuild_parameter"),
