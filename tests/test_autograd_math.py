@@ -470,6 +470,26 @@ def test_prod_with_zeros(dtype: Any) -> None:
     check_grad(lambda t, x: x.prod(dtype=t.float64), arr([1.0, 0.0, 3.0], F32))
 
 
+@pytest.mark.parametrize("dtype", [F32, np.float16])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t, x: x.prod(0),
+        lambda t, x: x.prod(-1, keepdim=True),
+        lambda t, x: x.t().prod(1),
+        lambda t, x: x[1:].prod(),  # (no zero in it: result / x)
+        lambda t, x: x[:, 1:].prod(),  # (one zero in all)
+        lambda t, x: x.prod(),  # (two: zeros, as torch)
+    ],
+)
+def test_prod_gradients_round_as_torchs(fn: Any, dtype: Any) -> None:
+    # with a zero in the tensor torch multiplies the products before and after each element,
+    # each a running product: last bits differ from other ways to compute the same product
+    x = (np.arange(24) / 23 + 0.01).reshape(4, 6).astype(dtype)
+    x[0, 0] = x[2, 3] = 0
+    check_grad(fn, x, rtol=0, atol=0)
+
+
 def test_prod_with_zeros_second_order() -> None:
     x = arr([[2.0, 0.0, 3.0], [1.5, -2.0, 4.0], [0.5, 1.0, 5.0]])
     check_grad(lambda t, x: x.prod(), x[1:], second_order=True)
@@ -718,6 +738,15 @@ def test_norm(options: dict[str, Any]) -> None:
     x = np.array([[3.0, -4.0, 0.5], [0.0, 0.0, 0.0], [1.0, 0.0, -2.0]], np.float32)
     check_grad(lambda L, t: t.norm(**options), x)
     check_grad(lambda L, t: L.norm(t), x)
+
+
+@pytest.mark.parametrize(
+    "options", [{"p": float("inf")}, {"p": -float("inf"), "dim": 1}, {"p": float("inf"), "dim": 0}]
+)
+def test_extreme_norm_of_nan(options: dict[str, Any]) -> None:
+    # torch counts a NaN among the extremes: its gradient is its sign, 0 (picotorch's was NaN)
+    x = np.array([[np.nan, 1.0, -3.0], [2.0, np.nan, 3.0]], np.float32)
+    check_grad(lambda L, t: t.norm(**options), x)
 
 
 def test_norm_of_integers_is_refused() -> None:

@@ -1244,6 +1244,15 @@ err("uint64-int-arange", lambda L: L.arange(2**63), raises=RuntimeError)
 err("uint64-int-arange-step", lambda L: L.arange(0, 2**63, 2**62), raises=RuntimeError)
 err("arange-too-many", lambda L: L.arange(1e20), raises=RuntimeError)
 err("mT-1d", lambda L, a: a[0].mT, F, raises=RuntimeError)
+# an integer result of a differentiable op on a tensor that requires grad
+for name, fn in {
+    "sum-int64": lambda L: L.ones(2, requires_grad=True).sum(dtype=L.int64),
+    "sum-dim-int32": lambda L: L.ones(2, 3, requires_grad=True).sum(0, dtype=L.int32),
+    "sum-bool": lambda L: L.sum(L.ones(2, requires_grad=True), dtype=L.bool),
+    "prod-uint8": lambda L: L.ones(2, requires_grad=True).prod(dtype=L.uint8),
+    "prod-dim-int8": lambda L: L.ones(2, 3, requires_grad=True).prod(1, dtype=L.int8),
+}.items():
+    err(f"autograd-dtype-{name}", fn, raises=RuntimeError)
 err("positive-bool", lambda L: +L.tensor([True, False]), raises=RuntimeError)
 # bounds checked in double (2**62 + 1 is 2**62 there), counts in int64 wrapping around
 for name, fn in {

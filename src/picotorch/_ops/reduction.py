@@ -169,6 +169,7 @@ def sum(  # noqa: A001 - torch's name
         _np_sum(input._data, axes, keepdim, _accumulate_dtype("sum", input, dtype))
     )
     if needs_grad(input):
+        _check_differentiable(result)
         if dim is None and not keepdim:  # the total, 0-d (torch's other overload: SumBackward0)
             record(result, SumBackward0, (input,))
         else:
@@ -308,6 +309,13 @@ class MeanBackward1(_Averaged, SumBackward1):
 
 
 @numpy_names
+def _check_differentiable(result: Tensor) -> None:
+    """torch's error for an integer or bool result asked for (``x.sum(dtype=torch.int64)``) of
+    a tensor that requires grad: the op would have to record a gradient it cannot have."""
+    if not result._dtype.is_floating_point:
+        raise RuntimeError(f"Autograd not support dtype: {type_name(result._dtype)}")
+
+
 def prod(
     input: Tensor,
     dim: Any = NOT_GIVEN,
@@ -335,6 +343,7 @@ def prod(
         product = np.prod(x, axis=axes, keepdims=keepdim, dtype=target.numpy)
     result = Tensor._make(product)
     if needs_grad(input):
+        _check_differentiable(result)
         if dim is None:
             record(result, ProdBackward0, (input,), saved=(input, result))
         else:
@@ -363,6 +372,42 @@ class ProdBackward0(Node):
         if not zeros._data.any():
             return (grad * (result / x),)
         return (grad * _product_of_others(x, zeros, self.axes),)
+
+    def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        """The same values, rounded as torch's: with a 0 anywhere in the tensor, each
+        element's product of the others is the product of those before it times that of those
+        after it, each one running product (``cumprod``, kept in double, as torch's CPU kernel
+        keeps a float32 one); of all elements with two zeros or more, 0."""
+        x, result = (t._data for t in self.saved_tensors)
+        if x.ndim == 0:
+            return (grad,)
+        x = x.astype(grad.dtype, copy=False)  # (prod(dtype=...) computed in another dtype)
+        axis = None if self.axes is None else self.axes[0]
+        if not self.keepdim:  # put the reduced dim back, as size 1
+            assert axis is not None
+            grad, result = np.expand_dims(grad, axis), np.expand_dims(result, axis)
+        zeros = np.count_nonzero(x == 0)
+        if not zeros:
+            return (grad * (result / x),)
+        if axis is None:
+            if zeros > 1:
+                return (np.zeros(x.shape, x.dtype),)
+            return (grad * _others_in_order(x.reshape(-1), 0).reshape(x.shape),)
+        return (grad * _others_in_order(x, axis),)
+
+
+def _others_in_order(x: np.ndarray, axis: int) -> np.ndarray:
+    """For each element along ``axis``, the product of those before it times the product of
+    those after it (torch's ``prod_safe_zeros_backward``)."""
+    wide = np.float32 if x.dtype == np.float16 else np.float64  # (torch's accumulator type)
+    n = x.shape[axis]
+    ones = np.ones_like(x.take([0], axis))
+    before = np.concatenate([ones, x.take(range(n - 1), axis)], axis)
+    after = np.concatenate([ones, np.flip(x, axis).take(range(n - 1), axis)], axis)
+    before, after = (
+        np.multiply.accumulate(a.astype(wide), axis).astype(x.dtype) for a in (before, after)
+    )
+    return before * np.flip(after, axis)
 
 
 class ProdBackward1(ProdBackward0):
@@ -875,7 +920,7 @@ def _norm_input(input: Tensor, wanted: dtype) -> np.ndarray:
 
 class LinalgVectorNormBackward0(Node):
     """torch's formulas: for p = 2, x / |x|; for p = 1, sign(x); for ±inf, sign(x) shared among
-    the elements where |x| is the norm; otherwise sign(x) |x|^(p-1) / |x|_p^(p-1). Where the
+    the elements where |x| is the norm or NaN; otherwise sign(x) |x|^(p-1) / |x|_p^(p-1). Where the
     norm is 0 (or, for p < 2, where x is 0) the gradient is 0. For p = 0 there is none: torch's
     backward gives no gradient (a leaf's ``.grad`` stays None), rather than zeros."""
 
@@ -894,8 +939,9 @@ class LinalgVectorNormBackward0(Node):
         p = self.p
         if p == 1:
             return (x.sign() * g,)
-        if math.isinf(p):
-            extreme = (x.abs() == norm).to(x.dtype)
+        if math.isinf(p):  # (a NaN counts as an extreme, as in torch: its sign, 0, is the grad)
+            size = x.abs()
+            extreme = ((size == norm) | (size != size)).to(x.dtype)
             return (x.sign() * (g / extreme.sum(self.axes, keepdim=True)) * extreme,)
         safe = where(norm == 0, 1.0, norm)
         if p == 2:
