@@ -854,3 +854,23 @@ def test_norm_in_a_dtype_into_out() -> None:
         return out
 
     check(fn)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t, x: x.prod(1),
+        lambda t, x: x.prod(),
+        lambda t, x: x.var(1),
+        lambda t, x: x.std(0),
+        lambda t, x: x.norm(3, dim=1),
+        lambda t, x: x.norm(float("inf"), dim=1),
+        lambda t, x: t.nn.functional.batch_norm(x, None, None, training=True),
+        lambda t, x: t.nn.functional.batch_norm(x.t()[None], None, None, training=True),
+    ],
+)
+@pytest.mark.parametrize("dtype", [F32, F64])
+def test_inf_and_nan_give_no_numpy_warning(fn: Any, dtype: Any) -> None:
+    # (a diverging model's NaN: torch says nothing; NumPy's np.prod and ndarray.mean warned)
+    x = np.array([[np.nan, 1.0, -2.0, 0.0], [np.inf, -np.inf, -0.0, 3.0]], dtype)
+    check_grad(fn, x)

@@ -9,7 +9,9 @@ import warnings
 # NumPy warns about floating-point edge cases (1/0, log(-1), overflow); torch returns inf/nan
 # without a word, and so does picotorch. This filter silences exactly those NumPy warnings and
 # only when they come from picotorch's own code: one entry, set once, instead of wrapping
-# every op in np.errstate (which would cost ~2 µs per call, more than a small op itself).
+# every op in np.errstate (which would cost ~2 µs per call, more than a small op itself). So
+# picotorch reduces with the ufuncs' own methods (np.add.reduce), not np.sum, np.prod or
+# ndarray.mean: theirs warn from NumPy's modules, which the filter does not cover.
 warnings.filterwarnings(
     "ignore", message=r".* encountered in ", category=RuntimeWarning, module=r"picotorch(\.|$)"
 )

@@ -133,10 +133,12 @@ def batch_norm(
     axes = (0, *range(2, x.ndim))  # every dim but the channels
     per_channel = (1, -1) + (1,) * (x.ndim - 2)  # shape that broadcasts a (C,) vector
     if training and x.size:
-        mean = x.mean(axis=axes)
-        var = np.square(x - mean.reshape(per_channel)).mean(axis=axes)  # biased
-        if running_mean is not None and running_var is not None:
-            count = x.size // mean.size  # values per channel (more than 1: checked)
+        count = x.size // x.shape[1]  # values per channel
+        # (the ufuncs' own reductions, as x.mean would add: warnings about inf and NaN stay
+        # silenced by picotorch's filter, which NumPy's mean, in a module of its own, escapes)
+        mean = np.add.reduce(x, axis=axes) / count
+        var = np.add.reduce(np.square(x - mean.reshape(per_channel)), axis=axes) / count  # biased
+        if running_mean is not None and running_var is not None:  # (count > 1: checked)
             unbiased = var * (count / (count - 1))
             # in place, under no_grad, and (as torch) without bumping the version counters
             running_mean._data[...] = (1 - momentum) * running_mean._data + momentum * mean

@@ -308,7 +308,6 @@ class MeanBackward1(_Averaged, SumBackward1):
     """``mean(dim)``: the same along the reduced dims only."""
 
 
-@numpy_names
 def _check_differentiable(result: Tensor) -> None:
     """torch's error for an integer or bool result asked for (``x.sum(dtype=torch.int64)``) of
     a tensor that requires grad: the op would have to record a gradient it cannot have."""
@@ -316,6 +315,7 @@ def _check_differentiable(result: Tensor) -> None:
         raise RuntimeError(f"Autograd not support dtype: {type_name(result._dtype)}")
 
 
+@numpy_names
 def prod(
     input: Tensor,
     dim: Any = NOT_GIVEN,
@@ -340,7 +340,9 @@ def prod(
         products = np.multiply.accumulate(x.ravel("K") if axes is None else x, axis, np.float16)
         product = products.take([-1] if keepdim else -1, axis)
     else:
-        product = np.prod(x, axis=axes, keepdims=keepdim, dtype=target.numpy)
+        # (the ufunc's reduce, not np.prod: NumPy's warnings about inf and NaN then come from
+        # picotorch's code, where its filter silences them; see picotorch/__init__.py)
+        product = np.multiply.reduce(x, axis=axes, keepdims=keepdim, dtype=target.numpy)
     result = Tensor._make(product)
     if needs_grad(input):
         _check_differentiable(result)
@@ -820,13 +822,19 @@ def norm(
         if p == 0:
             length = length != 0
     elif p == math.inf:
-        length = np.max(x, axis=axes, keepdims=keepdim, initial=0)
+        length = np.maximum.reduce(  # type: ignore[call-overload]
+            x, axis=axes, keepdims=keepdim, initial=0
+        )
     elif p == -math.inf:
-        length = np.min(x, axis=axes, keepdims=keepdim, initial=math.inf)
+        length = np.minimum.reduce(  # type: ignore[call-overload]
+            x, axis=axes, keepdims=keepdim, initial=math.inf
+        )
     elif p == 0:
         length = np.count_nonzero(x, axis=axes, keepdims=keepdim)
     elif x.size == 0:  # sums of nothing: 0, as their roots
-        length = np.sum(x, axis=axes, keepdims=keepdim)
+        length = np.add.reduce(  # type: ignore[call-overload]
+            x, axis=axes, keepdims=keepdim
+        )
     elif p in (1, 2):  # (added in torch's order: their last bits show)
         length = norm_sums(data, axes, squares=p == 2)
         length = np.sqrt(length) if p == 2 else length
@@ -835,7 +843,10 @@ def norm(
     else:
         if x.dtype == np.float16:  # (torch accumulates half in float32)
             x = x.astype(np.float32)
-        length = np.sum(x**p, axis=axes, keepdims=keepdim) ** (1 / p)
+        total = np.add.reduce(  # type: ignore[call-overload]
+            x**p, axis=axes, keepdims=keepdim
+        )
+        length = total ** (1 / p)
     result = Tensor._make(np.asarray(length).astype(data.dtype))
     if needs_grad(input):
         record(
@@ -1078,9 +1089,11 @@ def _variance(
         # double to the same values as the two-pass sums below; float64 shows its last bits)
         squares = welford_squares(x, axes).reshape(shape)
     else:
-        mean = np.sum(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
+        mean = np.add.reduce(x, axis=axes, keepdims=True, dtype=acc) / np.asarray(n, acc)
         deviation = x - mean
-        squares = np.sum(deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc)
+        squares = np.add.reduce(  # type: ignore[call-overload]
+            deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc
+        )
     variance = np.asarray(squares / np.asarray(builtins.max(n - correction, 0), acc))  # nan/inf
     # torch's backward takes the whole-tensor path for dim=None and for 0-d inputs
     how = {"axes": None if dim is None or x.ndim == 0 else axes, "n": n}
