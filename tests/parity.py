@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import copy
 import math
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -118,6 +120,20 @@ def check(
             f"torch {sorted(w.__name__ for w in ref.warning_types)}"
         )
     return mine.value
+
+
+def printed_by_each(script: str) -> dict[str, str]:
+    """What ``script`` (Python code naming the library ``{lib}``) prints, run in a new process
+    with each library: for what torch does once per process (its warnings ``TORCH_WARN_ONCE``)."""
+    return {
+        lib: subprocess.run(
+            [sys.executable, "-c", script.format(lib=lib)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for lib in ("torch", "picotorch")
+    }
 
 
 def builtin_base(t: type) -> type:

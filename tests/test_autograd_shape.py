@@ -10,14 +10,12 @@ ops with some outputs unused, and the chains of nodes torch records for ``x[0, 1
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
-from parity import NoGrad, check, check_grad
+from parity import NoGrad, check, check_grad, printed_by_each
 
 import picotorch
 
@@ -623,14 +621,6 @@ print(seen, [str(w.message) for w in caught])
 
 def test_transposes_of_a_scalar_warn_once_per_process() -> None:
     # mT of a 0-d tensor is the tensor itself, T a view of it; each warns once per process
-    said = {
-        lib: subprocess.run(
-            [sys.executable, "-c", _SCALAR_TRANSPOSES.format(lib=lib)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for lib in ("torch", "picotorch")
-    }
+    said = printed_by_each(_SCALAR_TRANSPOSES)
     assert said["picotorch"] == said["torch"]
     assert said["torch"].count("deprecated") == 2

@@ -9,15 +9,13 @@ from __future__ import annotations
 import copy
 import itertools
 import pickle
-import subprocess
-import sys
 import warnings
 from typing import Any
 
 import numpy as np
 import pytest
 import torch
-from parity import Raw, check
+from parity import Raw, check, printed_by_each
 
 import picotorch
 
@@ -926,15 +924,7 @@ print(rows.tolist(), again.tolist(), [str(w.message) for w in caught])
 
 
 def test_tensor_of_a_list_of_arrays_warns_once_per_process() -> None:
-    said = {
-        lib: subprocess.run(
-            [sys.executable, "-c", _ARRAYS_IN_A_LIST.format(lib=lib)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for lib in ("torch", "picotorch")
-    }
+    said = printed_by_each(_ARRAYS_IN_A_LIST)
     assert said["picotorch"] == said["torch"]
     assert said["torch"].count("extremely slow") == 1
 
