@@ -19,6 +19,11 @@ from typing import IO, Any
 from . import _dtype
 from ._device import device
 
+# How a tensor and a Parameter rebuild (a file that names them holds tensors)
+_TENSOR_REBUILDS = {
+    ("picotorch._tensor", "_rebuild"),
+    ("picotorch.nn.parameter", "_rebuild_parameter"),
+}
 # What a weights-only file may name: containers, dtypes, sizes and devices, and how a tensor
 # and its NumPy array rebuild
 _BUILTINS = ("bytes", "bytearray", "set", "complex")
@@ -33,8 +38,7 @@ _WEIGHTS_ONLY = {
         if isinstance(value, _dtype.dtype)
         for module in ("picotorch", "picotorch._dtype")
     ),
-    ("picotorch._tensor", "_rebuild"),
-    ("picotorch.nn.parameter", "_rebuild_parameter"),
+    *_TENSOR_REBUILDS,
     ("numpy._core.multiarray", "_reconstruct"),
     ("numpy.core.multiarray", "_reconstruct"),
     ("numpy", "ndarray"),
@@ -43,10 +47,6 @@ _WEIGHTS_ONLY = {
     # builtins that protocol 2 names (as __builtin__): bytes (an empty array's), and those
     # torch's weights-only unpickler also takes
     *((module, name) for module in ("__builtin__", "builtins") for name in _BUILTINS),
-}
-_TENSOR_REBUILDS = {
-    ("picotorch._tensor", "_rebuild"),
-    ("picotorch.nn.parameter", "_rebuild_parameter"),
 }
 
 

@@ -123,7 +123,7 @@ def _broadcast_pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
 
 def _check_weight(weight: Any, input: Tensor) -> None:
     """mse_loss's / l1_loss's ``weight=``: the input's shape, as given (not as broadcast to the
-    target's), checked before the errors are computed. (Something else than a tensor fails on
+    target's), checked before the errors are computed. (Anything but a tensor fails on
     its ``size()``, as in torch.)"""
     if weight.size() != input.size():
         raise ValueError("Weights and input must have the same size.")
