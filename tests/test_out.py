@@ -135,8 +135,7 @@ def _written(name, kind):
 @pytest.mark.parametrize("name", CALLS)
 def test_out(name, kind):
     same = (name, kind) not in MESSAGE_DIFFERS
-    # (torch's nonzero lays its result out by columns, in memory of its own: no strides there)
-    check(_written(name, kind), X, I, same_message=same, strides=name != "nonzero")
+    check(_written(name, kind), X, I, same_message=same, strides=True)
 
 
 def test_out_resize_warning_is_torchs():

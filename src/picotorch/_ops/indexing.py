@@ -1095,7 +1095,12 @@ def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: bool = False)
                 f"{type_name(out._dtype)}"
             )
         check_out("nonzero", out, differentiable=False)
-        return write_out(out, nonzero(input), reads=(input,), differentiable=False)
+        found = nonzero(input)
+        resized = out._data.shape != found._data.shape
+        write_out(out, found, reads=(input,), differentiable=False)
+        if resized:  # (torch's new memory for out is column-major too, as its result's)
+            out._data = found._data.copy(order="F")
+        return out
     if bool_arg(as_tuple, "nonzero", "as_tuple"):
         data = input._data.reshape(1) if input._data.ndim == 0 else input._data
         return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(data))
