@@ -688,3 +688,22 @@ def test_size_keyword_draws_the_same_numbers(make: Callable[[Any], Any]) -> None
 def test_new_random_tensors_start_at_version_0(make: Callable[[Any], Any]) -> None:
     # (picotorch draws into a tensor in place, which counted as a change of the new tensor)
     check(lambda lib: make(lib)._version)
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [np.uint64(2**63), np.int64(-1), np.uint64(5), np.float32(1), np.bool_(True), 1.5, "3", None],
+    ids=repr,
+)
+def test_generator_manual_seed_takes_what_torch_takes(seed: Any) -> None:
+    # torch.manual_seed reads a NumPy int as an int; Generator.manual_seed refuses it
+    def fn(lib: Any) -> Any:
+        outcomes = []
+        for seeding in (lib.manual_seed, lambda s: lib.Generator().manual_seed(s)):
+            try:
+                outcomes.append(seeding(seed).initial_seed())
+            except (TypeError, RuntimeError, ValueError) as error:
+                outcomes.append(f"{type(error).__name__}: {error}")
+        return outcomes
+
+    check(fn)

@@ -28,6 +28,7 @@ import numpy as np
 
 from ._device import device as _device_cls
 from ._fma import fma32, fma64
+from ._size import type_name_of
 
 __all__ = [
     "Generator",
@@ -114,8 +115,10 @@ class Generator:
 
         Like torch, any int in [-2**63, 2**64) is accepted; negatives wrap to uint64.
         """
+        if isinstance(seed, np.integer):  # (torch's check takes it, then its unpacking fails)
+            raise TypeError("an integer is required")
         if isinstance(seed, bool) or not isinstance(seed, int):
-            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+            raise RuntimeError(f"manual_seed expected a long, but got {type_name_of(seed)}")
         if not -(2**63) <= seed < 2**64:
             raise ValueError("Overflow when unpacking long long")
         seed %= 2**64
