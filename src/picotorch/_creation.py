@@ -676,8 +676,8 @@ def arange(
         n = math.ceil((end_d - start_d) / step_d)
     if n > INT64_MAX:
         raise RuntimeError("invalid size, possible overflow?")
-    if not dtype.is_floating_point:  # (their kernel's start and step are int64s)
-        for v in (values[0], values[2]):
+    if dtype is not _dtype.int64 and not dtype.is_floating_point:  # (their kernel's start and
+        for v in (values[0], values[2]):  # step are int64s too: checked after the count)
             check_fits(v, _dtype.int64)
     with _allocating((n,), dtype, out):
         if dtype is _dtype.float32:

@@ -316,9 +316,8 @@ class Tensor:
         data = args[0]
         if isinstance(data, Tensor):
             return data[...]  # (torch's alias: AliasBackward0)
-        if isinstance(data, (builtins.int, np.integer)) and not isinstance(data, builtins.bool):
-            return empty(operator.index(data))
-        if isinstance(data, np.ndarray) and data.shape == () and data.dtype.kind in "iu":
+        integer = isinstance(data, (builtins.int, np.integer)) and type(data) is not builtins.bool
+        if integer or (isinstance(data, np.ndarray) and data.dtype.kind in "iu" and not data.ndim):
             return empty(operator.index(data))
         if not isinstance(data, (list, tuple, range, np.ndarray, str, bytes, bytearray)):
             raise TypeError(f"new(): data must be a sequence (got {type_name_of(data)})")

@@ -1104,10 +1104,8 @@ def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: bool = False)
     if bool_arg(as_tuple, "nonzero", "as_tuple"):
         data = input._data.reshape(1) if input._data.ndim == 0 else input._data
         return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(data))
-    found = np.argwhere(input._data)
-    result = np.empty(found.shape[::-1], np.int64).T  # column-major, as torch's: strides (1, count)
-    result[...] = found
-    return Tensor._make(result)
+    # column-major, as torch's: strides (1, count)
+    return Tensor._make(np.argwhere(input._data).astype(np.int64, order="F"))
 
 
 @numpy_names

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from .._creation import empty
-from .._tensor import Tensor
+from .._tensor import Tensor, _rebuild
 
 
 # --8<-- [start:parameter]
@@ -55,10 +55,9 @@ class Parameter(Tensor):
 
 
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
-    """Unpickle a Parameter (see ``Parameter.__reduce__``), at version 1 (see ``_rebuild``)."""
-    parameter = Parameter(Tensor._make(data), requires_grad)
-    parameter._version_counter[0] = 1
-    return parameter
+    """Unpickle a Parameter (see ``Parameter.__reduce__``): a tensor as ``_rebuild`` makes it
+    (at version 1), which the Parameter shares."""
+    return Parameter(_rebuild(data, False), requires_grad)
 
 
 class Buffer(Tensor):
