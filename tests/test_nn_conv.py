@@ -194,6 +194,48 @@ def test_conv2d_empty_batch() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        # torch's shortcut for an input of no batch or no channels: no kernel runs, so the
+        # input's and weight's dtypes may differ (the result's is their product's); with no
+        # input channels there are no output channels either; the gradients are zeros
+        ((0, 3, 5, 5), "float64", (4, 3, 3, 3), "float32", None),
+        ((0, 3, 5, 5), "float32", (4, 3, 3, 3), "float64", "float32"),
+        ((0, 3, 5, 5), "float16", (4, 3, 3, 3), "float32", None),
+        ((2, 0, 5, 5), "float32", (4, 0, 3, 3), "float32", "float32"),
+        ((2, 0, 5, 5), "float64", (4, 0, 3, 3), "float32", "float64"),
+        ((0, 0, 5, 5), "float32", (4, 0, 3, 3), "float32", None),
+        ((0, 5, 5), "float32", (4, 0, 3, 3), "float32", "float32"),  # (unbatched, no channels)
+    ],
+)
+def test_conv2d_of_no_batch_or_no_channels_as_torch(shapes: tuple[Any, ...]) -> None:
+    x_shape, x_dtype, w_shape, w_dtype, b_dtype = shapes
+    x = np.zeros(x_shape, x_dtype)
+    w = rng.standard_normal(w_shape).astype(w_dtype)
+    b = None if b_dtype is None else rng.standard_normal(w_shape[0]).astype(b_dtype)
+    check_grad(lambda t, x, w, b: t.nn.functional.conv2d(x, w, b, padding=1), x, w, b, depth=2)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t: t.nn.functional.conv2d(t.zeros(0, 3, 5, 5, dtype=t.int64), t.ones(4, 3, 3, 3)),
+        lambda t: t.nn.functional.conv2d(t.zeros(0, 3, 5, 5), t.ones(4, 3, 3, 3, dtype=t.int64)),
+        lambda t: t.nn.functional.conv2d(
+            t.zeros(0, 3, 5, 5), t.ones(4, 3, 3, 3), t.ones(4).double()
+        ),
+        lambda t: t.nn.functional.conv2d(t.zeros(0, 3, 5, 5), t.ones(4, 2, 3, 3)),  # (checked)
+        lambda t: t.nn.functional.conv2d(t.zeros(0, 3, 2, 2), t.ones(4, 3, 3, 3)),
+        lambda t: t.nn.functional.conv2d(t.zeros(2, 3, 0, 5), t.ones(4, 3, 3, 3), padding=1),
+        lambda t: t.nn.functional.conv2d(t.zeros(2, 0, 5, 5), t.ones(4, 0, 3, 3), groups=2),
+        lambda t: t.nn.Conv2d(0, 4, 3)(t.zeros(2, 0, 5, 5)),
+    ],
+)
+def test_conv2d_of_no_elements_checks_as_torch(make: Callable[[Any], Any]) -> None:
+    check(make)
+
+
 def test_conv2d_saved_input_modified_in_place() -> None:
     def f(t: Any) -> Any:
         x = t.ones(1, 1, 3, 3, requires_grad=True)

@@ -213,6 +213,50 @@ def test_batch_norm_empty_batch() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        # torch's shortcut for an input of no element: a copy of it times weight[0] plus
+        # bias[0], before its kernel checks anything (sizes, dtypes, running statistics)
+        ((0, 3), "float32", "float32", "float32", True),
+        ((0, 3, 4), "float64", "float32", None, True),
+        ((4, 0, 3), "float32", None, None, True),
+        ((0, 3), "float16", None, "float64", False),
+    ],
+)
+def test_batch_norm_of_no_element_as_torch(args: tuple[Any, ...]) -> None:
+    shape, x_dtype, w_dtype, b_dtype, training = args
+    x = np.zeros(shape, x_dtype)
+    w = None if w_dtype is None else rng.standard_normal(shape[1]).astype(w_dtype)
+    b = None if b_dtype is None else rng.standard_normal(shape[1]).astype(b_dtype)
+
+    def f(t: Any, x: Any, w: Any, b: Any) -> Any:
+        rm, rv = t.zeros(5), t.ones(5)  # (of another size: not checked)
+        return bn(t, x, rm, rv, w, b, training=training), rm, rv
+
+    check_grad(f, x, w, b, depth=2)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda t: bn(t, t.zeros(0, 3), t.zeros(3), None, training=True),
+        lambda t: bn(t, t.zeros(0, 3), None, None, training=False),
+        lambda t: bn(t, t.zeros(0, 3), t.zeros(3, requires_grad=True), t.ones(3), training=True),
+        lambda t: bn(t, t.zeros(0, 3, dtype=t.int64), t.zeros(3), t.ones(3), t.ones(3)),
+        lambda t: bn(t, t.zeros(0, 3, dtype=t.bool), t.zeros(3), t.ones(3)),
+        lambda t: bn(t, t.zeros(0), t.zeros(3), t.ones(3), training=True),
+        lambda t: bn(t, t.zeros(0, 3), t.zeros(3), t.ones(3), t.ones(0)),  # (weight[0]: refused)
+        lambda t: bn(t, t.zeros(0, 3), t.zeros(3), t.ones(3), training=True, eps=-1.0),
+        lambda t: bn(t, t.zeros(1, 3), t.zeros(3), t.ones(3), training=True),  # (checked first)
+    ],
+)
+def test_batch_norm_of_no_element_checks_as_torch(make: Any) -> None:
+    # (not the strides: NumPy keeps none for an array without elements, so picotorch's
+    # are row-major where torch's copy keeps the input's; see Tensor.stride)
+    check(make)
+
+
 def test_batch_norm_module_pattern() -> None:
     """What nn.BatchNorm2d does in train() then eval(): the same output as torch's."""
 

@@ -883,6 +883,42 @@ def test_tensor_from_data_as_torch(make: Any) -> None:
     check(make)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        # torch reads each depth's length off its first row; where one is 0 there is nothing
+        # to store, so no other row is read: only (without a dtype) every value's dtype
+        lambda L: L.tensor([[], [1]]),
+        lambda L: L.tensor([[], [1.5]], dtype=L.float64),
+        lambda L: L.tensor([[], [True]]),  # (the empty row's default dtype wins)
+        lambda L: L.tensor([[], 3], dtype=L.int64),
+        lambda L: L.tensor([[[]], [1, 2]]),
+        lambda L: L.tensor([[[], []], [1]]),
+        lambda L: L.tensor([[], [[], [1]]]),
+        lambda L: L.tensor([(), range(3)], dtype=L.uint8),
+        lambda L: L.tensor([range(0), bytearray(b"ab")]),
+        lambda L: L.tensor([[], [np.float64(1)]]),
+        lambda L: L.tensor([[], [np.float16(1)]]),
+        lambda L: L.tensor([[], [L.tensor([1.0, 2.0], dtype=L.float64)]]),  # (never read)
+        lambda L: L.tensor([[], [L.tensor(1.0, requires_grad=True)]]),  # (so no warning)
+        lambda L: L.tensor([[], np.array([1, 2], dtype=np.int16)]),  # (nor the ndarrays')
+        lambda L: L.tensor([np.zeros((2, 0)), [1]]),
+        lambda L: L.tensor([[], [1]], requires_grad=True),
+        lambda L: L.tensor([[], "a"], dtype=L.float32),
+        lambda L: L.tensor([""], dtype=L.float32),
+        lambda L: L.tensor([[], "a"]),  # (the dtype is inferred from every value: refused)
+        lambda L: L.tensor([[], [[1]], b"a"]),
+        lambda L: L.tensor([[], None]),
+        lambda L: L.tensor([[], {}]),
+        lambda L: L.as_tensor([[], [1]]),
+        lambda L: L.Tensor([[], [1]]),
+        lambda L: L.zeros(2, dtype=L.int32).new_tensor([[], [2, 3]]),
+    ],
+)
+def test_tensor_of_rows_with_no_element_as_torch(make: Any) -> None:
+    check(make, strides=True)
+
+
 def test_tensor_view_of_a_tensor_shares_its_memory_and_version() -> None:
     def fn(L: Any) -> Any:
         t = L.tensor([1, 2])

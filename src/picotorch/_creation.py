@@ -101,6 +101,23 @@ def _is_row(x: Any) -> bool:
     return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
 
 
+def _grid_shape(data: Any) -> list[int]:
+    """The shape torch reads off nested rows (any sequence, a string too; not a tensor): each
+    depth's length is its first row's, down to a row of no element. (A string's first
+    character is a string again: such a shape goes on until torch's limit of 128 dims.)"""
+    shape, first = [], data
+    while isinstance(first, _ROWS) or (isinstance(first, np.ndarray) and first.ndim):
+        shape.append(len(first))
+        if not shape[-1] or len(shape) > _MAX_DIMS:
+            break
+        first = first[0]
+    return shape
+
+
+_ROWS = (list, tuple, range, bytearray, bytes, str)
+_MAX_DIMS = 128
+
+
 def _ragged_error(data: Any) -> Exception:
     """torch's error for nested lists that are not a grid: the shape is read off the first
     element at each depth; a row of another length is a ValueError naming its dim, a number
@@ -216,6 +233,9 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
         _dtype.from_numpy_dtype(data.dtype)  # TypeError for dtypes torch has no equivalent of
         _check_strides(data)
         return data.copy(order="K") if dtype is None else data.astype(dtype.numpy)
+    shape = _grid_shape(data)
+    if 0 in shape:  # nothing to store: torch reads no row's length and no value (but infers
+        return np.zeros(shape, (dtype or _promoted_dtype(data)).numpy)  # a dtype from them all)
     types = _value_types(data)
     if np.ndarray in types:
         _check_arrays_in_a_list(data)
@@ -367,16 +387,23 @@ def _tensors_as_numbers(data: Any, target: dtype | None) -> Any:
 
 
 def _promoted_dtype(data: Any) -> dtype:
-    """torch's dtype for data with NumPy values or tensors in it: each value's own dtype (a
-    Python number's as in ``scalar_dtype``: ``2.5`` is float32), all promoted together, so
-    ``[np.float32(1), 2]`` is float32 and ``[2, np.float16(1)]`` float16."""
-    if isinstance(data, (list, tuple)):
-        return functools.reduce(_dtype.promote_types, map(_promoted_dtype, data))
+    """torch's dtype for data (its ``infer_scalar_type``): each value's own dtype (a Python
+    number's as in ``scalar_dtype``: ``2.5`` is float32; a row of nothing the default dtype),
+    all promoted together, so ``[np.float32(1), 2]`` is float32 and ``[2, np.float16(1)]``
+    float16. A string is torch's TypeError, any other object its RuntimeError."""
     if isinstance(data, Tensor):
         return data._dtype
     if isinstance(data, (np.ndarray, np.generic)):
         return _dtype.from_numpy_dtype(data.dtype)
-    return _dtype.scalar_dtype(data)  # (an int beyond int64 too: see _wide_numbers)
+    if isinstance(data, (str, bytes, complex)):  # (picotorch has no complex dtypes)
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, (list, tuple, range, bytearray)):
+        if not data:
+            return _dtype.get_default_dtype()
+        return functools.reduce(_dtype.promote_types, map(_promoted_dtype, data))
+    if isinstance(data, (builtins.bool, builtins.int, builtins.float)):
+        return _dtype.scalar_dtype(data)  # (an int beyond int64 too: see _wide_numbers)
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def as_tensor(data: Any, dtype: dtype | None = None, device: Any = None) -> Tensor:

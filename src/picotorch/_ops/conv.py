@@ -29,6 +29,7 @@ from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
 from .._size import bool_arg, check_int64, check_int64_arg, check_int64_items, int_tuple
 from .._tensor import Tensor
+from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
 from .pointwise import c_type_text
 from .shape import strided_view
@@ -341,12 +342,15 @@ def _conv_geometry(
     )
 
 
-def _check_conv_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+def _check_bias_dtype(input: Tensor, bias: Tensor | None) -> None:
     if bias is not None and bias._dtype is not input._dtype:
         raise RuntimeError(
             f"Input type ({c_type_name(input._dtype)}) and bias type "
             f"({c_type_name(bias._dtype)}) should be the same"
         )
+
+
+def _check_kernel_dtypes(input: Tensor, weight: Tensor) -> None:
     if input._dtype is _dtype.bool:
         raise NotImplementedError("\"slow_conv2d_cpu\" not implemented for 'Bool'")
     if weight._dtype is not input._dtype:
@@ -417,9 +421,32 @@ def conv2d(
         tuple(dilations),
         int(groups),
     )
-    _check_conv_dtypes(x, weight, bias)
-    out = convolution(x, weight, bias, geo)
+    _check_bias_dtype(x, bias)
+    if geo.shape[0] and geo.shape[1]:
+        _check_kernel_dtypes(x, weight)
+        out = convolution(x, weight, bias, geo)
+    else:
+        out = _convolution_of_nothing(x, weight, bias, geo)
     return out if batched else out.squeeze(0)
+
+
+def _convolution_of_nothing(
+    x: Tensor, weight: Tensor, bias: Tensor | None, geo: Geometry
+) -> Tensor:
+    """torch's shortcut for an input of no batch or no channels: no kernel runs, so the
+    input's and weight's dtypes are not checked against each other (the bias's is). The
+    result's dtype is that of torch's stand-in product, ``x * weight[0]`` (with no channels:
+    ``x.view(-1) * weight.view(-1)``, and no output channels either); its gradients are zeros
+    (see ``ConvolutionBackward0.zero_grads``)."""
+    n, c = geo.shape[:2]
+    with grad_mode.no_grad():
+        flat = weight.reshape(-1)
+        stand_in = x.reshape(-1) * flat if c == 0 else x * flat[0]
+    shape = (n, weight._data.shape[0] if c else 0, *geo.out)
+    out = Tensor._make(np.zeros(shape, stand_in._data.dtype))
+    if needs_grad(x, weight, bias):
+        record(out, ConvolutionBackward0, (x, weight, bias), saved=(x, weight), geo=geo, cols=None)
+    return out
 
 
 # --8<-- [start:conv2d]
@@ -454,8 +481,14 @@ class ConvolutionBackward0(Node):
     geo: Geometry
     cols: np.ndarray | None
 
+    def zero_grads(self) -> tuple[np.ndarray | None, ...]:
+        """The gradients of an output of no element (an empty batch, no channels): zeros."""
+        return tuple([None if m is None else np.zeros(m[0], m[1].numpy) for m in self._input_meta])
+
     def backward_arrays(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         """``backward`` on the arrays (see ``Node.backward_arrays``): every training step."""
+        if not grad.size:
+            return self.zero_grads()
         weight = self.saved_tensors[1]._data
         geo, g = self.geo, self.geo.groups
         n, o, oh, ow = grad.shape
@@ -476,6 +509,8 @@ class ConvolutionBackward0(Node):
         return grad_input, grad_weight, grad_bias
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        if not grad._data.size:
+            return tuple([None if g is None else Tensor._make(g) for g in self.zero_grads()])
         x, weight = self.saved_tensors
         geo, g = self.geo, self.geo.groups
         n, o, oh, ow = grad._data.shape

@@ -27,9 +27,10 @@ _POSITIONS = {"input": 1, "weight": 2, "bias": 3, "running_mean": 4, "running_va
 def _check_arguments(
     input: Any, params: dict[str, Any], training: Any, momentum: Any, eps: Any
 ) -> tuple[float, float]:
-    """torch's checks of batch_norm's arguments, in its order, with its messages: its Python
-    function's (the batch size when training, ``eps``), its parser's (the kinds), its
-    kernel's. Returns ``momentum`` and ``eps`` as the Python floats torch reads."""
+    """torch's checks of batch_norm's arguments before its kernel's (see ``_check_kernel``),
+    in its order, with its messages: its Python function's (the batch size when training,
+    ``eps``), its parser's (the kinds). Returns ``momentum`` and ``eps`` as the Python floats
+    torch reads."""
     if training:
         size = input.size()  # (a 0-d input is Python's IndexError here, as in torch)
         if size[0] * int(np.prod(size[2:])) == 1:
@@ -52,8 +53,11 @@ def _check_arguments(
             "batch_norm(): argument 'training' (position 6) must be bool, not "
             f"{type(training).__name__}"
         )
-    momentum = float_arg(momentum, "batch_norm", "momentum", 7)
-    eps = float_arg(eps, "batch_norm", "eps", 8)
+    return float_arg(momentum, "batch_norm", "momentum", 7), float_arg(eps, "batch_norm", "eps", 8)
+
+
+def _check_kernel(input: Tensor, params: dict[str, Any], training: bool) -> None:
+    """torch's kernel's checks: the running statistics, the sizes, the dtypes."""
     if (params["running_mean"] is None) != (params["running_var"] is None):
         if not training:  # (torch's kernel needs both, and says which is missing)
             missing = "running_mean" if params["running_mean"] is None else "running_var"
@@ -77,7 +81,6 @@ def _check_arguments(
                 f"The function 'native_batch_norm' is not differentiable with respect to "
                 f"argument '{name}'. This input cannot have requires_grad True."
             )
-    return momentum, eps
 
 
 def _check_dtypes(input: Tensor, params: dict[str, Any]) -> None:
@@ -127,12 +130,15 @@ def batch_norm(
         "running_var": running_var,
     }
     momentum, eps = _check_arguments(input, params, training, momentum, eps)
+    if not input._data.size:
+        return _batch_norm_of_nothing(input, weight, bias)
+    _check_kernel(input, params, training)
     x = input._data
     if x.dtype == np.float16:  # half precision is computed in float32, as torch does on CPU
         x = x.astype(np.float32)
     axes = (0, *range(2, x.ndim))  # every dim but the channels
     per_channel = (1, -1) + (1,) * (x.ndim - 2)  # shape that broadcasts a (C,) vector
-    if training and x.size:
+    if training:
         count = x.size // x.shape[1]  # values per channel
         # (the ufuncs' own reductions, as x.mean would add: warnings about inf and NaN stay
         # silenced by picotorch's filter, which NumPy's mean, in a module of its own, escapes)
@@ -143,8 +149,6 @@ def batch_norm(
             # in place, under no_grad, and (as torch) without bumping the version counters
             running_mean._data[...] = (1 - momentum) * running_mean._data + momentum * mean
             running_var._data[...] = (1 - momentum) * running_var._data + momentum * unbiased
-    elif training:  # an empty batch: nothing to normalise, nothing to learn from
-        mean = var = np.zeros(x.shape[1], x.dtype)
     else:
         mean, var = running_mean._data, running_var._data  # type: ignore[union-attr]
     invstd = 1 / np.sqrt(var + eps)
@@ -170,6 +174,19 @@ def batch_norm(
 
 
 # --8<-- [end:batch_norm]
+
+
+def _batch_norm_of_nothing(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+    """torch's shortcut for an input of no element: nothing to normalise or learn from, and
+    nothing of its kernel's checked (sizes, dtypes, running statistics). A copy of the input
+    times ``weight[0]`` plus ``bias[0]``, so that the parameters are in the graph (their
+    gradients: zeros) and the dtype is that product's."""
+    out = input.clone()
+    if weight is not None:
+        out = out * weight.select(0, 0)  # (torch's C++ weight[0]: select's IndexError)
+    if bias is not None:
+        out = out + bias.select(0, 0)
+    return out
 
 
 # --8<-- [start:batch_norm_backward]
