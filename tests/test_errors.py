@@ -99,6 +99,10 @@ err("unsqueeze-range", lambda L, a: a.unsqueeze(3), F, raises=IndexError)
 err("flatten-order", lambda L, a: a.flatten(2, 1), F3, raises=RuntimeError)
 err("narrow-past-end", lambda L, a: a.narrow(1, 2, 2), F, raises=RuntimeError)
 err("narrow-start-range", lambda L, a: a.narrow(1, 4, 0), F, raises=IndexError)
+# a start equal to the size is in range, and then past the end (it was read as 0: a silent
+# wrong result), and the message names it as given
+err("narrow-start-at-end", lambda L, a: a.narrow(1, 3, 1), F, raises=RuntimeError)
+err("narrow-start-at-end-long", lambda L, a: a.narrow(0, 2, 2), F, raises=RuntimeError)
 err("split-sizes-sum", lambda L, a: a.split([1, 1], dim=1), F, raises=RuntimeError)
 err("split-zero", lambda L, a: a.split(0), F, raises=RuntimeError)
 # negative sizes: split's checked before dim's range, split_with_sizes' before their sum (both

@@ -372,6 +372,103 @@ def test_expand_has_stride_zero_and_refuses_writes() -> None:
     check(lambda L, x: x.expand(3, 1).add_(1), np.zeros((3, 1)))  # nothing repeated: fine
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        # a new leading dim of size 1 steps as if it had been there all along (not 0)
+        lambda L: L.arange(5.0).expand(1, 5).stride(),
+        lambda L: L.arange(5.0).expand(2, 1, 5).stride(),
+        lambda L: L.zeros(2, 3, 4).expand(1, 2, 3, 4).stride(),
+        lambda L: L.zeros(6)[::2].expand(1, 3).stride(),
+        lambda L: L.zeros(2, 3).t().expand(1, 3, 2).stride(),
+        lambda L: L.tensor(1.0).expand(1, 1).stride(),  # (a 0-d tensor's: all 0)
+        # sizes checked from the last dim, as torch: the last bad one is named
+        lambda L: L.zeros(2, 3, 4).expand(3, 4, 5),
+        lambda L: L.zeros(2, 3, 4).expand(-1, -1, 5, -1),
+        lambda L: L.ones(1, 3).expand(-2, 3),
+        lambda L: L.tensor(1.0).expand(2, -1),
+    ],
+)
+def test_expand_as_torch(make: Any) -> None:
+    check(make)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        # torch checks only the part of an expanded tensor that the index's basic steps reach
+        lambda L, x: x.__setitem__(0, 1.0),
+        lambda L, x: x.__setitem__((0, 0), 1.0),
+        lambda L, x: x.__setitem__(0, L.arange(4.0)),
+        lambda L, x: x.__setitem__((0, [1, 2]), 5.0),
+        lambda L, x: x.__setitem__(L.tensor(1), 1.0),
+        lambda L, x: x.__setitem__((slice(None), 0), 1.0),  # (still expanded: refused)
+        lambda L, x: x.__setitem__(True, 1.0),  # (x.unsqueeze(0): refused)
+        # an advanced index into that part: torch's index_put_ warns, and writes
+        lambda L, x: x.__setitem__([0, 1], 1.0),
+        lambda L, x: x.__setitem__((slice(None), [1, 2]), 5.0),
+        lambda L, x: x.__setitem__(L.tensor([True, False, True]), 1.0),  # (masked_fill_ too)
+        lambda L, x: x.__setitem__(L.tensor([True, False, True]), L.ones(2, 4)),
+    ],
+)
+def test_writing_into_an_expanded_tensor_as_torch(write: Any) -> None:
+    def fn(L: Any) -> Any:
+        x = L.zeros(4).expand(3, 4)
+        write(L, x)
+        return x, x._version
+
+    check(fn)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda L, x: x.__setitem__(False, L.ones(5)),  # torch: a write to no element, unchecked
+        lambda L, x: x.__setitem__((False,), 1.0),  # (in a tuple: index_put_, a write)
+        lambda L, x: x.__setitem__(False, 1e40),  # (the value is still read)
+        lambda L, x: x.__setitem__(None, x[None]),  # the same memory, the same layout: fine
+        lambda L, x: x.__setitem__(True, x),
+        lambda L, x: x.__setitem__((slice(None), None), x[:, None]),
+        lambda L, x: x.__setitem__(True, L.tensor([])),  # (expand's error: a copy)
+        lambda L, x: x.__setitem__(x > 5, L.tensor([2.5], dtype=L.float64)),  # (masked_fill_)
+        lambda L, x: x.__setitem__((x[:, 0] > 1, 0), L.tensor([[9.5]])),
+        lambda L, x: x.__setitem__(x > 5, L.ones(1, 6)),  # (leading 1s viewed away)
+        lambda L, x: x.__setitem__(x > 5, L.ones(2, 3)),
+        lambda L, x: x.__setitem__(x > 5, L.ones(4)),
+        lambda L, x: x.__setitem__(np.array(1), 7.0),  # (read through __index__: an int)
+        lambda L, x: x.__setitem__(2**63, -1.0),
+    ],
+)
+def test_setitem_as_torch(write: Any) -> None:
+    def fn(L: Any) -> Any:
+        x = L.arange(12.0).reshape(3, 4)
+        write(L, x)
+        return x, x._version
+
+    check(fn)
+
+
+def test_setitem_of_one_value_by_mask_converts_it_as_a_number() -> None:
+    def fn(L: Any, value: Any) -> Any:
+        x = L.zeros(3, dtype=L.uint8)
+        x[x == 0] = L.tensor(value)
+        return x
+
+    check(lambda L: fn(L, 255))
+    check(lambda L: fn(L, 300), raises=RuntimeError)  # (masked_fill_'s overflow check)
+
+
+def test_a_0d_ndarray_of_ints_indexes_as_an_int() -> None:
+    def fn(L: Any) -> Any:
+        x = L.arange(12.0).reshape(3, 4)
+        y = x[np.array(1)]
+        y[0] = 100.0
+        with_grad = x.clone().requires_grad_()[np.array(1, dtype=np.int32)]
+        return x, y.stride(), with_grad.grad_fn.name(), x[[np.array(1)]], x[np.array(1, np.uint8)]
+
+    check(fn, warnings_match=False)  # (the list index: torch's once-per-process warning)
+
+
 @LIBS
 def test_expand_shares_memory(L: Any) -> None:
     x = L.zeros(3, 1)

@@ -27,6 +27,21 @@ _MESSAGE = (
 )
 
 
+# an op writing into elements that share memory (an expanded tensor)
+INTERNAL_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+
+def overlaps_itself(x: np.ndarray) -> bool:
+    """Whether several elements of ``x`` share one memory location (a dim made by
+    ``expand``: torch's ``has_internal_overlap``)."""
+    if x.size <= 1 or 0 not in x.strides:  # (NumPy strides empty arrays with 0s)
+        return False
+    return any(s == 0 and n > 1 for n, s in zip(x.shape, x.strides, strict=True))
+
+
 def non_overlapping_and_dense(x: np.ndarray) -> bool:
     """Whether ``x``'s elements fill its memory without gaps or overlaps, in some dim order
     (torch's ``is_non_overlapping_and_dense``; size-1 dims do not count)."""

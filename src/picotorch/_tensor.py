@@ -29,7 +29,7 @@ from . import _memory_format as _mf
 from . import autograd as _autograd
 from ._device import CPU, check_device, check_placement, device, device_arg
 from ._dtype import c_type_name, dtype, type_name
-from ._memory import check_reads, storage_offset
+from ._memory import INTERNAL_OVERLAP, check_reads, overlaps_itself, storage_offset
 from ._size import (
     INT64_MAX,
     INT64_MIN,
@@ -711,10 +711,7 @@ class Tensor:
     # --8<-- [start:inplace]
     def _overlaps_itself(self) -> builtins.bool:
         """Whether several elements share one memory location (a dim made by ``expand``)."""
-        data = self._data
-        if data.size <= 1 or 0 not in data.strides:  # (NumPy strides empty arrays with 0s)
-            return False
-        return any(s == 0 and n > 1 for n, s in zip(data.shape, data.strides, strict=True))
+        return overlaps_itself(self._data)
 
     def _check_inplace(
         self, *, overlap_ok: builtins.bool = False, recorded: builtins.bool = False
@@ -725,11 +722,7 @@ class Tensor:
         if grad_mode._enabled and (self._requires_grad or self._base is not None):
             self._check_inplace_autograd(recorded)
         if not overlap_ok and self._overlaps_itself():
-            raise RuntimeError(
-                "unsupported operation: more than one element of the written-to tensor refers "
-                "to a single memory location. Please clone() the tensor before performing the "
-                "operation."
-            )
+            raise RuntimeError(INTERNAL_OVERLAP)
 
     def _check_reads(self, reads: Any, *, full_ok: builtins.bool = True) -> None:
         """Refuse to write into this tensor while reading a tensor among ``reads`` that shares

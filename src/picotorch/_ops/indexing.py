@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
-from .._memory import check_reads
+from .._memory import INTERNAL_OVERLAP, check_reads, overlaps_itself
 from .._out import check_out, write_out
 from .._size import (
     NUMBERS,
@@ -65,6 +65,10 @@ def _index_item(item: Any) -> tuple[Any, bool]:
                 else "step must be greater than zero"
             )
         return item, False
+    if isinstance(item, np.ndarray) and item.ndim == 0 and item.dtype.kind in "iu":
+        if item.dtype == np.uint8:  # (as a 0-d uint8 tensor: a mask, without a word)
+            return item.astype(np.bool_), True
+        return int(item), False  # (torch reads it through ``__index__``: an int)
     # a tuple inside the index is a list, and so is a range (torch takes any sequence)
     if isinstance(item, (list, tuple, range, np.ndarray)):
         return _sequence_index(item), True
@@ -122,7 +126,9 @@ def _is_tuple_like(index: Any) -> bool:
     if not isinstance(index, (list, str)) or len(index) >= 32:
         return False
     return any(
-        isinstance(i, (list, tuple, range, str, Tensor, slice)) or i is None or i is Ellipsis
+        isinstance(i, (list, tuple, range, str, Tensor, slice, np.ndarray))
+        or i is None
+        or i is Ellipsis
         for i in index
     )
 
@@ -385,6 +391,10 @@ class IndexAddBackward0(IndexPutImplBackward0):
 def setitem(a: Tensor, index: Any, value: Any) -> None:
     """``a[index] = value``: writes into ``a``'s memory (seen by every view), like ``copy_``."""
     value = _assignable(a, value)
+    if index is False:  # torch's shortcuts for a bare bool: a write to no element, unchecked;
+        return
+    if index is True:  # or a copy into ``a.unsqueeze(0)``, as ``a[None] = value`` (not in a
+        index = None  # tuple: ``a[True, 0]`` and ``a[(False,)]`` are index_put_'s)
     if _one_value(value) and _has_byte_mask(index):  # (torch's masked_fill_ takes these)
         raise RuntimeError(
             "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char"
@@ -401,26 +411,73 @@ def setitem(a: Tensor, index: Any, value: Any) -> None:
         value = _value_for(value, target, bool(gathered))
         a._inplace(_put, items, value, reads=())  # recorded, as the op ``_put``
         return
-    a._check_inplace()
+    a._check_inplace(overlap_ok=True)  # (only the part written must not overlap: see below)
     _check_put_dtype(a, index, items, value, advanced)
     _check_value_overlap(a, items, advanced, value)
     src = value._data if isinstance(value, Tensor) else value
+    if advanced and isinstance(value, Tensor):
+        if _fills_by_mask(items, value):  # (its masked_fill_ reads the value as a number)
+            src = fitted(value.item(), a._dtype)
+        else:  # (leading size-1 dims viewed away first, as torch)
+            src = src.reshape(_without_leading_ones(src.shape))
     # torch's steps where NumPy differs (it orders the dims of x[0, :, [1, 2]] otherwise)
     if advanced or (Ellipsis in items and _ellipses(items) > 1):
         part, gathered = _steps(a, items, single=False)
+        if overlaps_itself(part._data):
+            _written_with_overlap(gathered, value)
         _write(part._data, gathered or (Ellipsis,), src, advanced)
     else:  # (a trailing ``...``: NumPy then writes x[0, 1] as a 0-d view, broadcasting)
+        index = items if Ellipsis in items else (*items, Ellipsis)
         try:
-            _write(a._data, items if Ellipsis in items else (*items, Ellipsis), src, advanced)
-        except IndexError:
+            if overlaps_itself(a._data) and overlaps_itself(a._data[index]):
+                raise RuntimeError(INTERNAL_OVERLAP)
+            _write(a._data, index, src, advanced)
+        except (IndexError, OverflowError):  # (NumPy's for an int beyond C's)
             _steps(a, items, single=False)  # raises torch's error (NumPy counts dims otherwise)
             raise
     a._bump_version()
 
 
+def _written_with_overlap(gathered: tuple[Any, ...], value: Any) -> None:
+    """``a[index] = value`` where the part of ``a`` that the basic steps of the index reach has
+    elements that share memory (it was expanded; torch checks only that part: ``x[0] = 1`` of
+    ``zeros(4).expand(3, 4)`` is fine). Copying into it (no advanced index left) is refused;
+    index_put_ (an advanced index) warns, and so does the masked_fill_ it takes for one value
+    and a mask."""
+    if not gathered:
+        raise RuntimeError(INTERNAL_OVERLAP)
+    warnings.warn(_INDEX_PUT_ON_EXPANDED, UserWarning, stacklevel=4)
+    if _fills_by_mask(gathered, value):
+        warnings.warn(_MASKED_FILL_ON_EXPANDED, UserWarning, stacklevel=4)
+
+
+_INDEX_PUT_ON_EXPANDED = (
+    "Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
+    "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = "
+    "tensor (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:976.)"
+)
+_MASKED_FILL_ON_EXPANDED = (
+    "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before "
+    "performing this operation. This also applies to advanced indexing e.g. tensor[mask] = "
+    "scalar (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:2450.)"
+)
+
+
 def _one_value(value: Any) -> bool:
     """Whether ``a[index] = value`` writes one value (a number, a tensor of one element)."""
     return not isinstance(value, Tensor) or value._data.size == 1
+
+
+def _fills_by_mask(items: tuple[Any, ...], value: Any) -> bool:
+    """Whether torch's index_put_ does ``a[index] = value`` as a masked_fill_ (which converts
+    the value to a's dtype, as a number): one value, and one bool mask as the only tensor
+    among the (converted) index items."""
+    if not _one_value(value):
+        return False
+    indices = [item for item in items if isinstance(item, np.ndarray)]
+    return len(indices) == 1 and indices[0].dtype == np.bool_
 
 
 def _has_byte_mask(index: Any) -> bool:
@@ -481,19 +538,17 @@ def _check_value_overlap(a: Tensor, items: tuple[Any, ...], advanced: bool, valu
     with grad_mode.no_grad():
         part, _ = _steps(a, items, single=False)
     if advanced:
-        indices = [item for item in items if isinstance(item, (np.ndarray, bool))]
-        one_mask = len(indices) == 1 and getattr(indices[0], "dtype", None) == np.bool_
-        if not (one_mask and value._data.size == 1):
+        if not _fills_by_mask(items, value):
             part._check_reads((value,), full_ok=False)
         return
-    target, v = part._data, value._data
-    if v.ndim == 0:
+    if value._data.ndim == 0:
         return
-    try:
-        expanded = np.broadcast_to(v.reshape(_without_leading_ones(v.shape)), target.shape)
-    except ValueError:
+    try:  # (viewed and expanded as torch does: a new leading dim's stride matters here)
+        with grad_mode.no_grad():
+            expanded = _value_for(value, part._data.shape, advanced=False)
+    except RuntimeError:
         return  # (the write raises torch's error for the shapes)
-    check_reads(target, (expanded,))
+    check_reads(part._data, (expanded._data,))
 
 
 def _without_leading_ones(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -508,7 +563,7 @@ def _write(data: np.ndarray, index: tuple[Any, ...], src: Any, advanced: bool) -
         data[index] = src
     except IndexError as err:
         raise _index_error(err, index, data.shape) from None
-    except ValueError:
+    except (ValueError, TypeError):  # (NumPy's TypeError: a mask's value of too many dims)
         shape, dtype = np.shape(src), np.asarray(src).dtype
         raise _setitem_shape_error(shape, dtype, np.shape(data[index]), advanced) from None
 
@@ -595,13 +650,13 @@ def _check_put_dtype(
     a: Tensor, index: Any, items: tuple[Any, ...], value: Any, advanced: bool
 ) -> None:
     """torch's index_put_ takes only a value of the tensor's dtype. Two exceptions, which
-    convert: a single mask with a 0-d value (a masked_fill), and Python bools as the only
+    convert: a single mask with one value (a masked_fill), and Python bools as the only
     indices that are not basic ones (torch takes ``x[True]`` as ``x[None]``, and copies)."""
     if not advanced or not isinstance(value, Tensor) or value._dtype is a._dtype:
         return
     if all(_is_basic(i) or type(i) is bool for i in (index if type(index) is tuple else (index,))):
         return
-    if _is_one_mask(index) and value._data.ndim == 0:
+    if _fills_by_mask(items, value):
         return
     with grad_mode.no_grad():  # (torch checks the shapes first)
         target = _write_target(*_steps(a, items, single=False))
@@ -620,13 +675,6 @@ def _check_put_dtype(
 
 def _is_basic(item: Any) -> bool:
     return item is None or item is Ellipsis or isinstance(item, slice | int | np.integer)
-
-
-def _is_one_mask(index: Any) -> bool:
-    """Whether the index is a single bool mask: a tensor, an ndarray or a list of bools."""
-    if isinstance(index, Tensor | np.ndarray):
-        return index.dtype in (_dtype.bool, np.bool_)
-    return isinstance(index, list) and len(index) > 0 and all(type(b) is bool for b in index)
 
 
 def _setitem_shape_error(
@@ -1028,13 +1076,7 @@ def masked_fill_(a: Tensor, mask: Tensor, value: Any) -> Tensor:
         )
     a._check_reads((mask,))
     if a._overlaps_itself():  # torch allows it, with a warning
-        warnings.warn(
-            "Use of masked_fill_ on expanded tensors is deprecated. Please clone() the "
-            "tensor before performing this operation. This also applies to advanced "
-            "indexing e.g. tensor[mask] = scalar",
-            UserWarning,
-            stacklevel=4,
-        )
+        warnings.warn(_MASKED_FILL_ON_EXPANDED, UserWarning, stacklevel=4)
     np.copyto(a._data, fill, where=mask._data)
     a._bump_version()
     return a

@@ -404,45 +404,40 @@ def expand(a: Tensor, *sizes: Any) -> Tensor:
     """
     target = int_tuple(sizes, "expand")
     shape, strides = a._data.shape, a._data.strides
-    if len(target) < len(shape):
+    n, lead = len(target), len(target) - len(shape)
+    if lead < 0:
         raise RuntimeError(
             f"expand({_LEGACY_TYPE_NAMES[a._dtype]}{{{list(shape)}}}, size={list(target)}): "
             "the number of sizes provided "
-            f"({len(target)}) must be greater or equal to the number of dimensions in the "
+            f"({n}) must be greater or equal to the number of dimensions in the "
             f"tensor ({len(shape)})"
         )
-    lead = len(target) - len(shape)
-    new_shape, new_strides = [], []
-    for i, size in enumerate(target):
-        if i < lead:  # a new leading dim: every index reads the same memory
-            if size < 0:
+    new_shape, new_strides = list(target), [0] * n  # (a 0-d tensor: torch checks no size)
+    # from the last dim, as torch: of several bad sizes, the last is named
+    for i in range(n - 1, -1, -1) if shape else ():
+        if i >= lead:
+            old, stride = shape[i - lead], strides[i - lead]
+        else:  # a new leading dim, stepping (if of size 1) as if it had been there all along
+            old, stride = 1, new_shape[i + 1] * new_strides[i + 1]
+        size = target[i]
+        if size == -1:
+            if i < lead:
                 raise RuntimeError(
                     f"The expanded size of the tensor ({size}) isn't allowed in a leading, "
                     f"non-existing dimension {i}"
                 )
-            new_shape.append(size)
-            new_strides.append(0)
-            continue
-        old, stride = shape[i - lead], strides[i - lead]
-        if size == -1:
             size = old
-        if size == old:
-            new_shape.append(size)
-            new_strides.append(stride)
-        elif old == 1 and size >= 0:  # the one element is repeated: step 0 through memory
-            new_shape.append(size)
-            new_strides.append(0)
-        elif old == 1:  # (torch's own check only finds the negative element count later)
-            raise RuntimeError(
-                f"The expanded size of the tensor ({size}) must be non-negative at dimension "
-                f"{i}.  Target sizes: {list(target)}.  Tensor sizes: {list(shape)}"
-            )
-        else:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({size}) must match the existing size "
-                f"({old}) at non-singleton dimension {i}.  Target sizes: {list(target)}.  "
-                f"Tensor sizes: {list(shape)}"
-            )
+        if size != old:
+            if old != 1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({size}) must match the existing size "
+                    f"({old}) at non-singleton dimension {i}.  Target sizes: {list(target)}.  "
+                    f"Tensor sizes: {list(shape)}"
+                )
+            stride = 0  # the one element is repeated: step 0 through memory
+        new_shape[i], new_strides[i] = size, stride
+    if any(size < 0 for size in new_shape):  # (torch counts the elements in uint64)
+        raise RuntimeError("numel: integer multiplication overflow")
     result = a._view_of(strided_view(a._data, new_shape, new_strides))
     if needs_grad(a):
         record(result, ExpandBackward0, (a,))
@@ -494,7 +489,8 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
         raise IndexError(
             f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
         )
-    start %= size if size else 1
+    if start < 0:
+        start += size
     if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return slice_dim(input, d, slice(start, start + length))
