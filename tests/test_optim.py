@@ -403,6 +403,39 @@ def test_load_state_dict_errors(saved_groups: list[Any], message: str) -> None:
     check(fn, raises=ValueError, match=message)
 
 
+@pytest.mark.parametrize(
+    ("name", "missing", "step"),
+    [
+        # a state saved by an older torch: options it did not have yet, a step as a number
+        ("SGD", ("nesterov", "maximize", "foreach", "differentiable", "fused"), None),
+        ("Adam", ("amsgrad", "maximize", "capturable", "fused", "decoupled_weight_decay"), 1.0),
+        ("AdamW", ("decoupled_weight_decay",), 2),
+        ("RMSprop", ("momentum", "centered", "foreach", "maximize", "capturable"), 1),
+    ],
+)
+def test_load_state_dict_of_an_older_state(name: str, missing: tuple[str, ...], step: Any) -> None:
+    def fn(lib: Any) -> Any:
+        params = _params(lib)
+        opt = (
+            getattr(lib.optim, name)(params, lr=0.1, momentum=0.9)
+            if name == "SGD"
+            else (getattr(lib.optim, name)(params, lr=0.1))
+        )
+        for p in params:
+            p.grad = lib.ones_like(p)
+        opt.step()
+        saved = opt.state_dict()
+        for key in missing:
+            del saved["param_groups"][0][key]
+        if step is not None:
+            saved["state"][0]["step"] = step
+        opt.load_state_dict(saved)
+        opt.step()
+        return [p.detach() for p in params], _plain(opt.state_dict())
+
+    check(fn, rtol=2e-6, atol=1e-7)
+
+
 # ---------------------------------------------------------------------- errors
 @pytest.mark.parametrize(
     ("name", "options", "message"),

@@ -33,6 +33,19 @@ def test_view_writes_show_in_base(L: Any) -> None:
     assert x[0, 0].item() == 7.0
 
 
+def test_unbind_and_split_pieces_are_views() -> None:
+    def fn(L: Any) -> Any:
+        x = L.arange(3.0)
+        a, b, c = x.unbind()  # (of a 1-d tensor: 0-d views, not copies)
+        b.add_(1)
+        x.mul_(2)
+        pieces = L.arange(6.0).reshape(2, 3).t().unbind(1)
+        none = L.zeros(0, 3, requires_grad=True).split([])
+        return x, a, b, c, b._version, [p.stride() for p in pieces], none
+
+    check(fn)
+
+
 @LIBS
 def test_numpy_shares_memory_both_ways(L: Any) -> None:
     x = L.arange(6).reshape(2, 3)

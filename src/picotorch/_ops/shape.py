@@ -626,7 +626,7 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
         index = (slice(None),) * d + (slice(offset, offset + s),)
         pieces.append(_piece(tensor, tensor._data[index]))
         offset += s
-    if needs_grad(tensor):  # one node for all the pieces: piece i is its output i
+    if needs_grad(tensor) and pieces:  # one node for all the pieces: piece i is its output i
         kind = SplitBackward0 if by_size else SplitWithSizesBackward0
         node = record(
             pieces[0],
@@ -694,7 +694,11 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     if input._data.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = normalize_dim(dim, input._data.ndim)
-    pieces = tuple(_piece(input, x) for x in np.moveaxis(input._data, d, 0))
+    # (each piece a view, the ``...`` keeping a 1-d tensor's 0-d: NumPy's numbers are copies)
+    before = (slice(None),) * d
+    pieces = tuple(
+        _piece(input, input._data[(*before, i, ...)]) for i in range(input._data.shape[d])
+    )
     if needs_grad(input) and pieces:  # one node for all the pieces: piece i is its output i
         node = record(
             pieces[0],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -30,6 +30,17 @@ class Adam(Optimizer):
     bias towards their zero start. Weight decay adds ``weight_decay * p`` to the gradient
     (``AdamW`` shrinks p directly instead); ``amsgrad`` divides by the largest v seen so far.
     """
+
+    _later_options: ClassVar[dict[str, Any]] = {
+        "amsgrad": False,
+        "maximize": False,
+        "foreach": None,
+        "capturable": False,
+        "differentiable": False,
+        "decoupled_weight_decay": False,
+        "fused": None,
+    }
+    _tensor_steps = True
 
     def __init__(
         self,
@@ -178,6 +189,11 @@ class AdamW(Adam):
             fused=fused,
             decoupled_weight_decay=True,
         )
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:  # (whatever the state said)
+            group["decoupled_weight_decay"] = True
 
 
 def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> None:

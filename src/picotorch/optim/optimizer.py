@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 from itertools import chain
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -92,8 +92,22 @@ class Optimizer:
     def __getstate__(self) -> dict[str, Any]:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
+    # options torch's optimizer gained over its versions: a group from an older state dict
+    # lacks them, and gets these values when loaded (torch's ``__setstate__``); and whether a
+    # parameter's ``step`` count is a tensor, as an older state's may not be (made one then)
+    _later_options: ClassVar[dict[str, Any]] = {}
+    _tensor_steps = False
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self.defaults.setdefault("differentiable", False)
+        for group in self.param_groups:
+            for key, value in self._later_options.items():
+                group.setdefault(key, value)
+            for p in group["params"] if self._tensor_steps else ():
+                p_state = self.state.get(p)
+                if p_state and not isinstance(p_state["step"], Tensor):
+                    p_state["step"] = _step_counter(float(p_state["step"]))
 
     def __repr__(self) -> str:
         text = self.__class__.__name__ + " ("
@@ -283,10 +297,10 @@ def _cast_state(param: Tensor, value: Any, key: Any = None) -> Any:
     return value
 
 
-def _step_counter() -> Tensor:
+def _step_counter(count: float = 0.0) -> Tensor:
     """A parameter's step count, 0 at first, as torch keeps it (and ``state_dict()`` shows it):
     a 0-d float tensor, float32 or float64 as the default dtype is."""
-    return _state_tensor(np.zeros((), _dtype.get_default_dtype().numpy))
+    return _state_tensor(np.array(count, _dtype.get_default_dtype().numpy))
 
 
 def _check_variants(name: str, defaults: dict[str, Any]) -> None:

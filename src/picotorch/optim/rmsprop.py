@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -29,6 +29,16 @@ class RMSprop(Optimizer):
     parameter whose gradients are large takes smaller steps. ``centered`` divides by the
     variance (v minus the squared running average of g) instead; ``momentum`` keeps a buffer
     ``b ← momentum * b + g / (sqrt(v) + eps)`` and steps by it."""
+
+    _later_options: ClassVar[dict[str, Any]] = {
+        "momentum": 0,
+        "centered": False,
+        "foreach": None,
+        "maximize": False,
+        "differentiable": False,
+        "capturable": False,
+    }
+    _tensor_steps = True
 
     def __init__(
         self,
