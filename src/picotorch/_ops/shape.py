@@ -695,7 +695,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = normalize_dim(dim, input._data.ndim)
     # (each piece a view, the ``...`` keeping a 1-d tensor's 0-d: NumPy's numbers are copies)
-    before = (slice(None),) * d
+    before: tuple[Any, ...] = (slice(None),) * d
     pieces = tuple(
         _piece(input, input._data[(*before, i, ...)]) for i in range(input._data.shape[d])
     )
