@@ -205,6 +205,14 @@ def test_out_of_the_wrong_kind_is_a_type_error(call):
         lambda L, x: L.eq(x, 2.0, out=x),
         lambda L, x: L.where(x > 2, x, x * 0, out=x),
         lambda L, x: (L.maximum(x, x.flip(0), out=x), x),
+        lambda L, x: (L.bitwise_not(x.long(), out=x.long()), x),
+        # but part of an input's memory they may not share (it would be written before read)
+        lambda L, x: L.lt(x[0, :2], 2, out=x[0, 1:]),
+        lambda L, x: L.eq(x[0, :2], x[1, :2], out=x[0, 1:]),
+        lambda L, x: L.logical_not(x[0, :2] > 0, out=x[0, 1:]),
+        lambda L, x: L.where(x[0, :2] > 2, x[0, :2], 0.0, out=x[0, 1:]),
+        lambda L, x: (lambda y: L.bitwise_not(y[:2], out=y[1:]))(L.arange(3)),
+        lambda L, x: L.gt(2, x, out=x),  # (a number first: an overload torch has not)
     ],
 )
 def test_out_sharing_memory_with_an_input(call):

@@ -1013,6 +1013,12 @@ for op, fn in UNARY.items():
     case(f"{op}-transposed", lambda L, x, fn=fn: fn(L, x.t()), M)
     case(f"{op}-special", fn, np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, 80.0, -80.0]))
 case("abs-method", lambda L, x: (x.abs(), abs(x)), IM)
+for dtype in ("float16", "float32", "float64"):  # relu(-0.) is -0. (NumPy's float16 ties differ)
+    case(
+        f"relu-negative-zero-{dtype}",
+        lambda L, x: [repr(y) for y in (L.relu(x), L.nn.functional.relu(x), x.clone().relu_())],
+        np.array([-0.0, -1e-30, 0.0, 2.0], dtype),
+    )
 case(
     "sigmoid-extremes-f32",
     lambda L, x: x.sigmoid(),

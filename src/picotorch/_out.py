@@ -51,14 +51,17 @@ def write_out(
     result: Tensor | np.ndarray,
     *,
     dtype: DtypeRule = "any",
-    reads: tuple[Tensor, ...] = (),
+    reads: tuple[Any, ...] = (),
+    elementwise: bool = False,
     warn: bool = True,
     differentiable: bool = True,
 ) -> Tensor:
     """Copy ``result`` into ``out`` (``check_out`` has passed) and return ``out``.
 
-    ``dtype``: the op's rule (above). ``reads``: the inputs an op refuses to share memory with
-    ``out`` (cat, gather, index_select: they write an element before reading all they need).
+    ``dtype``: the op's rule (above). ``reads``: the inputs (numbers are skipped) an op refuses
+    to share memory with ``out`` (cat, gather, index_select: they write an element before
+    reading all they need); ``elementwise``: an op that reads each element where it writes it
+    (torch's TensorIterator), which only refuses to share part of an input's memory.
     ``warn``: False for the factories (``torch.zeros(2, out=t)``), which resize silently.
     ``differentiable``: False for ops without a gradient, which write even into a leaf that
     requires grad.
@@ -66,7 +69,7 @@ def write_out(
     data = result if isinstance(result, np.ndarray) else result._data
     if dtype == "same":
         check_same_dtype(out, from_numpy_dtype(data.dtype))
-    check_reads(out._data, [t._data for t in reads], full_ok=False)
+    check_reads(out._data, [getattr(t, "_data", t) for t in reads], full_ok=elementwise)
     if differentiable or not out._requires_grad:
         out._check_inplace()
     if out._data.shape != data.shape:

@@ -1193,6 +1193,10 @@ def _is_bool(x: Operand) -> bool:
 
 # ---------------------------------------------------------------------- comparisons & logic
 _COMPARABLE = (Tensor, int, float, np.number, np.bool_)
+_COMPARE_FORMS = (
+    "Tensor input, Tensor other, *, Tensor out = None",
+    "Tensor input, Number other, *, Tensor out = None",
+)
 
 
 def _compare(
@@ -1200,8 +1204,11 @@ def _compare(
 ) -> Tensor:
     """Compare in the promoted dtype (so ``int_tensor < 2.5`` compares as floats); bool, or
     written into ``out`` (of the torch function ``name``)."""
+    if not isinstance(a, Tensor):  # (torch.lt(2, x); a Tensor method's or operator's is one)
+        got = f"{type_name_of(a)}, {type_name_of(b)}" + ("" if out is None else ", out=Tensor")
+        raise invalid_combination(name, got, *_COMPARE_FORMS)
     if out is not None:
-        return _into_any_dtype(name, out, _compare(ufunc, a, b))
+        return _into_any_dtype(name, out, _compare(ufunc, a, b), (a, b))
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype:
         return _compared(ufunc, a._data, b._data)
     if not isinstance(a, _COMPARABLE) or not isinstance(b, _COMPARABLE):
@@ -1245,11 +1252,11 @@ def ge(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
     return _compare(np.greater_equal, input, other, out, "ge")
 
 
-def _into_any_dtype(name: str, out: Tensor, result: Tensor) -> Tensor:
+def _into_any_dtype(name: str, out: Tensor, result: Tensor, reads: tuple[Any, ...]) -> Tensor:
     """``out=`` of a comparison or ``logical_not``: the result written in ``out``'s dtype,
     whatever it is (and no autograd check: they have no gradient)."""
     check_out(name, out, differentiable=False)
-    return write_out(out, result, differentiable=False)
+    return write_out(out, result, reads=reads, elementwise=True, differentiable=False)
 
 
 def equal(input: Tensor, other: Tensor, *, first: str | None = "input") -> bool:
@@ -1325,7 +1332,7 @@ def bitwise_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
             raise RuntimeError(
                 f"Found dtype {type_name(out._dtype)} but expected {type_name(input._dtype)}"
             )
-        return write_out(out, bitwise_not(input))
+        return write_out(out, bitwise_not(input), reads=(input,), elementwise=True)
     if input._dtype.is_floating_point:
         kernel = '"bitwise_not_cpu"'
         raise NotImplementedError(f"{kernel} not implemented for '{type_name(input._dtype)}'")
@@ -1335,7 +1342,7 @@ def bitwise_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
 def logical_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Elementwise not: bool, or ``out``'s dtype (no autograd check: it has no gradient)."""
     result = Tensor._make(np.logical_not(input._data))
-    return result if out is None else _into_any_dtype("logical_not", out, result)
+    return result if out is None else _into_any_dtype("logical_not", out, result, (input,))
 
 
 # ---------------------------------------------------------------------- unary maths
@@ -1629,10 +1636,12 @@ class SigmoidBackwardBackward0(Node):
 
 
 # Of two equal values (0. and -0.), NumPy's float32/float64 maximum and minimum return the
-# second, and torch's relu and clamp keep x: relu(-0.) is -0. So the bound goes first below.
-# (NumPy's float16 keeps the first, so there relu(-0.) is 0.; torch.maximum's vectorised loop
-# keeps `other`, as np.maximum(x, other) does, so maximum() needs no such care.)
+# second, and torch's relu and clamp keep x: relu(-0.) is -0. So the bound goes first below,
+# but second for float16, where NumPy keeps the first. (torch.maximum's vectorised loop keeps
+# `other`, as np.maximum(x, other) does, so maximum() needs no such care.)
 def _relu(x: Any) -> Any:
+    if x.dtype == np.float16:
+        return np.maximum(x, 0)
     return np.maximum(0, x)  # (a Python 0 keeps x's dtype: NumPy's NEP 50 rules)
 
 
@@ -1641,8 +1650,11 @@ def relu(input: Tensor) -> Tensor:
     if isinstance(input, Tensor):
         if input._dtype is _dtype.bool:
             raise RuntimeError(_BOOL_RELU)
-        # nothing to convert: 0 in the tensor's own dtype (dtype._zero)
-        result = _make(np.maximum(input._dtype._zero, input._data))
+        # nothing to convert: 0 in the tensor's own dtype (dtype._zero); float16: see _relu
+        if input._dtype is _dtype.float16:
+            result = _make(np.maximum(input._data, input._dtype._zero))
+        else:
+            result = _make(np.maximum(input._dtype._zero, input._data))
     else:
         result = _unary(_relu, input, to_float=False)  # (torch's TypeError)
     if needs_grad(input):
@@ -1878,7 +1890,7 @@ def where(
                 f"Expected out type to be {type_name(result._dtype)} but got "
                 f"{type_name(out._dtype)}"
             )
-        return write_out(out, result)
+        return write_out(out, result, reads=(condition, input, other), elementwise=True)
     if input is NOT_GIVEN and other is NOT_GIVEN:
         from .indexing import nonzero  # (indexing.py imports this module)
 
