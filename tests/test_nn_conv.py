@@ -1139,6 +1139,54 @@ def test_pad_errors(
     )
 
 
+@pytest.mark.parametrize(
+    ("shape", "amounts", "mode"),
+    [
+        # a crop and a pad of one dim: reflect and replicate work in the input's coordinates
+        # (a cropped element may be reflected back in), circular wraps what is left
+        ((2, 4), (-2, 2), "reflect"),
+        ((2, 4), (-1, 3), "reflect"),
+        ((1, 3, 4), (-2, 0, -2, 1), "reflect"),
+        ((2, 4), (-2, 2), "replicate"),
+        ((1, 2, 3, 4), (1, -3, -1, 2, 0, -1), "replicate"),
+        ((2, 4), (-1, 2), "circular"),
+        ((1, 3, 4), (-2, 1, 1, -1), "circular"),
+        ((2, 4), (-4, 1), "constant"),
+        ((2, 4), (-5, 1), "circular"),  # (nothing: an empty result)
+        ((1, 3, 4), (-4, 0, 0, 0), "reflect"),  # (no element in one dim, some in the other)
+    ],
+)
+def test_pad_crop_and_pad_as_torch(shape: tuple[int, ...], amounts: Any, mode: str) -> None:
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    depth = 0 if mode == "circular" else 1  # (see test_pad_modes)
+    if np.prod([n + a + b for n, a, b in zip(shape[::-1], amounts[::2], amounts[1::2])]):
+        check_grads(lambda L, t: L.nn.functional.pad(t, amounts, mode=mode), x, depth=depth)
+    else:
+        check_values(lambda L, t: L.nn.functional.pad(t, amounts, mode=mode), x)
+
+
+@pytest.mark.parametrize(
+    ("shape", "amounts", "mode"),
+    [
+        ((2, 4), (-5, 1), "constant"),  # (torch narrows first)
+        ((2, 4), (-4, 0), "reflect"),  # no element left: "too small", in each kernel's words
+        ((2, 4), (-5, 1), "replicate"),
+        ((1, 3, 4), (-4, 0, -3, 0), "reflect"),
+        ((1, 3, 4), (-4, 0, -3, 0), "replicate"),
+        ((1, 2, 3, 4), (-4, 0, -3, 0, -2, 0), "reflect"),
+        ((1, 3, 4), (-2, 0, -2, -2), "reflect"),  # (a size below 0 beside one above)
+        ((1, 3, 4), (-2, 0, -2, -2), "replicate"),
+        ((1, 2, 3, 4), (0, 0, 0, 0, -3, 0), "reflect"),
+        ((1, 3, 4), (4, 1, 3, -4), "reflect"),  # (the last dim's amounts are checked first)
+        ((1, 2, 3), (-2, -2), "circular"),
+        ((1, 1, 3, 4), (0, 0, -2, 2), "circular"),  # (torch's copy would overlap itself)
+    ],
+)
+def test_pad_crop_errors_as_torch(shape: tuple[int, ...], amounts: Any, mode: str) -> None:
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    check(lambda L, t: L.nn.functional.pad(t, amounts, mode=mode), x, same_message=True)
+
+
 def test_pad_empty_batch_and_value_zero() -> None:
     check_values(lambda t, x: t.nn.functional.pad(x, (1, 1), mode="reflect"), T(0, 3, 4))
     check_values(lambda t, x: t.nn.functional.pad(x, (1, 1), mode="reflect", value=0), T(2, 3, 4))

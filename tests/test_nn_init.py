@@ -182,6 +182,15 @@ def test_layer_default_init(make: Any) -> None:
     check(fn)
 
 
+@pytest.mark.parametrize("args", [(0, 4, 3), (2, 4, 0)])
+def test_conv2d_without_fan_in_still_draws_its_bias(args: tuple[int, ...]) -> None:
+    def fn(lib: Any) -> Any:  # (bound 0: zeros, but the random stream moves on, as torch's)
+        lib.manual_seed(0)
+        return lib.nn.Conv2d(*args).bias.detach(), lib.rand(2)
+
+    check(fn)
+
+
 def test_whole_models_after_seed() -> None:
     """LeNet and an MLP built after manual_seed have torch's parameters, in torch's order."""
 

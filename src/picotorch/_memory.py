@@ -21,11 +21,11 @@ import numpy as np
 
 FULL, PARTIAL, NO, TOO_HARD = "full", "partial", "no", "too hard"
 
-_MESSAGE = (
+# an op reading memory it writes, in another layout (see check_reads)
+PARTIAL_OVERLAP = (
     "unsupported operation: some elements of the input tensor and the written-to tensor refer "
     "to a single memory location. Please clone() the tensor before performing the operation."
 )
-
 
 # an op writing into elements that share memory (an expanded tensor)
 INTERNAL_OVERLAP = (
@@ -145,7 +145,7 @@ def check_reads(written: np.ndarray, reads: Any, *, full_ok: bool = True) -> Non
         if type(x) is np.ndarray:
             status = overlap_status(written, x)
             if status == PARTIAL or (status == FULL and not full_ok):
-                raise RuntimeError(_MESSAGE)
+                raise RuntimeError(PARTIAL_OVERLAP)
 
 
 def storage_offset(x: np.ndarray, start: int | None = None) -> int:

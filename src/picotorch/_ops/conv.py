@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
+from .._memory import PARTIAL_OVERLAP
 from .._size import bool_arg, check_int64, check_int64_arg, check_int64_items, int_tuple
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -1051,7 +1052,7 @@ def constant_pad_nd(input: Tensor, amounts: list[int], value: Any) -> Tensor:
     pairs = _pairs(amounts, x.ndim)
     shape = []
     for size, (before, after) in zip(x.shape, pairs, strict=True):
-        if size + before + after < 0:
+        if size + min(before, 0) + min(after, 0) < 0:  # (torch narrows the input first)
             raise RuntimeError("narrow(): length must be non-negative.")
         shape.append(size + before + after)
     fill = fitted(value, input._dtype)  # (as a double: -1.0 is no uint8, 255.5 neither)
@@ -1078,7 +1079,7 @@ class ConstantPadNdBackward0(Node):
         return (constant_pad_nd(grad, [-a for a in self.amounts], 0),)
 
 
-_NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+_NUMPY_MODES = {"reflect": "reflect", "replicate": "edge"}
 
 
 def _index_pad(input: Tensor, amounts: list[int], mode: str) -> Tensor:
@@ -1098,21 +1099,29 @@ def _index_pad(input: Tensor, amounts: list[int], mode: str) -> Tensor:
             f"Expected {spatial + 1}D or {spatial + 2}D (batch mode) tensor with possibly 0 batch "
             f"size and other non-zero dimensions for input, but got: {list(x.shape)}"
         )
-    positions = []
-    for d, (size, (before, after)) in enumerate(zip(sizes, pairs, strict=True)):
-        dim = x.ndim - spatial + d
-        if mode == "reflect" and (before >= size or after >= size):
+    outs = [size + before + after for size, (before, after) in zip(sizes, pairs, strict=True)]
+    for d in reversed(range(spatial)) if mode == "reflect" else ():  # (from the last dim)
+        (before, after), size = pairs[d], sizes[d]
+        if before >= size or after >= size:
             raise RuntimeError(
                 f"Argument #{2 * (spatial - d) + 2}: Padding size should be less than the "
                 f"corresponding input dimension, but got: padding ({before}, {after}) at "
-                f"dimension {dim} of input {list(x.shape)}"
+                f"dimension {x.ndim - spatial + d} of input {list(x.shape)}"
             )
-        if mode == "circular" and (before > size or after > size):
+    for d in range(spatial) if mode == "circular" else ():
+        (before, after), size = pairs[d], sizes[d]
+        if before > size or after > size:
             raise RuntimeError("Padding value causes wrapping around more than once.")
-        # crop first (negative amounts), then pad what is left
-        kept = np.arange(max(-before, 0), size - max(-after, 0))
-        numpy_mode: Any = _NUMPY_MODES[mode]
-        positions.append(np.pad(kept, (max(before, 0), max(after, 0)), mode=numpy_mode))
+        if outs[d] < 0:
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    if kernel:
+        _check_padded_sizes(mode, lead, sizes, outs)
+    positions = [
+        _padded_positions(
+            size, max(before, 0), max(after, 0), max(-before, 0), max(-after, 0), mode
+        )
+        for size, (before, after) in zip(sizes, pairs, strict=True)
+    ]
     flat = np.ravel_multi_index(np.meshgrid(*positions, indexing="ij"), sizes)  # (out spatial)
     planes = x.reshape(*lead, math.prod(sizes))
     out = planes[..., flat.reshape(-1)].reshape(*lead, *flat.shape)
@@ -1120,6 +1129,44 @@ def _index_pad(input: Tensor, amounts: list[int], mode: str) -> Tensor:
     if needs_grad(input):
         record(result, _INDEX_PAD_NODES[mode, spatial], (input,), flat=flat, spatial=spatial)
     return result
+
+
+def _padded_positions(size: int, left: int, right: int, cut: int, end_cut: int, mode: str) -> Any:
+    """Which input position each output position of one dim copies: the input padded by
+    ``left``/``right`` and cropped by ``cut``/``end_cut``. torch's reflect and replicate
+    kernels reflect or clamp in the input's own coordinates (pad, then crop: cropped elements
+    can be reflected back in); its circular padding crops first and wraps what is left, by
+    copying slices of the output, which torch refuses when a slice overlaps the one it is
+    copied into (more padding than elements left)."""
+    if mode != "circular":
+        numpy_mode: Any = _NUMPY_MODES[mode]  # (a Literal for NumPy's stubs)
+        padded = np.pad(np.arange(size), (left, right), mode=numpy_mode)
+        return padded[cut : len(padded) - end_cut]
+    kept = np.arange(cut, size - end_cut)
+    if size - cut - end_cut + left + right == 0:  # (an output of no element: nothing copied)
+        return kept[:0]
+    if left > len(kept) or right > len(kept):
+        raise RuntimeError(PARTIAL_OVERLAP)
+    return np.pad(kept, (left, right), mode="wrap")
+
+
+def _check_padded_sizes(mode: str, lead: tuple[int, ...], sizes: Any, outs: list[int]) -> None:
+    """torch's reflect and replicate kernels refuse an output of no element in every padded
+    dim (naming the sizes as each kernel words it); an output size below 0 in one dim, with
+    another of some elements, fails as torch's allocation then fails."""
+    if all(n < 1 for n in outs):
+        names = "DHW"[-len(sizes) :]
+        given = " ".join(f"{name}: {n}" for name, n in zip(names, sizes, strict=True))
+        if len(sizes) > 1:  # (torch's kernels put a comma before W, and one of them a space)
+            given = given[: given.rindex(" W")] + "," + given[given.rindex(" W") :]
+            given += " " if (mode, len(sizes)) == ("replicate", 2) else ""
+        made = " ".join(f"{name}: {n}" for name, n in zip(names, outs, strict=True))
+        raise RuntimeError(f"input ({given}) is too small. Calculated output {made}")
+    if any(n < 0 for n in outs):
+        if (mode, len(sizes)) == ("reflect", 2):
+            raise RuntimeError("numel: integer multiplication overflow")
+        n = next(n for n in outs if n < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {[*lead, *outs]}")
 
 
 class _IndexPadBackward(Node):

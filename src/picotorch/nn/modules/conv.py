@@ -86,11 +86,10 @@ class Conv2d(Module):
     def reset_parameters(self) -> None:
         """torch's default initialisation (the same as Linear's, with fan_in = C·kH·kW)."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
+        if self.bias is not None:  # (drawn even with no fan-in: the stream moves on, as torch's)
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
         if self.padding_mode != "zeros":
