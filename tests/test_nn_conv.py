@@ -727,6 +727,12 @@ def test_avg_pool2d_integers() -> None:
     )
 
 
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "bool"])
+def test_avg_pool2d_of_other_integers_is_not_implemented(dtype: str) -> None:
+    x = np.arange(16).reshape(1, 1, 4, 4).astype(dtype)  # (torch's kernel: int64 and floats)
+    check(lambda L, t: avg_pool(L, t, kernel_size=2), x, raises=NotImplementedError)
+
+
 def test_pooling_gradcheck() -> None:
     x = distinct(1, 1, 4, 4)
     for lib in LIBS:
@@ -1233,6 +1239,24 @@ def test_adaptive_avg_pool2d_errors(shape: tuple[int, ...], size: Any, dtype: st
         raises=(RuntimeError if dtype == "float32" else NotImplementedError),
         same_message=True,
     )
+
+
+@pytest.mark.parametrize(
+    ("shape", "size"),
+    [
+        ((2, 0, 5, 6), 2),  # no channels: torch checks only the height and width
+        ((0, 5, 6), 2),
+        ((2, 2, 5, 6), 0),  # no output element: its backward refuses
+        ((2, 2, 5, 6), (2, 0)),
+    ],
+)
+def test_adaptive_avg_pool2d_of_no_elements(shape: tuple[int, ...], size: Any) -> None:
+    def fn(L: Any, t: Any) -> Any:
+        y = L.nn.functional.adaptive_avg_pool2d(t.requires_grad_(), size)
+        y.sum().backward()
+        return y, t.grad
+
+    check(fn, np.ones(shape, np.float32), same_message=True)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])

@@ -980,3 +980,46 @@ def test_legacy_reduction_arguments_warn(name: str, legacy: dict[str, bool]) -> 
     else:
         args = (probs(4), probs(4))
     check(lambda t, *a: getattr(t.nn.functional, name)(*a, **legacy), *args)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        # torch checks the shapes (broadcasting) before the reduction's name
+        lambda L: L.nn.MSELoss(reduction="bogus")(L.zeros(3, 4), L.zeros(2, 4)),
+        lambda L: L.nn.L1Loss(reduction="bogus")(L.zeros(3, 4), L.zeros(2, 4)),
+        lambda L: L.nn.MSELoss(reduction="elementwise_mean")(L.zeros(3, 4), L.zeros(2, 4)),
+        lambda L: L.nn.functional.l1_loss(L.zeros(3, 4), L.zeros(1, 4), reduction="bogus"),
+    ],
+)
+def test_loss_shapes_are_checked_before_the_reduction(make: Any) -> None:
+    check(make, same_message=True)
+
+
+def _k_dim_case(L: Any) -> tuple[Any, Any]:
+    x = L.tensor(np.random.default_rng(3).standard_normal((2, 3, 4)).astype(np.float32))
+    return x.requires_grad_(), L.tensor([[0, 1, 2, 1], [2, 2, 1, 0]])
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        # a K-dim input: torch's kernel checks only the weight's element count
+        lambda L, x, t, w: L.nn.functional.nll_loss(x, t, weight=w),
+        lambda L, x, t, w: L.nn.functional.cross_entropy(x, t, weight=w.view(1, 1, 3)),
+        lambda L, x, t, w: L.nn.functional.cross_entropy(x, t, weight=w, reduction="none"),
+        # with label smoothing the mean gathers the targets' weights: a rank of its own
+        lambda L, x, t, w: L.nn.functional.cross_entropy(x, t, weight=w, label_smoothing=0.1),
+        lambda L, x, t, w: L.nn.functional.cross_entropy(
+            x, t, weight=w, label_smoothing=0.1, reduction="sum"
+        ),
+    ],
+)
+def test_k_dim_class_weights_of_another_shape(loss: Any) -> None:
+    def fn(L: Any) -> Any:
+        x, t = _k_dim_case(L)
+        out = loss(L, x, t, L.tensor([[1.0, 2.0, 3.0]]))
+        out.sum().backward()
+        return out, x.grad
+
+    check(fn, same_message=True)

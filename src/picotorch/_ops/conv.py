@@ -894,8 +894,8 @@ def avg_pool2d(
         "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode, divisor_override
     )
     x = input._data
-    if x.dtype == np.bool_:
-        raise NotImplementedError("\"avg_pool2d\" not implemented for 'Bool'")
+    if x.dtype.kind in "biu" and x.dtype != np.int64:  # (torch's kernel: floats and int64)
+        raise NotImplementedError(f"\"avg_pool2d\" not implemented for '{type_name(input._dtype)}'")
     planes = _padded_planes(x, geo, 0)
     acc = _sum_dtype(x.dtype)
     total = np.zeros((geo.shape[0], *geo.out), acc)
@@ -1245,7 +1245,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
         raise RuntimeError(
             f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(x.shape)}"
         )
-    for d in range(1, x.ndim):
+    for d in (x.ndim - 2, x.ndim - 1):  # (torch checks the height and width, not channels)
         if x.shape[d] == 0:
             raise RuntimeError(
                 "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
@@ -1326,7 +1326,15 @@ class AdaptiveAvgPool2DBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         (x,) = self.saved_tensors
-        g = grad._data.reshape(*grad._data.shape[:-2], -1)
+        shape = grad._data.shape
+        for d in range(1, len(shape)):  # (torch's backward kernel's check)
+            if shape[d] == 0:
+                raise RuntimeError(
+                    "adaptive_avg_pool2d_backward(): Expected grad_output to have non-zero size "
+                    f"for non-batch dimensions, but grad_output has sizes {list(shape)} with "
+                    f"dimension {d} being empty"
+                )
+        g = grad._data.reshape(*shape[:-2], shape[-2] * shape[-1])
         out = np.zeros(x._data.shape, g.dtype)
         for k, (rows, columns) in enumerate(self.windows):
             share = g[..., k] / g.dtype.type(_length(rows)) / g.dtype.type(_length(columns))

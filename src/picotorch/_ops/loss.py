@@ -149,8 +149,8 @@ def mse_loss(
 ) -> Tensor:
     """The squared error ``(input - target) ** 2``, averaged (by default) over all elements."""
     _warn_if_broadcast(input, target)
+    x, y = _broadcast_pair(input, target)  # (torch checks the shapes before the reduction)
     reduction = _reduction(reduction, size_average, reduce)
-    x, y = _broadcast_pair(input, target)
     if weight is not None:
         _check_weight(weight, input)
         return _weighted((x - y) ** 2, weight, reduction)
@@ -197,8 +197,8 @@ def l1_loss(
     torch builds it from ``sub``, ``abs`` and ``mean``/``sum``, so those are the recorded nodes.
     """
     _warn_if_broadcast(input, target)
+    x, y = _broadcast_pair(input, target)  # (torch checks the shapes before the reduction)
     reduction = _reduction(reduction, size_average, reduce)
-    x, y = _broadcast_pair(input, target)
     if weight is not None:
         _check_weight(weight, input)
         return _weighted((x - y).abs(), weight, reduction)
@@ -233,9 +233,11 @@ def _class_weights(weight: Tensor | None, n_classes: int, spatial: bool) -> np.n
     """The per-class weights as an array (None: no weights); ``spatial``: for nll_loss2d."""
     if weight is None:
         return None
-    if weight._data.ndim != 1 or weight._data.size != n_classes:
-        if spatial:
+    if spatial:  # (nll_loss2d checks only the count: a (1, C) weight is taken)
+        if weight._data.size != n_classes:
             raise RuntimeError("weight tensor should be defined either for all or no classes")
+        return weight._data.reshape(-1)
+    if weight._data.ndim != 1 or weight._data.size != n_classes:
         raise RuntimeError(
             f"weight tensor should be defined either for all {n_classes} classes or no classes "
             f"but got weight tensor of shape: {list(weight._data.shape)}"
@@ -594,7 +596,11 @@ def _cross_entropy_smoothed(
     smooth = smooth.masked_fill_(ignored, 0.0)
     if reduction == "mean":
         kept = ~ignored._data
-        if weight is not None:
+        if weight is not None:  # (torch gathers the targets' weights: gather's check of ranks)
+            if weight._data.ndim != 1:
+                raise RuntimeError(
+                    "Index tensor must have the same number of dimensions as input tensor"
+                )
             denominator = weight._data[target._data[kept].astype(np.int64)].sum()
         else:
             denominator = np.int64(kept.sum())
