@@ -10,6 +10,7 @@ ops with some outputs unused, and the chains of nodes torch records for ``x[0, 1
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -452,6 +453,71 @@ def test_scatter_reduce_has_no_derivative() -> None:
         raises=RuntimeError,
         match="derivative for aten::scatter is not implemented",
     )
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        # an empty index: torch checks neither its dtype nor any shape (but scatter still
+        # checks src's dtype), and writes nothing
+        lambda t, x: x.gather(0, t.zeros(0, 2, dtype=t.int64)),
+        lambda t, x: x.gather(0, t.zeros(0, 2)),
+        lambda t, x: x[:1, :1].gather(0, t.zeros(0, 4, dtype=t.int64)),
+        lambda t, x: x.scatter(0, t.zeros(0, 4, dtype=t.int64), t.ones(0, 4)),
+        lambda t, x: x.scatter(0, t.zeros(0), x * 2),
+    ],
+)
+def test_gather_and_scatter_of_an_empty_index(fn: Fn) -> None:
+    check_grad(fn, randn(3, 4))
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t: t.zeros(3, dtype=t.int64).scatter_(0, t.zeros(0, dtype=t.int64), t.ones(3)),
+        # a number is converted as torch's fill converts it (its range checked)
+        lambda t: t.zeros(2).scatter(0, t.tensor([0]), 1e40),
+        lambda t: t.zeros(2, dtype=t.uint8).scatter(0, t.tensor([0]), -1),
+        lambda t: t.zeros(2, dtype=t.uint8).scatter(0, t.tensor([0]), 300),
+        lambda t: t.zeros(2, dtype=t.int32).scatter(0, t.tensor([0]), float("nan")),
+        lambda t: t.zeros(2).scatter(0, t.tensor([0]), 2**64),
+        lambda t: t.zeros(2, dtype=t.int64).scatter(0, t.tensor([0]), value=2**63),
+        lambda t: t.zeros(2, dtype=t.float16).scatter(0, t.tensor([0]), 1e5),
+        lambda t: t.zeros(2, dtype=t.uint8).masked_fill(t.tensor([True, False]), t.tensor(300)),
+        lambda t: t.zeros(2, dtype=t.float16).masked_fill(t.tensor([True, False]), t.tensor(1e5)),
+        lambda t: t.zeros(2, dtype=t.int32).masked_fill(t.tensor([True, False]), t.tensor(2.7)),
+        lambda t: t.nonzero([1, 0]),
+    ],
+)
+def test_scatter_and_masked_fill_values_as_torch(fn: Callable[[Any], Any]) -> None:
+    check(fn, same_message=True)
+
+
+def test_where_takes_a_uint8_condition() -> None:
+    def fn(t: Any, x: Any) -> Any:
+        condition = t.tensor([[1, 0, 1, 0]] * 3, dtype=t.uint8)
+        with warnings.catch_warnings():  # (warned once per process: see the next test)
+            warnings.simplefilter("ignore")
+            return t.where(condition, x, 0.0), x.where(condition, -x)
+
+    check_grad(fn, randn(3, 4))
+
+
+_UINT8_WHERE = """
+import warnings
+import {lib} as L
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    for _ in range(2):
+        L.where(L.tensor([1, 0], dtype=L.uint8), 1.0, 2.0)
+print([str(w.message) for w in caught])
+"""
+
+
+def test_where_of_a_uint8_condition_warns_once_per_process() -> None:
+    said = printed_by_each(_UINT8_WHERE)
+    assert said["picotorch"] == said["torch"]
+    assert said["torch"].count("deprecated") == 1
 
 
 MASKED: dict[str, Fn] = {

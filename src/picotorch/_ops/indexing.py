@@ -710,6 +710,8 @@ def _check_index_tensor(a: Tensor, dim: int, index: Tensor) -> int:
             f"gather(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
         )
     d = normalize_dim(dim, a._data.ndim)
+    if not index._data.size:  # (torch checks nothing else of an empty index)
+        return d
     if index._dtype is not _dtype.int64 and index._dtype is not _dtype.int32:
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     if index._data.ndim != a._data.ndim and not (index._data.ndim <= 1 and a._data.ndim <= 1):
@@ -751,6 +753,18 @@ def gather(
     if sparse_grad is not False:
         _refuse_sparse_grad(sparse_grad)
     d = _check_index_tensor(input, dim, index)
+    if not index._data.size:
+        result = Tensor._make(np.empty(index._data.shape, input._data.dtype))
+        if needs_grad(input):
+            record(
+                result,
+                GatherBackward0,
+                (input,),
+                saved=(index, input),
+                shape=input._data.shape,
+                dim=d,
+            )
+        return result
     data, idx = (
         input._data.reshape(input._data.shape or (1,)),
         index._data.reshape(index._data.shape or (1,)),
@@ -813,11 +827,15 @@ def _size(t: Tensor, k: int) -> int:
 
 def _check_scatter(a: Tensor, d: int, index: Tensor, src: Any) -> None:
     """torch's checks of scatter and scatter_add, in torch's order (its messages print
-    the true shapes, ``[]`` for 0-d, though a 0-d tensor counts as 1-d of size 1)."""
-    if index._dtype is not _dtype.int64 and index._dtype is not _dtype.int32:
+    the true shapes, ``[]`` for 0-d, though a 0-d tensor counts as 1-d of size 1). Of an
+    empty index, which writes nothing, only ``src``'s dtype is checked."""
+    empty = not index._data.size
+    if not empty and index._dtype is not _dtype.int64 and index._dtype is not _dtype.int32:
         raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
     if isinstance(src, Tensor) and src._dtype is not a._dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    if empty:
+        return
     idx_shape = _at_least_1d(index._data).shape
     if len(idx_shape) != max(a._data.ndim, 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
@@ -846,8 +864,7 @@ def _scatter_setup(
             f"scatter(): argument 'index' (position 3) must be Tensor, not {type(index).__name__}"
         )
     d = normalize_dim(dim, a._data.ndim)
-    if index._data.size:  # an empty index: torch checks nothing, and writes nothing
-        _check_scatter(a, d, index, src)
+    _check_scatter(a, d, index, src)
     out = a if in_place else Tensor._make(a._data.copy(order="K"))
     if in_place:
         out._check_inplace()
@@ -857,8 +874,8 @@ def _scatter_setup(
     _check_index_range(idx, d, data.shape[d])
     if isinstance(src, Tensor):
         values = _at_least_1d(src._data)[tuple(slice(0, n) for n in idx.shape)]
-    else:
-        values = np.asarray(src, dtype=data.dtype)
+    else:  # (a number, as torch's fill converts it: out of the dtype's range is an error)
+        values = np.asarray(fitted(src, out._dtype))
     return d, out, data, _full_index(idx, d), values
 
 
@@ -868,6 +885,8 @@ def _scatter_src(src: Any, value: Any, name: str, reduce: Any = None) -> Any:
     torch's TypeError (its parser's, before any other check)."""
     if isinstance(value, Tensor) and value._data.ndim == 0:
         value = value.item()
+    check_python_int(src)
+    check_python_int(value)
     if reduce is None or isinstance(reduce, str):
         if src is None and isinstance(value, numbers.Number | np.bool_):
             return value
@@ -1100,9 +1119,7 @@ def _masked_fill_value(a: Tensor, mask: Tensor, value: Any) -> np.ndarray:
             "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
             f"{value._data.ndim} dimension(s)."
         )
-    if isinstance(value, Tensor):
-        return np.asarray(value.item()).astype(a._data.dtype)
-    return np.asarray(fitted(value, a._dtype))
+    return np.asarray(fitted(value.item() if isinstance(value, Tensor) else value, a._dtype))
 
 
 class MaskedFillBackward0(Node):
@@ -1128,6 +1145,7 @@ def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: bool = False)
     """The indices of the non-zero elements: an int64 (count, ndim) tensor, one row per element
     in row-major order; ``as_tuple=True`` gives one 1-d tensor per dim instead (a 0-d input
     counts as 1-d there, as in torch). Not differentiable: indices have no gradient."""
+    require_tensors("nonzero", {"input": input})
     if out is not None:
         if bool_arg(as_tuple, "nonzero", "as_tuple"):
             raise RuntimeError("nonzero does not support the out kwarg when as_tuple is True")

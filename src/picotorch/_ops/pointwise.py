@@ -1907,7 +1907,10 @@ def where(
         raise invalid_combination("where", got, *overloads)
     check_python_int(input)
     check_python_int(other)
-    if condition._dtype is not _dtype.bool:
+    if condition._dtype is _dtype.uint8:  # the old spelling of a mask: taken, with a warning
+        _warn_uint8_where()
+        condition = Tensor._make(condition._data.astype(np.bool_))
+    elif condition._dtype is not _dtype.bool:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
             f"{type_name(condition._dtype)}"
@@ -1921,6 +1924,22 @@ def where(
     if needs_grad(input, other):
         record(result, WhereBackward0, (input, other), saved=(condition,))
     return result
+
+
+def _warn_uint8_where() -> None:
+    global _warned_uint8_where
+    if not _warned_uint8_where:  # (torch warns once per process)
+        _warned_uint8_where = True
+        warnings.warn(
+            "where received a uint8 condition tensor. This behavior is deprecated and will be "
+            "removed in a future version of PyTorch. Use a boolean condition instead. (Triggered "
+            "internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorCompare.cpp:621.)",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+_warned_uint8_where = False
 
 
 class WhereBackward0(Node):
