@@ -274,6 +274,35 @@ err("scatter_add-grad-0d-index", _scatter_grad("scatter_add", 2, [7.0, 8.0]), ra
 err("index_select-float", lambda L, a: a.index_select(0, L.tensor([0.0])), F, raises=RuntimeError)
 err("index_select-range", lambda L: L.ones(3).index_select(0, L.tensor([3])), raises=IndexError)
 err("index_select-range-dim0", lambda L, a: a.index_select(0, L.tensor([-1])), F, raises=IndexError)
+# torch's kernel for dim 1 (and for an input of no element) words a bad index otherwise
+err(
+    "index_select-range-dim1",
+    lambda L, a: a.index_select(1, L.tensor([1, 7, -1])),
+    F,
+    raises=RuntimeError,
+)
+err(
+    "index_select-range-dim-1",
+    lambda L, a: a.index_select(-1, L.tensor([-1])),
+    F,
+    raises=RuntimeError,
+)
+err("index_select-range-3d", lambda L, a: a.index_select(2, L.tensor([4])), F3, raises=IndexError)
+err(
+    "index_select-range-empty",
+    lambda L: L.zeros(2, 3, 0).index_select(0, L.tensor([0, 2])),
+    raises=RuntimeError,
+)
+err(
+    "index_select-from-nothing",
+    lambda L: L.zeros(4, 0).index_select(1, L.tensor([0])),
+    raises=RuntimeError,
+)
+err(
+    "index_select-scalar-first",  # (before the index's dtype)
+    lambda L: L.tensor(5.0).index_select(0, L.tensor([0, 2], dtype=L.int16)),
+    raises=RuntimeError,
+)
 err(
     "index_select-2d-index",
     lambda L, a: a.index_select(0, L.zeros(1, 1, dtype=L.int64)),

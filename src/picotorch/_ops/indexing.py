@@ -1184,16 +1184,25 @@ def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None =
     d = normalize_dim(dim, input._data.ndim)
     if index._data.ndim > 1:  # (before its dtype, as torch)
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if input._data.ndim == 0 and index._data.size != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {index._data.size} "
+            "value(s)"
+        )
     if index._dtype not in (_dtype.int64, _dtype.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     idx = index._data.reshape(-1)
     size = input._data.shape[d] if input._data.ndim else 1
-    if ((idx < 0) | (idx >= size)).any():
+    if input._data.ndim > 1 and size == 0 and idx.size:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():
+        # (torch's kernel for dim 1, and for an input of no element, words it so)
+        if input._data.ndim > 1 and (d == 1 or not input._data.size):
+            raise RuntimeError(
+                f"INDICES element is out of DATA bounds, id={int(idx[bad][0])} axis_dim={size}"
+            )
         raise IndexError("index out of range in self")
-    if input._data.ndim == 0 and idx.size != 1:
-        raise RuntimeError(
-            f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
-        )
     result = Tensor._make(
         np.take(input._data, idx, axis=d) if input._data.ndim else input._data.copy()
     )
