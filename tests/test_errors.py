@@ -298,6 +298,15 @@ err(
     lambda L: L.zeros(4, 0).index_select(1, L.tensor([0])),
     raises=RuntimeError,
 )
+# reduce=None given is no string: torch's parser refuses it (not given, it is a plain scatter)
+for _name in ("scatter", "scatter_"):
+    err(
+        f"{_name}-reduce-none",
+        lambda L, a, _name=_name: getattr(a, _name)(0, L.tensor([[0, 1, 0]]), 1.0, reduce=None),
+        F,
+        raises=TypeError,
+        match="received an invalid combination of arguments - got (int, Tensor, float, reduce=",
+    )
 err(
     "index_select-scalar-first",  # (before the index's dtype)
     lambda L: L.tensor(5.0).index_select(0, L.tensor([0, 2], dtype=L.int16)),

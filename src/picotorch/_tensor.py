@@ -1140,7 +1140,7 @@ class Tensor:
         src: Any = None,
         *,
         value: Any = None,
-        reduce: str | None = None,
+        reduce: Any = NOT_GIVEN,
     ) -> Tensor:
         return _indexing.scatter(self, dim, index, src, value=value, reduce=reduce)
 
@@ -1152,7 +1152,7 @@ class Tensor:
         src: Any = None,
         *,
         value: Any = None,
-        reduce: str | None = None,
+        reduce: Any = NOT_GIVEN,
     ) -> Tensor:
         return _indexing.scatter_(self, dim, index, src, value=value, reduce=reduce)
 

@@ -23,6 +23,7 @@ from .._dtype import c_type_name, fitted, type_name
 from .._memory import INTERNAL_OVERLAP, check_reads, overlaps_itself
 from .._out import check_out, write_out
 from .._size import (
+    NOT_GIVEN,
     NUMBERS,
     bool_arg,
     broadcast_shapes,
@@ -38,7 +39,7 @@ from .._size import (
 from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
-from .pointwise import require_tensors, where
+from .pointwise import c_type_text, require_tensors, where
 from .shape import AliasBackward0, CopyBackwards, _part, select, slice_dim, unsqueeze
 
 
@@ -879,26 +880,36 @@ def _scatter_setup(
     return d, out, data, _full_index(idx, d), values
 
 
-def _scatter_src(src: Any, value: Any, name: str, reduce: Any = None) -> Any:
-    """What to scatter: ``src``, a tensor or a number, or else ``value=``, a number (a 0-d
-    tensor counts as one); both, neither, anything else, or a ``reduce`` that is no string is
-    torch's TypeError (its parser's, before any other check)."""
+def _scatter_src(
+    dim: Any, index: Any, src: Any, value: Any, name: str, reduce: Any
+) -> tuple[Any, str | None]:
+    """What to scatter, and how: ``src``, a tensor or a number, or else ``value=``, a number
+    (a 0-d tensor counts as one), and ``reduce`` (a string, or not given: None). Both values,
+    neither, anything else, or a ``reduce`` that is no string (None too, if given) is torch's
+    TypeError (its parser's, before any other check)."""
     if isinstance(value, Tensor) and value._data.ndim == 0:
         value = value.item()
     check_python_int(src)
     check_python_int(value)
-    if reduce is None or isinstance(reduce, str):
+    if reduce is NOT_GIVEN or isinstance(reduce, str):
+        how = None if reduce is NOT_GIVEN else reduce
         if src is None and isinstance(value, numbers.Number | np.bool_):
-            return value
+            return value, how
         if value is None and isinstance(src, Tensor | numbers.Number | np.bool_):
-            return src
-    raise TypeError(
-        f"{name}() received an invalid combination of arguments - expected one of:\n"
-        " * (int dim, Tensor index, Tensor src)\n"
-        " * (int dim, Tensor index, Tensor src, *, str reduce)\n"
-        " * (int dim, Tensor index, Number value)\n"
-        " * (int dim, Tensor index, Number value, *, str reduce)\n"
-    )
+            return src, how
+    given = [c_type_text(dim), c_type_text(index)]
+    given += [] if src is None else [c_type_text(src)]
+    given += [] if value is None else [f"value={c_type_text(value)}"]
+    given += [] if reduce is NOT_GIVEN else [f"reduce={c_type_text(reduce)}"]
+    raise invalid_combination(name, ", ".join(given), *_SCATTER_FORMS)
+
+
+_SCATTER_FORMS = (
+    "int dim, Tensor index, Tensor src",
+    "int dim, Tensor index, Tensor src, *, str reduce",
+    "int dim, Tensor index, Number value",
+    "int dim, Tensor index, Number value, *, str reduce",
+)
 
 
 @numpy_names
@@ -909,17 +920,17 @@ def scatter(
     src: Any = None,
     *,
     value: Any = None,
-    reduce: str | None = None,
+    reduce: Any = NOT_GIVEN,
     out: Tensor | None = None,
 ) -> Tensor:
     """The inverse of gather: ``out[i][index[i][j]] = src[i][j]`` for ``dim=1``. ``src`` may be
-    a number, also given as ``value=``."""
+    a number, also given as ``value=``; ``reduce``: 'add' or 'multiply' into what is there."""
     if out is not None:
         check_out("scatter", out, input, src)
         result = scatter(input, dim, index, src, value=value, reduce=reduce)
         return write_out(out, result, dtype="same")
-    src = _scatter_src(src, value, "scatter", reduce)
-    return _scatter(input, dim, index, src, reduce, in_place=False)
+    src, how = _scatter_src(dim, index, src, value, "scatter", reduce)
+    return _scatter(input, dim, index, src, how, in_place=False)
 
 
 def scatter_(
@@ -929,14 +940,14 @@ def scatter_(
     src: Any = None,
     *,
     value: Any = None,
-    reduce: str | None = None,
+    reduce: Any = NOT_GIVEN,
 ) -> Tensor:
     """``a.scatter_(...)``: scatter into ``a`` itself."""
-    src = _scatter_src(src, value, "scatter_", reduce)
+    src, how = _scatter_src(dim, index, src, value, "scatter_", reduce)
     a._check_reads((src,), full_ok=False)  # (torch's scatter_ refuses any shared memory)
     if needs_grad(a, src):
         return a._inplace(scatter, dim, index, src, reduce=reduce, reads=())
-    return _scatter(a, dim, index, src, reduce, in_place=True)
+    return _scatter(a, dim, index, src, how, in_place=True)
 
 
 def _scatter(
