@@ -307,6 +307,28 @@ for _name in ("scatter", "scatter_"):
         raises=TypeError,
         match="received an invalid combination of arguments - got (int, Tensor, float, reduce=",
     )
+# an op of two numbers: each of torch's forms takes a tensor
+for _name in ("remainder", "pow", "bitwise_and", "bitwise_or", "bitwise_xor"):
+    err(
+        f"{_name}-two-numbers",
+        lambda L, _name=_name: getattr(L, _name)(2, 3),
+        raises=TypeError,
+        match="received an invalid combination of arguments - got (int, int)",
+    )
+# ``number - bool_tensor``: the number is read before the dtypes are checked
+err("rsub-huge-int-bool", lambda L: 2**64 - L.tensor([True]), raises=OverflowError)
+err("rsub-array-bool", lambda L: np.array([1, 2]) - L.tensor([True, False]), raises=TypeError)
+# clamp's number bounds: its kernel wants out of the result's very dtype
+err(
+    "clamp-numbers-out-dtype",
+    lambda L: L.clamp(L.ones(2), 2, 3, out=L.zeros(2, dtype=L.float64)),
+    raises=RuntimeError,
+)
+err(
+    "clamp-numbers-out-dtype-int",
+    lambda L: L.clamp(L.tensor([1, 5]), 2, 3, out=L.zeros(2)),
+    raises=RuntimeError,
+)
 err(
     "index_select-scalar-first",  # (before the index's dtype)
     lambda L: L.tensor(5.0).index_select(0, L.tensor([0, 2], dtype=L.int16)),

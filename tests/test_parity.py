@@ -979,6 +979,20 @@ case(
     lambda L: (L.result_type(1, 2.0), L.result_type(True, 2), L.result_type(True, False)),
 )
 case(
+    "result_type-keywords",
+    lambda L, x: (L.result_type(x, other=2.5), L.result_type(tensor=x, other=True)),
+    sample((2,), "int32"),
+)
+for args in [(), (1,), (1, 2, 3), ("a", 1)]:  # torch's parser: two tensors or numbers
+    case(f"result_type-args-{args}", lambda L, a=args: L.result_type(*a), raises=TypeError)
+case(
+    "promote_types-python-types",  # (float is float64, as torch reads Python's types)
+    lambda L: [
+        L.promote_types(a, b)
+        for a, b in [(L.float32, float), (L.int32, int), (float, float), (bool, int)]
+    ],
+)
+case(
     "promote-int32-0d-int64",
     lambda L, x, y: (x + y).dtype,
     sample((3,), "int32"),

@@ -57,11 +57,11 @@ from ._dtype import (
     int64,
     long,
     promote_types,
-    result_type,
     set_default_dtype,
     short,
     uint8,
 )
+from ._dtype import result_type_of as result_type
 from ._memory_format import (
     channels_last,
     channels_last_3d,

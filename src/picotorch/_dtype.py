@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._size import INT64_MAX, check_python_int
+from ._size import INT64_MAX, check_python_int, invalid_combination, type_name_of
 
 
 class dtype:  # noqa: N801 - torch spells it lower-case
@@ -220,10 +220,13 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     Within a category (bool < integer < floating) NumPy's table is torch's; across categories
     the higher category wins outright: ``int64`` with ``float16`` gives ``float16``.
     """
-    if a is b:
+    if a is b and isinstance(a, dtype):
         return a
     for position, d in enumerate((a, b), start=1):
         if not isinstance(d, dtype):
+            if isinstance(d, type) and d in _PYTHON_TYPES:  # (float is float64, as torch reads it)
+                a, b = (_PYTHON_TYPES.get(x, x) if isinstance(x, type) else x for x in (a, b))
+                return promote_types(a, b)
             kind = type(d)
             raise TypeError(
                 f"promote_types(): argument 'type{position}' (position {position}) must be "
@@ -245,6 +248,34 @@ def scalar_dtype(value: object) -> dtype:
     if isinstance(value, (builtins.float, np.floating)):
         return _default_dtype
     raise TypeError(f"unsupported scalar type {type(value).__name__}")
+
+
+def result_type_of(*args: Any, **kwargs: Any) -> dtype:
+    """``torch.result_type(tensor, other)``: the dtype of an op on two operands, each a tensor
+    or a number (the arguments torch's parser takes; ``result_type`` below does the work)."""
+    operands = [*args, *kwargs.values()]
+    if (
+        len(operands) != 2
+        or not set(kwargs) <= {"tensor", "other", "scalar", "scalar1", "scalar2"}
+        or not all(isinstance(getattr(x, "dtype", None), dtype) or _is_number(x) for x in operands)
+    ):
+        got = [type_name_of(x) for x in args] + [
+            f"{k}={type_name_of(v)}" for k, v in kwargs.items()
+        ]
+        raise invalid_combination("result_type", ", ".join(got), *_RESULT_TYPE_FORMS)
+    return result_type(*operands)
+
+
+def _is_number(x: Any) -> builtins.bool:
+    return isinstance(x, (builtins.bool, builtins.int, builtins.float, np.number, np.bool_))
+
+
+_RESULT_TYPE_FORMS = (
+    "Tensor tensor, Tensor other",
+    "Number scalar, Tensor tensor",
+    "Tensor tensor, Number other",
+    "Number scalar1, Number scalar2",
+)
 
 
 def result_type(*operands: object) -> dtype:

@@ -109,6 +109,26 @@ def _array(x: Operand, d: dtype) -> Any:
         return np.array(x).astype(d.numpy)
 
 
+def _require_a_tensor(name: str, a: Any, b: Any, out: Any, forms: tuple[str, ...]) -> None:
+    """torch's TypeError for an op of two numbers (``torch.remainder(2, 3)``): each of its
+    forms takes a tensor."""
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        got = f"{c_type_text(a)}, {c_type_text(b)}" + ("" if out is None else ", out=Tensor")
+        raise invalid_combination(name, got, *forms)
+
+
+_NUMBER_FORMS = (
+    "Tensor input, Tensor other, *, Tensor out = None",
+    "Number self, Tensor other",
+    "Tensor input, Number other, *, Tensor out = None",
+)
+_POW_FORMS = (
+    "Tensor input, Tensor exponent, *, Tensor out = None",
+    "Number self, Tensor exponent, *, Tensor out = None",
+    "Tensor input, Number exponent, *, Tensor out = None",
+)
+
+
 def _check_operand(x: Any) -> None:
     if not isinstance(x, (Tensor, int, float, bool, np.number, np.bool_)):
         raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
@@ -600,6 +620,8 @@ def sub(
         _check_operand(other)  # (its kind first, as torch parses it)
     elif type(other) is int:
         check_python_int(other)
+    if not isinstance(input, Tensor):  # (``2 - x``: the number's kind before the dtypes)
+        _check_operand(input)
     if type(alpha) is not int or alpha != 1:
         alpha = _alpha_arg("sub", other, alpha)  # (its kind next)
     if _is_bool(input) or _is_bool(other):
@@ -844,6 +866,7 @@ def _check_integer_divisor(input: Operand, other: Operand) -> None:
 
 def remainder(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
     """Python-style modulo (``%``): the result has the sign of the divisor."""
+    _require_a_tensor("remainder", input, other, out, _NUMBER_FORMS)
     check_in_place_shape(out, input, other)
     _refuse_bool("remainder_cpu", input, other)
     _check_integer_divisor(input, other)
@@ -894,6 +917,7 @@ def pow(  # noqa: A001 - torch's name
     For integers, a negative *number* as exponent is an error, while negative values in an
     exponent *tensor* follow torch's integer kernel (see ``_int_power``).
     """
+    _require_a_tensor("pow", input, exponent, out, _POW_FORMS)
     check_python_int(input)
     check_python_int(exponent)
     if isinstance(input, Tensor) and not input._dtype.is_floating_point:
@@ -1299,6 +1323,7 @@ def _require_two_tensors(name: str, input: Any, other: Any, first: str | None) -
 def _bitwise(
     ufunc: Callable[..., Any], name: str, a: Operand, b: Operand, out: Tensor | None
 ) -> Tensor:
+    _require_a_tensor(name, a, b, out, _NUMBER_FORMS)
     common = result_type(a, b)  # (first: it refuses an int no C integer holds)
     if common.is_floating_point:  # (torch's checks come first: the shapes, then the dtypes)
         broadcast_shapes(np.shape(a), np.shape(b))
@@ -1780,6 +1805,10 @@ def clamp(
         check_out("clamp", out, input, min, max)
         out._check_reads((input, min, max))  # (``result`` is new memory: _write_out can't tell)
         in_place = out is input or out is min or out is max
+        if numbers and not in_place and out._dtype is not common:  # (its kernel's check)
+            raise RuntimeError(
+                f"Found dtype {type_name(out._dtype)} but expected {type_name(common)}"
+            )
         return _write_out(np.asarray, (result,), common, out, in_place=in_place)  # (a copy)
     out = Tensor._make(result)
     if needs_grad(input, min, max):
