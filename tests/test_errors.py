@@ -131,9 +131,8 @@ for name, fn in {
     "index_select": lambda L, a: a.index_select(2**63, "a"),
     "split": lambda L, a: L.split(a, a > 1, -(2**70)),
 }.items():
-    # (torch numbers the positions of some arguments differently, and names swapaxes' as
-    # transpose's: the fragment both messages share)
-    fragment = {"swapaxes": "not float", "narrow": "narrow()"}.get(name, "argument '")
+    # (torch numbers the positions of some arguments differently: the fragment both share)
+    fragment = {"narrow": "narrow()"}.get(name, "argument '")
     err(f"big-int-beside-a-bad-kind-{name}", fn, F, raises=TypeError, match=fragment)
 for name, fn in {
     "mean": lambda L, a: a.long().mean(2**63),

@@ -745,6 +745,16 @@ case("cat", lambda L, x, y: L.cat([x, y]), M, sample((2, 4)))
 case("cat-dim1", lambda L, x, y: L.cat((x, y), dim=1), M, sample((3, 2)))
 case("cat-neg", lambda L, x, y: L.cat([x, y, x], -1), M, sample((3, 1)))
 case("cat-one", lambda L, x: L.cat([x]), M)
+case(  # only legacy empty 1-d tensors: torch joins them whatever the dim
+    "cat-only-legacy-empty",
+    lambda L: [L.cat([L.zeros(0), L.zeros(0, dtype=L.int64)], d) for d in (0, 1, 5, -3)],
+)
+case(  # NumPy's name, and its argument names
+    "swapaxes-axis-names",
+    lambda L, x: (L.swapaxes(x, axis0=0, axis1=1), x.swapaxes(axis1=0, axis0=1)),
+    M,
+    strides=True,
+)
 case("cat-views", lambda L, x: L.cat([x.t(), x.t()[:, ::2]], 1), M, strides=True)
 case("cat-int-float", lambda L, x, y: L.cat([x, y]), IM, M)
 case("cat-mixed-ints", lambda L, x, y: L.cat([x, y]), sample((2,), "int8"), sample((2,), "uint8"))

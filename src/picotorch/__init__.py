@@ -140,6 +140,7 @@ from ._ops.shape import (
     split,
     squeeze,
     stack,
+    swapaxes,
     t,
     transpose,
     unbind,
@@ -158,7 +159,6 @@ concat = cat
 concatenate = cat
 multiply = mul
 divide = div
-swapaxes = transpose
 
 __version__ = "0.1.0"
 

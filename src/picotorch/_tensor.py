@@ -1066,7 +1066,8 @@ class Tensor:
     def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Tensor:
         return _shape.transpose(self, dim0, dim1)
 
-    swapaxes = transpose
+    def swapaxes(self, axis0: builtins.int, axis1: builtins.int) -> Tensor:
+        return _shape.swapaxes(self, axis0, axis1)
 
     def permute(self, *order: Any, dims: Any = NOT_GIVEN) -> Tensor:
         return _shape.permute(self, method_sizes(order, dims, "permute", "dims"))

@@ -250,6 +250,12 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return result
 
 
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """``transpose`` under NumPy's names."""
+    axis0, axis1 = int_args("swapaxes", (axis0, "axis0", 1), (axis1, "axis1", 2))
+    return transpose(input, axis0, axis1)
+
+
 class TransposeBackward0(Node):
     """Swapping the same two dims again puts the gradient back in the input's order."""
 
@@ -754,7 +760,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
     for i, t in enumerate(parts):
         if t._data.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    d = normalize_dim(dim, first.ndim)
+    # (only legacy empty tensors: torch joins them, whatever ``dim`` says)
+    d = normalize_dim(dim, first.ndim) if any(t._data.shape != (0,) for t in parts) else 0
     for i, t in enumerate(parts):
         x = t._data
         if x.shape == (0,) and len(shaped) < len(parts):
