@@ -7,6 +7,7 @@ errors and warnings.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -623,6 +624,46 @@ def test_scheduler_after_optimizer_does_not_warn() -> None:
         opt.step()
         sched.step()
         return sched.get_last_lr()
+
+    check(fn)
+
+
+def _own_optimizer(lib: Any) -> Any:
+    class Plain(lib.optim.Optimizer):  # a user's own: its step knows nothing of schedulers
+        def __init__(self, params: Any) -> None:
+            super().__init__(params, {"lr": 0.1})
+
+        def step(self, closure: Any = None) -> None:
+            for group in self.param_groups:
+                for p in group["params"]:
+                    p.data.add_(p.grad, alpha=-group["lr"])
+
+    p = lib.ones(2, requires_grad=True)
+    p.grad = lib.ones(2)
+    return Plain([p])
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        # the scheduler notes any optimizer's step (it wraps the optimizer's method, as torch)
+        lambda lib, opt, sched: (opt.step(), sched.step()),
+        # (the one before the scheduler was made does not count: a warning)
+        lambda lib, opt, sched: sched.step(),
+        # a step replaced after the scheduler was made: torch's other warning
+        lambda lib, opt, sched: (setattr(opt, "step", lambda closure=None: None), sched.step()),
+    ],
+)
+@pytest.mark.parametrize("make", [_sgd, _own_optimizer])
+def test_scheduler_notes_the_optimizers_steps(steps: Any, make: Any) -> None:
+    def fn(lib: Any) -> Any:
+        opt = make(lib)
+        opt.step()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sched = lib.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+            steps(lib, opt, sched)
+        return sched.get_last_lr(), [str(w.message) for w in caught]
 
     check(fn)
 

@@ -16,8 +16,10 @@ Call ``scheduler.step()`` once per epoch (or per batch), *after* ``optimizer.ste
 
 from __future__ import annotations
 
+import functools
 import types
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +32,33 @@ _EPOCH_DEPRECATION_WARNING = (
     "epoch is different from None, the closed form is used instead of the new chainable form, "
     "where available. Please open an issue if you are unable to replicate your use case: "
     "https://github.com/pytorch/pytorch/issues/new/choose."
+)
+
+
+def _track_steps(optimizer: Optimizer) -> None:
+    """Make ``optimizer.step`` note that it was called (``_opt_called``), as torch's schedulers
+    do, by wrapping the optimizer's own method once: so the scheduler can warn when its step
+    comes first, for any optimizer (one a user wrote too). A weak reference: the wrapper must
+    not keep the optimizer alive."""
+    if hasattr(optimizer.step, "_wrapped_by_lr_sched"):
+        return
+    step = optimizer.step.__func__  # type: ignore[attr-defined]
+    owner = weakref.ref(optimizer)
+
+    @functools.wraps(step)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        opt = owner()
+        opt._opt_called = True  # type: ignore[union-attr]
+        return step(opt, *args, **kwargs)
+
+    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    optimizer.step = wrapper  # type: ignore[method-assign]
+
+
+_STEP_OVERRIDDEN_WARNING = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+    "initialization. Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`. "
+    "See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
 _STEP_ORDER_WARNING = (
     "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and "
@@ -68,6 +97,7 @@ class LRScheduler:
         # Like torch: the scheduler takes its first step now (epoch -1 -> 0), which sets the lrs
         # of epoch 0, and it records (in these attributes, which state_dict() shows) whether it
         # is in that first step and whether get_lr() is being called from step().
+        _track_steps(optimizer)
         self._step_count = 0
         self._is_initial = True
         self.step()
@@ -91,8 +121,11 @@ class LRScheduler:
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch and set the optimizer's learning rates for it."""
-        if self._step_count == 1 and not self.optimizer._opt_called:
-            warnings.warn(_STEP_ORDER_WARNING, UserWarning, stacklevel=2)
+        if self._step_count == 1:  # (the first step after the one the constructor took)
+            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+                warnings.warn(_STEP_OVERRIDDEN_WARNING, UserWarning, stacklevel=2)
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(_STEP_ORDER_WARNING, UserWarning, stacklevel=2)
         self._step_count += 1
         if epoch is not None:
             warnings.warn(_EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)

@@ -67,10 +67,6 @@ class Optimizer:
     0.1
     """
 
-    # Set by every step(); the lr schedulers read it to warn when they are stepped before the
-    # optimizer (torch wraps the optimizer's step method to record the same thing).
-    _opt_called = False
-
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         if isinstance(params, Tensor):
@@ -140,9 +136,7 @@ class Optimizer:
         raise NotImplementedError
 
     def _begin_step(self, closure: Callable[[], Any] | None) -> Any:
-        """What every ``step`` does first: note that the optimizer stepped (the schedulers warn
-        when they step before it), and run ``closure`` with gradients enabled; its loss."""
-        self._opt_called = True
+        """What every ``step`` does first: run ``closure`` with gradients enabled; its loss."""
         # (torch's step runs under set_grad_enabled(differentiable): a bool, nothing else)
         bool_arg(self.defaults.get("differentiable", False), "set_grad_enabled", "enabled", 1)
         loss = None
