@@ -815,6 +815,20 @@ err(
 err("index-out-of-range", lambda L, a: a[2], F, raises=IndexError)
 err("index-out-of-range-neg", lambda L, a: a[:, -4], F, raises=IndexError)
 err("index-too-many", lambda L, a: a[0, 0, 0], F, raises=IndexError)
+# torch counts the dims an index specifies before it reads its items
+err("index-too-many-before-step", lambda L, a: a[0, 0, ::-1], F, raises=IndexError)
+err("index-too-many-before-str", lambda L, a: a[0, 0, "a"], F, raises=IndexError)
+err("index-too-many-mask-dims", lambda L, a: a[L.ones(2, 3, dtype=L.bool), 0], F, raises=IndexError)
+err("index-0d-str", lambda L: L.tensor(5.0)["a"], raises=IndexError)
+err("index-0d-negative-step", lambda L: L.tensor(5.0)[::-1], raises=ValueError)  # (a bare slice)
+err("index-broadcast", lambda L, a: a[[0, 1], [0, 1, 0]], F, raises=IndexError)
+err("index-broadcast-mask", lambda L, a: a[L.tensor([True, True]), [0, 1, 2]], F, raises=IndexError)
+err(
+    "index-broadcast-write",
+    lambda L, a: a.__setitem__(([0, 1], [0, 1, 0]), 1.0),
+    F,
+    raises=IndexError,
+)
 err("index-float-tensor", lambda L, a: a[L.tensor([0.0])], F, raises=IndexError)
 err("index-float", lambda L, a: a[0.5], F, raises=IndexError)
 err("index-negative-step", lambda L, a: a[::-1], F, raises=ValueError)

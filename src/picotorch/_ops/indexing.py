@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+import re
 import warnings
 from typing import Any
 
@@ -147,6 +148,7 @@ def _numpy_index(a: Tensor, index: Any) -> tuple[tuple[Any, ...], bool]:
             stacklevel=4,  # the user's line: _numpy_index < getitem < []
         )
         index = tuple(index)
+    _check_count(index, a._data.ndim)
     items = index if isinstance(index, tuple) else (index,)
     converted, advanced = [], False
     for item in items:
@@ -174,7 +176,27 @@ def _check_0d_index(index: Any) -> None:
             )
         raise IndexError(f"index {index} is out of bounds for dimension 0 with size 0")
     if isinstance(index, slice):
+        _index_item(index)  # (its step is checked first)
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+
+
+def _check_count(index: Any, ndim: int) -> None:
+    """torch counts the dims an index specifies before it reads any item (so a bad item past
+    too many is "too many indices"): a bool or uint8 tensor counts its dims; None, ``...``
+    and Python bools count none; anything else one. (A bare int, slice, None, ``...`` or bool
+    takes torch's shortcut, which does not count.)"""
+    if not isinstance(index, tuple):
+        if index is None or index is Ellipsis or isinstance(index, (bool, int, np.integer, slice)):
+            return
+        index = (index,)
+    count = 0
+    for item in index:
+        if isinstance(item, Tensor):
+            count += item._data.ndim if item._dtype in (_dtype.bool, _dtype.uint8) else 1
+        elif item is not None and item is not Ellipsis and not isinstance(item, bool):
+            count += 1
+    if count > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
 
 
 def _index_error(err: Exception, index: tuple[Any, ...], shape: tuple[int, ...]) -> IndexError:
@@ -184,6 +206,14 @@ def _index_error(err: Exception, index: tuple[Any, ...], shape: tuple[int, ...])
         return IndexError(f"too many indices for tensor of dimension {len(shape)}")
     if msg.startswith("boolean index did not match"):
         return _mask_error(index, shape) or IndexError(msg)
+    if msg.startswith("shape mismatch: indexing arrays"):  # (NumPy's shapes are torch's too)
+        shapes = [
+            [int(n) for n in group.split(",") if n] for group in re.findall(r"\(([\d,]*)\)", msg)
+        ]
+        return IndexError(
+            "shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(str(s) for s in shapes)
+        )
     return IndexError(msg.replace("axis", "dimension"))
 
 
