@@ -1097,6 +1097,56 @@ def test_in_place_on_views_that_torch_refuses() -> None:
     same(no_grad_view_of_a_plain_tensor, raises=RuntimeError)
 
 
+@pytest.mark.parametrize(
+    "use",
+    [
+        # a view taken under no_grad of a tensor that requires grad requires grad too (through
+        # its base), as a leaf without an AccumulateGrad: what reaches it goes nowhere
+        lambda t, v: (v.requires_grad, v.is_leaf, v.grad_fn, repr(v)),
+        lambda t, v: (v * 2).grad_fn.name(),
+        lambda t, v: [(v[1:] * 2).sum().backward(), v.grad],
+        lambda t, v: t.autograd.grad((v * 2).sum(), [v._base], allow_unused=True),
+        lambda t, v: [v.requires_grad_(False), v.requires_grad],  # (still, through its base)
+        lambda t, v: [v.requires_grad_(), (v * 2).sum().backward(), v.grad],  # (its own now)
+        lambda t, v: [v.retain_grad(), v.register_hook(lambda g: g * 0) is not None],
+        lambda t, v: v.detach().requires_grad,
+    ],
+)
+def test_a_view_taken_under_no_grad(use: Callable[..., Any]) -> None:
+    def fn(t: Any) -> Any:
+        x = t.ones(3, 4, requires_grad=True)
+        with t.no_grad():
+            v = x.t()[0]
+        result = use(t, v)
+        return result, x.grad
+
+    same(fn)
+
+
+def test_a_view_taken_under_no_grad_is_not_written_with_grad_mode_on() -> None:
+    def fn(t: Any) -> Any:
+        x = t.ones(3, 4, requires_grad=True)
+        with t.no_grad():
+            v = x[0]
+        v.mul_(2)  # (the no_grad view's error, before the leaf's)
+
+    same(fn, raises=RuntimeError)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda x: x[0], lambda x: x.view(12), lambda x: x.split(2)[1], lambda x: x.unbind()[0]]
+)
+def test_views_taken_under_no_grad_of_a_non_leaf(make: Callable[..., Any]) -> None:
+    def fn(t: Any) -> Any:
+        y = t.ones(3, 4, requires_grad=True) * 2
+        with t.no_grad():
+            v = make(y)
+        (v * 3).sum().backward()
+        return v.requires_grad, v.grad
+
+    same(fn)
+
+
 def test_t_in_place_on_views() -> None:
     # t_ changes only how the tensor views its memory: on a view of a tensor with history it
     # is recorded on the view alone; torch's refusals are those of any in-place op

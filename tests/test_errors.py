@@ -815,6 +815,11 @@ err(
 err("index-out-of-range", lambda L, a: a[2], F, raises=IndexError)
 err("index-out-of-range-neg", lambda L, a: a[:, -4], F, raises=IndexError)
 err("index-too-many", lambda L, a: a[0, 0, 0], F, raises=IndexError)
+# a dim of the wrong kind: torch's parser names the function and the argument
+err("unsqueeze-tuple-dim", lambda L, a: a.unsqueeze((0,)), F, raises=TypeError)
+err("unsqueeze-bool-dim", lambda L, a: a.unsqueeze(True), F, raises=TypeError)
+err("cat-float-dim", lambda L, a: L.cat([a, a], 1.0), F, raises=TypeError)
+err("stack-float-dim", lambda L, a: L.stack([a, a], 1.0), F, raises=TypeError)
 # torch counts the dims an index specifies before it reads its items
 err("index-too-many-before-step", lambda L, a: a[0, 0, ::-1], F, raises=IndexError)
 err("index-too-many-before-str", lambda L, a: a[0, 0, "a"], F, raises=IndexError)

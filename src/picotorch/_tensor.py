@@ -240,6 +240,10 @@ class Tensor:
     # "creation meta"): "no_grad" (taken in no_grad mode) or "multi_output" (a piece of split or
     # unbind, or a view of one); None for every other tensor
     _creation_meta: str | None = None
+    # a view taken in no_grad mode of a tensor that requires grad requires grad too, through its
+    # base (torch's rule for views), but autograd gives it no AccumulateGrad: a gradient that
+    # reaches it goes nowhere, until requires_grad_() makes the flag its own
+    _grad_via_base: builtins.bool = False
     _views: list[Any] | None = None  # weak references to this tensor's views (register_view)
 
     # --- construction
@@ -265,6 +269,8 @@ class Tensor:
         creation = self._creation_meta if grad_mode._enabled else "no_grad"
         if creation is not None:  # (a view of a restricted view is restricted as well)
             t._creation_meta = creation
+        if not grad_mode._enabled and base._requires_grad:
+            t._requires_grad = t._grad_via_base = True
         if base.grad_fn is not None or not base._requires_grad:
             # an in-place op may give the base a new history (not a leaf that requires grad):
             # the view's must follow it then (rebase_views)
@@ -436,6 +442,9 @@ class Tensor:
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients"
             )
+        if self._grad_via_base:  # (False: it still requires grad through its base, as in torch)
+            self._grad_via_base = not value
+            return
         self._requires_grad = value
 
     # --8<-- [end:requires_grad]
@@ -687,7 +696,8 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         node, nr = _edge(self)
-        assert node is not None
+        if node is None:  # (see _grad_via_base: no gradient ever reaches it, nor the hook)
+            return _RemovableHandle(lambda: None)
         return _RemovableHandle(node.register_prehook(nr, hook))
 
     def retain_grad(self) -> None:
@@ -736,13 +746,15 @@ class Tensor:
     # --8<-- [end:inplace]
 
     def _check_inplace_autograd(self, recorded: builtins.bool) -> None:
+        base = self._base
+        if base is not None:  # (a view's checks first, as torch's)
+            self._check_view_written(base, recorded)
         if self._requires_grad and self.grad_fn is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation."
             )
-        base = self._base
-        if base is None:
-            return
+
+    def _check_view_written(self, base: Tensor, recorded: builtins.bool) -> None:
         if self._creation_meta is not None and (recorded or base._requires_grad):
             raise restricted_view_error(self, stale=False)
         if base._requires_grad and base.grad_fn is None:

@@ -344,7 +344,7 @@ class SqueezeBackward2(SqueezeBackward0):
 @numpy_names
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a dim of size 1 at ``dim`` (which may be ``ndim``, i.e. at the end)."""
-    d = normalize_dim(dim, input._data.ndim + 1)
+    d = normalize_dim(int_arg(dim, "unsqueeze", "dim"), input._data.ndim + 1)
     result = input._view_of(unsqueeze_array(input._data, d))
     if needs_grad(input):
         record(result, UnsqueezeBackward0, (input,), dim=d)
@@ -750,6 +750,7 @@ def _tensor_list(name: str, tensors: Sequence[Any]) -> list[Tensor]:
 def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     """Join tensors end to end along an existing dim; all other sizes must match."""
     parts = _tensor_list("cat", tensors)
+    dim = int_arg(dim, "cat", "dim", 2)
     if out is not None:
         return _joined_into("cat", out, parts, lambda: cat(parts, dim))
     if not parts:
@@ -827,6 +828,7 @@ class CatBackward0(Node):
 def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     """Join same-shaped tensors along a NEW dim (so n tensors of shape s give (n, *s))."""
     parts = _tensor_list("stack", tensors)
+    dim = int_arg(dim, "stack", "dim", 2)
     if out is not None:
         return _joined_into("stack", out, parts, lambda: stack(parts, dim))
     if not parts:

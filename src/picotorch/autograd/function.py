@@ -296,8 +296,11 @@ def _edge(x: Any) -> Edge:
     return (x._grad_accumulator or _accumulator(x), 0)
 
 
-def _accumulator(leaf: Any) -> AccumulateGrad:
-    """The leaf's AccumulateGrad node, made on first use: one per leaf, shared by every op."""
+def _accumulator(leaf: Any) -> AccumulateGrad | None:
+    """The leaf's AccumulateGrad node, made on first use: one per leaf, shared by every op
+    (none for a leaf that requires grad only through its base: see Tensor._grad_via_base)."""
+    if leaf._grad_via_base:
+        return None
     leaf._grad_accumulator = AccumulateGrad(leaf)
     return leaf._grad_accumulator
 
