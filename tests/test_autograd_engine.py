@@ -1123,6 +1123,20 @@ def test_a_view_taken_under_no_grad(use: Callable[..., Any]) -> None:
     same(fn)
 
 
+@pytest.mark.parametrize(
+    "pieces",
+    [lambda a: a.unbind(), lambda a: a.split(1), lambda a: a.split([1, 1]), lambda a: a.chunk(2)],
+)
+def test_pieces_of_a_base_written_in_place_are_refused(pieces: Callable[..., Any]) -> None:
+    def fn(t: Any) -> Any:  # (torch rebuilds no history for the pieces of split/unbind)
+        a = t.ones(2, 3, requires_grad=True) * 1
+        piece = pieces(a)[1]
+        a.mul_(2)
+        return piece * 2
+
+    same(fn, raises=RuntimeError)
+
+
 def test_a_view_taken_under_no_grad_is_not_written_with_grad_mode_on() -> None:
     def fn(t: Any) -> Any:
         x = t.ones(3, 4, requires_grad=True)

@@ -71,7 +71,7 @@ def restricted_view_error(view: Any, *, stale: bool) -> RuntimeError:
     what = no_grad  # (torch's words for a piece of a tensor without history)
     if view.grad_fn is not None and type(view.grad_fn) is not Invalid:
         op = view.grad_fn.name().removesuffix("Backward0")  # (as torch names the op here)
-        what = f"Output {view._output_nr} of {op} is a view and is being modified inplace."
+        what = f"Output {view._output_nr} of {op} is a view and {happened}."
     return RuntimeError(
         f"{what} This view is the output of a function that returns multiple views. Such "
         "functions do not allow the output views to be modified inplace. You should replace the "
@@ -413,10 +413,12 @@ def alive_views(base: Tensor) -> list[Tensor]:
 def rebase_views(base: Tensor) -> None:
     """After ``base`` took a new grad_fn in place, point its views' grad_fns at it."""
     for view in alive_views(base):
-        if view.grad_fn is None and view._creation_meta is not None:
-            # taken under no_grad, or a piece of split/unbind/chunk: torch gives these no
-            # history but an Invalid node, and refuses to use them (stale_view_error)
-            view._requires_grad, view.grad_fn = True, Invalid(())
+        if view._creation_meta is not None:
+            # taken under no_grad, or a piece of split/unbind/chunk: torch rebuilds no history
+            # for these (one without any gets an Invalid node), and refuses to use them: their
+            # _base_grad_fn is out of date now (stale_view_error)
+            if view.grad_fn is None:
+                view._requires_grad, view.grad_fn = True, Invalid(())
             continue
         rebuilt = AsStridedBackward0(base, view)
         move_retain_grad_hook(view, rebuilt)
