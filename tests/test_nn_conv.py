@@ -487,6 +487,20 @@ CONV_ERRORS: list[tuple[str, tuple[Any, ...], dict[str, Any], type[Exception], s
         RuntimeError,
         "non-positive dilation is not supported",
     ),
+    (  # (a dilation of 0 is the kernel's to refuse: after the shapes are checked)
+        "zero_dilation_after_channels",
+        (T(4, 8, 8), T(6, 2, 3, 3)),
+        {"dilation": 0},
+        RuntimeError,
+        "expected input[1, 4, 8, 8] to have 2 channels, but got 4 channels instead",
+    ),
+    (
+        "zero_dilation_groups_after_channels",
+        (T(4, 8, 8), T(6, 4, 3, 3), T(5)),
+        {"dilation": 0, "groups": 2},
+        RuntimeError,
+        "expected input[1, 4, 8, 8] to have 8 channels",
+    ),
     (
         "negative_dilation",
         (T(4, 8, 8), T(6, 4, 3, 3)),
@@ -550,6 +564,16 @@ def test_conv2d_errors(
     name: str, args: tuple[Any, ...], kwargs: dict[str, Any], error: type[Exception], match: str
 ) -> None:
     check_values(lambda t, *a: conv(t, *a, **kwargs), *args, raises=error, match=match)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+def test_conv2d_same_padding_compares_the_weights_dtype_first(dtype: str) -> None:
+    check(
+        lambda t, x: t.nn.Conv2d(2, 3, 3, padding="same")(x),
+        np.ones((1, 2, 5, 5), dtype),
+        raises=RuntimeError,
+        same_message=True,
+    )
 
 
 def test_conv2d_not_a_tensor() -> None:

@@ -288,8 +288,13 @@ def _check_conv_params(
         raise RuntimeError("non-positive stride is not supported")
     if any(d < 0 for d in dilation):
         raise RuntimeError("dilation should be greater than zero")
-    if any(d == 0 for d in dilation):  # (torch's kernels for one group and for several word it
-        if groups == 1:  # differently)
+
+
+def _check_zero_dilation(dilation: tuple[int, ...], groups: int) -> None:
+    """A dilation of 0: refused by torch's kernels, after the shapes were checked (the kernels
+    for one group and for several word it differently)."""
+    if any(d == 0 for d in dilation):
+        if groups == 1:
             raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
         raise RuntimeError("non-positive dilation is not supported")
 
@@ -312,6 +317,7 @@ def _conv_geometry(
     error = _conv_shape_error(x_shape, w_shape, b_shape, groups)
     if error:
         raise RuntimeError(error)
+    _check_zero_dilation(dilation, groups)
     n, c, h, w = x_shape
     kh, kw = w_shape[2:]
     if kh <= 0 or kw <= 0:
@@ -422,6 +428,8 @@ def conv2d(
         tuple(dilations),
         int(groups),
     )
+    if isinstance(padding, str) and padding == "same" and geo.shape[0] and geo.shape[1]:
+        _check_kernel_dtypes(x, weight)  # (torch's 'same' path compares the weight's first)
     _check_bias_dtype(x, bias)
     if geo.shape[0] and geo.shape[1]:
         _check_kernel_dtypes(x, weight)
