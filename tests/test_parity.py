@@ -1549,6 +1549,14 @@ case("inplace-on-strided", lambda L, x: (x[::2, ::2].zero_(), x)[1], M)
 case("inplace-t_-1d", lambda L, x: (x.t_().shape, x), V)
 
 # ---------------------------------------------------------------------------- gather / scatter
+case(  # an out-of-place scatter is row-major, whatever its input's layout
+    "scatter-layout",
+    lambda L: [
+        L.arange(24.0).reshape(2, 3, 4).permute(2, 0, 1).scatter(0, L.zeros(1, 2, 3).long(), 1.0),
+        L.arange(24.0).reshape(2, 3, 4).mT.scatter_add(0, L.zeros(1, 2, 3).long(), L.ones(1, 2, 3)),
+    ],
+    strides=True,
+)
 for shape in ((3, 4), (2, 3, 4)):
     src = sample(shape, seed=81)
     for d in range(-len(shape), len(shape)):

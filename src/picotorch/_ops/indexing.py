@@ -896,7 +896,7 @@ def _scatter_setup(
         )
     d = normalize_dim(dim, a._data.ndim)
     _check_scatter(a, d, index, src)
-    out = a if in_place else Tensor._make(a._data.copy(order="K"))
+    out = a if in_place else Tensor._make(a._data.copy())  # (row-major, as torch's result)
     if in_place:
         out._check_inplace()
     data, idx = _at_least_1d(out._data), _at_least_1d(index._data)
