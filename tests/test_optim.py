@@ -437,6 +437,10 @@ def test_load_state_dict_of_an_older_state(name: str, missing: tuple[str, ...], 
     check(fn, rtol=2e-6, atol=1e-7)
 
 
+def test_load_state_dict_of_no_dict() -> None:
+    check(lambda lib: lib.optim.SGD(_params(lib), lr=0.1).load_state_dict(5), raises=AttributeError)
+
+
 # ---------------------------------------------------------------------- errors
 @pytest.mark.parametrize(
     ("name", "options", "message"),

@@ -245,6 +245,7 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()``: settings and state go back onto this optimizer's own
         parameters, matched by position."""
+        state_dict = state_dict.copy()  # (as torch: not a dict is an AttributeError here)
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
