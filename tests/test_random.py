@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from parity import check
 
+import picotorch
 from picotorch import _random as R
 
 SEEDS = [0, 1, 42, 2**32 + 5, 0xDEADBEEFCAFEF00D]
@@ -152,7 +153,7 @@ def test_default_generator_and_module_functions() -> None:
     assert R.initial_seed() == torch.initial_seed() == 123
     assert_same(R.uniform((2, 3), np.float32), torch.rand(2, 3))
     assert_same(R.normal(20, np.float32), torch.randn(20), NORMAL_ULP)
-    assert_same(R.get_rng_state(), torch.get_rng_state())
+    assert_same(R.get_rng_state().numpy(), torch.get_rng_state())
     state = R.get_rng_state()
     x = R.uniform(10, np.float64)
     R.set_rng_state(state)
@@ -265,7 +266,7 @@ def test_normal_cached_sample_carries_across_calls() -> None:
         else:
             theirs = torch.randn(n, dtype=tdt, generator=tg)
             assert_same(R.normal(n, ndt, generator=g), theirs, NORMAL_ULP)
-        assert_same(g.get_state(), tg.get_state())
+        assert_same(g.get_state().numpy(), tg.get_state())
     assert g._next_normal is not None
     g.manual_seed(3)
     tg.manual_seed(3)
@@ -467,7 +468,7 @@ def test_interleaved_sequence(seed: int) -> None:
     assert_same(R.bernoulli(6, 0.5, np.float32), torch.empty(6).bernoulli_(0.5))
     assert_same(R.normal(1, np.float32), torch.randn(1), NORMAL_ULP)  # the cached sine
     assert_same(R.randint(-(2**40), 2**40, (3,)), torch.randint(-(2**40), 2**40, (3,)))
-    assert_same(R.get_rng_state(), torch.get_rng_state())
+    assert_same(R.get_rng_state().numpy(), torch.get_rng_state())
 
 
 def test_separate_generators_do_not_interfere() -> None:
@@ -487,14 +488,14 @@ def test_separate_generators_do_not_interfere() -> None:
 
 def test_state_is_byte_for_byte_torchs() -> None:
     g, tg = pair(5)
-    assert_same(g.get_state(), tg.get_state())  # fresh: left=1, next=0
+    assert_same(g.get_state().numpy(), tg.get_state())  # fresh: left=1, next=0
     for n in (1, 622, 1, 1, 624, 700):  # around the 624-draw twist boundaries
         assert_same(R.uniform(n, np.float32, generator=g), torch.rand(n, generator=tg))
-        assert_same(g.get_state(), tg.get_state())
+        assert_same(g.get_state().numpy(), tg.get_state())
     R.normal(3, np.float64, generator=g)
     torch.randn(3, dtype=torch.float64, generator=tg)
-    assert g.get_state().dtype == np.uint8 and g.get_state().shape == (5056,)
-    assert_same(g.get_state(), tg.get_state())  # with a cached normal
+    assert g.get_state().dtype == picotorch.uint8 and g.get_state().shape == (5056,)
+    assert_same(g.get_state().numpy(), tg.get_state())  # with a cached normal
 
 
 def test_state_round_trip_and_exchange_with_torch() -> None:
@@ -507,13 +508,12 @@ def test_state_round_trip_and_exchange_with_torch() -> None:
     again = [R.normal(3, np.float32, generator=g), R.uniform(700, np.float64, generator=g)]
     for a, b in zip(first, again, strict=True):
         np.testing.assert_array_equal(a, b)
-    # torch's state bytes load into picotorch and vice versa, as ndarray, bytes or tensor
-    for state in (tg.get_state(), tg.get_state().numpy(), tg.get_state().numpy().tobytes()):
-        g.set_state(state)
-        twin = torch.Generator().set_state(tg.get_state())
-        assert_same(R.normal(3, np.float32, generator=g), torch.randn(3, generator=twin))
+    # torch's state bytes load into picotorch and vice versa (as uint8 tensors)
+    g.set_state(picotorch.from_numpy(tg.get_state().numpy()))
+    twin = torch.Generator().set_state(tg.get_state())
+    assert_same(R.normal(3, np.float32, generator=g), torch.randn(3, generator=twin))
     ours = R.Generator().manual_seed(4)
-    theirs = torch.Generator().set_state(torch.from_numpy(ours.get_state()))
+    theirs = torch.Generator().set_state(torch.from_numpy(ours.get_state().numpy()))
     assert theirs.initial_seed() == 4
     assert_same(R.uniform(3, np.float32, generator=ours), torch.rand(3, generator=theirs))
 
@@ -527,6 +527,79 @@ def test_set_state_errors(size: int, message: str) -> None:
         lambda lib: lib.Generator().set_state(lib.zeros(size, dtype=lib.uint8)),
         raises=RuntimeError,
         match=message,
+        same_message=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        lambda lib: lib.zeros(5056, dtype=lib.int64),  # (a uint8 tensor only, as torch)
+        lambda lib: b"abc",
+        lambda lib: np.zeros(5056, np.uint8),
+    ],
+)
+def test_set_state_of_no_byte_tensor(state: Any) -> None:
+    check(lambda lib: lib.Generator().set_state(state(lib)), raises=TypeError, same_message=True)
+
+
+def test_get_and_set_rng_state() -> None:
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(3)
+        saved = lib.get_rng_state()
+        first = lib.rand(3)
+        lib.set_rng_state(saved)
+        return saved.dtype, saved.shape, type(saved).__name__, first, lib.rand(3)
+
+    check(fn)
+
+
+def test_generator_of_another_kind_is_a_type_error() -> None:
+    for make in (lambda lib: lib.rand(2, generator=5), lambda lib: lib.randn(2, generator="a")):
+        check(make, raises=TypeError)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "dtype"),
+    [
+        # bounds beyond the integers a float dtype holds exactly: torch moves them inward
+        # (and warns), so the draws differ from the plain ones
+        (0, 32768, "float16"),
+        (-5000, 3000, "float16"),
+        (0, 2**28 - 1, "float32"),
+        (-(2**40), 2**40, "float32"),
+        (0, 2**62, "float64"),
+        (2049, 2050, "float16"),  # (moved past each other: torch's error)
+        (0, 70000, "float16"),
+        (0, 2048, "float16"),  # (within: as ever)
+    ],
+)
+def test_randint_into_a_float_dtype(low: int, high: int, dtype: str) -> None:
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        return lib.randint(low, high, (5,), dtype=getattr(lib, dtype))
+
+    check(fn, rtol=0, atol=0, same_message=True)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "dtype"),
+    [
+        (0, 70000, "float16"),  # torch's checks of the bounds against the dtype
+        (1e6, 1e6 + 1, "float16"),
+        (-65504, 65504, "float16"),
+        (-3e38, 3e38, "float32"),
+        (-1e308, 1e308, "float32"),
+        (-1e308, 1e308, "float64"),
+        (float("nan"), 1, "float32"),
+        (0, float("inf"), "float32"),
+        (2, 1, "float32"),
+    ],
+)
+def test_uniform_bounds_out_of_the_dtypes_range(low: float, high: float, dtype: str) -> None:
+    check(
+        lambda lib: lib.empty(3, dtype=getattr(lib, dtype)).uniform_(low, high),
+        raises=RuntimeError,
         same_message=True,
     )
 
@@ -605,7 +678,7 @@ def test_random_call_sequences_match_torch(seed: int, sequence: list) -> None:
     g, tg = pair(seed)
     for op in sequence:
         run_op(op, g, tg)
-    assert_same(g.get_state(), tg.get_state())
+    assert_same(g.get_state().numpy(), tg.get_state())
 
 
 # --------------------------------------------------------------------------------------------

@@ -148,7 +148,15 @@ from ._ops.shape import (
 )
 from ._ops.summation import get_num_threads, set_num_threads
 from ._printing import set_printoptions
-from ._random import Generator, default_generator, initial_seed, manual_seed, seed
+from ._random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from ._size import Size
 from ._tensor import Tensor
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -145,8 +146,13 @@ class Generator:
 
     # -- state -----------------------------------------------------------------------------------
 
-    def get_state(self) -> np.ndarray:
-        """The whole state as a uint8 ndarray of 5056 bytes, byte for byte what torch returns."""
+    def get_state(self) -> Any:
+        """The whole state as a uint8 tensor of 5056 bytes, byte for byte what torch returns."""
+        from ._tensor import Tensor
+
+        return Tensor._make(self._state_bytes())
+
+    def _state_bytes(self) -> np.ndarray:
         st = self._bits.state["state"]
         pos = int(st["pos"])
         rec = np.zeros((), _STATE_LAYOUT)
@@ -163,12 +169,14 @@ class Generator:
         return rec.reshape(1).view(np.uint8).copy()
 
     def set_state(self, new_state: Any) -> Generator:
-        """Restore a ``get_state()``: ours or torch's, as bytes, a uint8 ndarray or a tensor."""
-        if hasattr(new_state, "numpy"):  # a (picotorch or torch) uint8 tensor
-            new_state = new_state.numpy()
-        if isinstance(new_state, (bytes, bytearray)):
-            new_state = np.frombuffer(new_state, np.uint8)
-        raw = np.ascontiguousarray(new_state, dtype=np.uint8).reshape(-1)
+        """Restore a ``get_state()``: a uint8 tensor (torch's bytes are the same)."""
+        from ._tensor import Tensor
+
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type_name_of(new_state)}")
+        if new_state._data.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        raw = np.ascontiguousarray(new_state._data).reshape(-1)
         if raw.size != _STATE_LAYOUT.itemsize:
             raise RuntimeError(
                 f"Expected a CPUGeneratorImplState of size {_STATE_LAYOUT.itemsize} but found "
@@ -234,8 +242,8 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-def get_rng_state() -> np.ndarray:
-    """The default generator's state as uint8 bytes (``torch.get_rng_state``, as an ndarray)."""
+def get_rng_state() -> Any:
+    """The default generator's state as a uint8 tensor (``torch.get_rng_state``)."""
     return default_generator.get_state()
 
 
@@ -245,7 +253,11 @@ def set_rng_state(new_state: Any) -> None:
 
 
 def _gen(generator: Generator | None) -> Generator:
-    return default_generator if generator is None else generator
+    if generator is None:
+        return default_generator
+    if not isinstance(generator, Generator):  # (torch's parser: a TypeError)
+        raise TypeError(f"generator must be a torch.Generator, not {type_name_of(generator)}")
+    return generator
 
 
 _TORCH_NAMES = {
@@ -311,10 +323,7 @@ def uniform(
     dt = np.dtype(np_dtype)
     shape = _shape(shape)
     n = math.prod(shape)
-    if not low <= high:  # (numbers as C++ prints a double: 2, 2.5, 1e-07, as torch words it)
-        raise RuntimeError(
-            f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}"
-        )
+    _check_uniform_bounds(low, high, dt)
     g = _gen(generator)
     default = low == 0.0 and high == 1.0  # x * 1 + 0 is exact: skip the fma
     if dt == np.float64:
@@ -326,8 +335,6 @@ def uniform(
         span = np.float32(high) - np.float32(low)  # to - from, in float32 like torch
         out = x if default else fma32(x, span, low)
         out = out.astype(dt, copy=False)
-    else:
-        raise NotImplementedError(f'"check_uniform_bounds" not implemented for {_name(dt)}')
     if dt == np.float16 or not default:
         # Rounding can land exactly on ``high``; torch folds that back to ``low`` so the range
         # stays half-open. Its bound is high/low cast to the dtype (for float16 via float32).
@@ -515,7 +522,65 @@ _INT_BOUNDS = {
     "int64": ("long int", -(2**63), 2**63 - 1),
     "bool": ("bool", 0, 1),
     "float16": ("c10::Half", -65504, 65504),
+    "float32": ("float", -float(np.finfo(np.float32).max), float(np.finfo(np.float32).max)),
+    "float64": ("double", -float(np.finfo(np.float64).max), float(np.finfo(np.float64).max)),
 }
+
+
+def _float_bound(value: int, step: int, dt: np.dtype) -> int:
+    """torch's ``update_from`` (``step`` +1) and ``update_to`` (-1) for a float dtype: where
+    ``value + step`` rounds in the dtype past ``value``, the bound moves inward to the next
+    value the dtype holds below (above) it, so that no drawn integer rounds out of the range."""
+    near = value + step
+    with np.errstate(over="ignore"):
+        in_dtype = np.array(float(near)).astype(dt)[()]
+    if not np.isfinite(in_dtype):  # (beyond the dtype: the bounds check refuses it)
+        return value
+    rounded = int(in_dtype)
+    if (rounded < value) if step > 0 else (rounded >= value):
+        shift = 1 << (abs(near).bit_length() - 1 - np.finfo(dt).nmant)
+        return rounded + step * shift
+    return value
+
+
+def _warn_inexact(value: int, name: str, dt: np.dtype) -> None:
+    """torch's warning for a bound beyond the integers a float dtype holds exactly."""
+    digits = np.finfo(dt).nmant + 1
+    if not -(1 << digits) <= value <= 1 << digits:
+        warnings.warn(
+            f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
+            f"{_INT_BOUNDS[dt.name][0]} can support discrete uniform distribution only within "
+            "this range. This warning will become an error in version 1.7 release, please fix "
+            "the code in advance",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _check_uniform_bounds(low: float, high: float, dt: np.dtype) -> None:
+    """torch's checks of ``uniform_``'s bounds, in its order: each within the dtype's range
+    (not NaN), ``low <= high``, and a span the dtype holds. (Numbers as C++ prints a double:
+    2, 2.5, 1e-07, as torch words it.)"""
+    if dt.kind != "f":  # (torch's dispatch on the dtype comes first)
+        raise NotImplementedError(f'"check_uniform_bounds" not implemented for {_name(dt)}')
+    top = float(np.finfo(dt).max)
+    name = _INT_BOUNDS[dt.name][0]
+    if not -top <= low <= top:
+        raise RuntimeError(f"from is out of bounds for {name}")
+    if not -top <= high <= top:
+        raise RuntimeError(f"to is out of bounds for {name}")
+    if not low <= high:
+        raise RuntimeError(
+            f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}"
+        )
+    if high - low > top:
+        raise RuntimeError(
+            f"uniform_ expects to-from <= std::numeric_limits<{_SCALAR_NAMES[dt.name]}>::max(), "
+            f"but found to={high:g} and from={low:g} which result in to-from to exceed the limit"
+        )
+
+
+_SCALAR_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double"}
 
 
 def randint(
@@ -536,12 +601,22 @@ def randint(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
         )
     dt = np.dtype(np_dtype)
+    if dt.kind == "f":
+        low, high = _float_bound(low, 1, dt), _float_bound(high, -1, dt)
+        if low >= high:
+            raise RuntimeError(
+                "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, "
+                f"but got from={low} >= to={high}"
+            )
     if dt.name in _INT_BOUNDS:
         name, lo_ok, hi_ok = _INT_BOUNDS[dt.name]
         if not lo_ok <= low <= hi_ok:
             raise RuntimeError(f"from is out of bounds for {name}")
         if not lo_ok <= high - 1 <= hi_ok:
             raise RuntimeError(f"to - 1 is out of bounds for {name}")
+    if dt.kind == "f":
+        _warn_inexact(low, "from", dt)
+        _warn_inexact(high - 1, "to - 1", dt)
     shape = _shape(shape)
     n = math.prod(shape)
     g = _gen(generator)
