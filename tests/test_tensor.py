@@ -652,6 +652,25 @@ def test_size() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        # each item is read as an int, as torch reads it
+        lambda L: L.Size([L.tensor(2), L.tensor([3]), True, np.int64(4)]),
+        lambda L: L.Size(x for x in (1, 2)),
+        lambda L: L.Size([2.0, 3]),
+        lambda L: L.Size([None]),
+        lambda L: L.Size([L.tensor(2.0)]),
+        lambda L: L.Size([2**63]),
+        lambda L: L.Size(3),
+        lambda L: L.Size((2, 3)) + [3],  # noqa: RUF005 - (a tuple only)
+        lambda L: [3] + L.Size((2, 3)),  # noqa: RUF005
+    ],
+)
+def test_size_from_items(make: Any) -> None:
+    check(make)
+
+
 # ---------------------------------------------------------------------------- Python protocols
 def test_len_iter_bool() -> None:
     check(

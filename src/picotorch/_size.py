@@ -18,7 +18,22 @@ class Size(tuple):
 
     __slots__ = ()
 
+    def __new__(cls, sizes: Any = ()) -> Size:
+        """``torch.Size(sizes)``: each item read as an int, as torch reads it (a bool, a NumPy
+        int, an integer tensor of one element; any other kind is torch's TypeError)."""
+        items = tuple(sizes)
+        if not all(type(s) is int for s in items):
+            items = tuple(map(_size_item, items, range(len(items))))
+        return super().__new__(cls, items)
+
+    @classmethod
+    def _of(cls, shape: tuple[int, ...]) -> Size:
+        """An array's shape (ints already) as a Size, unchecked: ``Tensor.shape``'s path."""
+        return tuple.__new__(cls, shape)
+
     def __repr__(self) -> str:
+        for s in self:  # (torch keeps an int beyond int64 as given, and fails to print it)
+            check_int64(s)
         return f"torch.Size([{', '.join(str(s) for s in self)}])"
 
     __str__ = __repr__
@@ -35,15 +50,31 @@ class Size(tuple):
         return Size(item) if isinstance(key, slice) else item
 
     def __add__(self, other: Any) -> Size:
-        return Size(tuple(self) + tuple(other))
+        if not isinstance(other, tuple):  # (a list too, as torch)
+            raise TypeError(
+                f"can only concatenate tuple (not {type(other).__name__}) to torch.Size"
+            )
+        return Size(tuple(self) + other)
 
-    def __radd__(self, other: Any) -> Size:
-        return Size(tuple(other) + tuple(self))
+    def __radd__(self, other: Any) -> Any:  # (``(4,) + size``; a list's own + refuses a Size)
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(other + tuple(self))
 
     def __mul__(self, n: Any) -> Size:
         return Size(tuple(self) * n)
 
     __rmul__ = __mul__
+
+
+def _size_item(value: Any, position: int) -> int:
+    try:
+        number = operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"torch.Size() takes an iterable of 'int' (item {position} is '{type(value).__name__}')"
+        ) from None
+    return number
 
 
 def non_negative(shape: tuple[int, ...], name: str) -> tuple[int, ...]:

@@ -333,7 +333,7 @@ class Tensor:
     @property
     def shape(self) -> Size:
         """The size of each dimension, as a ``torch.Size``."""
-        return Size(self._data.shape)
+        return Size._of(self._data.shape)
 
     @property
     def dtype(self) -> DType:
@@ -351,7 +351,7 @@ class Tensor:
     def size(self, dim: builtins.int | None = None) -> Any:
         """``size()`` is ``shape``; ``size(d)`` is one dimension's length."""
         if dim is None:
-            return Size(self._data.shape)
+            return Size._of(self._data.shape)
         dim = int_arg(dim, "size", "dim")
         if self._data.ndim == 0:  # unlike most ops, size(0) of a 0-d tensor is an error
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
