@@ -2269,6 +2269,110 @@ def test_a_custom_function_returns_a_gradient_per_input_and_checks_saved_tensors
     same(saving_a_number, raises=TypeError)
 
 
+def _function_of(t: Any, forward: Callable[..., Any], backward: Callable[..., Any]) -> Any:
+    return type(
+        "Fn",
+        (t.autograd.Function,),
+        {"forward": staticmethod(forward), "backward": staticmethod(backward)},
+    )
+
+
+@pytest.mark.parametrize(
+    ("forward", "backward", "call"),
+    [
+        # nothing saved: saved_tensors is (), and after backward the freed-graph error
+        (lambda ctx, a: a * 2, lambda ctx, g: (len(ctx.saved_tensors), g * 2)[1], None),
+        # more gradients than inputs, all None: the extra ones are dropped
+        (lambda ctx, a: a * 2, lambda ctx, g: (g * 2, None, None), None),
+        # keyword arguments are inputs too, after the positional ones
+        (lambda ctx, input, k=2: input * k, lambda ctx, g: (g * 2, None), "keywords"),
+        (lambda ctx, input: input * 3, lambda ctx, g: g * 3, "input="),
+        # a number saved while nothing is recorded: not checked
+        (lambda ctx, a: (ctx.save_for_backward(a, 3), a * 2)[1], lambda ctx, g: g, "no grad"),
+    ],
+)
+def test_a_custom_function_as_torch_calls_it(forward: Any, backward: Any, call: Any) -> None:
+    def case(t: Any) -> Any:
+        fn = _function_of(t, forward, backward)
+        x = t.tensor([1.0, 2.0], requires_grad=call != "no grad")
+        if call == "keywords":
+            y = fn.apply(x, k=t.tensor(3.0, requires_grad=True))
+        elif call == "input=":
+            y = fn.apply(input=x)
+        else:
+            y = fn.apply(x)
+        if y.requires_grad:
+            y.sum().backward()
+        return (
+            y,
+            x.grad,
+            [n.name() if n else None for n, _ in y.grad_fn.next_functions] if y.grad_fn else None,
+        )
+
+    same(case)
+
+
+@pytest.mark.parametrize(
+    "backward",
+    [
+        lambda ctx, g: 1.0,  # not a tensor: torch's "expected Variable or None"
+        lambda ctx, g: [g, g],  # (a list is one gradient: the count first)
+        lambda ctx, g: (g, "a"),  # (a number's position: "different than None" first)
+        lambda ctx, g: g.sum(),  # a gradient of another shape: its node and index named
+    ],
+)
+def test_a_custom_functions_backward_returning_what_torch_refuses(backward: Any) -> None:
+    def case(t: Any) -> Any:
+        fn = _function_of(t, lambda ctx, a, k=1: a * 2, backward)
+        fn.apply(t.tensor([1.0, 2.0], requires_grad=True), 3).sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
+def test_a_custom_function_saved_nothing_is_freed_by_backward() -> None:
+    def case(t: Any) -> Any:
+        fn = _function_of(t, lambda ctx, a: a * 2, lambda ctx, g: g * 2)
+        y = fn.apply(t.ones(2, requires_grad=True))
+        before = y.grad_fn.saved_tensors
+        y.sum().backward()
+        return before, y.grad_fn.saved_tensors
+
+    same(case, raises=RuntimeError)
+
+
+def test_more_gradients_than_outputs_are_not_read() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        (first,) = t.autograd.grad((x * x).sum(), x, grad_outputs=[None, None])
+        t.autograd.backward((x * 3).sum(), grad_tensors=[t.tensor(2.0), None])
+        return first, x.grad
+
+    same(case)
+
+
+def test_a_hook_returning_an_array_is_named_as_torch_names_it() -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.register_hook(lambda g: np.ones(2))
+        y.sum().backward()
+
+    same(case, raises=TypeError)
+
+
+def test_a_legacy_function_object_is_refused() -> None:
+    def case(t: Any) -> Any:
+        class Old(t.autograd.Function):
+            def forward(self, a: Any) -> Any:
+                return a
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (instantiating one is deprecated)
+            return Old()(t.ones(2))
+
+    same(case, raises=RuntimeError)
+
+
 def test_grad_mode_on_a_generator_follows_send_throw_and_close() -> None:
     def case(t: Any) -> Any:
         seen = []

@@ -82,7 +82,7 @@ def _roots(
             seeds.append(tensor_class._make(_ones(out._data.shape, out._data.dtype)))
         else:
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-    if len(outputs) != len(grad_outputs):
+    if len(outputs) > len(grad_outputs):  # (more gradients than outputs: the rest unread)
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     roots = []
     for i, (out, g) in enumerate(zip(outputs, seeds, strict=True)):

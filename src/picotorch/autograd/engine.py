@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._memory import empty_laid_out_like
+from .._size import type_name_of
 from . import grad_mode
 from .function import Node, _as_tensor, record
 
@@ -86,7 +87,7 @@ def run_backward(
                 continue
             formula = node.backward_arrays if on_arrays else node.backward
             _pass_on(node, formula(*grads), buffers, queue, on_arrays)
-            if not retain_graph and node._saved:
+            if not retain_graph and (node._saved or node.releases_nothing_saved):
                 node._saved = None  # drop what backward needed: a second backward is an error
     finally:
         grad_mode._set_enabled(previous_mode)
@@ -117,7 +118,7 @@ def _pass_on(
         shape, dtype = metas[i]  # type: ignore[misc]
         array = g if on_arrays else g._data
         if array.shape != shape or array.dtype is not dtype.numpy:
-            g = _conform(g, shape, dtype, on_arrays)
+            g = _conform(g, shape, dtype, on_arrays, (node, i))
         buffer = buffers.get(next_node)
         if buffer is None:  # the first gradient to reach next_node: queue it
             buffer = buffers[next_node] = [None] * next_node.num_outputs
@@ -187,22 +188,25 @@ def _needed(roots: list[Node], target_nodes: set[Node]) -> set[Node]:
 
 
 # --8<-- [start:conform]
-def _conform(grad: Any, shape: tuple[int, ...], dtype: Any, on_arrays: bool) -> Any:
-    """Give an input's gradient that input's shape and dtype.
+def _conform(
+    grad: Any, shape: tuple[int, ...], dtype: Any, on_arrays: bool, source: tuple[Node, int]
+) -> Any:
+    """Give an input's gradient that input's shape and dtype (``source``: the node that
+    computed it, and which of its results it is).
 
     An input that was broadcast (``(3,)`` added to ``(2, 3)``) gets a gradient of the broadcast
     shape; its true gradient sums over the dims that broadcasting repeated it along.
     """
     if on_arrays:  # the same steps on a Tensor wrapper (not recorded: grad mode is off)
-        return _conform(_as_tensor(grad), shape, dtype, on_arrays=False)._data
+        return _conform(_as_tensor(grad), shape, dtype, False, source)._data
     if grad._data.shape != shape:
         lead = grad._data.ndim - len(shape)
         if lead < 0 or any(
             g != n and n != 1 for g, n in zip(grad._data.shape[lead:], shape, strict=True)
         ):  # not a broadcast of the input's shape: a bug in a backward formula
             raise RuntimeError(
-                f"Function returned an invalid gradient - got {list(grad._data.shape)} but "
-                f"expected shape compatible with {list(shape)}"
+                f"Function {source[0].name()} returned an invalid gradient at index {source[1]} "
+                f"- got {list(grad._data.shape)} but expected shape compatible with {list(shape)}"
             )
         dims = tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(shape) if n == 1 and grad._data.shape[lead + i] != 1
@@ -243,7 +247,7 @@ def _check_hook_result(hook: Any, grad: Tensor, result: Any) -> None:
 
     name = getattr(hook, "__name__", type(hook).__name__)
     if not isinstance(result, Tensor):
-        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+        raise TypeError(f"expected Variable, but hook returned '{type_name_of(result)}'")
     if result._data.shape != grad._data.shape:
         raise RuntimeError(f"hook '{name}' has changed the size of value")
     if result._dtype is not grad._dtype:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from .._size import type_name_of
 from . import grad_mode
 
 if TYPE_CHECKING:
@@ -111,6 +112,9 @@ class Node:
 
     num_outputs = 1
     is_accumulator = False  # True only for AccumulateGrad (a class attribute: cheap to test)
+    # a Function's node is released by backward even with nothing saved (its saved_tensors is
+    # then the freed-graph error, as in torch); others with nothing saved may run again
+    releases_nothing_saved = False
     # hooks on the gradients of this node's outputs, by output number (see Tensor.register_hook
     # and Tensor.retain_grad); class-level None until a node gets one, so recording costs nothing.
     # Registering either kind makes _pre_hooks a dict: the engine tests only that one.
@@ -191,6 +195,8 @@ class Node:
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
+        if not saved:  # (nothing saved: no versions noted either)
+            return ()
         now = []
         for v in saved:  # _versions(saved), written out: every node runs this once
             now.append(getattr(v, "_version_counter", _UNVERSIONED)[0])
@@ -593,20 +599,36 @@ class Function:
             "autograd.Function to use it with backward mode AD."
         )
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please use "
+            "new-style autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)"
+        )
+
     @classmethod
-    def apply(cls, *args: Any) -> Any:
-        """Run ``forward`` without recording what it does inside, and record it as one node."""
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` without recording what it does inside, and record it as one node.
+        Its inputs are ``args`` then the values of ``kwargs`` (backward returns one gradient
+        each)."""
         from .._tensor import Tensor
 
-        tensors = tuple(a for a in args if isinstance(a, Tensor))
+        inputs = (*args, *kwargs.values())
+        tensors = tuple(a for a in inputs if isinstance(a, Tensor))
         # the node has edges to the tensor inputs only, as in torch
         ctx = _backward_class(cls)(tensors)  # type: ignore[arg-type]
-        ctx.is_tensor = tuple(isinstance(a, Tensor) for a in args)
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx.is_tensor = tuple(isinstance(a, Tensor) for a in inputs)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in inputs)
         with grad_mode.no_grad():
-            outputs = cls.forward(ctx, *args)
+            outputs = cls.forward(ctx, *args, **kwargs)
         if not needs_grad(*tensors):
             return outputs
+        for i, v in enumerate(ctx._saved or ()):  # (checked once the op is recorded, as torch)
+            if v is not None and not isinstance(v, Tensor):
+                raise TypeError(
+                    "save_for_backward can only save variables, but argument "
+                    f"{i} is of type {type(v).__name__}"
+                )
         results = outputs if isinstance(outputs, tuple) else (outputs,)
         # an input returned as it is becomes a new tensor of the same memory: the input's own
         # history must stay as it was
@@ -629,6 +651,7 @@ class FunctionBackward(Node):
     """The node of a ``Function``'s op: its backward is the one the Function defines."""
 
     function: type[Function]
+    releases_nothing_saved = True
     is_tensor: tuple[bool, ...]  # which inputs of forward are tensors
     needs_input_grad: tuple[bool, ...]
     output_meta: list[tuple[tuple[int, ...], Any] | None]  # None: an output that is no tensor
@@ -646,39 +669,38 @@ class FunctionBackward(Node):
         )
         results = self.function.backward(self, *grads)
         results = results if isinstance(results, tuple) else (results,)
-        if len(results) != len(self.needs_input_grad):
+        n = len(self.needs_input_grad)
+        if len(results) > n and all(r is None for r in results[n:]):  # (extra Nones: dropped)
+            results = results[:n]
+        if len(results) != n:
             raise RuntimeError(
                 f"function {self.name()} returned an incorrect number of gradients (expected "
-                f"{len(self.needs_input_grad)}, got {len(results)})"
+                f"{n}, got {len(results)})"
             )
         grads_in = []  # the gradients of the tensor inputs, which are the node's edges
         for i, (r, tensor) in enumerate(zip(results, self.is_tensor, strict=True)):
-            if tensor:
-                grads_in.append(r)
-            elif r is not None:
+            if not tensor and r is not None:
                 raise RuntimeError(
                     f"function {self.name()} returned a gradient different than None at position "
                     f"{i + 1}, but the corresponding forward input was not a Variable"
                 )
+            if r is not None and not isinstance(r, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type_name_of(r)})")
+            if tensor:
+                grads_in.append(r)
         return tuple(grads_in)
 
     def save_for_backward(self, *values: Any) -> None:
-        """Keep tensors (or None) for ``backward``: ``ctx.saved_tensors`` gives them back."""
-        from .._tensor import Tensor
-
-        for i, v in enumerate(values):
-            if v is not None and not isinstance(v, Tensor):
-                raise TypeError(
-                    "save_for_backward can only save variables, but argument "
-                    f"{i} is of type {type(v).__name__}"
-                )
+        """Keep tensors (or None) for ``backward``: ``ctx.saved_tensors`` gives them back
+        (``apply`` checks that they are, once it records the op)."""
         super().save_for_backward(*values)
 
 
 @functools.cache
 def _backward_class(function: type[Function]) -> type[FunctionBackward]:
     """``MyReLU``'s node class, ``MyReLUBackward`` (made once, as torch names it)."""
-    return type(f"{function.__name__}Backward", (FunctionBackward,), {"function": function})
+    attributes = {"function": function, "_forward_cls": function}  # (torch's name for it too)
+    return type(f"{function.__name__}Backward", (FunctionBackward,), attributes)
 
 
 # --8<-- [end:function]
