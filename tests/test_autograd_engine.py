@@ -2340,6 +2340,33 @@ def test_a_custom_function_saved_nothing_is_freed_by_backward() -> None:
     same(case, raises=RuntimeError)
 
 
+@pytest.mark.parametrize("forward", [lambda ctx, a: a, lambda ctx, a: a.view(3)])
+def test_a_view_a_custom_function_returns_is_not_written_in_place(forward: Any) -> None:
+    def case(t: Any) -> Any:  # (an input returned as it is: a view of it)
+        fn = _function_of(t, forward, lambda ctx, g: g * 2)
+        x = t.ones(3, requires_grad=True)
+        y = fn.apply(x)
+        observed = (y._base is x, y.is_leaf, y.grad_fn.name(), x._version)
+        y.add_(1)
+        return observed
+
+    same(case, raises=RuntimeError)
+
+
+def test_an_input_a_custom_function_returns_is_a_view_of_it() -> None:
+    def case(t: Any) -> Any:
+        fn = _function_of(t, lambda ctx, a: a, lambda ctx, g: g * 2)
+        c, x = t.ones(3), t.ones(3, requires_grad=True)
+        plain = fn.apply(c)
+        with t.no_grad():
+            unrecorded = fn.apply(x)
+        y = fn.apply(x)
+        (y * 3).sum().backward()
+        return plain is c, plain._base is c, unrecorded is x, unrecorded.requires_grad, x.grad
+
+    same(case)
+
+
 def test_more_gradients_than_outputs_are_not_read() -> None:
     def case(t: Any) -> Any:
         x = t.tensor([1.0, 2.0], requires_grad=True)

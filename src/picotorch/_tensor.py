@@ -237,8 +237,9 @@ class Tensor:
     _grad_accumulator: Any = None
     _retains_grad: builtins.bool = False
     # how a view was made, where that forbids recording an in-place write into it (torch's
-    # "creation meta"): "no_grad" (taken in no_grad mode) or "multi_output" (a piece of split or
-    # unbind, or a view of one); None for every other tensor
+    # "creation meta"): "no_grad" (taken in no_grad mode), "custom_function" (returned by an
+    # autograd.Function's forward) or "multi_output" (a piece of split or unbind, or a view of
+    # one); None for every other tensor
     _creation_meta: str | None = None
     # a view taken in no_grad mode of a tensor that requires grad requires grad too, through its
     # base (torch's rule for views), but autograd gives it no AccumulateGrad: a gradient that

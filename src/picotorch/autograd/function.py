@@ -72,7 +72,17 @@ def restricted_view_error(view: Any, *, stale: bool) -> RuntimeError:
     what = no_grad  # (torch's words for a piece of a tensor without history)
     if view.grad_fn is not None and type(view.grad_fn) is not Invalid:
         op = view.grad_fn.name().removesuffix("Backward0")  # (as torch names the op here)
-        what = f"Output {view._output_nr} of {op} is a view and {happened}."
+        what = (
+            f"Output {view._output_nr} of {op.removesuffix('Backward')} is a view and {happened}."
+        )
+    if view._creation_meta == "custom_function":
+        return RuntimeError(
+            f"{what} This view was created inside a custom Function (or because an input was "
+            "returned as-is) and the autograd logic to handle view+inplace would override the "
+            "custom backward associated with the custom Function, leading to incorrect "
+            "gradients. This behavior is forbidden. You can fix this by cloning the output of "
+            "the custom Function."
+        )
     return RuntimeError(
         f"{what} This view is the output of a function that returns multiple views. Such "
         "functions do not allow the output views to be modified inplace. You should replace the "
@@ -621,21 +631,16 @@ class Function:
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in inputs)
         with grad_mode.no_grad():
             outputs = cls.forward(ctx, *args, **kwargs)
+        results = outputs if isinstance(outputs, tuple) else (outputs,)
+        results = tuple(_custom_output(r, tensors) for r in results)
         if not needs_grad(*tensors):
-            return outputs
+            return results if isinstance(outputs, tuple) else results[0]
         for i, v in enumerate(ctx._saved or ()):  # (checked once the op is recorded, as torch)
             if v is not None and not isinstance(v, Tensor):
                 raise TypeError(
                     "save_for_backward can only save variables, but argument "
                     f"{i} is of type {type(v).__name__}"
                 )
-        results = outputs if isinstance(outputs, tuple) else (outputs,)
-        # an input returned as it is becomes a new tensor of the same memory: the input's own
-        # history must stay as it was
-        results = tuple(
-            Tensor._make(r._data, r._version_counter) if any(r is t for t in tensors) else r
-            for r in results
-        )
         ctx.num_outputs = len(results)
         # (an output that is not a tensor passes through, and gets None as its gradient)
         ctx.output_meta = [
@@ -645,6 +650,20 @@ class Function:
             if isinstance(r, Tensor):
                 attach(r, ctx, i)
         return results if isinstance(outputs, tuple) else results[0]
+
+
+def _custom_output(r: Any, inputs: tuple[Any, ...]) -> Any:
+    """An output of a Function's forward, as torch records it: an input returned as it is
+    becomes a view of it (the input's own history stays as it was); such a view, like any
+    other view forward returns, may not be written in place (its node is the Function's own
+    backward, which autograd cannot rewrite for the write)."""
+    if any(r is t for t in inputs):
+        with grad_mode.no_grad():
+            r = r._view_of(r._data)
+    if getattr(r, "_base", None) is not None:
+        r._creation_meta = "custom_function"
+        r._requires_grad = r._grad_via_base = False  # (its history, if any: the Function's)
+    return r
 
 
 class FunctionBackward(Node):
