@@ -2367,6 +2367,28 @@ def test_an_input_a_custom_function_returns_is_a_view_of_it() -> None:
     same(case)
 
 
+def test_grad_of_a_dict_of_inputs_is_a_dict() -> None:
+    def case(t: Any) -> Any:
+        x, w = t.ones(3, requires_grad=True), t.ones(3, requires_grad=True)
+        found = t.autograd.grad((x * w * 2).sum(), {"x": x, "w": w})
+        (x * 3).sum().backward(inputs={"x": x})
+        return list(found.items()), x.grad
+
+    same(case)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t, x: t.autograd.grad({"a": (x * x).sum()}, x),  # (outputs: no dict)
+        lambda t, x: t.autograd.backward({"a": (x * x).sum()}),
+        lambda t, x: t.autograd.grad((x * x).sum(), x, grad_outputs={"a": t.tensor(1.0)}),
+    ],
+)
+def test_dicts_where_torch_takes_none(call: Any) -> None:
+    same(lambda t: call(t, t.ones(3, requires_grad=True)), raises=Exception)
+
+
 def test_more_gradients_than_outputs_are_not_read() -> None:
     def case(t: Any) -> Any:
         x = t.tensor([1.0, 2.0], requires_grad=True)

@@ -45,16 +45,27 @@ def _tensor_class() -> type[Tensor]:
 
 
 def _as_tuple(x: Any) -> tuple[Any, ...]:
-    """One tensor, or a sequence of them (a dict: its values), as a tuple."""
-    if isinstance(x, _tensor_class()):
-        return (x,)
+    """The inputs: one tensor, or a sequence of them (a dict: its values), as a tuple."""
     if type(x) is dict:
         return tuple(x.values())
+    return _outputs_tuple(x)
+
+
+def _outputs_tuple(x: Any) -> tuple[Any, ...]:
+    """The outputs (or their gradients): one tensor, or a sequence of them (as torch reads it,
+    a dict of outputs is refused, a dict of gradients read as its keys)."""
+    if isinstance(x, _tensor_class()):
+        return (x,)
     return tuple(x)  # anything else that is not a sequence: TypeError, "... is not iterable"
 
 
 def _grads_tuple(grads: Any, n: int) -> tuple[Any, ...]:
-    return (None,) * n if grads is None else _as_tuple(grads)
+    return (None,) * n if grads is None else _outputs_tuple(grads)
+
+
+def _refuse_dict(outputs: Any) -> None:
+    if type(outputs) is dict:
+        raise AssertionError("Expected output to be a torch.Tensor")
 
 
 # --8<-- [start:roots]
@@ -154,7 +165,8 @@ def backward(
     targets = None if inputs is None else _as_tuple(inputs)
     if targets is not None and not targets:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-    outputs = _as_tuple(tensors)
+    _refuse_dict(tensors)
+    outputs = _outputs_tuple(tensors)
     roots = _roots(outputs, _grads_tuple(grad_tensors, len(outputs)), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
@@ -196,8 +208,9 @@ def grad(
     allow_unused: bool | None = None,
     is_grads_batched: bool = False,
     materialize_grads: bool = False,
-) -> tuple[Tensor | None, ...]:
-    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
+) -> Any:
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated): a
+    tuple, or for a dict of inputs a dict of their gradients.
 
     >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
     >>> torch.autograd.grad((x * x).sum(), x)
@@ -223,7 +236,8 @@ def grad(
             "Expected allow_unused to be True or not passed when materialize_grads=True, "
             "but got: allow_unused=False."
         )
-    outs = _as_tuple(outputs)
+    _refuse_dict(outputs)
+    outs = _outputs_tuple(outputs)
     ins = _as_tuple(inputs)
     if not ins:
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
@@ -248,7 +262,7 @@ def grad(
             final.append(zeros_like(t, requires_grad=create_graph) if materialize_grads else None)
         else:
             final.append(g if create_graph else g.detach())
-    return tuple(final)
+    return dict(zip(inputs, final, strict=True)) if type(inputs) is dict else tuple(final)
 
 
 _CREATE_GRAPH_WARNING = (
