@@ -826,6 +826,26 @@ def test_sequential_mutation() -> None:
     check(fn)
 
 
+def test_sequential_times_n() -> None:
+    def fn(lib: Any) -> Any:
+        nn = lib.nn
+        seq = nn.Sequential(nn.Linear(1, 1), nn.ReLU())
+        twice, thrice, once = seq * 2, 3 * seq, seq * 1
+        shared = twice[0] is twice[2] is seq[0]
+        seq *= 2
+        return repr(twice), len(thrice), once is seq, shared, repr(seq), seq[1] is seq[3]
+
+    check(fn)
+
+
+@pytest.mark.parametrize("factor", [0, -1, 1.5])
+def test_sequential_times_what_torch_refuses(factor: Any) -> None:
+    check(
+        lambda lib: lib.nn.Sequential(lib.nn.ReLU()) * factor,
+        raises=(ValueError if isinstance(factor, int) else TypeError),
+    )
+
+
 SEQ_ERRORS = {
     "index": lambda lib: lib.nn.Sequential(lib.nn.ReLU())[1],
     "negative_index": lambda lib: lib.nn.Sequential(lib.nn.ReLU())[-2],

@@ -89,6 +89,28 @@ class Sequential(Module):
             )
         return self.extend(other)
 
+    def __mul__(self, other: Any) -> Sequential:
+        """``n`` times the same layers, in a new Sequential (the modules themselves shared)."""
+        self._check_factor(other)
+        combined = Sequential()
+        for _ in range(other):
+            for layer in self:
+                combined.append(layer)
+        return combined
+
+    def __rmul__(self, other: Any) -> Sequential:
+        return self.__mul__(other)
+
+    def __imul__(self, other: Any) -> Sequential:
+        self._check_factor(other)
+        return self.extend(list(self) * (other - 1))
+
+    def _check_factor(self, other: Any) -> None:
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+
     def __dir__(self) -> list[str]:
         return [key for key in super().__dir__() if not key.isdigit()]
 
