@@ -817,6 +817,11 @@ err("index-out-of-range-neg", lambda L, a: a[:, -4], F, raises=IndexError)
 err("index-too-many", lambda L, a: a[0, 0, 0], F, raises=IndexError)
 # a dim of the wrong kind: torch's parser names the function and the argument
 err("unsqueeze-tuple-dim", lambda L, a: a.unsqueeze((0,)), F, raises=TypeError)
+# F.softmax calls the method: its dim is argument 1 there, 2 in torch.softmax
+err("F-softmax-float-dim", lambda L, a: L.nn.functional.softmax(a, 1.0), F, raises=TypeError)
+err("F-log_softmax-str-dim", lambda L, a: L.nn.functional.log_softmax(a, "a"), F, raises=TypeError)
+err("softmax-method-float-dim", lambda L, a: a.softmax(1.0), F, raises=TypeError)
+err("softmax-float-dim", lambda L, a: L.softmax(a, 1.0), F, raises=TypeError)
 err("unsqueeze-bool-dim", lambda L, a: a.unsqueeze(True), F, raises=TypeError)
 err("cat-float-dim", lambda L, a: L.cat([a, a], 1.0), F, raises=TypeError)
 err("stack-float-dim", lambda L, a: L.stack([a, a], 1.0), F, raises=TypeError)

@@ -1662,12 +1662,16 @@ class Tensor:
     def softmax(self, dim: builtins.int, dtype: DType | None = None) -> Tensor:
         from ._ops.activation import softmax
 
+        if type(dim) is not builtins.int:  # (the method's dim is its argument 1)
+            dim = int_arg(dim, "softmax", "dim", 1)
         return softmax(self, dim, dtype)
 
     @numpy_names
     def log_softmax(self, dim: builtins.int, dtype: DType | None = None) -> Tensor:
         from ._ops.activation import log_softmax
 
+        if type(dim) is not builtins.int:  # (the method's dim is its argument 1)
+            dim = int_arg(dim, "log_softmax", "dim", 1)
         return log_softmax(self, dim, dtype)
 
     def addmm(

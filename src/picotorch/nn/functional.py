@@ -25,6 +25,7 @@ from .._ops.loss import (
     one_hot,
 )
 from .._ops.normalization import batch_norm
+from .._size import int_arg
 from .._tensor import Tensor
 
 __all__ = [
@@ -84,6 +85,8 @@ def softmax(
     """``exp(x) / exp(x).sum(dim)`` along ``dim`` (see ``torch.softmax``)."""
     if dim is None:
         dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
+    elif type(dim) is not int:  # (torch calls the method: its dim is argument 1)
+        dim = int_arg(dim, "softmax", "dim", 1)
     return _activation.softmax(input, dim, dtype)
 
 
@@ -93,4 +96,6 @@ def log_softmax(
     """``log(softmax(x))`` along ``dim``, computed stably (see ``torch.log_softmax``)."""
     if dim is None:
         dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
+    elif type(dim) is not int:  # (torch calls the method: its dim is argument 1)
+        dim = int_arg(dim, "log_softmax", "dim", 1)
     return _activation.log_softmax(input, dim, dtype)
