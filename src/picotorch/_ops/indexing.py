@@ -784,18 +784,21 @@ def gather(
     if sparse_grad is not False:
         _refuse_sparse_grad(sparse_grad)
     d = _check_index_tensor(input, dim, index)
-    if not index._data.size:
+    if index._data.size:
+        result = Tensor._make(_picked(input, d, index))
+    else:  # (torch checks nothing more of an empty index)
         result = Tensor._make(np.empty(index._data.shape, input._data.dtype))
-        if needs_grad(input):
-            record(
-                result,
-                GatherBackward0,
-                (input,),
-                saved=(index, input),
-                shape=input._data.shape,
-                dim=d,
-            )
-        return result
+    if needs_grad(input):
+        # torch saves the input too (its backward doesn't read it, but modifying it in place
+        # before backward is then the same error as in torch)
+        record(
+            result, GatherBackward0, (input,), saved=(index, input), shape=input._data.shape, dim=d
+        )
+    return result
+
+
+def _picked(input: Tensor, d: int, index: Tensor) -> np.ndarray:
+    """gather's values, row-major as torch's result, after its checks of the index."""
     data, idx = (
         input._data.reshape(input._data.shape or (1,)),
         index._data.reshape(index._data.shape or (1,)),
@@ -811,14 +814,7 @@ def gather(
     _check_index_range(idx, d, data.shape[d])
     # take_along_axis needs the other dims to agree: read only the corner the index covers
     picked = np.take_along_axis(_corner(data, idx.shape, d), idx, axis=d)
-    result = Tensor._make(np.asarray(picked.reshape(index._data.shape), order="C"))  # (as torch's)
-    if needs_grad(input):
-        # torch saves the input too (its backward doesn't read it, but modifying it in place
-        # before backward is then the same error as in torch)
-        record(
-            result, GatherBackward0, (input,), saved=(index, input), shape=input._data.shape, dim=d
-        )
-    return result
+    return np.asarray(picked.reshape(index._data.shape), order="C")
 
 
 class GatherBackward0(Node):
