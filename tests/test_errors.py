@@ -818,6 +818,29 @@ err("index-too-many", lambda L, a: a[0, 0, 0], F, raises=IndexError)
 # a dim of the wrong kind: torch's parser names the function and the argument
 err("unsqueeze-tuple-dim", lambda L, a: a.unsqueeze((0,)), F, raises=TypeError)
 # F.softmax calls the method: its dim is argument 1 there, 2 in torch.softmax
+# a dim of one element that is no plain int: torch's parser refuses it for a single dim
+err(
+    "argmax-1d-tensor-dim",
+    lambda L, a: a.argmax(L.tensor([1])),
+    F,
+    raises=TypeError,
+    match="must be int",
+)
+err(
+    "prod-bool-tensor-dim",
+    lambda L, a: a.prod(L.tensor(1, dtype=L.bool)),
+    F,
+    raises=TypeError,
+    match="invalid combination",
+)
+err(
+    "all-1d-tensor-dim",
+    lambda L, a: a.all(L.tensor([1])),
+    F,
+    raises=TypeError,
+    match="invalid combination",
+)
+err("unsqueeze-ndarray-dim", lambda L, a: a.unsqueeze(np.array(0)), F, raises=TypeError)
 err("F-softmax-float-dim", lambda L, a: L.nn.functional.softmax(a, 1.0), F, raises=TypeError)
 err("F-log_softmax-str-dim", lambda L, a: L.nn.functional.log_softmax(a, "a"), F, raises=TypeError)
 err("softmax-method-float-dim", lambda L, a: a.softmax(1.0), F, raises=TypeError)

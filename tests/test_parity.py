@@ -1134,6 +1134,46 @@ case(
     np.array(2.5, np.float32),
 )
 case("sum-transposed", lambda L, x: (x.t().sum(0), x.mT.mean(-1)), R)
+case(  # results row-major whatever the input's layout (a kept dim's stride too)
+    "reductions-permuted-layout",
+    lambda L: [
+        f(L.arange(24).reshape(2, 3, 4).permute(2, 0, 1))
+        for f in (
+            lambda x: x.sum(1),
+            lambda x: x.sum(0, True),
+            lambda x: x.prod(1),
+            lambda x: x.float().prod(1, True),
+            lambda x: x.all(1),
+            lambda x: x.bool().any(0, True),
+        )
+    ],
+    strides=True,
+)
+for name in ("sum", "mean", "prod", "var", "std"):  # torch computes in out's dtype
+    for out_dtype in ("float64", "float16", "int64"):
+        case(
+            f"{name}-out-{out_dtype}",
+            lambda L, x, name=name, out_dtype=out_dtype: getattr(L, name)(
+                x, 0, out=L.empty(3, dtype=getattr(L, out_dtype))
+            ),
+            np.array([[0.1, 0.2, 0.7], [0.3, 0.4, 0.11]], np.float32),
+            rtol=0,
+            atol=0,
+        )
+for correction in (-1, 0, 1):  # no input element: NaN whatever the correction (and a warning)
+    case(
+        f"var-empty-correction{correction}",
+        lambda L, x, c=correction: (L.var(x, correction=c), L.std(x, 0, correction=c), L.var(x, 1)),
+        np.zeros((0, 3), np.float32),
+    )
+case(  # a dim of a kind torch's parser refuses for a single dim
+    "reductions-dim-tensor",
+    lambda L, x: [
+        L.sum(x, L.tensor([1])),  # (a list of dims takes one)
+        x.argmax(L.tensor(1)),
+    ],
+    R,
+)
 case("sum-fn-kw", lambda L, x: L.sum(x, dim=(0, 1), keepdim=True), R)
 case(
     "std-unbiased",

@@ -381,7 +381,9 @@ def parsed_int(value: Any, name: str, arg: str, position: int | None = 1) -> int
     """An int argument as torch's parser takes it (see ``int_arg``), not yet unpacked into an
     int64 (``check_int64``): a factory reads its device first (``torch.eye(2**70,
     device='cuda')`` is the device's error)."""
-    if type(value) is not builtins.bool:
+    if type(value) is builtins.int:
+        return value
+    if type(value) is not builtins.bool and ((name, arg) in _SYMINT_ARGS or plain_int_kind(value)):
         try:
             return operator.index(value)
         except TypeError:
@@ -389,6 +391,35 @@ def parsed_int(value: Any, name: str, arg: str, position: int | None = 1) -> int
     raise TypeError(
         f"{name}(): argument '{arg}'{_at(position)} must be int, not {type_name_of(value)}"
     )
+
+
+# the int arguments torch reads as sizes or indices ("SymInt"), which take a tensor of one
+# element or a 0-d ndarray too; a plain int (a dim, a count) takes neither (see plain_int_kind)
+_SYMINT_ARGS = frozenset(
+    {
+        ("eye", "n"),
+        ("eye", "m"),
+        ("randperm", "n"),
+        ("randint", "high"),
+        ("narrow", "start"),
+        ("narrow", "length"),
+        ("select", "index"),
+        ("split", "split_size"),
+        ("nll_loss_nd", "ignore_index"),
+        ("cross_entropy_loss", "ignore_index"),
+    }
+)
+
+
+def plain_int_kind(value: Any) -> builtins.bool:
+    """Whether torch's parser takes ``value`` for a plain int: no ndarray, and a tensor only if
+    0-d and of an integer dtype (not bool); anything else with ``__index__`` (NumPy's ints)."""
+    if isinstance(value, np.ndarray):
+        return False
+    data = getattr(value, "_data", None)
+    if isinstance(data, np.ndarray):  # (a tensor)
+        return data.ndim == 0 and data.dtype.kind in "iu"
+    return True
 
 
 def bool_arg(value: Any, name: str | None, arg: str, position: int | None = None) -> bool:
@@ -429,9 +460,10 @@ def normalize_dim(dim: int, ndim: int) -> int:
     """A dim in ``[-ndim, ndim)`` as a non-negative index; IndexError naming the range."""
     bound = max(ndim, 1)  # a 0-d tensor accepts dim 0 and -1, like torch
     try:
-        if type(dim) is builtins.bool:  # (an int to Python, not to torch)
-            raise TypeError
-        dim = operator.index(dim)
+        if type(dim) is not builtins.int:  # (a bool is an int to Python, not to torch)
+            if type(dim) is builtins.bool or not plain_int_kind(dim):
+                raise TypeError
+            dim = operator.index(dim)
     except TypeError:
         raise TypeError(f"dim must be an int, got {type(dim).__name__}") from None
     if not -bound <= dim < bound:
@@ -458,6 +490,9 @@ def normalize_dims(
     against those before it (there it is the repeat of 1)."""
     if dim is None:
         return _ALL_DIMS[ndim]
+    data = getattr(dim, "_data", None)
+    if isinstance(data, np.ndarray) and data.size == 1 and data.dtype.kind in "iu":
+        dim = int(data.reshape(-1)[0])  # (a list of dims takes an integer tensor of one element)
     dims = tuple(dim) if isinstance(dim, tuple | list) else (dim,)  # (one: an int, a 0-d tensor)
     if builtins.bool in map(type, dims[1:]):  # torch reads bools after the first as 0 and 1
         dims = (dims[0], *map(int, dims[1:]))

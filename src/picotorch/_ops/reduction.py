@@ -34,6 +34,7 @@ from .._size import (
     number_arg,
     numpy_names,
     parsed_int,
+    plain_int_kind,
     type_name_of,
 )
 from .._tensor import Tensor
@@ -124,7 +125,16 @@ def _np_sum(x: np.ndarray, axes: tuple[int, ...], keepdim: bool, target: dtype) 
         return out.reshape(_kept_shape(x.shape, axes)) if keepdim else out
     # the ufunc's own reduce: np.sum would add a layer of Python dispatch on every call
     # (NumPy's stubs only type reduce() with a literal keepdims, hence the ignore)
-    return np.add.reduce(x, axes, target.numpy, keepdims=keepdim)  # type: ignore[call-overload]
+    total = np.add.reduce(x, axes, target.numpy, keepdims=keepdim)  # type: ignore[call-overload]
+    return _row_major(total)
+
+
+def _row_major(result: np.ndarray) -> np.ndarray:
+    """A reduction's result laid out as torch's, row-major (NumPy's follows the input's
+    layout, and a kept dim of size 1 keeps whatever stride it had): a fresh array."""
+    out = np.empty(result.shape, result.dtype)
+    out[...] = result
+    return out
 
 
 def _np_mean(
@@ -276,7 +286,10 @@ def _reduce_into(
     if out is None:
         return op(input, dim, keepdim, dtype=dtype)
     check_out(name, out, input)
-    result = op(input, dim, keepdim, dtype=dtype)
+    # torch computes in out's dtype (sum and prod in any; mean a float input in a float one)
+    floats = input._dtype.is_floating_point and out._dtype.is_floating_point
+    compute = dtype or (out._dtype if rule == "any" or floats else None)
+    result = op(input, dim, keepdim, dtype=compute)
     if dim is NOT_GIVEN and result._dtype._kind > out._dtype._kind:  # (mean's own message)
         raise RuntimeError(
             f"{name}.dtype_out(): input types can't be cast to the desired output type "
@@ -343,7 +356,7 @@ def prod(
         # (the ufunc's reduce, not np.prod: NumPy's warnings about inf and NaN then come from
         # picotorch's code, where its filter silences them; see picotorch/__init__.py)
         product = np.multiply.reduce(x, axis=axes, keepdims=keepdim, dtype=target.numpy)
-    result = Tensor._make(product)
+    result = Tensor._make(_row_major(product))
     if needs_grad(input):
         _check_differentiable(result)
         if dim is None:
@@ -673,8 +686,13 @@ def _one_dim_or_all(name: str, dim: Any, keepdim: Any) -> tuple[Any, bool]:
     """``dim`` (None: all elements) and ``keepdim`` (a bool) of a call to ``name``."""
     if dim is NOT_GIVEN and keepdim is NOT_GIVEN:
         return None, False
-    if dim is NOT_GIVEN or dim is None or isinstance(dim, tuple | list):
-        given = "keepdim=bool, " if dim is NOT_GIVEN else type(dim).__name__
+    if (
+        dim is NOT_GIVEN
+        or dim is None
+        or isinstance(dim, tuple | list | bool)
+        or not plain_int_kind(dim)
+    ):
+        given = "keepdim=bool, " if dim is NOT_GIVEN else type_name_of(dim)
         raise _invalid_combination(name, given)
     return dim, False if keepdim is NOT_GIVEN else bool_arg(keepdim, name, "keepdim")
 
@@ -698,7 +716,7 @@ def _second_tensor(name: str, dim: Any, keepdim: Any, other: Any) -> Any:
 
 def _invalid_combination(name: str, given: str) -> TypeError:
     """torch's TypeError when no overload fits, listing the method's overloads."""
-    overloads = _OVERLOADS[{"mean": "sum", "min": "max"}.get(name, name)]
+    overloads = _OVERLOADS[{"mean": "sum", "min": "max", "any": "all"}.get(name, name)]
     return invalid_combination(name, given, *overloads)
 
 
@@ -712,6 +730,7 @@ _OVERLOADS = {
         "int dim, bool keepdim = False, *, torch.dtype dtype = None",
     ),
     "max": ("", "Tensor other", "int dim, bool keepdim = False"),
+    "all": ("", "tuple of ints dim = None, bool keepdim = False", "int dim, bool keepdim = False"),
 }
 
 
@@ -998,13 +1017,17 @@ def _logical(
         check_out(name, out, differentiable=False)
         result = _logical(name, ufunc, input, dim, keepdim, None)
         return write_out(out, result, differentiable=False)
+    if not (dim is None or isinstance(dim, tuple | list)) and (
+        isinstance(dim, bool) or not plain_int_kind(dim)
+    ):
+        raise _invalid_combination(name, type_name_of(dim))
     bool_arg(keepdim, name, "keepdim")
     x = input._data
     # (no dims is no reduction here: the legacy "empty means all" of sum and mean is not theirs)
     axes = () if isinstance(dim, tuple | list) and not dim else _reduce_axes(dim, x.ndim)
     out = ufunc.reduce(x != 0, axis=axes, keepdims=keepdim)
     dt = input._dtype if input._dtype is _dtype.uint8 else _dtype.bool
-    return Tensor._make(np.asarray(out).astype(dt.numpy))
+    return Tensor._make(_row_major(np.asarray(out, dt.numpy)))
 
 
 # torch's overloads of var and std, in the order its parser tries them; Python's own binding of
@@ -1068,7 +1091,7 @@ def _variance(
     x = input._data
     axes = _reduce_axes(dim, x.ndim, in_turn=True)
     n = _count(x.shape, axes)
-    if n - correction <= 0:
+    if (n if x.size else 0) - correction <= 0:  # (torch: input numel / output numel, or 0)
         warnings.warn(
             f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
             "reduction factor (input numel divided by output numel). (Triggered internally at "
@@ -1095,6 +1118,8 @@ def _variance(
             deviation * deviation, axis=axes, keepdims=keepdim, dtype=acc
         )
     variance = np.asarray(squares / np.asarray(builtins.max(n - correction, 0), acc))  # nan/inf
+    if not x.size:  # (torch fills the result of no input element with NaN, whatever correction)
+        variance = np.full(variance.shape, np.nan, variance.dtype)
     # torch's backward takes the whole-tensor path for dim=None and for 0-d inputs
     how = {"axes": None if dim is None or x.ndim == 0 else axes, "n": n}
     return variance, how | {"correction": correction, "keepdim": keepdim}
@@ -1151,7 +1176,9 @@ def _variance_into(out: Any, op: Any, input: Tensor, args: Any, kwargs: Any) -> 
     if out is None:
         return op(input, *args, **kwargs)
     check_out(op.__name__, out, input)
-    return write_out(out, op(input, *args, **kwargs), dtype="category")
+    floats = input._dtype.is_floating_point and out._dtype.is_floating_point
+    source = input.to(out._dtype) if floats else input  # (torch computes in out's dtype)
+    return write_out(out, op(source, *args, **kwargs), dtype="category")
 
 
 class VarBackward0(Node):
