@@ -295,6 +295,39 @@ case(
     ),
 )
 case("arange-dtype-int", lambda L: L.arange(0.5, 4, dtype=L.int32))
+case(  # NumPy's floats (float32 and float16 too) and bools are read as floats
+    "arange-numpy-scalars",
+    lambda L: [
+        L.arange(np.float32(1.5)),
+        L.arange(0, 5, np.float32(1.5)),
+        L.arange(np.float16(3.0)),
+        L.arange(np.bool_(True)),
+        L.arange(np.int32(3)),
+    ],
+)
+case(  # a factory fills an expanded out (its elements sharing memory) without a complaint
+    "factories-into-expanded-out",
+    lambda L: [
+        f(L.empty(1).expand(2, 3))
+        for f in (
+            lambda o: L.zeros(2, 3, out=o),
+            lambda o: L.full((2, 3), 2.0, out=o),
+            lambda o: L.ones(2, 3, out=o),
+        )
+    ],
+    strides=True,
+)
+case(  # requires_grad=None is False to the factories (not to tensor())
+    "factories-requires-grad-none",
+    lambda L: [
+        L.zeros(2, requires_grad=None),
+        L.ones(2, requires_grad=None),
+        L.zeros_like(L.ones(2), requires_grad=None),
+        L.ones(2).new_zeros(3, requires_grad=None),
+        L.arange(3.0, requires_grad=None),
+    ],
+)
+case("tensor-requires-grad-none", lambda L: L.tensor([1.0], requires_grad=None), raises=TypeError)
 for args in [(0, 1, 5), (-1, 1, 4), (0, 10, 0), (0, 10, 1), (3, -3, 7), (0, 1, 11), (2.5, 2.5, 3)]:
     case(f"linspace-{args}", lambda L, a: L.linspace(*a), Raw(args))
 case("linspace-int", lambda L: L.linspace(0, 10, 5, dtype=L.int64))

@@ -51,7 +51,7 @@ def _finish(data: np.ndarray, requires_grad: bool, out: Tensor | None = None) ->
     factories resize); ``requires_grad=True`` needs a float dtype (torch's message here
     differs from the one ``requires_grad_()`` gives)."""
     return _requiring_grad(
-        Tensor._make(data) if out is None else write_out(out, data, warn=False), requires_grad
+        Tensor._make(data) if out is None else write_out(out, data, factory=True), requires_grad
     )
 
 
@@ -82,7 +82,10 @@ def _allocating(
 _TOO_BIG = "array is too big"  # (NumPy's ValueError)
 
 
-def _requiring_grad(t: Tensor, requires_grad: bool) -> Tensor:
+def _requiring_grad(t: Tensor, requires_grad: bool | None) -> Tensor:
+    """``requires_grad=`` of a factory (None: False, as torch's parser reads it)."""
+    if requires_grad is None:
+        return t
     if bool_arg(requires_grad, None, "requires_grad"):  # (torch names the function too)
         if not t._dtype.is_floating_point:
             raise RuntimeError(
@@ -313,6 +316,7 @@ def tensor(
     else:
         arr = _infer_array(data, dtype)
     check_placement(place)
+    bool_arg(requires_grad, "tensor", "requires_grad")  # (None too: tensor() has none for it)
     return _finish(arr, requires_grad)
 
 
@@ -678,8 +682,8 @@ def arange(
     bounds = _arguments("arange", forms, args, {"start": start, "end": end, "step": step})
     start, end, step = bounds.get("start", 0), bounds["end"], bounds.get("step", 1)
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    if not builtins.all(isinstance(v, (int, float, np.number)) for v in values):  # (None, ...)
-        raise _combination_error("arange", forms)
+    if not builtins.all(isinstance(v, (int, float, np.number, np.bool_)) for v in values):
+        raise _combination_error("arange", forms)  # (None, ...)
     dtype = _out_dtype("arange", dtype, out, device)
     for v in values:  # (read after the device and out, as torch reads them)
         check_python_int(v)
@@ -691,7 +695,8 @@ def arange(
     if not ((step_d > 0 and end_d >= start_d) or (step_d < 0 and end_d <= start_d)):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
-        floaty = builtins.any(isinstance(v, float) for v in values)
+        # (NumPy's floats, and its bools, torch reads as floats)
+        floaty = builtins.any(isinstance(v, float | np.floating | np.bool_) for v in values)
         dtype = _dtype.get_default_dtype() if floaty else _dtype.int64
     if dtype is _dtype.bool:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")

@@ -53,7 +53,7 @@ def write_out(
     dtype: DtypeRule = "any",
     reads: tuple[Any, ...] = (),
     elementwise: bool = False,
-    warn: bool = True,
+    factory: bool = False,
     differentiable: bool = True,
 ) -> Tensor:
     """Copy ``result`` into ``out`` (``check_out`` has passed) and return ``out``.
@@ -62,7 +62,8 @@ def write_out(
     to share memory with ``out`` (cat, gather, index_select: they write an element before
     reading all they need); ``elementwise``: an op that reads each element where it writes it
     (torch's TensorIterator), which only refuses to share part of an input's memory.
-    ``warn``: False for the factories (``torch.zeros(2, out=t)``), which resize silently.
+    ``factory``: True for the factories (``torch.zeros(2, out=t)``), which resize silently, and
+    fill an ``out`` whose elements share memory (an expanded one) without a complaint.
     ``differentiable``: False for ops without a gradient, which write even into a leaf that
     requires grad.
     """
@@ -71,9 +72,9 @@ def write_out(
         check_same_dtype(out, from_numpy_dtype(data.dtype))
     check_reads(out._data, [getattr(t, "_data", t) for t in reads], full_ok=elementwise)
     if differentiable or not out._requires_grad:
-        out._check_inplace()
+        out._check_inplace(overlap_ok=factory)
     if out._data.shape != data.shape:
-        resize_out(out, data.shape, warn=warn)
+        resize_out(out, data.shape, warn=not factory)
     if dtype == "category":  # (after the resize, as torch's reductions check it)
         check_cast(from_numpy_dtype(data.dtype), out)
     np.copyto(out._data, data, casting="unsafe")
