@@ -406,55 +406,51 @@ def test_expand_as_torch(make: Any) -> None:
     check(make)
 
 
+def _expanded(L: Any) -> Any:
+    return L.zeros(4).expand(3, 4)
+
+
+def _matrix(L: Any) -> Any:
+    return L.arange(12.0).reshape(3, 4)
+
+
 @pytest.mark.parametrize(
-    "write",
+    ("make", "write"),
     [
         # torch checks only the part of an expanded tensor that the index's basic steps reach
-        lambda L, x: x.__setitem__(0, 1.0),
-        lambda L, x: x.__setitem__((0, 0), 1.0),
-        lambda L, x: x.__setitem__(0, L.arange(4.0)),
-        lambda L, x: x.__setitem__((0, [1, 2]), 5.0),
-        lambda L, x: x.__setitem__(L.tensor(1), 1.0),
-        lambda L, x: x.__setitem__((slice(None), 0), 1.0),  # (still expanded: refused)
-        lambda L, x: x.__setitem__(True, 1.0),  # (x.unsqueeze(0): refused)
+        (_expanded, lambda L, x: x.__setitem__(0, 1.0)),
+        (_expanded, lambda L, x: x.__setitem__((0, 0), 1.0)),
+        (_expanded, lambda L, x: x.__setitem__(0, L.arange(4.0))),
+        (_expanded, lambda L, x: x.__setitem__((0, [1, 2]), 5.0)),
+        (_expanded, lambda L, x: x.__setitem__(L.tensor(1), 1.0)),
+        (_expanded, lambda L, x: x.__setitem__((slice(None), 0), 1.0)),  # (still expanded)
+        (_expanded, lambda L, x: x.__setitem__(True, 1.0)),  # (x.unsqueeze(0): refused)
         # an advanced index into that part: torch's index_put_ warns, and writes
-        lambda L, x: x.__setitem__([0, 1], 1.0),
-        lambda L, x: x.__setitem__((slice(None), [1, 2]), 5.0),
-        lambda L, x: x.__setitem__(L.tensor([True, False, True]), 1.0),  # (masked_fill_ too)
-        lambda L, x: x.__setitem__(L.tensor([True, False, True]), L.ones(2, 4)),
+        (_expanded, lambda L, x: x.__setitem__([0, 1], 1.0)),
+        (_expanded, lambda L, x: x.__setitem__((slice(None), [1, 2]), 5.0)),
+        (_expanded, lambda L, x: x.__setitem__(L.tensor([True, False, True]), 1.0)),
+        (_expanded, lambda L, x: x.__setitem__(L.tensor([True, False, True]), L.ones(2, 4))),
+        # a bare bool: torch writes no element (unchecked) for False, copies for True
+        (_matrix, lambda L, x: x.__setitem__(False, L.ones(5))),
+        (_matrix, lambda L, x: x.__setitem__((False,), 1.0)),  # (in a tuple: index_put_)
+        (_matrix, lambda L, x: x.__setitem__(False, 1e40)),  # (the value is still read)
+        (_matrix, lambda L, x: x.__setitem__(None, x[None])),  # (the same memory and layout)
+        (_matrix, lambda L, x: x.__setitem__(True, x)),
+        (_matrix, lambda L, x: x.__setitem__((slice(None), None), x[:, None])),
+        (_matrix, lambda L, x: x.__setitem__(True, L.tensor([]))),  # (expand's error: a copy)
+        # one value by a mask: masked_fill_ (the value converted as a number)
+        (_matrix, lambda L, x: x.__setitem__(x > 5, L.tensor([2.5], dtype=L.float64))),
+        (_matrix, lambda L, x: x.__setitem__((x[:, 0] > 1, 0), L.tensor([[9.5]]))),
+        (_matrix, lambda L, x: x.__setitem__(x > 5, L.ones(1, 6))),  # (leading 1s dropped)
+        (_matrix, lambda L, x: x.__setitem__(x > 5, L.ones(2, 3))),
+        (_matrix, lambda L, x: x.__setitem__(x > 5, L.ones(4))),
+        (_matrix, lambda L, x: x.__setitem__(np.array(1), 7.0)),  # (through __index__: an int)
+        (_matrix, lambda L, x: x.__setitem__(2**63, -1.0)),
     ],
 )
-def test_writing_into_an_expanded_tensor_as_torch(write: Any) -> None:
+def test_setitem_as_torch(make: Any, write: Any) -> None:
     def fn(L: Any) -> Any:
-        x = L.zeros(4).expand(3, 4)
-        write(L, x)
-        return x, x._version
-
-    check(fn)
-
-
-@pytest.mark.parametrize(
-    "write",
-    [
-        lambda L, x: x.__setitem__(False, L.ones(5)),  # torch: a write to no element, unchecked
-        lambda L, x: x.__setitem__((False,), 1.0),  # (in a tuple: index_put_, a write)
-        lambda L, x: x.__setitem__(False, 1e40),  # (the value is still read)
-        lambda L, x: x.__setitem__(None, x[None]),  # the same memory, the same layout: fine
-        lambda L, x: x.__setitem__(True, x),
-        lambda L, x: x.__setitem__((slice(None), None), x[:, None]),
-        lambda L, x: x.__setitem__(True, L.tensor([])),  # (expand's error: a copy)
-        lambda L, x: x.__setitem__(x > 5, L.tensor([2.5], dtype=L.float64)),  # (masked_fill_)
-        lambda L, x: x.__setitem__((x[:, 0] > 1, 0), L.tensor([[9.5]])),
-        lambda L, x: x.__setitem__(x > 5, L.ones(1, 6)),  # (leading 1s viewed away)
-        lambda L, x: x.__setitem__(x > 5, L.ones(2, 3)),
-        lambda L, x: x.__setitem__(x > 5, L.ones(4)),
-        lambda L, x: x.__setitem__(np.array(1), 7.0),  # (read through __index__: an int)
-        lambda L, x: x.__setitem__(2**63, -1.0),
-    ],
-)
-def test_setitem_as_torch(write: Any) -> None:
-    def fn(L: Any) -> Any:
-        x = L.arange(12.0).reshape(3, 4)
+        x = make(L)
         write(L, x)
         return x, x._version
 
