@@ -428,14 +428,17 @@ def conv2d(
         tuple(dilations),
         int(groups),
     )
-    if isinstance(padding, str) and padding == "same" and geo.shape[0] and geo.shape[1]:
-        _check_kernel_dtypes(x, weight)  # (torch's 'same' path compares the weight's first)
-    _check_bias_dtype(x, bias)
-    if geo.shape[0] and geo.shape[1]:
-        _check_kernel_dtypes(x, weight)
-        out = convolution(x, weight, bias, geo)
-    else:
+    if not (geo.shape[0] and geo.shape[1]):  # no batch or no channels: torch's shortcut
+        _check_bias_dtype(x, bias)
         out = _convolution_of_nothing(x, weight, bias, geo)
+    else:
+        if isinstance(padding, str) and padding == "same":  # (that path compares the weight's
+            _check_kernel_dtypes(x, weight)  # dtype before the bias's)
+            _check_bias_dtype(x, bias)
+        else:
+            _check_bias_dtype(x, bias)
+            _check_kernel_dtypes(x, weight)
+        out = convolution(x, weight, bias, geo)
     return out if batched else out.squeeze(0)
 
 
