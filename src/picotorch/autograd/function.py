@@ -709,11 +709,6 @@ class FunctionBackward(Node):
                 grads_in.append(r)
         return tuple(grads_in)
 
-    def save_for_backward(self, *values: Any) -> None:
-        """Keep tensors (or None) for ``backward``: ``ctx.saved_tensors`` gives them back
-        (``apply`` checks that they are, once it records the op)."""
-        super().save_for_backward(*values)
-
 
 @functools.cache
 def _backward_class(function: type[Function]) -> type[FunctionBackward]:
