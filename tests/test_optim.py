@@ -731,6 +731,22 @@ def test_a_scheduler_updates_a_tensor_lr_in_place() -> None:
     check(case)
 
 
+def test_a_scheduler_keeps_its_base_lr_apart_from_a_tensor_lr() -> None:
+    # initial_lr set to the group's own lr tensor: each step writes the lr in place, and the
+    # base lr must not follow it (the lr would compound)
+    def case(lib: Any) -> Any:
+        lr = lib.tensor(0.1)
+        opt = lib.optim.SGD(_params(lib), lr=lr)
+        opt.param_groups[0]["initial_lr"] = lr
+        scheduler = lib.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5**e, last_epoch=0)
+        for _ in range(3):
+            opt.step()
+            scheduler.step()
+        return scheduler.get_last_lr(), scheduler.base_lrs, lr
+
+    check(case)
+
+
 # --------------------------------------------------------------- torch's other step variants
 # fused=True (one kernel per tensor: the same update) is taken with torch's checks of it;
 # capturable=True too, refused at the step for a CPU tensor as torch refuses it (the fused

@@ -92,7 +92,10 @@ class LRScheduler:
                         "2. You're using last_epoch >= 0 for a fresh training run (not "
                         "recommended)"
                     )
-        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        # (copies: a tensor initial_lr may be the group's lr itself, which step() writes into)
+        self.base_lrs: list[float] = [
+            _copy(group["initial_lr"]) for group in optimizer.param_groups
+        ]
         self.last_epoch = last_epoch
         # Like torch: the scheduler takes its first step now (epoch -1 -> 0), which sets the lrs
         # of epoch 0, and it records (in these attributes, which state_dict() shows) whether it
