@@ -597,6 +597,18 @@ def test_one_hot_errors(name: str) -> None:
     check(lambda t, x: t.nn.functional.one_hot(x, num_classes), values, raises=error, match=message)
 
 
+@pytest.mark.parametrize("num_classes", [3, "a"])
+@pytest.mark.parametrize("values", [[0, 1], (0, 1), None, 3])
+def test_one_hot_of_no_tensor(values: Any, num_classes: Any) -> None:
+    # (the input is parsed first: its error, whatever num_classes is)
+    check(
+        lambda t: t.nn.functional.one_hot(values, num_classes),
+        raises=TypeError,
+        match="argument 'input' (position 1) must be Tensor",
+        same_message=True,
+    )
+
+
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh"])
 def test_activations(name: str) -> None:
     check_grad(lambda t, x: getattr(t.nn.functional, name)(x), randn(3, 4), depth=2)

@@ -58,6 +58,17 @@ def test_regression_losses(name: str, reduction: str, dtype: Any) -> None:
     check_grad(fn, x, y, second_order=True)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_mse_loss_target_gradient_zero_is_positive(reduction: str) -> None:
+    # where input == target, the target's gradient is 0., not -0. (1 / it tells them apart)
+    def fn(lib: Any, x: Any, y: Any) -> Any:
+        y.requires_grad_()
+        lib.nn.functional.mse_loss(x, y, reduction=reduction).sum().backward()
+        return 1 / y.grad
+
+    check(fn, np.array([1.0, 2.0], F32), np.array([1.0, 0.0], F32))
+
+
 @pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
 @pytest.mark.parametrize("shapes", [((3, 4), (4,)), ((3, 1), (3,)), ((4,), (2, 4))])
 def test_regression_losses_broadcast_and_warn(name: str, shapes: Any) -> None:
@@ -241,6 +252,22 @@ def test_nll_loss_targets() -> None:
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(
+    ("x_shape", "t_shape"), [((1, 3, 2), (1, 2)), ((2, 4, 2, 2), (2, 2, 2)), ((1, 3, 0), (1, 0))]
+)
+@pytest.mark.parametrize("name", ["nll_loss", "cross_entropy"])
+def test_spatial_losses_want_long_targets(
+    name: str, x_shape: Any, t_shape: Any, reduction: str
+) -> None:
+    # Byte targets pass the first check of K-dim inputs, not the kernel's (unless it has
+    # nothing to total); 2-d inputs take them (test_nll_loss_targets)
+    def fn(lib: Any, x: Any, t: Any) -> Any:
+        return getattr(lib.nn.functional, name)(x, t, reduction=reduction)
+
+    check(fn, randn(*x_shape), np.zeros(t_shape, np.uint8))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("name", ["nll_loss", "cross_entropy"])
 def test_nothing_taken_prints_as_torch(name: str, reduction: str) -> None:
     """Every sample ignored, or no sample at all: the sum is ``tensor(0.)``, not ``-0.``
@@ -276,6 +303,12 @@ NLL_ERRORS = {
         {},
         RuntimeError,
         "expected target dtype to be Long or Byte, but got Float",
+    ),
+    "no class, K-dim": (  # (the input viewed empty, the target by its own count)
+        (np.zeros((2, 0, 3), F32), np.zeros((2, 3), np.int64)),
+        {},
+        RuntimeError,
+        "size mismatch (got input: [2, 0, 0, 0] , target: [2, 1, 3]",
     ),
     "int32 target": (
         (randn(4, 5), classes(5, 4).astype(np.int32)),
@@ -707,6 +740,9 @@ def test_binary_cross_entropy_edges() -> None:
 
     x = np.array([0.0, 1.0, 0.5, 0.0, 1.0], F32)
     check_grad(fn, x, NoGrad(np.array([1.0, 0.0, 0.5, 0.0, 1.0], F32)))
+    # the gradient's bound on x (1 - x) is torch's float 1e-12 in float64 too: exactly
+    t = NoGrad(np.array([1.0, 0.0, 0.5, 0.0, 1.0], F64))
+    check_grad(fn, x.astype(F64), t, rtol=0, atol=0)
     check(fn, x, np.array([0.3, 0.7, 0.5, 1.0, 0.0], F32))
     check(
         lambda t, x, y: t.nn.functional.binary_cross_entropy(

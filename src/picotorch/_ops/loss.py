@@ -166,7 +166,8 @@ def mse_loss(
 
 class MseLossBackward0(Node):
     """d/dx (x - t)² = 2 (x - t), times the incoming gradient (divided by n for the mean);
-    the target gets the same with the opposite sign."""
+    the target gets 2 (t - x) times it (torch's formula with the two swapped: where x == t,
+    that is 0, not the -0 that negating the input's would give)."""
 
     reduction: str
 
@@ -177,7 +178,7 @@ class MseLossBackward0(Node):
         n = x._data.size if self.reduction == "mean" else 1
         norm = x._data.dtype.type(2.0 / n if n else 2.0)
         grad_x = (x - t) * norm * grad
-        grad_t = -grad_x if self.next_functions[1][0] is not None else None
+        grad_t = (t - x) * norm * grad if self.next_functions[1][0] is not None else None
         return grad_x, grad_t
 
 
@@ -320,8 +321,9 @@ def _nll_loss_nd(
         raise RuntimeError(
             f"Expected target size {[n, *input._data.shape[2:]]}, got {list(target._data.shape)}"
         )
-    empty = input._data.size == 0
+    empty = input._data.size == 0  # (each viewed by its own count: C = 0 empties only input)
     flat_input = input.contiguous().view(n, c, 0 if empty else 1, 0 if empty else -1)
+    empty = target._data.size == 0
     flat_target = target.contiguous().view(n, 0 if empty else 1, 0 if empty else -1)
     out = _nll_loss2d(flat_input, flat_target, weight, reduction, ignore_index)
     return out if reduction != "none" else out.view(n, *input._data.shape[2:])
@@ -375,6 +377,10 @@ def _nll_loss2d(
     if (x.shape[0], *x.shape[2:]) != t.shape:
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}")
     _check_kernel_dtypes("nll_loss2d_forward_out_frame", input, weight)
+    if target._dtype is _dtype.uint8 and (reduction == "none" or t.size):
+        # (taken by the check above, not by the kernel, which wants Long; a total over no
+        # element returns before it looks)
+        raise RuntimeError("expected scalar type Long but found Byte")
     safe, w, ignored = _targets(t, x.shape[1], ignore_index, class_weights)
     return _nll(input, safe, w, ignored, reduction, t.shape, NllLoss2DBackward0)
 
@@ -757,6 +763,9 @@ class BinaryCrossEntropyBackward0(Node):
     """d/dx = (x - t) / (x (1 - x)) (the denominator kept >= 1e-12, as in torch);
     d/dt = -log(x / (1 - x)); each times the incoming gradient and the weight."""
 
+    # torch's bound is the C float 1e-12f in every dtype: as a double, 9.99999996e-13
+    EPSILON = float(np.float32(1e-12))
+
     reduction: str
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -764,7 +773,7 @@ class BinaryCrossEntropyBackward0(Node):
         n = x._data.size
         grad_x = grad_t = None
         if self.next_functions[0][0] is not None:
-            grad_x = grad * (x - t) / ((1 - x) * x).clamp(min=1e-12)
+            grad_x = grad * (x - t) / ((1 - x) * x).clamp(min=self.EPSILON)
             grad_x = _finish_grad(grad_x, weight, self.reduction, n)
         if self.next_functions[1][0] is not None:
             grad_t = -(x / (1 - x)).log() * grad  # minus the logit of x
@@ -884,6 +893,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices (int64) to one-hot rows: a new last dim of size ``num_classes`` (by
     default one more than the largest index) with a 1 at each index and 0 elsewhere."""
+    require_tensors("one_hot", {"input": tensor})
     # (torch's parser reads a 0-d integer tensor as an int, no other tensor)
     if (
         isinstance(num_classes, Tensor)
