@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import type_name
+from .._fma import fma
 from .._size import float_arg
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -140,21 +141,29 @@ def batch_norm(
     per_channel = (1, -1) + (1,) * (x.ndim - 2)  # shape that broadcasts a (C,) vector
     if training:
         count = x.size // x.shape[1]  # values per channel
-        # (the ufuncs' own reductions, as x.mean would add: warnings about inf and NaN stay
-        # silenced by picotorch's filter, which NumPy's mean, in a module of its own, escapes)
-        mean = np.add.reduce(x, axis=axes) / count
-        var = np.add.reduce(np.square(x - mean.reshape(per_channel)), axis=axes) / count  # biased
+        # torch sums in double, float32 too (data far from 0 would lose digits otherwise), and
+        # keeps the mean and the sum of squares in the input's dtype. (The ufuncs' own
+        # reductions, as x.mean would add: warnings about inf and NaN stay silenced by
+        # picotorch's filter, which NumPy's mean, in a module of its own, escapes.)
+        mean = (np.add.reduce(x, axis=axes, dtype=np.float64) / count).astype(x.dtype)
+        squares = np.square(x - mean.reshape(per_channel))
+        var_sum = np.add.reduce(squares, axis=axes, dtype=np.float64).astype(x.dtype)
+        invstd = (1 / np.sqrt(var_sum / np.float64(count) + eps)).astype(x.dtype)  # (in double)
         if running_mean is not None and running_var is not None:  # (count > 1: checked)
-            unbiased = var * (count / (count - 1))
+            unbiased = var_sum / (count - 1)
             # in place, under no_grad, and (as torch) without bumping the version counters
             running_mean._data[...] = (1 - momentum) * running_mean._data + momentum * mean
             running_var._data[...] = (1 - momentum) * running_var._data + momentum * unbiased
     else:
-        mean, var = running_mean._data, running_var._data  # type: ignore[union-attr]
-    invstd = 1 / np.sqrt(var + eps)
-    scale = invstd if weight is None else invstd * weight._data.reshape(-1)
-    shift = -mean * scale if bias is None else bias._data.reshape(-1) - mean * scale
-    y = x * scale.astype(x.dtype).reshape(per_channel) + shift.astype(x.dtype).reshape(per_channel)
+        mean = running_mean._data  # type: ignore[union-attr]
+        invstd = 1 / np.sqrt(running_var._data + eps)  # type: ignore[union-attr]
+    # y = x * scale + shift, each multiply-add rounded once as in torch's kernel (which data far
+    # from 0 shows: there x * scale and shift nearly cancel)
+    scale = (invstd if weight is None else invstd * weight._data.reshape(-1)).astype(x.dtype)
+    shift = (
+        -mean * scale if bias is None else fma(-mean.astype(x.dtype), scale, bias._data.reshape(-1))
+    )
+    y = fma(x, scale.reshape(per_channel), shift.astype(x.dtype).reshape(per_channel))
     # laid out as torch's suggest_memory_format: channels-last images keep their layout (y,
     # computed elementwise from x, has it already), anything else comes out row-major
     channels_last = x.ndim == 4 and _channels_last(x)
