@@ -672,6 +672,30 @@ def test_products_called_directly() -> None:
     check_grad(lambda t, a, b: t.mm(a.t(), b.t()), randn(3, 2), randn(4, 3))
 
 
+ONE_TERM_SHAPES = [((3, 1), (1, 4)), ((1, 1), (1, 1)), ((1, 1), (1, 3)), ((3, 1), (1, 1))]
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("shapes", ONE_TERM_SHAPES, ids=str)
+def test_products_of_one_term_keep_torch_signs_of_zero(shapes: Any, dtype: Any) -> None:
+    # an inner size of 1 (a batch of one, in a Linear's weight gradient): -0. products stay
+    # -0. in torch's matrix products, unless they are a row or a column (1 / x tells them apart)
+    m, n = shapes[0][0], shapes[1][1]
+    a = np.where(np.arange(m)[:, None] % 2 == 0, -1.0, 2.0).astype(dtype)
+    b = np.where(np.arange(n)[None] % 2 == 0, 0.0, 3.0).astype(dtype)
+    check(lambda t, a, b: 1 / (a @ b), a, b)
+    check(lambda t, a, b: 1 / t.addmm(t.zeros(m, n, dtype=a.dtype), a, b), a, b)
+    check(lambda t, a, b: 1 / (a[0] @ b), a, b)
+    check(lambda t, a, b: 1 / a[:, 0].dot(b[0, :1]), a, b)
+
+    def weight_gradient(t: Any, a: Any, b: Any) -> Any:
+        w = t.ones(m, n, dtype=a.dtype, requires_grad=True)  # a Linear(n, m), a batch of one
+        t.nn.functional.linear(b, w).backward(a.t())
+        return 1 / w.grad
+
+    check(weight_gradient, a, b)
+
+
 def test_products_called_directly_second_order() -> None:
     check_grad(lambda t, a, b: t.bmm(a, b), randn(2, 3, 4), randn(2, 4, 5), second_order=True)
     check_grad(lambda t, a, b: t.mv(a, b), randn(2, 3), randn(3), second_order=True)

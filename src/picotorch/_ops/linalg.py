@@ -1,9 +1,11 @@
 """Matrix products: ``matmul`` (``@``) and its special cases ``mm``, ``bmm``, ``mv``, ``dot``.
 
-NumPy's ``matmul`` already computes what torch computes; what this module adds is torch's
-strictness (both operands of one dtype, no bool) and torch's error messages, which name the
-shapes. ``matmul`` dispatches to the special cases the way torch does, so a bad shape gets the
-message of the kernel torch would have run.
+NumPy's ``matmul`` computes what torch computes (its BLAS, OpenBLAS, may sum a long product's
+terms in another order than torch's, MKL, and so differ in the last bits; a product of one term
+keeps torch's sign of zero: ``matrix_product``); what this module adds is torch's strictness
+(both operands of one dtype, no bool) and torch's error messages, which name the shapes.
+``matmul`` dispatches to the special cases the way torch does, so a bad shape gets the message
+of the kernel torch would have run.
 """
 
 from __future__ import annotations
@@ -227,6 +229,19 @@ class SqueezeBackward4(SqueezeBackward0):
 
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     _check_mm_shapes(a.shape, b.shape)
+    return matrix_product(a, b)
+
+
+def matrix_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` of two matrices whose sizes fit, as torch's CPU product computes it."""
+    if a.shape[1] == 1:
+        # One term per element: torch's BLAS (MKL) stores each product as it is when both outer
+        # sizes exceed 1, and adds it to 0. otherwise (a row or a column); NumPy's BLAS always
+        # adds, but for a (1, 1) product. They differ only for -0. (0. after the addition)
+        product = np.multiply(a, b)
+        if a.shape[0] == 1 or b.shape[1] == 1:
+            product += 0
+        return product
     return np.dot(a, b)  # for matrices the same BLAS product as matmul, with less dispatch
 
 
@@ -251,6 +266,8 @@ def _check_mv_shapes(a: tuple[int, ...], v: tuple[int, ...]) -> None:
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     _check_dot_shapes(a.shape, b.shape)
+    if a.shape[0] == 1:  # (torch adds the one product to 0.: -0. becomes 0.; NumPy's is -0.)
+        return np.asarray(a[0] * b[0] + 0)
     return np.asarray(np.dot(a, b))
 
 
@@ -319,8 +336,8 @@ class MmBackward0(Node):
 
     def backward_arrays(self, grad: np.ndarray) -> tuple[Any, Any]:
         a, b = self.saved_tensors
-        grad_a = np.dot(grad, b._data.T) if self.next_functions[0][0] is not None else None
-        grad_b = np.dot(a._data.T, grad) if self.next_functions[1][0] is not None else None
+        grad_a = matrix_product(grad, b._data.T) if self.next_functions[0][0] is not None else None
+        grad_b = matrix_product(a._data.T, grad) if self.next_functions[1][0] is not None else None
         return grad_a, grad_b
 
 
@@ -580,7 +597,7 @@ def addmm(
     _check_optional_out("addmm", out, input, mat1, mat2)
     if not (beta == alpha == 1 and type(beta) is type(alpha) is int):  # (nn.Linear's 1 and 1 pass)
         beta, alpha = _factor(beta, mat2._dtype), _factor(alpha, mat2._dtype)
-    result = np.dot(a, b)  # a fresh array: the scaling and the bias go in place
+    result = matrix_product(a, b)  # a fresh array: the scaling and the bias go in place
     if alpha != 1:
         result *= alpha
     if beta != 0:  # beta = 0 ignores input altogether (even its NaNs), as in torch
@@ -635,14 +652,14 @@ class AddmmBackward0(Node):
             if len(self._input_meta[0][0]) == 1:  # type: ignore[index]
                 grad_input = _np_sum(grad_input, (0,), False, self._input_meta[0][1])  # type: ignore[index]
         if b is not None and self.next_functions[1][0] is not None:
-            grad_a = _scaled(np.dot(g, b._data.T), self.alpha)
+            grad_a = _scaled(matrix_product(g, b._data.T), self.alpha)
         if a is not None and self.next_functions[2][0] is not None:
             if self.mat2_transposed:
                 # B is a transpose (nn.Linear's weight.t()): compute dB transposed too, so
                 # that the weight's own gradient comes out row-major, like the weight
-                grad_b = _scaled(np.dot(g.T, a._data), self.alpha).T
+                grad_b = _scaled(matrix_product(g.T, a._data), self.alpha).T
             else:
-                grad_b = _scaled(np.dot(a._data.T, g), self.alpha)
+                grad_b = _scaled(matrix_product(a._data.T, g), self.alpha)
         return grad_input, grad_a, grad_b
 
 
