@@ -1307,3 +1307,36 @@ def test_adaptive_avg_pool2d_has_no_second_derivative() -> None:
     )
     with pytest.raises(RuntimeError, match="derivative for aten::adaptive_avg_pool2d_backward"):
         g.sum().backward()
+
+
+# torch's parser tells a list of ints by its first item, which must be an int (not a bool, not a
+# float); it unpacks the others as ints, bools included. (conv2d has two overloads: its message
+# is torch's "invalid combination" list, which names how each argument was given)
+INT_LIST_CALLS = {
+    "max_pool2d bool first": ("F.max_pool2d(x, (True, 2))", True),
+    "max_pool2d bool second": ("F.max_pool2d(x, (2, True))", True),
+    "max_pool2d float first": ("F.max_pool2d(x, (2.0, 2))", True),
+    "max_pool2d float second": ("F.max_pool2d(x, (2, 2.0))", True),
+    "avg_pool2d stride bool first": ("F.avg_pool2d(x, 2, (True, 2))", True),
+    "pad bool first": ("F.pad(x, (True, 1))", True),
+    "pad bool later": ("F.pad(x, (1, True, 0, 1))", True),
+    "pad float later": ("F.pad(x, (1, 2.0))", True),
+    "conv2d stride bool first": ("F.conv2d(x, w, stride=(True, 1))", False),
+    "conv2d padding bool first": ("F.conv2d(x, w, padding=(True, 0))", False),
+    "conv2d stride bool second": ("F.conv2d(x, w, stride=(2, True))", True),
+    "conv2d stride float second": ("F.conv2d(x, w, stride=(1, 2.0))", True),
+    "Conv2d stride=True": ("nn.Conv2d(1, 1, 2, stride=True)(x)", False),
+}
+
+
+@pytest.mark.parametrize("name", INT_LIST_CALLS)
+def test_int_lists_read_as_torch_reads_them(name: str) -> None:
+    call, same_message = INT_LIST_CALLS[name]
+
+    def fn(lib: Any) -> Any:
+        scope = {"F": lib.nn.functional, "nn": lib.nn, "x": lib.ones(1, 1, 4, 4)}
+        scope["w"] = lib.ones(1, 1, 2, 2)
+        lib.manual_seed(0)
+        return eval(call, scope)
+
+    check(fn, same_message=same_message)

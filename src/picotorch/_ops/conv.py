@@ -39,22 +39,40 @@ IntPair = int | tuple[int, ...] | list[int]
 
 
 # ---------------------------------------------------------------------- arguments
-def _ints(value: Any, n: int, fn: str, arg: str) -> list[int]:
-    """torch's ``int[n]`` argument: an int (or a one-element sequence) stands for ``n`` copies."""
+def _ints(value: Any, n: int, fn: str, arg: str, position: int | None = None) -> list[int]:
+    """torch's ``int[n]`` argument: an int (or a one-element sequence) stands for ``n`` copies.
+    ``position``: the argument's, where torch's message names it."""
     if isinstance(value, (tuple, list)):
-        items = []
-        for pos, v in enumerate(value):
-            try:
-                items.append(operator.index(v))
-            except TypeError:
-                raise TypeError(
-                    f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos + 1} "
-                    f'with error "type must be tuple of ints,but got {type(v).__name__}"'
-                ) from None
+        items = _int_items(value, fn, arg, position)
         return items * n if len(items) == 1 else items
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
         raise TypeError(f"{fn}(): argument '{arg}' must be tuple of ints, not {c_type_text(value)}")
     return [operator.index(value)] * n
+
+
+def _int_items(
+    value: tuple[Any, ...] | list[Any], fn: str, arg: str, position: int | None
+) -> list[int]:
+    """A sequence of ints, as torch's parser reads it: it tells a list of ints by its first
+    item, which must be an int (a bool is not); the others are unpacked as ints (bools too)."""
+    items = []
+    for pos, v in enumerate(value):
+        try:
+            if pos == 0 and isinstance(v, bool):
+                raise TypeError
+            items.append(operator.index(v))
+        except TypeError:
+            if pos == 0:
+                where = "" if position is None else f" (position {position})"
+                raise TypeError(
+                    f"{fn}(): argument '{arg}'{where} must be tuple of ints, but found element of "
+                    f"type {c_type_text(v)} at pos 0"
+                ) from None
+            raise TypeError(
+                f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos + 1} "
+                f'with error "type must be tuple of ints,but got {type(v).__name__}"'
+            ) from None
+    return items
 
 
 def _check_int64s(fn: str, *parsed: tuple[str, Any, list[int]]) -> None:
@@ -550,7 +568,7 @@ def _pool_ints(value: Any, fn: str, arg: str, pos: int) -> list[int]:
     if type(value) is int:  # the usual case, first
         return [value, value]
     if isinstance(value, (tuple, list)):
-        return _ints(value, 2, fn, arg)
+        return _ints(value, 2, fn, arg, pos)
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, Tensor)):
         raise TypeError(
             f"{fn}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
@@ -1005,14 +1023,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         raise TypeError(
             f"pad(): argument 'pad' (position 2) must be tuple of ints, not {c_type_text(pad)}"
         )
-    amounts = []
-    for pos, p in enumerate(pad):
-        if isinstance(p, float) or not isinstance(p, (int, np.integer, Tensor)):
-            raise TypeError(
-                "pad(): argument 'pad' (position 2) must be tuple of ints, but found element of "
-                f"type {c_type_text(p)} at pos {pos}"
-            )
-        amounts.append(operator.index(p))
+    amounts = _int_items(pad, "pad", "pad", 2)
     check_int64_items(amounts, "pad", "pad")
     if isinstance(value, Tensor) and not value._data.ndim:  # (a 0-d tensor is a number)
         value = value.item()
