@@ -1340,3 +1340,24 @@ def test_int_lists_read_as_torch_reads_them(name: str) -> None:
         return eval(call, scope)
 
     check(fn, same_message=same_message)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "F.max_pool2d(x, -1)",
+        "F.max_pool2d(x, (2, -1))",
+        "F.avg_pool2d(x, -1)",
+        "F.avg_pool2d(x, (2, 0))",
+        "F.max_pool2d(x, -3, 1, 0, 1)",
+        "F.max_pool2d(x, 2, -1)",
+        "F.max_pool2d(x, 2, 1, -1)",
+    ],
+)
+def test_pooling_sizes_checked_in_torch_order(call: str) -> None:
+    # (the pad's bound is half the effective kernel size, halved as C halves: toward 0)
+    check(
+        lambda lib: eval(call, {"F": lib.nn.functional, "x": lib.ones(1, 1, 4, 4)}),
+        raises=RuntimeError,
+        same_message=True,
+    )

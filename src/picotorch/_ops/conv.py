@@ -597,7 +597,8 @@ def _output_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> 
         raise RuntimeError("stride should not be zero")
     if p < 0:
         raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
-    if p > (d * (k - 1) + 1) // 2:
+    effective = d * (k - 1) + 1  # (halved as C does, toward 0: a kernel size < 0 gives 0 here)
+    if p > (effective // 2 if effective >= 0 else -(-effective // 2)):
         raise RuntimeError(
             "pad should be at most half of effective kernel size, but got "
             f"pad={p}, kernel_size={k} and dilation={d}"
