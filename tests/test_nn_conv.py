@@ -1361,3 +1361,43 @@ def test_pooling_sizes_checked_in_torch_order(call: str) -> None:
         raises=RuntimeError,
         same_message=True,
     )
+
+
+PAD_KERNELS = [
+    ("reflect", (1, 2, 5), (1, 1)),
+    ("reflect", (1, 1, 3, 3), (1, 1, 2, 0)),
+    ("reflect", (1, 1, 2, 3, 3), (1, 1, 1, 1, 1, 0)),
+    ("replicate", (2, 4), (2, 1)),
+    ("replicate", (1, 1, 3, 3), (1, 1, 1, 1)),
+    ("replicate", (1, 1, 2, 2, 2), (1, 0, 0, 1, 2, 2)),
+]
+
+
+@pytest.mark.parametrize(("mode", "shape", "amounts"), PAD_KERNELS, ids=str)
+def test_reflect_and_replicate_second_derivatives(mode: str, shape: Any, amounts: Any) -> None:
+    # torch's backward of these kernels takes the input: a second derivative reaches it (zeros)
+    # and pads the gradient's gradient again, under torch's node name
+    def fn(lib: Any, x: Any) -> Any:
+        x.requires_grad_()
+        padded = lib.nn.functional.pad(x, amounts, mode=mode)
+        g = lib.cos(lib.arange(padded.numel(), dtype=x.dtype)).view(padded.shape)
+        g.requires_grad_()
+        (gx,) = lib.autograd.grad(padded, x, g, create_graph=True)
+        (gx * gx).sum().backward()
+        return type(gx.grad_fn).__name__, x.grad, g.grad
+
+    check(fn, randn(*shape).astype(np.float64))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_pad_input_written_before_backward(mode: str) -> None:
+    # reflect and replicate save their input (torch's version error); circular copies slices
+    def fn(lib: Any, x: Any) -> Any:
+        x.requires_grad_()
+        y = x * 1
+        padded = lib.nn.functional.pad(y, (1, 1), mode=mode)
+        y.add_(1)
+        padded.sum().backward()
+        return x.grad
+
+    check(fn, randn(1, 3), match="modified by an inplace operation" if mode != "circular" else None)

@@ -1150,7 +1150,9 @@ def _index_pad(input: Tensor, amounts: list[int], mode: str) -> Tensor:
     out = planes[..., flat.reshape(-1)].reshape(*lead, *flat.shape)
     result = Tensor._make(out)
     if needs_grad(input):
-        record(result, _INDEX_PAD_NODES[mode, spatial], (input,), flat=flat, spatial=spatial)
+        node = _INDEX_PAD_NODES[mode, spatial]
+        saved = () if node is CircularPadBackward else (input,)  # (see _KernelPadBackward)
+        record(result, node, (input,), saved=saved, flat=flat, spatial=spatial, pad=(amounts, mode))
     return result
 
 
@@ -1197,6 +1199,7 @@ class _IndexPadBackward(Node):
 
     flat: np.ndarray
     spatial: int
+    pad: tuple[list[int], str]  # pad's amounts and mode
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         shape = self._input_meta[0][0]  # type: ignore[index]
@@ -1207,28 +1210,60 @@ class _IndexPadBackward(Node):
         return (zeros.scatter_add(-1, index, planes).reshape(shape),)
 
 
-class ReflectionPad1DBackward0(_IndexPadBackward):
+class _KernelPadBackward(_IndexPadBackward):
+    """'reflect' and 'replicate': torch's kernels of their own, whose backward takes the input
+    too. So the input is saved (writing it in place before backward is an error), and a second
+    derivative reaches it: ``_PadBackwardBackward``."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved_tensors
+        with grad_mode.no_grad():
+            summed = Tensor._make(super().backward(grad)[0]._data)
+        if needs_grad(grad, x):
+            record(summed, _DOUBLE_BACKWARDS[type(self)], (grad, x), pad=self.pad)
+        return (summed,)
+
+
+class _PadBackwardBackward(Node):
+    """The padding's backward is linear in the gradient (its derivative pads again) and does
+    not depend on the input's values (zeros)."""
+
+    pad: tuple[list[int], str]
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        shape, dtype = self._input_meta[1]  # type: ignore[misc]
+        return pad(grad, *self.pad), Tensor._make(np.zeros(shape, dtype.numpy))
+
+
+class ReflectionPad1DBackward0(_KernelPadBackward):
     """'reflect' padding of the last dim."""
 
 
-class ReflectionPad2DBackward0(_IndexPadBackward):
+class ReflectionPad2DBackward0(_KernelPadBackward):
     """'reflect' padding of the last two dims."""
 
 
-class ReflectionPad3DBackward0(_IndexPadBackward):
+class ReflectionPad3DBackward0(_KernelPadBackward):
     """'reflect' padding of the last three dims."""
 
 
-class ReplicationPad1DBackward0(_IndexPadBackward):
+class ReplicationPad1DBackward0(_KernelPadBackward):
     """'replicate' padding of the last dim."""
 
 
-class ReplicationPad2DBackward0(_IndexPadBackward):
+class ReplicationPad2DBackward0(_KernelPadBackward):
     """'replicate' padding of the last two dims."""
 
 
-class ReplicationPad3DBackward0(_IndexPadBackward):
+class ReplicationPad3DBackward0(_KernelPadBackward):
     """'replicate' padding of the last three dims."""
+
+
+# torch's names for the second derivatives: ReflectionPad2DBackwardBackward0, ...
+_DOUBLE_BACKWARDS = {
+    node: type(f"{node.__name__.removesuffix('0')}Backward0", (_PadBackwardBackward,), {})
+    for node in _KernelPadBackward.__subclasses__()
+}
 
 
 class CircularPadBackward(_IndexPadBackward):
