@@ -1299,14 +1299,21 @@ def test_adaptive_avg_pool2d_is_torchs_bit_for_bit(dtype: str) -> None:
         np.testing.assert_array_equal(mine, theirs)
 
 
-def test_adaptive_avg_pool2d_has_no_second_derivative() -> None:
-    # torch has one; picotorch says it has none rather than give a wrong one
-    x = picotorch.ones(1, 1, 4, 4, requires_grad=True)
-    (g,) = picotorch.autograd.grad(
-        picotorch.nn.functional.adaptive_avg_pool2d(x, 3).sum(), x, create_graph=True
-    )
-    with pytest.raises(RuntimeError, match="derivative for aten::adaptive_avg_pool2d_backward"):
-        g.sum().backward()
+@pytest.mark.parametrize(
+    ("shape", "size"), [((1, 2, 5, 5), (2, 3)), ((1, 1, 4, 4), 3), ((2, 6, 7), (None, 2))], ids=str
+)
+def test_adaptive_avg_pool2d_second_derivative(shape: Any, size: Any) -> None:
+    # the backward pools the gradient's gradient again and gives the input zeros
+    def fn(lib: Any, x: Any) -> Any:
+        x.requires_grad_()
+        pooled = lib.nn.functional.adaptive_avg_pool2d(x, size)
+        g = lib.cos(lib.arange(pooled.numel(), dtype=x.dtype)).view(pooled.shape)
+        g.requires_grad_()
+        (gx,) = lib.autograd.grad(pooled, x, g, create_graph=True)
+        (gx * gx).sum().backward()
+        return type(gx.grad_fn).__name__, x.grad, g.grad
+
+    check(fn, randn(*shape).astype(np.float64))
 
 
 # torch's parser tells a list of ints by its first item, which must be an int (not a bool, not a

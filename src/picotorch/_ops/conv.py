@@ -31,7 +31,7 @@ from .._memory import PARTIAL_OVERLAP
 from .._size import bool_arg, check_int64, check_int64_arg, check_int64_items, int_tuple
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
+from ..autograd.function import Node, needs_grad, record
 from .pointwise import c_type_text
 from .shape import strided_view
 
@@ -1398,6 +1398,16 @@ class AdaptiveAvgPool2DBackward0(Node):
             share = g[..., k] / g.dtype.type(_length(rows)) / g.dtype.type(_length(columns))
             out[..., rows, columns] += share[..., None, None]
         result = Tensor._make(out)
-        if needs_grad(grad, x):  # (a second derivative through it is not implemented: say so)
-            record(result, NotImplementedBackward, (grad, x), op="adaptive_avg_pool2d_backward")
+        if needs_grad(grad, x):
+            record(result, AdaptiveAvgPool2DBackwardBackward0, (grad, x))
         return (result,)
+
+
+class AdaptiveAvgPool2DBackwardBackward0(Node):
+    """The pooling's backward is linear in the gradient (its derivative pools again, to the
+    gradient's size) and does not depend on the input's values (zeros)."""
+
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        (out_shape, _), (shape, dtype) = self._input_meta  # type: ignore[misc]
+        pooled = adaptive_avg_pool2d(grad, out_shape[-2:])
+        return pooled, Tensor._make(np.zeros(shape, dtype.numpy))
