@@ -1408,3 +1408,29 @@ def test_pad_input_written_before_backward(mode: str) -> None:
         return x.grad
 
     check(fn, randn(1, 3), match="modified by an inplace operation" if mode != "circular" else None)
+
+
+POOL_LAYOUTS = {
+    "channels-last": lambda lib: lib.arange(48.0).view(2, 4, 3, 2).permute(0, 3, 1, 2),
+    "channels-last, one pixel": lambda lib: (
+        lib.arange(48.0).view(2, 4, 3, 2).permute(0, 3, 1, 2)[:1, :, :1, :1]
+    ),
+    "transposed": lambda lib: lib.arange(18.0).view(2, 1, 3, 3).transpose(2, 3),
+    "unbatched transposed": lambda lib: lib.arange(24.0).view(2, 3, 4).transpose(1, 2),
+}
+
+
+@pytest.mark.parametrize("layout", POOL_LAYOUTS)
+def test_pooling_results_laid_out_as_torch(layout: str) -> None:
+    # channels-last in, channels-last out (the indices too); anything else row-major
+    def fn(lib: Any) -> Any:
+        x = POOL_LAYOUTS[layout](lib).requires_grad_()
+        size = 1 if x.shape[-1] == 1 else 2
+        values, indices = lib.nn.functional.max_pool2d(x, size, 1, return_indices=True)
+        mean = lib.nn.functional.avg_pool2d(x, size, 1)
+        (values.sum() + mean.sum()).backward()
+        # (not compared for one pixel: torch's backward lays that gradient out channels-last,
+        # picotorch's row-major; both hold its two elements in the same order)
+        return values, indices, mean, x.grad if x.numel() > 2 else None
+
+    check(fn, strides=True)

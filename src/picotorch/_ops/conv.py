@@ -28,6 +28,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
 from .._memory import PARTIAL_OVERLAP
+from .._memory_format import channels_last, laid_out, suggested_format
 from .._size import bool_arg, check_int64, check_int64_arg, check_int64_items, int_tuple
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -756,11 +757,21 @@ def max_pool2d(
     indices = offsets[which]  # where the maximum lies in its window, then where the window lies
     indices += starts
     shape = x.shape[:-2] + geo.out
-    out = Tensor._make(values.reshape(shape))
-    index_tensor = Tensor._make(indices.reshape(shape))
+    out = Tensor._make(_pooled_layout(x, values.reshape(shape)))
+    index_tensor = Tensor._make(_pooled_layout(x, indices.reshape(shape)))
     if needs_grad(input):
         record(out, MaxPool2DWithIndicesBackward0, (input,), saved=(input, index_tensor), geo=geo)
     return (out, index_tensor) if return_indices else out
+
+
+def _pooled_layout(x: np.ndarray, result: np.ndarray) -> np.ndarray:
+    """A pooling's result laid out as torch's kernels lay it out: channels-last for a
+    channels-last input (``suggest_memory_format``), as the input is; else row-major (NumPy's
+    follows a transposed input's layout)."""
+    # (the channels' step is one element in any channels-last layout: a cheap test first)
+    if x.ndim == 4 and x.strides[1] == x.itemsize and suggested_format(x) is channels_last:
+        return laid_out(result, channels_last)
+    return np.ascontiguousarray(result)
 
 
 def _first_max(stacked: np.ndarray, values: np.ndarray, inside: np.ndarray | None) -> np.ndarray:
@@ -938,7 +949,7 @@ def avg_pool2d(
         mean = (total / np.asarray(divisor, acc)).astype(x.dtype, copy=False)
     else:  # integer division truncates toward zero, as C++'s
         mean = (np.sign(total) * (np.abs(total) // divisor)).astype(x.dtype)
-    out = Tensor._make(mean.reshape(x.shape[:-2] + geo.out))
+    out = Tensor._make(_pooled_layout(x, mean.reshape(x.shape[:-2] + geo.out)))
     if needs_grad(input):
         record(
             out,
