@@ -224,6 +224,29 @@ def test_batch_norm_half_input_float_parameters() -> None:
     )
 
 
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("params", ["none", "half", "half weight only"])
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 4, 4)])
+def test_batch_norm_half_statistics(shape: Any, params: str, training: bool) -> None:
+    # a half input with half parameters (or none): torch keeps the batch's mean and inverse std
+    # in half, then normalises in float32 (and in eval takes the running ones in float32)
+    c = shape[1]
+    x = (np.random.default_rng(1).standard_normal(shape) * 3 + 1).astype(np.float16)
+    w, b = (np.cos(np.arange(c)) + 1.5).astype(np.float16), np.sin(np.arange(c)).astype(np.float16)
+    rm, rv = np.zeros(c, np.float16), (np.arange(c) + 0.7).astype(np.float16)
+
+    def f(t: Any, x: Any, w: Any, b: Any, rm: Any, rv: Any) -> Any:
+        if params == "none":
+            w = b = None
+        elif params == "half weight only":
+            rm = rv = None
+        if rm is None and not training:
+            return None
+        return bn(t, x, rm, rv, w, b, training=training), rm, rv
+
+    check(f, x, w, b, rm, rv, rtol=0, atol=0)
+
+
 def test_batch_norm_empty_batch() -> None:
     rm, rv = stats(3, F32)
     check(

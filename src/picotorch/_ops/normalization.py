@@ -151,12 +151,21 @@ def batch_norm(
         invstd = (1 / np.sqrt(var_sum / np.float64(count) + eps)).astype(x.dtype)  # (in double)
         if running_mean is not None and running_var is not None:  # (count > 1: checked)
             unbiased = var_sum / (count - 1)
-            # in place, under no_grad, and (as torch) without bumping the version counters
-            running_mean._data[...] = (1 - momentum) * running_mean._data + momentum * mean
-            running_var._data[...] = (1 - momentum) * running_var._data + momentum * unbiased
+            # in place, under no_grad, and (as torch) without bumping the version counters;
+            # half statistics updated in float32 (NumPy's half arithmetic would round each step)
+            for running, batch in ((running_mean, mean), (running_var, unbiased)):
+                kept = running._data.astype(x.dtype, copy=False)
+                running._data[...] = (1 - momentum) * kept + momentum * batch
+        if input._data.dtype == np.float16:  # torch keeps them in its parameters' dtype:
+            float_params = any(
+                t is not None and t._dtype is _dtype.float32 for t in params.values()
+            )
+            if not float_params:  # half, unless some parameter is float32
+                mean, invstd = (v.astype(np.float16).astype(np.float32) for v in (mean, invstd))
     else:
         mean = running_mean._data  # type: ignore[union-attr]
-        invstd = 1 / np.sqrt(running_var._data + eps)  # type: ignore[union-attr]
+        var = running_var._data.astype(x.dtype, copy=False)  # type: ignore[union-attr]
+        invstd = 1 / np.sqrt(var + eps)  # (half statistics: in float32, as torch's kernel)
     # y = x * scale + shift, each multiply-add rounded once as in torch's kernel (which data far
     # from 0 shows: there x * scale and shift nearly cancel)
     scale = (invstd if weight is None else invstd * weight._data.reshape(-1)).astype(x.dtype)
