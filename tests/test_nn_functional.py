@@ -327,6 +327,14 @@ def test_softmax_values_and_grads(name: str, shape: tuple[int, ...], dim: int, d
     check_grad(lambda t, a: getattr(t.nn.functional, name)(a, dim), x, second_order=True)
 
 
+@pytest.mark.parametrize(("shape", "dim"), [((300, 10), 1), ((40, 33), -1), ((10, 30), 0)])
+def test_log_softmax_of_half(shape: tuple[int, ...], dim: int) -> None:
+    # along the last dim torch keeps each row's sum and its log in half: to the bit, as there
+    x = (np.random.default_rng(0).standard_normal(shape) * 3).astype(np.float16)
+    check_grad(lambda t, a: t.log_softmax(a, dim), x, rtol=0, atol=0)
+    check(lambda t, a: t.nn.functional.cross_entropy(a, t.zeros(len(a), dtype=t.int64)), x)
+
+
 @pytest.mark.parametrize("name", SOFTMAX_NAMES)
 def test_softmax_noncontiguous_and_dtype_argument(name: str) -> None:
     check_grad(lambda t, a: getattr(t.nn.functional, name)(a.t(), 1), randn(4, 3))

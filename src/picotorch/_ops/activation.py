@@ -46,6 +46,11 @@ def _prepare(name: str, input: Tensor, dim: Any, dtype: dtype | None) -> tuple[T
     return x, axis
 
 
+def _through_half(x: np.ndarray) -> np.ndarray:
+    """float32 values rounded to float16 (where torch keeps a half intermediate), as float32."""
+    return x.astype(np.float16).astype(np.float32)
+
+
 def _as_float32(x: np.ndarray) -> np.ndarray:
     """float16 is computed in float32 (as torch does), then rounded back."""
     return x.astype(np.float32) if x.dtype == np.float16 else x
@@ -157,7 +162,12 @@ def log_softmax(
         y = x - x  # log(1) = 0 for a single element (NaN stays NaN)
     else:
         y = _shifted(x, axis)
-        y -= _log(softmax_sums(_exp(y), axis))
+        sums = softmax_sums(_exp(y), axis)
+        if source._data.dtype == np.float16 and axis == x.ndim - 1:
+            # torch's kernel for the last dim keeps each row's sum, then its log, in half
+            y -= _through_half(_log(_through_half(sums)))
+        else:
+            y -= _log(sums)
     result = Tensor._make(np.asarray(y, source._data.dtype, order="C"))  # (as softmax)
     if needs_grad(source):
         record(result, LogSoftmaxBackward0, (source,), saved=(result,), axis=axis)
