@@ -696,6 +696,19 @@ def test_products_of_one_term_keep_torch_signs_of_zero(shapes: Any, dtype: Any) 
     check(weight_gradient, a, b)
 
 
+@pytest.mark.parametrize(("m", "k", "n"), [(5, 8, 1), (5, 8, 3), (3, 1, 4), (1, 1, 1), (7, 33, 5)])
+def test_half_addmm_rounds_once(m: int, k: int, n: int) -> None:
+    # torch sums a half product in float32, scales and biases it there, and rounds once (a
+    # Linear of half); its K = 1 products are added to 0., so no -0. comes out of them
+    rng = np.random.default_rng(k)
+    a = np.round(rng.standard_normal((m, k)), 1).astype(np.float16)
+    a[0] = 0.0
+    b, bias = rng.standard_normal((k, n)).astype(np.float16), np.full(n, 0.1, np.float16)
+    check(lambda t, a, b, c: t.addmm(c, a, b, beta=0.5, alpha=1.5), a, b, bias, rtol=0, atol=0)
+    check(lambda t, a, b, c: t.nn.functional.linear(a, b.t(), c), a, b, bias, rtol=0, atol=0)
+    check(lambda t, a, b: 1 / (a @ -b), a, b, rtol=0, atol=0)
+
+
 def test_products_called_directly_second_order() -> None:
     check_grad(lambda t, a, b: t.bmm(a, b), randn(2, 3, 4), randn(2, 4, 5), second_order=True)
     check_grad(lambda t, a, b: t.mv(a, b), randn(2, 3), randn(3), second_order=True)

@@ -236,10 +236,11 @@ def matrix_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b`` of two matrices whose sizes fit, as torch's CPU product computes it."""
     if a.shape[1] == 1:
         # One term per element: torch's BLAS (MKL) stores each product as it is when both outer
-        # sizes exceed 1, and adds it to 0. otherwise (a row or a column); NumPy's BLAS always
-        # adds, but for a (1, 1) product. They differ only for -0. (0. after the addition)
+        # sizes exceed 1, and adds it to 0. otherwise (a row or a column), as its own half
+        # kernel always does; NumPy's BLAS always adds, but for a (1, 1) product. They differ
+        # only for -0. (0. after the addition)
         product = np.multiply(a, b)
-        if a.shape[0] == 1 or b.shape[1] == 1:
+        if a.shape[0] == 1 or b.shape[1] == 1 or a.dtype == np.float16:
             product += 0
         return product
     return np.dot(a, b)  # for matrices the same BLAS product as matmul, with less dispatch
@@ -597,11 +598,16 @@ def addmm(
     _check_optional_out("addmm", out, input, mat1, mat2)
     if not (beta == alpha == 1 and type(beta) is type(alpha) is int):  # (nn.Linear's 1 and 1 pass)
         beta, alpha = _factor(beta, mat2._dtype), _factor(alpha, mat2._dtype)
+    half = a.dtype == np.float16  # (torch sums, scales and biases in float32, then rounds once)
+    if half:
+        a, b, c = a.astype(np.float32), b.astype(np.float32), c.astype(np.float32)
     result = matrix_product(a, b)  # a fresh array: the scaling and the bias go in place
     if alpha != 1:
         result *= alpha
     if beta != 0:  # beta = 0 ignores input altogether (even its NaNs), as in torch
         result += c if beta == 1 else beta * c
+    if half:
+        result = result.astype(np.float16)
     output = Tensor._make(result) if out is None else _finish(result, out)
     if needs_grad(input, mat1, mat2):
         # each matrix's gradient needs the other matrix only
