@@ -494,3 +494,20 @@ def test_batch_norm_running_stats_requiring_grad() -> None:
             "'running_mean'. This input cannot have requires_grad True."
         ),
     )
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("layout", ["channels_last", "transposed", "contiguous"])
+def test_batch_norm_result_layout(layout: str, dtype: str, training: bool) -> None:
+    # channels-last images keep their layout; anything else comes out row-major
+    def f(t: Any) -> Any:
+        x = t.arange(24.0, dtype=getattr(t, dtype)).view(1, 2, 3, 4)
+        if layout == "channels_last":
+            x = x.contiguous(memory_format=t.channels_last)
+        elif layout == "transposed":
+            x = x.transpose(2, 3)
+        stats = (t.zeros(2, dtype=x.dtype), t.ones(2, dtype=x.dtype))
+        return bn(t, x, *stats, training=training)
+
+    check(f, strides=True)

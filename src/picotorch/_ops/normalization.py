@@ -16,6 +16,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import type_name
 from .._fma import fma
+from .._memory_format import channels_last, laid_out, suggested_format
 from .._size import float_arg
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -173,10 +174,10 @@ def batch_norm(
         -mean * scale if bias is None else fma(-mean.astype(x.dtype), scale, bias._data.reshape(-1))
     )
     y = fma(x, scale.reshape(per_channel), shift.astype(x.dtype).reshape(per_channel))
-    # laid out as torch's suggest_memory_format: channels-last images keep their layout (y,
-    # computed elementwise from x, has it already), anything else comes out row-major
-    channels_last = x.ndim == 4 and _channels_last(x)
-    out = Tensor._make(np.asarray(y, input._data.dtype, order="K" if channels_last else "C"))
+    # laid out as torch's suggest_memory_format: channels-last images keep their layout,
+    # anything else comes out row-major
+    y = np.asarray(y, input._data.dtype)
+    out = Tensor._make(_laid_out_as_input(x, y))
     if needs_grad(input, weight, bias):
         record(
             out,
@@ -252,7 +253,8 @@ class NativeBatchNormBackward0(Node):
 # --8<-- [end:batch_norm_backward]
 
 
-def _channels_last(x: np.ndarray) -> bool:
-    """Whether an (N, C, H, W) array lies in memory as (N, H, W, C) (channels innermost)."""
-    n, c, h, w = x.strides
-    return c <= w <= h <= n and c < n
+def _laid_out_as_input(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``y``, computed from ``x``, laid out as torch's kernel lays out its result."""
+    if x.ndim == 4 and suggested_format(x) is channels_last:
+        return laid_out(y, channels_last)
+    return np.ascontiguousarray(y)
