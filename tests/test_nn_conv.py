@@ -1434,3 +1434,41 @@ def test_pooling_results_laid_out_as_torch(layout: str) -> None:
         return values, indices, mean, x.grad if x.numel() > 2 else None
 
     check(fn, strides=True)
+
+
+PAD_LAYOUTS = {
+    "channels-last": lambda t: (
+        t.arange(24.0).view(1, 2, 3, 4).contiguous(memory_format=t.channels_last)
+    ),
+    "transposed": lambda t: t.arange(20.0).view(1, 1, 4, 5).transpose(-1, -2),
+    "transposed 2-d": lambda t: t.arange(10.0).view(2, 5).t(),
+    "channels-last 3d": lambda t: (
+        t.arange(48.0).view(1, 2, 2, 3, 4).contiguous(memory_format=t.channels_last_3d)
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("mode", "amounts"),
+    [
+        ("constant", (1, 1)),
+        ("constant", (0, 0)),
+        ("constant", (-1, 0)),
+        ("constant", (1, -1, 0, 0)),
+        ("reflect", (1, 1)),
+        ("replicate", (1, 1)),
+        ("circular", (1, 1)),
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("layout", PAD_LAYOUTS)
+def test_pad_results_laid_out_as_torch(layout: str, mode: str, amounts: Any) -> None:
+    # reflect, replicate and padding constant lay out their result in the input's suggested
+    # memory format, circular row-major; cutting only copies what is left, layout and all
+    def fn(lib: Any) -> Any:
+        x = PAD_LAYOUTS[layout](lib).requires_grad_()
+        padded = lib.nn.functional.pad(x, amounts, mode=mode)
+        padded.sum().backward()
+        return padded, x.grad
+
+    check(fn, strides=True)

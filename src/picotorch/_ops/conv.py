@@ -27,8 +27,8 @@ import numpy as np
 
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
-from .._memory import PARTIAL_OVERLAP
-from .._memory_format import channels_last, laid_out, suggested_format
+from .._memory import PARTIAL_OVERLAP, empty_laid_out_like
+from .._memory_format import contiguous_format, laid_out, suggested_format
 from .._size import bool_arg, check_int64, check_int64_arg, check_int64_items, int_tuple
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -757,20 +757,22 @@ def max_pool2d(
     indices = offsets[which]  # where the maximum lies in its window, then where the window lies
     indices += starts
     shape = x.shape[:-2] + geo.out
-    out = Tensor._make(_pooled_layout(x, values.reshape(shape)))
-    index_tensor = Tensor._make(_pooled_layout(x, indices.reshape(shape)))
+    out = Tensor._make(_suggested_layout(x, values.reshape(shape)))
+    index_tensor = Tensor._make(_suggested_layout(x, indices.reshape(shape)))
     if needs_grad(input):
         record(out, MaxPool2DWithIndicesBackward0, (input,), saved=(input, index_tensor), geo=geo)
     return (out, index_tensor) if return_indices else out
 
 
-def _pooled_layout(x: np.ndarray, result: np.ndarray) -> np.ndarray:
-    """A pooling's result laid out as torch's kernels lay it out: channels-last for a
-    channels-last input (``suggest_memory_format``), as the input is; else row-major (NumPy's
-    follows a transposed input's layout)."""
+def _suggested_layout(x: np.ndarray, result: np.ndarray) -> np.ndarray:
+    """``result``, computed from ``x`` (by a pooling, a padding), laid out as torch's kernels
+    lay theirs out: in the memory format torch suggests for ``x`` (channels-last for a
+    channels-last input), else row-major (NumPy's may follow a transposed input's layout)."""
     # (the channels' step is one element in any channels-last layout: a cheap test first)
-    if x.ndim == 4 and x.strides[1] == x.itemsize and suggested_format(x) is channels_last:
-        return laid_out(result, channels_last)
+    if x.ndim in (4, 5) and x.strides[1] == x.itemsize:
+        fmt = suggested_format(x)
+        if fmt is not contiguous_format:
+            return laid_out(result, fmt)
     return np.ascontiguousarray(result)
 
 
@@ -949,7 +951,7 @@ def avg_pool2d(
         mean = (total / np.asarray(divisor, acc)).astype(x.dtype, copy=False)
     else:  # integer division truncates toward zero, as C++'s
         mean = (np.sign(total) * (np.abs(total) // divisor)).astype(x.dtype)
-    out = Tensor._make(_pooled_layout(x, mean.reshape(x.shape[:-2] + geo.out)))
+    out = Tensor._make(_suggested_layout(x, mean.reshape(x.shape[:-2] + geo.out)))
     if needs_grad(input):
         record(
             out,
@@ -1090,13 +1092,20 @@ def constant_pad_nd(input: Tensor, amounts: list[int], value: Any) -> Tensor:
             raise RuntimeError("narrow(): length must be non-negative.")
         shape.append(size + before + after)
     fill = fitted(value, input._dtype)  # (as a double: -1.0 is no uint8, 255.5 neither)
-    out = np.full(shape, fill, x.dtype)
     source = tuple(
         slice(max(-a, 0), size - max(-b, 0)) for size, (a, b) in zip(x.shape, pairs, strict=True)
     )
-    target = tuple(slice(max(a, 0), n - max(b, 0)) for n, (a, b) in zip(shape, pairs, strict=True))
-    if all(s.start < s.stop for s in source):
-        out[target] = x[source]
+    if all(a <= 0 for a in amounts):  # only cuts: torch copies what is left, keeping its layout
+        out = empty_laid_out_like(x[source])
+        out[...] = x[source]
+    else:
+        out = np.full(shape, fill, x.dtype)
+        target = tuple(
+            slice(max(a, 0), n - max(b, 0)) for n, (a, b) in zip(shape, pairs, strict=True)
+        )
+        if all(s.start < s.stop for s in source):
+            out[target] = x[source]
+        out = _suggested_layout(x, out)
     result = Tensor._make(out)
     if needs_grad(input):
         record(result, ConstantPadNdBackward0, (input,), amounts=amounts)
@@ -1159,7 +1168,10 @@ def _index_pad(input: Tensor, amounts: list[int], mode: str) -> Tensor:
     flat = np.ravel_multi_index(np.meshgrid(*positions, indexing="ij"), sizes)  # (out spatial)
     planes = x.reshape(*lead, math.prod(sizes))
     out = planes[..., flat.reshape(-1)].reshape(*lead, *flat.shape)
-    result = Tensor._make(out)
+    # (laid out as torch's: its circular padding copies slices into a new row-major tensor)
+    result = Tensor._make(
+        np.ascontiguousarray(out) if kernel is None else _suggested_layout(x, out)
+    )
     if needs_grad(input):
         node = _INDEX_PAD_NODES[mode, spatial]
         saved = () if node is CircularPadBackward else (input,)  # (see _KernelPadBackward)
