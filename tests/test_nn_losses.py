@@ -591,6 +591,20 @@ def test_cross_entropy_probabilities_mixed_dtypes_and_empty() -> None:
     check(fn, np.zeros((0, 5), F32), np.zeros(0, np.int64))
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_smoothing_edges(reduction: str) -> None:
+    def fn(lib: Any, x: Any, t: Any, **kw: Any) -> Any:
+        return lib.nn.functional.cross_entropy(x, t, label_smoothing=0.1, reduction=reduction, **kw)
+
+    # no class: the smoothing's share of each is 0.1 / 0, inf (nan once multiplied by 0)
+    check(fn, np.zeros((0, 0), F32), np.zeros(0, np.int64))
+    check(fn, np.zeros((0, 0, 2), F32), np.zeros((0, 2), np.int64))
+    check(fn, np.zeros((0, 0), F32), np.zeros((0, 0), F32))
+    # Byte targets and class weights: torch gathers the weights with them (for the mean)
+    w = lambda lib: {"weight": lib.ones(5)}  # noqa: E731
+    check(lambda lib, x, t: fn(lib, x, t, **w(lib)), randn(3, 5), np.array([1, 2, 3], np.uint8))
+
+
 def test_cross_entropy_graph_as_torch_prints_it() -> None:
     """``loss.grad_fn`` and its ``next_functions`` chain, as the training pages print them."""
     chains = []

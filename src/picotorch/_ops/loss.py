@@ -13,6 +13,7 @@ losses, or ``'none'``: all of them. Each loss records the node torch records (``
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -602,18 +603,27 @@ def _cross_entropy_smoothed(
     smooth = smooth.masked_fill_(ignored, 0.0)
     if reduction == "mean":
         kept = ~ignored._data
-        if weight is not None:  # (torch gathers the targets' weights: gather's check of ranks)
+        if weight is not None:  # (torch gathers the targets' weights: gather's checks)
             if weight._data.ndim != 1:
                 raise RuntimeError(
                     "Index tensor must have the same number of dimensions as input tensor"
                 )
+            if target._dtype is _dtype.uint8:
+                raise RuntimeError("gather(): Expected dtype int32/int64 for index")
             denominator = weight._data[target._data[kept].astype(np.int64)].sum()
         else:
             denominator = np.int64(kept.sum())
         uniform = smooth.sum() / Tensor._make(denominator)
     else:
         uniform = smooth.sum() if reduction == "sum" else smooth
-    return mul_scalar(nll, 1.0 - label_smoothing) + mul_scalar(uniform, label_smoothing / n_classes)
+    return mul_scalar(nll, 1.0 - label_smoothing) + mul_scalar(
+        uniform, _per_class(label_smoothing, n_classes)
+    )
+
+
+def _per_class(label_smoothing: float, n_classes: int) -> float:
+    """The smoothing's share of each class, divided as C++ divides doubles (by no class: inf)."""
+    return label_smoothing / n_classes if n_classes else math.inf
 
 
 def _cross_entropy_probabilities(
@@ -644,7 +654,7 @@ def _cross_entropy_probabilities(
     log_probs = log_softmax(input, class_dim)
     if label_smoothing > 0.0:
         _check_smoothing(label_smoothing)
-        target = mul_scalar(target, 1.0 - label_smoothing) + label_smoothing / n_classes
+        target = mul_scalar(target, 1.0 - label_smoothing) + _per_class(label_smoothing, n_classes)
     products = log_probs * target
     if weight is not None:
         products = products * _class_view(weight, class_dim, log_probs.ndim)
