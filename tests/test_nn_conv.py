@@ -1472,3 +1472,24 @@ def test_pad_results_laid_out_as_torch(layout: str, mode: str, amounts: Any) -> 
         return padded, x.grad
 
     check(fn, strides=True)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "F.conv2d(x, w, groups=t.tensor(3))",
+        "F.conv2d(x, w, groups=t.tensor([3]))",  # (a size: an integer tensor of one element)
+        "F.conv2d(x, w, groups=t.tensor(3.0))",
+        "nn.Conv2d(6, 3, 3, groups=t.tensor(3))(x)",
+        "F.avg_pool2d(x, 3, divisor_override=t.tensor(2))",
+        "F.avg_pool2d(x, 3, divisor_override=t.tensor([2]))",
+    ],
+)
+def test_int_arguments_given_as_tensors(call: str) -> None:
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        scope = {"t": lib, "F": lib.nn.functional, "nn": lib.nn, "x": lib.ones(1, 6, 5, 5)}
+        scope["w"] = lib.ones(3, 2, 3, 3)
+        return eval(call, scope)
+
+    check(fn)

@@ -29,7 +29,14 @@ from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
 from .._memory import PARTIAL_OVERLAP, empty_laid_out_like
 from .._memory_format import contiguous_format, laid_out, suggested_format
-from .._size import bool_arg, check_int64, check_int64_arg, check_int64_items, int_tuple
+from .._size import (
+    bool_arg,
+    check_int64,
+    check_int64_arg,
+    check_int64_items,
+    int_tuple,
+    plain_int_kind,
+)
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, needs_grad, record
@@ -74,6 +81,17 @@ def _int_items(
                 f'with error "type must be tuple of ints,but got {type(v).__name__}"'
             ) from None
     return items
+
+
+def _int_kind(value: Any, size: bool = False) -> bool:
+    """Whether torch's parser takes ``value`` for an int argument: an int (not a bool), a NumPy
+    int, or a 0-d integer tensor; for a size (``size``: torch's SymInt, as conv2d's
+    ``groups``), an integer tensor of one element."""
+    if isinstance(value, Tensor):
+        if size:
+            return value._data.size == 1 and value._data.dtype.kind in "iu"
+        return plain_int_kind(value)
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _check_int64s(fn: str, *parsed: tuple[str, Any, list[int]]) -> None:
@@ -411,8 +429,9 @@ def conv2d(
     _require_tensor("conv2d", input, "input", 1)
     _require_tensor("conv2d", weight, "weight", 2)
     _require_tensor("conv2d", bias, "bias", 3, optional=True)
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
+    if not _int_kind(groups, size=True):
         raise TypeError(f"conv2d(): argument 'groups' must be int, not {c_type_text(groups)}")
+    groups = operator.index(groups)
     strides = _ints(stride, 2, "conv2d", "stride")  # (every argument's kind first, as torch)
     dilations = _ints(dilation, 2, "conv2d", "dilation")
     if not isinstance(padding, str):
@@ -926,13 +945,13 @@ def avg_pool2d(
     >>> avg_pool2d(torch.tensor([[[[1., 2.], [4., 3.]]]]), 2)
     tensor([[[[2.5000]]]])
     """
-    if divisor_override is not None and (
-        isinstance(divisor_override, bool) or not isinstance(divisor_override, (int, np.integer))
-    ):
-        raise TypeError(
-            "avg_pool2d(): argument 'divisor_override' must be int, not "
-            f"{c_type_text(divisor_override)}"
-        )
+    if divisor_override is not None:
+        if not _int_kind(divisor_override):
+            raise TypeError(
+                "avg_pool2d(): argument 'divisor_override' must be int, not "
+                f"{c_type_text(divisor_override)}"
+            )
+        divisor_override = operator.index(divisor_override)
     geo = _pool_geometry(
         "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode, divisor_override
     )
