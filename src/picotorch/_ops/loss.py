@@ -378,12 +378,16 @@ def _nll_loss2d(
     if (x.shape[0], *x.shape[2:]) != t.shape:
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: {list(t.shape)}")
     _check_kernel_dtypes("nll_loss2d_forward_out_frame", input, weight)
+    byte_error = "expected scalar type Long but found Byte"
     if target._dtype is _dtype.uint8 and (reduction == "none" or t.size):
         # (taken by the check above, not by the kernel, which wants Long; a total over no
-        # element returns before it looks)
-        raise RuntimeError("expected scalar type Long but found Byte")
+        # element returns before it looks, and its backward refuses them)
+        raise RuntimeError(byte_error)
     safe, w, ignored = _targets(t, x.shape[1], ignore_index, class_weights)
-    return _nll(input, safe, w, ignored, reduction, t.shape, NllLoss2DBackward0)
+    result = _nll(input, safe, w, ignored, reduction, t.shape, NllLoss2DBackward0)
+    if target._dtype is _dtype.uint8 and result.grad_fn is not None:
+        result.grad_fn.refused = byte_error
+    return result
 
 
 # --8<-- [start:nll]
