@@ -744,8 +744,28 @@ def test_binary_cross_entropy(reduction: str, dtype: Any) -> None:
     for w_shape in [(4,), (3, 1), (3, 4)]:
         w = probs(*w_shape, dtype=dtype)
         check_grad(lambda lib, x, y, w: fn(lib, x, y, weight=w), x, NoGrad(y), NoGrad(w))
-    # torch's second derivative has its own kernel: the same values, rounded otherwise
-    check_grad(fn, x, NoGrad(y), second_order=True, rtol=1e-9 if dtype == F64 else None)
+    # torch's second derivative has formulas of its own (see ..._second_derivatives)
+    check_grad(fn, x, NoGrad(y), second_order=True, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_second_derivatives(
+    reduction: str, weighted: bool, dtype: Any
+) -> None:
+    # torch's own formulas (1e-12 added to x and 1 - x: finite at 0 and 1), to the bit
+    def fn(lib: Any, x: Any, t: Any, w: Any) -> Any:
+        x.requires_grad_(), t.requires_grad_()
+        kw = {"weight": w} if weighted else {}
+        loss = lib.nn.functional.binary_cross_entropy(x, t, reduction=reduction, **kw)
+        (g,) = lib.autograd.grad(loss, x, lib.ones_like(loss), create_graph=True)
+        weights = lib.arange(1, len(x) + 1, dtype=x.dtype)
+        return type(g.grad_fn).__name__, lib.autograd.grad((g * weights).sum(), (x, t))
+
+    x = np.array([0.0, 1.0, 0.2, 0.7, -0.0], dtype)
+    t = np.array([0.5, 0.5, 0.1, 1.0, 0.0], dtype)
+    check(fn, x, t, np.linspace(0.5, 2, 5).astype(dtype), rtol=0, atol=0)
 
 
 def test_binary_cross_entropy_edges() -> None:

@@ -787,8 +787,13 @@ class BinaryCrossEntropyBackward0(Node):
         n = x._data.size
         grad_x = grad_t = None
         if self.next_functions[0][0] is not None:
-            grad_x = grad * (x - t) / ((1 - x) * x).clamp(min=self.EPSILON)
-            grad_x = _finish_grad(grad_x, weight, self.reduction, n)
+            with grad_mode.no_grad():  # (torch's kernel: its own second derivative, below)
+                grad_x = grad * (x - t) / ((1 - x) * x).clamp(min=self.EPSILON)
+                grad_x = _finish_grad(grad_x, weight, self.reduction, n)
+            if needs_grad(grad, x, t):
+                inputs, saved = (grad, x, t), (grad, x, t, weight)
+                kind = BinaryCrossEntropyBackwardBackward0
+                record(grad_x, kind, inputs, saved=saved, reduction=self.reduction)
         if self.next_functions[1][0] is not None:
             grad_t = -(x / (1 - x)).log() * grad  # minus the logit of x
             grad_t = _finish_grad(grad_t, weight, self.reduction, n)
@@ -796,6 +801,31 @@ class BinaryCrossEntropyBackward0(Node):
 
 
 # --8<-- [end:binary_cross_entropy]
+
+
+class BinaryCrossEntropyBackwardBackward0(Node):
+    """The derivatives of ``g * (x - t) / (x (1 - x))`` by torch's formulas, with its 1e-12
+    added to x and to 1 - x (so finite at 0 and 1): for ``g`` ``(x - t) / (x (1 - x))``, for
+    x ``(x² - 2xt + t) / (x (1 - x))²`` times ``g``, for t ``-g / (x (1 - x))``."""
+
+    reduction: str
+
+    def backward(self, gg: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
+        grad, x, t, weight = self.saved_tensors
+        eps, n = 1e-12, x._data.size
+        grad_grad = grad_x = grad_t = None
+        if self.next_functions[0][0] is not None:
+            grad_grad = (x - t) / ((x + eps) * (1 - x + eps)) * gg
+            grad_grad = _finish_grad(grad_grad, weight, self.reduction, n)
+        if self.next_functions[1][0] is not None:
+            slope = (x * x - 2 * x * t + t) / ((x + eps).pow(2) * (1 - x + eps).pow(2))
+            grad_x = _finish_grad(slope * (gg * grad), weight, self.reduction, n)
+        if self.next_functions[2][0] is not None:  # (here torch's bound is the double 1e-12)
+            grad_t = -gg * grad if weight is None else -gg * grad * weight
+            with grad_mode.no_grad():
+                denominator = ((1 - x) * x).clamp(min=eps)
+            grad_t = _finish_grad(grad_t / denominator, None, self.reduction, n)
+        return grad_grad, grad_x, grad_t
 
 
 def _log_sigmoid(x: np.ndarray) -> np.ndarray:
