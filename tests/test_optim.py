@@ -182,6 +182,24 @@ def test_other_hyperparameters_as_0d_tensors(name: str, options: dict[str, Any])
     check(fn)
 
 
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+@pytest.mark.parametrize(
+    "betas",
+    ["(t.tensor([0.9]), t.tensor(0.999))", "(t.tensor([0.9, 0.8]), t.tensor(0.999))"],
+)
+@pytest.mark.parametrize("foreach", [None, True])
+def test_tensor_betas(name: str, betas: str, foreach: Any) -> None:
+    # one element each (squeezed to 0-d, as torch keeps them), and not with foreach
+    def fn(t: Any) -> Any:
+        p = t.tensor([1.0, -2.0], requires_grad=True)
+        opt = getattr(t.optim, name)([p], lr=0.1, betas=eval(betas, {"t": t}), foreach=foreach)
+        p.grad = t.tensor([0.3, -0.3])
+        opt.step()
+        return opt.param_groups[0]["betas"], opt.defaults["betas"], p
+
+    check(fn)
+
+
 @pytest.mark.parametrize(
     ("name", "options"),
     [

@@ -77,9 +77,20 @@ class Adam(Optimizer):
             isinstance(b, Tensor) for b in betas[:2]
         ):
             raise ValueError("betas must be either both floats or both Tensors")
+        for i, beta in enumerate(betas[:2]):
+            if isinstance(beta, Tensor):
+                if foreach and not capturable:
+                    raise ValueError(
+                        f"betas[{i}] as a Tensor is not supported for capturable=False and "
+                        "foreach=True"
+                    )
+                if beta.numel() != 1:
+                    raise ValueError(f"Tensor betas[{i}] must be 1-element")
+        # (torch keeps tensor betas 0-d)
+        beta1, beta2 = (b.squeeze() if isinstance(b, Tensor) and b.dim() else b for b in betas)
         defaults = {
             "lr": lr,
-            "betas": tuple(betas),
+            "betas": (beta1, beta2),
             "eps": eps,
             "weight_decay": weight_decay,
             "amsgrad": amsgrad,
@@ -109,7 +120,8 @@ class Adam(Optimizer):
         """Update every parameter that has a gradient, once."""
         loss = self._begin_step(closure)
         for group in self.param_groups:
-            lr, (beta1, beta2) = _scalar(group["lr"]), map(_number, group["betas"])
+            # (betas given as tensors: their arithmetic in the tensors' dtype, as torch's)
+            lr, (beta1, beta2) = _scalar(group["lr"]), map(_scalar, group["betas"])
             eps, weight_decay = _number(group["eps"]), _number(group["weight_decay"])
             amsgrad = group["amsgrad"]
             for p in group["params"]:
