@@ -526,6 +526,28 @@ DROPOUT_ERRORS = {
         "dropout probability has to be between 0 and 1, but got -0.1",
     ),
     "p too big": (lambda t, x: t.nn.functional.dropout(x, 1.5), ValueError, "but got 1.5"),
+    # NaN passes the Python check, not the kernel's, even in eval or with nothing to drop
+    "p nan": (lambda t, x: t.nn.functional.dropout(x, float("nan")), RuntimeError, "got nan"),
+    "p nan eval": (
+        lambda t, x: t.nn.functional.dropout(x, float("nan"), training=False),
+        RuntimeError,
+        "dropout probability has to be between 0 and 1, but got nan",
+    ),
+    "p nan empty": (
+        lambda t, x: t.nn.functional.dropout(x[:0], float("nan")),
+        RuntimeError,
+        "but got nan",
+    ),
+    "p 1-d tensor": (
+        lambda t, x: t.nn.functional.dropout(x, t.tensor([0.5])),
+        TypeError,
+        "dropout(): argument 'p' (position 2) must be float, not Tensor",
+    ),
+    "p tensor requiring grad": (
+        lambda t, x: t.nn.functional.dropout(x, t.tensor(0.5, requires_grad=True)),
+        TypeError,
+        "dropout(): argument 'p' (position 2) must be float, not Tensor",
+    ),
     "int input": (
         lambda t, x: t.nn.functional.dropout(x.long(), 0.5),
         RuntimeError,

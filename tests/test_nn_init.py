@@ -122,6 +122,42 @@ def test_errors(name: str) -> None:
     check(ERRORS[name], raises=ValueError, same_message=True)
 
 
+# the bounds and moments are torch's float arguments (a 0-d tensor only without grad); a NaN
+# standard deviation is refused, as a negative one
+FLOAT_ARGUMENT_CALLS = [
+    "init.normal_(t.empty(5), 0, float('nan'))",
+    "init.xavier_normal_(t.empty(3, 2), gain=float('nan'))",
+    "init.normal_(t.empty(3), '1')",
+    "init.normal_(t.empty(3), None)",
+    "init.normal_(t.empty(3), [0.5])",
+    "init.normal_(t.empty(3), 0.0, t.tensor([0.5]))",
+    "init.uniform_(t.empty(3), t.tensor([0.5]))",
+    "init.uniform_(t.empty(3), 0.0, t.tensor(2.0, requires_grad=True))",
+    "init.xavier_uniform_(t.empty(3, 2), gain=t.tensor([0.5]))",
+    "init.normal_(t.empty(3), t.tensor(0.5))",
+]
+
+
+@pytest.mark.parametrize("call", FLOAT_ARGUMENT_CALLS)
+def test_float_arguments(call: str) -> None:
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        return eval(call, {"t": lib, "init": lib.nn.init})
+
+    check(fn, same_message=True)
+
+
+def test_conv2d_reset_parameters_of_a_channels_last_weight() -> None:
+    # torch draws a non-contiguous weight's values in row-major order, then copies them in
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(0)
+        conv = lib.nn.Conv2d(3, 4, 2).to(memory_format=lib.channels_last)
+        conv.reset_parameters()
+        return conv.weight, conv.weight._version, conv.bias
+
+    check(fn, strides=True)
+
+
 def test_zero_element_tensor_warns() -> None:
     check(lambda lib: lib.nn.init.kaiming_uniform_(lib.empty(0, 3)))
     check(lambda lib: lib.nn.init.kaiming_normal_(lib.empty(3, 0)))

@@ -497,7 +497,7 @@ def normal(
     dt = np.dtype(np_dtype)
     if dt not in (np.float16, np.float32, np.float64):
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for {_name(dt)}')
-    if std < 0.0:
+    if not std >= 0.0:  # (NaN too)
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     shape = _shape(shape)
     n = math.prod(shape)

@@ -313,13 +313,14 @@ def number_arg(value: Any, name: str, arg: str, position: int | None) -> Any:
 
 def float_arg(value: Any, name: str, arg: str, position: int | None = None) -> float:
     """torch's float argument (a C double): a real Python or NumPy number, a bool among them,
-    or a 0-d tensor's value, as a Python float (so that no NumPy float16 or float64 rounds the
-    arithmetic done with it); else torch's TypeError. ``position`` None: keyword-only."""
+    or the value of a 0-d tensor that does not require grad, as a Python float (so that no
+    NumPy float16 or float64 rounds the arithmetic done with it); else torch's TypeError.
+    ``position`` None: keyword-only."""
     if type(value) is builtins.float:  # (the usual case, first)
         return value
     from ._tensor import Tensor  # (here, not above: _tensor imports this module)
 
-    if isinstance(value, Tensor) and not value._data.ndim:
+    if isinstance(value, Tensor) and not value._data.ndim and not value._requires_grad:
         value = value.item()
     if not isinstance(value, NUMBERS) or isinstance(value, complex | np.complexfloating):
         kind = type_name_of(value)

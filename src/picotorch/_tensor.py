@@ -43,6 +43,7 @@ from ._size import (
     check_python_int,
     contiguous_strides,
     dim_by_name,
+    float_arg,
     int_arg,
     int_tuple,
     invalid_combination,
@@ -880,6 +881,7 @@ class Tensor:
         """Fill with U(a, b) samples, drawing from the generator exactly like torch."""
         from . import _random
 
+        a, b = float_arg(a, "uniform_", "from", 1), float_arg(b, "uniform_", "to", 2)
         target = self._in_memory_order()
         samples = _random.uniform(target.shape, target.dtype, a, b, generator)
         return self._fill_from(samples, _pw.UniformBackward0)
@@ -890,6 +892,7 @@ class Tensor:
         """Fill with N(mean, std²) samples, drawing from the generator exactly like torch."""
         from . import _random
 
+        mean, std = float_arg(mean, "normal_", "mean", 1), float_arg(std, "normal_", "std", 2)
         target = self._in_memory_order()
         contiguous = bool(self._data.flags.c_contiguous)  # torch's fast 16-wide path needs it
         samples = _random.normal(target.shape, target.dtype, mean, std, generator, contiguous)

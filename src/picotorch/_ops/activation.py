@@ -19,7 +19,7 @@ from .. import _dtype, _random
 from .._dtype import dtype, type_name
 from .._fma import fma
 from .._out import check_out, check_same_dtype, write_out
-from .._size import bool_arg, normalize_dim, numpy_names, type_name_of
+from .._size import bool_arg, float_arg, normalize_dim, numpy_names, type_name_of
 from .._tensor import Tensor
 from ..autograd.function import Node, needs_grad, record
 from .pointwise import _exp, _log, mul, require_tensors
@@ -239,8 +239,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     inplace = bool(inplace)  # (torch's Python function tests it, then its parser reads the rest)
     if not isinstance(input, Tensor):  # (even where it would be returned as it is)
         require_tensors("dropout", {"input": input})
+    p = float_arg(p, "dropout", "p", 2)
     bool_arg(training, "dropout", "train", 3)  # (torch's kernel takes a bool, nothing truthy)
-    p = float(p)
+    if not 0.0 <= p <= 1.0:  # (NaN, which the check above lets through: the kernel's check)
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0 or input._data.size == 0:
         return input
     if p == 1.0:  # everything dropped

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._creation import empty
+from ..._creation import empty, empty_like
+from ..._memory_format import contiguous_format
 from ..._tensor import Tensor
+from ...autograd.grad_mode import no_grad
 from .. import functional as F  # noqa: N812 - the name every torch user knows
 from .. import init
 from ..parameter import Parameter
@@ -85,7 +87,13 @@ class Conv2d(Module):
 
     def reset_parameters(self) -> None:
         """torch's default initialisation (the same as Linear's, with fan_in = C·kH·kW)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.weight.is_contiguous():
+            init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        else:  # (a channels-last weight: torch draws the values in row-major order, then copies)
+            row_major = empty_like(self.weight, memory_format=contiguous_format)
+            init.kaiming_uniform_(row_major, a=math.sqrt(5))
+            with no_grad():
+                self.weight.copy_(row_major)
         if self.bias is not None:  # (drawn even with no fan-in: the stream moves on, as torch's)
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
