@@ -247,6 +247,34 @@ def test_batch_norm_half_statistics(shape: Any, params: str, training: bool) -> 
     check(f, x, w, b, rm, rv, rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("params", ["none", "half", "float32"])
+def test_batch_norm_half_gradients(params: str, training: bool) -> None:
+    # torch computes a half input's gradients in float32 and gives each one its input's dtype
+    # (a float32 bias's gradient was a sum rounded to half)
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal((4, 3, 5, 6)) * 3 + 1).astype(np.float16)
+    g = rng.standard_normal(x.shape).astype(np.float16)
+    dtype = np.float32 if params == "float32" else np.float16
+    w, b = np.cos(np.arange(3)).astype(dtype), np.sin(np.arange(3)).astype(dtype)
+
+    def f(t: Any, x: Any, g: Any, w: Any, b: Any) -> Any:
+        x.requires_grad_()
+        if params == "none":
+            w = b = None
+        else:
+            w.requires_grad_(), b.requires_grad_()
+        stats = (t.zeros(3, dtype=t.float16), t.ones(3, dtype=t.float16))
+        if params == "float32":
+            stats = (stats[0].float(), stats[1].float())
+        bn(t, x, *stats, w, b, training=training).backward(g)
+        return x.grad, None if w is None else (w.grad, b.grad)
+
+    # (with float32 parameters torch's sums round otherwise: a half ulp here and there)
+    exact = {"rtol": 0, "atol": 0} if params != "float32" else {"rtol": 1e-3, "atol": 1e-5}
+    check(f, x, g, w, b, **exact)
+
+
 def test_batch_norm_empty_batch() -> None:
     rm, rv = stats(3, F32)
     check(

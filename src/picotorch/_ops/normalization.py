@@ -225,6 +225,10 @@ class NativeBatchNormBackward0(Node):
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, weight = self.saved_tensors
+        half = x._dtype is _dtype.float16  # (computed in float32, as torch's kernel does)
+        if half:
+            x, grad = x.float(), grad.float()
+            weight = None if weight is None else weight.float()
         axes = (0, *range(2, grad._data.ndim))
         per_channel = self.mean.shape
         if self.training and grad_mode.is_grad_enabled() and x.requires_grad:
@@ -247,6 +251,12 @@ class NativeBatchNormBackward0(Node):
             grad_weight = (grad * x_hat).sum(axes).reshape(weight.shape)
         if self.next_functions[2][0] is not None:
             grad_bias = grad.sum(axes).reshape(self._input_meta[2][0])  # type: ignore[index]
+        if half:  # (each gradient back in its input's dtype)
+            metas = self._input_meta
+            grad_input, grad_weight, grad_bias = (
+                None if g is None else g.to(meta[1])  # type: ignore[index]
+                for g, meta in zip((grad_input, grad_weight, grad_bias), metas, strict=True)
+            )
         return grad_input, grad_weight, grad_bias
 
 
