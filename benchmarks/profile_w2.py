@@ -57,6 +57,9 @@ OUT = Path(__file__).with_name("profile_w2.json")
 # profiled: one epoch is some 20 steps, too short for stable shares on a busy machine.
 EPOCHS = 10
 TOP = 15  # functions listed by own time
+# helpers that forward ops and backward formulas both call: profiled apart, in their callers'
+# groups (the matrix product: a Linear's forward and both products of its backward)
+SHARED_HELPERS = ("_ops/linalg.py:matrix_product",)
 
 
 @dataclass
@@ -207,12 +210,30 @@ def summarize(profile: cProfile.Profile, steps: int) -> dict[str, Any]:
     table = st.stats  # type: ignore[attr-defined]
     groups: dict[str, dict[str, float]] = {}
     rows: list[dict[str, Any]] = []
-    for func, (_, ncalls, tottime, _, _) in table.items():
+    for func, (_, ncalls, tottime, _, callers) in table.items():
         name, group = describe(func)
-        g = groups.setdefault(group, {"tottime": 0.0, "calls": 0})
-        g["tottime"] += tottime
-        g["calls"] += ncalls
-        rows.append({"function": name, "group": group, "calls": ncalls, "tottime": tottime})
+        # a helper that forward ops and backward formulas share: each caller its own share
+        # (pstats keeps the time per caller), under the caller's group
+        parts = (
+            [
+                (f"{name} ← {describe(c)[0].rsplit(':', 1)[-1]}", describe(c)[1], n, t)
+                for c, (n, _, t, _) in callers.items()
+            ]
+            if name.endswith(SHARED_HELPERS)
+            else [(name, group, ncalls, tottime)]
+        )
+        for part_name, part_group, part_calls, part_time in parts:
+            g = groups.setdefault(part_group, {"tottime": 0.0, "calls": 0})
+            g["tottime"] += part_time
+            g["calls"] += part_calls
+            rows.append(
+                {
+                    "function": part_name,
+                    "group": part_group,
+                    "calls": part_calls,
+                    "tottime": part_time,
+                }
+            )
     rows.sort(key=lambda r: -r["tottime"])
 
     def inclusive(function_name: str) -> tuple[float, int]:
