@@ -768,6 +768,22 @@ def test_binary_cross_entropy_second_derivatives(
     check(fn, x, t, np.linspace(0.5, 2, 5).astype(dtype), rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_third_derivatives(reduction: str) -> None:
+    # the second derivatives are differentiable again, the target's too (torch bounds its
+    # denominator in place, outside the graph), under torch's node names
+    def fn(lib: Any, x: Any, t: Any) -> Any:
+        x.requires_grad_(), t.requires_grad_()
+        loss = lib.nn.functional.binary_cross_entropy(x, t, reduction=reduction)
+        (g,) = lib.autograd.grad(loss, x, lib.ones_like(loss), create_graph=True)
+        second = lib.autograd.grad(g.sum(), (x, t), create_graph=True)
+        names = [type(s.grad_fn).__name__ for s in second]
+        return names, lib.autograd.grad(second[0].sum() + second[1].sum(), (x, t))
+
+    x, t = np.array([0.2, 0.7, 0.45]), np.array([0.1, 1.0, 0.5])
+    check(fn, x, t, rtol=1e-12, atol=0)
+
+
 def test_binary_cross_entropy_edges() -> None:
     """Probabilities 0 and 1: each log is clamped at -100, so the loss stays finite."""
 

@@ -87,10 +87,11 @@ def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
 
 def _finish_grad(grad: Tensor, weight: Tensor | None, reduction: str, n: int) -> Tensor:
     """The last steps of the binary losses' backward, in torch's order: times the weight,
-    then divided by the number of elements for the mean."""
+    then divided by the number of elements for the mean (a division by a number, as torch's
+    C++ writes it: DivBackward1 under ``create_graph``)."""
     if weight is not None:
         grad = grad * weight
-    return grad / n if reduction == "mean" else grad
+    return div_scalar(grad, n) if reduction == "mean" else grad
 
 
 def _same_size(input: Tensor, target: Tensor) -> bool:
@@ -822,8 +823,9 @@ class BinaryCrossEntropyBackwardBackward0(Node):
             grad_x = _finish_grad(slope * (gg * grad), weight, self.reduction, n)
         if self.next_functions[2][0] is not None:  # (here torch's bound is the double 1e-12)
             grad_t = -gg * grad if weight is None else -gg * grad * weight
-            with grad_mode.no_grad():
-                denominator = ((1 - x) * x).clamp(min=eps)
+            denominator = (1 - x) * x
+            with grad_mode.no_grad():  # (bounded in place: the derivative ignores the bound)
+                denominator.clamp_(min=eps)
             grad_t = _finish_grad(grad_t / denominator, None, self.reduction, n)
         return grad_grad, grad_x, grad_t
 
