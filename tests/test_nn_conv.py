@@ -1480,16 +1480,36 @@ def test_pad_results_laid_out_as_torch(layout: str, mode: str, amounts: Any) -> 
         "F.conv2d(x, w, groups=t.tensor(3))",
         "F.conv2d(x, w, groups=t.tensor([3]))",  # (a size: an integer tensor of one element)
         "F.conv2d(x, w, groups=t.tensor(3.0))",
+        "F.conv2d(x, w, groups=np.array(3))",
+        "F.conv2d(x, w, groups=np.array([3]))",
         "nn.Conv2d(6, 3, 3, groups=t.tensor(3))(x)",
         "F.avg_pool2d(x, 3, divisor_override=t.tensor(2))",
         "F.avg_pool2d(x, 3, divisor_override=t.tensor([2]))",
+        "F.avg_pool2d(x, 3, divisor_override=np.array(2))",
     ],
 )
 def test_int_arguments_given_as_tensors(call: str) -> None:
     def fn(lib: Any) -> Any:
         lib.manual_seed(0)
-        scope = {"t": lib, "F": lib.nn.functional, "nn": lib.nn, "x": lib.ones(1, 6, 5, 5)}
+        scope = {
+            "t": lib,
+            "F": lib.nn.functional,
+            "nn": lib.nn,
+            "x": lib.ones(1, 6, 5, 5),
+            "np": np,
+        }
         scope["w"] = lib.ones(3, 2, 3, 3)
         return eval(call, scope)
 
     check(fn)
+
+
+def test_avg_pool2d_gradient_under_create_graph_is_row_major() -> None:
+    # (it was a view into the padded buffer)
+    def fn(lib: Any) -> Any:
+        x = lib.arange(60.0).reshape(3, 4, 5).requires_grad_()
+        y = lib.nn.functional.avg_pool2d(x, 3, stride=2, padding=1)
+        (gx,) = lib.autograd.grad(y, x, lib.ones_like(y), create_graph=True)
+        return gx, gx.is_contiguous()
+
+    check(fn, strides=True)

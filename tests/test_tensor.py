@@ -1115,3 +1115,10 @@ def test_types_print_under_the_librarys_own_name() -> None:
         return [s.replace(L.__name__, "torch") for s in shown]
 
     check(fn)
+
+
+@pytest.mark.parametrize("shape", [(0, 3, 4, 5), (2, 0, 4, 5), (0, 1, 1, 1), (2, 3, 1, 1)])
+def test_channels_last_contiguity_of_empty_tensors(shape: tuple[int, ...]) -> None:
+    # torch reads it off the strides: a new empty tensor is row-major, not channels-last
+    # (unless every dim but one has size 1)
+    check(lambda t: t.zeros(*shape).is_contiguous(memory_format=t.channels_last))

@@ -93,9 +93,22 @@ def _strides_grow(shape: tuple[int, ...], strides: list[int], dims: tuple[int, .
     return True
 
 
-def is_laid_out(data: np.ndarray, fmt: memory_format) -> bool:
-    """Whether ``data`` lies in memory as ``fmt`` says, without gaps (preserve: row-major)."""
+def is_laid_out(data: np.ndarray, fmt: memory_format, strides: Any = None) -> bool:
+    """Whether ``data`` lies in memory as ``fmt`` says, without gaps (preserve: row-major).
+    ``strides``: its steps in elements, as its tensor reports them (by default NumPy's)."""
     order = _MEMORY_ORDER.get(fmt)
     if order is None:
         return bool(data.flags.c_contiguous)
-    return len(order) == data.ndim and bool(data.transpose(order).flags.c_contiguous)
+    if len(order) != data.ndim:
+        return False
+    # torch's test, read off the strides (so for a tensor of no element too): from the innermost
+    # dim out, each steps over all the dims inside it (size-1 dims are skipped)
+    if strides is None:
+        strides = [s // data.itemsize for s in data.strides]
+    step = 1
+    for d in reversed(order):
+        if data.shape[d] != 1:
+            if strides[d] != step:
+                return False
+            step *= data.shape[d]
+    return True

@@ -418,7 +418,7 @@ class Tensor:
         # False for a tensor of another rank, not the error contiguous() gives)
         if not isinstance(memory_format, _mf.memory_format):
             _mf.memory_format_arg(memory_format, "is_contiguous", self._data.ndim)
-        return _mf.is_laid_out(self._data, memory_format)
+        return _mf.is_laid_out(self._data, memory_format, self.stride())
 
     def is_floating_point(self) -> builtins.bool:
         return self._dtype.is_floating_point
@@ -659,7 +659,7 @@ class Tensor:
         if memory_format is _mf.contiguous_format and self._data.flags.c_contiguous:
             return self  # (the common case first)
         fmt = _mf.memory_format_arg(memory_format, "contiguous", self._data.ndim)
-        if _mf.is_laid_out(self._data, fmt):
+        if _mf.is_laid_out(self._data, fmt, self.stride()):
             return self
         if fmt is _mf.preserve_format:
             raise RuntimeError("preserve memory format is unsupported by the contiguous operator")

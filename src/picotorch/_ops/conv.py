@@ -86,11 +86,13 @@ def _int_items(
 def _int_kind(value: Any, size: bool = False) -> bool:
     """Whether torch's parser takes ``value`` for an int argument: an int (not a bool), a NumPy
     int, or a 0-d integer tensor; for a size (``size``: torch's SymInt, as conv2d's
-    ``groups``), an integer tensor of one element."""
+    ``groups``), an integer tensor of one element or a 0-d integer ndarray."""
     if isinstance(value, Tensor):
         if size:
             return value._data.size == 1 and value._data.dtype.kind in "iu"
         return plain_int_kind(value)
+    if isinstance(value, np.ndarray):
+        return size and value.ndim == 0 and value.dtype.kind in "iu"
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
@@ -1012,7 +1014,8 @@ def avg_pool2d_backward(
             rows, columns = geo.offset(i, j)
             padded[:, rows, columns] += share
     (ph, pw) = geo.padding
-    result = Tensor._make(padded[:, ph : ph + h, pw : pw + w].reshape(x._data.shape))
+    inside = padded[:, ph : ph + h, pw : pw + w].reshape(x._data.shape)
+    result = Tensor._make(_suggested_layout(x._data, inside))  # (not a view into the padding)
     if needs_grad(grad, x):
         record(result, AvgPool2DBackwardBackward0, (grad, x), geo=geo, settings=settings)
     return result
