@@ -1428,10 +1428,11 @@ def test_pooling_results_laid_out_as_torch(layout: str) -> None:
         size = 1 if x.shape[-1] == 1 else 2
         values, indices = lib.nn.functional.max_pool2d(x, size, 1, return_indices=True)
         mean = lib.nn.functional.avg_pool2d(x, size, 1)
-        (values.sum() + mean.sum()).backward()
+        adaptive = lib.nn.functional.adaptive_avg_pool2d(x, (2, None))
+        (values.sum() + mean.sum() + adaptive.sum()).backward()
         # (not compared for one pixel: torch's backward lays that gradient out channels-last,
         # picotorch's row-major; both hold its two elements in the same order)
-        return values, indices, mean, x.grad if x.numel() > 2 else None
+        return values, indices, mean, adaptive, x.grad if x.numel() > 2 else None
 
     check(fn, strides=True)
 

@@ -1370,7 +1370,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
             for j in range(columns.start, columns.stop):
                 total += x[..., i, j]
         out[..., k] = total / _length(rows) / _length(columns)
-    result = Tensor._make(out.reshape(*x.shape[:-2], oh, ow))
+    result = Tensor._make(_suggested_layout(x, out.reshape(*x.shape[:-2], oh, ow)))
     if needs_grad(input):
         record(result, AdaptiveAvgPool2DBackward0, (input,), saved=(input,), windows=windows)
     return result
