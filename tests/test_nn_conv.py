@@ -1305,15 +1305,20 @@ def test_adaptive_avg_pool2d_is_torchs_bit_for_bit(dtype: str) -> None:
 def test_adaptive_avg_pool2d_second_derivative(shape: Any, size: Any) -> None:
     # the backward pools the gradient's gradient again and gives the input zeros
     def fn(lib: Any, x: Any) -> Any:
-        x.requires_grad_()
-        pooled = lib.nn.functional.adaptive_avg_pool2d(x, size)
-        g = lib.cos(lib.arange(pooled.numel(), dtype=x.dtype)).view(pooled.shape)
-        g.requires_grad_()
-        (gx,) = lib.autograd.grad(pooled, x, g, create_graph=True)
-        (gx * gx).sum().backward()
-        return type(gx.grad_fn).__name__, x.grad, g.grad
+        return second_derivatives(lib, x, lambda x: lib.nn.functional.adaptive_avg_pool2d(x, size))
 
     check(fn, randn(*shape).astype(np.float64))
+
+
+def second_derivatives(lib: Any, x: Any, op: Callable[[Any], Any]) -> Any:
+    """``op(x)``'s gradient for a fixed weighting, taken with ``create_graph``; then the
+    backward of its squares: the gradient's node, and the gradients of x and the weighting."""
+    x.requires_grad_()
+    y = op(x)
+    weighting = lib.cos(lib.arange(y.numel(), dtype=x.dtype)).view(y.shape).requires_grad_()
+    (gx,) = lib.autograd.grad(y, x, weighting, create_graph=True)
+    (gx * gx).sum().backward()
+    return type(gx.grad_fn).__name__, x.grad, weighting.grad
 
 
 # torch's parser tells a list of ints by its first item, which must be an int (not a bool, not a
@@ -1339,14 +1344,15 @@ INT_LIST_CALLS = {
 @pytest.mark.parametrize("name", INT_LIST_CALLS)
 def test_int_lists_read_as_torch_reads_them(name: str) -> None:
     call, same_message = INT_LIST_CALLS[name]
+    check(lambda lib: evaluated(lib, call, (1, 1, 4, 4), (1, 1, 2, 2)), same_message=same_message)
 
-    def fn(lib: Any) -> Any:
-        scope = {"F": lib.nn.functional, "nn": lib.nn, "x": lib.ones(1, 1, 4, 4)}
-        scope["w"] = lib.ones(1, 1, 2, 2)
-        lib.manual_seed(0)
-        return eval(call, scope)
 
-    check(fn, same_message=same_message)
+def evaluated(lib: Any, call: str, x_shape: tuple[int, ...], w_shape: tuple[int, ...]) -> Any:
+    """``call`` (text) evaluated with ``lib`` as ``t`` (and its ``F`` and ``nn``), NumPy, and
+    an input ``x`` and weight ``w`` of ones, after seeding ``lib``'s generator."""
+    lib.manual_seed(0)
+    scope = {"t": lib, "F": lib.nn.functional, "nn": lib.nn, "np": np}
+    return eval(call, {**scope, "x": lib.ones(*x_shape), "w": lib.ones(*w_shape)})
 
 
 @pytest.mark.parametrize(
@@ -1364,9 +1370,7 @@ def test_int_lists_read_as_torch_reads_them(name: str) -> None:
 def test_pooling_sizes_checked_in_torch_order(call: str) -> None:
     # (the pad's bound is half the effective kernel size, halved as C halves: toward 0)
     check(
-        lambda lib: eval(call, {"F": lib.nn.functional, "x": lib.ones(1, 1, 4, 4)}),
-        raises=RuntimeError,
-        same_message=True,
+        lambda lib: evaluated(lib, call, (1, 1, 4, 4), (1,)), raises=RuntimeError, same_message=True
     )
 
 
@@ -1385,13 +1389,7 @@ def test_reflect_and_replicate_second_derivatives(mode: str, shape: Any, amounts
     # torch's backward of these kernels takes the input: a second derivative reaches it (zeros)
     # and pads the gradient's gradient again, under torch's node name
     def fn(lib: Any, x: Any) -> Any:
-        x.requires_grad_()
-        padded = lib.nn.functional.pad(x, amounts, mode=mode)
-        g = lib.cos(lib.arange(padded.numel(), dtype=x.dtype)).view(padded.shape)
-        g.requires_grad_()
-        (gx,) = lib.autograd.grad(padded, x, g, create_graph=True)
-        (gx * gx).sum().backward()
-        return type(gx.grad_fn).__name__, x.grad, g.grad
+        return second_derivatives(lib, x, lambda x: lib.nn.functional.pad(x, amounts, mode=mode))
 
     check(fn, randn(*shape).astype(np.float64))
 
@@ -1490,19 +1488,7 @@ def test_pad_results_laid_out_as_torch(layout: str, mode: str, amounts: Any) -> 
     ],
 )
 def test_int_arguments_given_as_tensors(call: str) -> None:
-    def fn(lib: Any) -> Any:
-        lib.manual_seed(0)
-        scope = {
-            "t": lib,
-            "F": lib.nn.functional,
-            "nn": lib.nn,
-            "x": lib.ones(1, 6, 5, 5),
-            "np": np,
-        }
-        scope["w"] = lib.ones(3, 2, 3, 3)
-        return eval(call, scope)
-
-    check(fn)
+    check(lambda lib: evaluated(lib, call, (1, 6, 5, 5), (3, 2, 3, 3)))
 
 
 def test_avg_pool2d_gradient_under_create_graph_is_row_major() -> None:
