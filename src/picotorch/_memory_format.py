@@ -112,3 +112,15 @@ def is_laid_out(data: np.ndarray, fmt: memory_format, strides: Any = None) -> bo
                 return False
             step *= data.shape[d]
     return True
+
+
+def in_suggested_format(x: np.ndarray, result: np.ndarray) -> np.ndarray:
+    """``result``, computed from ``x`` (by a pooling, a padding, a normalisation), laid out as
+    torch's kernels lay theirs out: in the memory format torch suggests for ``x`` (channels-last
+    for a channels-last input), else row-major (NumPy's may follow a transposed input's)."""
+    # (the channels' step is one element in any channels-last layout: a cheap test first)
+    if x.ndim in (4, 5) and x.strides[1] == x.itemsize:
+        fmt = suggested_format(x)
+        if fmt is not contiguous_format:
+            return laid_out(result, fmt)
+    return np.ascontiguousarray(result)

@@ -28,7 +28,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
 from .._memory import PARTIAL_OVERLAP, empty_laid_out_like
-from .._memory_format import contiguous_format, laid_out, suggested_format
+from .._memory_format import in_suggested_format
 from .._size import (
     bool_arg,
     check_int64,
@@ -778,23 +778,11 @@ def max_pool2d(
     indices = offsets[which]  # where the maximum lies in its window, then where the window lies
     indices += starts
     shape = x.shape[:-2] + geo.out
-    out = Tensor._make(_suggested_layout(x, values.reshape(shape)))
-    index_tensor = Tensor._make(_suggested_layout(x, indices.reshape(shape)))
+    out = Tensor._make(in_suggested_format(x, values.reshape(shape)))
+    index_tensor = Tensor._make(in_suggested_format(x, indices.reshape(shape)))
     if needs_grad(input):
         record(out, MaxPool2DWithIndicesBackward0, (input,), saved=(input, index_tensor), geo=geo)
     return (out, index_tensor) if return_indices else out
-
-
-def _suggested_layout(x: np.ndarray, result: np.ndarray) -> np.ndarray:
-    """``result``, computed from ``x`` (by a pooling, a padding), laid out as torch's kernels
-    lay theirs out: in the memory format torch suggests for ``x`` (channels-last for a
-    channels-last input), else row-major (NumPy's may follow a transposed input's layout)."""
-    # (the channels' step is one element in any channels-last layout: a cheap test first)
-    if x.ndim in (4, 5) and x.strides[1] == x.itemsize:
-        fmt = suggested_format(x)
-        if fmt is not contiguous_format:
-            return laid_out(result, fmt)
-    return np.ascontiguousarray(result)
 
 
 def _first_max(stacked: np.ndarray, values: np.ndarray, inside: np.ndarray | None) -> np.ndarray:
@@ -972,7 +960,7 @@ def avg_pool2d(
         mean = (total / np.asarray(divisor, acc)).astype(x.dtype, copy=False)
     else:  # integer division truncates toward zero, as C++'s
         mean = (np.sign(total) * (np.abs(total) // divisor)).astype(x.dtype)
-    out = Tensor._make(_suggested_layout(x, mean.reshape(x.shape[:-2] + geo.out)))
+    out = Tensor._make(in_suggested_format(x, mean.reshape(x.shape[:-2] + geo.out)))
     if needs_grad(input):
         record(
             out,
@@ -1015,7 +1003,7 @@ def avg_pool2d_backward(
             padded[:, rows, columns] += share
     (ph, pw) = geo.padding
     inside = padded[:, ph : ph + h, pw : pw + w].reshape(x._data.shape)
-    result = Tensor._make(_suggested_layout(x._data, inside))  # (not a view into the padding)
+    result = Tensor._make(in_suggested_format(x._data, inside))  # (not a view into the padding)
     if needs_grad(grad, x):
         record(result, AvgPool2DBackwardBackward0, (grad, x), geo=geo, settings=settings)
     return result
@@ -1127,7 +1115,7 @@ def constant_pad_nd(input: Tensor, amounts: list[int], value: Any) -> Tensor:
         )
         if all(s.start < s.stop for s in source):
             out[target] = x[source]
-        out = _suggested_layout(x, out)
+        out = in_suggested_format(x, out)
     result = Tensor._make(out)
     if needs_grad(input):
         record(result, ConstantPadNdBackward0, (input,), amounts=amounts)
@@ -1192,7 +1180,7 @@ def _index_pad(input: Tensor, amounts: list[int], mode: str) -> Tensor:
     out = planes[..., flat.reshape(-1)].reshape(*lead, *flat.shape)
     # (laid out as torch's: its circular padding copies slices into a new row-major tensor)
     result = Tensor._make(
-        np.ascontiguousarray(out) if kernel is None else _suggested_layout(x, out)
+        np.ascontiguousarray(out) if kernel is None else in_suggested_format(x, out)
     )
     if needs_grad(input):
         node = _INDEX_PAD_NODES[mode, spatial]
@@ -1370,7 +1358,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
             for j in range(columns.start, columns.stop):
                 total += x[..., i, j]
         out[..., k] = total / _length(rows) / _length(columns)
-    result = Tensor._make(_suggested_layout(x, out.reshape(*x.shape[:-2], oh, ow)))
+    result = Tensor._make(in_suggested_format(x, out.reshape(*x.shape[:-2], oh, ow)))
     if needs_grad(input):
         record(result, AdaptiveAvgPool2DBackward0, (input,), saved=(input,), windows=windows)
     return result

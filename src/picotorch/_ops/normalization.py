@@ -16,7 +16,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import type_name
 from .._fma import fma
-from .._memory_format import channels_last, laid_out, suggested_format
+from .._memory_format import in_suggested_format
 from .._size import float_arg
 from .._tensor import Tensor
 from ..autograd import grad_mode
@@ -177,7 +177,7 @@ def batch_norm(
     # laid out as torch's suggest_memory_format: channels-last images keep their layout,
     # anything else comes out row-major
     y = np.asarray(y, input._data.dtype)
-    out = Tensor._make(_laid_out_as_input(x, y))
+    out = Tensor._make(in_suggested_format(x, y))
     if needs_grad(input, weight, bias):
         record(
             out,
@@ -261,10 +261,3 @@ class NativeBatchNormBackward0(Node):
 
 
 # --8<-- [end:batch_norm_backward]
-
-
-def _laid_out_as_input(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``y``, computed from ``x``, laid out as torch's kernel lays out its result."""
-    if x.ndim == 4 and suggested_format(x) is channels_last:
-        return laid_out(y, channels_last)
-    return np.ascontiguousarray(y)
