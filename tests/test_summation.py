@@ -261,14 +261,22 @@ def test_spatial_nll_loss_adds_in_torchs_order() -> None:
         assert same_bits(p, t), shape
 
 
-def test_vectors_are_as_wide_as_torchs() -> None:
-    """torch runs its AVX-512 kernels (64-byte vectors) where the CPU has them, else 32-byte
-    ones; the order of a sum depends on it."""
-    expected = 64 if torch.backends.cpu.get_cpu_capability() == "AVX512" else 32
-    assert summation._VECTOR_BYTES == expected
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_vectors_are_as_wide_as_torchs_on_any_cpu(dtype: str) -> None:
+    """torch's sums read 32-byte vectors (AVX2's) whatever the CPU: on one with AVX-512 too,
+    where torch runs its AVX2 sum kernel. Every length from one vector to past four 64-byte
+    vectors, where a 64-byte order would give other last bits."""
+    assert summation._VECTOR_BYTES == 32
+    softmax_bytes = 64 if torch.backends.cpu.get_cpu_capability() == "AVX512" else 32
+    assert summation._SOFTMAX_VECTOR_BYTES == softmax_bytes  # (its kernels have AVX-512 builds)
     assert summation._torch_vector_bytes("avx2", {"avx512vl", "avx512bw", "avx512dq", "fma"}) == 32
     assert summation._torch_vector_bytes("", {"avx512vl", "avx512bw", "avx512dq", "fma"}) == 64
     assert summation._torch_vector_bytes("", {"avx2", "fma"}) == 32
+    rng = np.random.default_rng(5)
+    for n in range(4, 80):
+        x = (rng.standard_normal(n) * 10.0 ** rng.integers(-3, 4, n)).astype(dtype)
+        p, t = picotorch.from_numpy(x).sum(), torch.from_numpy(x).sum()
+        assert same_bits(p, t), (n, torch.backends.cpu.get_cpu_capability())
 
 
 @pytest.mark.filterwarnings("ignore:.*degrees of freedom")  # (over size-1 dims: inf or nan)

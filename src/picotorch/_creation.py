@@ -744,7 +744,7 @@ def _arange_float32(start: float, step: float, n: int) -> np.ndarray:
     value 10 is -2.98e-09, not 0). torch's CPU kernel computes in double but writes 16 values
     at a time, as two vectors of 8: each vector is its first value (``start + step * j``,
     rounded to float32) plus ``k * step``; the last ``n % 16`` values are ``start + step * i``
-    one by one. (With AVX-512 torch's vectors hold 16: a few values differ in the last bit.)"""
+    one by one. (So on a CPU with AVX-512 too: torch runs its AVX2 kernel there.)"""
     i = np.arange(n)
     k = i % 8
     first = (start + step * (i - k)).astype(np.float32).astype(np.float64)

@@ -43,7 +43,6 @@ from .pointwise import _by_number, maximum, minimum, where
 from .shape import strided_view
 from .summation import (
     _GRAIN_SIZE,
-    _VECTOR_BYTES,
     float_sum,
     get_num_threads,
     norm_sums,
@@ -501,7 +500,7 @@ def _all_extreme(pick: Any, largest: bool, x: np.ndarray) -> Any:
     """The largest (smallest) element. Where it is 0 and both 0.0 and -0.0 are there, torch's
     choice of sign (``_reduce_all_zero``); NumPy's otherwise (a layout not modelled)."""
     value = pick(x)
-    if value == 0 and x.dtype in _LANES and x.flags.c_contiguous and _VECTOR_BYTES == 32:
+    if value == 0 and x.dtype in _LANES and x.flags.c_contiguous:
         value = _reduce_all_zero(x.reshape(-1), largest)
     return value
 

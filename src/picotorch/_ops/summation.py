@@ -33,8 +33,9 @@ The result is the same on every call, so a plan per shape and layout is worked o
 steps written out (``_short_row_sum``): the general path's Python would cost more than the
 arithmetic.
 
-On a CPU with AVX-512 torch's vectors are twice as wide, and so are picotorch's there
-(``_torch_vector_bytes``); that case is written from torch's source, not measured.
+A CPU with AVX-512 changes none of this: torch registers its sums (and most kernels) for AVX2
+only, and runs those there too (see ``_VECTOR_BYTES``). Its softmax kernels are among the few
+with an AVX-512 build, and their sums (``softmax_sums``) read 64-byte vectors there.
 """
 
 from __future__ import annotations
@@ -53,10 +54,19 @@ from .._memory import non_overlapping_and_dense, sort_dims
 _GRAIN_SIZE = 32768  # at::internal::GRAIN_SIZE: a reduction this big is split between threads
 
 
+# A vector register of torch's sum kernels: 8 float32 or 4 float64, AVX2's 32 bytes, on every
+# x86 CPU. Its plain C++ kernels (ATEN_CPU_CAPABILITY=default) use 32-byte vectors too, and so
+# do its sums on a CPU with AVX-512: torch builds each kernel for AVX-512 as well, but
+# registers that build only for a few ops (softmax along the last dim, some poolings; its
+# ALSO_REGISTER_AVX512_DISPATCH), and elsewhere falls back to the AVX2 one (measured with
+# torch 2.13 on an AVX-512 CPU: a 64-byte order gives other last bits in most sums).
+_VECTOR_BYTES = 32
+
+
 def _torch_vector_bytes(capability: str, cpu_flags: set[str]) -> int:
-    """The width of torch's vectors: 64 bytes where it runs its AVX-512 kernels, else 32 (its
-    AVX2 kernels, and its plain C++ ones, which use 32-byte vectors too). torch decides as
-    here: the ATEN_CPU_CAPABILITY variable if it names one, else the CPU's flags."""
+    """The width of the vectors of torch's kernels that have an AVX-512 build (its softmax): 64
+    bytes where torch runs those, else 32. torch decides as here: the ATEN_CPU_CAPABILITY
+    variable if it names one, else the CPU's flags."""
     if capability in ("avx512", "avx2", "default"):
         return 64 if capability == "avx512" else 32
     return 64 if {"avx512vl", "avx512bw", "avx512dq", "fma"} <= cpu_flags else 32
@@ -74,8 +84,8 @@ def _cpu_flags() -> set[str]:
     return set()
 
 
-# a vector register: 8 float32 or 4 float64 with AVX2
-_VECTOR_BYTES = _torch_vector_bytes(os.environ.get("ATEN_CPU_CAPABILITY", ""), _cpu_flags())
+# a vector register of torch's softmax kernels (measured on CPUs with and without AVX-512)
+_SOFTMAX_VECTOR_BYTES = _torch_vector_bytes(os.environ.get("ATEN_CPU_CAPABILITY", ""), _cpu_flags())
 _INTERLEAVE = 4  # accumulators per sum (torch's ilp_factor), also vectors per step
 _MIN_STEP = 16  # the chunk of _cascade's first level, at least
 _FLOAT16 = np.dtype(np.float16)
@@ -680,12 +690,13 @@ def _vector_sums(rows: np.ndarray, *factors: np.ndarray) -> np.ndarray:
     """The sums of ``rows`` (2-d) as ATen's ``vec::reduce_all`` adds a row: a row shorter than a
     vector left to right; a longer one into one accumulator vector, a vector at a time, the
     leftover numbers into its first lanes; then its lanes: float32's by halves (AVX's shuffles:
-    lane i and lane i + 4, then i + 2, then i + 1), float64's one after another.
+    lane i and lane i + 4, then i + 2, then i + 1; with AVX-512, i + 8 first), float64's one
+    after another. (torch's softmax kernels: their vectors are as wide as the CPU's.)
 
     (The lanes are held one per line, the rows' sums side by side: for the small batches of
     a training step each NumPy call costs more than its arithmetic, and whole lines are the
     cheapest to add.)"""
-    width = _VECTOR_BYTES // rows.itemsize
+    width = _SOFTMAX_VECTOR_BYTES // rows.itemsize
     n = rows.shape[1]
     if n < width:
         return _in_order(rows.T)
