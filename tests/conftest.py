@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+import picotorch  # noqa: F401 - before NumPy: it loads NumPy as on any CPU (picotorch/_numpy_loops.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 pytest_plugins = ["pytester"]  # test_docs.py runs small pytest sessions over fixture pages

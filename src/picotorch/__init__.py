@@ -6,6 +6,10 @@
 import builtins as _builtins  # the names bool and int below are torch's dtypes
 import warnings
 
+from . import _numpy_loops
+
+_numpy_loops.load_numpy()  # first: NumPy's loops as on any CPU (see _numpy_loops)
+
 # NumPy warns about floating-point edge cases (1/0, log(-1), overflow); torch returns inf/nan
 # without a word, and so does picotorch. This filter silences exactly those NumPy warnings and
 # only when they come from picotorch's own code: one entry, set once, instead of wrapping
