@@ -45,6 +45,29 @@ def test_fma32_is_exactly_rounded() -> None:
     assert got[0] == np.float32(1 + 2**-11 + 2**-23)  # plain double rounding gives 1 + 2**-11
 
 
+def test_fma32_broadcast_operands_with_many_ties() -> None:
+    """Operands of different shapes (a column, a 0-d scalar), as log_softmax's backward and
+    the optimizers pass them, on many sums that plain double rounding gets wrong: products
+    ``(1 + 2**-12)**2 * 2**k`` (exactly halfway between two float32s once rounded to float64)
+    plus a nudge too small for float64 to keep, up, down or none."""
+    rng = np.random.default_rng(3)
+    m = np.float32(1 + 2**-12)
+    a = m * np.float32(2.0) ** rng.integers(-4, 4, (40, 10)).astype(np.float32)
+    nudge = rng.integers(-1, 2, (40, 10)).astype(np.float32) * np.float32(2.0**-90)
+    for b in (m * np.float32(2.0) ** rng.integers(-3, 3, (40, 1)).astype(np.float32), m):
+        b = np.asarray(b)
+        c = nudge * np.abs(a * b)  # (scaled to each product, still far below float64's reach)
+        c[::7] = rng.standard_normal(len(c[::7]) * 10).reshape(-1, 10)  # and ordinary sums
+        got = fma32(a, b, c)
+        assert got.shape == (40, 10)
+        full_b = np.broadcast_to(b, a.shape)
+        want = [exact_fma(x, y, z, np.float32) for x, y, z in zip(a.flat, full_b.flat, c.flat)]
+        np.testing.assert_array_equal(got, np.array(want, np.float32).reshape(a.shape))
+        # (the repair ran: plain double rounding gets the nudged-up ones wrong)
+        plain = (a.astype(np.float64) * b + c).astype(np.float32)
+        assert (plain != got).sum() > 50
+
+
 def test_fma64_is_exactly_rounded() -> None:
     rng = np.random.default_rng(1)
     a = rng.standard_normal(3000)

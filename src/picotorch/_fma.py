@@ -39,9 +39,18 @@ def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
     low &= 0x1FFFFFFF
     tie = low == 0x10000000
     if tie.any():
-        a64, b64, c64 = (v[tie].astype(np.float64) for v in np.broadcast_arrays(a, b, c))
+        a64, b64, c64 = (_picked(v, tie).astype(np.float64) for v in (a, b, c))
         out[tie] = _round_to_odd_sum(a64 * b64, c64).astype(np.float32)
     return out
+
+
+def _picked(v: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The elements of ``v`` broadcast to ``mask``'s shape where ``mask`` is set. (Each operand
+    on its own: ``np.broadcast_arrays`` of all three costs more than the rest of the repair,
+    which log_softmax's backward needs on every training step.)"""
+    if v.shape == mask.shape:
+        return v[mask]
+    return v if not v.ndim else np.broadcast_to(v, mask.shape)[mask]
 
 
 def fma64(a: Any, b: Any, c: Any) -> np.ndarray:
