@@ -744,6 +744,33 @@ def test_size_keyword_draws_the_same_numbers(make: Callable[[Any], Any]) -> None
     check(lambda lib: (lib.manual_seed(0), make(lib))[1])
 
 
+@pytest.mark.parametrize("name", ["rand_like", "randn_like"])
+@pytest.mark.parametrize(
+    "like",
+    [
+        lambda lib: lib.ones(2, 3),
+        lambda lib: lib.ones(5, dtype=lib.float64),
+        lambda lib: lib.ones(17, dtype=lib.float16),
+        lambda lib: lib.ones(2, 3, 2, 2).to(memory_format=lib.channels_last),
+    ],
+)
+def test_like_draws_from_the_generator_given(name: str, like: Callable[[Any], Any]) -> None:
+    # twice from one generator (its state moves on as torch's), with the default one in between
+    def fn(lib: Any) -> Any:
+        lib.manual_seed(1)
+        draw = getattr(lib, name)
+        g = lib.Generator().manual_seed(7)
+        return [draw(like(lib), generator=g), draw(like(lib)), draw(like(lib), generator=g)]
+
+    check(fn, strides=True)
+
+
+@pytest.mark.parametrize("name", ["rand_like", "randn_like"])
+@pytest.mark.parametrize("generator", [5, "g", 1.5])
+def test_like_refuses_what_is_not_a_generator(name: str, generator: Any) -> None:
+    check(lambda lib: getattr(lib, name)(lib.ones(2), generator=generator), raises=TypeError)
+
+
 @pytest.mark.parametrize(
     "make",
     [

@@ -930,6 +930,7 @@ def ones_like(
 def rand_like(
     input: Tensor,
     *,
+    generator: _random.Generator | None = None,
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
@@ -937,7 +938,7 @@ def rand_like(
 ) -> Tensor:
     data, dt = _like("rand_like", input, dtype, device, memory_format)
     _require_float("check_uniform_bounds", dt)
-    Tensor._make(data).uniform_()  # memory front to back, as torch fills it
+    Tensor._make(data).uniform_(generator=generator)  # memory front to back, as torch fills it
     return _finish(data, requires_grad)
 
 
@@ -977,6 +978,7 @@ def full_like(
 def randn_like(
     input: Tensor,
     *,
+    generator: _random.Generator | None = None,
     dtype: dtype | None = None,
     device: Any = None,
     requires_grad: bool = False,
@@ -984,7 +986,7 @@ def randn_like(
 ) -> Tensor:
     data, dt = _like("randn_like", input, dtype, device, memory_format)
     _require_float("normal_kernel_cpu", dt)
-    Tensor._make(data).normal_()  # (as rand_like)
+    Tensor._make(data).normal_(generator=generator)  # (as rand_like)
     return _finish(data, requires_grad)
 
 
