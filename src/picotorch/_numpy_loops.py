@@ -4,10 +4,9 @@ NumPy chooses its loops by CPU as it loads. On a CPU with AVX-512 it runs builds
 exp, log, log1p, pow, tanh and more (some of them Intel's SVML), and for maximum and minimum;
 they round a last bit differently from the C library's functions that NumPy runs on other CPUs
 (measured on one, against glibc: float64 exp in 1 result of 22, float32 log1p in 1 of 8), and
-keep the other zero of a ``0.`` / ``-0.`` tie. torch's results agree with the C library's on
-every CPU (its kernels are its AVX2 builds there too, or call glibc), and picotorch relies on
-NumPy's for them: so the same code printed other last digits on such a CPU, or an error's
-``tensor(1.)`` for torch's ``tensor(1.0000)``.
+keep the other zero of a ``0.`` / ``-0.`` tie. torch's results are the same on every CPU (its
+kernels are its AVX2 builds there too, or call the C library), and where picotorch takes
+NumPy's for them, they agreed only where NumPy's loops were the C library's.
 
 So, imported before NumPy, picotorch has NumPy leave its AVX-512 builds out: it names them in
 ``NPY_DISABLE_CPU_FEATURES``, which NumPy reads once, as it loads (the variable is removed
@@ -32,9 +31,8 @@ def avx512_builds(numpy_version: str) -> str:
     major, minor = (int(part) for part in numpy_version.split(".")[:2])
     if (major, minor) >= (2, 4):
         return "X86_V4 AVX512_ICL AVX512_SPR"
-    return "AVX512F AVX512CD AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL " + (
-        "AVX512_SPR"
-    )
+    generations = ("F", "CD", "_KNL", "_KNM", "_SKX", "_CLX", "_CNL", "_ICL", "_SPR")
+    return " ".join("AVX512" + name for name in generations)
 
 
 def load_numpy() -> None:
