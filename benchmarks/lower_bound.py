@@ -47,6 +47,7 @@ import picotorch
 
 from . import floor
 from . import numpy_ref as ref
+from .run import cpu
 
 torch.set_num_threads(1)
 ROUNDS, NUMBER = 30, 200
@@ -259,17 +260,9 @@ def main() -> None:
         "W1-forward": measure("W1-forward", w1_steps(backward=False)),
         "W2": measure("W2", w2_steps()[0]),
     }
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or platform.machine(),
-    )
     record = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": {"cpu": cpu, "cores": os.cpu_count()},
+        "machine": {"cpu": cpu(), "cores": os.cpu_count()},
         "versions": {
             "python": platform.python_version(),
             "numpy": np.__version__,

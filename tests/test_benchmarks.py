@@ -3,6 +3,7 @@ workload runs for all three implementations, and the driver runs end to end. No 
 asserted: this machine's speed is not the code's correctness."""
 
 import json
+import platform
 import subprocess
 import sys
 from dataclasses import replace
@@ -388,3 +389,23 @@ def test_lower_bound_w2_steps_train_alike() -> None:
             step()
     for impl in ("numpy", "tape", "floor", "picotorch"):
         np.testing.assert_allclose(weights[impl](), weights["torch"](), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ("fpu avx avx2 fma avx512f avx512bw", "Some CPU (AVX-512)"),
+        ("avx avx2", "Some CPU (AVX2)"),
+        ("sse2", "Some CPU"),
+    ],
+)
+def test_the_machine_line_names_the_cpus_widest_vectors(
+    tmp_path: Path, flags: str, expected: str
+) -> None:
+    # (torch's kernels and NumPy's loops pick their builds by it, and the ratios move with it)
+    info = tmp_path / "cpuinfo"
+    info.write_text(
+        f"processor\t: 0\nmodel name\t: Some CPU\nflags\t\t: {flags}\n\nprocessor\t: 1\n"
+    )
+    assert run.cpu(str(info)) == expected
+    assert run.cpu(str(tmp_path / "missing")) in (platform.processor(), platform.machine())
