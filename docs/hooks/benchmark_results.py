@@ -294,6 +294,17 @@ def fmt_ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
+def fmt_ratio_against(value: float | None, target: float) -> str:
+    """``fmt_ratio``, with more decimals where two would round onto the target: 0.503× read
+    as 0.50× against a target of 0.5× would hide which side of it the ratio fell."""
+    if value is None:
+        return fmt_ratio(value)
+    for decimals in (2, 3, 4):
+        if round(value, decimals) != target:
+            break
+    return f"{value:.{decimals}f}×"
+
+
 def fmt_share(part: float, total: float) -> str:
     return f"{100 * part / total:.0f}%"
 
@@ -409,9 +420,10 @@ def targets_table(results: Json) -> str:
         else:
             metric = METRIC_NAMES.get(r["metric"], r["metric"])
             what = f"{metric} ÷ {IMPL_NAMES.get(r['vs'], r['vs'])}"
-            goal, value = f"≤ {r['target']:g}×", fmt_ratio(r["value"])
+            goal, value = f"≤ {r['target']:g}×", fmt_ratio_against(r["value"], r["target"])
             if r["metric"] == "time":
-                fastest = fmt_ratio(fastest_ratio(results, r["workload"], r["vs"]))
+                fastest = fastest_ratio(results, r["workload"], r["vs"])
+                fastest = fmt_ratio_against(fastest, r["target"])
         rows.append([r["workload"], what, goal, value, fastest, verdict(r["pass"])])
     header = ["任务", "picotorch 的哪个比值", "目标", "实测<br>（中位数之比）"]
     header += ["最快一次之比", "结果"]
