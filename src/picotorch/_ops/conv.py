@@ -470,7 +470,7 @@ def conv2d(
         tuple(strides),
         tuple(pads),
         tuple(dilations),
-        int(groups),
+        groups,
     )
     if not (geo.shape[0] and geo.shape[1]):  # no batch or no channels: torch's shortcut
         _check_bias_dtype(x, bias)
@@ -1275,9 +1275,8 @@ class _PadBackwardBackward(Node):
 
     pad: tuple[list[int], str]
 
-    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
-        shape, dtype = self._input_meta[1]  # type: ignore[misc]
-        return pad(grad, *self.pad), Tensor._make(np.zeros(shape, dtype.numpy))
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        return pad(grad, *self.pad), _zero_input_grad(self, 1, grad)
 
 
 class ReflectionPad1DBackward0(_KernelPadBackward):
@@ -1452,7 +1451,6 @@ class AdaptiveAvgPool2DBackwardBackward0(Node):
     """The pooling's backward is linear in the gradient (its derivative pools again, to the
     gradient's size) and does not depend on the input's values (zeros)."""
 
-    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
-        (out_shape, _), (shape, dtype) = self._input_meta  # type: ignore[misc]
-        pooled = adaptive_avg_pool2d(grad, out_shape[-2:])
-        return pooled, Tensor._make(np.zeros(shape, dtype.numpy))
+    def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
+        out_shape = self._input_meta[0][0]  # type: ignore[index]
+        return adaptive_avg_pool2d(grad, out_shape[-2:]), _zero_input_grad(self, 1, grad)
