@@ -644,7 +644,7 @@ def test_activations(name: str) -> None:
     check_grad(lambda t, x: getattr(t.nn.functional, name)(x), randn(3, 4), depth=2)
 
 
-@pytest.mark.parametrize("copies", [1, 512])  # 8 and 4 096 elements: picotorch's two ways
+@pytest.mark.parametrize("copies", [1, 64, 512])  # 8, 512 and 4 096: picotorch's three ways
 @pytest.mark.parametrize("dtype", [np.float16, F32, F64])
 def test_relu_backward_blocks_every_gradient(dtype: Any, copies: int) -> None:
     """Where relu's output is 0 the gradient is +0 even if it was inf, NaN or negative; where

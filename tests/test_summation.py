@@ -32,9 +32,9 @@ LAYOUTS: dict[str, Layout] = {
     "every other column": lambda t: t[..., ::2],
     "every other row": lambda t: t[::2],
 }
-SHAPES = [(1,), (3,), (5,), (8,), (10,), (37,), (64,), (100,), (513,), (5000,), (3, 4), (8, 8),
-          (64, 10), (64, 128), (33, 70), (5, 9), (4, 1, 7), (2, 3, 4), (7, 64, 3), (16, 16, 16),
-          (3, 5, 7, 9)]  # fmt: skip
+SHAPES = [(1,), (3,), (5,), (8,), (10,), (16,), (32,), (37,), (64,), (100,), (513,), (5000,),
+          (3, 4), (4, 8), (8, 8), (64, 10), (64, 128), (33, 70), (5, 9), (4, 1, 7), (2, 3, 4),
+          (7, 64, 3), (16, 16, 16), (3, 5, 7, 9)]  # fmt: skip
 
 
 def same_bits(a: Any, b: Any) -> bool:
@@ -92,6 +92,16 @@ def test_sum_has_torchs_bits(dtype: str, layout: str) -> None:
 
                 p, t = both(total, array)
                 assert same_bits(p, t), (shape, layout, dim, keepdim, p, t)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_short_sums_of_negative_zeros_are_zero_as_torchs(dtype: str) -> None:
+    """A small tensor's total (one to several vectors per accumulator, with and without numbers
+    left over) of -0.s only: torch adds it into an output that starts at 0, so it is 0."""
+    for n in (4, 8, 16, 24, 32, 40, 64, 96, 100, 128, 200):
+        array = np.full(n, -0.0, dtype)
+        p, t = both(lambda lib, x: x.sum(), array)
+        assert same_bits(p, t), (n, p, t)
 
 
 def test_sums_over_dims_that_do_not_merge() -> None:

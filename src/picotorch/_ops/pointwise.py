@@ -1733,6 +1733,12 @@ def _threshold_backward(g: np.ndarray, result: np.ndarray) -> np.ndarray:
     -1 * 0 is -0.)."""
     zero = _FROM_NUMPY[g.dtype]._zero
     blocked = np.less_equal(result, zero)
+    if g.size <= 256 and g.shape == result.shape and g.strides == result.strides:
+        # a copy with the blocked elements set to 0: quicker than np.where up to a few hundred
+        # elements (twice as quick when few are blocked), and laid out as np.where would
+        passed = g.copy("K")
+        passed[blocked] = 0
+        return passed
     if g.size < 2048 or g.dtype.kind != "f" or g.shape != result.shape:
         return np.where(blocked, zero, g)
     # On large float arrays, keep or clear each element's bits instead: branch-free, so several

@@ -338,7 +338,11 @@ def _short_row_sum(x: np.ndarray) -> Any:
     width = _VECTOR_BYTES // x.itemsize  # numbers per vector: 8 float32, 4 float64
     turn = _INTERLEAVE * width  # the numbers of one vector for each accumulator
     if x.size % turn == 0:  # (an 8x8 float32, say) whole turns, nothing left over
-        accumulators = np.add.reduce(x.reshape(-1, _INTERLEAVE, width), 0)
+        turns = x.reshape(-1, _INTERLEAVE, width)
+        if len(turns) <= 2:  # (up to 64 float32: indexing and one addition cost half a reduce)
+            accumulators = turns[0] if len(turns) == 1 else turns[0] + turns[1]
+        else:
+            accumulators = np.add.reduce(turns, 0)
         lanes = np.add.reduce(accumulators, 0)
     else:
         row = x.reshape(-1)
