@@ -5,6 +5,8 @@
 Prints one JSON line: the workload's timings (seconds), accuracy where relevant, and the peak
 resident memory of this process. Only the implementation being measured is imported: the
 picotorch and NumPy processes never load torch (checked below), so their peak RSS is their own.
+It is imported before NumPy, as a reader's script imports torch first: picotorch then has NumPy
+load the loops it loads on any x86 CPU (see picotorch/_numpy_loops.py).
 """
 
 from __future__ import annotations
@@ -23,21 +25,24 @@ import resource
 import sys
 
 from .config import FULL, IMPLS, QUICK, WORKLOADS
-from .data import load_digits_npz
-from .workloads import RUNNERS
 
 
 def measure(workload: str, impl: str, quick: bool, data_path: str | None) -> dict:
-    cfg = QUICK if quick else FULL
-    data = load_digits_npz(data_path) if data_path else None
-    run_lib, run_numpy = RUNNERS[workload]
-    if impl == "numpy":
-        result = run_numpy(cfg, data)
-    else:
+    if impl != "numpy":
+        if "numpy" in sys.modules:
+            raise RuntimeError(
+                f"NumPy was imported before {impl}: a reader's script imports it first"
+            )
         lib = importlib.import_module(impl)
         if impl == "torch":
             lib.set_num_threads(1)
-        result = run_lib(lib, cfg, data)
+    from .data import load_digits_npz  # (these import NumPy)
+    from .workloads import RUNNERS
+
+    cfg = QUICK if quick else FULL
+    data = load_digits_npz(data_path) if data_path else None
+    run_lib, run_numpy = RUNNERS[workload]
+    result = run_numpy(cfg, data) if impl == "numpy" else run_lib(lib, cfg, data)
     others = {"torch", "picotorch"} - {impl}
     loaded = sorted(others & set(sys.modules))
     if loaded:

@@ -200,6 +200,25 @@ def test_quick_suite_runs_end_to_end(tmp_path):
     assert "W1" in proc.stdout and ("PASS" in proc.stdout or "FAIL" in proc.stdout)
 
 
+@pytest.mark.parametrize("first", ["", "import numpy"])
+def test_a_measured_process_imports_the_implementation_before_numpy(first: str) -> None:
+    # as a reader's script does (import torch first): picotorch then chooses NumPy's loops
+    code = (
+        f"{first}\nimport runpy, sys\n"
+        "sys.argv = ['child', 'W1', 'picotorch', '--quick']\n"
+        "runpy.run_module('benchmarks.child', run_name='__main__')"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    if first:
+        assert proc.returncode != 0
+        assert "NumPy was imported before picotorch" in proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["samples"]
+
+
 def test_every_measured_process_gets_one_thread_and_the_same_allocator(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
