@@ -662,6 +662,12 @@ def test_relu_backward_blocks_every_gradient(dtype: Any, copies: int) -> None:
     check(fn, np.tile(x, copies), np.tile(g, copies))
 
 
+@pytest.mark.parametrize("value", [1.5, -1.5])
+def test_relu_backward_of_a_0d_tensor(value: float) -> None:
+    # the gradient reaching relu is a NumPy scalar here (a product of 0-d arrays is one)
+    check_grad(lambda t, x: x.relu() * x, np.array(value, F32))
+
+
 def test_relu_inplace() -> None:
     def fn(lib: Any, x: Any) -> Any:
         y = x * 1

@@ -1736,7 +1736,7 @@ def _threshold_backward(g: np.ndarray, result: np.ndarray) -> np.ndarray:
     if g.size <= 256 and g.shape == result.shape and g.strides == result.strides:
         # a copy with the blocked elements set to 0: quicker than np.where up to a few hundred
         # elements (twice as quick when few are blocked), and laid out as np.where would
-        passed = g.copy("K")
+        passed = np.array(g, order="K")  # (a 0-d gradient may come as a NumPy scalar)
         passed[blocked] = 0
         return passed
     if g.size < 2048 or g.dtype.kind != "f" or g.shape != result.shape:

@@ -226,7 +226,7 @@ def _spread(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]) -> 
     else:
         strides = tuple(0 if i in axes else s for i, s in enumerate(grad.strides))
     spread = strided_view(grad, shape, strides)
-    spread.flags.writeable = False  # (its elements share memory, like an expanded tensor)
+    spread.setflags(write=False)  # (its elements share memory, like an expanded tensor)
     return spread
 
 
