@@ -31,7 +31,7 @@ def measure(workload: str, impl: str, quick: bool, data_path: str | None) -> dic
     if impl != "numpy":
         if "numpy" in sys.modules:
             raise RuntimeError(
-                f"NumPy was imported before {impl}: a reader's script imports it first"
+                f"NumPy was imported before {impl}; a reader's script imports {impl} first"
             )
         lib = importlib.import_module(impl)
         if impl == "torch":
