@@ -846,6 +846,42 @@ def test_modified_tensor_names_its_op(make: Callable[[Any], Any]) -> None:
     same(case, raises=RuntimeError)
 
 
+# ops that save two or more tensors, all of them modified in place before backward: torch
+# names the first it checks, in the order of its argument names (inputs before outputs)
+SAVING_SEVERAL = {
+    "mul": lambda t, a, b, c: a * b,
+    "div": lambda t, a, b, c: a / b,
+    "pow": lambda t, a, b, c: a**b,
+    "remainder": lambda t, a, b, c: a % b,
+    "maximum": lambda t, a, b, c: t.maximum(a, b),
+    "minimum": lambda t, a, b, c: t.minimum(a, b),
+    "clamp min": lambda t, a, b, c: t.clamp(a, min=b),
+    "clamp both": lambda t, a, b, c: t.clamp(a, b, c),
+    "mm": lambda t, a, b, c: a @ b,
+    "bmm": lambda t, a, b, c: t.bmm(a.unsqueeze(0), b.unsqueeze(0)),
+    "mv": lambda t, a, b, c: t.mv(a, b[0]),
+    "dot": lambda t, a, b, c: t.dot(a[0], b[0]),
+    "mse": lambda t, a, b, c: t.nn.functional.mse_loss(a, b),
+    "bce with logits": lambda t, a, b, c: t.nn.functional.binary_cross_entropy_with_logits(
+        a, b / 8, weight=b.detach(), pos_weight=c.detach()[0]
+    ),
+}
+
+
+@pytest.mark.parametrize("op", SAVING_SEVERAL)
+def test_the_first_modified_saved_tensor_named_is_torchs(op: str) -> None:
+    def case(t: Any) -> Any:
+        x = t.tensor([[0.5, 1.5], [2.5, 3.5]], requires_grad=True)
+        a, b, c = (x * (k + 1) for k in range(3))
+        y = SAVING_SEVERAL[op](t, a, b, c)
+        a.sub_(1)  # each now the output of its own kind of node, named in the message
+        b.add_(1)
+        c.mul_(2)
+        y.sum().backward()
+
+    same(case, raises=RuntimeError)
+
+
 def test_views_follow_their_base_in_place() -> None:
     def case(t: Any) -> Any:
         x = t.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)

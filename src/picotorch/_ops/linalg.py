@@ -329,6 +329,8 @@ def _matrix_product(input: Tensor, mat2: Tensor) -> Tensor:
 class MmBackward0(Node):
     """For C = A @ B: dA = dC @ Bᵀ and dB = Aᵀ @ dC (each has its input's shape)."""
 
+    _check_order = (1, 0)  # torch's names: self, mat2
+
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = self.saved_tensors
         grad_a = grad.mm(b.t()) if self.next_functions[0][0] is not None else None
@@ -371,6 +373,8 @@ def bmm(
 
 class BmmBackward0(Node):
     """``mm``'s rule for each matrix of the batch: dA = dC @ Bᵀ, dB = Aᵀ @ dC."""
+
+    _check_order = (1, 0)  # torch's names: self, mat2
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = self.saved_tensors

@@ -911,6 +911,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
     gradient and the weight."""
 
     reduction: str
+    _check_order = (3, 0, 1, 2)  # torch's names: self, target, weight, pos_weight
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, t, weight, pos_weight = self.saved_tensors

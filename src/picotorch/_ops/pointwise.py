@@ -557,6 +557,8 @@ class MulBackward0(Node):
     """d(a*b) = b*da + a*db: each input's gradient is the other input times the gradient
     (``mul`` saved each input only if the other one needs a gradient)."""
 
+    _check_order = (1, 0)  # torch's names: self, other
+
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = self.saved_tensors
         return (
@@ -811,6 +813,8 @@ class DivBackward2(Node):
 class DivBackward0(Node):
     """d(a/b) = da/b - (a/b)/b db (divided twice, not by b², which would underflow sooner)."""
 
+    _check_order = (1, 0)  # torch's names: self, other
+
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = self.saved_tensors
         grad_a = grad / b if self.next_functions[0][0] is not None else None
@@ -899,6 +903,8 @@ class RemainderBackward0(Node):
 class RemainderBackward1(Node):
     """a % b = a - floor(a/b)*b: da passes through; db gets -floor(a/b) (a step function)."""
 
+    _check_order = (1, 0)  # torch's names: self, other
+
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
         a, b = self.saved_tensors
         if self.next_functions[1][0] is None:
@@ -984,6 +990,8 @@ class PowBackward1(Node):
 
     As in torch, the x term is 0 where y == 0, and the y term is 0 where x == 0 and y >= 0
     (the limits, instead of the 0 * inf = nan the formulas would give there)."""
+
+    _check_order = (1, 0, 2)  # torch's names: self, exponent, result (an output: last)
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, y, result = self.saved_tensors
@@ -1192,6 +1200,8 @@ def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tenso
 class MaximumBackward0(Node):
     """The gradient goes to the larger input; on a tie, half to each (as torch does)."""
 
+    _check_order = (1, 0)  # torch's names: self, other
+
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
         a, b = self.saved_tensors
         shared = where(a == b, grad / 2, grad)
@@ -1200,6 +1210,8 @@ class MaximumBackward0(Node):
 
 class MinimumBackward0(Node):
     """The gradient goes to the smaller input; on a tie, half to each (as torch does)."""
+
+    _check_order = (1, 0)  # torch's names: self, other
 
     def backward(self, grad: Tensor) -> tuple[Tensor, Tensor]:
         a, b = self.saved_tensors
@@ -1871,6 +1883,8 @@ def _refuse_bool_clamp(min: Any, max: Any) -> None:
 class ClampBackward1(Node):
     """With number bounds: the gradient passes where ``min <= x <= max``."""
 
+    _check_order = (2, 1, 0)  # torch's names: self, min, max (tensor bounds)
+
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x, lo, hi = self.saved_tensors
         return (where(_inside(x, lo, hi), grad, 0.0),)
@@ -1881,6 +1895,8 @@ class ClampBackward0(Node):
 
     With both bounds, ``max`` wins where ``min > max`` (the result is ``max`` there), and,
     as in torch, where ``min == max`` only an x inside gets a gradient."""
+
+    _check_order = (2, 1, 0)  # torch's names: self, min, max
 
     def backward(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
         x, lo, hi = self.saved_tensors

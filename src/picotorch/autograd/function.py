@@ -136,6 +136,11 @@ class Node:
     _saved: tuple[Any, ...] | None
     _saved_versions: list[int]
     _saved_output: int
+    # When several saved tensors were modified in place, torch's error names the first it
+    # checks: its generated code checks them sorted by argument name, inputs before outputs
+    # (mul saves "self" and "other": other first). The saved indices in that order, where it
+    # is not the order they were saved in.
+    _check_order: tuple[int, ...] | None = None
 
     def __init__(self, inputs: tuple[Any, ...], saved: tuple[Any, ...] = ()) -> None:
         """``inputs``: the op's operands in order (a Python number gets no edge); ``saved``:
@@ -211,7 +216,8 @@ class Node:
         for v in saved:  # _versions(saved), written out: every node runs this once
             now.append(getattr(v, "_version_counter", _UNVERSIONED)[0])
         if now != self._saved_versions:
-            i = next(i for i, v in enumerate(now) if v != self._saved_versions[i])
+            order = self._check_order or range(len(now))
+            i = next(i for i in order if now[i] != self._saved_versions[i])
             t = saved[i]
             producer = self if i == self._saved_output else t.grad_fn
             raise RuntimeError(_modified_message(t, self._saved_versions[i], producer))
