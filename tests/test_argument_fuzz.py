@@ -282,6 +282,13 @@ FOUND = {
     "norm('cpu', 0-d dim)": lambda L: L.tensor([1, 2]).norm("cpu", L.tensor(0)),
     "norm('cpu', np.int64)": lambda L: L.tensor([1, 2]).norm("cpu", np.int64(1)),
     "norm('nuc', True)": lambda L: L.ones(2, 3).norm("nuc", True),
+    # the deprecated size_average is read (its truth value) before the shapes are checked
+    "l1_loss(size_average=ndarray)": lambda L: L.nn.functional.l1_loss(
+        L.ones(2, 3), L.ones(2), np.ones(3)
+    ),
+    "mse_loss(size_average=ndarray)": lambda L: L.nn.functional.mse_loss(
+        L.ones(2, 3), L.ones(2), np.ones(3)
+    ),
 }
 
 

@@ -129,6 +129,20 @@ def test_regression_losses_dtypes_and_legacy(name: str) -> None:
     check(fn, np.zeros(0, F32), np.zeros(0, F32))  # the mean of nothing: nan
 
 
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss"])
+@pytest.mark.parametrize("lib", [torch, picotorch], ids=["torch", "picotorch"])
+def test_regression_losses_read_the_deprecated_arguments_before_the_shapes(
+    name: str, lib: Any
+) -> None:
+    # the deprecation warning comes, then the shapes' error (which the mismatch warns of first)
+    with (
+        pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"),
+        pytest.warns(UserWarning, match="Using a target size"),
+        pytest.raises(RuntimeError, match="must match the size of tensor b"),
+    ):
+        getattr(lib.nn.functional, name)(lib.ones(2, 3), lib.ones(2), False)
+
+
 REGRESSION_ERRORS = {
     "mse int": (
         "mse_loss",

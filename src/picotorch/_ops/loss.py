@@ -51,8 +51,12 @@ from .summation import nll_total
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _reduction(reduction: str, size_average: bool | None, reduce: bool | None) -> str:
-    """The reduction, from ``reduction`` or from the deprecated ``size_average``/``reduce``."""
+def _reduction(
+    reduction: str, size_average: bool | None, reduce: bool | None, *, check: bool = True
+) -> str:
+    """The reduction, from ``reduction`` or from the deprecated ``size_average``/``reduce``.
+    ``check=False``: only the second part (mse_loss and l1_loss read the deprecated arguments
+    before the shapes, and check the reduction's name after them)."""
     if size_average is not None or reduce is not None:  # (read in torch's order: its errors)
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
@@ -63,6 +67,8 @@ def _reduction(reduction: str, size_average: bool | None, reduce: bool | None) -
             UserWarning,
             stacklevel=3,
         )
+    if not check:
+        return reduction
     if reduction == "elementwise_mean":  # an old name of 'mean'
         warnings.warn(
             "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
@@ -151,8 +157,9 @@ def mse_loss(
 ) -> Tensor:
     """The squared error ``(input - target) ** 2``, averaged (by default) over all elements."""
     _warn_if_broadcast(input, target)
+    reduction = _reduction(reduction, size_average, reduce, check=False)
     x, y = _broadcast_pair(input, target)  # (torch checks the shapes before the reduction)
-    reduction = _reduction(reduction, size_average, reduce)
+    reduction = _reduction(reduction, None, None)
     if weight is not None:
         _check_weight(weight, input)
         return _weighted((x - y) ** 2, weight, reduction)
@@ -200,8 +207,9 @@ def l1_loss(
     torch builds it from ``sub``, ``abs`` and ``mean``/``sum``, so those are the recorded nodes.
     """
     _warn_if_broadcast(input, target)
+    reduction = _reduction(reduction, size_average, reduce, check=False)
     x, y = _broadcast_pair(input, target)  # (torch checks the shapes before the reduction)
-    reduction = _reduction(reduction, size_average, reduce)
+    reduction = _reduction(reduction, None, None)
     if weight is not None:
         _check_weight(weight, input)
         return _weighted((x - y).abs(), weight, reduction)
