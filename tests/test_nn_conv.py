@@ -1500,3 +1500,64 @@ def test_avg_pool2d_gradient_under_create_graph_is_row_major() -> None:
         return gx, gx.is_contiguous()
 
     check(fn, strides=True)
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+@pytest.mark.parametrize("groups", [1, 2])
+@pytest.mark.parametrize("kernel", [1, 3])
+@pytest.mark.parametrize("layouts", ["contiguous", "input", "weight", "both"])
+def test_conv2d_lays_out_its_output_and_gradients_as_torch(
+    layouts: str, kernel: int, groups: int, dtype: Any
+) -> None:
+    """Channels-last when the input or the weight is (a 1x1 weight is either); the gradients
+    of the input and weight too (seen through autograd.grad: a leaf's .grad is laid out as
+    the leaf anyway). A 1x1 weight's gradient is laid out both ways whatever its strides; of
+    those, only its dims longer than 1 are compared (torch's kernels differ on the others:
+    float64 keeps the weight's, float32 writes new channels-last memory with groups=1 and
+    contiguous memory with groups=2; picotorch, the conv's layout)."""
+    x, w = randn(2, 4, 5, 6, dtype=dtype), randn(6, 4 // groups, kernel, kernel, dtype=dtype)
+
+    def fn(lib: Any) -> Any:
+        xs, ws = lib.from_numpy(x), lib.from_numpy(w)
+        if layouts in ("input", "both"):
+            xs = xs.contiguous(memory_format=lib.channels_last)
+        if layouts in ("weight", "both"):
+            ws = ws.contiguous(memory_format=lib.channels_last)
+        xs.requires_grad_()
+        ws.requires_grad_()
+        y = lib.nn.functional.conv2d(xs, ws, None, 1, kernel // 2, 1, groups)
+        gx, gw = lib.autograd.grad(y, (xs, ws), lib.ones_like(y))
+        if kernel == 1:
+            gw_strides = [s for s, n in zip(gw.stride(), gw.shape, strict=True) if n > 1]
+            return y, gx, gw.flatten(), gw_strides
+        return y, gx, gw
+
+    check(fn, strides=True, **({"rtol": 1e-4, "atol": 1e-5} if dtype == F32 else {}))
+
+
+def test_max_pool2d_pad_at_most_half_the_kernel_even_when_dilated() -> None:
+    # pad 2 fits the dilated kernel (5 wide), but torch also wants it within the kernel's 3
+    check(
+        lambda lib: lib.nn.functional.max_pool2d(lib.ones(1, 1, 6, 6), 3, 1, 2, 2),
+        raises=RuntimeError,
+        same_message=True,
+    )
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "channels-last"])
+def test_max_pool2d_windows_wholly_in_the_padding(layout: str) -> None:
+    """Kernel 2 with dilation 2 and padding 1 skips a one-row input: those windows' maximum
+    is -inf, at the position torch names (past the plane's end, here). torch's backward then
+    writes their gradient outside the plane; picotorch's drops it (compared where torch's
+    stays inside: a gradient of zero for those windows)."""
+
+    def fn(lib: Any) -> Any:
+        x = lib.from_numpy(distinct(2, 3, 1, 3))
+        if layout == "channels-last":
+            x = x.contiguous(memory_format=lib.channels_last)
+        x.requires_grad_()
+        values, indices = lib.nn.functional.max_pool2d(x, 2, 1, 1, 2, return_indices=True)
+        values.backward(lib.zeros_like(values))
+        return values, indices, x.grad
+
+    check(fn, strides=True)

@@ -28,7 +28,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
 from .._memory import PARTIAL_OVERLAP, empty_laid_out_like
-from .._memory_format import in_suggested_format
+from .._memory_format import channels_last, in_suggested_format, suggested_format
 from .._size import (
     bool_arg,
     check_int64,
@@ -514,19 +514,44 @@ def convolution(x: Tensor, weight: Tensor, bias: Tensor | None, geo: Geometry) -
     product = np.matmul(kernels, cols)  # (groups, O/groups, OH*OW*N): every output value
     if bias is not None:  # (cheaper here, along contiguous rows, than during the copy below)
         product += bias._data.reshape(g, o // g, 1)
-    # back to (N, O, OH, OW), contiguous as torch's
-    result = np.ascontiguousarray(product.reshape(o, oh, ow, n).transpose(3, 0, 1, 2))
+    # back to (N, O, OH, OW), laid out as torch's (see _channels_last)
+    last = _channels_last(x._data, weight._data)
+    result = _laid_out_nchw(product.reshape(o, oh, ow, n).transpose(3, 0, 1, 2), last)
     out = Tensor._make(result)
     if needs_grad(x, weight, bias):
         # the patches give the weight's gradient: keep them if it will be needed
         cols_kept = cols if weight._requires_grad else None
         record(
-            out, ConvolutionBackward0, (x, weight, bias), saved=(x, weight), geo=geo, cols=cols_kept
+            out,
+            ConvolutionBackward0,
+            (x, weight, bias),
+            saved=(x, weight),
+            geo=geo,
+            cols=cols_kept,
+            channels_last=last,
         )
     return out
 
 
 # --8<-- [end:conv2d]
+
+
+def _channels_last(x: np.ndarray, weight: np.ndarray) -> bool:
+    """Whether torch's CPU convolution lays its output, and the gradients of its input and
+    weight, out channels-last: when the input or the weight is laid out so (as
+    ``suggest_memory_format`` reads it). Otherwise they are contiguous."""
+    # (the channels' step is one element in any channels-last layout: a cheap test first)
+    return any(
+        a.strides[1] == a.itemsize and suggested_format(a) is channels_last for a in (x, weight)
+    )
+
+
+def _laid_out_nchw(data: np.ndarray, last: bool) -> np.ndarray:
+    """``data`` (N, C, H, W), in new memory laid out contiguous or, if ``last``, channels-last
+    (a view of (N, H, W, C) memory)."""
+    if not last:
+        return np.ascontiguousarray(data)
+    return np.ascontiguousarray(data.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
 
 
 # --8<-- [start:conv2d_backward]
@@ -536,6 +561,7 @@ class ConvolutionBackward0(Node):
 
     geo: Geometry
     cols: np.ndarray | None
+    channels_last: bool = False  # (the gradients' layout: see _channels_last)
 
     def zero_grads(self) -> tuple[np.ndarray | None, ...]:
         """The gradients of an output of no element (an empty batch, no channels): zeros."""
@@ -559,6 +585,7 @@ class ConvolutionBackward0(Node):
             # computes this orientation faster than its transpose (W4's second layer: 1.4×)
             kernels = weight.reshape(g, o // g, -1)
             grad_input = col2im(np.matmul(grads.transpose(0, 2, 1), kernels), geo)
+            grad_input = _laid_out_nchw(grad_input, self.channels_last)
         if self.next_functions[1][0] is not None:
             assert self.cols is not None  # kept by the forward pass when the weight needs it
             # computed transposed, as patches @ gradsᵀ: the same sums, but BLAS takes this
@@ -566,6 +593,7 @@ class ConvolutionBackward0(Node):
             # as fast (benchmark W4's second convolution: 1.5×)
             grad_weight_t = np.matmul(self.cols, grads.transpose(0, 2, 1))
             grad_weight = grad_weight_t.transpose(0, 2, 1).reshape(weight.shape)
+            grad_weight = _laid_out_nchw(grad_weight, self.channels_last)
         if self.next_functions[2][0] is not None:
             grad_bias = by_channel.sum((1, 2))
         return grad_input, grad_weight, grad_bias
@@ -723,6 +751,11 @@ def _pool_layout(
             "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
             f"got:{list(shape)}"
         )
+    if kernel[0] // 2 < pads[0] or kernel[1] // 2 < pads[1]:  # (the dilated size was checked)
+        raise RuntimeError(
+            "pad should be smaller than or equal to half of kernel size, but got "
+            f"padW = {pads[1]}, padH = {pads[0]}, kW = {kernel[1]}, kH = {kernel[0]}"
+        )
     if out[0] < 1 or out[1] < 1:
         c = shape[-3]
         raise RuntimeError(
@@ -782,9 +815,11 @@ def max_pool2d(
     planes = _padded_planes(x, geo, _lowest(x.dtype))
     stacked = _stacked_windows(planes, geo)  # (kH*kW, B, OH, OW)
     values = stacked.max(0)
-    starts, offsets, inside = _window_positions(geo)
+    starts, offsets, inside, outside = _window_positions(geo)
     padded = planes.shape[1:] != x.shape[-2:]
     which = _first_max(stacked, values, inside if padded else None)
+    if outside is not None:  # windows wholly in the padding: -inf, at torch's position
+        which = np.where(outside >= 0, outside, which)
     # where the maximum lies in its window, then where the window lies (np.take: the same as
     # offsets[which], but NumPy's indexing machinery costs half as much again)
     indices = np.take(offsets, which)
@@ -823,11 +858,19 @@ def _ranks(k: int) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=64)  # the same few layers call it again and again
-def _window_positions(geo: Geometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _window_positions(
+    geo: Geometry,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Flat indices into the H*W plane: where each window starts (its kernel element (0, 0),
     perhaps in the padding), as (OH, OW), and how far kernel element ``k`` lies from that
     start, as (kH*kW,). Also whether kernel element ``k`` of each window lies inside the
-    input rather than the padding, as (kH*kW, OH, OW)."""
+    input rather than the padding, as (kH*kW, OH, OW).
+
+    Last, for the windows that lie wholly in the padding (dilated ones can: kernel 2,
+    dilation 2 and padding 1 skip a one-row input), the kernel element torch names as their
+    maximum, as (OH, OW) (-1 for the other windows; None if there are none). torch's loop
+    starts at the first row and column at or past 0 and finds nothing there to compare: the
+    maximum is -inf, at that element, which may lie past the plane's end."""
     (kh, kw), (sh, sw), (ph, pw), (dh, dw), (oh, ow) = (
         geo.kernel,
         geo.stride,
@@ -845,9 +888,15 @@ def _window_positions(geo: Geometry) -> tuple[np.ndarray, np.ndarray, np.ndarray
     row_in, col_in = (rows >= 0) & (rows < h), (cols >= 0) & (cols < w)
     inside = row_in[:, np.newaxis, :, np.newaxis] & col_in[np.newaxis, :, np.newaxis, :]
     inside = inside.reshape(kh * kw, oh, ow)
-    for cached in (starts, offsets, inside):  # shared by every call
-        cached.flags.writeable = False
-    return starts, offsets, inside
+    outside = None
+    empty = ~inside.any(0)
+    if empty.any():
+        first_row, first_col = (rows >= 0).argmax(0), (cols >= 0).argmax(0)  # (OH,), (OW,)
+        outside = np.where(empty, first_row[:, np.newaxis] * kw + first_col, -1)
+    for cached in (starts, offsets, inside, outside):  # shared by every call
+        if cached is not None:
+            cached.flags.writeable = False
+    return starts, offsets, inside, outside
 
 
 class MaxPool2DWithIndicesBackward0(Node):
@@ -883,6 +932,11 @@ def _max_pool2d_grad(
     # flat indices into all B planes at once (much faster in NumPy than 2-d indexing)
     targets = (indices.reshape(b, length) + np.arange(0, b * h * w, h * w)[:, np.newaxis]).ravel()
     values = grad.reshape(b * length)
+    if _window_positions(geo)[3] is not None:
+        # a window wholly in the padding may name a position past its plane's end (torch's
+        # kernel writes its gradient there, outside the plane): here it goes nowhere
+        inside = (indices < h * w).ravel()
+        targets, values = targets[inside], values[inside]
     out = np.zeros(b * h * w, grad.dtype)
     (kh, kw), (sh, sw), (dh, dw) = geo.kernel, geo.stride, geo.dilation
     if sh > dh * (kh - 1) and sw > dw * (kw - 1):  # windows don't overlap: every index unique
