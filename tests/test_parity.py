@@ -2186,6 +2186,50 @@ def test_broadcasting_binary_ops(
     check(fn, x, y)
 
 
+# operands laid out differently: torch lays the result out as the first operand that tells two
+# dims apart (NumPy, row-major unless every operand says otherwise)
+MIXED_LAYOUTS: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "transposed + row-major": lambda L, a, b: a.t() + b,
+    "row-major + transposed": lambda L, a, b: b + a.t(),
+    "transposed * number": lambda L, a, b: a.t() * 2,
+    "number - transposed": lambda L, a, b: 2 - a.t(),
+    "transposed / a broadcast row": lambda L, a, b: a.t() / (b[0] + 10),
+    "a broadcast row * transposed": lambda L, a, b: b[0] * a.t(),
+    "transposed < row-major": lambda L, a, b: a.t() < b,
+    "maximum(transposed, row-major)": lambda L, a, b: L.maximum(a.t(), b),
+    "both transposed": lambda L, a, b: a.t() + b.t(),
+    "every other column + transposed": lambda L, a, b: a[:, ::2].t() + b[:2].t(),
+    "permuted 3-d + row-major": lambda L, a, b: (
+        a.reshape(3, 1, 3).permute(2, 0, 1) + b.reshape(3, 3, 1)
+    ),
+    "int transposed + float": lambda L, a, b: a.t().long() + b,
+    "a column + permuted 3-d": lambda L, a, b: (
+        a[0].reshape(3, 1) + b.reshape(1, 3, 3).permute(2, 0, 1)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", MIXED_LAYOUTS)
+def test_binary_ops_lay_out_their_result_as_torch(name: str) -> None:
+    def fn(L: Any, a: Any, b: Any) -> Any:
+        result = MIXED_LAYOUTS[name](L, a, b)
+        return result, result.stride(), result.is_contiguous()
+
+    check(fn, np.arange(9.0).reshape(3, 3), np.arange(9.0).reshape(3, 3) * 2, strides=True)
+
+
+def test_a_reshape_of_a_transposed_sum_is_a_copy_as_in_torch() -> None:
+    # (torch's sum is laid out transposed, so the reshape copies: writing into it leaves the
+    # sum as it was. picotorch's sum was row-major, and the reshape a view of it.)
+    def fn(L: Any, a: Any, b: Any) -> Any:
+        total = a.t() + b
+        flat = total.reshape(-1)
+        flat[0] = 100.0
+        return total, flat
+
+    check(fn, np.arange(4.0).reshape(2, 2), np.ones((2, 2)))
+
+
 # a number becoming an element of a dtype (a fill value, a clamp bound, where's number): torch
 # refuses one that does not fit ("value cannot be converted to type uint8_t without overflow"),
 # except an int wrapping into an unsigned dtype down to -max; NumPy wrapped, made inf or raised

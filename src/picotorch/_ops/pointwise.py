@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import _FROM_NUMPY, check_fits, dtype, result_type, type_name, wrapped
 from .._fma import fma
-from .._memory import check_reads, sort_dims
+from .._memory import check_reads, non_overlapping_and_dense, sort_dims
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
     INT64_MAX,
@@ -144,6 +144,7 @@ def _keeps_float_dtype(x: Any) -> bool:
 
 _WIDE_FLOATS = (_dtype.float32, _dtype.float64)  # (float16 with a number: see _half_by_one)
 _TENSOR_OR_NUMBER = (Tensor, float, int)
+_ndarray = np.ndarray
 
 
 # --8<-- [start:binary]
@@ -182,13 +183,63 @@ def _binary(
             check_out(_op_name(ufunc), out, a, b)  # (raises torch's error)
         return _write_out(ufunc, (x, y), common, out, in_place=out is a or out is b)
     try:
-        return _make(ufunc(x, y))
+        result = ufunc(x, y)
     except ValueError:
         broadcast_shapes(np.shape(x), np.shape(y))  # raises torch's error naming the bad dim
         raise
+    if (type(x) is _ndarray and not x.flags.c_contiguous) or (
+        type(y) is _ndarray and not y.flags.c_contiguous
+    ):
+        result = _in_torchs_layout(result, (x, y))  # (row-major operands: row-major for both)
+    return _make(result)
 
 
 # --8<-- [end:binary]
+
+
+def _in_torchs_layout(result: np.ndarray, operands: tuple[Any, ...]) -> np.ndarray:
+    """``result``, a new elementwise result as NumPy laid it out, in the layout torch's
+    TensorIterator gives a new result: the strides of the operands if they all share one dense
+    layout, else dense with the dims in ``_iteration_order``.
+
+    Where the operands disagree, torch follows the first that tells two dims apart, NumPy lets
+    a later one keep row-major order: ``x.t() + y`` is laid out as ``x.t()`` in torch, row-major
+    in NumPy. With row-major operands both lay the result out row-major, so the ops call this
+    only when an operand is not. (Still apart, rarely: operands NumPy counts as row-major whose
+    dims of size 1 carry strides that reorder torch's sort.)"""
+    shape = result.shape
+    arrays = [a for a in operands if isinstance(a, np.ndarray) and a.ndim]
+    if len(shape) < 2 or not arrays:
+        return result
+    first = arrays[0].strides
+    if all(
+        a.shape == shape and a.strides == first and non_overlapping_and_dense(a) for a in arrays
+    ):
+        wanted = tuple(s // arrays[0].itemsize * result.itemsize for s in first)
+    else:
+        strides = [_broadcast_strides(a, shape) for a in arrays]
+        steps, step = [0] * len(shape), result.itemsize
+        for d in _iteration_order(shape, strides):
+            steps[d] = step
+            step *= shape[d]
+        wanted = tuple(steps)
+    if wanted == result.strides:
+        return result
+    memory = np.empty(result.size, result.dtype)
+    out = np.lib.stride_tricks.as_strided(memory, shape, wanted)
+    np.copyto(out, result)
+    return out
+
+
+def _broadcast_strides(a: np.ndarray, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``a``'s strides as TensorIterator reads them for a result of ``shape``: 0 along the dims
+    ``a`` is broadcast along; a dim of size 1 in both keeps ``a``'s own stride (which
+    ``np.broadcast_to`` would make 0)."""
+    lead = len(shape) - a.ndim
+    return (0,) * lead + tuple(
+        0 if n == 1 and shape[lead + i] != 1 else s
+        for i, (n, s) in enumerate(zip(a.shape, a.strides, strict=True))
+    )
 
 
 def _half_by_one(ufunc: Callable[..., Any]) -> Callable[[Any, Any], np.ndarray]:
@@ -1258,10 +1309,15 @@ def _compare(
 
 def _compared(ufunc: Callable[..., Any], x: Any, y: Any) -> Tensor:
     try:
-        return Tensor._make(ufunc(x, y))
+        result = ufunc(x, y)
     except ValueError:
         broadcast_shapes(np.shape(x), np.shape(y))  # torch's error naming the bad dim
         raise
+    if (type(x) is _ndarray and not x.flags.c_contiguous) or (
+        type(y) is _ndarray and not y.flags.c_contiguous
+    ):
+        result = _in_torchs_layout(result, (x, y))  # (as _binary's)
+    return Tensor._make(result)
 
 
 def eq(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
