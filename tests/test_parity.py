@@ -2206,6 +2206,10 @@ MIXED_LAYOUTS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "a column + permuted 3-d": lambda L, a, b: (
         a[0].reshape(3, 1) + b.reshape(1, 3, 3).permute(2, 0, 1)
     ),
+    "where(transposed condition)": lambda L, a, b: L.where(a.t() > 2, a.t(), b),
+    "where(row-major condition)": lambda L, a, b: L.where(b > 2, a.t(), b),
+    "clamp(transposed, min=row-major)": lambda L, a, b: L.clamp(a.t(), min=b),
+    "clamp(transposed, row-major, row-major)": lambda L, a, b: L.clamp(a.t(), b - 10, b),
 }
 
 

@@ -187,14 +187,24 @@ def _binary(
     except ValueError:
         broadcast_shapes(np.shape(x), np.shape(y))  # raises torch's error naming the bad dim
         raise
+    # (_laid_out_as_torchs, written out: this runs for every + and *)
     if (type(x) is _ndarray and not x.flags.c_contiguous) or (
         type(y) is _ndarray and not y.flags.c_contiguous
     ):
-        result = _in_torchs_layout(result, (x, y))  # (row-major operands: row-major for both)
+        result = _in_torchs_layout(result, (x, y))
     return _make(result)
 
 
 # --8<-- [end:binary]
+
+
+def _laid_out_as_torchs(result: Any, operands: tuple[Any, ...]) -> Any:
+    """``result``, a new elementwise result of ``operands`` (arrays or numbers, in the order
+    torch's kernel takes them), laid out as torch's (see ``_in_torchs_layout``)."""
+    for a in operands:
+        if type(a) is _ndarray and not a.flags.c_contiguous:
+            return _in_torchs_layout(result, operands)
+    return result  # (row-major operands: row-major for both)
 
 
 def _in_torchs_layout(result: np.ndarray, operands: tuple[Any, ...]) -> np.ndarray:
@@ -1313,11 +1323,7 @@ def _compared(ufunc: Callable[..., Any], x: Any, y: Any) -> Tensor:
     except ValueError:
         broadcast_shapes(np.shape(x), np.shape(y))  # torch's error naming the bad dim
         raise
-    if (type(x) is _ndarray and not x.flags.c_contiguous) or (
-        type(y) is _ndarray and not y.flags.c_contiguous
-    ):
-        result = _in_torchs_layout(result, (x, y))  # (as _binary's)
-    return Tensor._make(result)
+    return Tensor._make(_laid_out_as_torchs(result, (x, y)))
 
 
 def eq(input: Operand, other: Operand, *, out: Tensor | None = None) -> Tensor:
@@ -1875,6 +1881,7 @@ def clamp(
         shape = broadcast_shapes(x.shape, low.shape, high.shape)
         lower = _ties_as_torch(np.maximum(np.broadcast_to(x, shape), low), x, low, (x, low, high))
         result = _ties_as_torch(np.minimum(lower, high), lower, high, (x, low, high))
+    result = _laid_out_as_torchs(result, (x, low, high))
     if out is not None:
         check_out("clamp", out, input, min, max)
         out._check_reads((input, min, max))  # (``result`` is new memory: _write_out can't tell)
@@ -2027,7 +2034,8 @@ def where(
         check_fits(number, common, half=False)  # (torch makes it a 0-d tensor: unchecked half)
     x, y = _array(input, common), _array(other, common)
     broadcast_shapes(condition._data.shape, np.shape(x), np.shape(y))  # torch's error, if any
-    result = Tensor._make(np.where(condition._data, x, y))
+    chosen = np.where(condition._data, x, y)
+    result = Tensor._make(_laid_out_as_torchs(chosen, (condition._data, x, y)))
     if needs_grad(input, other):
         record(result, WhereBackward0, (input, other), saved=(condition,))
     return result
