@@ -2222,6 +2222,18 @@ def test_binary_ops_lay_out_their_result_as_torch(name: str) -> None:
     check(fn, np.arange(9.0).reshape(3, 3), np.arange(9.0).reshape(3, 3) * 2, strides=True)
 
 
+@pytest.mark.parametrize("p", [2, 1, 3, 0, math.inf, -math.inf])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_norms_of_a_permuted_tensor_are_row_major_as_torchs(p: float, keepdim: bool) -> None:
+    # (torch's reductions write row-major results; the ±inf, 0 and other-p norms followed the
+    # input's layout, as NumPy's reductions do)
+    def fn(L: Any, x: Any) -> Any:
+        y = x.permute(2, 1, 0).norm(p=p, dim=2, keepdim=keepdim)
+        return y, y.stride()
+
+    check(fn, np.arange(-8.0, 16.0).reshape(2, 3, 4), strides=True)
+
+
 def test_a_reshape_of_a_transposed_sum_is_a_copy_as_in_torch() -> None:
     # (torch's sum is laid out transposed, so the reshape copies: writing into it leaves the
     # sum as it was. picotorch's sum was row-major, and the reshape a view of it.)

@@ -865,7 +865,8 @@ def norm(
             x**p, axis=axes, keepdims=keepdim
         )
         length = total ** (1 / p)
-    result = Tensor._make(np.asarray(length).astype(data.dtype))
+    # (row-major, as torch's reductions lay out their results: NumPy's follow the input's)
+    result = Tensor._make(np.asarray(length).astype(data.dtype, order="C"))
     if needs_grad(input):
         record(
             result,
