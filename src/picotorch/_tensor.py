@@ -1587,7 +1587,9 @@ class Tensor:
     def sum(
         self, dim: Any = NOT_GIVEN, keepdim: Any = NOT_GIVEN, *, dtype: DType | None = None
     ) -> Tensor:
-        return _red.sum(self, dim, keepdim, dtype=dtype)
+        # (the function itself, past its numpy_names wrapper: this method's has read NumPy's
+        # names already, and ``loss.sum()`` runs on every step)
+        return _red.sum.__wrapped__(self, dim, keepdim, dtype=dtype)  # type: ignore[attr-defined]
 
     @numpy_names
     def mean(
