@@ -2234,6 +2234,34 @@ def test_norms_of_a_permuted_tensor_are_row_major_as_torchs(p: float, keepdim: b
     check(fn, np.arange(-8.0, 16.0).reshape(2, 3, 4), strides=True)
 
 
+# advanced indexing of a tensor not laid out row-major: torch keeps the kept dims in the
+# source's memory order (and reads the strides of its size-1 dims); picotorch's was row-major
+PERMUTED_INDEXING: dict[str, Callable[[Any, Any], Any]] = {
+    "x[i]": lambda L, x: x[L.tensor([2, 0])],
+    "x[:, i]": lambda L, x: x[:, L.tensor([1, 0])],
+    "x[..., i]": lambda L, x: x[..., L.tensor([0, 0])],
+    "x[i, :, i] (apart)": lambda L, x: x[L.tensor([0, 1]), :, L.tensor([1, 0])],
+    "x[None, i, None]": lambda L, x: x[None, L.tensor([1, 0]), None],
+    "x[2-d i]": lambda L, x: x[L.tensor([[0], [2]])],
+    "x[mask]": lambda L, x: x[x[:, :, 0] > 3],
+    "x[0, i]": lambda L, x: x[0, L.tensor([1, 1])],
+}
+
+
+@pytest.mark.parametrize("name", PERMUTED_INDEXING)
+@pytest.mark.parametrize("layout", ["permuted", "size-1 dim last"])
+def test_advanced_indexing_lays_out_its_result_as_torch(name: str, layout: str) -> None:
+    def fn(L: Any, x: Any) -> Any:
+        if layout == "permuted":
+            x = x.permute(2, 0, 1)  # (4, 2, 3): strides (1, 12, 4)
+        else:
+            x = x[:1].permute(1, 2, 0)  # (3, 4, 1): strides (4, 1, 12), row-major but for it
+        y = PERMUTED_INDEXING[name](L, x)
+        return y, y.stride()
+
+    check(fn, np.arange(24.0).reshape(2, 3, 4), strides=True)
+
+
 def test_a_reshape_of_a_transposed_sum_is_a_copy_as_in_torch() -> None:
     # (torch's sum is laid out transposed, so the reshape copies: writing into it leaves the
     # sum as it was. picotorch's sum was row-major, and the reshape a view of it.)

@@ -40,7 +40,7 @@ from .._size import (
 from .._tensor import VIEW_OF_A_LEAF_WRITTEN, Tensor
 from ..autograd import grad_mode
 from ..autograd.function import Node, NotImplementedBackward, needs_grad, record
-from .pointwise import c_type_text, require_tensors, where
+from .pointwise import _iteration_order, c_type_text, require_tensors, where
 from .shape import AliasBackward0, CopyBackwards, _part, select, slice_dim, unsqueeze
 
 
@@ -377,10 +377,54 @@ def _take(a: Tensor, index: tuple[Any, ...]) -> Tensor:
         data = a._data[index]
     except IndexError as err:
         raise _index_error(err, index, a._data.shape) from None
-    result = Tensor._make(_row_major(data))
+    result = Tensor._make(_gathered_layout(a._data, index, data))
     if needs_grad(a):
         record(result, IndexBackward0, (a,), shape=a._data.shape, index=index)
     return result
+
+
+def _gathered_layout(source: np.ndarray, index: tuple[Any, ...], data: np.ndarray) -> np.ndarray:
+    """``data``, gathered from ``source`` by ``index`` (arrays and ``:``), laid out as torch's
+    index kernel lays it out: its TensorIterator reads the source with stride 0 along the
+    gathered dims and the indices (row-major) with stride 0 along the others, so the dims
+    ``source`` kept stay in its memory order. A row-major source gives a row-major result
+    (unless it has dims of size 1, whose strides NumPy ignores there and torch's sort reads)."""
+    if source.flags.c_contiguous and 1 not in source.shape:
+        return _row_major(data)
+    arrays = [i for i in index if isinstance(i, np.ndarray)]
+    picked = np.broadcast_shapes(
+        *((int(i.sum()),) if i.dtype == np.bool_ else i.shape for i in arrays)
+    )
+    kept: list[int] = []  # the source's strides along the dims ``:`` keeps, in order
+    dim = 0
+    for item in index:
+        if isinstance(item, np.ndarray):
+            dim += _width(item)
+        else:
+            kept.append(source.strides[dim])
+            dim += 1
+    kept += list(source.strides[dim:])
+    positions = [p for p, i in enumerate(index) if isinstance(i, np.ndarray)]
+    adjacent = positions == list(range(positions[0], positions[-1] + 1))
+    at = positions[0] if adjacent else 0  # (else the gathered dims go first, as in NumPy)
+    source_strides = (*kept[:at], *(0 for _ in picked), *kept[at:])
+    # torch reshapes each index to (1, ..., its shape, ..., 1): along a dim of size 1 in the
+    # result, too, it keeps that reshape's stride (which its sort of the dims reads)
+    shape = data.shape
+    index_shape = (*(1 for _ in kept[:at]), *picked, *(1 for _ in kept[at:]))
+    index_strides = tuple(
+        0 if n == 1 and size != 1 else s
+        for n, s, size in zip(index_shape, contiguous_strides(index_shape), shape, strict=True)
+    )
+    steps, step = [0] * len(shape), data.itemsize
+    for d in _iteration_order(shape, [source_strides, index_strides]):
+        steps[d] = step
+        step *= shape[d]
+    if steps == [s * data.itemsize for s in contiguous_strides(shape)]:
+        return _row_major(data)
+    out = as_strided(np.empty(data.size, data.dtype), shape, tuple(steps))
+    np.copyto(out, data)
+    return out
 
 
 class IndexBackward0(Node):
