@@ -80,6 +80,21 @@ def empty_laid_out_like(
     return np.lib.stride_tricks.as_strided(flat, x.shape, strides)
 
 
+def in_dim_order(data: np.ndarray, order: list[int]) -> np.ndarray:
+    """``data`` laid out dense with its dims in ``order`` (innermost first), as torch lays out
+    a new tensor whose dims its TensorIterator sorted so: ``data`` itself if it already is,
+    else a copy."""
+    strides, step = [0] * data.ndim, data.itemsize
+    for d in order:
+        strides[d] = step
+        step *= data.shape[d]
+    if tuple(strides) == data.strides:
+        return data
+    out = np.lib.stride_tricks.as_strided(np.empty(data.size, data.dtype), data.shape, strides)
+    np.copyto(out, data)
+    return out
+
+
 def _dense_in_order(shape: tuple[int, ...], steps: list[int]) -> list[int]:
     """Dense strides that keep the order of ``steps`` (torch's ``infer_dense_strides``): the
     dims sorted by step, innermost first, by insertion from the row-major order; a dim whose

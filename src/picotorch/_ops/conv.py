@@ -28,7 +28,14 @@ import numpy as np
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
 from .._memory import PARTIAL_OVERLAP, empty_laid_out_like
-from .._memory_format import channels_last, in_suggested_format, suggested_format
+from .._memory_format import (
+    channels_last,
+    contiguous_format,
+    in_suggested_format,
+    laid_out,
+    memory_format,
+    suggested_format,
+)
 from .._size import (
     bool_arg,
     check_int64,
@@ -514,9 +521,9 @@ def convolution(x: Tensor, weight: Tensor, bias: Tensor | None, geo: Geometry) -
     product = np.matmul(kernels, cols)  # (groups, O/groups, OH*OW*N): every output value
     if bias is not None:  # (cheaper here, along contiguous rows, than during the copy below)
         product += bias._data.reshape(g, o // g, 1)
-    # back to (N, O, OH, OW), laid out as torch's (see _channels_last)
-    last = _channels_last(x._data, weight._data)
-    result = _laid_out_nchw(product.reshape(o, oh, ow, n).transpose(3, 0, 1, 2), last)
+    # back to (N, O, OH, OW), laid out as torch's (see _conv_format)
+    fmt = _conv_format(x._data, weight._data)
+    result = laid_out(product.reshape(o, oh, ow, n).transpose(3, 0, 1, 2), fmt)
     out = Tensor._make(result)
     if needs_grad(x, weight, bias):
         # the patches give the weight's gradient: keep them if it will be needed
@@ -528,7 +535,7 @@ def convolution(x: Tensor, weight: Tensor, bias: Tensor | None, geo: Geometry) -
             saved=(x, weight),
             geo=geo,
             cols=cols_kept,
-            channels_last=last,
+            layout=fmt,
         )
     return out
 
@@ -536,22 +543,15 @@ def convolution(x: Tensor, weight: Tensor, bias: Tensor | None, geo: Geometry) -
 # --8<-- [end:conv2d]
 
 
-def _channels_last(x: np.ndarray, weight: np.ndarray) -> bool:
-    """Whether torch's CPU convolution lays its output, and the gradients of its input and
-    weight, out channels-last: when the input or the weight is laid out so (as
-    ``suggest_memory_format`` reads it). Otherwise they are contiguous."""
+def _conv_format(x: np.ndarray, weight: np.ndarray) -> memory_format:
+    """How torch's CPU convolution lays out its output, and the gradients of its input and
+    weight: channels-last when the input or the weight is laid out so (as
+    ``suggest_memory_format`` reads it), else contiguous."""
     # (the channels' step is one element in any channels-last layout: a cheap test first)
-    return any(
+    last = any(
         a.strides[1] == a.itemsize and suggested_format(a) is channels_last for a in (x, weight)
     )
-
-
-def _laid_out_nchw(data: np.ndarray, last: bool) -> np.ndarray:
-    """``data`` (N, C, H, W), in new memory laid out contiguous or, if ``last``, channels-last
-    (a view of (N, H, W, C) memory)."""
-    if not last:
-        return np.ascontiguousarray(data)
-    return np.ascontiguousarray(data.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+    return channels_last if last else contiguous_format
 
 
 # --8<-- [start:conv2d_backward]
@@ -561,7 +561,7 @@ class ConvolutionBackward0(Node):
 
     geo: Geometry
     cols: np.ndarray | None
-    channels_last: bool = False  # (the gradients' layout: see _channels_last)
+    layout: memory_format = contiguous_format  # (the gradients': see _conv_format)
 
     def zero_grads(self) -> tuple[np.ndarray | None, ...]:
         """The gradients of an output of no element (an empty batch, no channels): zeros."""
@@ -585,7 +585,7 @@ class ConvolutionBackward0(Node):
             # computes this orientation faster than its transpose (W4's second layer: 1.4×)
             kernels = weight.reshape(g, o // g, -1)
             grad_input = col2im(np.matmul(grads.transpose(0, 2, 1), kernels), geo)
-            grad_input = _laid_out_nchw(grad_input, self.channels_last)
+            grad_input = laid_out(grad_input, self.layout)
         if self.next_functions[1][0] is not None:
             assert self.cols is not None  # kept by the forward pass when the weight needs it
             # computed transposed, as patches @ gradsᵀ: the same sums, but BLAS takes this
@@ -593,7 +593,7 @@ class ConvolutionBackward0(Node):
             # as fast (benchmark W4's second convolution: 1.5×)
             grad_weight_t = np.matmul(self.cols, grads.transpose(0, 2, 1))
             grad_weight = grad_weight_t.transpose(0, 2, 1).reshape(weight.shape)
-            grad_weight = _laid_out_nchw(grad_weight, self.channels_last)
+            grad_weight = laid_out(grad_weight, self.layout)
         if self.next_functions[2][0] is not None:
             grad_bias = by_channel.sum((1, 2))
         return grad_input, grad_weight, grad_bias

@@ -21,7 +21,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import _dtype
 from .._dtype import c_type_name, fitted, type_name
-from .._memory import INTERNAL_OVERLAP, check_reads, overlaps_itself
+from .._memory import INTERNAL_OVERLAP, check_reads, in_dim_order, overlaps_itself
 from .._out import check_out, write_out
 from .._size import (
     NOT_GIVEN,
@@ -416,15 +416,7 @@ def _gathered_layout(source: np.ndarray, index: tuple[Any, ...], data: np.ndarra
         0 if n == 1 and size != 1 else s
         for n, s, size in zip(index_shape, contiguous_strides(index_shape), shape, strict=True)
     )
-    steps, step = [0] * len(shape), data.itemsize
-    for d in _iteration_order(shape, [source_strides, index_strides]):
-        steps[d] = step
-        step *= shape[d]
-    if steps == [s * data.itemsize for s in contiguous_strides(shape)]:
-        return _row_major(data)
-    out = as_strided(np.empty(data.size, data.dtype), shape, tuple(steps))
-    np.copyto(out, data)
-    return out
+    return in_dim_order(data, _iteration_order(shape, [source_strides, index_strides]))
 
 
 class IndexBackward0(Node):

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import _FROM_NUMPY, check_fits, dtype, result_type, type_name, wrapped
 from .._fma import fma
-from .._memory import check_reads, non_overlapping_and_dense, sort_dims
+from .._memory import check_reads, in_dim_order, non_overlapping_and_dense, sort_dims
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
     INT64_MAX,
@@ -210,7 +210,7 @@ def _laid_out_as_torchs(result: Any, operands: tuple[Any, ...]) -> Any:
 def _in_torchs_layout(result: np.ndarray, operands: tuple[Any, ...]) -> np.ndarray:
     """``result``, a new elementwise result as NumPy laid it out, in the layout torch's
     TensorIterator gives a new result: the strides of the operands if they all share one dense
-    layout, else dense with the dims in ``_iteration_order``.
+    layout, else dense with the dims in ``_iteration_order`` (``in_dim_order``).
 
     Where the operands disagree, torch follows the first that tells two dims apart, NumPy lets
     a later one keep row-major order: ``x.t() + y`` is laid out as ``x.t()`` in torch, row-major
@@ -222,21 +222,15 @@ def _in_torchs_layout(result: np.ndarray, operands: tuple[Any, ...]) -> np.ndarr
     if len(shape) < 2 or not arrays:
         return result
     first = arrays[0].strides
-    if all(
+    if not all(
         a.shape == shape and a.strides == first and non_overlapping_and_dense(a) for a in arrays
     ):
-        wanted = tuple(s // arrays[0].itemsize * result.itemsize for s in first)
-    else:
         strides = [_broadcast_strides(a, shape) for a in arrays]
-        steps, step = [0] * len(shape), result.itemsize
-        for d in _iteration_order(shape, strides):
-            steps[d] = step
-            step *= shape[d]
-        wanted = tuple(steps)
+        return in_dim_order(result, _iteration_order(shape, strides))
+    wanted = tuple(s // arrays[0].itemsize * result.itemsize for s in first)
     if wanted == result.strides:
         return result
-    memory = np.empty(result.size, result.dtype)
-    out = np.lib.stride_tricks.as_strided(memory, shape, wanted)
+    out = np.lib.stride_tricks.as_strided(np.empty(result.size, result.dtype), shape, wanted)
     np.copyto(out, result)
     return out
 
