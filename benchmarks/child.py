@@ -51,7 +51,22 @@ def measure(workload: str, impl: str, quick: bool, data_path: str | None) -> dic
     result["peak_rss_mb"] = usage.ru_maxrss / 1024  # (kilobytes on Linux)
     # pages the OS had to map in (and zero) for this process: import, data and workload
     result["minor_faults"] = usage.ru_minflt
+    result["kernels"] = kernels(impl)
     return result
+
+
+def kernels(impl: str) -> str:
+    """The widest vector instructions this process's kernels use: torch's own dispatch level
+    (``get_cpu_capability``), or else the widest of NumPy's builds of its loops that it runs
+    here. picotorch has NumPy leave its AVX-512 builds out (see picotorch/_numpy_loops.py); the
+    NumPy reference keeps them."""
+    if impl == "torch":
+        return str(sys.modules["torch"].backends.cpu.get_cpu_capability())
+    import numpy as np
+
+    umath = np._core._multiarray_umath
+    running = [t for t in umath.__cpu_dispatch__ if umath.__cpu_features__.get(t)]
+    return running[-1] if running else "baseline"
 
 
 def main() -> None:

@@ -332,6 +332,18 @@ def cpu(cpuinfo: str = "/proc/cpuinfo") -> str:
     return f"{name} ({vector})" if vector else name
 
 
+def kernels(runs: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, str]:
+    """Each implementation's vector instructions, as its measured processes report them (see
+    ``child.kernels``): the first that reported."""
+    out: dict[str, str] = {}
+    for by_impl in runs.values():
+        for impl, results in by_impl.items():
+            for result in results:
+                if "kernels" in result:
+                    out.setdefault(impl, result["kernels"])
+    return {impl: out[impl] for impl in IMPLS if impl in out}
+
+
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for package in ("numpy", "torch", "picotorch"):
@@ -495,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "machine": {
             **machine(),
+            "kernels": kernels(runs),
             "load_average_start": load_start,
             "load_average_end": os.getloadavg(),
         },
@@ -517,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
         }
     print()
     print_table(report)
+    used = report["machine"]["kernels"]
+    print("\nvector instructions: " + ", ".join(f"{impl} {used[impl]}" for impl in used))
     if out is not None:
         out.write_text(json.dumps(report, indent=2) + "\n")
         print(f"\nwrote {out}")

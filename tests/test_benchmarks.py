@@ -192,6 +192,19 @@ def test_quick_suite_runs_end_to_end(tmp_path):
     # the NumPy process never loaded torch (the child checks it) and the driver is small, so
     # each process's peak memory is its own
     assert w1["numpy"]["peak_rss_mb"] < w1["torch"]["peak_rss_mb"]
+    # the builds of their kernels each process ran; picotorch's NumPy never runs AVX-512 ones
+    kernels = report["machine"]["kernels"]
+    assert list(kernels) == list(config.IMPLS)
+    assert kernels["torch"] == torch.backends.cpu.get_cpu_capability()
+    assert "512" not in kernels["picotorch"] and kernels["picotorch"] != "X86_V4"
+    plain = subprocess.run(
+        [sys.executable, "-c", "import numpy, benchmarks.child as c; print(c.kernels('numpy'))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert kernels["numpy"] == plain.stdout.strip()
 
     targets = {(r["workload"], r["metric"], r["vs"]): r for r in report["ratios"]}
     assert targets["W1", "time", "torch"]["target"] == 0.5
@@ -408,6 +421,14 @@ def test_lower_bound_w2_steps_train_alike() -> None:
             step()
     for impl in ("numpy", "tape", "floor", "picotorch"):
         np.testing.assert_allclose(weights[impl](), weights["torch"](), rtol=1e-4, atol=1e-6)
+
+
+def test_the_kernels_are_each_implementations_first_report() -> None:
+    runs = {
+        "W1": {"torch": [{"error": "x"}], "picotorch": [{"kernels": "X86_V3"}], "numpy": []},
+        "W2": {"torch": [{"kernels": "AVX512"}], "picotorch": [], "numpy": [{"kernels": "X"}]},
+    }
+    assert run.kernels(runs) == {"torch": "AVX512", "picotorch": "X86_V3", "numpy": "X"}
 
 
 @pytest.mark.parametrize(

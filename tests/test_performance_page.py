@@ -182,6 +182,12 @@ def test_machine_versions_date_and_repeats_are_shown(page: str) -> None:
     for value in data["versions"].values():
         assert value in text
     assert data["machine"]["cpu"] in text
+    # which builds of their kernels the three ran: the ratios move with them
+    kernels = data["machine"]["kernels"]
+    line = re.search(r"向量指令：(.*)", text)
+    assert line is not None
+    for impl in ("torch", "picotorch", "numpy"):
+        assert kernels[impl] in line.group(1)
     assert data["date"][:10] in text and data["date"][11:16] in text
     for workload, n in data["config"]["repeats_used"].items():
         assert re.search(rf"{re.escape(workload)}[^；]*各 {n} 次", text)
@@ -237,6 +243,21 @@ def test_the_page_is_in_the_navigation_after_the_notebook(site: Path) -> None:
 
 
 # --- the hook, unit by unit ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "family"),
+    [
+        ("AVX512", "AVX-512"),  # torch's names
+        ("AVX2", "AVX2"),
+        ("X86_V4", "AVX-512"),  # NumPy's
+        ("AVX512_ICL", "AVX-512"),
+        ("X86_V3", "AVX2"),
+        ("ASIMDHP", "ASIMDHP"),  # (another CPU's, as it is)
+    ],
+)
+def test_builds_are_named_by_their_instruction_set(build: str, family: str) -> None:
+    assert hook.vector_family(build) == family
 
 
 def test_formats() -> None:
@@ -301,6 +322,7 @@ def _broken(tmp_path: Path, data: dict[str, Any], change: Any) -> Path:
         (lambda d: d["ratios"][0].update(workload="W9"), "'W9' is not in 'workloads'"),
         (lambda d: d.update(date="yesterday"), "'date' should be an ISO date"),
         (lambda d: d.pop("machine"), "'machine' is missing"),
+        (lambda d: d["machine"]["kernels"].pop("numpy"), "'machine.kernels.numpy' is missing"),
         (lambda d: d["workloads"].clear(), "'workloads' is empty"),
         (lambda d: d.pop("allocator"), "'allocator' is missing"),
         (

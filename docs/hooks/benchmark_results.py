@@ -106,6 +106,9 @@ def check_results(data: Json) -> None:
     for key in ("cpu", "platform"):
         _get(machine, key, str, "machine")
     _get(machine, "cores", int, "machine")
+    kernels = _get(machine, "kernels", dict, "machine")
+    for impl in ("torch", "picotorch", "numpy"):
+        _get(kernels, impl, str, "machine.kernels")
     versions = _get(data, "versions", dict, "")
     for key in ("python", "numpy", "torch", "picotorch"):
         _get(versions, key, str, "versions")
@@ -469,6 +472,32 @@ def scaling_tables(results: Json) -> str:
     return "\n\n".join(out)
 
 
+def vector_family(build: str) -> str:
+    """The instruction set of a build of torch's kernels or NumPy's loops, by its name
+    (torch: AVX2, AVX512; NumPy: X86_V3, X86_V4, AVX512_ICL and such)."""
+    if "512" in build or build == "X86_V4":
+        return "AVX-512"
+    if build in ("AVX2", "X86_V3"):
+        return "AVX2"
+    return build
+
+
+def kernels_text(kernels: dict[str, str]) -> str:
+    """Which builds each implementation's kernels ran (the ratios move with them)."""
+    labels = {
+        "torch": "torch 的内核",
+        "picotorch": "picotorch 所用 NumPy 的循环",
+        "numpy": "NumPy 参考实现的循环",
+    }
+    parts = []
+    for impl, label in labels.items():
+        build = kernels[impl]
+        family = vector_family(build)
+        named = family.replace("-", "") == build  # (torch's AVX512 says it already)
+        parts.append(f"{label} {escape(build)}" + ("" if named else f"（{family}）"))
+    return "；".join(parts)
+
+
 def setup_list(results: Json) -> str:
     """Where and how the numbers were measured: machine, versions, date, repeats, threads."""
     m, v, cfg = results["machine"], results["versions"], results["config"]
@@ -488,6 +517,7 @@ def setup_list(results: Json) -> str:
     lines = [
         f"- **日期**：{fmt_date(results['date'])}",
         f"- **机器**：{escape(m['cpu'])}，{m['cores']} 个 CPU 核；`{escape(m['platform'])}`",
+        f"- **向量指令**：{kernels_text(m['kernels'])}",
         f"- **版本**：Python {v['python']}，NumPy {v['numpy']}，torch {v['torch']}，"
         f"picotorch {v['picotorch']}",
         f"- **线程**：{threads}（BLAS、OpenMP 和 torch 都限制为 {threads} 个线程）",
