@@ -126,6 +126,12 @@ def test_parameter_integer_requires_grad_error() -> None:
     )
 
 
+@pytest.mark.parametrize("data", [[1.0, 2.0], np.ones(2), 1.5])
+@pytest.mark.parametrize("kind", ["Parameter", "Buffer"])
+def test_parameter_and_buffer_of_a_non_tensor_fail_as_torchs(kind: str, data: Any) -> None:
+    check(lambda lib: getattr(lib.nn, kind)(data), raises=AttributeError, same_message=True)
+
+
 def test_parameter_deepcopy_and_pickle_keep_the_class() -> None:
     def fn(lib: Any) -> Any:
         p = lib.nn.Parameter(lib.tensor([1.0, 2.0]))

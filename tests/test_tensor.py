@@ -568,6 +568,18 @@ def test_device_objects() -> None:
     check(lambda L: L.device("cuda", -1), raises=RuntimeError, same_message=True)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["", " cpu", "cpu ", "float64", "CPU", "cpux", "foo:0", ":0", "cpu:", "cpu:01", "cuda:0:1",
+     "cpü", "cpu:99999999999", "foo:99999999999", "cuda:x"],
+)  # fmt: skip
+def test_device_strings_are_read_by_torchs_grammar(text: str) -> None:
+    # the grammar first (a misplaced dtype name, "float64", is no device string at all), then
+    # the index, then the type's name
+    check(lambda L: L.device(text), raises=RuntimeError, same_message=True)
+    check(lambda L: L.zeros(2).to(text), raises=RuntimeError, same_message=True)
+
+
 # a device's index as torch's parser reads it: a Python or NumPy int (no bool, no float), an
 # int64, not negative; and ``to`` reads a NumPy float, bool or complex64 as a Python float
 DEVICE_INDEXES = {

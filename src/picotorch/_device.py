@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+import re
 
 import numpy as np
 
@@ -16,6 +17,11 @@ _KNOWN_TYPES = (
     "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
     "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
 )  # fmt: skip
+
+
+# torch's grammar of a device string (c10's Device): a name of ASCII letters and underscores,
+# then perhaps ':' and an index without leading zeros
+_DEVICE_STRING = re.compile(r"([A-Za-z_]+)(?::([1-9][0-9]*|0))?")
 
 
 class device:  # noqa: N801 - torch spells it lower-case
@@ -40,19 +46,12 @@ class device:  # noqa: N801 - torch spells it lower-case
                 f"({_kind_of(type)}), but expected one of: (torch.device device), (str type, "
                 "int index = -1)"
             )
-        name, colon, idx = str(type).partition(":")
-        if name not in _KNOWN_TYPES:
-            raise RuntimeError(
-                f"Expected one of {', '.join(_KNOWN_TYPES)} device type at start of device "
-                f"string: {type}"
-            )
-        if colon and not (idx.isdigit() and str(int(idx)) == idx):  # 'cuda:01' is refused too
-            raise RuntimeError(f"Invalid device string: '{type}'")
+        name, idx = _parse(type)
         if index is not None:
             index = int_arg(index, "device", "index", 2)
             _check_index(index)
         self.type = name
-        self.index = int(idx) if colon else index
+        self.index = idx if idx is not None else index
 
     def __repr__(self) -> str:
         if self.index is None:
@@ -70,6 +69,25 @@ class device:  # noqa: N801 - torch spells it lower-case
 
     def __hash__(self) -> int:
         return hash((self.type, self.index))
+
+
+def _parse(text: str) -> tuple[str, int | None]:
+    """A device string's type and index, checked in torch's order: its grammar, its index (a
+    C int), then its type's name."""
+    if not text:
+        raise RuntimeError("Device string must not be empty")
+    match = _DEVICE_STRING.fullmatch(text)
+    if match is None:
+        raise RuntimeError(f"Invalid device string: '{text}'")
+    name, digits = match.groups()
+    if digits is not None and int(digits) > 2**31 - 1:
+        raise RuntimeError(f"Could not parse device index '{digits}' in device string '{text}'")
+    if name not in _KNOWN_TYPES:
+        raise RuntimeError(
+            f"Expected one of {', '.join(_KNOWN_TYPES)} device type at start of device "
+            f"string: {name}"
+        )
+    return name, None if digits is None else int(digits)
 
 
 CPU = device("cpu")

@@ -27,6 +27,7 @@ class Parameter(Tensor):
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:
             data = empty(0)
+        _check_tensor(data)
         if requires_grad and not data._dtype.is_floating_point:
             raise RuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients"
@@ -54,6 +55,14 @@ class Parameter(Tensor):
         return (_rebuild_parameter, (self._data.copy(order="K"), self._requires_grad))
 
 
+def _check_tensor(data: Any) -> None:
+    """torch detaches what it is given (``data.detach()``): anything but a tensor fails there,
+    with Python's own AttributeError."""
+    if not isinstance(data, Tensor):
+        _ = data.detach
+        raise TypeError(f"expected a Tensor, not {type(data).__name__}")
+
+
 def _rebuild_parameter(data: Any, requires_grad: bool) -> Parameter:
     """Unpickle a Parameter (see ``Parameter.__reduce__``): a tensor as ``_rebuild`` makes it
     (at version 1), which the Parameter shares."""
@@ -72,6 +81,7 @@ class Buffer(Tensor):
     def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Buffer:
         if data is None:
             data = empty(0)
+        _check_tensor(data)
         b = cast(Buffer, cls._make(data._data, data._version_counter))
         b._requires_grad = data._requires_grad
         b.persistent = persistent
