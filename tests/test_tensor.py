@@ -991,6 +991,15 @@ def test_float32_arange_is_torchs_bit_for_bit() -> None:
         lambda L: L.tensor(np.arange(3)[::-1]),  # torch refuses negative strides, as from_numpy
         lambda L: L.as_tensor(np.arange(3.0)[::-2]),
         lambda L: L.Tensor(np.arange(3)[::-1]),
+        # the other byte order: refused (after a dtype torch lacks, and a negative stride)
+        lambda L: L.from_numpy(np.arange(3, dtype=">f4")),
+        lambda L: L.tensor(np.arange(3, dtype=">i8")),
+        lambda L: L.as_tensor(np.arange(3, dtype=">f8"), dtype=L.float32),
+        lambda L: L.Tensor(np.arange(3, dtype=">f4")),
+        lambda L: L.from_numpy(np.arange(3, dtype=">f4")[::-1]),
+        lambda L: L.from_numpy(np.array(["a"], dtype=">U1")),
+        lambda L: L.tensor([np.arange(3, dtype=">f4")]),  # (a list is read number by number)
+        lambda L: L.tensor([np.float32(1.5), *np.arange(2, dtype=">f4")]),
         lambda L: L.tensor([1e39, 70000.0], dtype=L.float16),  # inf
         lambda L: L.tensor(1e39),
         lambda L: L.tensor(b"ab"),

@@ -235,6 +235,7 @@ def _infer_array(data: Any, dtype: dtype | None = None) -> np.ndarray:
     if isinstance(data, np.ndarray):
         _dtype.from_numpy_dtype(data.dtype)  # TypeError for dtypes torch has no equivalent of
         _check_strides(data)
+        _check_byte_order(data)
         return data.copy(order="K") if dtype is None else data.astype(dtype.numpy)
     shape = _grid_shape(data)
     if 0 in shape:  # nothing to store: torch reads no row's length and no value (but infers
@@ -429,6 +430,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)  # TypeError for dtypes torch has no equivalent of
     _check_strides(ndarray)
+    _check_byte_order(ndarray)
     # no copy: the tensor wraps the very same buffer, which for torch starts at its first
     # element (storage_offset() is 0, even for a slice of a bigger array)
     return Tensor._make(ndarray, [0, first_byte(ndarray)])
@@ -445,6 +447,17 @@ def _check_strides(ndarray: np.ndarray) -> None:
             "At least one stride in the given numpy array is negative, and tensors with negative "
             "strides are not currently supported. (You can probably work around this by making a "
             "copy of your array  with array.copy().) "
+        )
+
+
+def _check_byte_order(ndarray: np.ndarray) -> None:
+    """torch's refusal of an array whose numbers are stored in the other byte order (``'>f4'``
+    on a little-endian machine), in ``from_numpy`` and ``tensor``. (A list holding such an
+    array is read number by number, as any list: that works.)"""
+    if not ndarray.dtype.isnative:
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. Conversion "
+            "between byte orders is currently not supported."
         )
 
 

@@ -163,10 +163,13 @@ _CHECKED_NAMES = {int32: "int", float16: "c10::Half", float32: "float", float64:
 
 
 def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
-    """The picotorch dtype holding values of ``np_dtype``; TypeError if torch has none."""
+    """The picotorch dtype holding values of ``np_dtype``; TypeError if torch has none. (Of
+    either byte order: where an array's must be the machine's, its caller checks it.)"""
     try:
         return _FROM_NUMPY[np_dtype]
     except KeyError:
+        if not np_dtype.isnative:
+            return from_numpy_dtype(np_dtype.newbyteorder("="))
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}. The only supported "
             "types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
