@@ -672,6 +672,55 @@ def test_max_pool2d_integers(dtype: str) -> None:
     )
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int8", "uint8", "int64"])
+@pytest.mark.parametrize(
+    ("shape", "kernel"),
+    [((2, 3, 8, 8), 2), ((2, 3, 4, 4), 2), ((1, 2, 4, 8), (2, 4)), ((1, 2, 6, 4), (3, 1))],
+)
+def test_max_pool2d_of_small_tiled_planes(
+    shape: tuple[int, ...], kernel: Any, dtype: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # windows that tile planes with rows of at most 16 bytes are stacked in two copies of long
+    # runs (conv._stacked_tiles), the others by the general path: the same values, indices and
+    # gradients as torch either way, ties and NaNs included
+    values = rng.integers(0, 4, shape).astype(dtype)  # (many ties)
+    if values.dtype.kind == "f":
+        values.flat[::5] = np.nan
+    tiles: list[bool] = []
+    stacked_tiles = conv_ops._stacked_tiles
+    monkeypatch.setattr(
+        conv_ops, "_stacked_tiles", lambda *a: tiles.append(True) or stacked_tiles(*a)
+    )
+    check_values(lambda t, x: max_pool(t, x, kernel_size=kernel, return_indices=True), values)
+    if dtype in ("float32", "float64"):
+        check_grads(lambda t, x: max_pool(t, x, kernel_size=kernel), values)
+    kw = kernel if isinstance(kernel, int) else kernel[1]
+    assert bool(tiles) == (shape[3] // kw * values.itemsize <= 16)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "shape"),
+    [
+        ("int8", (1, 2, 127, 1)),  # (at the limit: fine)
+        ("int8", (1, 2, 16, 8)),
+        ("uint8", (2, 3, 12, 11)),
+        ("int16", (1, 2, 32768, 1)),
+        ("int8", (0, 2, 16, 16)),  # (no batch: no kernel runs)
+        ("int8", (2, 1, 16, 16)),  # (one channel: contiguous too)
+        ("int32", (1, 2, 16, 16)),
+    ],
+)
+def test_max_pool2d_refuses_big_channels_last_planes_of_narrow_integers(
+    dtype: str, shape: tuple[int, ...]
+) -> None:
+    x = np.zeros(shape, dtype)
+    check_values(
+        lambda t, x: max_pool(t, x.contiguous(memory_format=t.channels_last), kernel_size=1),
+        x,
+        same_message=True,
+    )
+
+
 def test_max_pool2d_non_contiguous() -> None:
     check_grads(lambda t, x: max_pool(t, x.transpose(2, 3), kernel_size=2), distinct(2, 3, 6, 4))
     check_grads(

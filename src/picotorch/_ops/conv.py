@@ -782,11 +782,33 @@ def _padded_planes(x: np.ndarray, geo: Geometry, fill: Any) -> np.ndarray:
 def _stacked_windows(planes: np.ndarray, geo: Geometry) -> np.ndarray:
     """(kH*kW, B, OH, OW): slab ``k`` holds kernel element ``k`` of every window."""
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = geo.kernel, geo.stride, geo.dilation, geo.out
+    b, hp, wp = planes.shape
+    tiles = (sh, sw) == (kh, kw) and (dh, dw) == (1, 1) and (hp, wp) == (oh * kh, ow * kw)
+    row = ow * planes.itemsize  # bytes of one slab row: a kernel element in OW windows
+    if tiles and row <= 16 and planes.flags.c_contiguous:
+        return _stacked_tiles(planes, geo)
     s_b, s_y, s_x = planes.strides
     windows = strided_view(
-        planes, (kh, kw, planes.shape[0], oh, ow), (dh * s_y, dw * s_x, s_b, sh * s_y, sw * s_x)
+        planes, (kh, kw, b, oh, ow), (dh * s_y, dw * s_x, s_b, sh * s_y, sw * s_x)
     )
-    return windows.reshape(kh * kw, planes.shape[0], oh, ow)
+    return windows.reshape(kh * kw, b, oh, ow)
+
+
+def _stacked_tiles(planes: np.ndarray, geo: Geometry) -> np.ndarray:
+    """``_stacked_windows`` for windows that tile the planes exactly (``MaxPool2d(2)`` of an
+    even-sized image), whose slab rows are short: at most 16 bytes (W4's 8x8 and 4x4 planes).
+
+    The general path makes one copy, a run of OW numbers at a time: for such short rows
+    NumPy's cost per run outweighs the copying, and this path is twice as fast in two copies
+    of long runs. First every kernel column: column j of every window is every kW-th number
+    of the planes (one run). Then every window row, its OW numbers moved as one item (a NumPy
+    void of that many bytes, which NumPy copies as one number up to 16 bytes)."""
+    (kh, kw), (oh, ow), b = geo.kernel, geo.out, planes.shape[0]
+    windows = planes.reshape(b, oh, kh, ow, kw)
+    by_column = np.ascontiguousarray(windows.transpose(4, 0, 1, 2, 3))  # (kW, B, OH, kH, OW)
+    rows = by_column.view(np.dtype((np.void, ow * planes.itemsize))).reshape(kw, b, oh, kh)
+    stacked = np.ascontiguousarray(rows.transpose(3, 0, 1, 2))  # (kH, kW, B, OH) rows
+    return stacked.view(planes.dtype).reshape(kh * kw, b, oh, ow)
 
 
 def _lowest(dt: np.dtype) -> Any:
@@ -812,6 +834,7 @@ def max_pool2d(
     x = input._data
     if x.dtype == np.bool_:
         raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'")
+    _check_channels_last_index(x)
     planes = _padded_planes(x, geo, _lowest(x.dtype))
     stacked = _stacked_windows(planes, geo)  # (kH*kW, B, OH, OW)
     values = stacked.max(0)
@@ -830,6 +853,23 @@ def max_pool2d(
     if needs_grad(input):
         record(out, MaxPool2DWithIndicesBackward0, (input,), saved=(input, index_tensor), geo=geo)
     return (out, index_tensor) if return_indices else out
+
+
+def _check_channels_last_index(x: np.ndarray) -> None:
+    """torch's channels-last max-pool kernel numbers the pixels of a plane with an integer as
+    wide as the input's numbers (int8 for int8 and uint8, int16 for int16): it refuses a plane
+    of more pixels than that integer holds (an 8x16 int8 image, say). Other layouts, empty
+    batches and wider dtypes take kernels without that limit."""
+    if x.ndim != 4 or x.dtype.kind not in "iu" or x.itemsize > 2 or not x.shape[0]:
+        return
+    h, w = x.shape[2:]
+    if h * w > np.iinfo(f"i{x.itemsize}").max and suggested_format(x) is channels_last:
+        raise RuntimeError(
+            "Expected input_depth * input_height * input_width <= "
+            "std::numeric_limits<integer_t>::max() to be true, but got false.  (Could this "
+            "error message be improved?  If so, please report an enhancement request to "
+            "PyTorch.)"
+        )
 
 
 def _first_max(stacked: np.ndarray, values: np.ndarray, inside: np.ndarray | None) -> np.ndarray:
