@@ -255,6 +255,13 @@ GETITEM: dict[str, Fn] = {
     "slice_empty": lambda t, x: x[:, 2:2],
     "ellipsis": lambda t, x: x[...],
     "full_slices": lambda t, x: x[:, :],
+    # torch skips a slice as the whole dim only as written: start 0 or none, step 1 or none,
+    # stop none or past the end; a negative start that reaches the first row still slices
+    "full_slices_long_stop": lambda t, x: x[0:3, :99],
+    "full_slices_negative_start": lambda t, x: x[:, -4:],
+    "two_ellipses": lambda t, x: x[
+        ..., ..., :
+    ],  # (torch takes them; the slice lands past the dims)
     "ellipsis_int": lambda t, x: x[..., 0],
     "two_ints": lambda t, x: x[0, 1],
     "three_ints": lambda t, x: x[0, 1, 2],
@@ -352,6 +359,10 @@ SETITEM_CASES = [
     (Ellipsis, ()),
     (slice(None), (3, 4, 5)),
     ((slice(None), slice(None)), (4, 5)),
+    ((slice(0, 99), slice(None, None, 1)), (4, 5)),
+    ((slice(None), slice(-4, None)), (4, 5)),
+    (slice(-3, None), ()),
+    ((Ellipsis, Ellipsis, slice(None)), (5,)),
 ]
 
 

@@ -329,8 +329,9 @@ def _steps(a: Tensor, items: tuple[Any, ...], single: bool) -> tuple[Tensor, tup
             _gather_at(gathered, dim, np.zeros(int(item), np.int64))
             dim += 1
         elif isinstance(item, slice):
-            size = result._data.shape[dim]
-            if single or item.indices(size) != (0, size, 1):  # torch skips a[:, :]'s slices
+            size = result._data.shape[dim] if dim < result._data.ndim else 0  # (``...`` twice)
+            if single or not _whole_dim(item, size):
+                normalize_dim(dim, result._data.ndim)  # (past the last dim: torch's IndexError)
                 result = slice_dim(result, dim, item)
             dim += 1
         elif isinstance(item, np.ndarray):
@@ -346,6 +347,15 @@ def _steps(a: Tensor, items: tuple[Any, ...], single: bool) -> tuple[Tensor, tup
                 )
             result = select(result, dim, i)
     return result, tuple(gathered)
+
+
+def _whole_dim(item: slice, size: int) -> bool:
+    """Whether torch skips this slice of a dim of ``size``, as all of it (``a[:, :]`` is ``a``).
+    It reads the slice as written: a start of 0 or none, a step of 1 or none, a stop of none or
+    at least the size; ``a[-3:]`` of 3 rows is still sliced (a view, written through as one)."""
+    start = 0 if item.start is None else operator.index(item.start)
+    step = 1 if item.step is None else operator.index(item.step)
+    return start == 0 and step == 1 and (item.stop is None or operator.index(item.stop) >= size)
 
 
 def _single(index: Any) -> bool:
