@@ -324,6 +324,41 @@ def test_getitem_errors_with_grad(index: tuple[Any, ...]) -> None:
     check_grad(lambda t, x: x[index], randn(3, 4, 5), raises=IndexError)
 
 
+# index tensors checked as torch's index kernels check them: the first index out of range in
+# output order (tensor by tensor within an element), numbered among the index tensors (a mask
+# counts its dims); an index into a dim of no elements; nothing checked for an empty result
+GATHER_CHECKS = {
+    "second_tensor_first": ((2, 4), ([0, 9], [9, 0])),
+    "first_tensor": ((2, 4), ([5, 1], [9, 0])),
+    "broadcast_order": ((2, 4), ([[0], [1]], [0, 9])),
+    "after_a_slice": ((2, 3, 4), (slice(None), [0, 7], [1, 1])),
+    "after_a_mask": ((2, 3, 4), ("mask", [9])),
+    "after_ellipsis": ((3, 4, 3), (Ellipsis, [3])),
+    "negative": ((3,), ([-4],)),
+    "into_no_elements": ((0, 3), ([1],)),
+    "into_no_elements_empty_result": ((0, 3), ([1], slice(0, 0))),
+    "into_a_dim_of_no_elements": ((3, 0), (slice(None), [5])),
+    "empty_result_unchecked": ((4, 3), ([-5, 9], slice(3, None))),
+    "other_dim_empty_unchecked": ((2, 0, 3), ([5], slice(None), [1])),
+    "empty_index": ((3,), ([],)),
+}
+
+
+def _gather_index(t: Any, items: tuple[Any, ...]) -> tuple[Any, ...]:
+    mask = t.tensor([[True, False, True], [True, True, True]])
+    return tuple(
+        mask if i == "mask" else t.tensor(i, dtype=t.long) if type(i) is list else i for i in items
+    )
+
+
+@pytest.mark.parametrize("name", GATHER_CHECKS)
+def test_index_tensors_checked_as_torch(name: str) -> None:
+    shape, items = GATHER_CHECKS[name]
+    check(lambda t: t.zeros(shape)[_gather_index(t, items)], same_message=True)
+    check(lambda t: _set(t.zeros(shape), _gather_index(t, items), 1.0), same_message=True)
+    check_grad(lambda t, x: (x * 1)[_gather_index(t, items)], randn(*shape))
+
+
 def test_getitem_error_message_names_the_dim() -> None:
     check_grad(
         lambda t, x: x[0, 9], randn(3, 4, 5), raises=IndexError, match="for dimension 1 with size 4"

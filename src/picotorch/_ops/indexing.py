@@ -10,6 +10,7 @@ elements not taken get 0.
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 import re
@@ -346,7 +347,55 @@ def _steps(a: Tensor, items: tuple[Any, ...], single: bool) -> tuple[Tensor, tup
                     f"index {i} is out of bounds for dimension {position} with size {size}"
                 )
             result = select(result, dim, i)
-    return result, tuple(gathered)
+    return result, _checked_gather(tuple(gathered), result._data.shape) if gathered else ()
+
+
+def _checked_gather(index: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[Any, ...]:
+    """The last step of an index (``:`` and index arrays) into ``shape``, checked as torch's
+    index kernels check it, in their order. A mask of the wrong shape and index tensors that
+    do not broadcast together are left to NumPy's errors (``_index_error`` words them as
+    torch); then an index tensor with elements, into a dim of none, is refused. If the result
+    has no elements, nothing else is checked: the integer arrays come back as zeros (NumPy
+    would check their range). Otherwise the index out of range reported is the first the
+    kernel meets: output element by element, the index tensors in turn; the message numbers
+    the tensor among them (a k-d mask counts as k), not the dim."""
+    arrays: list[tuple[int, int, np.ndarray]] = []  # (number, dim, array): the integer ones
+    picked: list[tuple[int, ...]] = []  # each index tensor's shape (a mask's: its count)
+    kept, dim, number = 1, 0, 0  # kept: the number of elements along the dims ``:`` keeps
+    if sum(_width(item) for item in index) > len(shape):  # (``...`` twice: NumPy's error)
+        return index
+    for item in index:
+        if not isinstance(item, np.ndarray):
+            kept *= shape[dim]
+            dim += 1
+            continue
+        if item.dtype == np.bool_:
+            if item.shape != shape[dim : dim + item.ndim]:  # (torch's message: _index_error)
+                return index
+            picked.append((int(np.count_nonzero(item)),))
+        else:
+            arrays.append((number, dim, item))
+            picked.append(item.shape)
+        dim += _width(item)
+        number += _width(item)
+    try:
+        broadcast = np.broadcast_shapes(*picked)
+    except ValueError:
+        return index
+    if any(array.size and not shape[d] for _, d, array in arrays):
+        raise IndexError("index is out of bounds for dimension with size 0")
+    if not kept * math.prod(broadcast) * math.prod(shape[dim:]):
+        return tuple(np.zeros_like(i) if any(i is a for _, _, a in arrays) else i for i in index)
+    first: tuple[int, int, int, int] | None = None  # (element, tensor number, size, index)
+    for number, d, array in arrays:
+        outside = np.broadcast_to((array < -shape[d]) | (array >= shape[d]), broadcast)
+        at = int(np.argmax(outside))  # (the first element, row-major)
+        if outside.flat[at] and (first is None or at < first[0]):
+            first = (at, number, shape[d], int(np.broadcast_to(array, broadcast).flat[at]))
+    if first is not None:
+        _, number, size, bad = first
+        raise IndexError(f"index {bad} is out of bounds for dimension {number} with size {size}")
+    return index
 
 
 def _whole_dim(item: slice, size: int) -> bool:
