@@ -10,6 +10,7 @@ ties (max/min), zeros (pow, sqrt, prod), tiny divisors, broadcasting, Python-num
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -240,6 +241,23 @@ def test_an_operator_hands_a_numpy_uint64_beyond_int64_back_to_numpy() -> None:
 def test_clamp_of_bools_by_a_float_and_a_uint64_number() -> None:
     """The numbers promote to float first: no bool meets the uint64 (``bool + 2**63`` can't)."""
     check(lambda L, x: x.clamp(0.5, 2**63), np.array([True, False]))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "int64", "bool"])
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda L, x: x.clamp_(0.5, 3.5),
+        lambda L, x: x.clamp_(max=2.5),
+        lambda L, x: L.clamp(x, 0.5, out=x),
+        lambda L, x: x.clamp_(L.tensor(0.5), L.tensor(3.5)),  # (tensor bounds: the dtype's name)
+    ],
+)
+def test_clamp_of_integers_by_floats_in_place_is_refused_in_torchs_words(
+    write: Callable[..., Any], dtype: str
+) -> None:
+    # number bounds: torch's message names the C type (``long int``), tensor bounds the dtype
+    check(write, np.ones(2, dtype), raises=RuntimeError, same_message=True)
 
 
 @pytest.mark.parametrize("bounds", [(math.nan, 1e300), (1e300, math.nan), (math.nan, 1.0)])

@@ -17,7 +17,15 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import _dtype
-from .._dtype import _FROM_NUMPY, check_fits, dtype, result_type, type_name, wrapped
+from .._dtype import (
+    _FROM_NUMPY,
+    c_type_name,
+    check_fits,
+    dtype,
+    result_type,
+    type_name,
+    wrapped,
+)
 from .._fma import fma
 from .._memory import check_reads, in_dim_order, non_overlapping_and_dense, sort_dims
 from .._out import check_cast, check_out, resize_out, write_out
@@ -1883,6 +1891,11 @@ def clamp(
         if numbers and not in_place and out._dtype is not common:  # (its kernel's check)
             raise RuntimeError(
                 f"Found dtype {type_name(out._dtype)} but expected {type_name(common)}"
+            )
+        if numbers and common._kind > out._dtype._kind:  # (its own words: the C type)
+            raise RuntimeError(
+                f"result type {type_name(common)} can't be cast to the desired output type "
+                f"{c_type_name(out._dtype)}"
             )
         return _write_out(np.asarray, (result,), common, out, in_place=in_place)  # (a copy)
     out = Tensor._make(result)
