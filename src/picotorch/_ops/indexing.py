@@ -387,14 +387,14 @@ def _checked_gather(index: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[Any
     if not kept * math.prod(broadcast) * math.prod(shape[dim:]):
         return tuple(np.zeros_like(i) if any(i is a for _, _, a in arrays) else i for i in index)
     first: tuple[int, int, int, int] | None = None  # (element, tensor number, size, index)
-    for number, d, array in arrays:
+    for tensor, d, array in arrays:
         outside = np.broadcast_to((array < -shape[d]) | (array >= shape[d]), broadcast)
         at = int(np.argmax(outside))  # (the first element, row-major)
         if outside.flat[at] and (first is None or at < first[0]):
-            first = (at, number, shape[d], int(np.broadcast_to(array, broadcast).flat[at]))
+            first = (at, tensor, shape[d], int(np.broadcast_to(array, broadcast).flat[at]))
     if first is not None:
-        _, number, size, bad = first
-        raise IndexError(f"index {bad} is out of bounds for dimension {number} with size {size}")
+        _, tensor, size, bad = first
+        raise IndexError(f"index {bad} is out of bounds for dimension {tensor} with size {size}")
     return index
 
 
