@@ -467,6 +467,19 @@ def test_float32_inputs_warn(lib: Any) -> None:
         lib.autograd.gradcheck(lambda x: x * 2, (x,), eps=1e-3, atol=1e-2)
 
 
+def test_float32_mismatch_message_shows_the_jacobians_in_the_outputs_dtype() -> None:
+    # float32's rounding swamps the difference quotient: the numerical Jacobian, float32 as the
+    # output, is printed without a dtype, as torch prints it
+    messages = []
+    for lib in LIBS:
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.warns(UserWarning), pytest.raises(gradcheck_error(lib)) as caught:
+            lib.autograd.gradcheck(lambda x: (x**2).sum(), (x,))
+        messages.append(str(caught.value))
+    assert "dtype" not in messages[0]
+    assert messages[0] == messages[1]
+
+
 @pytest.mark.parametrize("lib", LIBS, ids=lambda lib: lib.__name__)
 def test_no_input_requires_grad(lib: Any) -> None:
     x = leaf(lib, np.ones(3), requires_grad=False)

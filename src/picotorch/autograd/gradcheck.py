@@ -176,10 +176,12 @@ def _numerical_jacobians(
     def outputs_now() -> list[np.ndarray]:
         return [o._data.reshape(-1).copy() for o in _as_tuple(func(*inputs)) if _is_tensor(o)]
 
-    shapes = [out.shape for out in outputs_now()]
+    unchanged = outputs_now()
     jacobians = []
     for x in diff_inputs:
-        per_output = [np.zeros((x._data.size, *shape)) for shape in shapes]
+        # (in each output's dtype, as torch allocates them: a float32 output's differences
+        # are float32 numbers)
+        per_output = [np.zeros((x._data.size, *out.shape), out.dtype) for out in unchanged]
         memory = x._data  # nudged in place: every alias of x sees the change, as f should
         for row, index in enumerate(np.ndindex(memory.shape)):  # row-major order
             original = memory[index].copy()
