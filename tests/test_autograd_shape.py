@@ -259,9 +259,8 @@ GETITEM: dict[str, Fn] = {
     # stop none or past the end; a negative start that reaches the first row still slices
     "full_slices_long_stop": lambda t, x: x[0:3, :99],
     "full_slices_negative_start": lambda t, x: x[:, -4:],
-    "two_ellipses": lambda t, x: x[
-        ..., ..., :
-    ],  # (torch takes them; the slice lands past the dims)
+    # (two ellipses: torch takes them, and the slice lands past the last dim)
+    "two_ellipses": lambda t, x: x[..., ..., :],
     "ellipsis_int": lambda t, x: x[..., 0],
     "two_ints": lambda t, x: x[0, 1],
     "three_ints": lambda t, x: x[0, 1, 2],
