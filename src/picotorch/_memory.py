@@ -88,7 +88,13 @@ def in_dim_order(data: np.ndarray, order: list[int]) -> np.ndarray:
     for d in order:
         strides[d] = step
         step *= data.shape[d]
-    if tuple(strides) == data.strides:
+    return with_strides(data, tuple(strides))
+
+
+def with_strides(data: np.ndarray, strides: tuple[int, ...]) -> np.ndarray:
+    """``data`` laid out with these (byte) strides, dense ones: ``data`` itself if it already
+    is, else a copy."""
+    if strides == data.strides:
         return data
     out = np.lib.stride_tricks.as_strided(np.empty(data.size, data.dtype), data.shape, strides)
     np.copyto(out, data)

@@ -360,7 +360,6 @@ def _checked_gather(index: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[Any
     kernel meets: output element by element, the index tensors in turn; the message numbers
     the tensor among them (a k-d mask counts as k), not the dim."""
     arrays: list[tuple[int, int, np.ndarray]] = []  # (number, dim, array): the integer ones
-    picked: list[tuple[int, ...]] = []  # each index tensor's shape (a mask's: its count)
     kept, dim, number = 1, 0, 0  # kept: the number of elements along the dims ``:`` keeps
     if sum(_width(item) for item in index) > len(shape):  # (``...`` twice: NumPy's error)
         return index
@@ -372,14 +371,12 @@ def _checked_gather(index: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[Any
         if item.dtype == np.bool_:
             if item.shape != shape[dim : dim + item.ndim]:  # (torch's message: _index_error)
                 return index
-            picked.append((int(np.count_nonzero(item)),))
         else:
             arrays.append((number, dim, item))
-            picked.append(item.shape)
         dim += _width(item)
         number += _width(item)
     try:
-        broadcast = np.broadcast_shapes(*picked)
+        broadcast = _picked_shape(index)
     except ValueError:
         return index
     if any(array.size and not shape[d] for _, d, array in arrays):
@@ -396,6 +393,15 @@ def _checked_gather(index: tuple[Any, ...], shape: tuple[int, ...]) -> tuple[Any
         _, tensor, size, bad = first
         raise IndexError(f"index {bad} is out of bounds for dimension {tensor} with size {size}")
     return index
+
+
+def _picked_shape(index: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape the index arrays of a gather broadcast to (a mask counts as its number of
+    Trues): the gathered dims of the result. ValueError if they do not broadcast."""
+    arrays = [i for i in index if isinstance(i, np.ndarray)]
+    return np.broadcast_shapes(
+        *((int(np.count_nonzero(i)),) if i.dtype == np.bool_ else i.shape for i in arrays)
+    )
 
 
 def _whole_dim(item: slice, size: int) -> bool:
@@ -450,10 +456,7 @@ def _gathered_layout(source: np.ndarray, index: tuple[Any, ...], data: np.ndarra
     (unless it has dims of size 1, whose strides NumPy ignores there and torch's sort reads)."""
     if source.flags.c_contiguous and 1 not in source.shape:
         return _row_major(data)
-    arrays = [i for i in index if isinstance(i, np.ndarray)]
-    picked = np.broadcast_shapes(
-        *((int(i.sum()),) if i.dtype == np.bool_ else i.shape for i in arrays)
-    )
+    picked = _picked_shape(index)
     kept: list[int] = []  # the source's strides along the dims ``:`` keeps, in order
     dim = 0
     for item in index:

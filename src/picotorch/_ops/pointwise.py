@@ -27,7 +27,13 @@ from .._dtype import (
     wrapped,
 )
 from .._fma import fma
-from .._memory import check_reads, in_dim_order, non_overlapping_and_dense, sort_dims
+from .._memory import (
+    check_reads,
+    in_dim_order,
+    non_overlapping_and_dense,
+    sort_dims,
+    with_strides,
+)
 from .._out import check_cast, check_out, resize_out, write_out
 from .._size import (
     INT64_MAX,
@@ -235,12 +241,7 @@ def _in_torchs_layout(result: np.ndarray, operands: tuple[Any, ...]) -> np.ndarr
     ):
         strides = [_broadcast_strides(a, shape) for a in arrays]
         return in_dim_order(result, _iteration_order(shape, strides))
-    wanted = tuple(s // arrays[0].itemsize * result.itemsize for s in first)
-    if wanted == result.strides:
-        return result
-    out = np.lib.stride_tricks.as_strided(np.empty(result.size, result.dtype), shape, wanted)
-    np.copyto(out, result)
-    return out
+    return with_strides(result, tuple(s // arrays[0].itemsize * result.itemsize for s in first))
 
 
 def _broadcast_strides(a: np.ndarray, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -1952,8 +1953,6 @@ def _refuse_bool_clamp(min: Any, max: Any) -> None:
 
 class ClampBackward1(Node):
     """With number bounds: the gradient passes where ``min <= x <= max``."""
-
-    _check_order = (2, 1, 0)  # torch's names: self, min, max (tensor bounds)
 
     def backward(self, grad: Tensor) -> tuple[Tensor]:
         x, lo, hi = self.saved_tensors
